@@ -1,0 +1,257 @@
+//! Line rules: which lines of a page are boilerplate, and why.
+//!
+//! Two kinds of rule. A [`LineRule`] is a regex over one normalized line with a
+//! scope: the line alone, or the line and everything after it (a donor list or
+//! a "related articles" block runs to the end of the page). Structural rules
+//! look at neighbours instead: a run of short title-case lines is a menu, and a
+//! line repeated inside one document is a repeated headline.
+//!
+//! The built-in rules cover what scraped news pages carry everywhere; each has
+//! a name, so `pipeline.toml` can turn it off or add more.
+
+use regex::Regex;
+use serde::{Deserialize, Serialize};
+
+/// How much a matching rule removes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Scope {
+    /// Only the matching line.
+    #[default]
+    Line,
+    /// The matching line and every line after it.
+    Rest,
+}
+
+/// A named regex rule over normalized lines (case-insensitive).
+#[derive(Debug, Clone)]
+pub struct LineRule {
+    pub name: String,
+    pub regex: Regex,
+    pub scope: Scope,
+}
+
+/// The built-in rules: name, pattern, scope. Patterns see one normalized line
+/// (quotes made ASCII, whitespace collapsed) and are matched case-insensitively.
+pub const BUILTIN: &[(&str, &str, Scope)] = &[
+    // "рус | eng", "EN / FR / DE"
+    (
+        "language_switcher",
+        r"^(?:\p{L}{2,3}\s*[|/·]\s*)+\p{L}{2,3}$",
+        Scope::Line,
+    ),
+    (
+        "sign_in",
+        r"^(?:sign in|log ?in|sign up|register|log ?out|my account)(?:\s*[|/·]?\s*(?:sign in|log ?in|sign up|register|log ?out|my account))*$",
+        Scope::Line,
+    ),
+    // "Help | RSS | Subscribe", "Menu JTA Search"
+    (
+        "nav_menu",
+        r"^(?:[^|]{1,25}\|\s*){2,}[^|]{1,25}$|^(?:menu|search|home|skip to (?:main )?content)$|^menu\b.{0,40}\bsearch$",
+        Scope::Line,
+    ),
+    (
+        "social_follow",
+        r"^(?:follow|like|join)\b.{0,60}\bon (?:facebook|twitter|x|instagram|telegram|linkedin|youtube)\b.{0,60}$",
+        Scope::Line,
+    ),
+    (
+        "share_buttons",
+        r"^share(?: this| on)?(?:[\s:|]*(?:facebook|twitter|email|whatsapp|linkedin|telegram|print|copy link))*$",
+        Scope::Line,
+    ),
+    (
+        "feed_footer",
+        r"^the post .+ appeared first on .+$",
+        Scope::Line,
+    ),
+    (
+        "cdata_debris",
+        r"^(?:\]\]>|<!\[CDATA\[|[\[\]<>!/&;#*|_=~•·-])+$",
+        Scope::Line,
+    ),
+    ("bare_url", r"^(?:https?://|www\.)\S+$", Scope::Line),
+    (
+        "feed_excerpt",
+        r"(?:\[…\]|\[&#8230;\]|\[\.\.\.\])$",
+        Scope::Line,
+    ),
+    (
+        "paywall",
+        r"premium plus|to continue reading|already a subscriber|click here\s*>>|subscribe (?:now|today) (?:for|to)|this (?:article|content) is (?:only )?for subscribers",
+        Scope::Line,
+    ),
+    (
+        "newsletter",
+        r"^(?:subscribe|sign up)(?: now)? (?:to|for) .{0,80}\bnewsletter\b",
+        Scope::Line,
+    ),
+    ("comments_closed", r"^comments are closed\.?$", Scope::Line),
+    (
+        "rating_widget",
+        r"^(?:average rating\b.*|\d+ (?:reviews?|ratings?|votes?)|rate this (?:article|post|story)\b.*)$",
+        Scope::Line,
+    ),
+    (
+        "donor_list",
+        r"^(?:founding |our )?(?:funders|donors|sponsors)$",
+        Scope::Rest,
+    ),
+];
+
+/// Compiles the built-in rules, leaving out the names in `disabled`.
+pub fn builtin_rules(disabled: &[String]) -> Vec<LineRule> {
+    BUILTIN
+        .iter()
+        .filter(|(name, _, _)| !disabled.iter().any(|d| d == name))
+        .map(|&(name, pattern, scope)| LineRule {
+            name: name.to_string(),
+            regex: case_insensitive(pattern).expect("built-in line rule compiles"),
+            scope,
+        })
+        .collect()
+}
+
+/// Compiles `pattern` with case-insensitive matching.
+pub fn case_insensitive(pattern: &str) -> Result<Regex, regex::Error> {
+    regex::RegexBuilder::new(pattern)
+        .case_insensitive(true)
+        .build()
+}
+
+/// Settings of the menu-block rule.
+#[derive(Debug, Clone, Copy)]
+pub struct MenuShape {
+    /// Fewest consecutive short title-case lines that make a menu.
+    pub min_lines: usize,
+    /// Most words in one menu item.
+    pub max_words: usize,
+}
+
+/// True when `line` looks like a menu item: a few capitalized words, no
+/// sentence punctuation.
+pub fn is_menu_item(line: &str, max_words: usize) -> bool {
+    const CONNECTORS: &[&str] = &["and", "of", "the", "&", "for", "in", "to", "a", "|", "-"];
+    let words: Vec<&str> = line.split_whitespace().collect();
+    if words.is_empty() || words.len() > max_words {
+        return false;
+    }
+    if line.ends_with(['.', '!', '?', ',', ';', ':', '"', '\'']) {
+        return false;
+    }
+    words
+        .iter()
+        .all(|w| CONNECTORS.contains(w) || w.chars().next().is_some_and(|c| c.is_uppercase()))
+}
+
+/// Indices (into `lines`) of lines that belong to a menu block: runs of at
+/// least `shape.min_lines` consecutive menu-item lines, with no blank line
+/// between them. `lines[i]` is `None` for a blank line.
+pub fn menu_blocks(lines: &[Option<&str>], shape: MenuShape) -> Vec<usize> {
+    let mut out = Vec::new();
+    let mut run: Vec<usize> = Vec::new();
+    let close = |run: &mut Vec<usize>, out: &mut Vec<usize>| {
+        if run.len() >= shape.min_lines {
+            out.append(run);
+        }
+        run.clear();
+    };
+    for (i, line) in lines.iter().enumerate() {
+        match line {
+            Some(l) if is_menu_item(l, shape.max_words) => run.push(i),
+            _ => close(&mut run, &mut out),
+        }
+    }
+    close(&mut run, &mut out);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn first_match(line: &str) -> Option<String> {
+        builtin_rules(&[])
+            .into_iter()
+            .find(|r| r.regex.is_match(line))
+            .map(|r| r.name)
+    }
+
+    #[test]
+    fn builtin_rules_catch_sample_boilerplate() {
+        let cases = [
+            ("рус | eng", "language_switcher"),
+            ("Sign in Register", "sign_in"),
+            ("Help | RSS | Subscribe", "nav_menu"),
+            ("Menu JTA Search", "nav_menu"),
+            ("Follow Israel Hayom on Facebook and Twitter", "social_follow"),
+            (
+                "The post Kazakhstan to join Abraham Accords appeared first on www.israelhayom.com.",
+                "feed_footer",
+            ),
+            ("]]>", "cdata_debris"),
+            (
+                "https://www.israelhayom.com/2019/06/20/the-future/feed/",
+                "bare_url",
+            ),
+            ("Syrian players appeared perplexed when the song […]", "feed_excerpt"),
+            (
+                "Join Jerusalem Post Premium Plus now for just $5 and upgrade. Click here>>",
+                "paywall",
+            ),
+            (
+                "Subscribe to Israel Hayom's daily newsletter and never miss our top stories!",
+                "newsletter",
+            ),
+            ("Comments are closed.", "comments_closed"),
+            ("Average rating:", "rating_widget"),
+            ("0 reviews", "rating_widget"),
+            ("Founding Funders", "donor_list"),
+        ];
+        for (line, rule) in cases {
+            assert_eq!(first_match(line).as_deref(), Some(rule), "{line}");
+        }
+    }
+
+    #[test]
+    fn builtin_rules_keep_article_sentences() {
+        let keep = [
+            "Kazakhstan is a presidential republic, though political opposition operates under heavy restrictions.",
+            "Q: And what did he answer?",
+            "'Protecting minority rights'",
+            "26.06.2019, Israel and the World",
+            "The team asked organizers for an apology. The ceremony was later rerun.",
+            "He said he would follow the talks on Twitter closely, as would many others in the region who care.",
+            "by Eldad Beck",
+        ];
+        for line in keep {
+            assert_eq!(first_match(line), None, "{line}");
+        }
+    }
+
+    #[test]
+    fn menu_block_needs_a_run() {
+        let lines = [
+            Some("Euroasian Jewish News"),
+            Some("World Jewish News"),
+            Some("Mass Media"),
+            None,
+            Some("Jomart Tokayev"),
+            None,
+            Some("A sentence, with a comma."),
+        ];
+        let shape = MenuShape {
+            min_lines: 3,
+            max_words: 4,
+        };
+        assert_eq!(menu_blocks(&lines, shape), vec![0, 1, 2]);
+    }
+
+    #[test]
+    fn disabled_rules_are_left_out() {
+        let rules = builtin_rules(&["bare_url".to_string()]);
+        assert!(rules.iter().all(|r| r.name != "bare_url"));
+        assert_eq!(rules.len(), BUILTIN.len() - 1);
+    }
+}

@@ -1,0 +1,289 @@
+//! clean: raw document body → article text, plus an audit of every line removed.
+//!
+//! Per document ([`Cleaner::clean`], pure and parallel): normalize each line,
+//! then apply section rules (drop the rest of the page), line rules, the menu
+//! block rule and the repeated-line rule. Across documents
+//! ([`frequent::remove_frequent_lines`]): drop short lines common to many pages
+//! of one site. What is left, joined by newlines, is `documents.text`; what is
+//! removed goes to `boilerplate.parquet` with the rule's name as reason.
+
+pub mod frequent;
+pub mod lines;
+pub mod normalize;
+
+use std::collections::HashSet;
+
+use serde::{Deserialize, Serialize};
+use toml::Spanned;
+
+use crate::config::InvalidValue;
+use lines::{LineRule, MenuShape, Scope};
+pub use normalize::normalize_line;
+
+/// Settings of the clean stage (`[clean]` in pipeline.toml).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct CleanConfig {
+    /// Names of built-in rules to turn off.
+    pub disable: Vec<String>,
+    /// Extra rules, applied after the built-in ones.
+    pub rules: Vec<RuleConfig>,
+    /// Fewest consecutive short title-case lines that count as a menu (0 = off).
+    pub menu_min_lines: usize,
+    /// Most words in a menu item.
+    pub menu_max_words: usize,
+    /// Drop a line repeated inside one document (repeated headlines).
+    pub drop_repeated_lines: bool,
+    /// A short line in at least this many documents of one site is boilerplate (0 = off).
+    pub frequent_min_docs: usize,
+    /// Only lines of at most this many words are counted as frequent.
+    pub frequent_max_words: usize,
+}
+
+impl Default for CleanConfig {
+    fn default() -> Self {
+        CleanConfig {
+            disable: Vec::new(),
+            rules: Vec::new(),
+            menu_min_lines: 3,
+            menu_max_words: 4,
+            drop_repeated_lines: true,
+            frequent_min_docs: 3,
+            frequent_max_words: 12,
+        }
+    }
+}
+
+/// One rule from `[[clean.rules]]`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleConfig {
+    /// Reason written to `boilerplate.parquet`.
+    pub name: String,
+    /// Regex over one normalized line, case-insensitive.
+    pub pattern: Spanned<String>,
+    /// `line` (default) or `rest` (the line and all after it).
+    #[serde(default)]
+    pub scope: Scope,
+}
+
+impl CleanConfig {
+    pub(crate) fn validate(&self) -> Result<(), InvalidValue> {
+        Cleaner::new(self).map(|_| ())
+    }
+}
+
+/// A line that stays in the text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeptLine {
+    /// 1-based line number in the document body.
+    pub line_no: u32,
+    /// Normalized text.
+    pub text: String,
+    /// The line as read, trimmed.
+    pub raw: String,
+}
+
+impl KeptLine {
+    fn removed(self, reason: &str) -> RemovedLine {
+        RemovedLine {
+            line_no: self.line_no,
+            text: self.raw,
+            reason: reason.to_string(),
+        }
+    }
+}
+
+/// A line removed as boilerplate, for `boilerplate.parquet`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RemovedLine {
+    pub line_no: u32,
+    /// The line as read, trimmed.
+    pub text: String,
+    pub reason: String,
+}
+
+/// The result of cleaning one document.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Cleaned {
+    pub kept: Vec<KeptLine>,
+    pub removed: Vec<RemovedLine>,
+}
+
+impl Cleaned {
+    /// The article text: kept lines joined by newlines.
+    pub fn text(&self) -> String {
+        let mut out = String::new();
+        for (i, line) in self.kept.iter().enumerate() {
+            if i > 0 {
+                out.push('\n');
+            }
+            out.push_str(&line.text);
+        }
+        out
+    }
+}
+
+/// The compiled clean settings; cheap to share across threads.
+#[derive(Debug)]
+pub struct Cleaner {
+    rules: Vec<LineRule>,
+    menu: Option<MenuShape>,
+    drop_repeated: bool,
+}
+
+impl Cleaner {
+    pub fn new(config: &CleanConfig) -> Result<Cleaner, InvalidValue> {
+        let mut rules = lines::builtin_rules(&config.disable);
+        for (i, rule) in config.rules.iter().enumerate() {
+            let regex = lines::case_insensitive(rule.pattern.get_ref()).map_err(|e| {
+                InvalidValue::new(format!("clean.rules[{i}].pattern"), &rule.pattern, e)
+            })?;
+            rules.push(LineRule {
+                name: rule.name.clone(),
+                regex,
+                scope: rule.scope,
+            });
+        }
+        let menu = (config.menu_min_lines > 0).then_some(MenuShape {
+            min_lines: config.menu_min_lines,
+            max_words: config.menu_max_words,
+        });
+        Ok(Cleaner {
+            rules,
+            menu,
+            drop_repeated: config.drop_repeated_lines,
+        })
+    }
+
+    /// Cleans one document body. Blank lines are dropped without a record.
+    pub fn clean(&self, body: &str) -> Cleaned {
+        let raw: Vec<&str> = body.lines().collect();
+        let norm: Vec<Option<String>> = raw
+            .iter()
+            .map(|l| Some(normalize_line(l)).filter(|n| !n.is_empty()))
+            .collect();
+        let mut reason: Vec<Option<&str>> = vec![None; raw.len()];
+
+        // Section rules first: everything after a "Founding Funders" is gone,
+        // whatever else it looks like.
+        let section = norm.iter().enumerate().find_map(|(i, line)| {
+            let line = line.as_deref()?;
+            self.rules
+                .iter()
+                .find(|r| r.scope == Scope::Rest && r.regex.is_match(line))
+                .map(|r| (i, r.name.as_str()))
+        });
+        if let Some((start, name)) = section {
+            for r in &mut reason[start..] {
+                *r = Some(name);
+            }
+        }
+        for (i, line) in norm.iter().enumerate() {
+            if reason[i].is_some() {
+                continue;
+            }
+            if let Some(line) = line {
+                reason[i] = self
+                    .rules
+                    .iter()
+                    .find(|r| r.scope == Scope::Line && r.regex.is_match(line))
+                    .map(|r| r.name.as_str());
+            }
+        }
+        if let Some(shape) = self.menu {
+            let candidates: Vec<Option<&str>> = norm
+                .iter()
+                .zip(&reason)
+                .map(|(l, r)| if r.is_none() { l.as_deref() } else { None })
+                .collect();
+            for i in lines::menu_blocks(&candidates, shape) {
+                reason[i] = Some("menu_block");
+            }
+        }
+
+        let mut out = Cleaned::default();
+        let mut seen: HashSet<&str> = HashSet::new();
+        for (i, line) in norm.iter().enumerate() {
+            let Some(text) = line else { continue };
+            let mut why = reason[i];
+            if why.is_none() && self.drop_repeated && !seen.insert(text.as_str()) {
+                why = Some("repeated_line");
+            }
+            let kept = KeptLine {
+                line_no: i as u32 + 1,
+                text: text.clone(),
+                raw: raw[i].trim().to_string(),
+            };
+            match why {
+                Some(name) => out.removed.push(kept.removed(name)),
+                None => out.kept.push(kept),
+            }
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cleaner() -> Cleaner {
+        Cleaner::new(&CleanConfig::default()).unwrap()
+    }
+
+    #[test]
+    fn removes_boilerplate_and_keeps_paragraphs() {
+        let body = "Title of the story\nрус \u{a0} | eng\nSign in   Register\nNews\nWorld News\nContact Us\n\n\
+                    Title of the story\n\nThe first paragraph, with \u{201C}quotes\u{201D}.\n\
+                    Follow Us on Facebook and Twitter\nThe second paragraph.\n\
+                    Founding Funders\nThe Gottesman Fund\n";
+        let cleaned = cleaner().clean(body);
+        assert_eq!(
+            cleaned.text(),
+            "Title of the story\nThe first paragraph, with \"quotes\".\nThe second paragraph."
+        );
+        let reasons: Vec<(u32, &str)> = cleaned
+            .removed
+            .iter()
+            .map(|r| (r.line_no, r.reason.as_str()))
+            .collect();
+        assert_eq!(
+            reasons,
+            [
+                (2, "language_switcher"),
+                (3, "sign_in"),
+                (4, "menu_block"),
+                (5, "menu_block"),
+                (6, "menu_block"),
+                (8, "repeated_line"),
+                (11, "social_follow"),
+                (13, "donor_list"),
+                (14, "donor_list"),
+            ]
+        );
+        assert_eq!(cleaned.removed[1].text, "Sign in   Register");
+    }
+
+    #[test]
+    fn configured_rules_apply_and_builtins_can_be_disabled() {
+        let config: CleanConfig = toml::from_str(
+            "disable = [\"comments_closed\"]\n\
+             [[rules]]\nname = \"related\"\npattern = '^related articles$'\nscope = \"rest\"\n",
+        )
+        .unwrap();
+        let cleaned = Cleaner::new(&config)
+            .unwrap()
+            .clean("Body text here.\nComments are closed.\nRelated Articles\nOther story");
+        assert_eq!(cleaned.text(), "Body text here.\nComments are closed.");
+        assert_eq!(cleaned.removed.len(), 2);
+        assert_eq!(cleaned.removed[0].reason, "related");
+    }
+
+    #[test]
+    fn cleaning_is_idempotent() {
+        let body = "Menu JTA Search\nA story.\n\nAnother line of the story.\n]]>\n";
+        let once = cleaner().clean(body).text();
+        assert_eq!(cleaner().clean(&once).text(), once);
+    }
+}

@@ -1,0 +1,79 @@
+//! Command-line types only; nothing below `cmd` sees clap.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+const EXIT_CODES: &str = "\
+Exit codes:
+  0  success
+  1  the run failed (output could not be written, internal error)
+  2  usage or configuration error (the message names the key and line)
+  3  input error: with --strict, an input could not be read; or no input gave any document
+  4  verify found a table that does not match the manifest";
+
+/// Turn raw scraped text (text dumps, HTML, JSONL; .gz/.zst) into clean,
+/// de-duplicated, entity-annotated Parquet tables.
+#[derive(Debug, Parser)]
+#[command(name = "gleaner", version, after_help = EXIT_CODES)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Read, clean, dedup and annotate the inputs; write the dataset's tables.
+    ///
+    /// Writes documents, duplicates, mentions, entities and boilerplate
+    /// .parquet tables plus manifest.json into the dataset directory
+    /// (default output/<dataset.name>). Tables are staged and renamed into
+    /// place only when all are complete, so a failed run leaves the previous
+    /// output as it was. Unreadable inputs are reported and skipped unless
+    /// --strict is given.
+    #[command(after_help = EXIT_CODES)]
+    Run(RunArgs),
+    /// Check a config file: unknown keys, wrong types, invalid regexes.
+    #[command(after_help = EXIT_CODES)]
+    CheckConfig(ConfigArg),
+    /// Print a summary of a dataset's tables (rows, languages, duplicates,
+    /// removed lines, top entities).
+    Stats(DatasetArg),
+    /// Re-hash a dataset's tables and compare them with its manifest.
+    #[command(after_help = EXIT_CODES)]
+    Verify(DatasetArg),
+}
+
+#[derive(Debug, Args)]
+pub struct ConfigArg {
+    /// Pipeline config. Inputs and output in it are relative to its directory.
+    #[arg(long, short, value_name = "FILE", default_value = "pipeline.toml")]
+    pub config: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// Files, directories (walked recursively, sorted) or globs. Default: the
+    /// `dataset.inputs` of the config.
+    #[arg(value_name = "INPUT")]
+    pub inputs: Vec<String>,
+    #[command(flatten)]
+    pub config: ConfigArg,
+    /// Dataset directory that receives the tables. Default: `dataset.output`
+    /// of the config, else output/<dataset.name>.
+    #[arg(long, short, value_name = "DIR")]
+    pub output: Option<PathBuf>,
+    /// Worker threads (0 = one per core). Output is identical for any value.
+    #[arg(long, short = 'j', value_name = "N", default_value_t = 0)]
+    pub threads: usize,
+    /// Stop with exit code 3 if any input is missing, empty, binary or corrupt.
+    #[arg(long)]
+    pub strict: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct DatasetArg {
+    /// A dataset directory written by `gleaner run`.
+    #[arg(value_name = "DATASET_DIR")]
+    pub dataset: PathBuf,
+}

@@ -1,0 +1,205 @@
+//! `pipeline.toml` → one validated [`Config`].
+//!
+//! Every stage receives its own typed settings from here and never sees raw
+//! TOML or command-line flags. Validation happens once, up front, so that a
+//! typo in a key or a broken regex stops the run before any work is done, with
+//! a message that names the key and the line it is on.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use toml::Spanned;
+
+use crate::clean::CleanConfig;
+use crate::dedup::DedupConfig;
+use crate::entities::EntityConfig;
+use crate::quality::QualityConfig;
+use crate::read::ReadConfig;
+
+/// The whole configuration of a run, as read from `pipeline.toml`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    pub dataset: DatasetConfig,
+    pub read: ReadConfig,
+    pub clean: CleanConfig,
+    pub quality: QualityConfig,
+    pub dedup: DedupConfig,
+    pub entities: EntityConfig,
+}
+
+/// Where the inputs come from and where the tables go.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct DatasetConfig {
+    /// Name of the dataset; the default output directory is `output/<name>`.
+    pub name: String,
+    /// Inputs used when the command line gives none: files, directories or globs,
+    /// relative to the directory of the config file.
+    pub inputs: Vec<String>,
+    /// Output directory; relative to the directory of the config file.
+    pub output: Option<String>,
+}
+
+impl Default for DatasetConfig {
+    fn default() -> Self {
+        DatasetConfig {
+            name: "sample".to_string(),
+            inputs: vec!["data/sample".to_string()],
+            output: None,
+        }
+    }
+}
+
+/// A configuration problem, with the place in the file it comes from.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read config {path}: {source}")]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{path}: {message}")]
+    Parse { path: PathBuf, message: String },
+    #[error("{path}:{line}: `{key}`: {message}")]
+    Invalid {
+        path: PathBuf,
+        line: usize,
+        key: String,
+        message: String,
+    },
+}
+
+/// A value whose validation failed, before the file path and line are known.
+#[derive(Debug)]
+pub struct InvalidValue {
+    pub key: String,
+    pub span: std::ops::Range<usize>,
+    pub message: String,
+}
+
+impl InvalidValue {
+    /// An error about a spanned value in the file.
+    pub fn new<T>(key: impl Into<String>, value: &Spanned<T>, message: impl ToString) -> Self {
+        InvalidValue {
+            key: key.into(),
+            span: value.span(),
+            message: message.to_string(),
+        }
+    }
+}
+
+impl Config {
+    /// Reads and validates a config file.
+    pub fn load(path: &Path) -> Result<Config, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        Config::parse(&text, path)
+    }
+
+    /// Parses and validates config text; `path` is only used in messages.
+    pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
+        let config: Config = toml::from_str(text).map_err(|e| ConfigError::Parse {
+            path: path.to_path_buf(),
+            message: describe_toml_error(text, &e),
+        })?;
+        config.validate().map_err(|bad| ConfigError::Invalid {
+            path: path.to_path_buf(),
+            line: line_of(text, bad.span.start),
+            key: bad.key,
+            message: bad.message,
+        })?;
+        Ok(config)
+    }
+
+    /// Checks values that TOML types cannot: regexes compile, numbers in range.
+    pub fn validate(&self) -> Result<(), InvalidValue> {
+        self.read.validate()?;
+        self.clean.validate()?;
+        self.quality.validate()?;
+        self.dedup.validate()?;
+        Ok(())
+    }
+
+    /// Stable hash of the effective configuration, written into the manifest
+    /// so a release can be rebuilt with exactly the same settings.
+    pub fn hash(&self) -> String {
+        let json = serde_json::to_vec(self).unwrap_or_default();
+        format!("{:032x}", xxhash_rust::xxh3::xxh3_128(&json))
+    }
+}
+
+/// Renders a TOML error as `line N, column M: message (key `a.b`)`.
+fn describe_toml_error(text: &str, e: &toml::de::Error) -> String {
+    let message = e.message().trim().to_string();
+    match e.span() {
+        Some(span) => {
+            let line = line_of(text, span.start);
+            let column = span.start - text[..span.start].rfind('\n').map_or(0, |i| i + 1) + 1;
+            format!("line {line}, column {column}: {message}")
+        }
+        None => message,
+    }
+}
+
+/// 1-based line number of a byte offset.
+fn line_of(text: &str, offset: usize) -> usize {
+    text[..offset.min(text.len())].matches('\n').count() + 1
+}
+
+/// Compiles a regex from a spanned config value, naming the key on failure.
+pub fn compile_regex(key: &str, value: &Spanned<String>) -> Result<regex::Regex, InvalidValue> {
+    regex::Regex::new(value.get_ref()).map_err(|e| InvalidValue::new(key, value, e))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_are_valid() {
+        let config = Config::parse("", Path::new("x.toml")).unwrap();
+        assert_eq!(config.dataset.name, "sample");
+    }
+
+    #[test]
+    fn unknown_key_names_key_and_line() {
+        let text = "[dataset]\nname = \"x\"\n\n[dedup]\nthreshhold = 0.5\n";
+        let err = Config::parse(text, Path::new("p.toml"))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("threshhold"), "{err}");
+        assert!(err.contains("line 5"), "{err}");
+    }
+
+    #[test]
+    fn wrong_type_names_line() {
+        let text = "[dedup]\nnum_perm = \"many\"\n";
+        let err = Config::parse(text, Path::new("p.toml"))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("line 2"), "{err}");
+    }
+
+    #[test]
+    fn bad_regex_names_key_and_line() {
+        let text = "[clean]\n\n[[clean.rules]]\nname = \"x\"\npattern = \"(unclosed\"\n";
+        let err = Config::parse(text, Path::new("p.toml"))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("p.toml:5"), "{err}");
+        assert!(err.contains("clean.rules[0].pattern"), "{err}");
+    }
+
+    #[test]
+    fn hash_changes_with_settings() {
+        let a = Config::default();
+        let mut b = Config::default();
+        b.dedup.threshold = 0.5;
+        assert_ne!(a.hash(), b.hash());
+        assert_eq!(a.hash(), Config::default().hash());
+    }
+}

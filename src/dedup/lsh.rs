@@ -1,0 +1,124 @@
+//! LSH banding: signatures → candidate pairs.
+//!
+//! A signature is cut into `bands` bands of `rows` values; two documents that
+//! agree on a whole band become a candidate pair. The (bands, rows) split is
+//! chosen the way datasketch does it: the one that minimizes the weighted
+//! false-positive plus false-negative probability mass around the threshold.
+
+use xxhash_rust::xxh3::xxh3_64_with_seed;
+
+/// How a signature is cut into bands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct Banding {
+    pub bands: usize,
+    pub rows: usize,
+}
+
+/// The banding for `num_perm` permutations that best separates pairs above and
+/// below `threshold` (equal weights for false positives and negatives).
+pub fn optimal_banding(threshold: f64, num_perm: usize) -> Banding {
+    let mut best = (f64::INFINITY, Banding { bands: 1, rows: 1 });
+    for bands in 1..=num_perm {
+        for rows in 1..=num_perm / bands {
+            let (b, r) = (bands as f64, rows as f64);
+            let fp = integrate(|s| 1.0 - (1.0 - s.powf(r)).powf(b), 0.0, threshold);
+            let fn_ = integrate(|s| (1.0 - s.powf(r)).powf(b), threshold, 1.0);
+            let error = 0.5 * fp + 0.5 * fn_;
+            if error < best.0 {
+                best = (error, Banding { bands, rows });
+            }
+        }
+    }
+    best.1
+}
+
+/// Simpson's rule with 100 intervals: plenty for these smooth curves.
+fn integrate(f: impl Fn(f64) -> f64, a: f64, b: f64) -> f64 {
+    const N: usize = 100;
+    let h = (b - a) / N as f64;
+    let mut sum = f(a) + f(b);
+    for i in 1..N {
+        let x = a + i as f64 * h;
+        sum += if i % 2 == 1 { 4.0 } else { 2.0 } * f(x);
+    }
+    sum * h / 3.0
+}
+
+/// One band key per band of `signature`: integers, not strings, so the
+/// per-document state stays at 8 bytes a band.
+pub fn band_keys(signature: &[u32], banding: Banding) -> Vec<u64> {
+    (0..banding.bands)
+        .map(|band| {
+            let rows = &signature[band * banding.rows..(band + 1) * banding.rows];
+            let bytes: Vec<u8> = rows.iter().flat_map(|v| v.to_le_bytes()).collect();
+            xxh3_64_with_seed(&bytes, band as u64)
+        })
+        .collect()
+}
+
+/// Candidate pairs `(i, j)`, `i < j`, sorted and distinct, of documents that
+/// share a band key. `keys[d]` are the band keys of document `d`, or `None`
+/// for documents that take no part (empty text, exact copies).
+///
+/// A bucket larger than `max_bucket` is linked as a star around its first
+/// member rather than all pairs, so a flood of near-identical pages cannot
+/// make the pair count quadratic.
+pub fn candidate_pairs(keys: &[Option<Vec<u64>>], max_bucket: usize) -> Vec<(u32, u32)> {
+    let mut entries: Vec<(usize, u64, u32)> = Vec::new();
+    for (doc, doc_keys) in keys.iter().enumerate() {
+        if let Some(doc_keys) = doc_keys {
+            for (band, &key) in doc_keys.iter().enumerate() {
+                entries.push((band, key, doc as u32));
+            }
+        }
+    }
+    entries.sort_unstable();
+    let mut pairs = Vec::new();
+    for bucket in entries.chunk_by(|x, y| x.0 == y.0 && x.1 == y.1) {
+        if bucket.len() < 2 {
+            continue;
+        }
+        if bucket.len() > max_bucket {
+            pairs.extend(bucket[1..].iter().map(|e| (bucket[0].2, e.2)));
+        } else {
+            for (n, x) in bucket.iter().enumerate() {
+                pairs.extend(bucket[n + 1..].iter().map(|y| (x.2, y.2)));
+            }
+        }
+    }
+    pairs.sort_unstable();
+    pairs.dedup();
+    pairs
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn banding_follows_threshold() {
+        // A higher threshold needs longer bands (fewer chance collisions).
+        let b = optimal_banding(0.8, 128);
+        assert!(b.bands * b.rows <= 128);
+        let loose = optimal_banding(0.3, 128);
+        assert!(loose.rows < b.rows, "{loose:?} vs {b:?}");
+    }
+
+    #[test]
+    fn shared_band_makes_a_pair() {
+        let banding = Banding { bands: 2, rows: 2 };
+        let a = band_keys(&[1, 2, 3, 4], banding);
+        let b = band_keys(&[1, 2, 9, 9], banding);
+        let c = band_keys(&[7, 7, 8, 8], banding);
+        let pairs = candidate_pairs(&[Some(a), Some(b), Some(c), None], 10);
+        assert_eq!(pairs, vec![(0, 1)]);
+    }
+
+    #[test]
+    fn huge_bucket_becomes_a_star() {
+        let key = Some(vec![42u64]);
+        let keys = vec![key; 5];
+        assert_eq!(candidate_pairs(&keys, 3).len(), 4);
+        assert_eq!(candidate_pairs(&keys, 10).len(), 10);
+    }
+}

@@ -1,0 +1,100 @@
+//! MinHash signatures (the datasketch construction).
+//!
+//! Each of `num_perm` universal hash functions `(a·x + b) mod (2⁶¹−1)` is applied
+//! to every shingle hash and the minimum kept, truncated to 32 bits as
+//! datasketch does. The probability that two signatures agree in one position
+//! equals the Jaccard similarity of the shingle sets, which is what LSH
+//! banding relies on. Parameters come from a seeded generator, so signatures
+//! are the same on every run and machine.
+
+/// The Mersenne prime 2⁶¹−1.
+const MERSENNE: u64 = (1 << 61) - 1;
+
+/// Computes MinHash signatures with a fixed set of permutations.
+#[derive(Debug, Clone)]
+pub struct MinHasher {
+    a: Vec<u64>,
+    b: Vec<u64>,
+}
+
+impl MinHasher {
+    pub fn new(num_perm: usize, seed: u64) -> MinHasher {
+        let mut state = seed;
+        let mut next = move || splitmix64(&mut state);
+        let mut a = Vec::with_capacity(num_perm);
+        let mut b = Vec::with_capacity(num_perm);
+        for _ in 0..num_perm {
+            a.push(next() % (MERSENNE - 1) + 1);
+            b.push(next() % MERSENNE);
+        }
+        MinHasher { a, b }
+    }
+
+    pub fn num_perm(&self) -> usize {
+        self.a.len()
+    }
+
+    /// The signature of a shingle set; all `u32::MAX` for an empty set.
+    pub fn signature(&self, shingles: &[u64]) -> Vec<u32> {
+        let mut sig = vec![u32::MAX; self.a.len()];
+        for &x in shingles {
+            let x = (x % MERSENNE) as u128;
+            for (slot, (&a, &b)) in sig.iter_mut().zip(self.a.iter().zip(&self.b)) {
+                let h = ((a as u128 * x + b as u128) % MERSENNE as u128) as u64 as u32;
+                if h < *slot {
+                    *slot = h;
+                }
+            }
+        }
+        sig
+    }
+}
+
+/// Estimated Jaccard similarity: the share of equal positions.
+pub fn estimate(a: &[u32], b: &[u32]) -> f64 {
+    let equal = a.iter().zip(b).filter(|(x, y)| x == y).count();
+    equal as f64 / a.len().max(1) as f64
+}
+
+fn splitmix64(state: &mut u64) -> u64 {
+    *state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    let mut z = *state;
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::shingle::jaccard;
+    use super::*;
+
+    #[test]
+    fn estimate_tracks_true_jaccard() {
+        let hasher = MinHasher::new(256, 7);
+        let a: Vec<u64> = (0..1000u64).map(|i| i.wrapping_mul(0x9E37_79B9)).collect();
+        for overlap in [900u64, 600, 300] {
+            let mut b: Vec<u64> = a[..overlap as usize].to_vec();
+            b.extend((0..1000 - overlap).map(|i| (i + 5000).wrapping_mul(0x9E37_79B9)));
+            b.sort_unstable();
+            let mut a_sorted = a.clone();
+            a_sorted.sort_unstable();
+            let truth = jaccard(&a_sorted, &b);
+            let est = estimate(&hasher.signature(&a), &hasher.signature(&b));
+            assert!((truth - est).abs() < 0.08, "truth {truth} est {est}");
+        }
+    }
+
+    #[test]
+    fn same_seed_same_signature() {
+        let s = [1u64, 2, 3, 99];
+        assert_eq!(
+            MinHasher::new(64, 1).signature(&s),
+            MinHasher::new(64, 1).signature(&s)
+        );
+        assert_ne!(
+            MinHasher::new(64, 1).signature(&s),
+            MinHasher::new(64, 2).signature(&s)
+        );
+    }
+}

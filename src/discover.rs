@@ -1,0 +1,152 @@
+//! Expands the inputs a user names (files, directories, globs) into a sorted
+//! list of files.
+//!
+//! Sorting here is what makes the rest of the run independent of the order in
+//! which inputs were given or the file system lists them.
+
+use std::path::{Path, PathBuf};
+
+use walkdir::WalkDir;
+
+/// One input file, with the name used for it in the tables.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct InputFile {
+    /// Path as shown in `documents.source` and the manifest.
+    pub display: String,
+    pub path: PathBuf,
+}
+
+/// An input that could not be used at all (missing path, bad glob).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InputProblem {
+    pub path: String,
+    pub reason: String,
+}
+
+/// Expands `inputs` (each relative to `base` unless absolute) into files.
+///
+/// Directories are walked recursively; hidden files and directories (names
+/// starting with `.`) are skipped. The result is sorted and free of repeats.
+pub fn discover(inputs: &[String], base: &Path) -> (Vec<InputFile>, Vec<InputProblem>) {
+    let mut files = Vec::new();
+    let mut problems = Vec::new();
+    for input in inputs {
+        let joined = base.join(input);
+        if is_glob(input) {
+            expand_glob(&joined, input, &mut files, &mut problems);
+        } else if joined.is_dir() {
+            walk_dir(&joined, &mut files, &mut problems);
+        } else if joined.is_file() {
+            files.push(input_file(joined));
+        } else {
+            problems.push(InputProblem {
+                path: joined.display().to_string(),
+                reason: "no such file or directory".to_string(),
+            });
+        }
+    }
+    files.sort();
+    files.dedup();
+    (files, problems)
+}
+
+fn is_glob(input: &str) -> bool {
+    input.contains(['*', '?', '['])
+}
+
+fn input_file(path: PathBuf) -> InputFile {
+    InputFile {
+        display: path.display().to_string(),
+        path,
+    }
+}
+
+fn expand_glob(
+    pattern: &Path,
+    input: &str,
+    files: &mut Vec<InputFile>,
+    problems: &mut Vec<InputProblem>,
+) {
+    let entries = match glob::glob(&pattern.display().to_string()) {
+        Ok(entries) => entries,
+        Err(e) => {
+            problems.push(InputProblem {
+                path: input.to_string(),
+                reason: format!("invalid glob: {e}"),
+            });
+            return;
+        }
+    };
+    let before = files.len();
+    for entry in entries {
+        match entry {
+            Ok(path) if path.is_dir() => walk_dir(&path, files, problems),
+            Ok(path) => files.push(input_file(path)),
+            Err(e) => problems.push(InputProblem {
+                path: e.path().display().to_string(),
+                reason: e.error().to_string(),
+            }),
+        }
+    }
+    if files.len() == before {
+        problems.push(InputProblem {
+            path: input.to_string(),
+            reason: "glob matched no files".to_string(),
+        });
+    }
+}
+
+fn walk_dir(dir: &Path, files: &mut Vec<InputFile>, problems: &mut Vec<InputProblem>) {
+    let walker = WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+    for entry in walker {
+        match entry {
+            Ok(e) if e.file_type().is_file() => files.push(input_file(e.into_path())),
+            Ok(_) => {}
+            Err(e) => problems.push(InputProblem {
+                path: e
+                    .path()
+                    .map_or_else(|| dir.display().to_string(), |p| p.display().to_string()),
+                reason: e.to_string(),
+            }),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn walks_dirs_sorted_and_reports_missing() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("sub")).unwrap();
+        std::fs::write(dir.path().join("b.txt"), "b").unwrap();
+        std::fs::write(dir.path().join("sub/a.txt"), "a").unwrap();
+        std::fs::write(dir.path().join(".hidden"), "h").unwrap();
+        let inputs = vec![".".to_string(), "missing.txt".to_string()];
+        let (files, problems) = discover(&inputs, dir.path());
+        let names: Vec<_> = files
+            .iter()
+            .map(|f| f.path.file_name().unwrap().to_string_lossy().to_string())
+            .collect();
+        assert_eq!(names, ["b.txt", "a.txt"]);
+        assert_eq!(problems.len(), 1);
+        assert!(problems[0].path.ends_with("missing.txt"));
+    }
+
+    #[test]
+    fn globs_expand_and_empty_glob_is_a_problem() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("x.jsonl"), "{}").unwrap();
+        std::fs::write(dir.path().join("y.txt"), "y").unwrap();
+        let (files, problems) = discover(&["*.jsonl".to_string()], dir.path());
+        assert_eq!(files.len(), 1);
+        assert!(problems.is_empty());
+        let (files, problems) = discover(&["*.warc".to_string()], dir.path());
+        assert!(files.is_empty());
+        assert_eq!(problems.len(), 1);
+    }
+}

@@ -1,0 +1,178 @@
+//! quality: per-document signals and a configurable filter.
+//!
+//! The signals are the usual cheap ones (Gopher/C4 style): how many words, what
+//! language and how sure, how much of the text is alphabetic words, how long
+//! lines are, how much the text repeats itself. They go into
+//! `documents.parquet` so users can filter on their own thresholds too.
+
+use std::collections::HashMap;
+
+use serde::{Deserialize, Serialize};
+use unicode_segmentation::UnicodeSegmentation;
+
+use crate::config::InvalidValue;
+
+/// What to do with a document that fails the thresholds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    /// Keep it, with the reason in `quality_flag`.
+    #[default]
+    Flag,
+    /// Leave it out of every table (counted in the summary).
+    Drop,
+}
+
+/// Settings of the quality stage (`[quality]` in pipeline.toml).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct QualityConfig {
+    /// Fewer words than this fails.
+    pub min_words: usize,
+    /// A smaller share of alphabetic words than this fails.
+    pub min_alpha_share: f64,
+    /// A larger share of repeated word 3-grams than this fails.
+    pub max_repetition: f64,
+    pub action: Action,
+}
+
+impl Default for QualityConfig {
+    fn default() -> Self {
+        QualityConfig {
+            min_words: 20,
+            min_alpha_share: 0.6,
+            max_repetition: 0.5,
+            action: Action::Flag,
+        }
+    }
+}
+
+impl QualityConfig {
+    pub(crate) fn validate(&self) -> Result<(), InvalidValue> {
+        for (key, value) in [
+            ("min_alpha_share", self.min_alpha_share),
+            ("max_repetition", self.max_repetition),
+        ] {
+            if !(0.0..=1.0).contains(&value) {
+                return Err(InvalidValue {
+                    key: format!("quality.{key}"),
+                    span: 0..0,
+                    message: format!("must be between 0 and 1, got {value}"),
+                });
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The quality signals of one document.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Signals {
+    pub n_words: u32,
+    /// ISO 639-3 code, `None` when no language could be told.
+    pub lang: Option<String>,
+    pub lang_confidence: f64,
+    /// Share of words made only of letters (and inner apostrophes/hyphens).
+    pub alpha_share: f64,
+    /// Mean characters per line.
+    pub mean_line_len: f64,
+    /// Share of word 3-grams that occur more than once.
+    pub repetition: f64,
+    /// Why the document fails the thresholds, `None` when it passes.
+    pub flag: Option<String>,
+}
+
+/// Computes the signals of `text` and judges them against `config`.
+pub fn assess(text: &str, config: &QualityConfig) -> Signals {
+    let words: Vec<&str> = text.unicode_words().collect();
+    let n_words = words.len();
+    let alpha = words
+        .iter()
+        .filter(|w| {
+            w.chars()
+                .all(|c| c.is_alphabetic() || c == '\'' || c == '-')
+        })
+        .count();
+    let alpha_share = ratio(alpha, n_words);
+    let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
+    let chars: usize = lines.iter().map(|l| l.chars().count()).sum();
+    let mean_line_len = ratio(chars, lines.len());
+    let repetition = repeated_trigram_share(&words);
+    let (lang, lang_confidence) = match whatlang::detect(text) {
+        Some(info) => (Some(info.lang().code().to_string()), info.confidence()),
+        None => (None, 0.0),
+    };
+    let flag = if n_words < config.min_words {
+        Some(format!("words<{}", config.min_words))
+    } else if alpha_share < config.min_alpha_share {
+        Some(format!("alpha_share<{}", config.min_alpha_share))
+    } else if repetition > config.max_repetition {
+        Some(format!("repetition>{}", config.max_repetition))
+    } else {
+        None
+    };
+    Signals {
+        n_words: n_words as u32,
+        lang,
+        lang_confidence,
+        alpha_share,
+        mean_line_len,
+        repetition,
+        flag,
+    }
+}
+
+fn ratio(a: usize, b: usize) -> f64 {
+    if b == 0 {
+        0.0
+    } else {
+        a as f64 / b as f64
+    }
+}
+
+fn repeated_trigram_share(words: &[&str]) -> f64 {
+    if words.len() < 3 {
+        return 0.0;
+    }
+    let mut counts: HashMap<[&str; 3], u32> = HashMap::new();
+    for w in words.windows(3) {
+        *counts.entry([w[0], w[1], w[2]]).or_default() += 1;
+    }
+    let repeated: u32 = counts.values().filter(|&&n| n > 1).sum();
+    repeated as f64 / (words.len() - 2) as f64
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn english_article_passes() {
+        let text = "Kazakhstan is the largest country in Central Asia and the ninth-largest \
+                    in the world, spanning roughly 2.7 million square kilometers. It is also \
+                    the largest landlocked nation on the planet today.";
+        let s = assess(text, &QualityConfig::default());
+        assert_eq!(s.lang.as_deref(), Some("eng"));
+        assert!(s.lang_confidence > 0.5);
+        assert!(s.alpha_share > 0.9);
+        assert_eq!(s.flag, None);
+    }
+
+    #[test]
+    fn short_and_repetitive_texts_are_flagged() {
+        let config = QualityConfig::default();
+        assert_eq!(
+            assess("Too short.", &config).flag.as_deref(),
+            Some("words<20")
+        );
+        let spam = "buy cheap pills now ".repeat(20);
+        let s = assess(&spam, &config);
+        assert!(s.repetition > 0.9);
+        assert_eq!(s.flag.as_deref(), Some("repetition>0.5"));
+        let numbers = "1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 words";
+        assert!(assess(numbers, &config)
+            .flag
+            .unwrap()
+            .starts_with("alpha_share"));
+    }
+}

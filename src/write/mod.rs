@@ -1,0 +1,166 @@
+//! write: pipeline results → Arrow record batches → Parquet tables + manifest.
+//!
+//! This module only lays data out in the schemas of [`schema`]; [`sink`] does
+//! the atomic file handling. Rows are emitted in a fixed order (documents in
+//! input order, mentions by document then offset, entities by key) so that the
+//! bytes of every table depend only on the input and the config.
+
+pub mod manifest;
+pub mod schema;
+pub mod sink;
+
+use std::sync::Arc;
+
+use arrow::array::{
+    ArrayRef, BooleanArray, Float64Array, StringArray, TimestampMicrosecondArray, UInt32Array,
+};
+use arrow::datatypes::SchemaRef;
+use arrow::record_batch::RecordBatch;
+
+use crate::dedup::Dedup;
+use crate::document::Processed;
+use crate::entities::Mention;
+use crate::entity_table::EntityRow;
+pub use sink::{DatasetSink, WriteError};
+
+fn batch(
+    table: &str,
+    schema: SchemaRef,
+    columns: Vec<ArrayRef>,
+) -> Result<RecordBatch, WriteError> {
+    RecordBatch::try_new(schema, columns).map_err(|source| WriteError::Arrow {
+        table: table.to_string(),
+        source,
+    })
+}
+
+fn strings<'a>(values: impl Iterator<Item = &'a str>) -> ArrayRef {
+    Arc::new(StringArray::from_iter_values(values))
+}
+
+fn opt_strings<'a>(values: impl Iterator<Item = Option<&'a str>>) -> ArrayRef {
+    Arc::new(values.collect::<StringArray>())
+}
+
+fn u32s(values: impl Iterator<Item = u32>) -> ArrayRef {
+    Arc::new(values.collect::<UInt32Array>())
+}
+
+fn f64s(values: impl Iterator<Item = f64>) -> ArrayRef {
+    Arc::new(values.collect::<Float64Array>())
+}
+
+fn timestamps(values: impl Iterator<Item = Option<i64>>) -> ArrayRef {
+    Arc::new(
+        values
+            .collect::<TimestampMicrosecondArray>()
+            .with_timezone("UTC"),
+    )
+}
+
+/// `documents.parquet` rows, in input order.
+pub fn documents_batch(docs: &[Processed], dedup: &Dedup) -> Result<RecordBatch, WriteError> {
+    let d = || docs.iter();
+    batch(
+        "documents",
+        schema::documents(),
+        vec![
+            strings(d().map(|p| p.doc.doc_id.as_str())),
+            strings(d().map(|p| p.doc.source.as_str())),
+            u32s(d().map(|p| p.doc.record)),
+            opt_strings(d().map(|p| p.doc.id.as_deref())),
+            opt_strings(d().map(|p| p.doc.url.as_deref())),
+            opt_strings(d().map(|p| p.doc.title.as_deref())),
+            timestamps(d().map(|p| p.doc.published)),
+            strings(d().map(|p| p.text.as_str())),
+            u32s(d().map(|p| p.signals.n_words)),
+            opt_strings(d().map(|p| p.signals.lang.as_deref())),
+            f64s(d().map(|p| p.signals.lang_confidence)),
+            f64s(d().map(|p| p.signals.alpha_share)),
+            f64s(d().map(|p| p.signals.mean_line_len)),
+            f64s(d().map(|p| p.signals.repetition)),
+            opt_strings(d().map(|p| p.signals.flag.as_deref())),
+            strings(dedup.content_hash.iter().map(String::as_str)),
+            strings(dedup.cluster_id.iter().map(String::as_str)),
+            Arc::new(BooleanArray::from(dedup.is_representative.clone())),
+        ],
+    )
+}
+
+/// `duplicates.parquet` rows, by cluster then document order.
+pub fn duplicates_batch(docs: &[Processed], dedup: &Dedup) -> Result<RecordBatch, WriteError> {
+    let rows = &dedup.duplicates;
+    batch(
+        "duplicates",
+        schema::duplicates(),
+        vec![
+            strings(rows.iter().map(|r| r.cluster_id.as_str())),
+            strings(rows.iter().map(|r| docs[r.doc].doc.doc_id.as_str())),
+            strings(
+                rows.iter()
+                    .map(|r| docs[r.representative].doc.doc_id.as_str()),
+            ),
+            strings(rows.iter().map(|r| r.kind.as_str())),
+            f64s(rows.iter().map(|r| r.similarity)),
+        ],
+    )
+}
+
+/// `mentions.parquet` rows: `mentions[i]` belong to `docs[i]`.
+pub fn mentions_batch(
+    docs: &[Processed],
+    mentions: &[Vec<Mention>],
+) -> Result<RecordBatch, WriteError> {
+    let rows: Vec<(&str, &Mention)> = docs
+        .iter()
+        .zip(mentions)
+        .flat_map(|(p, ms)| ms.iter().map(move |m| (p.doc.doc_id.as_str(), m)))
+        .collect();
+    batch(
+        "mentions",
+        schema::mentions(),
+        vec![
+            strings(rows.iter().map(|r| r.0)),
+            u32s(rows.iter().map(|r| r.1.start as u32)),
+            u32s(rows.iter().map(|r| r.1.end as u32)),
+            strings(rows.iter().map(|r| r.1.surface.as_str())),
+            strings(rows.iter().map(|r| r.1.label.as_str())),
+            strings(rows.iter().map(|r| r.1.entity_key.as_str())),
+        ],
+    )
+}
+
+/// `entities.parquet` rows, already sorted by key.
+pub fn entities_batch(rows: &[EntityRow]) -> Result<RecordBatch, WriteError> {
+    batch(
+        "entities",
+        schema::entities(),
+        vec![
+            strings(rows.iter().map(|r| r.entity_key.as_str())),
+            strings(rows.iter().map(|r| r.label.as_str())),
+            strings(rows.iter().map(|r| r.name.as_str())),
+            u32s(rows.iter().map(|r| r.n_docs)),
+            u32s(rows.iter().map(|r| r.n_mentions)),
+            timestamps(rows.iter().map(|r| r.first_seen)),
+            timestamps(rows.iter().map(|r| r.last_seen)),
+        ],
+    )
+}
+
+/// `boilerplate.parquet` rows, by document then line.
+pub fn boilerplate_batch(docs: &[Processed]) -> Result<RecordBatch, WriteError> {
+    let rows: Vec<(&str, &crate::clean::RemovedLine)> = docs
+        .iter()
+        .flat_map(|p| p.removed.iter().map(move |r| (p.doc.doc_id.as_str(), r)))
+        .collect();
+    batch(
+        "boilerplate",
+        schema::boilerplate(),
+        vec![
+            strings(rows.iter().map(|r| r.0)),
+            u32s(rows.iter().map(|r| r.1.line_no)),
+            strings(rows.iter().map(|r| r.1.text.as_str())),
+            strings(rows.iter().map(|r| r.1.reason.as_str())),
+        ],
+    )
+}
