@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# The whole test suite: formatting, lints, Rust unit + integration tests, and
+# the Python checks that DuckDB and polars read every table.
+#
+# Installs what it needs: a Python venv in .venv with duckdb, polars, pytest.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+step() { printf '\n==> %s\n' "$*"; }
+
+step "python venv (.venv) with duckdb, polars, pytest"
+if [ ! -x .venv/bin/python ]; then
+  python3 -m venv .venv
+fi
+.venv/bin/pip install --quiet --disable-pip-version-check -r tests/python/requirements.txt
+
+step "cargo fmt --check"
+cargo fmt --all -- --check
+
+step "cargo clippy -- -D warnings"
+cargo clippy --all-targets --locked -- -D warnings
+
+step "cargo test"
+cargo test --locked
+
+step "python: duckdb + polars read the tables"
+dataset="$(mktemp -d)/sample"
+target_dir="${CARGO_TARGET_DIR:-target}"
+"$target_dir/debug/gleaner" run --config pipeline.toml --output "$dataset"
+GLEANER_DATASET="$dataset" .venv/bin/python -m pytest -q tests/python
+rm -rf "$(dirname "$dataset")"
+
+step "all tests passed"
