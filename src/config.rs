@@ -108,7 +108,11 @@ impl Config {
         })?;
         config.validate().map_err(|bad| ConfigError::Invalid {
             path: path.to_path_buf(),
-            line: line_of(text, bad.span.start),
+            line: if bad.span.is_empty() {
+                key_line(text, &bad.key)
+            } else {
+                line_of(text, bad.span.start)
+            },
             key: bad.key,
             message: bad.message,
         })?;
@@ -148,6 +152,20 @@ fn describe_toml_error(text: &str, e: &toml::de::Error) -> String {
 /// 1-based line number of a byte offset.
 fn line_of(text: &str, offset: usize) -> usize {
     text[..offset.min(text.len())].matches('\n').count() + 1
+}
+
+/// Line of `key`'s last segment (`dedup.threshold` → `threshold = …`), for
+/// values validated without a span; line 1 when the key is not written out.
+fn key_line(text: &str, key: &str) -> usize {
+    let name = key.rsplit('.').next().unwrap_or(key);
+    let name = name.split('[').next().unwrap_or(name);
+    text.lines()
+        .position(|l| {
+            l.trim_start()
+                .strip_prefix(name)
+                .is_some_and(|rest| rest.trim_start().starts_with('='))
+        })
+        .map_or(1, |i| i + 1)
 }
 
 /// Compiles a regex from a spanned config value, naming the key on failure.
@@ -192,6 +210,13 @@ mod tests {
             .to_string();
         assert!(err.contains("p.toml:5"), "{err}");
         assert!(err.contains("clean.rules[0].pattern"), "{err}");
+    }
+
+    #[test]
+    fn out_of_range_value_names_its_line() {
+        let text = "[dedup]\nnum_perm = 64\nthreshold = 1.5\n";
+        let err = Config::parse(text, Path::new("p.toml")).unwrap_err().to_string();
+        assert!(err.starts_with("p.toml:3: `dedup.threshold`"), "{err}");
     }
 
     #[test]

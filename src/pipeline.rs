@@ -401,7 +401,7 @@ fn write_tables(
     let mut tables = BTreeMap::new();
     for (name, batch) in batches {
         let schema = batch.schema();
-        let path = sink.write_table(name, schema.clone(), &[batch.clone()])?;
+        let path = sink.write_table(name, schema.clone(), std::slice::from_ref(&batch))?;
         let record = TableRecord::describe(&path, batch.num_rows() as u64, &schema)
             .map_err(|source| WriteError::Io { path, source })?;
         tables.insert(name.to_string(), record);
