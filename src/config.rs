@@ -215,7 +215,9 @@ mod tests {
     #[test]
     fn out_of_range_value_names_its_line() {
         let text = "[dedup]\nnum_perm = 64\nthreshold = 1.5\n";
-        let err = Config::parse(text, Path::new("p.toml")).unwrap_err().to_string();
+        let err = Config::parse(text, Path::new("p.toml"))
+            .unwrap_err()
+            .to_string();
         assert!(err.starts_with("p.toml:3: `dedup.threshold`"), "{err}");
     }
 
