@@ -14,6 +14,14 @@ fn write_config(dir: &Path, text: &str) -> std::path::PathBuf {
     path
 }
 
+fn check_config(config: &Path) -> std::process::Output {
+    gleaner()
+        .args(["check-config", "--config"])
+        .arg(config)
+        .output()
+        .unwrap()
+}
+
 fn stderr(output: &std::process::Output) -> String {
     String::from_utf8_lossy(&output.stderr).to_string()
 }
@@ -45,11 +53,7 @@ fn unknown_key_is_a_config_error_naming_key_and_line() {
 fn wrong_type_and_bad_regex_name_the_line() {
     let dir = tempfile::tempdir().unwrap();
     let config = write_config(dir.path(), "[quality]\nmin_words = \"twenty\"\n");
-    let out = gleaner()
-        .args(["check-config", "--config"])
-        .arg(&config)
-        .output()
-        .unwrap();
+    let out = check_config(&config);
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("line 2"), "{}", stderr(&out));
 
@@ -57,11 +61,7 @@ fn wrong_type_and_bad_regex_name_the_line() {
         dir.path(),
         "[clean]\n[[clean.rules]]\nname = \"x\"\npattern = \"([a-z\"\n",
     );
-    let out = gleaner()
-        .args(["check-config", "--config"])
-        .arg(&config)
-        .output()
-        .unwrap();
+    let out = check_config(&config);
     assert_eq!(out.status.code(), Some(2));
     let err = stderr(&out);
     assert!(

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-use arrow::array::{Array, BooleanArray, TimestampMicrosecondArray};
+use arrow::array::{BooleanArray, TimestampMicrosecondArray};
 use common::*;
 use gleaner::clean::normalize_line;
 
@@ -36,13 +36,7 @@ fn nine_documents_and_feed_articles_with_metadata() {
     let sources = texts(&docs, "source");
     let titles = strings(&docs, "title");
     let urls = strings(&docs, "url");
-    let published = docs
-        .column_by_name("published")
-        .unwrap()
-        .as_any()
-        .downcast_ref::<TimestampMicrosecondArray>()
-        .unwrap()
-        .clone();
+    let published: TimestampMicrosecondArray = column(&docs, "published");
     let feed: Vec<usize> = (0..docs.num_rows())
         .filter(|&i| sources[i] == FEED)
         .collect();
@@ -173,13 +167,7 @@ fn interview_repost_is_the_only_cluster() {
     let rep_i = ids.iter().position(|d| *d == rep).unwrap();
     let dup_i = ids.iter().position(|d| *d == dup).unwrap();
     assert_eq!((sources[rep_i].as_str(), records[rep_i]), (FEED, 3));
-    let flags = docs
-        .column_by_name("is_representative")
-        .unwrap()
-        .as_any()
-        .downcast_ref::<BooleanArray>()
-        .unwrap()
-        .clone();
+    let flags: BooleanArray = column(&docs, "is_representative");
     assert!(flags.value(rep_i) && !flags.value(dup_i));
     assert_eq!(flags.iter().filter(|f| *f == Some(true)).count(), 8);
 }

@@ -65,6 +65,17 @@ pub fn texts(batch: &RecordBatch, column: &str) -> Vec<String> {
         .collect()
 }
 
+/// A column as its concrete Arrow array type.
+pub fn column<T: Array + Clone + 'static>(batch: &RecordBatch, column: &str) -> T {
+    batch
+        .column_by_name(column)
+        .unwrap_or_else(|| panic!("no column {column}"))
+        .as_any()
+        .downcast_ref::<T>()
+        .unwrap_or_else(|| panic!("column {column} has another type"))
+        .clone()
+}
+
 pub fn u32s(batch: &RecordBatch, column: &str) -> Vec<u32> {
     let array = batch.column_by_name(column).unwrap();
     let array = array.as_any().downcast_ref::<UInt32Array>().unwrap();
