@@ -33,11 +33,11 @@ pub fn discover(inputs: &[String], base: &Path) -> (Vec<InputFile>, Vec<InputPro
     for input in inputs {
         let joined = base.join(input);
         if is_glob(input) {
-            expand_glob(&joined, input, &mut files, &mut problems);
+            expand_glob(&joined, input, base, &mut files, &mut problems);
         } else if joined.is_dir() {
-            walk_dir(&joined, &mut files, &mut problems);
+            walk_dir(&joined, base, &mut files, &mut problems);
         } else if joined.is_file() {
-            files.push(input_file(joined));
+            files.push(input_file(joined, base));
         } else {
             problems.push(InputProblem {
                 path: joined.display().to_string(),
@@ -54,16 +54,20 @@ fn is_glob(input: &str) -> bool {
     input.contains(['*', '?', '['])
 }
 
-fn input_file(path: PathBuf) -> InputFile {
+/// The display name is relative to `base`, so a config run from any working
+/// directory names (and ids) its documents the same way.
+fn input_file(path: PathBuf, base: &Path) -> InputFile {
+    let shown = path.strip_prefix(base).unwrap_or(&path);
     InputFile {
-        display: path.display().to_string(),
-        path,
+        display: shown.display().to_string(),
+        path: path.clone(),
     }
 }
 
 fn expand_glob(
     pattern: &Path,
     input: &str,
+    base: &Path,
     files: &mut Vec<InputFile>,
     problems: &mut Vec<InputProblem>,
 ) {
@@ -80,8 +84,8 @@ fn expand_glob(
     let before = files.len();
     for entry in entries {
         match entry {
-            Ok(path) if path.is_dir() => walk_dir(&path, files, problems),
-            Ok(path) => files.push(input_file(path)),
+            Ok(path) if path.is_dir() => walk_dir(&path, base, files, problems),
+            Ok(path) => files.push(input_file(path, base)),
             Err(e) => problems.push(InputProblem {
                 path: e.path().display().to_string(),
                 reason: e.error().to_string(),
@@ -96,14 +100,14 @@ fn expand_glob(
     }
 }
 
-fn walk_dir(dir: &Path, files: &mut Vec<InputFile>, problems: &mut Vec<InputProblem>) {
+fn walk_dir(dir: &Path, base: &Path, files: &mut Vec<InputFile>, problems: &mut Vec<InputProblem>) {
     let walker = WalkDir::new(dir)
         .sort_by_file_name()
         .into_iter()
         .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
     for entry in walker {
         match entry {
-            Ok(e) if e.file_type().is_file() => files.push(input_file(e.into_path())),
+            Ok(e) if e.file_type().is_file() => files.push(input_file(e.into_path(), base)),
             Ok(_) => {}
             Err(e) => problems.push(InputProblem {
                 path: e
@@ -133,6 +137,8 @@ mod tests {
             .map(|f| f.path.file_name().unwrap().to_string_lossy().to_string())
             .collect();
         assert_eq!(names, ["b.txt", "a.txt"]);
+        let shown: Vec<&str> = files.iter().map(|f| f.display.as_str()).collect();
+        assert_eq!(shown, ["b.txt", "sub/a.txt"], "relative to the base");
         assert_eq!(problems.len(), 1);
         assert!(problems[0].path.ends_with("missing.txt"));
     }
