@@ -286,3 +286,25 @@ fn output_is_identical_for_one_and_four_threads() {
         assert!(a == b, "{name} differs between 1 and 4 threads");
     }
 }
+
+#[test]
+fn output_does_not_depend_on_working_directory() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("elsewhere");
+    let status = gleaner()
+        .current_dir(dir.path())
+        .arg("run")
+        .arg("--config")
+        .arg(repo().join("pipeline.toml"))
+        .arg("--output")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(status.status.success());
+    for table in ["documents", "mentions", "boilerplate"] {
+        let name = format!("{table}.parquet");
+        let here = std::fs::read(sample().join(&name)).unwrap();
+        let there = std::fs::read(out.join(&name)).unwrap();
+        assert!(here == there, "{name} depends on the working directory");
+    }
+}
