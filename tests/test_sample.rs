@@ -238,13 +238,7 @@ fn manifest_matches_tables_and_verify_passes() {
     let manifest: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(sample().join("manifest.json")).unwrap())
             .unwrap();
-    for table in [
-        "documents",
-        "duplicates",
-        "mentions",
-        "entities",
-        "boilerplate",
-    ] {
+    for table in TABLES {
         let rows = read_table(sample(), table).num_rows() as u64;
         assert_eq!(manifest["tables"][table]["rows"], rows, "{table}");
     }
@@ -273,13 +267,7 @@ fn output_is_identical_for_one_and_four_threads() {
     let (one, four) = (dir.path().join("one"), dir.path().join("four"));
     assert!(run_sample(&one, &["--threads", "1"]).status.success());
     assert!(run_sample(&four, &["--threads", "4"]).status.success());
-    for table in [
-        "documents",
-        "duplicates",
-        "mentions",
-        "entities",
-        "boilerplate",
-    ] {
+    for table in TABLES {
         let name = format!("{table}.parquet");
         let a = std::fs::read(one.join(&name)).unwrap();
         let b = std::fs::read(four.join(&name)).unwrap();

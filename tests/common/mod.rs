@@ -8,6 +8,15 @@ use arrow::array::{Array, StringArray, UInt32Array};
 use arrow::record_batch::RecordBatch;
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 
+/// Every Parquet table of a dataset.
+pub const TABLES: [&str; 5] = [
+    "documents",
+    "duplicates",
+    "mentions",
+    "entities",
+    "boilerplate",
+];
+
 /// The repository root (where pipeline.toml and data/sample are).
 pub fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
