@@ -401,9 +401,8 @@ fn write_tables(
     let mut tables = BTreeMap::new();
     for (name, batch) in batches {
         let schema = batch.schema();
-        let path = sink.write_table(name, schema.clone(), std::slice::from_ref(&batch))?;
-        let record = TableRecord::describe(&path, batch.num_rows() as u64, &schema)
-            .map_err(|source| WriteError::Io { path, source })?;
+        let staged = sink.write_table(name, schema.clone(), std::slice::from_ref(&batch))?;
+        let record = TableRecord::describe(&staged, batch.num_rows() as u64, &schema);
         tables.insert(name.to_string(), record);
         progress.advance(1);
     }

@@ -5,7 +5,7 @@
 //! rule names it. Only short lines are counted, so that the paragraphs of a
 //! syndicated article, which repeat across copies, are left for dedup to judge.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 
 use super::Cleaned;
 
@@ -38,27 +38,31 @@ pub fn remove_frequent_lines(
             *counts.entry((group.as_str(), line)).or_default() += 1;
         }
     }
-    let frequent: BTreeMap<(String, String), usize> = counts
-        .into_iter()
-        .filter(|&(_, n)| n >= min_docs)
-        .map(|((g, l), n)| ((g.to_string(), l.to_string()), n))
+    // Decide with borrowed text first, then move lines: no per-line copies.
+    let drop: Vec<Vec<bool>> = docs
+        .iter()
+        .zip(groups)
+        .map(|(doc, group)| {
+            doc.kept
+                .iter()
+                .map(|l| counts.get(&(group.as_str(), l.text.as_str())) >= Some(&min_docs))
+                .collect()
+        })
         .collect();
-    if frequent.is_empty() {
-        return 0;
-    }
     let mut removed = 0;
-    for (doc, group) in docs.iter_mut().zip(groups) {
-        let before = doc.kept.len();
-        let mut kept = Vec::with_capacity(before);
-        for line in std::mem::take(&mut doc.kept) {
-            if frequent.contains_key(&(group.clone(), line.text.clone())) {
+    for (doc, drop) in docs.iter_mut().zip(drop) {
+        if !drop.contains(&true) {
+            continue;
+        }
+        let lines = std::mem::take(&mut doc.kept);
+        for (line, gone) in lines.into_iter().zip(drop) {
+            if gone {
                 doc.removed.push(line.removed(REASON));
+                removed += 1;
             } else {
-                kept.push(line);
+                doc.kept.push(line);
             }
         }
-        removed += (before - kept.len()) as u64;
-        doc.kept = kept;
         doc.removed.sort_by_key(|r| r.line_no);
     }
     removed

@@ -11,6 +11,8 @@ use serde::{Deserialize, Serialize};
 
 use arrow::datatypes::SchemaRef;
 
+use super::sink::StagedTable;
+
 /// The manifest of one dataset directory.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Manifest {
@@ -72,21 +74,22 @@ pub struct DedupRecord {
 }
 
 impl TableRecord {
-    /// Describes the file at `path`, written with `schema`.
-    pub fn describe(path: &Path, rows: u64, schema: &SchemaRef) -> std::io::Result<TableRecord> {
-        Ok(TableRecord {
-            file: path
+    /// Describes a staged table written with `schema`.
+    pub fn describe(table: &StagedTable, rows: u64, schema: &SchemaRef) -> TableRecord {
+        TableRecord {
+            file: table
+                .path
                 .file_name()
                 .map(|n| n.to_string_lossy().to_string())
                 .unwrap_or_default(),
             rows,
-            hash: file_hash(path)?,
+            hash: table.hash.clone(),
             schema: schema
                 .fields()
                 .iter()
                 .map(|f| (f.name().clone(), f.data_type().to_string()))
                 .collect(),
-        })
+        }
     }
 }
 

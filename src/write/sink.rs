@@ -45,6 +45,33 @@ fn io(path: &Path) -> impl FnOnce(std::io::Error) -> WriteError + '_ {
     }
 }
 
+/// Hashes bytes on their way to the file, so a table's hash needs no second
+/// read of what was just written.
+struct HashingWriter {
+    file: File,
+    hasher: xxhash_rust::xxh3::Xxh3,
+}
+
+impl std::io::Write for HashingWriter {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.file.write(buf)?;
+        self.hasher.update(&buf[..n]);
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.file.flush()
+    }
+}
+
+/// A table written to the staging area.
+#[derive(Debug, Clone)]
+pub struct StagedTable {
+    pub path: PathBuf,
+    /// xxh3-128 of the file's bytes, hex (as `manifest::file_hash` computes it).
+    pub hash: String,
+}
+
 /// A dataset directory being written: files go to a staging area until `commit`.
 #[derive(Debug)]
 pub struct DatasetSink {
@@ -79,16 +106,19 @@ impl DatasetSink {
         })
     }
 
-    /// Writes one table from its batches; returns the staged file's path.
+    /// Writes one table from its batches into the staging area.
     pub fn write_table(
         &mut self,
         name: &str,
         schema: SchemaRef,
         batches: &[RecordBatch],
-    ) -> Result<PathBuf, WriteError> {
+    ) -> Result<StagedTable, WriteError> {
         let file_name = format!("{name}.parquet");
         let path = self.staging.join(&file_name);
-        let file = File::create(&path).map_err(io(&path))?;
+        let file = HashingWriter {
+            file: File::create(&path).map_err(io(&path))?,
+            hasher: xxhash_rust::xxh3::Xxh3::new(),
+        };
         let props = WriterProperties::builder()
             .set_compression(Compression::ZSTD(ZstdLevel::try_new(3).unwrap_or_default()))
             .set_max_row_group_row_count(Some(ROW_GROUP_ROWS))
@@ -102,9 +132,11 @@ impl DatasetSink {
         for batch in batches {
             writer.write(batch).map_err(parquet)?;
         }
-        writer.close().map_err(parquet)?;
+        let file = writer.into_inner().map_err(parquet)?;
+        file.file.sync_all().map_err(io(&path))?;
+        let hash = format!("{:032x}", file.hasher.digest128());
         self.files.push(file_name);
-        Ok(path)
+        Ok(StagedTable { path, hash })
     }
 
     /// Writes a small non-Parquet file (the manifest) into the staging area.
@@ -155,7 +187,12 @@ mod tests {
         )
         .unwrap();
         let mut sink = DatasetSink::create(&out, vec![("k".into(), "v".into())]).unwrap();
-        sink.write_table("boilerplate", schema, &[batch]).unwrap();
+        let staged = sink.write_table("boilerplate", schema, &[batch]).unwrap();
+        let on_disk = crate::write::manifest::file_hash(&staged.path).unwrap();
+        assert_eq!(
+            staged.hash, on_disk,
+            "hash taken while writing matches the file"
+        );
         assert!(!out.join("boilerplate.parquet").exists());
         sink.commit().unwrap();
         assert!(out.join("boilerplate.parquet").exists());
