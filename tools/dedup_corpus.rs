@@ -1,0 +1,2 @@
+//! Placeholder; replaced by the corpus generator.
+fn main() {}
