@@ -7,7 +7,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 
 /// One document, as read from its container.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Document {
     /// Stable id: hash of `source` and `record` (16 hex digits).
     pub doc_id: String,

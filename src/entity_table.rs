@@ -93,6 +93,36 @@ pub fn aggregate(docs: &[Processed], mentions: &[Vec<Mention>]) -> PolarsResult<
     Ok(result)
 }
 
+/// Merges the rows of [`aggregate`] over disjoint sets of documents (chunks
+/// of one run): counts add up, first/last seen widen, label and name are those
+/// of the first part an entity appears in — what one aggregate over all the
+/// documents in order would give.
+pub fn merge(parts: Vec<Vec<EntityRow>>) -> Vec<EntityRow> {
+    let mut merged: std::collections::BTreeMap<String, EntityRow> = Default::default();
+    for row in parts.into_iter().flatten() {
+        match merged.get_mut(&row.entity_key) {
+            None => {
+                merged.insert(row.entity_key.clone(), row);
+            }
+            Some(m) => {
+                m.n_docs += row.n_docs;
+                m.n_mentions += row.n_mentions;
+                m.first_seen = widen(m.first_seen, row.first_seen, i64::min);
+                m.last_seen = widen(m.last_seen, row.last_seen, i64::max);
+            }
+        }
+    }
+    merged.into_values().collect()
+}
+
+fn widen(a: Option<i64>, b: Option<i64>, pick: fn(i64, i64) -> i64) -> Option<i64> {
+    match (a, b) {
+        (Some(x), Some(y)) => Some(pick(x, y)),
+        (x, None) => x,
+        (None, y) => y,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

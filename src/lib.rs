@@ -14,5 +14,6 @@ pub mod entity_table;
 pub mod pipeline;
 pub mod quality;
 pub mod read;
+pub mod spill;
 pub mod stats;
 pub mod write;

@@ -13,17 +13,20 @@ use std::time::Instant;
 
 use rayon::prelude::*;
 
-use crate::clean::{frequent, Cleaned, Cleaner};
+use crate::clean::frequent::{FrequentLineCounter, FrequentLines};
+use crate::clean::Cleaner;
 use crate::config::{Config, InvalidValue};
-use crate::dedup::{self, DedupInput};
+use crate::dedup::{self, DocKey, Sketch, Sketcher};
 use crate::discover::{discover, InputFile};
 use crate::document::Processed;
 use crate::entities::{EntityTagger, Mention};
 use crate::entity_table;
-use crate::quality::{self, Action};
+use crate::quality::{self, Action, Signals};
 use crate::read::{FileRead, ReadError, Reader};
-use crate::write::manifest::{DedupRecord, InputRecord, Manifest, SkippedInput, TableRecord};
-use crate::write::{self, schema, DatasetSink, WriteError};
+use crate::spill::{CleanedDoc, SpillError, SpillStore};
+use crate::write::manifest::{InputRecord, Manifest, SkippedInput, TableRecord};
+use crate::write::sink::ROW_GROUP_ROWS;
+use crate::write::{self, schema, DatasetSink, Verdicts, WriteError};
 
 /// What to run on, beyond the config.
 #[derive(Debug, Clone, Default)]
@@ -39,6 +42,11 @@ pub struct RunOptions {
     pub threads: usize,
     /// Make unreadable inputs fatal.
     pub strict: bool,
+    /// Bytes of cleaned documents held in memory between passes before
+    /// chunks spill to disk, and input bytes per chunk; `None`: the defaults.
+    /// The tables do not depend on either.
+    pub memory_budget: Option<usize>,
+    pub chunk_bytes: Option<u64>,
 }
 
 /// Receives progress; the binary draws bars, tests ignore it.
@@ -68,6 +76,8 @@ pub enum RunError {
     NoDocuments,
     #[error("writing output: {0}")]
     Write(#[from] WriteError),
+    #[error("{0}")]
+    Spill(#[from] SpillError),
     #[error("aggregating entities: {0}")]
     Aggregate(#[from] polars::error::PolarsError),
     #[error("cannot start {0} worker threads: {1}")]
@@ -107,6 +117,15 @@ pub fn run(
     pool.install(|| run_in_pool(config, options, progress, threads))
 }
 
+/// Input bytes read per chunk: several files' worth, so reading is parallel,
+/// but small enough that a chunk's raw text is a small part of memory.
+const CHUNK_BYTES: u64 = 64 << 20;
+/// Bytes of cleaned documents kept in memory between passes; chunks beyond
+/// it are spilled to scratch files.
+const MEMORY_BUDGET: usize = 512 << 20;
+/// Rows per row group of `documents.parquet` (long texts: keep groups small).
+const DOCUMENT_ROWS_PER_GROUP: usize = 8 * 1024;
+
 fn run_in_pool(
     config: &Config,
     options: &RunOptions,
@@ -134,101 +153,101 @@ fn run_in_pool(
             reason: p.reason,
         })
         .collect();
+    let output = output_dir(config, options);
 
-    // read/split
+    // pass 1: read and clean chunk by chunk; count short lines per site
     let reader = Reader::new(&config.read).map_err(RunError::Config)?;
+    let cleaner = Cleaner::new(&config.clean).map_err(RunError::Config)?;
+    let mut store = SpillStore::new(
+        output.join(format!(".scratch-{}", std::process::id())),
+        options.memory_budget.unwrap_or(MEMORY_BUDGET),
+    );
+    let mut counter = FrequentLineCounter::new(config.clean.frequent_max_words);
+    let mut inputs = Vec::new();
+    let mut n_docs = 0usize;
     progress.stage("read", files.len() as u64);
-    let reads: Vec<Result<FileRead, ReadError>> = files
-        .par_iter()
-        .map(|f| {
-            let r = reader.read(f);
-            progress.advance(1);
-            r
-        })
-        .collect();
-    let (inputs, mut docs) = collect_reads(&files, reads, &mut skipped);
+    for range in chunk_files(&files, options.chunk_bytes.unwrap_or(CHUNK_BYTES)) {
+        let chunk = &files[range];
+        let reads: Vec<Result<FileRead, ReadError>> =
+            chunk.par_iter().map(|f| reader.read(f)).collect();
+        let (chunk_inputs, docs) = collect_reads(chunk, reads, &mut skipped);
+        inputs.extend(chunk_inputs);
+        let cleaned: Vec<CleanedDoc> = docs
+            .into_par_iter()
+            .map(|mut doc| {
+                let cleaned = cleaner.clean(&doc.body);
+                doc.body = String::new();
+                CleanedDoc { doc, cleaned }
+            })
+            .collect();
+        let short: Vec<Vec<u64>> = cleaned
+            .par_iter()
+            .map(|d| counter.short_lines(&d.cleaned))
+            .collect();
+        for (d, lines) in cleaned.iter().zip(&short) {
+            counter.add(&site_group(&d.doc), lines);
+        }
+        n_docs += cleaned.len();
+        if !cleaned.is_empty() {
+            store.push(cleaned)?;
+        }
+        progress.advance(chunk.len() as u64);
+    }
     if options.strict && !skipped.is_empty() {
         return Err(RunError::Inputs(skipped));
     }
-    if docs.is_empty() {
+    if n_docs == 0 {
         return Err(RunError::NoDocuments);
     }
-    lap("read", &mut timings);
+    let frequent = counter.finish(config.clean.frequent_min_docs);
+    lap("read_clean", &mut timings);
 
-    // clean, per document then across documents
-    let cleaner = Cleaner::new(&config.clean).map_err(RunError::Config)?;
-    progress.stage("clean", docs.len() as u64);
-    let mut cleaned: Vec<Cleaned> = docs
-        .par_iter()
-        .map(|d| {
-            let c = cleaner.clean(&d.body);
-            progress.advance(1);
-            c
-        })
-        .collect();
-    let groups: Vec<String> = docs.iter().map(site_group).collect();
-    frequent::remove_frequent_lines(
-        &mut cleaned,
-        &groups,
-        config.clean.frequent_min_docs,
-        config.clean.frequent_max_words,
-    );
-    lap("clean", &mut timings);
-
-    // quality
-    progress.stage("quality", docs.len() as u64);
-    let mut processed: Vec<Processed> = docs
-        .par_drain(..)
-        .zip(cleaned.into_par_iter())
-        .map(|(doc, c)| {
-            let text = c.text();
-            let signals = quality::assess(&text, &config.quality);
-            progress.advance(1);
-            Processed {
-                doc,
-                text,
-                removed: c.removed,
-                signals,
+    // pass 2: final text → quality → dedup sketch; the text is dropped again
+    let sketcher = Sketcher::new(&config.dedup);
+    let drop_flagged = config.quality.action == Action::Drop;
+    let mut signals: Vec<Option<Signals>> = Vec::with_capacity(n_docs);
+    let mut keys: Vec<DocKey> = Vec::new();
+    let mut sketches: Vec<Sketch> = Vec::new();
+    progress.stage("sketch", n_docs as u64);
+    for i in 0..store.len() {
+        let part: Vec<(Signals, Option<Sketch>)> = store.with_chunk(i, |docs| {
+            docs.par_iter()
+                .map(|d| {
+                    let text = frequent.kept_text(&site_group(&d.doc), &d.cleaned);
+                    let signals = quality::assess(&text, &config.quality);
+                    let keep = !(drop_flagged && signals.flag.is_some());
+                    let sketch = keep.then(|| sketcher.sketch(&text));
+                    (signals, sketch)
+                })
+                .collect()
+        })?;
+        store.with_chunk(i, |docs| {
+            for (d, (_, sketch)) in docs.iter().zip(&part) {
+                if sketch.is_some() {
+                    keys.push(DocKey {
+                        doc_id: d.doc.doc_id.clone(),
+                        published: d.doc.published,
+                    });
+                }
             }
-        })
-        .collect();
-    let before = processed.len();
-    if config.quality.action == Action::Drop {
-        processed.retain(|p| p.signals.flag.is_none());
+        })?;
+        for (s, sketch) in part {
+            let keep = sketch.is_some();
+            sketches.extend(sketch);
+            signals.push(keep.then_some(s));
+        }
+        progress.advance(store.chunk_len(i) as u64);
     }
-    let dropped = (before - processed.len()) as u64;
-    lap("quality", &mut timings);
+    let dropped = signals.iter().filter(|s| s.is_none()).count() as u64;
+    lap("quality_sketch", &mut timings);
 
-    // dedup
+    // pass 3: dedup on the sketches alone
     progress.stage("dedup", 0);
-    let inputs_for_dedup: Vec<DedupInput<'_>> = processed
-        .iter()
-        .map(|p| DedupInput {
-            doc_id: &p.doc.doc_id,
-            published: p.doc.published,
-            text: &p.text,
-        })
-        .collect();
-    let dedup = dedup::deduplicate(&inputs_for_dedup, &config.dedup);
+    let dedup = dedup::deduplicate_sketches(&keys, &sketches, &config.dedup);
+    drop(sketches);
     lap("dedup", &mut timings);
 
-    // entities
-    let tagger = EntityTagger::new(&config.entities);
-    progress.stage("entities", processed.len() as u64);
-    let mentions: Vec<Vec<Mention>> = processed
-        .par_iter()
-        .map(|p| {
-            let m = tagger.tag(&p.text);
-            progress.advance(1);
-            m
-        })
-        .collect();
-    let entity_rows = entity_table::aggregate(&processed, &mentions)?;
-    lap("entities", &mut timings);
-
-    // write
-    progress.stage("write", 5);
-    let output = output_dir(config, options);
+    // pass 4: entities and tables, chunk by chunk
     let mut sink = DatasetSink::create(
         &output,
         vec![
@@ -236,53 +255,44 @@ fn run_in_pool(
             ("gleaner.config_hash".into(), config.hash()),
         ],
     )?;
-    let written = write_tables(
+    let tagger = EntityTagger::new(&config.entities);
+    let mut tallies = Tallies::default();
+    progress.stage("entities+write", n_docs as u64);
+    let written = write_chunks(
         &mut sink,
-        &processed,
+        &mut store,
+        &frequent,
+        &mut signals,
+        &tagger,
+        &keys,
         &dedup,
-        &mentions,
-        &entity_rows,
+        &mut tallies,
         progress,
     );
-    let tables = match written {
+    let mut tables = match written {
         Ok(t) => t,
         Err(e) => {
             sink.abandon();
-            return Err(e.into());
+            return Err(e);
         }
     };
-    lap("write", &mut timings);
+    lap("entities_write", &mut timings);
 
-    let removed_by_reason = processed.iter().flat_map(|p| &p.removed).fold(
-        BTreeMap::new(),
-        |mut m: BTreeMap<String, u64>, r| {
-            *m.entry(r.reason.clone()).or_default() += 1;
-            m
-        },
-    );
+    let removed_by_reason = std::mem::take(&mut tallies.removed_by_reason);
     let mut counts = BTreeMap::new();
     counts.insert("files".to_string(), inputs.len() as u64);
     counts.insert("skipped_files".to_string(), skipped.len() as u64);
-    counts.insert("documents".to_string(), processed.len() as u64);
+    counts.insert("documents".to_string(), keys.len() as u64);
     counts.insert("dropped_low_quality".to_string(), dropped);
-    counts.insert(
-        "flagged_low_quality".to_string(),
-        processed
-            .iter()
-            .filter(|p| p.signals.flag.is_some())
-            .count() as u64,
-    );
+    counts.insert("flagged_low_quality".to_string(), tallies.flagged);
     counts.insert(
         "removed_lines".to_string(),
         removed_by_reason.values().sum(),
     );
-    counts.insert("clusters".to_string(), dedup.clusters);
+    counts.insert("clusters".to_string(), dedup.stats.clusters);
     counts.insert("duplicates".to_string(), dedup.duplicates.len() as u64);
-    counts.insert(
-        "mentions".to_string(),
-        mentions.iter().map(|m| m.len() as u64).sum(),
-    );
-    counts.insert("entities".to_string(), entity_rows.len() as u64);
+    counts.insert("mentions".to_string(), tallies.mentions);
+    counts.insert("entities".to_string(), tables["entities"].rows);
     let warnings: Vec<String> = inputs
         .iter()
         .flat_map(|i| i.warnings.iter().map(move |w| format!("{}: {w}", i.path)))
@@ -295,16 +305,10 @@ fn run_in_pool(
         threads,
         inputs,
         skipped: skipped.clone(),
-        tables,
+        tables: std::mem::take(&mut tables),
         counts: counts.clone(),
         removed_by_reason,
-        dedup: DedupRecord {
-            bands: dedup.banding.bands,
-            rows: dedup.banding.rows,
-            candidate_pairs: dedup.candidate_pairs,
-            verified_pairs: dedup.verified_pairs,
-            clusters: dedup.clusters,
-        },
+        dedup: dedup.stats,
         timings,
     };
     let json = serde_json::to_vec_pretty(&manifest).unwrap_or_default();
@@ -321,6 +325,132 @@ fn run_in_pool(
         counts,
         seconds: started.elapsed().as_secs_f64(),
     })
+}
+
+/// Totals gathered while writing.
+#[derive(Debug, Default)]
+struct Tallies {
+    removed_by_reason: BTreeMap<String, u64>,
+    flagged: u64,
+    mentions: u64,
+}
+
+/// Consecutive runs of files of about `bytes` input bytes (at least one file).
+fn chunk_files(files: &[InputFile], bytes: u64) -> Vec<std::ops::Range<usize>> {
+    let mut chunks = Vec::new();
+    let (mut start, mut size) = (0, 0u64);
+    for (i, f) in files.iter().enumerate() {
+        let len = std::fs::metadata(&f.path).map(|m| m.len()).unwrap_or(0);
+        if i > start && size + len > bytes {
+            chunks.push(start..i);
+            (start, size) = (i, 0);
+        }
+        size += len;
+    }
+    if start < files.len() {
+        chunks.push(start..files.len());
+    }
+    chunks
+}
+
+/// Pass 4: takes each chunk out of the store, finishes its documents, tags
+/// entities and appends to the tables; then writes duplicates and entities.
+#[allow(clippy::too_many_arguments)]
+fn write_chunks(
+    sink: &mut DatasetSink,
+    store: &mut SpillStore,
+    frequent: &FrequentLines,
+    signals: &mut [Option<Signals>],
+    tagger: &EntityTagger,
+    keys: &[DocKey],
+    dedup: &dedup::Dedup,
+    tallies: &mut Tallies,
+    progress: &dyn Progress,
+) -> Result<BTreeMap<String, TableRecord>, RunError> {
+    let mut documents =
+        sink.open_table("documents", schema::documents(), DOCUMENT_ROWS_PER_GROUP)?;
+    let mut mentions_table = sink.open_table("mentions", schema::mentions(), ROW_GROUP_ROWS)?;
+    let mut boilerplate = sink.open_table("boilerplate", schema::boilerplate(), ROW_GROUP_ROWS)?;
+    let mut partials = Vec::new();
+    let (mut seen, mut kept) = (0usize, 0usize);
+    for i in 0..store.len() {
+        let chunk = store.take(i)?;
+        let chunk_len = chunk.len() as u64;
+        let chunk_signals = &mut signals[seen..seen + chunk.len()];
+        seen += chunk.len();
+        let processed: Vec<Processed> = chunk
+            .into_par_iter()
+            .zip(chunk_signals.par_iter_mut())
+            .filter_map(|(mut d, signals)| {
+                let signals = signals.take()?;
+                frequent.apply(&site_group(&d.doc), &mut d.cleaned);
+                Some(Processed {
+                    text: d.cleaned.text(),
+                    removed: d.cleaned.removed,
+                    doc: d.doc,
+                    signals,
+                })
+            })
+            .collect();
+        let mentions: Vec<Vec<Mention>> =
+            processed.par_iter().map(|p| tagger.tag(&p.text)).collect();
+        let range = kept..kept + processed.len();
+        debug_assert!(processed
+            .iter()
+            .zip(&keys[range.clone()])
+            .all(|(p, k)| p.doc.doc_id == k.doc_id));
+        documents.write(&write::documents_batch(
+            &processed,
+            Verdicts::of(dedup, range),
+        )?)?;
+        mentions_table.write(&write::mentions_batch(&processed, &mentions)?)?;
+        boilerplate.write(&write::boilerplate_batch(&processed)?)?;
+        partials.push(entity_table::aggregate(&processed, &mentions)?);
+        for p in &processed {
+            for r in &p.removed {
+                *tallies
+                    .removed_by_reason
+                    .entry(r.reason.clone())
+                    .or_default() += 1;
+            }
+            tallies.flagged += p.signals.flag.is_some() as u64;
+        }
+        tallies.mentions += mentions.iter().map(|m| m.len() as u64).sum::<u64>();
+        kept += processed.len();
+        progress.advance(chunk_len);
+    }
+    let entity_rows = entity_table::merge(partials);
+    let mut tables = BTreeMap::new();
+    for (name, table) in [
+        ("documents", documents),
+        ("mentions", mentions_table),
+        ("boilerplate", boilerplate),
+    ] {
+        let rows = table.rows();
+        let staged = table.finish()?;
+        let schema = schema::all()
+            .into_iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, s)| s)
+            .unwrap_or_else(schema::documents);
+        tables.insert(
+            name.to_string(),
+            TableRecord::describe(&staged, rows, &schema),
+        );
+    }
+    for (name, batch) in [
+        ("duplicates", write::duplicates_batch(keys, dedup)?),
+        ("entities", write::entities_batch(&entity_rows)?),
+    ] {
+        let schema = batch.schema();
+        let staged = sink.write_table(name, schema.clone(), std::slice::from_ref(&batch))?;
+        tables.insert(
+            name.to_string(),
+            TableRecord::describe(&staged, batch.num_rows() as u64, &schema),
+        );
+    }
+    debug_assert_eq!(tables.len(), schema::all().len());
+    Ok(tables)
 }
 
 /// Splits read results into manifest records and documents, in file order.
@@ -381,31 +511,4 @@ pub fn output_dir(config: &Config, options: &RunOptions) -> PathBuf {
         Some(out) => options.config_dir.join(out),
         None => options.config_dir.join("output").join(&config.dataset.name),
     }
-}
-
-fn write_tables(
-    sink: &mut DatasetSink,
-    processed: &[Processed],
-    dedup: &dedup::Dedup,
-    mentions: &[Vec<Mention>],
-    entity_rows: &[entity_table::EntityRow],
-    progress: &dyn Progress,
-) -> Result<BTreeMap<String, TableRecord>, WriteError> {
-    let batches = [
-        ("documents", write::documents_batch(processed, dedup)?),
-        ("duplicates", write::duplicates_batch(processed, dedup)?),
-        ("mentions", write::mentions_batch(processed, mentions)?),
-        ("entities", write::entities_batch(entity_rows)?),
-        ("boilerplate", write::boilerplate_batch(processed)?),
-    ];
-    let mut tables = BTreeMap::new();
-    for (name, batch) in batches {
-        let schema = batch.schema();
-        let staged = sink.write_table(name, schema.clone(), std::slice::from_ref(&batch))?;
-        let record = TableRecord::describe(&staged, batch.num_rows() as u64, &schema);
-        tables.insert(name.to_string(), record);
-        progress.advance(1);
-    }
-    debug_assert_eq!(tables.len(), schema::all().len());
-    Ok(tables)
 }

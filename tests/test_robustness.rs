@@ -4,7 +4,7 @@
 //! reproducible; the heavy fuzzing belongs to a later issue.
 
 use gleaner::clean::{CleanConfig, Cleaner};
-use gleaner::dedup::{deduplicate, DedupConfig, DedupInput};
+use gleaner::dedup::{deduplicate, DedupConfig, DocKey};
 use gleaner::entities::{EntityConfig, EntityTagger};
 use gleaner::quality::{assess, QualityConfig};
 
@@ -106,16 +106,13 @@ fn stages_survive_random_text() {
         }
         texts.push(text);
     }
-    let ids: Vec<String> = (0..texts.len()).map(|i| format!("{i:08}")).collect();
-    let inputs: Vec<DedupInput<'_>> = texts
-        .iter()
-        .zip(&ids)
-        .map(|(t, id)| DedupInput {
-            doc_id: id,
+    let keys: Vec<DocKey> = (0..texts.len())
+        .map(|i| DocKey {
+            doc_id: format!("{i:08}"),
             published: None,
-            text: t,
         })
         .collect();
-    let result = deduplicate(&inputs, &DedupConfig::default());
+    let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+    let result = deduplicate(&keys, &refs, &DedupConfig::default());
     assert_eq!(result.cluster_id.len(), texts.len());
 }

@@ -12,6 +12,129 @@ use super::Cleaned;
 /// Reason recorded in `boilerplate.parquet` for lines removed here.
 pub const REASON: &str = "frequent_line";
 
+/// Counts, per group, how many documents each short line appears in. Fed
+/// one chunk of documents at a time; holds one entry per distinct
+/// (group, short line), keyed by hashes rather than text.
+#[derive(Debug, Default)]
+pub struct FrequentLineCounter {
+    max_words: usize,
+    groups: HashMap<String, u32>,
+    counts: HashMap<(u32, u64), u32>,
+}
+
+/// The lines found frequent: apply to each document.
+#[derive(Debug, Default)]
+pub struct FrequentLines {
+    groups: HashMap<String, u32>,
+    frequent: HashSet<(u32, u64)>,
+}
+
+fn line_hash(text: &str) -> u64 {
+    xxhash_rust::xxh3::xxh3_64(text.as_bytes())
+}
+
+impl FrequentLineCounter {
+    /// Counts lines of at most `max_words` words.
+    pub fn new(max_words: usize) -> FrequentLineCounter {
+        FrequentLineCounter {
+            max_words,
+            ..FrequentLineCounter::default()
+        }
+    }
+
+    /// Distinct short-line hashes of one document (pure; run it in parallel
+    /// and pass the result to [`FrequentLineCounter::add`]).
+    pub fn short_lines(&self, doc: &Cleaned) -> Vec<u64> {
+        let mut hashes: Vec<u64> = doc
+            .kept
+            .iter()
+            .map(|l| l.text.as_str())
+            .filter(|t| t.split_whitespace().count() <= self.max_words)
+            .map(line_hash)
+            .collect();
+        hashes.sort_unstable();
+        hashes.dedup();
+        hashes
+    }
+
+    /// Counts one document of `group` by its [`short_lines`](Self::short_lines).
+    pub fn add(&mut self, group: &str, short_lines: &[u64]) {
+        let next = self.groups.len() as u32;
+        let group = *self.groups.entry(group.to_string()).or_insert(next);
+        for &h in short_lines {
+            *self.counts.entry((group, h)).or_default() += 1;
+        }
+    }
+
+    /// The lines seen in at least `min_docs` documents of their group
+    /// (none when `min_docs` < 2: a line in one document is not "frequent").
+    pub fn finish(self, min_docs: usize) -> FrequentLines {
+        let frequent = if min_docs < 2 {
+            HashSet::new()
+        } else {
+            self.counts
+                .into_iter()
+                .filter(|&(_, n)| n as usize >= min_docs)
+                .map(|(k, _)| k)
+                .collect()
+        };
+        FrequentLines {
+            groups: self.groups,
+            frequent,
+        }
+    }
+}
+
+impl FrequentLines {
+    /// The text `doc` will have once [`apply`](Self::apply)'d, without
+    /// changing it: kept lines that are not frequent, joined by newlines.
+    pub fn kept_text(&self, group: &str, doc: &Cleaned) -> String {
+        let group = self.groups.get(group).copied();
+        let mut out = String::new();
+        let mut first = true;
+        for line in &doc.kept {
+            if let Some(g) = group {
+                if !self.frequent.is_empty() && self.frequent.contains(&(g, line_hash(&line.text)))
+                {
+                    continue;
+                }
+            }
+            if !first {
+                out.push('\n');
+            }
+            out.push_str(&line.text);
+            first = false;
+        }
+        out
+    }
+
+    /// Moves the frequent lines of `doc` (of `group`) to its removed lines;
+    /// returns how many.
+    pub fn apply(&self, group: &str, doc: &mut Cleaned) -> u64 {
+        let Some(&group) = self.groups.get(group) else {
+            return 0;
+        };
+        if self.frequent.is_empty() {
+            return 0;
+        }
+        let gone = |t: &str| self.frequent.contains(&(group, line_hash(t)));
+        if !doc.kept.iter().any(|l| gone(&l.text)) {
+            return 0;
+        }
+        let mut removed = 0;
+        for line in std::mem::take(&mut doc.kept) {
+            if gone(&line.text) {
+                doc.removed.push(line.removed(REASON));
+                removed += 1;
+            } else {
+                doc.kept.push(line);
+            }
+        }
+        doc.removed.sort_by_key(|r| r.line_no);
+        removed
+    }
+}
+
 /// Finds lines of at most `max_words` words that occur in at least `min_docs`
 /// documents of the same group, and moves them to the removed lines.
 ///
@@ -23,49 +146,16 @@ pub fn remove_frequent_lines(
     min_docs: usize,
     max_words: usize,
 ) -> u64 {
-    if min_docs < 2 {
-        return 0;
-    }
-    let mut counts: HashMap<(&str, &str), usize> = HashMap::new();
+    let mut counter = FrequentLineCounter::new(max_words);
     for (doc, group) in docs.iter().zip(groups) {
-        let distinct: HashSet<&str> = doc
-            .kept
-            .iter()
-            .map(|l| l.text.as_str())
-            .filter(|t| t.split_whitespace().count() <= max_words)
-            .collect();
-        for line in distinct {
-            *counts.entry((group.as_str(), line)).or_default() += 1;
-        }
+        let lines = counter.short_lines(doc);
+        counter.add(group, &lines);
     }
-    // Decide with borrowed text first, then move lines: no per-line copies.
-    let drop: Vec<Vec<bool>> = docs
-        .iter()
+    let frequent = counter.finish(min_docs);
+    docs.iter_mut()
         .zip(groups)
-        .map(|(doc, group)| {
-            doc.kept
-                .iter()
-                .map(|l| counts.get(&(group.as_str(), l.text.as_str())) >= Some(&min_docs))
-                .collect()
-        })
-        .collect();
-    let mut removed = 0;
-    for (doc, drop) in docs.iter_mut().zip(drop) {
-        if !drop.contains(&true) {
-            continue;
-        }
-        let lines = std::mem::take(&mut doc.kept);
-        for (line, gone) in lines.into_iter().zip(drop) {
-            if gone {
-                doc.removed.push(line.removed(REASON));
-                removed += 1;
-            } else {
-                doc.kept.push(line);
-            }
-        }
-        doc.removed.sort_by_key(|r| r.line_no);
-    }
-    removed
+        .map(|(doc, group)| frequent.apply(group, doc))
+        .sum()
 }
 
 #[cfg(test)]

@@ -74,7 +74,7 @@ impl CleanConfig {
 }
 
 /// A line that stays in the text.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct KeptLine {
     /// 1-based line number in the document body.
     pub line_no: u32,
@@ -95,7 +95,7 @@ impl KeptLine {
 }
 
 /// A line removed as boilerplate, for `boilerplate.parquet`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct RemovedLine {
     pub line_no: u32,
     /// The line as read, trimmed.
@@ -104,7 +104,7 @@ pub struct RemovedLine {
 }
 
 /// The result of cleaning one document.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Cleaned {
     pub kept: Vec<KeptLine>,
     pub removed: Vec<RemovedLine>,

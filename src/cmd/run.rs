@@ -21,6 +21,7 @@ pub fn execute(args: RunArgs) -> Result<(), Failure> {
         output: args.output,
         threads: args.threads,
         strict: args.strict,
+        ..RunOptions::default()
     };
     let bars = StageBars::new();
     let result = pipeline::run(&config, &options, &bars);

@@ -1,16 +1,24 @@
-//! dedup: exact and near-duplicate clusters, one representative each.
+//! dedup: exact, near-duplicate and contained documents, clustered, one
+//! representative each.
 //!
-//! Exact duplicates share a hash of their normalized words. Near-duplicates
-//! are found with word shingles → MinHash → LSH banding, and every candidate
-//! pair is verified by exact Jaccard on the shingle sets before it may join a
-//! cluster, so LSH's false positives never reach the output. Clusters come
-//! from union-find; the representative is chosen by configurable rules with
-//! the smallest `doc_id` as the final tie-break, so the result is the same
-//! whatever the order or thread count.
+//! Each document is reduced once to a compact [`Sketch`] — a hash of its
+//! normalized words, its LSH band keys (integers) and a consistent sample of
+//! its shingles — so the text can be dropped before dedup runs, and a million
+//! documents fit in memory. Exact copies share the hash. Near-duplicates are
+//! found with word shingles → MinHash → LSH banding, and every candidate pair
+//! is verified on the samples (exact Jaccard for texts with at most
+//! `sample_size` shingles, an unbiased estimate above) before it may join a
+//! cluster, so LSH's false positives never reach the output. Short texts
+//! inside longer ones are found by [`containment`]. Clusters come from
+//! union-find; the representative is chosen by configurable rules with the
+//! smallest `doc_id` as the final tie-break, so the result is the same whatever
+//! the order or thread count.
 
 pub mod cluster;
+pub mod containment;
 pub mod lsh;
 pub mod minhash;
+pub mod sample;
 pub mod shingle;
 
 use std::collections::HashMap;
@@ -21,6 +29,7 @@ use serde::{Deserialize, Serialize};
 use crate::config::InvalidValue;
 use lsh::Banding;
 use minhash::MinHasher;
+use sample::{containment_estimate, jaccard_estimate, Sample};
 
 /// How the representative of a cluster is chosen, in order of precedence.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -51,6 +60,18 @@ pub struct DedupConfig {
     pub representative: Vec<Preference>,
     /// LSH buckets larger than this are linked as a star, not all pairs.
     pub max_bucket: usize,
+    /// Weights of false positives and false negatives when bands/rows are
+    /// derived from the threshold. Candidates are verified, so a false
+    /// positive costs one comparison and a false negative a missed duplicate.
+    pub lsh_weights: [f64; 2],
+    /// Shingles kept per document for verification (more: closer estimates,
+    /// 4 bytes each).
+    pub sample_size: usize,
+    /// Share of a shorter text's shingles that must be inside a longer
+    /// document for it to count as contained; 0 turns containment off.
+    pub containment: f64,
+    /// Texts with fewer shingles than this are never counted as contained.
+    pub containment_min_words: usize,
 }
 
 impl Default for DedupConfig {
@@ -64,6 +85,10 @@ impl Default for DedupConfig {
             seed: 1,
             representative: vec![Preference::EarliestPublished, Preference::Longest],
             max_bucket: 64,
+            lsh_weights: [0.1, 0.9],
+            sample_size: 256,
+            containment: 0.8,
+            containment_min_words: 20,
         }
     }
 }
@@ -87,6 +112,23 @@ impl DedupConfig {
                 "shingle_size and num_perm must be positive".into(),
             ));
         }
+        if !(0.0..=1.0).contains(&self.containment) {
+            return Err(bad(
+                "containment",
+                format!("must be in [0, 1], got {}", self.containment),
+            ));
+        }
+        if self.sample_size == 0 {
+            return Err(bad("sample_size", "must be positive".into()));
+        }
+        if self.lsh_weights.iter().any(|w| w.is_nan() || *w < 0.0)
+            || self.lsh_weights.iter().sum::<f64>() <= 0.0
+        {
+            return Err(bad(
+                "lsh_weights",
+                "two non-negative weights, not both 0".into(),
+            ));
+        }
         if let (Some(b), Some(r)) = (self.bands, self.rows) {
             if b * r > self.num_perm || b == 0 || r == 0 {
                 return Err(bad(
@@ -104,24 +146,82 @@ impl DedupConfig {
     pub fn banding(&self) -> Banding {
         match (self.bands, self.rows) {
             (Some(bands), Some(rows)) => Banding { bands, rows },
-            _ => lsh::optimal_banding(self.threshold, self.num_perm),
+            _ => lsh::optimal_banding(self.threshold, self.num_perm, self.lsh_weights),
         }
     }
 }
 
-/// What dedup needs of a document.
-#[derive(Debug, Clone, Copy)]
-pub struct DedupInput<'a> {
-    pub doc_id: &'a str,
+/// A document's dedup state once its text is gone.
+#[derive(Debug, Clone, Default)]
+pub struct Sketch {
+    /// Hash of the normalized words (exact copies share it).
+    pub content_hash: u128,
+    pub n_shingles: u32,
+    /// LSH band keys; empty for a text without words.
+    pub bands: Box<[u64]>,
+    pub sample: Sample,
+}
+
+impl Sketch {
+    /// Bytes this sketch occupies, itself and its heap.
+    pub fn bytes(&self) -> usize {
+        std::mem::size_of::<Sketch>() + self.bands.len() * 8 + self.sample.heap_bytes()
+    }
+}
+
+/// Turns texts into [`Sketch`]es; built once per run from the config.
+#[derive(Debug, Clone)]
+pub struct Sketcher {
+    hasher: MinHasher,
+    banding: Banding,
+    shingle_size: usize,
+    sample_size: usize,
+}
+
+impl Sketcher {
+    pub fn new(config: &DedupConfig) -> Sketcher {
+        Sketcher {
+            hasher: MinHasher::new(config.num_perm, config.seed),
+            banding: config.banding(),
+            shingle_size: config.shingle_size,
+            sample_size: config.sample_size,
+        }
+    }
+
+    pub fn sketch(&self, text: &str) -> Sketch {
+        let shingled = shingle::shingle(text, self.shingle_size);
+        let bands = if shingled.shingles.is_empty() {
+            Box::default()
+        } else {
+            lsh::band_keys(&self.hasher.signature(&shingled.shingles), self.banding)
+                .into_boxed_slice()
+        };
+        Sketch {
+            content_hash: shingled.content_hash,
+            n_shingles: shingled.shingles.len() as u32,
+            bands,
+            sample: Sample::new(&shingled.shingles, self.sample_size),
+        }
+    }
+}
+
+/// What dedup needs of a document besides its sketch.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DocKey {
+    pub doc_id: String,
     pub published: Option<i64>,
-    pub text: &'a str,
 }
 
 /// Kind of a duplicate, as written to `duplicates.parquet`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Kind {
+    /// Same normalized words.
     Exact,
+    /// Jaccard similarity at or above the threshold (possibly through other
+    /// members of the cluster).
     Near,
+    /// Most of its shingles are inside a longer member.
+    Contained,
 }
 
 impl Kind {
@@ -129,6 +229,7 @@ impl Kind {
         match self {
             Kind::Exact => "exact",
             Kind::Near => "near",
+            Kind::Contained => "contained",
         }
     }
 }
@@ -141,7 +242,8 @@ pub struct Duplicate {
     pub cluster_id: String,
     pub representative: usize,
     pub kind: Kind,
-    /// Exact Jaccard similarity of shingle sets with the representative.
+    /// Similarity with the representative: Jaccard for exact and near
+    /// duplicates, the share of the document inside it for contained ones.
     pub similarity: f64,
 }
 
@@ -154,78 +256,105 @@ pub struct Dedup {
     /// Per input document: hash of its normalized words, hex.
     pub content_hash: Vec<String>,
     pub duplicates: Vec<Duplicate>,
-    pub banding: Banding,
+    pub stats: DedupStats,
+}
+
+/// Counters for the manifest.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct DedupStats {
+    pub bands: usize,
+    pub rows: usize,
     pub candidate_pairs: u64,
     pub verified_pairs: u64,
+    pub contained: u64,
     /// Clusters of two or more documents.
     pub clusters: u64,
+    /// Mean bytes of dedup state held per document.
+    pub state_bytes_per_doc: u64,
 }
 
-/// Per-document state: normalized hash and shingle set.
-struct Sketch {
-    hash: u128,
-    shingles: Vec<u64>,
+/// Finds exact, near-duplicate and contained documents among `texts`
+/// (sketching them first); `keys[i]` describes `texts[i]`.
+pub fn deduplicate(keys: &[DocKey], texts: &[&str], config: &DedupConfig) -> Dedup {
+    let sketcher = Sketcher::new(config);
+    let sketches: Vec<Sketch> = texts.par_iter().map(|t| sketcher.sketch(t)).collect();
+    deduplicate_sketches(keys, &sketches, config)
 }
 
-/// Finds exact and near-duplicate clusters among `docs`.
-pub fn deduplicate(docs: &[DedupInput<'_>], config: &DedupConfig) -> Dedup {
-    let hasher = MinHasher::new(config.num_perm, config.seed);
+/// Clusters documents from their sketches; `keys[i]` describes `sketches[i]`.
+pub fn deduplicate_sketches(keys: &[DocKey], sketches: &[Sketch], config: &DedupConfig) -> Dedup {
+    let n = sketches.len();
     let banding = config.banding();
-    let sketches: Vec<Sketch> = docs
-        .par_iter()
-        .map(|d| {
-            let words = shingle::words(d.text);
-            Sketch {
-                hash: shingle::content_hash(&words),
-                shingles: shingle::shingles(&words, config.shingle_size),
-            }
-        })
-        .collect();
-
-    let mut sets = cluster::UnionFind::new(docs.len());
+    let mut sets = cluster::UnionFind::new(n);
     // Exact copies: link to the first document with the same hash; only that
-    // first one goes on to LSH.
+    // first one goes on to LSH and containment.
     let mut first_with_hash: HashMap<u128, u32> = HashMap::new();
-    let mut in_lsh = vec![false; docs.len()];
+    let mut active = vec![false; n];
     for (i, s) in sketches.iter().enumerate() {
-        if s.shingles.is_empty() {
+        if s.n_shingles == 0 {
             continue;
         }
-        match first_with_hash.get(&s.hash) {
+        match first_with_hash.get(&s.content_hash) {
             Some(&first) => sets.union(first, i as u32),
             None => {
-                first_with_hash.insert(s.hash, i as u32);
-                in_lsh[i] = true;
+                first_with_hash.insert(s.content_hash, i as u32);
+                active[i] = true;
             }
         }
     }
-    let keys: Vec<Option<Vec<u64>>> = sketches
-        .par_iter()
-        .zip(in_lsh.par_iter())
-        .map(|(s, &take)| take.then(|| lsh::band_keys(&hasher.signature(&s.shingles), banding)))
+    drop(first_with_hash);
+
+    let keys_for_lsh: Vec<Option<&[u64]>> = sketches
+        .iter()
+        .zip(&active)
+        .map(|(s, &take)| take.then_some(&s.bands[..]))
         .collect();
-    let candidates = lsh::candidate_pairs(&keys, config.max_bucket);
+    let candidates = lsh::candidate_pairs(&keys_for_lsh, config.max_bucket);
     let verified: Vec<(u32, u32)> = candidates
         .par_iter()
         .copied()
         .filter(|&(a, b)| {
-            shingle::jaccard(
-                &sketches[a as usize].shingles,
-                &sketches[b as usize].shingles,
-            ) >= config.threshold
+            jaccard_estimate(&sketches[a as usize].sample, &sketches[b as usize].sample)
+                >= config.threshold
         })
         .collect();
     for &(a, b) in &verified {
         sets.union(a, b);
     }
 
-    let mut cluster_id: Vec<String> = docs.iter().map(|d| d.doc_id.to_string()).collect();
-    let mut is_representative = vec![true; docs.len()];
+    let mut contained_in: Vec<Option<u32>> = vec![None; n];
+    if config.containment > 0.0 {
+        let inputs: Vec<containment::Candidate<'_>> = sketches
+            .iter()
+            .zip(&active)
+            .map(|(s, &active)| containment::Candidate {
+                sample: &s.sample,
+                n_shingles: s.n_shingles,
+                active,
+            })
+            .collect();
+        let found =
+            containment::best_containers(&inputs, config.containment, config.containment_min_words);
+        for (a, best) in found.into_iter().enumerate() {
+            if let Some((b, _)) = best {
+                sets.union(a as u32, b);
+                // A pair this similar is a near-duplicate, whatever its length.
+                let jaccard = jaccard_estimate(&sketches[a].sample, &sketches[b as usize].sample);
+                if jaccard < config.threshold {
+                    contained_in[a] = Some(b);
+                }
+            }
+        }
+    }
+
+    let mut cluster_id: Vec<String> = keys.iter().map(|k| k.doc_id.clone()).collect();
+    let mut is_representative = vec![true; n];
     let mut duplicates = Vec::new();
     let groups = sets.groups();
     for group in &groups {
-        let rep = choose_representative(group, docs, &sketches, &config.representative);
-        let id = docs[rep].doc_id.to_string();
+        let rep =
+            choose_representative(group, keys, sketches, &contained_in, &config.representative);
+        let id = keys[rep].doc_id.clone();
         for &member in group {
             let member = member as usize;
             cluster_id[member] = id.clone();
@@ -233,47 +362,81 @@ pub fn deduplicate(docs: &[DedupInput<'_>], config: &DedupConfig) -> Dedup {
                 continue;
             }
             is_representative[member] = false;
-            let exact = sketches[member].hash == sketches[rep].hash;
-            duplicates.push(Duplicate {
-                doc: member,
-                cluster_id: id.clone(),
-                representative: rep,
-                kind: if exact { Kind::Exact } else { Kind::Near },
-                similarity: shingle::jaccard(&sketches[member].shingles, &sketches[rep].shingles),
-            });
+            duplicates.push(describe(member, rep, &id, sketches, &contained_in, config));
         }
     }
+    let state: usize = sketches.iter().map(Sketch::bytes).sum::<usize>()
+        + keys
+            .iter()
+            .map(|k| std::mem::size_of::<DocKey>() + k.doc_id.len())
+            .sum::<usize>();
     Dedup {
         cluster_id,
         is_representative,
         content_hash: sketches
             .iter()
-            .map(|s| format!("{:032x}", s.hash))
+            .map(|s| format!("{:032x}", s.content_hash))
             .collect(),
         duplicates,
-        banding,
-        candidate_pairs: candidates.len() as u64,
-        verified_pairs: verified.len() as u64,
-        clusters: groups.len() as u64,
+        stats: DedupStats {
+            bands: banding.bands,
+            rows: banding.rows,
+            candidate_pairs: candidates.len() as u64,
+            verified_pairs: verified.len() as u64,
+            contained: contained_in.iter().filter(|c| c.is_some()).count() as u64,
+            clusters: groups.len() as u64,
+            state_bytes_per_doc: (state / n.max(1)) as u64,
+        },
+    }
+}
+
+/// How `member` relates to its cluster's representative.
+fn describe(
+    member: usize,
+    rep: usize,
+    cluster_id: &str,
+    sketches: &[Sketch],
+    contained_in: &[Option<u32>],
+    config: &DedupConfig,
+) -> Duplicate {
+    let (m, r) = (&sketches[member], &sketches[rep]);
+    let jaccard = jaccard_estimate(&m.sample, &r.sample);
+    let (kind, similarity) = if m.content_hash == r.content_hash {
+        (Kind::Exact, 1.0)
+    } else if contained_in[member].is_some() && jaccard < config.threshold {
+        (Kind::Contained, containment_estimate(&m.sample, &r.sample))
+    } else {
+        (Kind::Near, jaccard)
+    };
+    Duplicate {
+        doc: member,
+        cluster_id: cluster_id.to_string(),
+        representative: rep,
+        kind,
+        similarity,
     }
 }
 
 /// The member that sorts first by the preferences, then by smallest doc_id.
+/// A member found inside another is passed over while any member is not: a
+/// feed excerpt should not stand for the article it was cut from.
 fn choose_representative(
     group: &[u32],
-    docs: &[DedupInput<'_>],
+    keys: &[DocKey],
     sketches: &[Sketch],
+    contained_in: &[Option<u32>],
     prefs: &[Preference],
 ) -> usize {
     let key = |i: usize| {
-        let mut k: Vec<i64> = Vec::with_capacity(prefs.len());
+        let mut k: Vec<i64> = Vec::with_capacity(prefs.len() + 1);
+        k.push(contained_in[i].is_some() as i64);
         for p in prefs {
             k.push(match p {
-                Preference::EarliestPublished => docs[i].published.unwrap_or(i64::MAX),
-                Preference::Longest => -(sketches[i].shingles.len() as i64),
+                Preference::EarliestPublished => keys[i].published.unwrap_or(i64::MAX),
+                Preference::Longest => -(sketches[i].n_shingles as i64),
             });
         }
-        (k, docs[i].doc_id)
+        (k, keys[i].doc_id.as_str())
     };
     group
         .iter()
@@ -291,12 +454,17 @@ mod tests {
         who was elected to lead Kazakhstan earlier this month, has succeeded Nursultan \
         Nazarbayev, a political heavyweight who is considered the founder of modern Kazakhstan.";
 
-    fn input<'a>(id: &'a str, published: Option<i64>, text: &'a str) -> DedupInput<'a> {
-        DedupInput {
-            doc_id: id,
-            published,
-            text,
-        }
+    /// Dedups `(doc_id, published, text)` triples.
+    fn run(docs: &[(&str, Option<i64>, &str)], config: &DedupConfig) -> Dedup {
+        let keys: Vec<DocKey> = docs
+            .iter()
+            .map(|(id, published, _)| DocKey {
+                doc_id: id.to_string(),
+                published: *published,
+            })
+            .collect();
+        let texts: Vec<&str> = docs.iter().map(|d| d.2).collect();
+        deduplicate(&keys, &texts, config)
     }
 
     #[test]
@@ -306,13 +474,13 @@ mod tests {
         let other = "Syria's sports federation has complained to basketball's world governing \
                      body after Kazakhstan welcomed its team with the Iranian national anthem.";
         let docs = [
-            input("d3", Some(30), STORY),
-            input("d1", Some(10), &edited),
-            input("d2", None, other),
-            input("d0", Some(20), &shouting),
+            ("d3", Some(30), STORY),
+            ("d1", Some(10), &edited),
+            ("d2", None, other),
+            ("d0", Some(20), &shouting),
         ];
-        let result = deduplicate(&docs, &DedupConfig::default());
-        assert_eq!(result.clusters, 1);
+        let result = run(&docs, &DedupConfig::default());
+        assert_eq!(result.stats.clusters, 1);
         assert_eq!(result.cluster_id, ["d1", "d1", "d2", "d1"]);
         assert_eq!(result.is_representative, [false, true, true, false]);
         let kinds: Vec<(usize, Kind)> = result.duplicates.iter().map(|d| (d.doc, d.kind)).collect();
@@ -323,11 +491,39 @@ mod tests {
 
     #[test]
     fn exact_copies_cluster_and_tie_break_on_doc_id() {
-        let docs = [input("b", None, STORY), input("a", None, STORY)];
-        let result = deduplicate(&docs, &DedupConfig::default());
+        let result = run(
+            &[("b", None, STORY), ("a", None, STORY)],
+            &DedupConfig::default(),
+        );
         assert_eq!(result.cluster_id, ["a", "a"]);
         assert_eq!(result.duplicates[0].kind, Kind::Exact);
         assert_eq!(result.duplicates[0].similarity, 1.0);
+    }
+
+    #[test]
+    fn an_excerpt_is_contained_in_its_article_not_its_representative() {
+        let more = "Tokayev promised continuity at home and abroad, and his first visits \
+            took him to Moscow and Beijing, where he spoke of trade, pipelines and grain. \
+            Analysts in Almaty expect few changes before the parliamentary elections, \
+            though a younger generation of officials is waiting for its turn in government.";
+        let article = format!("{STORY}\n{more}");
+        let docs = [
+            ("excerpt", Some(1), STORY),
+            ("article", Some(5), article.as_str()),
+        ];
+        let result = run(&docs, &DedupConfig::default());
+        assert_eq!(result.cluster_id, ["article", "article"]);
+        assert_eq!(result.duplicates.len(), 1);
+        let dup = &result.duplicates[0];
+        assert_eq!((dup.doc, dup.kind), (0, Kind::Contained));
+        assert_eq!(dup.similarity, 1.0);
+        assert_eq!(result.stats.contained, 1);
+        // Turned off, the excerpt stands alone.
+        let off = DedupConfig {
+            containment: 0.0,
+            ..DedupConfig::default()
+        };
+        assert_eq!(run(&docs, &off).stats.clusters, 0);
     }
 
     #[test]

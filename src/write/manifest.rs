@@ -27,7 +27,7 @@ pub struct Manifest {
     pub tables: BTreeMap<String, TableRecord>,
     pub counts: BTreeMap<String, u64>,
     pub removed_by_reason: BTreeMap<String, u64>,
-    pub dedup: DedupRecord,
+    pub dedup: crate::dedup::DedupStats,
     /// Seconds per stage.
     pub timings: BTreeMap<String, f64>,
 }
@@ -61,16 +61,6 @@ pub struct TableRecord {
     pub hash: String,
     /// Column name → Arrow type.
     pub schema: Vec<(String, String)>,
-}
-
-/// The dedup parameters in effect and what they found.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
-pub struct DedupRecord {
-    pub bands: usize,
-    pub rows: usize,
-    pub candidate_pairs: u64,
-    pub verified_pairs: u64,
-    pub clusters: u64,
 }
 
 impl TableRecord {

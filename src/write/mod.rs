@@ -17,11 +17,11 @@ use arrow::array::{
 use arrow::datatypes::SchemaRef;
 use arrow::record_batch::RecordBatch;
 
-use crate::dedup::Dedup;
+use crate::dedup::{Dedup, DocKey};
 use crate::document::Processed;
 use crate::entities::Mention;
 use crate::entity_table::EntityRow;
-pub use sink::{DatasetSink, WriteError};
+pub use sink::{DatasetSink, TableWriter, WriteError};
 
 fn batch(
     table: &str,
@@ -58,8 +58,30 @@ fn timestamps(values: impl Iterator<Item = Option<i64>>) -> ArrayRef {
     )
 }
 
-/// `documents.parquet` rows, in input order.
-pub fn documents_batch(docs: &[Processed], dedup: &Dedup) -> Result<RecordBatch, WriteError> {
+/// Dedup's verdict on a run of documents, one entry per document.
+#[derive(Debug, Clone, Copy)]
+pub struct Verdicts<'a> {
+    pub content_hash: &'a [String],
+    pub cluster_id: &'a [String],
+    pub is_representative: &'a [bool],
+}
+
+impl<'a> Verdicts<'a> {
+    /// The verdicts of documents `range` of a dedup result.
+    pub fn of(dedup: &'a Dedup, range: std::ops::Range<usize>) -> Verdicts<'a> {
+        Verdicts {
+            content_hash: &dedup.content_hash[range.clone()],
+            cluster_id: &dedup.cluster_id[range.clone()],
+            is_representative: &dedup.is_representative[range],
+        }
+    }
+}
+
+/// `documents.parquet` rows, in input order; `verdicts` line up with `docs`.
+pub fn documents_batch(
+    docs: &[Processed],
+    verdicts: Verdicts<'_>,
+) -> Result<RecordBatch, WriteError> {
     let d = || docs.iter();
     batch(
         "documents",
@@ -80,25 +102,26 @@ pub fn documents_batch(docs: &[Processed], dedup: &Dedup) -> Result<RecordBatch,
             f64s(d().map(|p| p.signals.mean_line_len)),
             f64s(d().map(|p| p.signals.repetition)),
             opt_strings(d().map(|p| p.signals.flag.as_deref())),
-            strings(dedup.content_hash.iter().map(String::as_str)),
-            strings(dedup.cluster_id.iter().map(String::as_str)),
-            Arc::new(BooleanArray::from(dedup.is_representative.clone())),
+            strings(verdicts.content_hash.iter().map(String::as_str)),
+            strings(verdicts.cluster_id.iter().map(String::as_str)),
+            Arc::new(BooleanArray::from(verdicts.is_representative.to_vec())),
         ],
     )
 }
 
-/// `duplicates.parquet` rows, by cluster then document order.
-pub fn duplicates_batch(docs: &[Processed], dedup: &Dedup) -> Result<RecordBatch, WriteError> {
+/// `duplicates.parquet` rows, by cluster then document order; `doc_ids` are
+/// those of the documents dedup saw, in its order.
+pub fn duplicates_batch(doc_ids: &[DocKey], dedup: &Dedup) -> Result<RecordBatch, WriteError> {
     let rows = &dedup.duplicates;
     batch(
         "duplicates",
         schema::duplicates(),
         vec![
             strings(rows.iter().map(|r| r.cluster_id.as_str())),
-            strings(rows.iter().map(|r| docs[r.doc].doc.doc_id.as_str())),
+            strings(rows.iter().map(|r| doc_ids[r.doc].doc_id.as_str())),
             strings(
                 rows.iter()
-                    .map(|r| docs[r.representative].doc.doc_id.as_str()),
+                    .map(|r| doc_ids[r.representative].doc_id.as_str()),
             ),
             strings(rows.iter().map(|r| r.kind.as_str())),
             f64s(rows.iter().map(|r| r.similarity)),

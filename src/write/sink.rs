@@ -72,6 +72,45 @@ pub struct StagedTable {
     pub hash: String,
 }
 
+/// One table being written into the staging area.
+pub struct TableWriter {
+    writer: ArrowWriter<HashingWriter>,
+    path: PathBuf,
+    rows: u64,
+}
+
+impl TableWriter {
+    pub fn write(&mut self, batch: &RecordBatch) -> Result<(), WriteError> {
+        self.rows += batch.num_rows() as u64;
+        self.writer
+            .write(batch)
+            .map_err(|source| WriteError::Parquet {
+                path: self.path.clone(),
+                source,
+            })
+    }
+
+    /// Rows written so far.
+    pub fn rows(&self) -> u64 {
+        self.rows
+    }
+
+    /// Closes the file (footer, fsync) and returns where it is and its hash.
+    pub fn finish(self) -> Result<StagedTable, WriteError> {
+        let path = self.path;
+        let file = self
+            .writer
+            .into_inner()
+            .map_err(|source| WriteError::Parquet {
+                path: path.clone(),
+                source,
+            })?;
+        file.file.sync_all().map_err(io(&path))?;
+        let hash = format!("{:032x}", file.hasher.digest128());
+        Ok(StagedTable { path, hash })
+    }
+}
+
 /// A dataset directory being written: files go to a staging area until `commit`.
 #[derive(Debug)]
 pub struct DatasetSink {
@@ -83,7 +122,7 @@ pub struct DatasetSink {
 
 /// Rows per Parquet row group: large enough for good compression, small enough
 /// to bound the writer's buffer.
-const ROW_GROUP_ROWS: usize = 64 * 1024;
+pub const ROW_GROUP_ROWS: usize = 64 * 1024;
 
 impl DatasetSink {
     /// Prepares `dir` (created if missing) with a fresh staging directory.
@@ -113,6 +152,23 @@ impl DatasetSink {
         schema: SchemaRef,
         batches: &[RecordBatch],
     ) -> Result<StagedTable, WriteError> {
+        let mut table = self.open_table(name, schema, ROW_GROUP_ROWS)?;
+        for batch in batches {
+            table.write(batch)?;
+        }
+        table.finish()
+    }
+
+    /// Starts a table in the staging area that is written batch by batch, so
+    /// a table larger than memory never has to be held whole. Row groups of
+    /// `row_group_rows` rows bound the writer's buffer (use fewer rows for
+    /// tables of long texts).
+    pub fn open_table(
+        &mut self,
+        name: &str,
+        schema: SchemaRef,
+        row_group_rows: usize,
+    ) -> Result<TableWriter, WriteError> {
         let file_name = format!("{name}.parquet");
         let path = self.staging.join(&file_name);
         let file = HashingWriter {
@@ -121,22 +177,28 @@ impl DatasetSink {
         };
         let props = WriterProperties::builder()
             .set_compression(Compression::ZSTD(ZstdLevel::try_new(3).unwrap_or_default()))
-            .set_max_row_group_row_count(Some(ROW_GROUP_ROWS))
+            .set_max_row_group_row_count(Some(row_group_rows.max(1)))
             .set_key_value_metadata(Some(self.metadata.clone()))
             .build();
-        let parquet = |source| WriteError::Parquet {
-            path: path.clone(),
-            source,
-        };
-        let mut writer = ArrowWriter::try_new(file, schema, Some(props)).map_err(parquet)?;
-        for batch in batches {
-            writer.write(batch).map_err(parquet)?;
-        }
-        let file = writer.into_inner().map_err(parquet)?;
-        file.file.sync_all().map_err(io(&path))?;
-        let hash = format!("{:032x}", file.hasher.digest128());
+        let writer = ArrowWriter::try_new(file, schema, Some(props)).map_err(|source| {
+            WriteError::Parquet {
+                path: path.clone(),
+                source,
+            }
+        })?;
         self.files.push(file_name);
-        Ok(StagedTable { path, hash })
+        Ok(TableWriter {
+            writer,
+            path,
+            rows: 0,
+        })
+    }
+
+    /// Directory for scratch files that go away with the staging area.
+    pub fn scratch_dir(&self) -> Result<PathBuf, WriteError> {
+        let dir = self.staging.join("scratch");
+        std::fs::create_dir_all(&dir).map_err(io(&dir))?;
+        Ok(dir)
     }
 
     /// Writes a small non-Parquet file (the manifest) into the staging area.
@@ -150,6 +212,7 @@ impl DatasetSink {
     /// Moves every staged file into the dataset directory, in the order written
     /// (the manifest last), and removes the staging directory.
     pub fn commit(self) -> Result<PathBuf, WriteError> {
+        let _ = std::fs::remove_dir_all(self.staging.join("scratch"));
         for name in &self.files {
             let from = self.staging.join(name);
             let to = self.dir.join(name);
