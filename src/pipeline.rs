@@ -208,31 +208,40 @@ fn run_in_pool(
     let mut signals: Vec<Option<Signals>> = Vec::with_capacity(n_docs);
     let mut keys: Vec<DocKey> = Vec::new();
     let mut sketches: Vec<Sketch> = Vec::new();
+    let mut sketch_seconds = 0.0;
     progress.stage("sketch", n_docs as u64);
     for i in 0..store.len() {
-        let part: Vec<(Signals, Option<Sketch>)> = store.with_chunk(i, |docs| {
-            docs.par_iter()
-                .map(|d| {
-                    let text = frequent.kept_text(&site_group(&d.doc), &d.cleaned);
-                    let signals = quality::assess(&text, &config.quality);
-                    let keep = !(drop_flagged && signals.flag.is_some());
-                    let sketch = keep.then(|| sketcher.sketch(&text));
-                    (signals, sketch)
+        let (texts, chunk_keys): (Vec<String>, Vec<DocKey>) = store.with_chunk(i, |docs| {
+            let texts = docs
+                .par_iter()
+                .map(|d| frequent.kept_text(&site_group(&d.doc), &d.cleaned))
+                .collect();
+            let keys = docs
+                .iter()
+                .map(|d| DocKey {
+                    doc_id: d.doc.doc_id.clone(),
+                    published: d.doc.published,
                 })
-                .collect()
+                .collect();
+            (texts, keys)
         })?;
-        store.with_chunk(i, |docs| {
-            for (d, (_, sketch)) in docs.iter().zip(&part) {
-                if sketch.is_some() {
-                    keys.push(DocKey {
-                        doc_id: d.doc.doc_id.clone(),
-                        published: d.doc.published,
-                    });
-                }
-            }
-        })?;
-        for (s, sketch) in part {
+        let assessed: Vec<Signals> = texts
+            .par_iter()
+            .map(|t| quality::assess(t, &config.quality))
+            .collect();
+        // Sketching is timed on its own: it is the dedup work proper.
+        let sketch_started = Instant::now();
+        let chunk_sketches: Vec<Option<Sketch>> = texts
+            .par_iter()
+            .zip(&assessed)
+            .map(|(t, s)| (!(drop_flagged && s.flag.is_some())).then(|| sketcher.sketch(t)))
+            .collect();
+        sketch_seconds += sketch_started.elapsed().as_secs_f64();
+        for ((s, sketch), key) in assessed.into_iter().zip(chunk_sketches).zip(chunk_keys) {
             let keep = sketch.is_some();
+            if keep {
+                keys.push(key);
+            }
             sketches.extend(sketch);
             signals.push(keep.then_some(s));
         }
@@ -240,6 +249,7 @@ fn run_in_pool(
     }
     let dropped = signals.iter().filter(|s| s.is_none()).count() as u64;
     lap("quality_sketch", &mut timings);
+    timings.insert("sketch".to_string(), sketch_seconds);
 
     // pass 3: dedup on the sketches alone
     progress.stage("dedup", 0);

@@ -5,8 +5,6 @@
 //! lines are, how much the text repeats itself. They go into
 //! `documents.parquet` so users can filter on their own thresholds too.
 
-use std::collections::HashMap;
-
 use serde::{Deserialize, Serialize};
 use unicode_segmentation::UnicodeSegmentation;
 
@@ -98,7 +96,7 @@ pub fn assess(text: &str, config: &QualityConfig) -> Signals {
     let chars: usize = lines.iter().map(|l| l.chars().count()).sum();
     let mean_line_len = ratio(chars, lines.len());
     let repetition = repeated_trigram_share(&words);
-    let (lang, lang_confidence) = match whatlang::detect(text) {
+    let (lang, lang_confidence) = match whatlang::detect(language_sample(text)) {
         Some(info) => (Some(info.lang().code().to_string()), info.confidence()),
         None => (None, 0.0),
     };
@@ -130,15 +128,46 @@ fn ratio(a: usize, b: usize) -> f64 {
     }
 }
 
+/// Bytes of text language identification looks at. Its trigram statistics
+/// settle within a couple of hundred words, and on whole articles it took a
+/// fifth of the run time.
+const LANGUAGE_SAMPLE_BYTES: usize = 1024;
+
+/// The text's first [`LANGUAGE_SAMPLE_BYTES`], cut at a character boundary.
+fn language_sample(text: &str) -> &str {
+    if text.len() <= LANGUAGE_SAMPLE_BYTES {
+        return text;
+    }
+    let mut end = LANGUAGE_SAMPLE_BYTES;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
+}
+
+/// Share of word 3-grams that occur more than once. Trigrams are hashed and
+/// sorted rather than counted in a map of strings: same answer (but for a
+/// 2⁻⁶⁴ collision), a fraction of the time.
 fn repeated_trigram_share(words: &[&str]) -> f64 {
     if words.len() < 3 {
         return 0.0;
     }
-    let mut counts: HashMap<[&str; 3], u32> = HashMap::new();
-    for w in words.windows(3) {
-        *counts.entry([w[0], w[1], w[2]]).or_default() += 1;
-    }
-    let repeated: u32 = counts.values().filter(|&&n| n > 1).sum();
+    let word_hashes: Vec<u64> = words
+        .iter()
+        .map(|w| xxhash_rust::xxh3::xxh3_64(w.as_bytes()))
+        .collect();
+    let mut trigrams: Vec<u64> = word_hashes
+        .windows(3)
+        .map(|w| {
+            w[0].rotate_left(21) ^ w[1].rotate_left(42) ^ w[2].wrapping_mul(0x9E37_79B9_7F4A_7C15)
+        })
+        .collect();
+    trigrams.sort_unstable();
+    let repeated: usize = trigrams
+        .chunk_by(|a, b| a == b)
+        .filter(|run| run.len() > 1)
+        .map(<[u64]>::len)
+        .sum();
     repeated as f64 / (words.len() - 2) as f64
 }
 

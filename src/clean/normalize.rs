@@ -5,14 +5,21 @@
 //! these. Normalizing them first means rules, frequent-line counts and
 //! duplicate hashes see the same text for the same words.
 
-use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
 
 /// NFC, typographic quotes to ASCII, invisible characters dropped, runs of
 /// whitespace collapsed to one space, trimmed.
 pub fn normalize_line(line: &str) -> String {
     let mut out = String::with_capacity(line.len());
     let mut pending_space = false;
-    for c in line.nfc() {
+    // Most lines are already NFC (all ASCII lines are); skip recomposing them.
+    let composed: Box<dyn Iterator<Item = char>> =
+        if is_nfc_quick(line.chars()) == IsNormalized::Yes {
+            Box::new(line.chars())
+        } else {
+            Box::new(line.nfc())
+        };
+    for c in composed {
         let c = match c {
             '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}' | '\u{2032}' => '\'',
             '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{201F}' | '\u{2033}' => '"',
