@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use rayon::prelude::*;
+use unicode_segmentation::UnicodeSegmentation;
 
 use crate::clean::frequent::{FrequentLineCounter, FrequentLines};
 use crate::clean::Cleaner;
@@ -225,18 +226,25 @@ fn run_in_pool(
                 .collect();
             (texts, keys)
         })?;
+        // Words are split once, for quality and for dedup.
+        let words: Vec<Vec<&str>> = texts
+            .par_iter()
+            .map(|t| t.unicode_words().collect())
+            .collect();
         let assessed: Vec<Signals> = texts
             .par_iter()
-            .map(|t| quality::assess(t, &config.quality))
+            .zip(&words)
+            .map(|(t, w)| quality::assess_words(t, w, &config.quality))
             .collect();
         // Sketching is timed on its own: it is the dedup work proper.
         let sketch_started = Instant::now();
-        let chunk_sketches: Vec<Option<Sketch>> = texts
+        let chunk_sketches: Vec<Option<Sketch>> = words
             .par_iter()
             .zip(&assessed)
-            .map(|(t, s)| (!(drop_flagged && s.flag.is_some())).then(|| sketcher.sketch(t)))
+            .map(|(w, s)| (!(drop_flagged && s.flag.is_some())).then(|| sketcher.sketch_words(w)))
             .collect();
         sketch_seconds += sketch_started.elapsed().as_secs_f64();
+        drop(words);
         for ((s, sketch), key) in assessed.into_iter().zip(chunk_sketches).zip(chunk_keys) {
             let keep = sketch.is_some();
             if keep {

@@ -83,6 +83,12 @@ pub struct Signals {
 /// Computes the signals of `text` and judges them against `config`.
 pub fn assess(text: &str, config: &QualityConfig) -> Signals {
     let words: Vec<&str> = text.unicode_words().collect();
+    assess_words(text, &words, config)
+}
+
+/// [`assess`] with the text's Unicode words already split (the pipeline
+/// splits once for quality and dedup).
+pub fn assess_words(text: &str, words: &[&str], config: &QualityConfig) -> Signals {
     let n_words = words.len();
     let alpha = words
         .iter()
@@ -95,7 +101,7 @@ pub fn assess(text: &str, config: &QualityConfig) -> Signals {
     let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
     let chars: usize = lines.iter().map(|l| l.chars().count()).sum();
     let mean_line_len = ratio(chars, lines.len());
-    let repetition = repeated_trigram_share(&words);
+    let repetition = repeated_trigram_share(words);
     let (lang, lang_confidence) = match whatlang::detect(language_sample(text)) {
         Some(info) => (Some(info.lang().code().to_string()), info.confidence()),
         None => (None, 0.0),

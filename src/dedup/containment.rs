@@ -6,7 +6,8 @@
 //! values with at least [`ANCHOR_LEVEL`] leading zeros (about one shingle in
 //! eight) go into an inverted index. If A is inside B, each of A's anchors is
 //! also one of B's, because the choice depends only on the shingle hash. So
-//! for each document A we read the posting lists of its few rarest anchors,
+//! for each document A we look up its few smallest anchors (a consistent
+//! choice too), read the posting lists of the rarest of them,
 //! keep the longer documents found in nearly all of them, and verify each by
 //! the containment estimate of the two samples. A is linked to its single best
 //! container only: a short generic text must not bridge unrelated articles
@@ -18,7 +19,10 @@ use super::sample::{containment_estimate, Sample};
 
 /// Anchors keep shingles with at least this many leading zero bits (1 in 8).
 pub const ANCHOR_LEVEL: u8 = 3;
-/// Posting lists read per document: its rarest anchors.
+/// Anchors looked up per document: its smallest values (those are also
+/// anchors at every higher level, so a container has them too).
+const LOOKUPS: usize = 8;
+/// Posting lists read per document: the rarest of those looked up.
 const PROBES: usize = 4;
 /// Anchors in more documents than this are boilerplate, not evidence.
 const MAX_POSTINGS: usize = 50_000;
@@ -61,7 +65,8 @@ pub fn best_containers(
             if !doc.active || (doc.n_shingles as usize) < min_shingles {
                 return None;
             }
-            let mut lists: Vec<&[u64]> = anchors(doc)
+            let own = anchors(doc);
+            let mut lists: Vec<&[u64]> = own[..own.len().min(LOOKUPS)]
                 .iter()
                 .map(|&v| postings(v))
                 .filter(|p| p.len() <= MAX_POSTINGS)

@@ -189,7 +189,18 @@ impl Sketcher {
     }
 
     pub fn sketch(&self, text: &str) -> Sketch {
-        let shingled = shingle::shingle(text, self.shingle_size);
+        self.sketch_shingled(shingle::shingle(text, self.shingle_size))
+    }
+
+    /// The sketch of a text given as its Unicode words.
+    pub fn sketch_words(&self, words: &[&str]) -> Sketch {
+        self.sketch_shingled(shingle::shingle_words(
+            words.iter().copied(),
+            self.shingle_size,
+        ))
+    }
+
+    fn sketch_shingled(&self, shingled: shingle::Shingled) -> Sketch {
         let bands = if shingled.shingles.is_empty() {
             Box::default()
         } else {

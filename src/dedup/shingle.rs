@@ -23,11 +23,16 @@ pub struct Shingled {
 /// Shingles `text` into word `n`-grams. A text shorter than `n` words gives
 /// one shingle of all its words; a text without words, none.
 pub fn shingle(text: &str, n: usize) -> Shingled {
+    shingle_words(text.unicode_words(), n)
+}
+
+/// [`shingle`] of words already split by `unicode_words`.
+pub fn shingle_words<'a>(words: impl IntoIterator<Item = &'a str>, n: usize) -> Shingled {
     let n = n.max(1);
     let mut content = Xxh3::new();
     let mut lower = String::new();
     let mut word_hashes: Vec<u64> = Vec::new();
-    for word in text.unicode_words() {
+    for word in words {
         lower.clear();
         // Most words are ASCII; lowercase them without the Unicode tables.
         if word.is_ascii() {
