@@ -23,11 +23,15 @@ cargo clippy --all-targets --locked -- -D warnings
 step "cargo test"
 cargo test --locked
 
-step "python: duckdb + polars read the tables"
+step "python: duckdb + polars read the tables; dedup quality on planted duplicates"
 dataset="$(mktemp -d)/sample"
 target_dir="${CARGO_TARGET_DIR:-target}"
 "$target_dir/debug/gleaner" run --config pipeline.toml --output "$dataset"
-GLEANER_DATASET="$dataset" .venv/bin/python -m pytest -q tests/python
+python3 benches/dedup/score.py --self-test
+GLEANER_DATASET="$dataset" \
+  GLEANER_BIN="$target_dir/debug/gleaner" \
+  GLEANER_CORPUS_GEN="$target_dir/debug/examples/dedup_corpus" \
+  .venv/bin/python -m pytest -q tests/python
 rm -rf "$(dirname "$dataset")"
 
 step "all tests passed"

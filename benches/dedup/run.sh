@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# gleaner's dedup benchmark: builds gleaner and the corpus generator, makes a
+# labelled corpus (if missing), then times and scores gleaner, datasketch and
+# datatrove on it (bench.py) and prints one table.
+#
+#   benches/dedup/run.sh [--docs N] [--threads T] [--seed S] [--skip datatrove]
+#                        [--gleaner-only] [--work DIR]
+#
+#   --docs N        corpus size (default 20000)
+#   --threads T     gleaner threads and datatrove workers (default 2)
+#   --skip TOOL     leave out datasketch or datatrove (repeatable)
+#   --gleaner-only  only gleaner (the 1M-document run)
+#   --work DIR      corpus and results (default benches/dedup/work/n<N>-s<S>)
+#
+# Needs the BBC source text: data/external/bbc-news (fetch_news.sh makes it;
+# set GLEANER_NEWS_MIRROR where GitHub is unreachable) or GLEANER_NEWS_SOURCE.
+# Python peers go into benches/dedup/.venv (pinned in requirements.txt).
+# Honours CARGO_TARGET_DIR.
+set -euo pipefail
+
+HERE=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(cd "$HERE/../.." && pwd)
+DOCS=20000 THREADS=2 SEED=42 WORK="" GLEANER_ONLY="" SKIP=()
+while [[ $# -gt 0 ]]; do
+    case $1 in
+        --docs) DOCS=$2; shift 2 ;;
+        --threads) THREADS=$2; shift 2 ;;
+        --seed) SEED=$2; shift 2 ;;
+        --skip) SKIP+=(--skip "$2"); shift 2 ;;
+        --gleaner-only) GLEANER_ONLY=--gleaner-only; shift ;;
+        --work) WORK=$2; shift 2 ;;
+        -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
+        *) echo "run.sh: unknown argument $1" >&2; exit 2 ;;
+    esac
+done
+WORK=${WORK:-$HERE/work/n$DOCS-s$SEED}
+TARGET=${CARGO_TARGET_DIR:-$ROOT/target}
+SOURCE=${GLEANER_NEWS_SOURCE:-$ROOT/data/external/bbc-news}
+
+cd "$ROOT"
+echo "== build (release) in $TARGET" >&2
+cargo build --release --bin gleaner --example dedup_corpus
+
+if [[ ! -d "$SOURCE/news" ]]; then
+    "$HERE/fetch_news.sh" "$SOURCE"
+fi
+
+VENV=$HERE/.venv
+# polars is needed even for --gleaner-only (to read documents.parquet).
+if [[ ! -x "$VENV/bin/python" ]]; then
+    python3 -m venv "$VENV"
+fi
+stamp=$VENV/.requirements.sha
+want=$(sha256sum "$HERE/requirements.txt" | cut -d' ' -f1)
+if [[ "$(cat "$stamp" 2>/dev/null)" != "$want" ]]; then
+    echo "== pip install -r requirements.txt" >&2
+    if "$VENV/bin/pip" install -q -r "$HERE/requirements.txt"; then
+        echo "$want" >"$stamp"
+    else
+        # A peer that does not install is reported in the table; the others
+        # still run.
+        echo "run.sh: pip install failed; installing the rest one by one" >&2
+        grep -vE '^\s*(#|$)' "$HERE/requirements.txt" | while read -r req; do
+            "$VENV/bin/pip" install -q "$req" || echo "run.sh: could not install $req" >&2
+        done
+    fi
+fi
+
+if [[ ! -f "$WORK/labels.tsv" || ! -f "$WORK/report.json" ]]; then
+    echo "== generate $DOCS docs into $WORK" >&2
+    "$TARGET/release/examples/dedup_corpus" --source "$SOURCE" --docs "$DOCS" --seed "$SEED" --out "$WORK"
+fi
+
+echo "== bench" >&2
+exec "$VENV/bin/python" "$HERE/bench.py" --work "$WORK" --gleaner "$TARGET/release/gleaner" \
+    --threads "$THREADS" ${SKIP[@]+"${SKIP[@]}"} $GLEANER_ONLY

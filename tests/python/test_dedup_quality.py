@@ -1,0 +1,75 @@
+"""Dedup quality on planted near-duplicates, scored against the labels.
+
+A small version of benches/dedup: the corpus generator builds 3,000
+documents from the 80 BBC articles in tests/data/news (MIT, see its README),
+gleaner dedups them, and benches/dedup/score.py compares its clusters with
+the planted ones. Needs GLEANER_BIN and GLEANER_CORPUS_GEN (scripts/test.sh
+sets both).
+"""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "benches" / "dedup"))
+import score  # noqa: E402
+
+GLEANER = os.environ.get("GLEANER_BIN")
+GENERATOR = os.environ.get("GLEANER_CORPUS_GEN")
+needs_binaries = pytest.mark.skipif(
+    not (GLEANER and GENERATOR), reason="GLEANER_BIN and GLEANER_CORPUS_GEN not set"
+)
+
+
+@pytest.fixture(scope="module")
+def scored(tmp_path_factory):
+    work = tmp_path_factory.mktemp("dedup")
+    subprocess.run(
+        [GENERATOR, "--source", str(ROOT / "tests/data/news"), "--docs", "3000",
+         "--seed", "7", "--out", str(work)],
+        check=True, capture_output=True,
+    )
+    (work / "gleaner.toml").write_text(
+        '[dataset]\nname = "dedupcheck"\ninputs = ["corpus"]\n'
+        "[entities]\nnames = false\npatterns = false\n"
+    )
+    out = work / "out"
+    subprocess.run(
+        [GLEANER, "run", "--config", str(work / "gleaner.toml"), "--output", str(out)],
+        check=True, capture_output=True,
+    )
+    docs = pl.read_parquet(out / "documents.parquet")
+    predicted = dict(zip(docs["id"].to_list(), docs["cluster_id"].to_list()))
+    labels = score.read_labels(str(work / "labels.tsv"))
+    dups = pl.read_parquet(out / "duplicates.parquet")
+    return score.score_maps(labels, predicted, frozenset()), labels, docs, dups
+
+
+@needs_binaries
+def test_planted_duplicates_are_found(scored):
+    result, _, _, _ = scored
+    assert result["precision"] >= 0.99, score.format_result(result)
+    assert result["recall"] >= 0.97, score.format_result(result)
+    assert result["f1"] >= 0.98, score.format_result(result)
+
+
+@needs_binaries
+def test_excerpts_are_contained_and_copies_exact(scored):
+    result, labels, docs, dups = scored
+    assert result["recall_by_edit"]["excerpt"] >= 0.95, result["recall_by_edit"]
+    assert result["recall_by_edit"]["exact"] == 1.0
+    kinds = set(dups["kind"].to_list())
+    assert {"exact", "near", "contained"} <= kinds, kinds
+    # An excerpt does not represent a cluster it shares with its article.
+    excerpts = {i for i, (_, edit) in labels.items() if edit == "excerpt"}
+    sizes = docs.group_by("cluster_id").len()
+    clustered = docs.join(sizes, on="cluster_id").filter(pl.col("len") > 1)
+    excerpt_reps = clustered.filter(
+        pl.col("is_representative") & pl.col("id").is_in(list(excerpts))
+    )
+    assert excerpts and excerpt_reps.height == 0, excerpt_reps
