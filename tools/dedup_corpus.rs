@@ -25,12 +25,12 @@ use std::time::Instant;
 
 use anyhow::{bail, Context, Result};
 use clap::Parser;
+use gleaner::dedup::shingle::{intersection, jaccard};
 use rand::seq::{IndexedRandom, SliceRandom};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
 use serde::Serialize;
-use unicode_segmentation::UnicodeSegmentation;
 use xxhash_rust::xxh3::xxh3_64;
 
 const LONG_ABOUT: &str = "\
@@ -690,49 +690,10 @@ fn slug(title: &str) -> String {
     s.trim_end_matches('-').to_string()
 }
 
-/// gleaner's shingles (src/dedup/shingle.rs, copied so that this tool does
-/// not break when gleaner's internals move): lowercased Unicode words, word
-/// 5-grams joined by U+001F, xxh3-64, sorted and distinct.
+/// gleaner's own shingles (word 5-grams of lowercased Unicode words), so the
+/// report states what gleaner's Jaccard sees.
 fn shingles(text: &str) -> Vec<u64> {
-    let words: Vec<String> = text.unicode_words().map(str::to_lowercase).collect();
-    let n = 5;
-    let hash = |gram: &[String]| xxh3_64(gram.join("\u{1f}").as_bytes());
-    let mut out: Vec<u64> = if words.is_empty() {
-        Vec::new()
-    } else if words.len() < n {
-        vec![hash(&words)]
-    } else {
-        words.windows(n).map(hash).collect()
-    };
-    out.sort_unstable();
-    out.dedup();
-    out
-}
-
-fn common(a: &[u64], b: &[u64]) -> usize {
-    let (mut i, mut j, mut c) = (0, 0, 0);
-    while i < a.len() && j < b.len() {
-        match a[i].cmp(&b[j]) {
-            std::cmp::Ordering::Less => i += 1,
-            std::cmp::Ordering::Greater => j += 1,
-            std::cmp::Ordering::Equal => {
-                c += 1;
-                i += 1;
-                j += 1;
-            }
-        }
-    }
-    c
-}
-
-fn jaccard(a: &[u64], b: &[u64]) -> f64 {
-    let c = common(a, b);
-    let union = a.len() + b.len() - c;
-    if union == 0 {
-        1.0
-    } else {
-        c as f64 / union as f64
-    }
+    gleaner::dedup::shingle::shingle(text, 5).shingles
 }
 
 #[derive(Serialize, Default, Clone)]
@@ -780,7 +741,7 @@ fn report(g: &Gen<'_>, sample: usize) -> Report {
             let (doc, orig) = g.doc(pos);
             let a = shingles(&orig.paragraphs.join("\n\n"));
             let b = shingles(&doc.text);
-            let c = common(&a, &b) as f64 / b.len().max(1) as f64;
+            let c = intersection(&a, &b) as f64 / b.len().max(1) as f64;
             (doc.edit, jaccard(&a, &b), c)
         })
         .collect();

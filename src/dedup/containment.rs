@@ -82,9 +82,11 @@ pub fn best_containers(
             } else {
                 lists.len()
             };
+            // Only longer documents can contain it: filter before sorting.
             let mut found: Vec<u32> = lists
                 .iter()
                 .flat_map(|p| p.iter().map(|&e| e as u32))
+                .filter(|&b| docs[b as usize].n_shingles > doc.n_shingles)
                 .collect();
             found.sort_unstable();
             let mut best: Option<(u32, f64)> = None;
