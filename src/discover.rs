@@ -101,7 +101,10 @@ fn expand_glob(
 }
 
 fn walk_dir(dir: &Path, base: &Path, files: &mut Vec<InputFile>, problems: &mut Vec<InputProblem>) {
+    // Symlinks are followed (a corpus is often a directory of links into
+    // dumps elsewhere); walkdir reports a link loop as an error, not a hang.
     let walker = WalkDir::new(dir)
+        .follow_links(true)
         .sort_by_file_name()
         .into_iter()
         .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
@@ -141,6 +144,25 @@ mod tests {
         assert_eq!(shown, ["b.txt", "sub/a.txt"], "relative to the base");
         assert_eq!(problems.len(), 1);
         assert!(problems[0].path.ends_with("missing.txt"));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn symlinked_files_are_inputs_and_loops_are_problems() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("real")).unwrap();
+        std::fs::create_dir(dir.path().join("links")).unwrap();
+        std::fs::write(dir.path().join("real/a.jsonl"), "{}").unwrap();
+        std::os::unix::fs::symlink(
+            dir.path().join("real/a.jsonl"),
+            dir.path().join("links/a.jsonl"),
+        )
+        .unwrap();
+        std::os::unix::fs::symlink(dir.path().join("links"), dir.path().join("links/loop"))
+            .unwrap();
+        let (files, problems) = discover(&["links".to_string()], dir.path());
+        assert_eq!(files.len(), 1, "{files:?}");
+        assert_eq!(problems.len(), 1, "the loop is reported: {problems:?}");
     }
 
     #[test]
