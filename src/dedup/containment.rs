@@ -27,6 +27,44 @@ const PROBES: usize = 4;
 /// Anchors in more documents than this are boilerplate, not evidence.
 const MAX_POSTINGS: usize = 50_000;
 
+/// Anchor values are below 2^(32 − ANCHOR_LEVEL); the directory splits that
+/// range into 2^16 buckets.
+const BUCKET_SHIFT: u32 = 32 - ANCHOR_LEVEL as u32 - 16;
+
+/// Sorted `(anchor << 32 | doc)` entries with a directory of bucket starts.
+/// At a million documents the entries are ~600 MB; a plain binary search
+/// over them misses the cache at every step, the directory narrows each
+/// look-up to a few kilobytes first.
+struct AnchorIndex {
+    entries: Vec<u64>,
+    starts: Vec<usize>,
+}
+
+impl AnchorIndex {
+    fn new(mut entries: Vec<u64>) -> AnchorIndex {
+        entries.par_sort_unstable();
+        let buckets = 1usize << (32 - ANCHOR_LEVEL as u32 - BUCKET_SHIFT);
+        let mut starts = vec![0usize; buckets + 1];
+        for &e in &entries {
+            let bucket = ((e >> 32) >> BUCKET_SHIFT) as usize;
+            starts[bucket.min(buckets - 1) + 1] += 1;
+        }
+        for k in 1..starts.len() {
+            starts[k] += starts[k - 1];
+        }
+        AnchorIndex { entries, starts }
+    }
+
+    /// Entries of anchor value `v`, sorted by document.
+    fn postings(&self, v: u32) -> &[u64] {
+        let bucket = ((v >> BUCKET_SHIFT) as usize).min(self.starts.len() - 2);
+        let slice = &self.entries[self.starts[bucket]..self.starts[bucket + 1]];
+        let start = slice.partition_point(|&e| (e >> 32) < v as u64);
+        let end = start + slice[start..].partition_point(|&e| (e >> 32) <= v as u64);
+        &slice[start..end]
+    }
+}
+
 /// What containment search needs of each document.
 pub struct Candidate<'a> {
     pub sample: &'a Sample,
@@ -47,21 +85,16 @@ pub fn best_containers(
     fn anchors<'s>(d: &Candidate<'s>) -> &'s [u32] {
         d.sample.at_level(d.sample.level().max(ANCHOR_LEVEL))
     }
-    let mut index: Vec<u64> = docs
-        .iter()
-        .enumerate()
-        .filter(|(_, d)| d.active)
-        .flat_map(|(i, d)| anchors(d).iter().map(move |&v| (v as u64) << 32 | i as u64))
-        .collect();
-    index.par_sort_unstable();
-    let postings = |v: u32| {
-        let start = index.partition_point(|&e| (e >> 32) < v as u64);
-        let end = index.partition_point(|&e| (e >> 32) <= v as u64);
-        &index[start..end]
-    };
+    let index = AnchorIndex::new(
+        docs.iter()
+            .enumerate()
+            .filter(|(_, d)| d.active)
+            .flat_map(|(i, d)| anchors(d).iter().map(move |&v| (v as u64) << 32 | i as u64))
+            .collect(),
+    );
+    let postings = |v: u32| index.postings(v);
     docs.par_iter()
-        .enumerate()
-        .map(|(a, doc)| {
+        .map(|doc| {
             if !doc.active || (doc.n_shingles as usize) < min_shingles {
                 return None;
             }
@@ -82,19 +115,12 @@ pub fn best_containers(
             } else {
                 lists.len()
             };
-            // Only longer documents can contain it: filter before sorting.
-            let mut found: Vec<u32> = lists
-                .iter()
-                .flat_map(|p| p.iter().map(|&e| e as u32))
-                .filter(|&b| docs[b as usize].n_shingles > doc.n_shingles)
-                .collect();
-            found.sort_unstable();
+            let found = found_in(&lists, required);
             let mut best: Option<(u32, f64)> = None;
-            for run in found.chunk_by(|x, y| x == y) {
-                let b = run[0];
+            for b in found {
                 let container = &docs[b as usize];
-                if run.len() < required || b as usize == a || container.n_shingles <= doc.n_shingles
-                {
+                // Only a longer document can contain it (this also skips itself).
+                if container.n_shingles <= doc.n_shingles {
                     continue;
                 }
                 let score = containment_estimate(doc.sample, container.sample);
@@ -117,6 +143,35 @@ pub fn best_containers(
         .collect()
 }
 
+/// Documents in at least `required` of `lists` (posting lists, each sorted
+/// by document), ascending: a merge of the sorted lists. Sorting the
+/// concatenation, or looking each document up, was the slowest part of
+/// dedup at a million documents, where common anchors have long lists.
+fn found_in(lists: &[&[u64]], required: usize) -> Vec<u32> {
+    let mut heads = vec![0usize; lists.len()];
+    let mut found = Vec::new();
+    loop {
+        let next = lists
+            .iter()
+            .zip(&heads)
+            .filter_map(|(l, &h)| l.get(h).map(|&e| e as u32))
+            .min();
+        let Some(doc) = next else {
+            return found;
+        };
+        let mut count = 0;
+        for (l, h) in lists.iter().zip(heads.iter_mut()) {
+            if l.get(*h).is_some_and(|&e| e as u32 == doc) {
+                count += 1;
+                *h += 1;
+            }
+        }
+        if count >= required {
+            found.push(doc);
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::shingle::avalanche;
@@ -126,6 +181,38 @@ mod tests {
         let mut v: Vec<u64> = range.map(avalanche).collect();
         v.sort_unstable();
         (Sample::new(&v, 256), v.len() as u32)
+    }
+
+    #[test]
+    fn merge_counts_documents_across_lists() {
+        let list = |docs: &[u64]| docs.iter().map(|&d| 7u64 << 32 | d).collect::<Vec<_>>();
+        let (a, b, c) = (list(&[1, 4, 9]), list(&[4, 5, 9]), list(&[2, 4]));
+        assert_eq!(found_in(&[&a, &b, &c], 2), [4, 9]);
+        assert_eq!(found_in(&[&a, &b, &c], 3), [4]);
+        assert_eq!(found_in(&[&a], 1), [1, 4, 9]);
+    }
+
+    #[test]
+    fn directory_lookups_match_a_scan() {
+        let mut entries = Vec::new();
+        for doc in 0..50u64 {
+            for k in 0..40u64 {
+                let v = (avalanche(doc * 7 + k % 9) as u32) >> ANCHOR_LEVEL;
+                entries.push((v as u64) << 32 | doc);
+            }
+        }
+        let index = AnchorIndex::new(entries.clone());
+        entries.sort_unstable();
+        for &e in entries.iter().step_by(13) {
+            let v = (e >> 32) as u32;
+            let scan: Vec<u64> = entries
+                .iter()
+                .copied()
+                .filter(|x| x >> 32 == v as u64)
+                .collect();
+            assert_eq!(index.postings(v), &scan[..]);
+        }
+        assert!(index.postings(12345).is_empty() || index.postings(12345)[0] >> 32 == 12345);
     }
 
     #[test]
