@@ -124,6 +124,8 @@ const CHUNK_BYTES: u64 = 64 << 20;
 /// Bytes of cleaned documents kept in memory between passes; chunks beyond
 /// it are spilled to scratch files.
 const MEMORY_BUDGET: usize = 512 << 20;
+/// Documents whose word lists are held at once in the quality/sketch pass.
+const WORD_BATCH: usize = 4096;
 /// Rows per row group of `documents.parquet` (long texts: keep groups small).
 const DOCUMENT_ROWS_PER_GROUP: usize = 8 * 1024;
 
@@ -226,25 +228,28 @@ fn run_in_pool(
                 .collect();
             (texts, keys)
         })?;
-        // Words are split once, for quality and for dedup.
-        let words: Vec<Vec<&str>> = texts
-            .par_iter()
-            .map(|t| t.unicode_words().collect())
-            .collect();
-        let assessed: Vec<Signals> = texts
-            .par_iter()
-            .zip(&words)
-            .map(|(t, w)| quality::assess_words(t, w, &config.quality))
-            .collect();
-        // Sketching is timed on its own: it is the dedup work proper.
-        let sketch_started = Instant::now();
-        let chunk_sketches: Vec<Option<Sketch>> = words
-            .par_iter()
-            .zip(&assessed)
-            .map(|(w, s)| (!(drop_flagged && s.flag.is_some())).then(|| sketcher.sketch_words(w)))
-            .collect();
-        sketch_seconds += sketch_started.elapsed().as_secs_f64();
-        drop(words);
+        // Words are split once, for quality and for dedup, a batch at a time
+        // (a chunk's word lists would be several times its text).
+        let mut assessed: Vec<Signals> = Vec::with_capacity(texts.len());
+        let mut chunk_sketches: Vec<Option<Sketch>> = Vec::with_capacity(texts.len());
+        for batch in texts.chunks(WORD_BATCH) {
+            let words: Vec<Vec<&str>> = batch
+                .par_iter()
+                .map(|t| t.unicode_words().collect())
+                .collect();
+            let signals: Vec<Signals> = batch
+                .par_iter()
+                .zip(&words)
+                .map(|(t, w)| quality::assess_words(t, w, &config.quality))
+                .collect();
+            // Sketching is timed on its own: it is the dedup work proper.
+            let sketch_started = Instant::now();
+            chunk_sketches.par_extend(words.par_iter().zip(&signals).map(|(w, s)| {
+                (!(drop_flagged && s.flag.is_some())).then(|| sketcher.sketch_words(w))
+            }));
+            sketch_seconds += sketch_started.elapsed().as_secs_f64();
+            assessed.extend(signals);
+        }
         for ((s, sketch), key) in assessed.into_iter().zip(chunk_sketches).zip(chunk_keys) {
             let keep = sketch.is_some();
             if keep {
