@@ -22,6 +22,8 @@ cargo clippy --all-targets --locked -- -D warnings
 
 step "cargo test"
 cargo test --locked
+# The corpus generator as a program (cargo test builds only its test harness).
+cargo build --locked --example dedup_corpus
 
 step "python: duckdb + polars read the tables; dedup quality on planted duplicates"
 dataset="$(mktemp -d)/sample"
