@@ -444,18 +444,13 @@ fn write_chunks(
     }
     let entity_rows = entity_table::merge(partials);
     let mut tables = BTreeMap::new();
-    for (name, table) in [
-        ("documents", documents),
-        ("mentions", mentions_table),
-        ("boilerplate", boilerplate),
+    for (name, table, schema) in [
+        ("documents", documents, schema::documents()),
+        ("mentions", mentions_table, schema::mentions()),
+        ("boilerplate", boilerplate, schema::boilerplate()),
     ] {
         let rows = table.rows();
         let staged = table.finish()?;
-        let schema = schema::all()
-            .into_iter()
-            .find(|(n, _)| *n == name)
-            .map(|(_, s)| s)
-            .unwrap_or_else(schema::documents);
         tables.insert(
             name.to_string(),
             TableRecord::describe(&staged, rows, &schema),
