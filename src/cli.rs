@@ -10,7 +10,8 @@ Exit codes:
   1  the run failed (output could not be written, internal error)
   2  usage or configuration error (the message names the key and line)
   3  input error: with --strict, an input could not be read; or no input gave any document
-  4  verify found a table that does not match the manifest";
+  4  verify found a table that does not match the manifest
+  5  another gleaner run holds the dataset's lock (run: without --wait)";
 
 /// Turn raw scraped text (text dumps, HTML, JSONL; .gz/.zst) into clean,
 /// de-duplicated, entity-annotated Parquet tables.
@@ -69,6 +70,10 @@ pub struct RunArgs {
     /// Stop with exit code 3 if any input is missing, empty, binary or corrupt.
     #[arg(long)]
     pub strict: bool,
+    /// If another run holds the dataset's lock, wait for it instead of
+    /// exiting with code 5. A lock left by a run that died is taken over.
+    #[arg(long)]
+    pub wait: bool,
 }
 
 #[derive(Debug, Args)]

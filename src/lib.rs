@@ -11,6 +11,7 @@ pub mod discover;
 pub mod document;
 pub mod entities;
 pub mod entity_table;
+pub mod lock;
 pub mod pipeline;
 pub mod quality;
 pub mod read;

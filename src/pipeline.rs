@@ -22,6 +22,7 @@ use crate::discover::{discover, InputFile};
 use crate::document::Processed;
 use crate::entities::{EntityTagger, Mention};
 use crate::entity_table;
+use crate::lock::{DatasetLock, LockError};
 use crate::quality::{self, Action, Signals};
 use crate::read::{FileRead, ReadError, Reader};
 use crate::spill::{CleanedDoc, SpillError, SpillStore};
@@ -48,6 +49,8 @@ pub struct RunOptions {
     /// The tables do not depend on either.
     pub memory_budget: Option<usize>,
     pub chunk_bytes: Option<u64>,
+    /// Wait for another run's lock on the dataset instead of failing.
+    pub wait_for_lock: bool,
 }
 
 /// Receives progress; the binary draws bars, tests ignore it.
@@ -79,6 +82,8 @@ pub enum RunError {
     Write(#[from] WriteError),
     #[error("{0}")]
     Spill(#[from] SpillError),
+    #[error("{0}")]
+    Locked(#[from] LockError),
     #[error("aggregating entities: {0}")]
     Aggregate(#[from] polars::error::PolarsError),
     #[error("cannot start {0} worker threads: {1}")]
@@ -157,6 +162,12 @@ fn run_in_pool(
         })
         .collect();
     let output = output_dir(config, options);
+    let lock = DatasetLock::acquire(&output, options.wait_for_lock)?;
+    let mut lock_warnings: Vec<String> = lock
+        .stale
+        .iter()
+        .map(|s| format!("took over the lock of a run that did not finish ({s})"))
+        .collect();
 
     // pass 1: read and clean chunk by chunk; count short lines per site
     let reader = Reader::new(&config.read).map_err(RunError::Config)?;
@@ -316,10 +327,11 @@ fn run_in_pool(
     counts.insert("duplicates".to_string(), dedup.duplicates.len() as u64);
     counts.insert("mentions".to_string(), tallies.mentions);
     counts.insert("entities".to_string(), tables["entities"].rows);
-    let warnings: Vec<String> = inputs
+    let mut warnings: Vec<String> = inputs
         .iter()
         .flat_map(|i| i.warnings.iter().map(move |w| format!("{}: {w}", i.path)))
         .collect();
+    warnings.append(&mut lock_warnings);
     let manifest = Manifest {
         gleaner_version: env!("CARGO_PKG_VERSION").to_string(),
         dataset: config.dataset.name.clone(),
@@ -340,6 +352,7 @@ fn run_in_pool(
         return Err(e.into());
     }
     let output = sink.commit()?;
+    drop(lock);
     Ok(Summary {
         output,
         files: counts["files"],

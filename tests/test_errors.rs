@@ -188,9 +188,11 @@ fn strict_makes_bad_input_fatal_and_keeps_previous_output() {
     let leftovers: Vec<String> = std::fs::read_dir(&out_dir)
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
-        .filter(|n| n.starts_with('.'))
+        .filter(|n| n.starts_with('.') && n != ".gleaner.lock")
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
+    let lock = std::fs::read_to_string(out_dir.join(".gleaner.lock")).unwrap();
+    assert!(lock.is_empty(), "lock released cleanly: {lock:?}");
 }
 
 #[test]
@@ -213,4 +215,55 @@ fn help_documents_exit_codes() {
     let help = String::from_utf8_lossy(&out.stdout);
     assert!(help.contains("Exit codes"), "{help}");
     assert!(help.contains("--strict"));
+}
+
+#[test]
+fn a_locked_dataset_exits_5_and_wait_waits() {
+    let dir = tempfile::tempdir().unwrap();
+    let out_dir = dir.path().join("ds");
+    // Another run holds the lock.
+    let holder = gleaner::lock::DatasetLock::acquire(&out_dir, false).unwrap();
+    let out = common::run_sample(&out_dir, &[]);
+    assert_eq!(out.status.code(), Some(5), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("locked by another gleaner run"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(stderr(&out).contains(&format!("pid {}", std::process::id())));
+    assert!(!out_dir.join("documents.parquet").exists());
+
+    // With --wait it runs once the holder lets go.
+    let mut waiting = std::process::Command::new(assert_cmd::cargo::cargo_bin("gleaner"))
+        .current_dir(common::repo())
+        .args(["run", "--config", "pipeline.toml", "--wait", "--output"])
+        .arg(&out_dir)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    assert!(waiting.try_wait().unwrap().is_none(), "still waiting");
+    drop(holder);
+    assert!(waiting.wait().unwrap().success());
+    assert!(out_dir.join("documents.parquet").exists());
+}
+
+#[test]
+fn a_lock_left_by_a_killed_run_is_taken_over() {
+    let dir = tempfile::tempdir().unwrap();
+    let out_dir = dir.path().join("ds");
+    std::fs::create_dir_all(&out_dir).unwrap();
+    std::fs::write(
+        out_dir.join(".gleaner.lock"),
+        "pid 999999 since 2026-01-01T00:00:00Z",
+    )
+    .unwrap();
+    let out = common::run_sample(&out_dir, &[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("took over the lock of a run that did not finish (pid 999999"),
+        "{}",
+        stderr(&out)
+    );
 }

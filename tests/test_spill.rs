@@ -47,7 +47,9 @@ fn spilled_and_chunked_run_writes_the_same_tables() {
     let leftovers: Vec<String> = std::fs::read_dir(tmp.path().join("spilled"))
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n.starts_with('.'))
+        .filter(|n| n.starts_with('.') && n != ".gleaner.lock")
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
+    let lock = std::fs::read_to_string(tmp.path().join("spilled").join(".gleaner.lock")).unwrap();
+    assert!(lock.is_empty(), "lock released cleanly: {lock:?}");
 }

@@ -23,6 +23,8 @@ pub enum Failure {
     Input(String),
     /// 4: verify mismatch.
     Mismatch(String),
+    /// 5: another run holds the dataset's lock.
+    Locked(String),
 }
 
 impl Failure {
@@ -32,6 +34,7 @@ impl Failure {
             Failure::Config(_) => 2,
             Failure::Input(_) => 3,
             Failure::Mismatch(_) => 4,
+            Failure::Locked(_) => 5,
         }
     }
 }
@@ -39,9 +42,11 @@ impl Failure {
 impl fmt::Display for Failure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Failure::Runtime(m) | Failure::Config(m) | Failure::Input(m) | Failure::Mismatch(m) => {
-                f.write_str(m)
-            }
+            Failure::Runtime(m)
+            | Failure::Config(m)
+            | Failure::Input(m)
+            | Failure::Mismatch(m)
+            | Failure::Locked(m) => f.write_str(m),
         }
     }
 }

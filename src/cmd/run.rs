@@ -21,6 +21,7 @@ pub fn execute(args: RunArgs) -> Result<(), Failure> {
         output: args.output,
         threads: args.threads,
         strict: args.strict,
+        wait_for_lock: args.wait,
         ..RunOptions::default()
     };
     let bars = StageBars::new();
@@ -29,6 +30,7 @@ pub fn execute(args: RunArgs) -> Result<(), Failure> {
     let summary = result.map_err(|e| match e {
         RunError::Config(_) => Failure::Config(e.to_string()),
         RunError::Inputs(_) | RunError::NoDocuments => Failure::Input(e.to_string()),
+        RunError::Locked(gleaner::lock::LockError::Held { .. }) => Failure::Locked(e.to_string()),
         _ => Failure::Runtime(e.to_string()),
     })?;
     for skipped in &summary.skipped {
