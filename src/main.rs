@@ -9,11 +9,23 @@ use clap::Parser;
 
 fn main() {
     let args = cli::Cli::parse();
+    let format = args.log_format;
     let code = match cmd::dispatch(args) {
         Ok(()) => 0,
         Err(failure) => {
-            eprintln!("error: {failure}");
-            failure.exit_code()
+            let code = failure.exit_code();
+            match format {
+                cli::LogFormat::Text => eprintln!("error: {failure}"),
+                cli::LogFormat::Json => eprintln!(
+                    "{}",
+                    serde_json::json!({
+                        "level": "error",
+                        "exit_code": code,
+                        "message": failure.to_string(),
+                    })
+                ),
+            }
+            code
         }
     };
     std::process::exit(code);

@@ -14,10 +14,11 @@ pub struct StageBars {
 }
 
 impl StageBars {
-    pub fn new() -> StageBars {
+    /// Bars on a terminal unless `quiet` (JSON logs never carry bars).
+    pub fn new(quiet: bool) -> StageBars {
         StageBars {
             current: Mutex::new(None),
-            visible: std::io::stderr().is_terminal(),
+            visible: !quiet && std::io::stderr().is_terminal(),
         }
     }
 

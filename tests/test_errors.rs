@@ -267,3 +267,32 @@ fn a_lock_left_by_a_killed_run_is_taken_over() {
         stderr(&out)
     );
 }
+
+#[test]
+fn json_log_format_gives_one_object_per_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = run_sample(&dir.path().join("ds"), &["--log-format", "json"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let stdout = String::from_utf8(out.stdout.clone()).unwrap();
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines.len(), 1, "{stdout}");
+    let summary: serde_json::Value = serde_json::from_str(lines[0]).unwrap();
+    assert_eq!(summary["event"], "summary");
+    assert_eq!(summary["counts"]["documents"], 9);
+    for line in stderr(&out).lines() {
+        let v: serde_json::Value = serde_json::from_str(line).expect("stderr is JSON lines");
+        assert_eq!(v["level"], "warning");
+    }
+
+    let bad = dir.path().join("bad.toml");
+    std::fs::write(&bad, "[dedup]\nthreshhold = 0.5\n").unwrap();
+    let out = gleaner()
+        .args(["--log-format", "json", "run", "--config"])
+        .arg(&bad)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let error: serde_json::Value = serde_json::from_str(stderr(&out).trim()).unwrap();
+    assert_eq!(error["exit_code"], 2);
+    assert!(error["message"].as_str().unwrap().contains("threshhold"));
+}

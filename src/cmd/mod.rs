@@ -53,7 +53,7 @@ impl fmt::Display for Failure {
 
 pub fn dispatch(cli: Cli) -> Result<(), Failure> {
     match cli.command {
-        Command::Run(args) => run::execute(args),
+        Command::Run(args) => run::execute(args, cli.log_format),
         Command::CheckConfig(args) => check_config::execute(args),
         Command::Stats(args) => stats::execute(args),
         Command::Verify(args) => verify::execute(args),

@@ -4,11 +4,13 @@ use std::path::PathBuf;
 
 use gleaner::pipeline::{self, RunError, RunOptions};
 
-use crate::cli::RunArgs;
+use serde_json::json;
+
+use crate::cli::{LogFormat, RunArgs};
 use crate::cmd::{load_config, Failure};
 use crate::progress::StageBars;
 
-pub fn execute(args: RunArgs) -> Result<(), Failure> {
+pub fn execute(args: RunArgs, format: LogFormat) -> Result<(), Failure> {
     let config = load_config(&args.config.config)?;
     let options = RunOptions {
         inputs: args.inputs,
@@ -24,7 +26,7 @@ pub fn execute(args: RunArgs) -> Result<(), Failure> {
         wait_for_lock: args.wait,
         ..RunOptions::default()
     };
-    let bars = StageBars::new();
+    let bars = StageBars::new(format == LogFormat::Json);
     let result = pipeline::run(&config, &options, &bars);
     bars.finish();
     let summary = result.map_err(|e| match e {
@@ -33,10 +35,30 @@ pub fn execute(args: RunArgs) -> Result<(), Failure> {
         RunError::Locked(gleaner::lock::LockError::Held { .. }) => Failure::Locked(e.to_string()),
         _ => Failure::Runtime(e.to_string()),
     })?;
-    for skipped in &summary.skipped {
-        eprintln!("warning: skipped {}: {}", skipped.path, skipped.reason);
+    let warnings = summary
+        .skipped
+        .iter()
+        .map(|s| format!("skipped {}: {}", s.path, s.reason))
+        .chain(summary.warnings.iter().cloned());
+    if format == LogFormat::Json {
+        for warning in warnings {
+            eprintln!("{}", json!({"level": "warning", "message": warning}));
+        }
+        println!(
+            "{}",
+            json!({
+                "level": "info",
+                "event": "summary",
+                "output": summary.output.display().to_string(),
+                "files": summary.files,
+                "skipped_files": summary.skipped.len(),
+                "counts": summary.counts,
+                "seconds": summary.seconds,
+            })
+        );
+        return Ok(());
     }
-    for warning in &summary.warnings {
+    for warning in warnings {
         eprintln!("warning: {warning}");
     }
     let c = |key: &str| summary.counts.get(key).copied().unwrap_or(0);
