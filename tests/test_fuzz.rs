@@ -1,0 +1,167 @@
+//! Property tests: readers and cleaners on malformed input never panic, and a
+//! bad file is an error value, not a crash.
+//!
+//! Cases per property: 256 by default (the test suite), or
+//! `GLEANER_FUZZ_CASES=10000 cargo test --release --test test_fuzz` for a
+//! long run. proptest shrinks any failure to a minimal input.
+
+use std::io::Write;
+use std::path::Path;
+
+use gleaner::clean::{CleanConfig, Cleaner};
+use gleaner::config::Config;
+use gleaner::discover::InputFile;
+use gleaner::read::{ReadError, Reader};
+use proptest::prelude::*;
+
+fn cases() -> u32 {
+    std::env::var("GLEANER_FUZZ_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(256)
+}
+
+fn reader() -> Reader {
+    Reader::new(&Config::default().read).unwrap()
+}
+
+/// Reads `bytes` as a file named `name`, in a fresh temporary directory.
+fn read_as(name: &str, bytes: &[u8]) -> Result<gleaner::read::FileRead, ReadError> {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(name);
+    std::fs::write(&path, bytes).unwrap();
+    reader().read(&InputFile {
+        display: name.to_string(),
+        path,
+    })
+}
+
+fn gzip(bytes: &[u8]) -> Vec<u8> {
+    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    enc.write_all(bytes).unwrap();
+    enc.finish().unwrap()
+}
+
+const NAMES: &[&str] = &[
+    "a.txt",
+    "a.jsonl",
+    "a.html",
+    "a.htm",
+    "a.txt.gz",
+    "a.jsonl.zst",
+    "a.bin",
+    "noext",
+];
+
+/// Text made of pieces that look like real inputs, broken at random.
+fn messy_text() -> impl Strategy<Value = String> {
+    let piece = prop_oneof![
+        Just("<div><p>Para".to_string()),
+        Just("</p></div>".to_string()),
+        Just("<script>x</script>".to_string()),
+        Just("{\"text\": \"a story\", \"id\": 1}\n".to_string()),
+        Just("{\"text\": \n".to_string()),
+        Just("\u{FFFD}\u{200B}\u{00A0}".to_string()),
+        Just("Share this article\n".to_string()),
+        Just("\r\n".to_string()),
+        "[ -~]{0,40}",
+        "\\PC{0,20}",
+    ];
+    prop::collection::vec(piece, 0..40).prop_map(|v| v.concat())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(cases()))]
+
+    #[test]
+    fn random_bytes_under_any_name(name in prop::sample::select(NAMES), bytes in prop::collection::vec(any::<u8>(), 0..2048)) {
+        // Any outcome but a panic; errors say what was wrong.
+        if let Err(e) = read_as(name, &bytes) {
+            prop_assert!(!e.to_string().is_empty());
+        }
+    }
+
+    #[test]
+    fn messy_text_in_every_format(name in prop::sample::select(NAMES), text in messy_text()) {
+        if let Ok(read) = read_as(name, text.as_bytes()) {
+            let cleaner = Cleaner::new(&CleanConfig::default()).unwrap();
+            for doc in &read.documents {
+                let cleaned = cleaner.clean(&doc.body);
+                // Cleaning the cleaned text removes nothing more.
+                let again = cleaner.clean(&cleaned.text());
+                prop_assert_eq!(again.text(), cleaned.text());
+            }
+        }
+    }
+
+    #[test]
+    fn truncated_gzip_is_an_error_or_a_prefix(text in "[a-z .\n]{50,400}", cut in 0usize..1000) {
+        let whole = gzip(text.as_bytes());
+        let cut = cut % whole.len();
+        match read_as("t.txt.gz", &whole[..cut]) {
+            Err(ReadError::Decompress(_) | ReadError::Empty) => {}
+            Err(e) => prop_assert!(false, "unexpected error {e}"),
+            Ok(_) => prop_assert!(false, "a cut gzip stream must be reported"),
+        }
+    }
+
+    #[test]
+    // (No NUL bytes: a file with NULs is rejected whole as binary.)
+    fn jsonl_keeps_every_good_line(good in 0usize..20, bad in prop::collection::vec("[^\n\x00]{0,30}", 0..20)) {
+        let mut lines: Vec<String> = (0..good).map(|i| format!("{{\"text\": \"story {i}\"}}")).collect();
+        lines.extend(bad.iter().map(|b| format!("{{{b}")));
+        let text = lines.join("\n");
+        match read_as("f.jsonl", text.as_bytes()) {
+            Ok(read) => prop_assert_eq!(read.documents.len(), good),
+            Err(_) => prop_assert_eq!(good, 0),
+        }
+    }
+}
+
+#[test]
+fn deeply_nested_unclosed_html_is_read() {
+    let mut page = "<div><span>".repeat(20_000);
+    page.push_str("<p>The article text survives the nesting.");
+    let read = read_as("deep.html", page.as_bytes()).unwrap();
+    assert_eq!(read.documents.len(), 1);
+}
+
+#[test]
+fn truncated_zstd_is_reported() {
+    let whole = zstd::encode_all(&b"{\"text\": \"a story\"}\n".repeat(200)[..], 3).unwrap();
+    let err = read_as("t.jsonl.zst", &whole[..whole.len() / 2]).unwrap_err();
+    assert!(matches!(err, ReadError::Decompress(_)), "{err}");
+}
+
+#[cfg(unix)]
+#[test]
+fn unreadable_and_vanished_files_are_errors() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("secret.txt");
+    std::fs::write(&path, "text").unwrap();
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o000)).unwrap();
+    let input = InputFile {
+        display: "secret.txt".into(),
+        path: path.clone(),
+    };
+    // root can read anything; only check the error where permissions bite.
+    if std::fs::read(&path).is_err() {
+        assert!(matches!(reader().read(&input), Err(ReadError::Io(_))));
+    }
+    let gone = InputFile {
+        display: "gone.txt".into(),
+        path: Path::new(dir.path()).join("gone.txt"),
+    };
+    assert!(matches!(reader().read(&gone), Err(ReadError::Io(_))));
+}
+
+#[test]
+#[ignore = "100 MB input; run with --release -- --ignored"]
+fn a_100_mb_single_line() {
+    let line = "word ".repeat(20 * 1024 * 1024);
+    let read = read_as("big.txt", line.as_bytes()).unwrap();
+    let cleaner = Cleaner::new(&CleanConfig::default()).unwrap();
+    let cleaned = cleaner.clean(&read.documents[0].body);
+    assert!(cleaned.text().len() + cleaned.removed.len() > 0);
+}
