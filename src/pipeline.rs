@@ -168,6 +168,12 @@ fn run_in_pool(
         .iter()
         .map(|s| format!("took over the lock of a run that did not finish ({s})"))
         .collect();
+    let removed = lock.remove_leftovers(&output);
+    if removed > 0 {
+        lock_warnings.push(format!(
+            "removed {removed} staging/scratch director(ies) of unfinished runs"
+        ));
+    }
 
     // pass 1: read and clean chunk by chunk; count short lines per site
     let reader = Reader::new(&config.read).map_err(RunError::Config)?;
