@@ -76,11 +76,14 @@ pub struct Candidate<'a> {
 /// For each document, its best container `(index, containment)`: the longer
 /// document that holds at least `threshold` of its shingles, preferring the
 /// highest containment, then the longest, then the smallest index.
-/// Documents with fewer than `min_shingles` shingles are never contained.
+/// Documents with fewer than `min_shingles` shingles are never contained,
+/// nor are those before `query_from` (released documents, whose verdicts an
+/// incremental run keeps); they are still found as containers.
 pub fn best_containers(
     docs: &[Candidate<'_>],
     threshold: f64,
     min_shingles: usize,
+    query_from: usize,
 ) -> Vec<Option<(u32, f64)>> {
     fn anchors<'s>(d: &Candidate<'s>) -> &'s [u32] {
         d.sample.at_level(d.sample.level().max(ANCHOR_LEVEL))
@@ -94,8 +97,9 @@ pub fn best_containers(
     );
     let postings = |v: u32| index.postings(v);
     docs.par_iter()
-        .map(|doc| {
-            if !doc.active || (doc.n_shingles as usize) < min_shingles {
+        .enumerate()
+        .map(|(i, doc)| {
+            if i < query_from || !doc.active || (doc.n_shingles as usize) < min_shingles {
                 return None;
             }
             let own = anchors(doc);
@@ -232,13 +236,17 @@ mod tests {
                 active: true,
             })
             .collect();
-        let found = best_containers(&input, 0.8, 20);
+        let found = best_containers(&input, 0.8, 20, 0);
         assert_eq!(found[2].map(|(b, _)| b), Some(0), "longest container wins");
         assert_eq!(found[3], None);
         assert_eq!(found[1], None);
         assert_eq!(found[4].map(|(b, _)| b), Some(0));
         assert_eq!(found[0], None, "nothing is longer than the article");
+        // Released documents (before `query_from`) are containers, not queries.
+        let later = best_containers(&input, 0.8, 20, 3);
+        assert_eq!(later[2], None);
+        assert_eq!(later[4].map(|(b, _)| b), Some(0));
         // Too short to judge:
-        assert_eq!(best_containers(&input, 0.8, 100)[2], None);
+        assert_eq!(best_containers(&input, 0.8, 100, 0)[2], None);
     }
 }

@@ -294,7 +294,27 @@ pub fn deduplicate(keys: &[DocKey], texts: &[&str], config: &DedupConfig) -> Ded
 
 /// Clusters documents from their sketches; `keys[i]` describes `sketches[i]`.
 pub fn deduplicate_sketches(keys: &[DocKey], sketches: &[Sketch], config: &DedupConfig) -> Dedup {
+    deduplicate_with_released(keys, sketches, &[], config)
+}
+
+/// Clusters documents of which the first `released.len()` were published by
+/// earlier runs, `released[i]` being the cluster id each was given then.
+///
+/// Released verdicts are fixed: a released document is never re-clustered,
+/// never becomes a duplicate, and no row is produced for it. A new document
+/// that matches released ones joins the released cluster whose
+/// representative the preferences rank first; new documents that match only
+/// each other cluster as in a full run. Pairs of two released documents are
+/// not verified again. The result has an entry for every document; only new
+/// documents appear in `duplicates`.
+pub fn deduplicate_with_released(
+    keys: &[DocKey],
+    sketches: &[Sketch],
+    released: &[String],
+    config: &DedupConfig,
+) -> Dedup {
     let n = sketches.len();
+    let p = released.len();
     let banding = config.banding();
     let mut sets = cluster::UnionFind::new(n);
     // Exact copies: link to the first document with the same hash; only that
@@ -324,6 +344,7 @@ pub fn deduplicate_sketches(keys: &[DocKey], sketches: &[Sketch], config: &Dedup
     let verified: Vec<(u32, u32)> = candidates
         .par_iter()
         .copied()
+        .filter(|&(a, b)| a.max(b) as usize >= p)
         .filter(|&(a, b)| {
             jaccard_estimate(&sketches[a as usize].sample, &sketches[b as usize].sample)
                 >= config.threshold
@@ -344,8 +365,12 @@ pub fn deduplicate_sketches(keys: &[DocKey], sketches: &[Sketch], config: &Dedup
                 active,
             })
             .collect();
-        let found =
-            containment::best_containers(&inputs, config.containment, config.containment_min_words);
+        let found = containment::best_containers(
+            &inputs,
+            config.containment,
+            config.containment_min_words,
+            p,
+        );
         for (a, best) in found.into_iter().enumerate() {
             if let Some((b, _)) = best {
                 sets.union(a as u32, b);
@@ -359,14 +384,52 @@ pub fn deduplicate_sketches(keys: &[DocKey], sketches: &[Sketch], config: &Dedup
     }
 
     let mut cluster_id: Vec<String> = keys.iter().map(|k| k.doc_id.clone()).collect();
-    let mut is_representative = vec![true; n];
+    cluster_id[..p].clone_from_slice(released);
+    let mut is_representative: Vec<bool> = (0..n)
+        .map(|i| i >= p || released[i] == keys[i].doc_id)
+        .collect();
     let mut duplicates = Vec::new();
+    let mut clusters = 0u64;
     let groups = sets.groups();
+    // Released documents by id, built only when a group needs one.
+    let mut by_id: Option<HashMap<&str, usize>> = None;
     for group in &groups {
-        let rep =
-            choose_representative(group, keys, sketches, &contained_in, &config.representative);
-        let id = keys[rep].doc_id.clone();
-        for &member in group {
+        // Groups are sorted: released members come first.
+        let n_released = group.partition_point(|&m| (m as usize) < p);
+        if n_released == group.len() {
+            continue;
+        }
+        clusters += 1;
+        let rep = if n_released == 0 {
+            choose_representative(group, keys, sketches, &contained_in, &config.representative)
+        } else {
+            let by_id = by_id.get_or_insert_with(|| {
+                keys[..p]
+                    .iter()
+                    .enumerate()
+                    .map(|(i, k)| (k.doc_id.as_str(), i))
+                    .collect()
+            });
+            let mut reps: Vec<u32> = group[..n_released]
+                .iter()
+                .filter_map(|&m| by_id.get(released[m as usize].as_str()))
+                .map(|&r| r as u32)
+                .collect();
+            reps.sort_unstable();
+            reps.dedup();
+            if reps.is_empty() {
+                // An index without its representatives: stand for the match.
+                reps.push(group[0]);
+            }
+            // Released documents are never contained (`contained_in` is None).
+            choose_representative(&reps, keys, sketches, &contained_in, &config.representative)
+        };
+        let id = if rep < p {
+            released[rep].clone()
+        } else {
+            keys[rep].doc_id.clone()
+        };
+        for &member in &group[n_released..] {
             let member = member as usize;
             cluster_id[member] = id.clone();
             if member == rep {
@@ -395,7 +458,7 @@ pub fn deduplicate_sketches(keys: &[DocKey], sketches: &[Sketch], config: &Dedup
             candidate_pairs: candidates.len() as u64,
             verified_pairs: verified.len() as u64,
             contained: contained_in.iter().filter(|c| c.is_some()).count() as u64,
-            clusters: groups.len() as u64,
+            clusters,
             state_bytes_per_doc: (state / n.max(1)) as u64,
         },
     }
@@ -535,6 +598,59 @@ mod tests {
             ..DedupConfig::default()
         };
         assert_eq!(run(&docs, &off).stats.clusters, 0);
+    }
+
+    #[test]
+    fn new_documents_join_released_clusters_and_released_verdicts_stay() {
+        let edited = STORY.replace("very big shoes", "big shoes");
+        let again = STORY.replace("career diplomat", "seasoned diplomat");
+        let other = "Syria's sports federation has complained to basketball's world governing \
+                     body after Kazakhstan welcomed its team with the Iranian national anthem.";
+        let docs = [
+            // released: `old` represents its cluster, `old-copy` is its duplicate
+            ("old", Some(50), STORY),
+            ("old-copy", Some(60), STORY),
+            ("lone", Some(70), other),
+            // new: an earlier-dated near copy, and an exact copy of `lone`
+            ("new", Some(10), edited.as_str()),
+            ("new2", Some(20), again.as_str()),
+            ("new-lone", None, other),
+        ];
+        let keys: Vec<DocKey> = docs
+            .iter()
+            .map(|(id, published, _)| DocKey {
+                doc_id: id.to_string(),
+                published: *published,
+            })
+            .collect();
+        let sketcher = Sketcher::new(&DedupConfig::default());
+        let sketches: Vec<Sketch> = docs.iter().map(|d| sketcher.sketch(d.2)).collect();
+        let released = ["old".to_string(), "old".to_string(), "lone".to_string()];
+        let result =
+            deduplicate_with_released(&keys, &sketches, &released, &DedupConfig::default());
+        // Earlier publication would make `new` the representative in a full
+        // run; released verdicts win instead.
+        assert_eq!(
+            result.cluster_id,
+            ["old", "old", "lone", "old", "old", "lone"]
+        );
+        assert_eq!(
+            result.is_representative,
+            [true, false, true, false, false, false]
+        );
+        let rows: Vec<(usize, usize, Kind)> = result
+            .duplicates
+            .iter()
+            .map(|d| (d.doc, d.representative, d.kind))
+            .collect();
+        assert_eq!(
+            rows,
+            [(3, 0, Kind::Near), (4, 0, Kind::Near), (5, 2, Kind::Exact)]
+        );
+        assert_eq!(result.stats.clusters, 2);
+        // The same documents in one full run: `new` represents.
+        let full = deduplicate_sketches(&keys, &sketches, &DedupConfig::default());
+        assert_eq!(full.cluster_id[0], "new");
     }
 
     #[test]
