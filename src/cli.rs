@@ -36,14 +36,20 @@ pub enum LogFormat {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Read, clean, dedup and annotate the inputs; write the dataset's tables.
+    /// Read, clean, dedup and annotate the inputs; add them to the dataset.
     ///
-    /// Writes documents, duplicates, mentions, entities and boilerplate
-    /// .parquet tables plus manifest.json into the dataset directory
-    /// (default output/<dataset.name>). Tables are staged and renamed into
-    /// place only when all are complete, so a failed run leaves the previous
-    /// output as it was. Unreadable inputs are reported and skipped unless
-    /// --strict is given.
+    /// The dataset directory (default output/<dataset.name>) holds the
+    /// tables documents, duplicates, mentions, entities and boilerplate as
+    /// Hive-style partitions, one per run (documents/run=3/part-0.parquet),
+    /// plus manifest.json and the state later runs build on (_state/).
+    /// A run reads only inputs that are new or changed since the last run,
+    /// dedups them against everything released, and adds a partition;
+    /// entities holds the totals over all runs. Nothing new: nothing is
+    /// written. --full, a changed config or another gleaner version rebuild
+    /// the dataset from all inputs. Files are staged and the manifest is
+    /// renamed into place last, so a failed or killed run leaves the
+    /// previous release as it was. Unreadable inputs are reported and
+    /// skipped unless --strict is given.
     #[command(after_help = EXIT_CODES)]
     Run(RunArgs),
     /// Check a config file: unknown keys, wrong types, invalid regexes.
@@ -86,6 +92,10 @@ pub struct RunArgs {
     /// exiting with code 5. A lock left by a run that died is taken over.
     #[arg(long)]
     pub wait: bool,
+    /// Rebuild the dataset from all inputs instead of adding what is new
+    /// (the previous release stays readable until the new one commits).
+    #[arg(long)]
+    pub full: bool,
 }
 
 #[derive(Debug, Args)]

@@ -53,6 +53,17 @@ pub fn doc_id(source: &str, record: u32) -> String {
     format!("{:016x}", xxhash_rust::xxh3::xxh3_64(&key))
 }
 
+/// The id of a revised record: `doc_id`'s record whose body now hashes to
+/// `body_hash`. A released document keeps its id; its revision is a new
+/// document beside it.
+pub fn revision_id(doc_id: &str, body_hash: u64) -> String {
+    let mut key = Vec::with_capacity(doc_id.len() + 9);
+    key.extend_from_slice(doc_id.as_bytes());
+    key.push(0);
+    key.extend_from_slice(&body_hash.to_le_bytes());
+    format!("{:016x}", xxhash_rust::xxh3::xxh3_64(&key))
+}
+
 /// Parses the date formats feeds and JSONL dumps use into UTC microseconds.
 ///
 /// Accepts RFC 3339, RFC 2822, `YYYY-MM-DD[ HH:MM:SS]` and `DD.MM.YYYY`; anything

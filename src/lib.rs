@@ -15,6 +15,8 @@ pub mod lock;
 pub mod pipeline;
 pub mod quality;
 pub mod read;
+pub mod release;
 pub mod spill;
+pub mod state;
 pub mod stats;
 pub mod write;

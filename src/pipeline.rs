@@ -7,7 +7,7 @@
 //! tables byte-identical for any thread count. Nothing here prints: progress
 //! goes through [`Progress`] and the outcome is a [`Summary`].
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -19,15 +19,17 @@ use crate::clean::Cleaner;
 use crate::config::{Config, InvalidValue};
 use crate::dedup::{self, DocKey, Sketch, Sketcher};
 use crate::discover::{discover, InputFile};
-use crate::document::Processed;
+use crate::document::{Document, Processed};
 use crate::entities::{EntityTagger, Mention};
 use crate::entity_table;
 use crate::lock::{DatasetLock, LockError};
 use crate::quality::{self, Action, Signals};
 use crate::read::{FileRead, ReadError, Reader};
+use crate::release::{self, InputPlan, Previous};
 use crate::spill::{CleanedDoc, SpillError, SpillStore};
-use crate::write::manifest::{InputRecord, Manifest, SkippedInput, TableRecord};
-use crate::write::sink::ROW_GROUP_ROWS;
+use crate::state::{self, Released, StateError};
+use crate::write::manifest::{InputRecord, Manifest, RunRecord, SkippedInput, TableRecord};
+use crate::write::sink::{StagedTable, ROW_GROUP_ROWS};
 use crate::write::{self, schema, DatasetSink, Verdicts, WriteError};
 
 /// What to run on, beyond the config.
@@ -51,6 +53,8 @@ pub struct RunOptions {
     pub chunk_bytes: Option<u64>,
     /// Wait for another run's lock on the dataset instead of failing.
     pub wait_for_lock: bool,
+    /// Rebuild the dataset from all inputs instead of adding the new ones.
+    pub full: bool,
 }
 
 /// Receives progress; the binary draws bars, tests ignore it.
@@ -84,6 +88,10 @@ pub enum RunError {
     Spill(#[from] SpillError),
     #[error("{0}")]
     Locked(#[from] LockError),
+    #[error("{0}")]
+    Release(String),
+    #[error("{0}")]
+    State(#[from] StateError),
     #[error("aggregating entities: {0}")]
     Aggregate(#[from] polars::error::PolarsError),
     #[error("cannot start {0} worker threads: {1}")]
@@ -102,7 +110,11 @@ fn describe(skipped: &[SkippedInput]) -> String {
 #[derive(Debug, Clone)]
 pub struct Summary {
     pub output: PathBuf,
+    /// The run id, or `None` when nothing was new and nothing was written.
+    pub run: Option<u32>,
+    /// Input files read, and released ones that were unchanged.
     pub files: u64,
+    pub unchanged_files: u64,
     pub skipped: Vec<SkippedInput>,
     pub warnings: Vec<String>,
     pub counts: BTreeMap<String, u64>,
@@ -163,17 +175,100 @@ fn run_in_pool(
         .collect();
     let output = output_dir(config, options);
     let lock = DatasetLock::acquire(&output, options.wait_for_lock)?;
-    let mut lock_warnings: Vec<String> = lock
+    let mut warnings: Vec<String> = lock
         .stale
         .iter()
         .map(|s| format!("took over the lock of a run that did not finish ({s})"))
         .collect();
     let removed = lock.remove_leftovers(&output);
     if removed > 0 {
-        lock_warnings.push(format!(
+        warnings.push(format!(
             "removed {removed} staging/scratch director(ies) of unfinished runs"
         ));
     }
+
+    // what is released already, and what this run adds
+    let previous = Previous::load(&output);
+    if let (Previous::Unusable(why), false) = (&previous, options.full) {
+        return Err(RunError::Release(format!(
+            "cannot add to {}: {why}; run with --full to rebuild the dataset",
+            output.display()
+        )));
+    }
+    if !matches!(previous, Previous::Unusable(_)) {
+        let stray = release::remove_untracked(&output, previous.manifest());
+        if stray > 0 {
+            warnings.push(format!(
+                "removed {stray} file(s) of a run that did not commit"
+            ));
+        }
+    }
+    let rebuild = previous.rebuild_reason(options.full, &config.hash());
+    let base = if rebuild.is_none() {
+        previous.manifest()
+    } else {
+        None
+    };
+    if let (Some(why), Some(_)) = (&rebuild, previous.manifest()) {
+        if !options.full {
+            warnings.push(format!("rebuilding the dataset: {why}"));
+        }
+    }
+    let run_id = release::next_run(&output, &previous);
+    let plan = match base {
+        Some(m) => release::plan_inputs(files, &m.inputs),
+        None => InputPlan {
+            read: files,
+            unchanged: Vec::new(),
+        },
+    };
+    let files = plan.read;
+    if options.strict && !skipped.is_empty() {
+        return Err(RunError::Inputs(skipped));
+    }
+    if let (Some(m), true) = (base, files.is_empty()) {
+        // Nothing new: the release stands as it is.
+        return Ok(Summary {
+            output,
+            run: None,
+            files: 0,
+            unchanged_files: plan.unchanged.len() as u64,
+            skipped,
+            warnings,
+            counts: no_op_counts(m, plan.unchanged.len()),
+            seconds: started.elapsed().as_secs_f64(),
+        });
+    }
+    let mut released = Released::default();
+    if let Some(m) = base {
+        for path in release::state_files(&output, m, "index") {
+            state::read_index(&path, &mut released)?;
+        }
+    }
+    let released_bodies: HashMap<&str, u64> = released
+        .keys
+        .iter()
+        .zip(&released.body_hash)
+        .map(|(k, &h)| (k.doc_id.as_str(), h))
+        .collect();
+    let mut sink = DatasetSink::create(
+        &output,
+        vec![
+            ("gleaner.version".into(), env!("CARGO_PKG_VERSION").into()),
+            ("gleaner.config_hash".into(), config.hash()),
+        ],
+    )?;
+    let mut tables = match base {
+        Some(m) => m.tables.clone(),
+        None => BTreeMap::new(),
+    };
+    // Entity totals are rewritten whole; the released ones are added to.
+    let released_entities = tables.remove("entities");
+    let mut state_tables = match base {
+        Some(m) => m.state.clone(),
+        None => BTreeMap::new(),
+    };
+    lap("plan", &mut timings);
 
     // pass 1: read and clean chunk by chunk; count short lines per site
     let reader = Reader::new(&config.read).map_err(RunError::Config)?;
@@ -185,19 +280,30 @@ fn run_in_pool(
     let mut counter = FrequentLineCounter::new(config.clean.frequent_max_words);
     let mut inputs = Vec::new();
     let mut n_docs = 0usize;
+    let mut already_released = 0u64;
     progress.stage("read", files.len() as u64);
     for range in chunk_files(&files, options.chunk_bytes.unwrap_or(CHUNK_BYTES)) {
         let chunk = &files[range];
         let reads: Vec<Result<FileRead, ReadError>> =
             chunk.par_iter().map(|f| reader.read(f)).collect();
-        let (chunk_inputs, docs) = collect_reads(chunk, reads, &mut skipped);
+        let (chunk_inputs, docs) = collect_reads(chunk, reads, run_id, &mut skipped);
         inputs.extend(chunk_inputs);
+        let read_count = docs.len();
+        let docs = docs
+            .into_par_iter()
+            .filter_map(|doc| new_version(doc, &released_bodies))
+            .collect::<Vec<_>>();
+        already_released += (read_count - docs.len()) as u64;
         let cleaned: Vec<CleanedDoc> = docs
             .into_par_iter()
-            .map(|mut doc| {
+            .map(|(mut doc, body_hash)| {
                 let cleaned = cleaner.clean(&doc.body);
                 doc.body = String::new();
-                CleanedDoc { doc, cleaned }
+                CleanedDoc {
+                    doc,
+                    cleaned,
+                    body_hash,
+                }
             })
             .collect();
         let short: Vec<Vec<u64>> = cleaned
@@ -216,8 +322,18 @@ fn run_in_pool(
     if options.strict && !skipped.is_empty() {
         return Err(RunError::Inputs(skipped));
     }
-    if n_docs == 0 {
+    if n_docs == 0 && base.is_none() {
         return Err(RunError::NoDocuments);
+    }
+    // This run's line counts become state; the released counts are added
+    // before deciding which lines are frequent.
+    let line_counts = state::lines_batch(&counter.counts()).map_err(arrow_error("lines"))?;
+    add_state(&mut sink, &mut state_tables, "lines", run_id, &line_counts)?;
+    drop(line_counts);
+    if let Some(m) = base {
+        for path in release::state_files(&output, m, "lines") {
+            state::read_lines(&path, |g, h, n| counter.add_count(g, h, n))?;
+        }
     }
     let frequent = counter.finish(config.clean.frequent_min_docs);
     lap("read_clean", &mut timings);
@@ -226,25 +342,33 @@ fn run_in_pool(
     let sketcher = Sketcher::new(&config.dedup);
     let drop_flagged = config.quality.action == Action::Drop;
     let mut signals: Vec<Option<Signals>> = Vec::with_capacity(n_docs);
-    let mut keys: Vec<DocKey> = Vec::new();
-    let mut sketches: Vec<Sketch> = Vec::new();
+    // Released documents first: dedup sees them and this run's as one list.
+    let p = released.keys.len();
+    drop(released_bodies);
+    let mut keys: Vec<DocKey> = std::mem::take(&mut released.keys);
+    let mut sketches: Vec<Sketch> = std::mem::take(&mut released.sketches);
+    let mut body_hashes: Vec<u64> = Vec::new();
     let mut sketch_seconds = 0.0;
     progress.stage("sketch", n_docs as u64);
     for i in 0..store.len() {
-        let (texts, chunk_keys): (Vec<String>, Vec<DocKey>) = store.with_chunk(i, |docs| {
-            let texts = docs
-                .par_iter()
-                .map(|d| frequent.kept_text(&site_group(&d.doc), &d.cleaned))
-                .collect();
-            let keys = docs
-                .iter()
-                .map(|d| DocKey {
-                    doc_id: d.doc.doc_id.clone(),
-                    published: d.doc.published,
-                })
-                .collect();
-            (texts, keys)
-        })?;
+        let (texts, chunk_keys): (Vec<String>, Vec<(DocKey, u64)>) =
+            store.with_chunk(i, |docs| {
+                let texts = docs
+                    .par_iter()
+                    .map(|d| frequent.kept_text(&site_group(&d.doc), &d.cleaned))
+                    .collect();
+                let keys = docs
+                    .iter()
+                    .map(|d| {
+                        let key = DocKey {
+                            doc_id: d.doc.doc_id.clone(),
+                            published: d.doc.published,
+                        };
+                        (key, d.body_hash)
+                    })
+                    .collect();
+                (texts, keys)
+            })?;
         // Words are split once, for quality and for dedup, a batch at a time
         // (a chunk's word lists would be several times its text).
         let mut assessed: Vec<Signals> = Vec::with_capacity(texts.len());
@@ -267,10 +391,13 @@ fn run_in_pool(
             sketch_seconds += sketch_started.elapsed().as_secs_f64();
             assessed.extend(signals);
         }
-        for ((s, sketch), key) in assessed.into_iter().zip(chunk_sketches).zip(chunk_keys) {
+        for ((s, sketch), (key, body_hash)) in
+            assessed.into_iter().zip(chunk_sketches).zip(chunk_keys)
+        {
             let keep = sketch.is_some();
             if keep {
                 keys.push(key);
+                body_hashes.push(body_hash);
             }
             sketches.extend(sketch);
             signals.push(keep.then_some(s));
@@ -281,48 +408,58 @@ fn run_in_pool(
     lap("quality_sketch", &mut timings);
     timings.insert("sketch".to_string(), sketch_seconds);
 
-    // pass 3: dedup on the sketches alone
+    // pass 3: dedup on the sketches alone, against the released documents
     progress.stage("dedup", 0);
-    let dedup = dedup::deduplicate_sketches(&keys, &sketches, &config.dedup);
+    let dedup =
+        dedup::deduplicate_with_released(&keys, &sketches, &released.cluster_id, &config.dedup);
+    let index = state::index_batch(
+        &keys[p..],
+        &dedup.cluster_id[p..],
+        &body_hashes,
+        &sketches[p..],
+    )
+    .map_err(arrow_error("index"))?;
     drop(sketches);
+    add_state(&mut sink, &mut state_tables, "index", run_id, &index)?;
+    drop(index);
     lap("dedup", &mut timings);
 
     // pass 4: entities and tables, chunk by chunk
-    let mut sink = DatasetSink::create(
-        &output,
-        vec![
-            ("gleaner.version".into(), env!("CARGO_PKG_VERSION").into()),
-            ("gleaner.config_hash".into(), config.hash()),
-        ],
-    )?;
+    let mut entity_parts = Vec::new();
+    if let Some(entities) = &released_entities {
+        for part in &entities.parts {
+            entity_parts.push(state::read_entities(&output.join(&part.file))?);
+        }
+    }
     let tagger = EntityTagger::new(&config.entities);
     let mut tallies = Tallies::default();
     progress.stage("entities+write", n_docs as u64);
-    let written = write_chunks(
+    write_chunks(
         &mut sink,
+        &mut tables,
+        run_id,
         &mut store,
         &frequent,
         &mut signals,
         &tagger,
-        &keys,
+        (&keys, p),
         &dedup,
+        entity_parts,
         &mut tallies,
         progress,
-    );
-    let mut tables = match written {
-        Ok(t) => t,
-        Err(e) => {
-            sink.abandon();
-            return Err(e);
-        }
-    };
+    )?;
     lap("entities_write", &mut timings);
 
+    let added = (keys.len() - p) as u64;
     let removed_by_reason = std::mem::take(&mut tallies.removed_by_reason);
     let mut counts = BTreeMap::new();
+    counts.insert("run".to_string(), run_id as u64);
     counts.insert("files".to_string(), inputs.len() as u64);
+    counts.insert("unchanged_files".to_string(), plan.unchanged.len() as u64);
     counts.insert("skipped_files".to_string(), skipped.len() as u64);
-    counts.insert("documents".to_string(), keys.len() as u64);
+    counts.insert("documents".to_string(), added);
+    counts.insert("already_released".to_string(), already_released);
+    counts.insert("released_documents".to_string(), tables["documents"].rows);
     counts.insert("dropped_low_quality".to_string(), dropped);
     counts.insert("flagged_low_quality".to_string(), tallies.flagged);
     counts.insert(
@@ -333,40 +470,135 @@ fn run_in_pool(
     counts.insert("duplicates".to_string(), dedup.duplicates.len() as u64);
     counts.insert("mentions".to_string(), tallies.mentions);
     counts.insert("entities".to_string(), tables["entities"].rows);
-    let mut warnings: Vec<String> = inputs
-        .iter()
-        .flat_map(|i| i.warnings.iter().map(move |w| format!("{}: {w}", i.path)))
-        .collect();
-    warnings.append(&mut lock_warnings);
+    warnings.splice(
+        0..0,
+        inputs
+            .iter()
+            .flat_map(|i| i.warnings.iter().map(move |w| format!("{}: {w}", i.path))),
+    );
+    let files_read = inputs.len() as u64;
+    let mut runs = base.map(|m| m.runs.clone()).unwrap_or_default();
+    runs.push(RunRecord {
+        run: run_id,
+        finished: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        full: base.is_none(),
+        inputs: files_read,
+        documents: added,
+    });
     let manifest = Manifest {
         gleaner_version: env!("CARGO_PKG_VERSION").to_string(),
         dataset: config.dataset.name.clone(),
         config_hash: config.hash(),
         config: serde_json::to_value(config).unwrap_or_default(),
-        threads,
-        inputs,
+        runs,
+        inputs: merge_inputs(base, plan.unchanged, inputs),
         skipped: skipped.clone(),
-        tables: std::mem::take(&mut tables),
+        tables,
+        state: state_tables,
         counts: counts.clone(),
         removed_by_reason,
         dedup: dedup.stats,
+        threads,
         timings,
     };
     let json = serde_json::to_vec_pretty(&manifest).unwrap_or_default();
-    if let Err(e) = sink.write_file("manifest.json", &json) {
-        sink.abandon();
-        return Err(e.into());
-    }
+    sink.write_file("manifest.json", &json)?;
     let output = sink.commit()?;
+    // Superseded files (the last entity totals; everything, after a rebuild).
+    release::remove_untracked(&output, Some(&manifest));
     drop(lock);
     Ok(Summary {
         output,
-        files: counts["files"],
+        run: Some(run_id),
+        files: files_read,
+        unchanged_files: counts["unchanged_files"],
         skipped,
         warnings,
         counts,
         seconds: started.elapsed().as_secs_f64(),
     })
+}
+
+/// The document as this run should take it, with the hash of its body, or
+/// `None` when that very text was released before under its id. A record
+/// whose text changed since its release is a new document (a revision) and
+/// gets an id of its own, so ids stay unique across the release.
+fn new_version(mut doc: Document, released: &HashMap<&str, u64>) -> Option<(Document, u64)> {
+    let hash = xxhash_rust::xxh3::xxh3_64(doc.body.as_bytes());
+    if released.is_empty() {
+        return Some((doc, hash));
+    }
+    match released.get(doc.doc_id.as_str()) {
+        None => return Some((doc, hash)),
+        Some(&h) if h == hash => return None,
+        Some(_) => {}
+    }
+    let revision = crate::document::revision_id(&doc.doc_id, hash);
+    if released.get(revision.as_str()) == Some(&hash) {
+        return None;
+    }
+    doc.doc_id = revision;
+    Some((doc, hash))
+}
+
+/// The manifest's inputs: this run's, the unchanged ones, and released inputs
+/// this run did not see (they stay part of the release), sorted by path.
+fn merge_inputs(
+    base: Option<&Manifest>,
+    unchanged: Vec<InputRecord>,
+    read: Vec<InputRecord>,
+) -> Vec<InputRecord> {
+    let mut by_path: BTreeMap<String, InputRecord> = BTreeMap::new();
+    for record in base
+        .map(|m| m.inputs.clone())
+        .unwrap_or_default()
+        .into_iter()
+        .chain(unchanged)
+        .chain(read)
+    {
+        by_path.insert(record.path.clone(), record);
+    }
+    by_path.into_values().collect()
+}
+
+/// Counts reported by a run that found nothing new.
+fn no_op_counts(release: &Manifest, unchanged: usize) -> BTreeMap<String, u64> {
+    let mut counts = BTreeMap::new();
+    counts.insert("files".to_string(), 0);
+    counts.insert("unchanged_files".to_string(), unchanged as u64);
+    counts.insert("documents".to_string(), 0);
+    counts.insert(
+        "released_documents".to_string(),
+        release.tables.get("documents").map_or(0, |t| t.rows),
+    );
+    counts
+}
+
+/// Writes one state partition of run `run` and records it.
+fn add_state(
+    sink: &mut DatasetSink,
+    records: &mut BTreeMap<String, TableRecord>,
+    store: &str,
+    run: u32,
+    batch: &arrow::record_batch::RecordBatch,
+) -> Result<(), RunError> {
+    let file = release::state_file(store, run);
+    let schema = batch.schema();
+    let staged = sink.write_table(&file, schema.clone(), std::slice::from_ref(batch))?;
+    records
+        .entry(store.to_string())
+        .or_insert_with(|| TableRecord::new(&schema))
+        .add(file, run, &staged, batch.num_rows() as u64);
+    Ok(())
+}
+
+fn arrow_error(table: &str) -> impl FnOnce(arrow::error::ArrowError) -> RunError + '_ {
+    move |source| {
+        RunError::Write(WriteError::Arrow {
+            table: table.to_string(),
+            source,
+        })
+    }
 }
 
 /// Totals gathered while writing.
@@ -396,25 +628,33 @@ fn chunk_files(files: &[InputFile], bytes: u64) -> Vec<std::ops::Range<usize>> {
 }
 
 /// Pass 4: takes each chunk out of the store, finishes its documents, tags
-/// entities and appends to the tables; then writes duplicates and entities.
+/// entities and appends to this run's partitions; then writes duplicates and
+/// the entity totals (`released_entities` plus this run's). `keys` are the
+/// documents dedup saw, the first `p` of them released before.
 #[allow(clippy::too_many_arguments)]
 fn write_chunks(
     sink: &mut DatasetSink,
+    tables: &mut BTreeMap<String, TableRecord>,
+    run: u32,
     store: &mut SpillStore,
     frequent: &FrequentLines,
     signals: &mut [Option<Signals>],
     tagger: &EntityTagger,
-    keys: &[DocKey],
+    (keys, p): (&[DocKey], usize),
     dedup: &dedup::Dedup,
+    released_entities: Vec<Vec<entity_table::EntityRow>>,
     tallies: &mut Tallies,
     progress: &dyn Progress,
-) -> Result<BTreeMap<String, TableRecord>, RunError> {
-    let mut documents =
-        sink.open_table("documents", schema::documents(), DOCUMENT_ROWS_PER_GROUP)?;
-    let mut mentions_table = sink.open_table("mentions", schema::mentions(), ROW_GROUP_ROWS)?;
-    let mut boilerplate = sink.open_table("boilerplate", schema::boilerplate(), ROW_GROUP_ROWS)?;
-    let mut partials = Vec::new();
-    let (mut seen, mut kept) = (0usize, 0usize);
+) -> Result<(), RunError> {
+    let open = |sink: &mut DatasetSink, name: &str, rows: usize| {
+        let schema = schema::by_name(name);
+        sink.open_table(&release::part_file(name, run), schema, rows)
+    };
+    let mut documents = open(sink, "documents", DOCUMENT_ROWS_PER_GROUP)?;
+    let mut mentions_table = open(sink, "mentions", ROW_GROUP_ROWS)?;
+    let mut boilerplate = open(sink, "boilerplate", ROW_GROUP_ROWS)?;
+    let mut partials = released_entities;
+    let (mut seen, mut kept) = (0usize, p);
     for i in 0..store.len() {
         let chunk = store.take(i)?;
         let chunk_len = chunk.len() as u64;
@@ -462,38 +702,37 @@ fn write_chunks(
         progress.advance(chunk_len);
     }
     let entity_rows = entity_table::merge(partials);
-    let mut tables = BTreeMap::new();
-    for (name, table, schema) in [
-        ("documents", documents, schema::documents()),
-        ("mentions", mentions_table, schema::mentions()),
-        ("boilerplate", boilerplate, schema::boilerplate()),
+    let mut record = |name: &str, staged: &StagedTable, rows: u64| {
+        tables
+            .entry(name.to_string())
+            .or_insert_with(|| TableRecord::new(&schema::by_name(name)))
+            .add(release::part_file(name, run), run, staged, rows);
+    };
+    for (name, table) in [
+        ("documents", documents),
+        ("mentions", mentions_table),
+        ("boilerplate", boilerplate),
     ] {
         let rows = table.rows();
-        let staged = table.finish()?;
-        tables.insert(
-            name.to_string(),
-            TableRecord::describe(&staged, rows, &schema),
-        );
+        record(name, &table.finish()?, rows);
     }
     for (name, batch) in [
         ("duplicates", write::duplicates_batch(keys, dedup)?),
         ("entities", write::entities_batch(&entity_rows)?),
     ] {
-        let schema = batch.schema();
-        let staged = sink.write_table(name, schema.clone(), std::slice::from_ref(&batch))?;
-        tables.insert(
-            name.to_string(),
-            TableRecord::describe(&staged, batch.num_rows() as u64, &schema),
-        );
+        let file = release::part_file(name, run);
+        let staged = sink.write_table(&file, batch.schema(), std::slice::from_ref(&batch))?;
+        record(name, &staged, batch.num_rows() as u64);
     }
     debug_assert_eq!(tables.len(), schema::all().len());
-    Ok(tables)
+    Ok(())
 }
 
 /// Splits read results into manifest records and documents, in file order.
 fn collect_reads(
     files: &[InputFile],
     reads: Vec<Result<FileRead, ReadError>>,
+    run: u32,
     skipped: &mut Vec<SkippedInput>,
 ) -> (Vec<InputRecord>, Vec<crate::document::Document>) {
     let mut inputs = Vec::new();
@@ -503,6 +742,7 @@ fn collect_reads(
             Ok(read) => {
                 inputs.push(InputRecord {
                     path: file.display.clone(),
+                    run,
                     format: read.format.to_string(),
                     size: read.fingerprint.size,
                     mtime: read.fingerprint.mtime,

@@ -21,6 +21,8 @@ use crate::document::Document;
 pub struct CleanedDoc {
     pub doc: Document,
     pub cleaned: Cleaned,
+    /// xxh3-64 of the body as read (kept in the dedup index).
+    pub body_hash: u64,
 }
 
 impl CleanedDoc {
@@ -192,6 +194,7 @@ mod tests {
             .map(|i| CleanedDoc {
                 doc: Document::new("src", i, String::new()),
                 cleaned: cleaner.clean(&format!("Paragraph {i} of a story.\nShare this")),
+                body_hash: u64::from(i) << 40,
             })
             .collect()
     }

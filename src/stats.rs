@@ -5,13 +5,11 @@
 //! renders the tables. The result is text, returned to the caller to print.
 
 use std::fmt::Write as _;
-use std::fs::File;
 use std::path::Path;
 
 use arrow::array::{Array, BooleanArray, Float64Array, StringArray, UInt32Array};
 use arrow::datatypes::DataType as ArrowType;
 use arrow::record_batch::RecordBatch;
-use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 use polars::prelude::*;
 
 /// Why stats could not be computed.
@@ -23,21 +21,27 @@ pub enum StatsError {
     Polars(#[from] PolarsError),
 }
 
-/// Reads `<dataset>/<table>.parquet` into a polars data frame.
+/// Reads every partition of `table`, as the dataset's manifest lists them,
+/// into one polars data frame.
 pub fn read_table(dataset: &Path, table: &str) -> Result<DataFrame, StatsError> {
-    let path = dataset.join(format!("{table}.parquet"));
+    let manifest =
+        crate::write::manifest::Manifest::load(dataset).map_err(|message| StatsError::Read {
+            path: dataset.display().to_string(),
+            message,
+        })?;
+    let path = dataset.join(table);
     let fail = |message: String| StatsError::Read {
         path: path.display().to_string(),
         message,
     };
-    let file = File::open(&path).map_err(|e| fail(e.to_string()))?;
-    let reader = ParquetRecordBatchReaderBuilder::try_new(file)
-        .map_err(|e| fail(e.to_string()))?
-        .build()
-        .map_err(|e| fail(e.to_string()))?;
-    let batches: Vec<RecordBatch> = reader
-        .collect::<Result<_, _>>()
-        .map_err(|e| fail(e.to_string()))?;
+    let mut batches: Vec<RecordBatch> = Vec::new();
+    for file in manifest.table_files(dataset, table) {
+        let read = crate::state::read_batches(&file).map_err(|e| StatsError::Read {
+            path: file.display().to_string(),
+            message: e.message,
+        })?;
+        batches.extend(read);
+    }
     let schema = match batches.first() {
         Some(b) => b.schema(),
         None => return Ok(DataFrame::empty()),

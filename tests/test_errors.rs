@@ -163,7 +163,7 @@ fn strict_makes_bad_input_fatal_and_keeps_previous_output() {
     let dir = tempfile::tempdir().unwrap();
     let out_dir = dir.path().join("out");
     assert!(run_sample(&out_dir, &[]).status.success());
-    let before = std::fs::read(out_dir.join("documents.parquet")).unwrap();
+    let before = std::fs::read(common::table_file(&out_dir, "documents")).unwrap();
     let manifest_before = std::fs::read(out_dir.join("manifest.json")).unwrap();
 
     let inputs = dir.path().join("in");
@@ -178,7 +178,7 @@ fn strict_makes_bad_input_fatal_and_keeps_previous_output() {
     assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
     assert!(stderr(&out).contains("empty.txt"));
     assert_eq!(
-        std::fs::read(out_dir.join("documents.parquet")).unwrap(),
+        std::fs::read(common::table_file(&out_dir, "documents")).unwrap(),
         before
     );
     assert_eq!(
@@ -206,7 +206,7 @@ fn no_usable_input_is_an_input_error() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(3));
-    assert!(!dir.path().join("out/documents.parquet").exists());
+    assert!(!dir.path().join("out/manifest.json").exists());
 }
 
 #[test]
@@ -231,7 +231,7 @@ fn a_locked_dataset_exits_5_and_wait_waits() {
         stderr(&out)
     );
     assert!(stderr(&out).contains(&format!("pid {}", std::process::id())));
-    assert!(!out_dir.join("documents.parquet").exists());
+    assert!(!out_dir.join("manifest.json").exists());
 
     // With --wait it runs once the holder lets go.
     let mut waiting = std::process::Command::new(assert_cmd::cargo::cargo_bin("gleaner"))
@@ -246,7 +246,7 @@ fn a_locked_dataset_exits_5_and_wait_waits() {
     assert!(waiting.try_wait().unwrap().is_none(), "still waiting");
     drop(holder);
     assert!(waiting.wait().unwrap().success());
-    assert!(out_dir.join("documents.parquet").exists());
+    assert!(out_dir.join("manifest.json").exists());
 }
 
 #[test]

@@ -257,7 +257,7 @@ fn verify_catches_a_changed_table() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("ds");
     assert!(run_sample(&out, &[]).status.success());
-    std::fs::copy(out.join("mentions.parquet"), out.join("entities.parquet")).unwrap();
+    std::fs::copy(table_file(&out, "mentions"), table_file(&out, "entities")).unwrap();
     gleaner().arg("verify").arg(&out).assert().code(4);
 }
 
@@ -268,10 +268,9 @@ fn output_is_identical_for_one_and_four_threads() {
     assert!(run_sample(&one, &["--threads", "1"]).status.success());
     assert!(run_sample(&four, &["--threads", "4"]).status.success());
     for table in TABLES {
-        let name = format!("{table}.parquet");
-        let a = std::fs::read(one.join(&name)).unwrap();
-        let b = std::fs::read(four.join(&name)).unwrap();
-        assert!(a == b, "{name} differs between 1 and 4 threads");
+        let a = std::fs::read(table_file(&one, table)).unwrap();
+        let b = std::fs::read(table_file(&four, table)).unwrap();
+        assert!(a == b, "{table} differs between 1 and 4 threads");
     }
 }
 
@@ -290,9 +289,8 @@ fn output_does_not_depend_on_working_directory() {
         .unwrap();
     assert!(status.status.success());
     for table in ["documents", "mentions", "boilerplate"] {
-        let name = format!("{table}.parquet");
-        let here = std::fs::read(sample().join(&name)).unwrap();
-        let there = std::fs::read(out.join(&name)).unwrap();
-        assert!(here == there, "{name} depends on the working directory");
+        let here = std::fs::read(table_file(&sample(), table)).unwrap();
+        let there = std::fs::read(table_file(&out, table)).unwrap();
+        assert!(here == there, "{table} depends on the working directory");
     }
 }

@@ -7,18 +7,6 @@ use gleaner::pipeline::{self, RunOptions, Silent};
 
 mod common;
 
-fn table_hashes(dir: &Path) -> Vec<(String, String)> {
-    let manifest: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(dir.join("manifest.json")).unwrap()).unwrap();
-    common::TABLES
-        .iter()
-        .map(|t| {
-            let hash = manifest["tables"][t]["hash"].as_str().unwrap().to_string();
-            (t.to_string(), hash)
-        })
-        .collect()
-}
-
 #[test]
 fn spilled_and_chunked_run_writes_the_same_tables() {
     let repo = common::repo();
@@ -41,8 +29,8 @@ fn spilled_and_chunked_run_writes_the_same_tables() {
     assert_eq!(resident.counts, spilled.counts);
     assert!(resident.counts["documents"] > 5);
     assert_eq!(
-        table_hashes(&tmp.path().join("resident")),
-        table_hashes(&tmp.path().join("spilled"))
+        common::part_hashes(&tmp.path().join("resident")),
+        common::part_hashes(&tmp.path().join("spilled"))
     );
     let leftovers: Vec<String> = std::fs::read_dir(tmp.path().join("spilled"))
         .unwrap()

@@ -66,6 +66,27 @@ impl FrequentLineCounter {
         }
     }
 
+    /// Adds `docs` documents of `group` that had the line hashed `hash`:
+    /// counts an earlier run kept (see [`FrequentLineCounter::counts`]).
+    pub fn add_count(&mut self, group: &str, hash: u64, docs: u32) {
+        let next = self.groups.len() as u32;
+        let group = *self.groups.entry(group.to_string()).or_insert(next);
+        *self.counts.entry((group, hash)).or_default() += docs;
+    }
+
+    /// Every (group, line hash, documents) counted so far, sorted, so that a
+    /// later run can go on counting from them.
+    pub fn counts(&self) -> Vec<(&str, u64, u32)> {
+        let names: HashMap<u32, &str> = self.groups.iter().map(|(n, &g)| (g, n.as_str())).collect();
+        let mut rows: Vec<(&str, u64, u32)> = self
+            .counts
+            .iter()
+            .map(|(&(g, h), &n)| (names[&g], h, n))
+            .collect();
+        rows.sort_unstable();
+        rows
+    }
+
     /// The lines seen in at least `min_docs` documents of their group
     /// (none when `min_docs` < 2: a line in one document is not "frequent").
     pub fn finish(self, min_docs: usize) -> FrequentLines {

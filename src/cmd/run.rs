@@ -24,6 +24,7 @@ pub fn execute(args: RunArgs, format: LogFormat) -> Result<(), Failure> {
         threads: args.threads,
         strict: args.strict,
         wait_for_lock: args.wait,
+        full: args.full,
         ..RunOptions::default()
     };
     let bars = StageBars::new(format == LogFormat::Json);
@@ -31,6 +32,7 @@ pub fn execute(args: RunArgs, format: LogFormat) -> Result<(), Failure> {
     bars.finish();
     let summary = result.map_err(|e| match e {
         RunError::Config(_) => Failure::Config(e.to_string()),
+        RunError::Release(_) | RunError::State(_) => Failure::Runtime(e.to_string()),
         RunError::Inputs(_) | RunError::NoDocuments => Failure::Input(e.to_string()),
         RunError::Locked(gleaner::lock::LockError::Held { .. }) => Failure::Locked(e.to_string()),
         _ => Failure::Runtime(e.to_string()),
@@ -50,7 +52,9 @@ pub fn execute(args: RunArgs, format: LogFormat) -> Result<(), Failure> {
                 "level": "info",
                 "event": "summary",
                 "output": summary.output.display().to_string(),
+                "run": summary.run,
                 "files": summary.files,
+                "unchanged_files": summary.unchanged_files,
                 "skipped_files": summary.skipped.len(),
                 "counts": summary.counts,
                 "seconds": summary.seconds,
@@ -62,12 +66,26 @@ pub fn execute(args: RunArgs, format: LogFormat) -> Result<(), Failure> {
         eprintln!("warning: {warning}");
     }
     let c = |key: &str| summary.counts.get(key).copied().unwrap_or(0);
+    let Some(run) = summary.run else {
+        println!(
+            "gleaner: nothing new ({} file(s) unchanged, {} skipped); {} documents released in {:.2}s → {}",
+            summary.unchanged_files,
+            summary.skipped.len(),
+            c("released_documents"),
+            summary.seconds,
+            summary.output.display()
+        );
+        return Ok(());
+    };
     println!(
-        "gleaner: {} file(s) ({} skipped) → {} documents, {} boilerplate lines removed, \
-         {} duplicate cluster(s) ({} duplicates), {} mentions of {} entities in {:.2}s → {}",
+        "gleaner: run {run}: {} file(s) read ({} unchanged, {} skipped) → {} new documents \
+         ({} released), {} boilerplate lines removed, {} duplicate cluster(s) ({} duplicates), \
+         {} mentions; {} entities in {:.2}s → {}",
         summary.files,
+        summary.unchanged_files,
         summary.skipped.len(),
         c("documents"),
+        c("released_documents"),
         c("removed_lines"),
         c("clusters"),
         c("duplicates"),

@@ -9,10 +9,17 @@ pub fn execute(args: DatasetArg) -> Result<(), Failure> {
     let manifest = Manifest::load(&args.dataset).map_err(Failure::Runtime)?;
     let problems = manifest.verify(&args.dataset);
     if problems.is_empty() {
+        let stray = gleaner::release::untracked_files(&args.dataset, Some(&manifest));
+        for file in &stray {
+            eprintln!("note: {file} is not part of the release (left by a run that did not commit; the next run removes it)");
+        }
         println!(
-            "{}: {} tables match the manifest",
+            "{}: {} files of {} tables and {} state stores ({} runs) match the manifest",
             args.dataset.display(),
-            manifest.tables.len()
+            manifest.parts().count(),
+            manifest.tables.len(),
+            manifest.state.len(),
+            manifest.runs.len()
         );
         Ok(())
     } else {

@@ -57,6 +57,19 @@ impl Sample {
         self.level
     }
 
+    /// Every stored value, sorted (what [`Sample::from_parts`] takes back).
+    pub fn values(&self) -> &[u32] {
+        &self.values
+    }
+
+    /// A sample as stored by an earlier run: its level and sorted values.
+    pub fn from_parts(level: u8, values: Vec<u32>) -> Sample {
+        Sample {
+            level: level.min(MAX_LEVEL),
+            values: values.into_boxed_slice(),
+        }
+    }
+
     /// Bytes of heap this sample holds.
     pub fn heap_bytes(&self) -> usize {
         self.values.len() * std::mem::size_of::<u32>()

@@ -13,29 +13,56 @@ use arrow::datatypes::SchemaRef;
 
 use super::sink::StagedTable;
 
-/// The manifest of one dataset directory.
+/// The manifest of one dataset directory: the release as of its last run.
+///
+/// A dataset grows by runs. Every table is a set of Hive-style partitions,
+/// one per run (`documents/run=3/part-0.parquet`); `entities` holds the
+/// totals over all runs, rewritten by each. The manifest is renamed into
+/// place last, so it is the commit point: a file it does not list belongs
+/// to no release (an interrupted run's, removed by the next run).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Manifest {
     pub gleaner_version: String,
     pub dataset: String,
     pub config_hash: String,
     pub config: serde_json::Value,
-    pub threads: usize,
+    /// Every run in the release, oldest first; the last wrote this manifest.
+    pub runs: Vec<RunRecord>,
+    /// Every input in the release, sorted by path, as last read.
     pub inputs: Vec<InputRecord>,
-    /// Inputs that gave no documents, with the reason.
+    /// Inputs the last run skipped, with the reason.
     pub skipped: Vec<SkippedInput>,
+    /// Table name → its partitions.
     pub tables: BTreeMap<String, TableRecord>,
+    /// What later runs build on (dedup index, line counts), same form.
+    pub state: BTreeMap<String, TableRecord>,
+    /// Counters, dedup figures, threads and seconds per stage of the last run.
     pub counts: BTreeMap<String, u64>,
     pub removed_by_reason: BTreeMap<String, u64>,
     pub dedup: crate::dedup::DedupStats,
-    /// Seconds per stage.
+    pub threads: usize,
     pub timings: BTreeMap<String, f64>,
+}
+
+/// One run of a release.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct RunRecord {
+    pub run: u32,
+    /// When it committed (RFC 3339, UTC).
+    pub finished: String,
+    /// Whether it rebuilt everything (first run, `--full`, changed config).
+    pub full: bool,
+    /// Input files it read, and documents it added.
+    pub inputs: u64,
+    pub documents: u64,
 }
 
 /// One input file that was read.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct InputRecord {
     pub path: String,
+    /// The run that last read it.
+    pub run: u32,
     pub format: String,
     pub size: u64,
     pub mtime: i64,
@@ -52,41 +79,67 @@ pub struct SkippedInput {
     pub reason: String,
 }
 
-/// One table written.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+/// One table (or state store) and its partitions.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct TableRecord {
+    /// Rows over all partitions.
+    pub rows: u64,
+    /// Column name → Arrow type.
+    pub schema: Vec<(String, String)>,
+    pub parts: Vec<PartRecord>,
+}
+
+/// One Parquet file of a table.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct PartRecord {
+    /// Path relative to the dataset directory.
     pub file: String,
+    pub run: u32,
     pub rows: u64,
     /// xxh3-128 of the file's bytes, hex.
     pub hash: String,
-    /// Column name → Arrow type.
-    pub schema: Vec<(String, String)>,
 }
 
 impl TableRecord {
-    /// Describes a staged table written with `schema`.
-    pub fn describe(table: &StagedTable, rows: u64, schema: &SchemaRef) -> TableRecord {
+    /// An empty table of `schema`.
+    pub fn new(schema: &SchemaRef) -> TableRecord {
         TableRecord {
-            file: table
-                .path
-                .file_name()
-                .map(|n| n.to_string_lossy().to_string())
-                .unwrap_or_default(),
-            rows,
-            hash: table.hash.clone(),
+            rows: 0,
             schema: schema
                 .fields()
                 .iter()
                 .map(|f| (f.name().clone(), f.data_type().to_string()))
                 .collect(),
+            parts: Vec::new(),
         }
+    }
+
+    /// Adds a staged file (`file` relative to the dataset) written by `run`.
+    pub fn add(&mut self, file: String, run: u32, table: &StagedTable, rows: u64) {
+        self.rows += rows;
+        self.parts.push(PartRecord {
+            file,
+            run,
+            rows,
+            hash: table.hash.clone(),
+        });
     }
 }
 
 /// xxh3-128 of a file's bytes, hex.
 pub fn file_hash(path: &Path) -> std::io::Result<String> {
-    let bytes = std::fs::read(path)?;
-    Ok(format!("{:032x}", xxhash_rust::xxh3::xxh3_128(&bytes)))
+    use std::io::Read;
+    let mut file = std::fs::File::open(path)?;
+    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+    let mut buf = vec![0u8; 1 << 20];
+    loop {
+        let n = file.read(&mut buf)?;
+        if n == 0 {
+            break;
+        }
+        hasher.update(&buf[..n]);
+    }
+    Ok(format!("{:032x}", hasher.digest128()))
 }
 
 impl Manifest {
@@ -98,16 +151,38 @@ impl Manifest {
         serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))
     }
 
-    /// Re-hashes every table and lists the ones that differ from the manifest.
+    /// Every file the release consists of: table partitions, then state.
+    pub fn parts(&self) -> impl Iterator<Item = (&str, &PartRecord)> {
+        self.tables
+            .iter()
+            .chain(&self.state)
+            .flat_map(|(name, t)| t.parts.iter().map(move |p| (name.as_str(), p)))
+    }
+
+    /// The files of `table`, as paths under `dataset`.
+    pub fn table_files(&self, dataset: &Path, table: &str) -> Vec<std::path::PathBuf> {
+        self.tables
+            .get(table)
+            .map(|t| t.parts.iter().map(|p| dataset.join(&p.file)).collect())
+            .unwrap_or_default()
+    }
+
+    /// The id of the last run (0 for none).
+    pub fn last_run(&self) -> u32 {
+        self.runs.last().map_or(0, |r| r.run)
+    }
+
+    /// Re-hashes every file of the release and lists the ones that differ
+    /// from the manifest or are missing.
     pub fn verify(&self, dataset: &Path) -> Vec<String> {
         let mut problems = Vec::new();
-        for (name, table) in &self.tables {
-            let path = dataset.join(&table.file);
+        for (name, part) in self.parts() {
+            let path = dataset.join(&part.file);
             match file_hash(&path) {
-                Ok(hash) if hash == table.hash => {}
+                Ok(hash) if hash == part.hash => {}
                 Ok(hash) => problems.push(format!(
-                    "{name}: hash {hash} differs from manifest {}",
-                    table.hash
+                    "{name}: {}: hash {hash} differs from manifest {}",
+                    part.file, part.hash
                 )),
                 Err(e) => problems.push(format!("{name}: {}: {e}", path.display())),
             }

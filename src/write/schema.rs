@@ -99,3 +99,12 @@ pub fn all() -> Vec<(&'static str, SchemaRef)> {
         ("boilerplate", boilerplate()),
     ]
 }
+
+/// The schema of table `name` (one of [`all`]).
+pub fn by_name(name: &str) -> SchemaRef {
+    all()
+        .into_iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, s)| s)
+        .unwrap_or_else(|| panic!("no table named {name}"))
+}

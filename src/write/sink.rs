@@ -118,6 +118,7 @@ pub struct DatasetSink {
     staging: PathBuf,
     files: Vec<String>,
     metadata: Vec<KeyValue>,
+    committed: bool,
 }
 
 /// Rows per Parquet row group: large enough for good compression, small enough
@@ -142,36 +143,38 @@ impl DatasetSink {
                 .into_iter()
                 .map(|(k, v)| KeyValue::new(k, v))
                 .collect(),
+            committed: false,
         })
     }
 
-    /// Writes one table from its batches into the staging area.
+    /// Writes one table from its batches into the staging area, as `file`
+    /// (a path relative to the dataset directory).
     pub fn write_table(
         &mut self,
-        name: &str,
+        file: &str,
         schema: SchemaRef,
         batches: &[RecordBatch],
     ) -> Result<StagedTable, WriteError> {
-        let mut table = self.open_table(name, schema, ROW_GROUP_ROWS)?;
+        let mut table = self.open_table(file, schema, ROW_GROUP_ROWS)?;
         for batch in batches {
             table.write(batch)?;
         }
         table.finish()
     }
 
-    /// Starts a table in the staging area that is written batch by batch, so
+    /// Starts a table file (`file`, relative to the dataset directory; parent
+    /// directories are created) in the staging area, written batch by batch, so
     /// a table larger than memory never has to be held whole. Row groups of
     /// `row_group_rows` rows bound the writer's buffer (use fewer rows for
     /// tables of long texts).
     pub fn open_table(
         &mut self,
-        name: &str,
+        file: &str,
         schema: SchemaRef,
         row_group_rows: usize,
     ) -> Result<TableWriter, WriteError> {
-        let file_name = format!("{name}.parquet");
-        let path = self.staging.join(&file_name);
-        let file = HashingWriter {
+        let path = self.staged_path(file)?;
+        let out = HashingWriter {
             file: File::create(&path).map_err(io(&path))?,
             hasher: xxhash_rust::xxh3::Xxh3::new(),
         };
@@ -180,13 +183,13 @@ impl DatasetSink {
             .set_max_row_group_row_count(Some(row_group_rows.max(1)))
             .set_key_value_metadata(Some(self.metadata.clone()))
             .build();
-        let writer = ArrowWriter::try_new(file, schema, Some(props)).map_err(|source| {
+        let writer = ArrowWriter::try_new(out, schema, Some(props)).map_err(|source| {
             WriteError::Parquet {
                 path: path.clone(),
                 source,
             }
         })?;
-        self.files.push(file_name);
+        self.files.push(file.to_string());
         Ok(TableWriter {
             writer,
             path,
@@ -203,28 +206,51 @@ impl DatasetSink {
 
     /// Writes a small non-Parquet file (the manifest) into the staging area.
     pub fn write_file(&mut self, name: &str, bytes: &[u8]) -> Result<(), WriteError> {
-        let path = self.staging.join(name);
-        std::fs::write(&path, bytes).map_err(io(&path))?;
+        let path = self.staged_path(name)?;
+        let mut file = File::create(&path).map_err(io(&path))?;
+        std::io::Write::write_all(&mut file, bytes).map_err(io(&path))?;
+        file.sync_all().map_err(io(&path))?;
         self.files.push(name.to_string());
         Ok(())
     }
 
+    /// Where `file` is staged; its parent directories are created.
+    fn staged_path(&self, file: &str) -> Result<PathBuf, WriteError> {
+        let path = self.staging.join(file);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(io(parent))?;
+        }
+        Ok(path)
+    }
+
     /// Moves every staged file into the dataset directory, in the order written
-    /// (the manifest last), and removes the staging directory.
-    pub fn commit(self) -> Result<PathBuf, WriteError> {
+    /// (the manifest last: it is the commit point), and removes the staging
+    /// directory. A file already in place under the same name is replaced.
+    pub fn commit(mut self) -> Result<PathBuf, WriteError> {
+        self.committed = true;
         let _ = std::fs::remove_dir_all(self.staging.join("scratch"));
         for name in &self.files {
             let from = self.staging.join(name);
             let to = self.dir.join(name);
+            if let Some(parent) = to.parent() {
+                std::fs::create_dir_all(parent).map_err(io(parent))?;
+            }
             std::fs::rename(&from, &to).map_err(io(&to))?;
         }
         std::fs::remove_dir_all(&self.staging).map_err(io(&self.staging))?;
         Ok(self.dir.clone())
     }
 
-    /// Drops the staged files, leaving the dataset as it was.
-    pub fn abandon(self) {
-        let _ = std::fs::remove_dir_all(&self.staging);
+    /// Drops the staged files, leaving the dataset as it was (what dropping
+    /// an uncommitted sink does too).
+    pub fn abandon(self) {}
+}
+
+impl Drop for DatasetSink {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = std::fs::remove_dir_all(&self.staging);
+        }
     }
 }
 
@@ -250,17 +276,25 @@ mod tests {
         )
         .unwrap();
         let mut sink = DatasetSink::create(&out, vec![("k".into(), "v".into())]).unwrap();
-        let staged = sink.write_table("boilerplate", schema, &[batch]).unwrap();
+        let staged = sink
+            .write_table("boilerplate/run=1/part-0.parquet", schema, &[batch])
+            .unwrap();
         let on_disk = crate::write::manifest::file_hash(&staged.path).unwrap();
         assert_eq!(
             staged.hash, on_disk,
             "hash taken while writing matches the file"
         );
-        assert!(!out.join("boilerplate.parquet").exists());
+        let part = out.join("boilerplate/run=1/part-0.parquet");
+        assert!(!part.exists());
         sink.commit().unwrap();
-        assert!(out.join("boilerplate.parquet").exists());
+        assert!(part.exists());
         let leftovers: Vec<_> = std::fs::read_dir(&out).unwrap().collect();
         assert_eq!(leftovers.len(), 1, "staging directory removed");
+        assert!(leftovers[0]
+            .as_ref()
+            .unwrap()
+            .path()
+            .ends_with("boilerplate"));
     }
 
     #[test]

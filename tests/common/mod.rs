@@ -39,20 +39,46 @@ pub fn run_sample(out: &Path, extra: &[&str]) -> std::process::Output {
         .expect("gleaner runs")
 }
 
-/// All rows of `<dataset>/<table>.parquet` as one batch.
+/// All rows of every partition of `table`, as the manifest lists them, as
+/// one batch.
 pub fn read_table(dataset: &Path, table: &str) -> RecordBatch {
-    let path = dataset.join(format!("{table}.parquet"));
-    let file = File::open(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let reader = ParquetRecordBatchReaderBuilder::try_new(file)
-        .unwrap()
-        .build()
-        .unwrap();
-    let batches: Vec<RecordBatch> = reader.collect::<Result<_, _>>().unwrap();
+    let manifest = gleaner::write::manifest::Manifest::load(dataset).unwrap();
+    let mut batches = Vec::new();
+    for path in manifest.table_files(dataset, table) {
+        let file = File::open(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let reader = ParquetRecordBatchReaderBuilder::try_new(file)
+            .unwrap()
+            .build()
+            .unwrap();
+        for batch in reader {
+            batches.push(batch.unwrap());
+        }
+    }
     let schema = batches
         .first()
         .map(|b| b.schema())
         .unwrap_or_else(|| std::sync::Arc::new(arrow::datatypes::Schema::empty()));
     arrow::compute::concat_batches(&schema, &batches).unwrap()
+}
+
+/// The single file of `table` in a dataset made by one run.
+pub fn table_file(dataset: &Path, table: &str) -> PathBuf {
+    let manifest = gleaner::write::manifest::Manifest::load(dataset).unwrap();
+    let files = manifest.table_files(dataset, table);
+    assert_eq!(files.len(), 1, "{table} has one partition");
+    files[0].clone()
+}
+
+/// (file, hash) of every table partition and state file a dataset's
+/// manifest lists, sorted: equal for two byte-identical releases.
+pub fn part_hashes(dataset: &Path) -> Vec<(String, String)> {
+    let manifest = gleaner::write::manifest::Manifest::load(dataset).unwrap();
+    let mut parts: Vec<(String, String)> = manifest
+        .parts()
+        .map(|(_, p)| (p.file.clone(), p.hash.clone()))
+        .collect();
+    parts.sort();
+    parts
 }
 
 /// A string column; nulls as `None`.

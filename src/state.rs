@@ -1,0 +1,338 @@
+//! What an incremental run builds on, kept as Parquet inside the dataset.
+//!
+//! - the dedup index (`_state/index`): every released document's id, cluster,
+//!   body hash and dedup sketch, so tonight's documents are compared with
+//!   everything released before without reading any old text;
+//! - frequent-line counts (`_state/lines`): per site, how many documents had
+//!   each short line, so a site's boilerplate found over many nights is
+//!   still removed from one night's few pages.
+//!
+//! Each run appends one partition of each, like the public tables, and the
+//! manifest lists them; the entity totals are read back from the released
+//! `entities` table itself.
+
+use std::fs::File;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use arrow::array::{
+    Array, ArrayRef, AsArray, FixedSizeBinaryArray, Int64Array, ListArray, StringArray,
+    UInt32Array, UInt64Array, UInt8Array,
+};
+use arrow::buffer::OffsetBuffer;
+use arrow::datatypes::{
+    DataType, Field, Int64Type, Schema, SchemaRef, TimestampMicrosecondType, UInt32Type,
+    UInt64Type, UInt8Type,
+};
+use arrow::record_batch::RecordBatch;
+use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+
+use crate::dedup::sample::Sample;
+use crate::dedup::{DocKey, Sketch};
+use crate::entity_table::EntityRow;
+
+/// A state file that could not be read back.
+#[derive(Debug, thiserror::Error)]
+#[error("reading {}: {message} (run with --full to rebuild the dataset)", path.display())]
+pub struct StateError {
+    pub path: PathBuf,
+    pub message: String,
+}
+
+/// Every record batch of a Parquet file.
+pub fn read_batches(path: &Path) -> Result<Vec<RecordBatch>, StateError> {
+    let fail = |message: String| StateError {
+        path: path.to_path_buf(),
+        message,
+    };
+    let file = File::open(path).map_err(|e| fail(e.to_string()))?;
+    ParquetRecordBatchReaderBuilder::try_new(file)
+        .map_err(|e| fail(e.to_string()))?
+        .build()
+        .map_err(|e| fail(e.to_string()))?
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| fail(e.to_string()))
+}
+
+/// Released documents as dedup needs them, in release order.
+#[derive(Debug, Default)]
+pub struct Released {
+    pub keys: Vec<DocKey>,
+    pub cluster_id: Vec<String>,
+    /// xxh3-64 of each document's body as read, before cleaning: tells a
+    /// re-read record that was already released from a revised one.
+    pub body_hash: Vec<u64>,
+    pub sketches: Vec<Sketch>,
+}
+
+/// Schema of a dedup index partition.
+pub fn index_schema() -> SchemaRef {
+    let list = |name: &str, item: DataType| {
+        Field::new(
+            name,
+            DataType::List(Arc::new(Field::new("item", item, false))),
+            false,
+        )
+    };
+    Arc::new(Schema::new(vec![
+        Field::new("doc_id", DataType::Utf8, false),
+        Field::new("cluster_id", DataType::Utf8, false),
+        Field::new("published", DataType::Int64, true),
+        Field::new("body_hash", DataType::UInt64, false),
+        Field::new("content_hash", DataType::FixedSizeBinary(16), false),
+        Field::new("n_shingles", DataType::UInt32, false),
+        list("bands", DataType::UInt64),
+        Field::new("sample_level", DataType::UInt8, false),
+        list("sample", DataType::UInt32),
+    ]))
+}
+
+fn list_array<T: Copy>(
+    item: DataType,
+    rows: impl Iterator<Item = impl AsRef<[T]>>,
+    values: impl Fn(Vec<T>) -> ArrayRef,
+) -> ArrayRef {
+    let mut flat = Vec::new();
+    let mut lengths = Vec::new();
+    for row in rows {
+        flat.extend_from_slice(row.as_ref());
+        lengths.push(row.as_ref().len());
+    }
+    Arc::new(ListArray::new(
+        Arc::new(Field::new("item", item, false)),
+        OffsetBuffer::from_lengths(lengths),
+        values(flat),
+        None,
+    ))
+}
+
+/// One index partition: `keys[i]` was given `cluster_id[i]`.
+pub fn index_batch(
+    keys: &[DocKey],
+    cluster_id: &[String],
+    body_hash: &[u64],
+    sketches: &[Sketch],
+) -> Result<RecordBatch, arrow::error::ArrowError> {
+    let hashes: Vec<[u8; 16]> = sketches
+        .iter()
+        .map(|s| s.content_hash.to_le_bytes())
+        .collect();
+    let columns: Vec<ArrayRef> = vec![
+        Arc::new(StringArray::from_iter_values(
+            keys.iter().map(|k| k.doc_id.as_str()),
+        )),
+        Arc::new(StringArray::from_iter_values(
+            cluster_id.iter().map(String::as_str),
+        )),
+        Arc::new(keys.iter().map(|k| k.published).collect::<Int64Array>()),
+        Arc::new(UInt64Array::from(body_hash.to_vec())),
+        Arc::new(FixedSizeBinaryArray::try_from_iter(hashes.iter())?),
+        Arc::new(UInt32Array::from_iter_values(
+            sketches.iter().map(|s| s.n_shingles),
+        )),
+        list_array(
+            DataType::UInt64,
+            sketches.iter().map(|s| &s.bands[..]),
+            |v| Arc::new(UInt64Array::from(v)),
+        ),
+        Arc::new(UInt8Array::from_iter_values(
+            sketches.iter().map(|s| s.sample.level()),
+        )),
+        list_array(
+            DataType::UInt32,
+            sketches.iter().map(|s| s.sample.values()),
+            |v| Arc::new(UInt32Array::from(v)),
+        ),
+    ];
+    RecordBatch::try_new(index_schema(), columns)
+}
+
+/// Appends the documents of an index partition to `into`.
+pub fn read_index(path: &Path, into: &mut Released) -> Result<(), StateError> {
+    let fail = |message: &str| StateError {
+        path: path.to_path_buf(),
+        message: message.to_string(),
+    };
+    for batch in read_batches(path)? {
+        if batch.schema().fields() != index_schema().fields() {
+            return Err(fail("not a dedup index written by this gleaner"));
+        }
+        let c = |i: usize| batch.column(i);
+        let doc_id = c(0).as_string::<i32>();
+        let cluster = c(1).as_string::<i32>();
+        let published = c(2).as_primitive::<Int64Type>();
+        let body = c(3).as_primitive::<UInt64Type>();
+        let content = c(4).as_fixed_size_binary();
+        let n_shingles = c(5).as_primitive::<UInt32Type>();
+        let bands = c(6).as_list::<i32>();
+        let level = c(7).as_primitive::<UInt8Type>();
+        let sample = c(8).as_list::<i32>();
+        for i in 0..batch.num_rows() {
+            let hash: [u8; 16] = content
+                .value(i)
+                .try_into()
+                .map_err(|_| fail("content_hash is not 16 bytes"))?;
+            into.keys.push(DocKey {
+                doc_id: doc_id.value(i).to_string(),
+                published: (!published.is_null(i)).then(|| published.value(i)),
+            });
+            into.cluster_id.push(cluster.value(i).to_string());
+            into.body_hash.push(body.value(i));
+            let b = bands.value(i);
+            let s = sample.value(i);
+            into.sketches.push(Sketch {
+                content_hash: u128::from_le_bytes(hash),
+                n_shingles: n_shingles.value(i),
+                bands: b.as_primitive::<UInt64Type>().values().to_vec().into(),
+                sample: Sample::from_parts(
+                    level.value(i),
+                    s.as_primitive::<UInt32Type>().values().to_vec(),
+                ),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Schema of a frequent-line count partition.
+pub fn lines_schema() -> SchemaRef {
+    Arc::new(Schema::new(vec![
+        Field::new("group", DataType::Utf8, false),
+        Field::new("line_hash", DataType::UInt64, false),
+        Field::new("docs", DataType::UInt32, false),
+    ]))
+}
+
+/// One partition of line counts: (group, line hash, documents).
+pub fn lines_batch(rows: &[(&str, u64, u32)]) -> Result<RecordBatch, arrow::error::ArrowError> {
+    RecordBatch::try_new(
+        lines_schema(),
+        vec![
+            Arc::new(StringArray::from_iter_values(rows.iter().map(|r| r.0))),
+            Arc::new(UInt64Array::from_iter_values(rows.iter().map(|r| r.1))),
+            Arc::new(UInt32Array::from_iter_values(rows.iter().map(|r| r.2))),
+        ],
+    )
+}
+
+/// Calls `add(group, line_hash, docs)` for every row of a line-count partition.
+pub fn read_lines(path: &Path, mut add: impl FnMut(&str, u64, u32)) -> Result<(), StateError> {
+    for batch in read_batches(path)? {
+        if batch.schema().fields() != lines_schema().fields() {
+            return Err(StateError {
+                path: path.to_path_buf(),
+                message: "not a line-count table written by this gleaner".into(),
+            });
+        }
+        let group = batch.column(0).as_string::<i32>();
+        let hash = batch.column(1).as_primitive::<UInt64Type>();
+        let docs = batch.column(2).as_primitive::<UInt32Type>();
+        for i in 0..batch.num_rows() {
+            add(group.value(i), hash.value(i), docs.value(i));
+        }
+    }
+    Ok(())
+}
+
+/// The rows of a released `entities` table, to add this run's counts to.
+pub fn read_entities(path: &Path) -> Result<Vec<EntityRow>, StateError> {
+    let mut rows = Vec::new();
+    for batch in read_batches(path)? {
+        if batch.schema().fields() != crate::write::schema::entities().fields() {
+            return Err(StateError {
+                path: path.to_path_buf(),
+                message: "not an entities table written by this gleaner".into(),
+            });
+        }
+        let s = |i: usize| batch.column(i).as_string::<i32>();
+        let (key, label, name) = (s(0), s(1), s(2));
+        let n_docs = batch.column(3).as_primitive::<UInt32Type>();
+        let n_mentions = batch.column(4).as_primitive::<UInt32Type>();
+        let first = batch.column(5).as_primitive::<TimestampMicrosecondType>();
+        let last = batch.column(6).as_primitive::<TimestampMicrosecondType>();
+        let opt = |a: &arrow::array::PrimitiveArray<TimestampMicrosecondType>, i: usize| {
+            (!a.is_null(i)).then(|| a.value(i))
+        };
+        for i in 0..batch.num_rows() {
+            rows.push(EntityRow {
+                entity_key: key.value(i).to_string(),
+                label: label.value(i).to_string(),
+                name: name.value(i).to_string(),
+                n_docs: n_docs.value(i),
+                n_mentions: n_mentions.value(i),
+                first_seen: opt(first, i),
+                last_seen: opt(last, i),
+            });
+        }
+    }
+    Ok(rows)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dedup::{DedupConfig, Sketcher};
+
+    fn write(dir: &Path, batch: &RecordBatch) -> PathBuf {
+        let path = dir.join("part.parquet");
+        let mut sink = crate::write::DatasetSink::create(dir, vec![]).unwrap();
+        sink.write_table("part.parquet", batch.schema(), std::slice::from_ref(batch))
+            .unwrap();
+        sink.commit().unwrap();
+        path
+    }
+
+    #[test]
+    fn index_round_trips() {
+        let sketcher = Sketcher::new(&DedupConfig::default());
+        let long: String = (0..900).map(|i| format!("w{i} ")).collect();
+        let sketches = vec![
+            sketcher.sketch("a short text of a few words only"),
+            sketcher.sketch(&long),
+            sketcher.sketch(""),
+        ];
+        assert!(sketches[1].sample.level() > 0, "the long text is sampled");
+        let keys: Vec<DocKey> = ["a", "b", "c"]
+            .iter()
+            .zip([Some(5), None, Some(-7)])
+            .map(|(id, published)| DocKey {
+                doc_id: id.to_string(),
+                published,
+            })
+            .collect();
+        let clusters = vec!["a".to_string(), "a".to_string(), "c".to_string()];
+        let batch = index_batch(&keys, &clusters, &[1, 2, u64::MAX], &sketches).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let path = write(dir.path(), &batch);
+        let mut back = Released::default();
+        read_index(&path, &mut back).unwrap();
+        assert_eq!(back.keys, keys);
+        assert_eq!(back.cluster_id, clusters);
+        assert_eq!(back.body_hash, [1, 2, u64::MAX]);
+        for (a, b) in back.sketches.iter().zip(&sketches) {
+            assert_eq!(a.content_hash, b.content_hash);
+            assert_eq!(a.n_shingles, b.n_shingles);
+            assert_eq!(a.bands, b.bands);
+            assert_eq!(a.sample, b.sample);
+        }
+    }
+
+    #[test]
+    fn line_counts_round_trip_and_other_tables_are_refused() {
+        let rows = [("a.com", 7u64, 3u32), ("b.org", u64::MAX, 1)];
+        let dir = tempfile::tempdir().unwrap();
+        let path = write(dir.path(), &lines_batch(&rows).unwrap());
+        let mut back = Vec::new();
+        read_lines(&path, |g, h, n| back.push((g.to_string(), h, n))).unwrap();
+        assert_eq!(
+            back,
+            [
+                ("a.com".to_string(), 7, 3),
+                ("b.org".to_string(), u64::MAX, 1)
+            ]
+        );
+        let err = read_entities(&path).unwrap_err().to_string();
+        assert!(err.contains("not an entities table"), "{err}");
+        assert!(err.contains("--full"), "{err}");
+    }
+}
