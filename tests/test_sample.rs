@@ -289,7 +289,7 @@ fn output_does_not_depend_on_working_directory() {
         .unwrap();
     assert!(status.status.success());
     for table in ["documents", "mentions", "boilerplate"] {
-        let here = std::fs::read(table_file(&sample(), table)).unwrap();
+        let here = std::fs::read(table_file(sample(), table)).unwrap();
         let there = std::fs::read(table_file(&out, table)).unwrap();
         assert!(here == there, "{table} depends on the working directory");
     }

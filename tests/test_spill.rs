@@ -1,7 +1,5 @@
 //! Spilling to disk and chunking change nothing in the tables.
 
-use std::path::Path;
-
 use gleaner::config::Config;
 use gleaner::pipeline::{self, RunOptions, Silent};
 
