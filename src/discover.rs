@@ -55,9 +55,15 @@ fn is_glob(input: &str) -> bool {
 }
 
 /// The display name is relative to `base`, so a config run from any working
-/// directory names (and ids) its documents the same way.
+/// directory names (and ids) its documents the same way; `.` components are
+/// dropped, so `./a.txt`, `a.txt` and a walk of `.` name one file alike.
 fn input_file(path: PathBuf, base: &Path) -> InputFile {
-    let shown = path.strip_prefix(base).unwrap_or(&path);
+    let shown: PathBuf = path
+        .strip_prefix(base)
+        .unwrap_or(&path)
+        .components()
+        .filter(|c| *c != std::path::Component::CurDir)
+        .collect();
     InputFile {
         display: shown.display().to_string(),
         path: path.clone(),

@@ -1,0 +1,324 @@
+//! Releases over time: incremental runs on a growing input directory, and
+//! byte-identical rebuilds for any thread count and input order.
+
+use std::collections::{BTreeMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use arrow::array::UInt32Array;
+use common::*;
+
+mod common;
+
+/// The BBC articles of tests/data/news, sorted.
+fn articles() -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = walk(&repo().join("tests/data/news"));
+    files.retain(|f| f.extension().is_some_and(|e| e == "txt"));
+    files.sort();
+    files
+}
+
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            out.extend(walk(&path));
+        } else {
+            out.push(path);
+        }
+    }
+    out
+}
+
+/// A workspace: `in/` holds the inputs, `gleaner.toml` reads it into `ds/`.
+struct Workspace {
+    dir: tempfile::TempDir,
+}
+
+impl Workspace {
+    fn new() -> Workspace {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("in")).unwrap();
+        std::fs::write(
+            dir.path().join("gleaner.toml"),
+            "[dataset]\nname = \"news\"\ninputs = [\"in\"]\noutput = \"ds\"\n",
+        )
+        .unwrap();
+        Workspace { dir }
+    }
+
+    fn input(&self, name: &str) -> PathBuf {
+        self.dir.path().join("in").join(name)
+    }
+
+    fn add(&self, name: &str, article: &Path) {
+        std::fs::copy(article, self.input(name)).unwrap();
+    }
+
+    fn ds(&self) -> PathBuf {
+        self.dir.path().join("ds")
+    }
+
+    fn run(&self, extra: &[&str]) -> String {
+        let out = gleaner()
+            .arg("run")
+            .arg("--config")
+            .arg(self.dir.path().join("gleaner.toml"))
+            .args(extra)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "run failed: {stderr}");
+        String::from_utf8_lossy(&out.stdout).to_string()
+    }
+
+    fn manifest(&self) -> serde_json::Value {
+        serde_json::from_slice(&std::fs::read(self.ds().join("manifest.json")).unwrap()).unwrap()
+    }
+}
+
+/// doc_id → (source, cluster_id) over every partition.
+fn documents(ds: &Path) -> BTreeMap<String, (String, String)> {
+    let docs = read_table(ds, "documents");
+    let ids = texts(&docs, "doc_id");
+    let rows = ids.len();
+    let map: BTreeMap<String, (String, String)> = ids
+        .into_iter()
+        .zip(texts(&docs, "source"))
+        .zip(texts(&docs, "cluster_id"))
+        .map(|((id, source), cluster)| (id, (source, cluster)))
+        .collect();
+    assert_eq!(map.len(), rows, "doc_id is unique across partitions");
+    map
+}
+
+/// The entity totals must equal a count over the mentions of all runs.
+fn assert_entity_totals_match_mentions(ds: &Path) {
+    let mentions = read_table(ds, "mentions");
+    let mut want: BTreeMap<String, (HashSet<String>, u32)> = BTreeMap::new();
+    for (key, doc) in texts(&mentions, "entity_key")
+        .into_iter()
+        .zip(texts(&mentions, "doc_id"))
+    {
+        let entry = want.entry(key).or_default();
+        entry.0.insert(doc);
+        entry.1 += 1;
+    }
+    let entities = read_table(ds, "entities");
+    let n_docs = column::<UInt32Array>(&entities, "n_docs");
+    let n_mentions = column::<UInt32Array>(&entities, "n_mentions");
+    let keys = texts(&entities, "entity_key");
+    assert_eq!(keys.len(), want.len());
+    for (i, key) in keys.iter().enumerate() {
+        let (docs, mentions) = &want[key];
+        assert_eq!(n_docs.value(i) as usize, docs.len(), "{key}");
+        assert_eq!(n_mentions.value(i), *mentions, "{key}");
+    }
+}
+
+#[test]
+fn three_runs_over_a_growing_directory() {
+    let articles = articles();
+    let w = Workspace::new();
+    // Night 1: four articles and a JSONL feed with two records.
+    for (i, a) in articles[..4].iter().enumerate() {
+        w.add(&format!("a{i}.txt"), a);
+    }
+    let record = |id: usize, a: &Path| {
+        let text = std::fs::read_to_string(a).unwrap();
+        serde_json::json!({"id": format!("f{id}"), "text": text}).to_string() + "\n"
+    };
+    let mut feed = record(0, &articles[10]) + &record(1, &articles[11]);
+    std::fs::write(w.input("feed.jsonl"), &feed).unwrap();
+    let summary = w.run(&[]);
+    assert!(summary.contains("run 1:"), "{summary}");
+    let night1 = documents(&w.ds());
+    assert_eq!(night1.len(), 6);
+    assert!(w.ds().join("documents/run=1/part-0.parquet").is_file());
+
+    // Night 2: three new articles; a re-post of a0 under another name; a0
+    // touched without a change; the feed grows by one record.
+    for (i, a) in articles[4..7].iter().enumerate() {
+        w.add(&format!("b{i}.txt"), a);
+    }
+    w.add("repost.txt", &articles[0]);
+    let a0 = std::fs::read(w.input("a0.txt")).unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    std::fs::write(w.input("a0.txt"), a0).unwrap();
+    feed += &record(2, &articles[12]);
+    std::fs::write(w.input("feed.jsonl"), &feed).unwrap();
+    let summary = w.run(&[]);
+    assert!(summary.contains("run 2:"), "{summary}");
+    let manifest = w.manifest();
+    assert_eq!(
+        manifest["counts"]["files"], 6,
+        "read: 3 new, repost, a0, feed"
+    );
+    assert_eq!(manifest["counts"]["unchanged_files"], 3);
+    assert_eq!(manifest["counts"]["already_released"], 3, "a0, f0, f1");
+    assert_eq!(manifest["counts"]["documents"], 5);
+    let night2 = documents(&w.ds());
+    assert_eq!(night2.len(), 11);
+    for (id, v) in &night1 {
+        assert_eq!(&night2[id], v, "released documents are untouched");
+    }
+    // The re-post is a duplicate of last night's article, which stays the
+    // representative.
+    let a0_id = night1
+        .iter()
+        .find(|(_, (source, _))| source.ends_with("a0.txt"))
+        .map(|(id, _)| id.clone())
+        .unwrap();
+    let repost = night2
+        .values()
+        .find(|(source, _)| source.ends_with("repost.txt"))
+        .unwrap();
+    assert_eq!(repost.1, a0_id);
+    let dups = read_table(&w.ds(), "duplicates");
+    assert_eq!(
+        texts(&dups, "representative_id"),
+        std::slice::from_ref(&a0_id)
+    );
+    assert_eq!(texts(&dups, "kind"), ["exact"]);
+    assert!(w.ds().join("duplicates/run=2/part-0.parquet").is_file());
+    assert_entity_totals_match_mentions(&w.ds());
+    let entities_files: Vec<String> = manifest["tables"]["entities"]["parts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["file"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(entities_files, ["entities/run=2/part-0.parquet"]);
+    assert!(
+        !w.ds().join("entities/run=1").exists(),
+        "superseded totals removed"
+    );
+
+    // Nothing new: nothing written.
+    let before = std::fs::read(w.ds().join("manifest.json")).unwrap();
+    let summary = w.run(&[]);
+    assert!(
+        summary.contains("nothing new (9 file(s) unchanged"),
+        "{summary}"
+    );
+    assert_eq!(std::fs::read(w.ds().join("manifest.json")).unwrap(), before);
+
+    // Night 3: a revised article is a new document beside the released one.
+    let mut text = std::fs::read_to_string(w.input("b0.txt")).unwrap();
+    text.push_str("\nThis story was updated with a correction on Tuesday evening.\n");
+    std::fs::write(w.input("b0.txt"), text).unwrap();
+    w.add("c0.txt", &articles[20]);
+    w.run(&[]);
+    let night3 = documents(&w.ds());
+    assert_eq!(night3.len(), 13);
+    let b0: Vec<&String> = night3
+        .iter()
+        .filter(|(_, (source, _))| source.ends_with("b0.txt"))
+        .map(|(_, (_, cluster))| cluster)
+        .collect();
+    assert_eq!(b0.len(), 2, "original and revision");
+    assert_eq!(
+        b0[0], b0[1],
+        "the revision is a near-duplicate of the original"
+    );
+    assert_entity_totals_match_mentions(&w.ds());
+    gleaner().arg("verify").arg(w.ds()).assert().success();
+    let runs: Vec<u64> = w.manifest()["runs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["run"].as_u64().unwrap())
+        .collect();
+    assert_eq!(runs, [1, 2, 3]);
+
+    // --full rebuilds from the inputs as they are now, in one partition.
+    w.run(&["--full"]);
+    let manifest = w.manifest();
+    assert_eq!(manifest["runs"].as_array().unwrap().len(), 1);
+    assert_eq!(manifest["runs"][0]["run"], 4);
+    assert_eq!(documents(&w.ds()).len(), 12, "one version of b0");
+    assert!(!w.ds().join("documents/run=1").exists());
+    assert!(w.ds().join("documents/run=4/part-0.parquet").is_file());
+    gleaner().arg("verify").arg(w.ds()).assert().success();
+}
+
+#[test]
+fn a_changed_config_rebuilds_and_a_damaged_manifest_needs_full() {
+    let articles = articles();
+    let w = Workspace::new();
+    w.add("a.txt", &articles[0]);
+    w.run(&[]);
+    let config = w.dir.path().join("gleaner.toml");
+    let mut text = std::fs::read_to_string(&config).unwrap();
+    text.push_str("[dedup]\nthreshold = 0.8\n");
+    std::fs::write(&config, text).unwrap();
+    let out = gleaner()
+        .arg("run")
+        .arg("--config")
+        .arg(&config)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("rebuilding the dataset: the config changed"),
+        "{stderr}"
+    );
+    assert_eq!(w.manifest()["runs"][0]["full"], true);
+
+    std::fs::write(w.ds().join("manifest.json"), "{ not json").unwrap();
+    w.add("b.txt", &articles[1]);
+    let out = gleaner()
+        .arg("run")
+        .arg("--config")
+        .arg(&config)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("--full"), "{stderr}");
+    w.run(&["--full"]);
+    assert_eq!(documents(&w.ds()).len(), 2);
+}
+
+#[test]
+fn tables_are_identical_for_any_thread_count_and_input_order() {
+    let articles = articles();
+    let dir = tempfile::tempdir().unwrap();
+    let names: Vec<String> = (0..articles.len())
+        .map(|i| format!("n{i:03}.txt"))
+        .collect();
+    // Two copies of the inputs, the second written in reverse order (other
+    // inode and mtime order) and named on the command line shuffled.
+    let (fwd, rev) = (dir.path().join("fwd"), dir.path().join("rev"));
+    for d in [&fwd, &rev] {
+        std::fs::create_dir(d).unwrap();
+    }
+    for (name, a) in names.iter().zip(&articles) {
+        std::fs::copy(a, fwd.join(name)).unwrap();
+    }
+    for (name, a) in names.iter().zip(&articles).rev() {
+        std::fs::copy(a, rev.join(name)).unwrap();
+    }
+    let mut shuffled: Vec<String> = names.clone();
+    shuffled.sort_by_key(|n| xxhash_rust::xxh3::xxh3_64(n.as_bytes()));
+    let run = |out: &str, threads: &str, inputs: Vec<String>, cwd: &Path| {
+        let out = dir.path().join(out);
+        let status = gleaner()
+            .current_dir(cwd)
+            .args(["run", "--config"])
+            .arg(repo().join("pipeline.toml"))
+            .args(["--threads", threads, "--output"])
+            .arg(&out)
+            .args(inputs)
+            .output()
+            .unwrap();
+        assert!(status.status.success());
+        part_hashes(&out)
+    };
+    let want = run("t1", "1", vec![".".into()], &fwd);
+    assert_eq!(want.len(), 7, "5 tables + 2 state stores");
+    assert_eq!(run("t2", "2", vec![".".into()], &fwd), want);
+    assert_eq!(run("t8", "8", vec![".".into()], &fwd), want);
+    assert_eq!(run("shuffled", "2", shuffled, &rev), want);
+}
