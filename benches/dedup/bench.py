@@ -265,7 +265,7 @@ def gleaner_config(work: Path) -> Path:
 def gleaner_predictions(out: Path) -> dict:
     import polars as pl
 
-    df = pl.read_parquet(out / "documents.parquet", columns=["id", "cluster_id"])
+    df = pl.read_parquet(out / "documents" / "**" / "*.parquet", columns=["id", "cluster_id"])
     df.write_csv(out / "pred.tsv", separator="\t", include_header=False)
     text = (out / "pred.tsv").read_text(encoding="utf-8")
     (out / "pred.tsv").write_text("id\tcluster\n" + text, encoding="utf-8")

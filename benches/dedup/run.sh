@@ -46,7 +46,7 @@ if [[ ! -d "$SOURCE/news" ]]; then
 fi
 
 VENV=$HERE/.venv
-# polars is needed even for --gleaner-only (to read documents.parquet).
+# polars is needed even for --gleaner-only (to read the documents table).
 if [[ ! -x "$VENV/bin/python" ]]; then
     python3 -m venv "$VENV"
 fi

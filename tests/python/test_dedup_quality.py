@@ -43,10 +43,10 @@ def scored(tmp_path_factory):
         [GLEANER, "run", "--config", str(work / "gleaner.toml"), "--output", str(out)],
         check=True, capture_output=True,
     )
-    docs = pl.read_parquet(out / "documents.parquet")
+    docs = pl.read_parquet(out / "documents" / "**" / "*.parquet")
     predicted = dict(zip(docs["id"].to_list(), docs["cluster_id"].to_list()))
     labels = score.read_labels(str(work / "labels.tsv"))
-    dups = pl.read_parquet(out / "duplicates.parquet")
+    dups = pl.read_parquet(out / "duplicates" / "**" / "*.parquet")
     return score.score_maps(labels, predicted, frozenset()), labels, docs, dups
 
 

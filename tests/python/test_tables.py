@@ -2,11 +2,14 @@
 
 The dataset directory comes from $GLEANER_DATASET (scripts/test.sh runs the
 sample into a temporary directory first). Checks that each table's columns and
-types are what DESIGN.md promises and that row counts agree with the manifest.
+types are what DESIGN.md promises, that row counts agree with the manifest,
+and that both read the Hive partitions of several runs as one table.
 """
 
 import json
 import os
+import shutil
+import subprocess
 from pathlib import Path
 
 import duckdb
@@ -46,6 +49,19 @@ SCHEMAS = {
 }
 
 
+# The Hive partition key every table gets from its directories.
+RUN = ("BIGINT", pl.Int64)
+
+
+def duck(dataset: Path, table: str) -> str:
+    """A DuckDB table expression over every run of `table`."""
+    return f"read_parquet('{dataset}/{table}/**/*.parquet', hive_partitioning=true)"
+
+
+def scan(dataset: Path, table: str) -> pl.LazyFrame:
+    return pl.scan_parquet(dataset / table / "**" / "*.parquet", hive_partitioning=True)
+
+
 @pytest.fixture(scope="module")
 def manifest():
     return json.loads((DATASET / "manifest.json").read_text())
@@ -53,43 +69,78 @@ def manifest():
 
 @pytest.mark.parametrize("table", sorted(SCHEMAS))
 def test_duckdb_reads_table(table, manifest):
-    path = str(DATASET / f"{table}.parquet")
     con = duckdb.connect()
-    described = con.execute(f"DESCRIBE SELECT * FROM '{path}'").fetchall()
+    described = con.execute(f"DESCRIBE SELECT * FROM {duck(DATASET, table)}").fetchall()
     got = {row[0]: row[1] for row in described}
-    assert got == {col: types[0] for col, types in SCHEMAS[table].items()}
-    (rows,) = con.execute(f"SELECT count(*) FROM '{path}'").fetchone()
+    want = {col: types[0] for col, types in SCHEMAS[table].items()}
+    assert got == {**want, "run": RUN[0]}
+    (rows,) = con.execute(f"SELECT count(*) FROM {duck(DATASET, table)}").fetchone()
     assert rows == manifest["tables"][table]["rows"]
 
 
 @pytest.mark.parametrize("table", sorted(SCHEMAS))
 def test_polars_reads_table(table, manifest):
-    frame = pl.read_parquet(DATASET / f"{table}.parquet")
-    assert dict(frame.schema) == {col: types[1] for col, types in SCHEMAS[table].items()}
+    frame = scan(DATASET, table).collect()
+    want = {col: types[1] for col, types in SCHEMAS[table].items()}
+    assert dict(frame.schema) == {**want, "run": RUN[1]}
     assert frame.height == manifest["tables"][table]["rows"]
+
+
+@pytest.mark.skipif("GLEANER_BIN" not in os.environ, reason="needs GLEANER_BIN")
+def test_runs_read_as_one_table(tmp_path):
+    """Two runs over a growing directory: DuckDB and polars see both."""
+    sample = Path(__file__).resolve().parents[2] / "data" / "sample"
+    files = sorted(p for p in sample.iterdir() if p.is_file())
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    (tmp_path / "gleaner.toml").write_text(
+        '[dataset]\nname = "grow"\ninputs = ["in"]\noutput = "ds"\n'
+    )
+    run = [os.environ["GLEANER_BIN"], "run", "--config", str(tmp_path / "gleaner.toml")]
+    for batch in (files[:2], files[2:]):
+        for f in batch:
+            shutil.copy(f, inputs / f.name)
+        subprocess.run(run, check=True, capture_output=True)
+    ds = tmp_path / "ds"
+    manifest = json.loads((ds / "manifest.json").read_text())
+    per_run = {r["run"]: r["documents"] for r in manifest["runs"]}
+    assert list(per_run) == [1, 2] and all(per_run.values())
+    con = duckdb.connect()
+    got = dict(
+        con.execute(f"SELECT run, count(*) FROM {duck(ds, 'documents')} GROUP BY run").fetchall()
+    )
+    assert got == per_run
+    frame = scan(ds, "documents").group_by("run").len().collect()
+    assert dict(zip(frame["run"].to_list(), frame["len"].to_list())) == per_run
+    # Entity totals are one partition, the totals over both runs.
+    totals = con.execute(
+        f"SELECT sum(n_mentions), count(DISTINCT run) FROM {duck(ds, 'entities')}"
+    ).fetchone()
+    (mentions,) = con.execute(f"SELECT count(*) FROM {duck(ds, 'mentions')}").fetchone()
+    assert totals == (mentions, 1)
 
 
 def test_sample_numbers_through_duckdb():
     con = duckdb.connect()
-    docs = str(DATASET / "documents.parquet")
-    assert con.execute(f"SELECT count(*) FROM '{docs}'").fetchone()[0] == 9
+    docs = duck(DATASET, "documents")
+    assert con.execute(f"SELECT count(*) FROM {docs}").fetchone()[0] == 9
     clusters = con.execute(
-        f"SELECT cluster_id, count(*) FROM '{docs}' GROUP BY 1 HAVING count(*) > 1"
+        f"SELECT cluster_id, count(*) FROM {docs} GROUP BY 1 HAVING count(*) > 1"
     ).fetchall()
     assert len(clusters) == 1 and clusters[0][1] == 2
     # Every mention's offsets slice its surface out of documents.text.
-    mentions = str(DATASET / "mentions.parquet")
+    mentions = duck(DATASET, "mentions")
     bad = con.execute(
-        f"""SELECT count(*) FROM '{mentions}' m JOIN '{docs}' d USING (doc_id)
+        f"""SELECT count(*) FROM {mentions} m JOIN {docs} d USING (doc_id)
             WHERE substring(d.text, m.start + 1, m."end" - m.start) <> m.surface"""
     ).fetchone()[0]
     assert bad == 0
 
 
 def test_polars_joins_mentions_to_entities():
-    mentions = pl.read_parquet(DATASET / "mentions.parquet")
-    entities = pl.read_parquet(DATASET / "entities.parquet")
-    joined = mentions.join(entities, on="entity_key", how="left")
+    mentions = scan(DATASET, "mentions").collect()
+    entities = scan(DATASET, "entities").collect()
+    joined = mentions.join(entities.drop("run"), on="entity_key", how="left")
     assert joined["name"].null_count() == 0
     counts = mentions.group_by("entity_key").len().sort("entity_key")
     expected = entities.select("entity_key", "n_mentions").sort("entity_key")
