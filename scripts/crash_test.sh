@@ -1,16 +1,22 @@
 #!/usr/bin/env bash
-# Kill -9 at random points: the previous release must stay intact and
-# readable, and the next run must complete with the same tables.
+# Kill -9 at random points of an incremental run: the previous release must
+# stay intact and readable, and the next run must complete it with no
+# duplicate and no missing document.
 #
 #   scripts/crash_test.sh [TRIALS]     (default 20)
 #
 # Builds a 3,000-document corpus with the dedup corpus generator (from the
-# BBC articles in tests/data/news), makes a first release, then per trial:
-# starts `gleaner run`, kills it with SIGKILL after a random delay within the
-# run's duration, checks `gleaner verify` on the dataset (the previous
-# release) and the stale lock being taken over, then reruns to completion
-# and checks the table hashes equal the first release's. Uses the debug
-# binaries unless GLEANER_PROFILE=release. Honours CARGO_TARGET_DIR.
+# BBC articles in tests/data/news). Release R0 is a run over the first half
+# of its files; R1 is what an uninterrupted incremental run gives once the
+# second half is added. Per trial: start from a copy of R0 plus the new
+# files, start `gleaner run`, kill it with SIGKILL after a random delay
+# within a run's duration, then check
+#   - `gleaner verify` passes and the manifest is R0's (or R1's, when the
+#     kill came after the commit), and
+#   - the next run (taking over the dead run's lock and removing what it
+#     left) ends with exactly R1's files and hashes, and no staging dirs.
+# Uses the debug binaries unless GLEANER_PROFILE=release. Honours
+# CARGO_TARGET_DIR.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 TRIALS=${1:-20}
@@ -26,33 +32,57 @@ GEN=$TARGET/$PROFILE/examples/dedup_corpus
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-"$GEN" --source tests/data/news --docs 3000 --seed 11 --out "$work" >/dev/null 2>&1
-printf '[dataset]\nname = "crash"\ninputs = ["corpus"]\n' >"$work/gleaner.toml"
-ds=$work/ds
-"$BIN" run --config "$work/gleaner.toml" --output "$ds" >/dev/null
-hashes() { python3 -c "import json,sys; m=json.load(open(sys.argv[1])); print(sorted((k,v['hash']) for k,v in m['tables'].items()))" "$ds/manifest.json"; }
-want=$(hashes)
+"$GEN" --source tests/data/news --docs 3000 --shards 10 --seed 11 --out "$work/gen" >/dev/null 2>&1
+mkdir -p "$work/old" "$work/new"
+mapfile -t shards < <(find "$work/gen/corpus" -type f | sort)
+half=$(( ${#shards[@]} / 2 ))
+cp "${shards[@]:0:half}" "$work/old/"
+cp "${shards[@]:half}" "$work/new/"
+# The dataset reads $work/in; R0 holds the old files, R1 all of them.
+printf '[dataset]\nname = "crash"\ninputs = ["in"]\n' >"$work/gleaner.toml"
+run() { "$BIN" run --config "$work/gleaner.toml" --output "$1" "${@:2}"; }
+parts() { python3 -c "
+import json, sys
+m = json.load(open(sys.argv[1] + '/manifest.json'))
+print(sorted((p['file'], p['hash']) for t in (m['tables'], m['state']) for v in t.values() for p in v['parts']))" "$1"; }
+
+mkdir "$work/in" && cp -p "$work/old/"* "$work/in/"
+run "$work/r0" >/dev/null
+r0=$(parts "$work/r0")
+cp -p "$work/new/"* "$work/in/"
+cp -a "$work/r0" "$work/r1"
 start=$(date +%s%N)
-"$BIN" run --config "$work/gleaner.toml" --output "$ds" >/dev/null
+run "$work/r1" >/dev/null
 duration_ms=$(( ($(date +%s%N) - start) / 1000000 ))
-echo "crash_test: a run takes ${duration_ms} ms; $TRIALS trials" >&2
+r1=$(parts "$work/r1")
+[[ "$r0" != "$r1" ]] || { echo "crash_test: the second run added nothing" >&2; exit 1; }
+echo "crash_test: an incremental run takes ${duration_ms} ms; $TRIALS trials" >&2
 
 killed=0
+ds=$work/ds
 for trial in $(seq 1 "$TRIALS"); do
+    rm -rf "$ds" && cp -a "$work/r0" "$ds"
     delay_ms=$(( RANDOM % (duration_ms + 1) ))
+    # The binary itself in the background (not the `run` function, whose
+    # subshell would be what gets killed).
     "$BIN" run --config "$work/gleaner.toml" --output "$ds" >/dev/null 2>&1 &
     pid=$!
-    sleep "$(printf '0.%03d' "$delay_ms")" 2>/dev/null || sleep 0
+    sleep "$(printf '%d.%03d' $((delay_ms / 1000)) $((delay_ms % 1000)))"
     if kill -9 "$pid" 2>/dev/null; then killed=$((killed + 1)); fi
     wait "$pid" 2>/dev/null || true
-    # The previous release is intact and matches its manifest.
-    "$BIN" verify "$ds" >/dev/null || { echo "trial $trial: verify failed after kill at ${delay_ms} ms" >&2; exit 1; }
-    [[ "$(hashes)" == "$want" ]] || { echo "trial $trial: tables changed" >&2; exit 1; }
-    # The next run completes (taking over the dead run's lock) with the same tables.
-    "$BIN" run --config "$work/gleaner.toml" --output "$ds" >/dev/null 2>"$work/err" \
+    # The release on disk is whole: R0, or R1 if the run had committed.
+    "$BIN" verify "$ds" >/dev/null 2>&1 || { echo "trial $trial: verify failed after kill at ${delay_ms} ms" >&2; exit 1; }
+    now=$(parts "$ds")
+    [[ "$now" == "$r0" || "$now" == "$r1" ]] || { echo "trial $trial: release is neither R0 nor R1 after kill at ${delay_ms} ms" >&2; exit 1; }
+    # The next run completes the work: exactly R1.
+    run "$ds" >/dev/null 2>"$work/err" \
         || { echo "trial $trial: rerun failed: $(cat "$work/err")" >&2; exit 1; }
-    [[ "$(hashes)" == "$want" ]] || { echo "trial $trial: rerun gave other tables" >&2; exit 1; }
-    leftovers=$(find "$ds" -maxdepth 1 -name '.staging-*' -o -maxdepth 1 -name '.scratch-*' | wc -l)
+    [[ "$(parts "$ds")" == "$r1" ]] || { echo "trial $trial: rerun after kill at ${delay_ms} ms did not give R1" >&2; exit 1; }
+    "$BIN" verify "$ds" >/dev/null 2>"$work/err"
+    if grep -q "not part of the release" "$work/err"; then
+        echo "trial $trial: files of the killed run were left behind" >&2; exit 1
+    fi
+    leftovers=$(find "$ds" -maxdepth 1 \( -name '.staging-*' -o -name '.scratch-*' \) | wc -l)
     [[ $leftovers -eq 0 ]] || { echo "trial $trial: $leftovers leftover staging dirs" >&2; exit 1; }
 done
-echo "crash_test: $TRIALS trials ($killed killed mid-run): previous release intact, reruns identical" >&2
+echo "crash_test: $TRIALS trials ($killed killed mid-run): release whole after every kill, reruns gave R1" >&2

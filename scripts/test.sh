@@ -36,7 +36,7 @@ GLEANER_DATASET="$dataset" \
   .venv/bin/python -m pytest -q tests/python
 rm -rf "$(dirname "$dataset")"
 
-step "kill -9 mid-run: previous release intact, rerun identical (3 trials; scripts/crash_test.sh 20 for more)"
+step "kill -9 mid-run: previous release intact, rerun completes it (3 trials; scripts/crash_test.sh 20 for more)"
 scripts/crash_test.sh 3
 
 step "all tests passed"
