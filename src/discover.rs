@@ -50,6 +50,15 @@ pub fn discover(inputs: &[String], base: &Path) -> (Vec<InputFile>, Vec<InputPro
     (files, problems)
 }
 
+/// Modification time in seconds since the Unix epoch (0 when unknown), as
+/// the manifest records it and incremental runs compare it.
+pub fn mtime(meta: &std::fs::Metadata) -> i64 {
+    meta.modified()
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map_or(0, |d| d.as_secs() as i64)
+}
+
 fn is_glob(input: &str) -> bool {
     input.contains(['*', '?', '['])
 }

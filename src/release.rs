@@ -9,7 +9,7 @@
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
-use crate::discover::InputFile;
+use crate::discover::{mtime, InputFile};
 use crate::write::manifest::{InputRecord, Manifest};
 use crate::write::schema;
 
@@ -206,15 +206,6 @@ pub fn plan_inputs(files: Vec<InputFile>, released: &[InputRecord]) -> InputPlan
         }
     }
     plan
-}
-
-/// Modification time in seconds since the Unix epoch (0 when unknown), as
-/// the manifest records it.
-pub fn mtime(meta: &std::fs::Metadata) -> i64 {
-    meta.modified()
-        .ok()
-        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-        .map_or(0, |d| d.as_secs() as i64)
 }
 
 /// Paths of the partitions of state store `store` in `manifest`.

@@ -59,14 +59,20 @@ impl Workspace {
         self.dir.path().join("ds")
     }
 
-    fn run(&self, extra: &[&str]) -> String {
-        let out = gleaner()
+    /// Runs gleaner on the workspace, whatever the outcome.
+    fn try_run(&self, extra: &[&str]) -> std::process::Output {
+        gleaner()
             .arg("run")
             .arg("--config")
             .arg(self.dir.path().join("gleaner.toml"))
             .args(extra)
             .output()
-            .unwrap();
+            .unwrap()
+    }
+
+    /// Runs gleaner on the workspace; it must succeed. Returns stdout.
+    fn run(&self, extra: &[&str]) -> String {
+        let out = self.try_run(extra);
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert!(out.status.success(), "run failed: {stderr}");
         String::from_utf8_lossy(&out.stdout).to_string()
@@ -252,12 +258,7 @@ fn a_changed_config_rebuilds_and_a_damaged_manifest_needs_full() {
     let mut text = std::fs::read_to_string(&config).unwrap();
     text.push_str("[dedup]\nthreshold = 0.8\n");
     std::fs::write(&config, text).unwrap();
-    let out = gleaner()
-        .arg("run")
-        .arg("--config")
-        .arg(&config)
-        .output()
-        .unwrap();
+    let out = w.try_run(&[]);
     assert!(out.status.success());
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
@@ -268,12 +269,7 @@ fn a_changed_config_rebuilds_and_a_damaged_manifest_needs_full() {
 
     std::fs::write(w.ds().join("manifest.json"), "{ not json").unwrap();
     w.add("b.txt", &articles[1]);
-    let out = gleaner()
-        .arg("run")
-        .arg("--config")
-        .arg(&config)
-        .output()
-        .unwrap();
+    let out = w.try_run(&[]);
     assert_eq!(out.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("--full"), "{stderr}");

@@ -528,15 +528,19 @@ mod tests {
         who was elected to lead Kazakhstan earlier this month, has succeeded Nursultan \
         Nazarbayev, a political heavyweight who is considered the founder of modern Kazakhstan.";
 
-    /// Dedups `(doc_id, published, text)` triples.
-    fn run(docs: &[(&str, Option<i64>, &str)], config: &DedupConfig) -> Dedup {
-        let keys: Vec<DocKey> = docs
-            .iter()
+    /// The keys of `(doc_id, published, text)` triples.
+    fn keys_of(docs: &[(&str, Option<i64>, &str)]) -> Vec<DocKey> {
+        docs.iter()
             .map(|(id, published, _)| DocKey {
                 doc_id: id.to_string(),
                 published: *published,
             })
-            .collect();
+            .collect()
+    }
+
+    /// Dedups `(doc_id, published, text)` triples.
+    fn run(docs: &[(&str, Option<i64>, &str)], config: &DedupConfig) -> Dedup {
+        let keys = keys_of(docs);
         let texts: Vec<&str> = docs.iter().map(|d| d.2).collect();
         deduplicate(&keys, &texts, config)
     }
@@ -616,13 +620,7 @@ mod tests {
             ("new2", Some(20), again.as_str()),
             ("new-lone", None, other),
         ];
-        let keys: Vec<DocKey> = docs
-            .iter()
-            .map(|(id, published, _)| DocKey {
-                doc_id: id.to_string(),
-                published: *published,
-            })
-            .collect();
+        let keys = keys_of(&docs);
         let sketcher = Sketcher::new(&DedupConfig::default());
         let sketches: Vec<Sketch> = docs.iter().map(|d| sketcher.sketch(d.2)).collect();
         let released = ["old".to_string(), "old".to_string(), "lone".to_string()];

@@ -105,11 +105,7 @@ impl Reader {
     /// Reads one input file into documents.
     pub fn read(&self, input: &InputFile) -> Result<FileRead, ReadError> {
         let raw = std::fs::read(&input.path).map_err(|e| ReadError::Io(e.to_string()))?;
-        let mtime = std::fs::metadata(&input.path)
-            .and_then(|m| m.modified())
-            .ok()
-            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-            .map_or(0, |d| d.as_secs() as i64);
+        let mtime = std::fs::metadata(&input.path).map_or(0, |m| crate::discover::mtime(&m));
         let fingerprint = Fingerprint {
             size: raw.len() as u64,
             mtime,
