@@ -73,3 +73,42 @@ def test_excerpts_are_contained_and_copies_exact(scored):
         pl.col("is_representative") & pl.col("id").is_in(list(excerpts))
     )
     assert excerpts and excerpt_reps.height == 0, excerpt_reps
+
+
+@needs_binaries
+def test_two_nightly_runs_dedup_as_well_as_one(tmp_path):
+    """Half the shards one night, the rest the next: duplicates that cross
+    the nights are found through the released dedup index, so the union of
+    both runs scores like one run over everything."""
+    gen = tmp_path / "gen"
+    subprocess.run(
+        [GENERATOR, "--source", str(ROOT / "tests/data/news"), "--docs", "3000",
+         "--shards", "6", "--seed", "7", "--out", str(gen)],
+        check=True, capture_output=True,
+    )
+    (tmp_path / "in").mkdir()
+    (tmp_path / "gleaner.toml").write_text(
+        '[dataset]\nname = "nightly"\ninputs = ["in"]\noutput = "ds"\n'
+        "[entities]\nnames = false\npatterns = false\n"
+    )
+    shards = sorted((gen / "corpus").iterdir())
+    for night in (shards[:3], shards[3:]):
+        for shard in night:
+            (tmp_path / "in" / shard.name).write_bytes(shard.read_bytes())
+        subprocess.run(
+            [GLEANER, "run", "--config", str(tmp_path / "gleaner.toml")],
+            check=True, capture_output=True,
+        )
+    docs = pl.scan_parquet(
+        tmp_path / "ds" / "documents" / "**" / "*.parquet", hive_partitioning=True
+    ).collect()
+    assert sorted(set(docs["run"].to_list())) == [1, 2]
+    assert docs["id"].n_unique() == docs.height == 3000
+    predicted = dict(zip(docs["id"].to_list(), docs["cluster_id"].to_list()))
+    labels = score.read_labels(str(gen / "labels.tsv"))
+    result = score.score_maps(labels, predicted, frozenset())
+    assert result["f1"] >= 0.98, score.format_result(result)
+    # Some duplicates of the first night's articles arrived on the second.
+    first = set(docs.filter(pl.col("run") == 1)["doc_id"].to_list())
+    second = docs.filter(pl.col("run") == 2)
+    assert second.filter(pl.col("cluster_id").is_in(list(first))).height > 0
