@@ -13,7 +13,7 @@ Exit codes:
   4  verify found a table that does not match the manifest
   5  another gleaner run holds the dataset's lock (run: without --wait)";
 
-/// Turn raw scraped text (text dumps, HTML, JSONL; .gz/.zst) into clean,
+/// Turn raw scraped text (text dumps, HTML, JSONL, WARC; .gz/.zst) into clean,
 /// de-duplicated, entity-annotated Parquet tables.
 #[derive(Debug, Parser)]
 #[command(name = "gleaner", version, after_help = EXIT_CODES)]

@@ -44,6 +44,8 @@ fn gzip(bytes: &[u8]) -> Vec<u8> {
 
 const NAMES: &[&str] = &[
     "a.txt",
+    "a.warc",
+    "a.warc.gz",
     "a.jsonl",
     "a.html",
     "a.htm",
@@ -63,6 +65,9 @@ fn messy_text() -> impl Strategy<Value = String> {
         Just("{\"text\": \n".to_string()),
         Just("\u{FFFD}\u{200B}\u{00A0}".to_string()),
         Just("Share this article\n".to_string()),
+        Just("WARC/1.0\r\nWARC-Type: response\r\nContent-Length: 60\r\n\r\n".to_string()),
+        Just("HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n".to_string()),
+        Just("Transfer-Encoding: chunked\r\n\r\n5\r\nab".to_string()),
         Just("\r\n".to_string()),
         "[ -~]{0,40}",
         "\\PC{0,20}",

@@ -318,3 +318,56 @@ fn tables_are_identical_for_any_thread_count_and_input_order() {
     assert_eq!(run("t8", "8", vec![".".into()], &fwd), want);
     assert_eq!(run("shuffled", "2", shuffled, &rev), want);
 }
+
+#[test]
+fn a_gzipped_warc_archive_gives_one_document_per_page() {
+    use std::io::Write;
+    let w = Workspace::new();
+    let page = |title: &str, body: &str| {
+        format!(
+            "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n<html><head><title>{title}</title>\
+             </head><body><article><p>{body}</p></article></body></html>"
+        )
+    };
+    let record = |kind: &str, uri: &str, content: &str| {
+        format!(
+            "WARC/1.0\r\nWARC-Type: {kind}\r\nWARC-Date: 2025-11-06T08:00:00Z\r\n\
+             WARC-Record-ID: <urn:uuid:{uri}>\r\nWARC-Target-URI: {uri}\r\n\
+             Content-Length: {}\r\n\r\n{content}\r\n\r\n",
+            content.len()
+        )
+    };
+    let text = std::fs::read_to_string(&articles()[3]).unwrap();
+    let records = [
+        record("request", "https://news.kz/a", "GET /a HTTP/1.1\r\n\r\n"),
+        record("response", "https://news.kz/a", &page("First", &text)),
+        record(
+            "response",
+            "https://news.kz/b",
+            &page("Second", "Astana hosted the talks on Thursday."),
+        ),
+    ];
+    // One gzip member per record, as crawlers write them.
+    let mut file = Vec::new();
+    for r in records {
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        gz.write_all(r.as_bytes()).unwrap();
+        file.extend(gz.finish().unwrap());
+    }
+    std::fs::write(w.input("crawl.warc.gz"), file).unwrap();
+    w.run(&[]);
+    let docs = read_table(&w.ds(), "documents");
+    assert_eq!(
+        strings(&docs, "url"),
+        [
+            Some("https://news.kz/a".to_string()),
+            Some("https://news.kz/b".to_string())
+        ]
+    );
+    assert_eq!(
+        strings(&docs, "title"),
+        [Some("First".to_string()), Some("Second".to_string())]
+    );
+    assert!(texts(&docs, "text")[0].contains(text.lines().nth(2).unwrap().trim()));
+    assert_eq!(w.manifest()["inputs"][0]["format"], "warc");
+}

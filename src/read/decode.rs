@@ -24,33 +24,51 @@ const BINARY_SNIFF: usize = 8192;
 
 /// Decompresses (by suffix) and decodes `raw`, the bytes of `path`.
 pub fn decode(path: &Path, raw: &[u8]) -> Result<Decoded, ReadError> {
+    let (bytes, inner_name) = decompress(path, raw)?;
+    let (text, repaired) = text_of(&bytes)?;
+    Ok(Decoded {
+        text,
+        repaired,
+        inner_name,
+    })
+}
+
+/// The file's bytes with its `.gz` / `.zst` layer removed (gzip members
+/// concatenated, as per-record gzipped WARC files are), and the name of
+/// what is inside (`a.warc.gz` → `a.warc`).
+pub fn decompress(path: &Path, raw: &[u8]) -> Result<(Vec<u8>, String), ReadError> {
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().to_lowercase())
         .unwrap_or_default();
-    let (bytes, inner_name) = if let Some(inner) = name.strip_suffix(".gz") {
+    if let Some(inner) = name.strip_suffix(".gz") {
         let mut out = Vec::new();
         flate2::read::MultiGzDecoder::new(raw)
             .read_to_end(&mut out)
             .map_err(|e| ReadError::Decompress(format!("gzip: {e}")))?;
-        (out, inner.to_string())
+        Ok((out, inner.to_string()))
     } else if let Some(inner) = name
         .strip_suffix(".zst")
         .or_else(|| name.strip_suffix(".zstd"))
     {
         let out = zstd::stream::decode_all(raw)
             .map_err(|e| ReadError::Decompress(format!("zstd: {e}")))?;
-        (out, inner.to_string())
+        Ok((out, inner.to_string()))
     } else {
-        (raw.to_vec(), name)
-    };
+        Ok((raw.to_vec(), name))
+    }
+}
+
+/// Bytes as text: a UTF-8 BOM dropped, invalid sequences replaced (and
+/// counted), line ends made `\n`. Empty and binary (NUL) input is an error.
+pub fn text_of(bytes: &[u8]) -> Result<(String, u64), ReadError> {
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(ReadError::Empty);
     }
     if bytes[..bytes.len().min(BINARY_SNIFF)].contains(&0) {
         return Err(ReadError::Binary);
     }
-    let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+    let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let (text, repaired) = match std::str::from_utf8(body) {
         Ok(s) => (s.to_string(), 0),
         Err(_) => {
@@ -60,15 +78,9 @@ pub fn decode(path: &Path, raw: &[u8]) -> Result<Decoded, ReadError> {
             (text, repaired)
         }
     };
-    Ok(Decoded {
-        text: text.replace("\r\n", "\n").replace('\r', "\n"),
-        repaired,
-        inner_name,
-    })
+    Ok((text.replace("\r\n", "\n").replace('\r', "\n"), repaired))
 }
 
-/// U+FFFD characters already present (valid UTF-8) in the input, so that only
-/// the ones introduced by repair are counted.
 fn count_replacement_chars(bytes: &[u8]) -> u64 {
     bytes
         .windows(3)

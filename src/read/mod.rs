@@ -10,6 +10,7 @@ pub mod decode;
 pub mod html;
 pub mod jsonl;
 pub mod split;
+pub mod warc;
 
 use std::path::Path;
 
@@ -111,10 +112,34 @@ impl Reader {
             mtime,
             hash: format!("{:032x}", xxhash_rust::xxh3::xxh3_128(&raw)),
         };
-        let decoded = decode::decode(&input.path, &raw)?;
-        let format = detect_format(&decoded.inner_name, &decoded.text);
         let source = input.display.as_str();
         let mut warnings = Vec::new();
+        let (bytes, inner_name) = decode::decompress(&input.path, &raw)?;
+        drop(raw);
+        if inner_name.ends_with(".warc") {
+            let read = warc::read_warc(source, &bytes, &mut warnings);
+            if read.documents.is_empty() {
+                let why = warnings.first().cloned();
+                return Err(ReadError::NoDocuments(
+                    why.unwrap_or_else(|| "no HTML or text response records".into()),
+                ));
+            }
+            return Ok(FileRead {
+                documents: read.documents,
+                fingerprint,
+                format: "warc",
+                repaired_utf8: read.repaired,
+                warnings,
+            });
+        }
+        let (text, repaired) = decode::text_of(&bytes)?;
+        drop(bytes);
+        let decoded = decode::Decoded {
+            text,
+            repaired,
+            inner_name,
+        };
+        let format = detect_format(&decoded.inner_name, &decoded.text);
         let documents = match format {
             "jsonl" => jsonl::read_jsonl(source, &decoded.text, &self.fields, &mut warnings),
             "html" => vec![html::read_html(source, &decoded.text)],
