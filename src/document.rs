@@ -46,10 +46,15 @@ impl Document {
 /// Derived from provenance rather than content, so an edit to one file never
 /// renumbers documents of another, and a re-read gives the same id.
 pub fn doc_id(source: &str, record: u32) -> String {
-    let mut key = Vec::with_capacity(source.len() + 5);
-    key.extend_from_slice(source.as_bytes());
+    hash_id(source, &record.to_le_bytes())
+}
+
+/// 16 hex digits of xxh3-64 over `name`, a NUL and `tail`.
+fn hash_id(name: &str, tail: &[u8]) -> String {
+    let mut key = Vec::with_capacity(name.len() + 1 + tail.len());
+    key.extend_from_slice(name.as_bytes());
     key.push(0);
-    key.extend_from_slice(&record.to_le_bytes());
+    key.extend_from_slice(tail);
     format!("{:016x}", xxhash_rust::xxh3::xxh3_64(&key))
 }
 
@@ -57,11 +62,7 @@ pub fn doc_id(source: &str, record: u32) -> String {
 /// `body_hash`. A released document keeps its id; its revision is a new
 /// document beside it.
 pub fn revision_id(doc_id: &str, body_hash: u64) -> String {
-    let mut key = Vec::with_capacity(doc_id.len() + 9);
-    key.extend_from_slice(doc_id.as_bytes());
-    key.push(0);
-    key.extend_from_slice(&body_hash.to_le_bytes());
-    format!("{:016x}", xxhash_rust::xxh3::xxh3_64(&key))
+    hash_id(doc_id, &body_hash.to_le_bytes())
 }
 
 /// Parses the date formats feeds and JSONL dumps use into UTC microseconds.

@@ -9,29 +9,8 @@ use std::path::Path;
 
 use super::ReadError;
 
-/// Text decoded from one file, with what it took to get there.
-#[derive(Debug)]
-pub struct Decoded {
-    pub text: String,
-    /// Invalid UTF-8 sequences replaced by U+FFFD.
-    pub repaired: u64,
-    /// File name with the compression suffix removed (decides the format).
-    pub inner_name: String,
-}
-
 /// How many leading bytes are inspected for NUL bytes.
 const BINARY_SNIFF: usize = 8192;
-
-/// Decompresses (by suffix) and decodes `raw`, the bytes of `path`.
-pub fn decode(path: &Path, raw: &[u8]) -> Result<Decoded, ReadError> {
-    let (bytes, inner_name) = decompress(path, raw)?;
-    let (text, repaired) = text_of(&bytes)?;
-    Ok(Decoded {
-        text,
-        repaired,
-        inner_name,
-    })
-}
 
 /// The file's bytes with its `.gz` / `.zst` layer removed (gzip members
 /// concatenated, as per-record gzipped WARC files are), and the name of
@@ -92,6 +71,24 @@ fn count_replacement_chars(bytes: &[u8]) -> u64 {
 mod tests {
     use super::*;
     use std::io::Write;
+
+    /// What reading `raw` as the file `path` gives: text, repairs, inner name.
+    #[derive(Debug)]
+    struct Decoded {
+        text: String,
+        repaired: u64,
+        inner_name: String,
+    }
+
+    fn decode(path: &Path, raw: &[u8]) -> Result<Decoded, ReadError> {
+        let (bytes, inner_name) = decompress(path, raw)?;
+        let (text, repaired) = text_of(&bytes)?;
+        Ok(Decoded {
+            text,
+            repaired,
+            inner_name,
+        })
+    }
 
     #[test]
     fn gzip_and_zstd_round_trip() {

@@ -134,16 +134,11 @@ impl Reader {
         }
         let (text, repaired) = decode::text_of(&bytes)?;
         drop(bytes);
-        let decoded = decode::Decoded {
-            text,
-            repaired,
-            inner_name,
-        };
-        let format = detect_format(&decoded.inner_name, &decoded.text);
+        let format = detect_format(&inner_name, &text);
         let documents = match format {
-            "jsonl" => jsonl::read_jsonl(source, &decoded.text, &self.fields, &mut warnings),
-            "html" => vec![html::read_html(source, &decoded.text)],
-            _ => self.read_text(source, &decoded.text),
+            "jsonl" => jsonl::read_jsonl(source, &text, &self.fields, &mut warnings),
+            "html" => vec![html::read_html(source, &text)],
+            _ => self.read_text(source, &text),
         };
         if documents.is_empty() {
             let why = warnings
@@ -156,7 +151,7 @@ impl Reader {
             documents,
             fingerprint,
             format,
-            repaired_utf8: decoded.repaired,
+            repaired_utf8: repaired,
             warnings,
         })
     }
