@@ -112,9 +112,8 @@ pub struct Summary {
     pub output: PathBuf,
     /// The run id, or `None` when nothing was new and nothing was written.
     pub run: Option<u32>,
-    /// Input files read, and released ones that were unchanged.
+    /// Input files read (`counts` has the unchanged ones, and the rest).
     pub files: u64,
-    pub unchanged_files: u64,
     pub skipped: Vec<SkippedInput>,
     pub warnings: Vec<String>,
     pub counts: BTreeMap<String, u64>,
@@ -188,32 +187,9 @@ fn run_in_pool(
     }
 
     // what is released already, and what this run adds
-    let previous = Previous::load(&output);
-    if let (Previous::Unusable(why), false) = (&previous, options.full) {
-        return Err(RunError::Release(format!(
-            "cannot add to {}: {why}; run with --full to rebuild the dataset",
-            output.display()
-        )));
-    }
-    if !matches!(previous, Previous::Unusable(_)) {
-        let stray = release::remove_untracked(&output, previous.manifest());
-        if stray > 0 {
-            warnings.push(format!(
-                "removed {stray} file(s) of a run that did not commit"
-            ));
-        }
-    }
-    let rebuild = previous.rebuild_reason(options.full, &config.hash());
-    let base = if rebuild.is_none() {
-        previous.manifest()
-    } else {
-        None
-    };
-    if let (Some(why), Some(_)) = (&rebuild, previous.manifest()) {
-        if !options.full {
-            warnings.push(format!("rebuilding the dataset: {why}"));
-        }
-    }
+    let config_hash = config.hash();
+    let (previous, adds) = open_release(&output, options.full, &config_hash, &mut warnings)?;
+    let base = previous.manifest().filter(|_| adds);
     let run_id = release::next_run(&output, &previous);
     let plan = match base {
         Some(m) => release::plan_inputs(files, &m.inputs),
@@ -232,7 +208,6 @@ fn run_in_pool(
             output,
             run: None,
             files: 0,
-            unchanged_files: plan.unchanged.len() as u64,
             skipped,
             warnings,
             counts: no_op_counts(m, plan.unchanged.len()),
@@ -255,7 +230,7 @@ fn run_in_pool(
         &output,
         vec![
             ("gleaner.version".into(), env!("CARGO_PKG_VERSION").into()),
-            ("gleaner.config_hash".into(), config.hash()),
+            ("gleaner.config_hash".into(), config_hash.clone()),
         ],
     )?;
     let mut tables = match base {
@@ -488,7 +463,7 @@ fn run_in_pool(
     let manifest = Manifest {
         gleaner_version: env!("CARGO_PKG_VERSION").to_string(),
         dataset: config.dataset.name.clone(),
-        config_hash: config.hash(),
+        config_hash,
         config: serde_json::to_value(config).unwrap_or_default(),
         runs,
         inputs: merge_inputs(base, plan.unchanged, inputs),
@@ -511,12 +486,47 @@ fn run_in_pool(
         output,
         run: Some(run_id),
         files: files_read,
-        unchanged_files: counts["unchanged_files"],
         skipped,
         warnings,
         counts,
         seconds: started.elapsed().as_secs_f64(),
     })
+}
+
+/// Loads the release in `output` and removes what a run that did not
+/// commit left in it. Returns it and whether this run adds to it (`false`:
+/// it rebuilds, and says why in `warnings` unless `--full` asked for it). A
+/// manifest that cannot be read is an error unless the run rebuilds.
+fn open_release(
+    output: &Path,
+    full: bool,
+    config_hash: &str,
+    warnings: &mut Vec<String>,
+) -> Result<(Previous, bool), RunError> {
+    let previous = Previous::load(output);
+    match (&previous, full) {
+        (Previous::Unusable(why), false) => {
+            return Err(RunError::Release(format!(
+                "cannot add to {}: {why}; run with --full to rebuild the dataset",
+                output.display()
+            )))
+        }
+        // Files of a damaged release are only removed once a rebuild commits.
+        (Previous::Unusable(_), true) => {}
+        _ => {
+            let stray = release::remove_untracked(output, previous.manifest());
+            if stray > 0 {
+                warnings.push(format!(
+                    "removed {stray} file(s) of a run that did not commit"
+                ));
+            }
+        }
+    }
+    let rebuild = previous.rebuild_reason(full, config_hash);
+    if let (Some(why), Some(_), false) = (&rebuild, previous.manifest(), full) {
+        warnings.push(format!("rebuilding the dataset: {why}"));
+    }
+    Ok((previous, rebuild.is_none()))
 }
 
 /// The document as this run should take it, with the hash of its body, or

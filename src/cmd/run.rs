@@ -54,7 +54,6 @@ pub fn execute(args: RunArgs, format: LogFormat) -> Result<(), Failure> {
                 "output": summary.output.display().to_string(),
                 "run": summary.run,
                 "files": summary.files,
-                "unchanged_files": summary.unchanged_files,
                 "skipped_files": summary.skipped.len(),
                 "counts": summary.counts,
                 "seconds": summary.seconds,
@@ -69,7 +68,7 @@ pub fn execute(args: RunArgs, format: LogFormat) -> Result<(), Failure> {
     let Some(run) = summary.run else {
         println!(
             "gleaner: nothing new ({} file(s) unchanged, {} skipped); {} documents released in {:.2}s → {}",
-            summary.unchanged_files,
+            c("unchanged_files"),
             summary.skipped.len(),
             c("released_documents"),
             summary.seconds,
@@ -82,7 +81,7 @@ pub fn execute(args: RunArgs, format: LogFormat) -> Result<(), Failure> {
          ({} released), {} boilerplate lines removed, {} duplicate cluster(s) ({} duplicates), \
          {} mentions; {} entities in {:.2}s → {}",
         summary.files,
-        summary.unchanged_files,
+        c("unchanged_files"),
         summary.skipped.len(),
         c("documents"),
         c("released_documents"),
