@@ -146,9 +146,9 @@ pub fn is_menu_item(line: &str, max_words: usize) -> bool {
 }
 
 /// Indices (into `lines`) of lines that belong to a menu block: runs of at
-/// least `shape.min_lines` consecutive menu-item lines, with no blank line
-/// between them. `lines[i]` is `None` for a blank line.
-pub fn menu_blocks(lines: &[Option<&str>], shape: MenuShape) -> Vec<usize> {
+/// least `shape.min_lines` consecutive menu-item lines. `lines` are the
+/// non-blank lines no other rule removed.
+pub fn menu_blocks(lines: &[&str], shape: MenuShape) -> Vec<usize> {
     let mut out = Vec::new();
     let mut run: Vec<usize> = Vec::new();
     let close = |run: &mut Vec<usize>, out: &mut Vec<usize>| {
@@ -158,9 +158,10 @@ pub fn menu_blocks(lines: &[Option<&str>], shape: MenuShape) -> Vec<usize> {
         run.clear();
     };
     for (i, line) in lines.iter().enumerate() {
-        match line {
-            Some(l) if is_menu_item(l, shape.max_words) => run.push(i),
-            _ => close(&mut run, &mut out),
+        if is_menu_item(line, shape.max_words) {
+            run.push(i);
+        } else {
+            close(&mut run, &mut out);
         }
     }
     close(&mut run, &mut out);
@@ -233,13 +234,13 @@ mod tests {
     #[test]
     fn menu_block_needs_a_run() {
         let lines = [
-            Some("Euroasian Jewish News"),
-            Some("World Jewish News"),
-            Some("Mass Media"),
-            None,
-            Some("Jomart Tokayev"),
-            None,
-            Some("A sentence, with a comma."),
+            "Euroasian Jewish News",
+            "World Jewish News",
+            "Mass Media",
+            "A sentence, with a comma.",
+            "Jomart Tokayev",
+            "Astana Times",
+            "Another sentence.",
         ];
         let shape = MenuShape {
             min_lines: 3,
