@@ -12,6 +12,7 @@
 
 pub mod canonical;
 mod lexicon;
+pub mod ner;
 pub mod patterns;
 pub mod tagger;
 
