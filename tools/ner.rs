@@ -253,6 +253,7 @@ fn main() -> Result<()> {
                 size as f64 / 1e6
             );
             let mut report = serde_json::Map::new();
+            report.insert("model".into(), model.info.clone().into());
             report.insert("load_ms".into(), load_ms.into());
             report.insert("size_bytes".into(), size.into());
             for (name, file) in [
