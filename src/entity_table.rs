@@ -8,6 +8,7 @@
 use polars::prelude::*;
 
 use crate::document::Processed;
+use crate::entities::variants::{self, Variant};
 use crate::entities::Mention;
 
 /// One row of `entities.parquet`.
@@ -21,6 +22,10 @@ pub struct EntityRow {
     /// Earliest and latest `published` of the documents it appears in (UTC µs).
     pub first_seen: Option<i64>,
     pub last_seen: Option<i64>,
+    /// The entity this key is a spelling variant of (itself when none);
+    /// set by [`link_variants`] over all rows.
+    pub canonical_key: String,
+    pub canonical_name: String,
 }
 
 /// Aggregates the mentions of all documents (`mentions[i]` are in `docs[i]`),
@@ -88,6 +93,8 @@ pub fn aggregate(docs: &[Processed], mentions: &[Vec<Mention>]) -> PolarsResult<
             n_mentions: n_mentions.get(i).unwrap_or_default(),
             first_seen: first.get(i),
             last_seen: last.get(i),
+            canonical_key: keys.get(i).unwrap_or_default().to_string(),
+            canonical_name: names.get(i).unwrap_or_default().to_string(),
         });
     }
     Ok(result)
@@ -113,6 +120,28 @@ pub fn merge(parts: Vec<Vec<EntityRow>>) -> Vec<EntityRow> {
         }
     }
     merged.into_values().collect()
+}
+
+/// Sets every row's canonical key and name: spelling variants across the
+/// corpus ("Kasymzhomart Tokayev", "Jomart Tokayev") point to one entity.
+pub fn link_variants(rows: &mut [EntityRow]) {
+    let variants: Vec<Variant> = rows
+        .iter()
+        .map(|r| Variant {
+            key: &r.entity_key,
+            label: &r.label,
+            name: &r.name,
+            n_mentions: r.n_mentions,
+        })
+        .collect();
+    let canonical: Vec<(String, String)> = variants::canonical_of(&variants)
+        .into_iter()
+        .map(|i| (rows[i].entity_key.clone(), rows[i].name.clone()))
+        .collect();
+    for (row, (key, name)) in rows.iter_mut().zip(canonical) {
+        row.canonical_key = key;
+        row.canonical_name = name;
+    }
 }
 
 fn widen(a: Option<i64>, b: Option<i64>, pick: fn(i64, i64) -> i64) -> Option<i64> {

@@ -711,7 +711,8 @@ fn write_chunks(
         kept += processed.len();
         progress.advance(chunk_len);
     }
-    let entity_rows = entity_table::merge(partials);
+    let mut entity_rows = entity_table::merge(partials);
+    entity_table::link_variants(&mut entity_rows);
     let mut record = |name: &str, staged: &StagedTable, rows: u64| {
         tables
             .entry(name.to_string())

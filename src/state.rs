@@ -262,6 +262,9 @@ pub fn read_entities(path: &Path) -> Result<Vec<EntityRow>, StateError> {
                 n_mentions: n_mentions.value(i),
                 first_seen: opt(first, i),
                 last_seen: opt(last, i),
+                // Recomputed over all rows by `link_variants` on every run.
+                canonical_key: key.value(i).to_string(),
+                canonical_name: name.value(i).to_string(),
             });
         }
     }

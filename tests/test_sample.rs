@@ -234,6 +234,34 @@ fn mention_offsets_point_into_document_text() {
 }
 
 #[test]
+fn spelling_variants_share_a_canonical_entity() {
+    // The sample spells the president "Kassym-Jomart Tokayev" (within each
+    // document "Tokayev" and "Jomart Tokayev" link to that) and once, in
+    // another document, "Kasymzhomart Tokayev".
+    let entities = read_table(sample(), "entities");
+    let canonical: BTreeMap<String, String> = texts(&entities, "entity_key")
+        .into_iter()
+        .zip(texts(&entities, "canonical_key"))
+        .collect();
+    let full = "PERSON:kassym jomart tokayev";
+    assert_eq!(canonical[full], full);
+    assert_eq!(canonical["PERSON:kasymzhomart tokayev"], full);
+    assert!(
+        !canonical.contains_key("PERSON:tokayev"),
+        "linked within documents"
+    );
+    // Different names of one city stay apart without an alias.
+    for (key, canon) in &canonical {
+        if key.starts_with("LOCATION:") {
+            assert!(
+                key.contains("astana") == canon.contains("astana"),
+                "{key} → {canon}"
+            );
+        }
+    }
+}
+
+#[test]
 fn manifest_matches_tables_and_verify_passes() {
     let manifest: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(sample().join("manifest.json")).unwrap())

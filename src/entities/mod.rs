@@ -15,6 +15,7 @@ mod lexicon;
 pub mod ner;
 pub mod patterns;
 pub mod tagger;
+pub mod variants;
 
 pub use tagger::EntityTagger;
 

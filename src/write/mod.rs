@@ -166,6 +166,8 @@ pub fn entities_batch(rows: &[EntityRow]) -> Result<RecordBatch, WriteError> {
             u32s(rows.iter().map(|r| r.n_mentions)),
             timestamps(rows.iter().map(|r| r.first_seen)),
             timestamps(rows.iter().map(|r| r.last_seen)),
+            strings(rows.iter().map(|r| r.canonical_key.as_str())),
+            strings(rows.iter().map(|r| r.canonical_name.as_str())),
         ],
     )
 }

@@ -66,7 +66,8 @@ pub fn mentions() -> SchemaRef {
     ]))
 }
 
-/// `entities.parquet`: one row per canonical entity.
+/// `entities.parquet`: one row per entity key, with the canonical entity
+/// its spelling variants share.
 pub fn entities() -> SchemaRef {
     Arc::new(Schema::new(vec![
         utf8("entity_key", false),
@@ -76,6 +77,8 @@ pub fn entities() -> SchemaRef {
         Field::new("n_mentions", DataType::UInt32, false),
         timestamp("first_seen"),
         timestamp("last_seen"),
+        utf8("canonical_key", false),
+        utf8("canonical_name", false),
     ]))
 }
 

@@ -44,6 +44,7 @@ SCHEMAS = {
     "entities": {
         "entity_key": STR, "label": STR, "name": STR, "n_docs": U32,
         "n_mentions": U32, "first_seen": TS, "last_seen": TS,
+        "canonical_key": STR, "canonical_name": STR,
     },
     "boilerplate": {"doc_id": STR, "line_no": U32, "text": STR, "reason": STR},
 }
