@@ -19,6 +19,8 @@ pub struct Document {
     pub id: Option<String>,
     pub url: Option<String>,
     pub title: Option<String>,
+    /// Author(s), from page metadata.
+    pub author: Option<String>,
     /// Publication time, microseconds since the Unix epoch, UTC.
     pub published: Option<i64>,
     /// Text before cleaning, one paragraph or block per line.
@@ -35,6 +37,7 @@ impl Document {
             id: None,
             url: None,
             title: None,
+            author: None,
             published: None,
             body,
         }

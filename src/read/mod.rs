@@ -6,6 +6,7 @@
 //! (one document per line). A file that cannot be read gives a [`ReadError`]
 //! that the pipeline reports and skips.
 
+mod article;
 pub mod decode;
 pub mod html;
 pub mod jsonl;
@@ -137,7 +138,7 @@ impl Reader {
         let format = detect_format(&inner_name, &text);
         let documents = match format {
             "jsonl" => jsonl::read_jsonl(source, &text, &self.fields, &mut warnings),
-            "html" => vec![html::read_html(source, &text)],
+            "html" => vec![html::read_html(source, &text, None)],
             _ => self.read_text(source, &text),
         };
         if documents.is_empty() {

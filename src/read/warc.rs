@@ -201,15 +201,16 @@ fn dechunk(mut data: &[u8]) -> Option<Vec<u8>> {
 }
 
 fn document(source: &str, record: u32, warc: &WarcRecord<'_>, kind: Kind, text: &str) -> Document {
+    let uri = header(warc, "WARC-Target-URI").map(|u| u.trim_matches(['<', '>']));
     let mut doc = match kind {
-        Kind::Html => read_html(source, text),
+        Kind::Html => read_html(source, text, uri),
         Kind::Text => Document::new(source, record, text.to_string()),
     };
     doc.record = record;
     doc.doc_id = doc_id(source, record);
     doc.id = header(warc, "WARC-Record-ID").map(str::to_string);
-    if let Some(uri) = header(warc, "WARC-Target-URI") {
-        doc.url = Some(uri.trim_matches(['<', '>']).to_string());
+    if let Some(uri) = uri {
+        doc.url = Some(uri.to_string());
     }
     if doc.published.is_none() {
         doc.published = header(warc, "WARC-Date").and_then(parse_timestamp);

@@ -93,6 +93,7 @@ pub fn documents_batch(
             opt_strings(d().map(|p| p.doc.id.as_deref())),
             opt_strings(d().map(|p| p.doc.url.as_deref())),
             opt_strings(d().map(|p| p.doc.title.as_deref())),
+            opt_strings(d().map(|p| p.doc.author.as_deref())),
             timestamps(d().map(|p| p.doc.published)),
             strings(d().map(|p| p.text.as_str())),
             u32s(d().map(|p| p.signals.n_words)),

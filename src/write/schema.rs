@@ -28,6 +28,7 @@ pub fn documents() -> SchemaRef {
         utf8("id", true),
         utf8("url", true),
         utf8("title", true),
+        utf8("author", true),
         timestamp("published"),
         utf8("text", false),
         Field::new("n_words", DataType::UInt32, false),

@@ -28,7 +28,8 @@ BOOL = ("BOOLEAN", pl.Boolean)
 SCHEMAS = {
     "documents": {
         "doc_id": STR, "source": STR, "record": U32, "id": STR, "url": STR,
-        "title": STR, "published": TS, "text": STR, "n_words": U32, "lang": STR,
+        "title": STR, "author": STR, "published": TS, "text": STR, "n_words": U32,
+        "lang": STR,
         "lang_confidence": F64, "alpha_share": F64, "mean_line_len": F64,
         "repetition": F64, "quality_flag": STR, "content_hash": STR,
         "cluster_id": STR, "is_representative": BOOL,
