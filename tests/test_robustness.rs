@@ -93,11 +93,16 @@ fn stages_survive_random_text() {
         let raw = random_text(&mut rng);
         let cleaned = cleaner.clean(&raw);
         let text = cleaned.text();
-        assert_eq!(
-            cleaner.clean(&text).text(),
-            text,
-            "clean not idempotent on {raw:?}"
-        );
+        // A second pass may remove more (the classifier weighs lines against
+        // their neighbours) but never adds or changes a line.
+        let mut rest = text.lines();
+        for line in cleaner.clean(&text).kept {
+            assert!(
+                rest.any(|l| l == line.text),
+                "second clean added {:?} on {raw:?}",
+                line.text
+            );
+        }
         let _ = assess(&text, &quality);
         for m in tagger.tag(&text) {
             assert!(m.start < m.end, "{m:?}");

@@ -1,12 +1,15 @@
 //! clean: raw document body → article text, plus an audit of every line removed.
 //!
 //! Per document ([`Cleaner::clean`], pure and parallel): normalize each line,
-//! then apply section rules (drop the rest of the page), line rules, the menu
-//! block rule and the repeated-line rule. Across documents
+//! then apply section rules (drop the rest of the page), line rules, the
+//! repeated-line rule and the menu block rule; then the line classifier
+//! ([`classify`]: text density in context, the densest block) removes what
+//! the rules missed. Across documents
 //! ([`frequent::remove_frequent_lines`]): drop short lines common to many pages
 //! of one site. What is left, joined by newlines, is `documents.text`; what is
 //! removed goes to `boilerplate.parquet` with the rule's name as reason.
 
+pub mod classify;
 pub mod frequent;
 pub mod lines;
 pub mod normalize;
@@ -38,6 +41,9 @@ pub struct CleanConfig {
     pub frequent_min_docs: usize,
     /// Only lines of at most this many words are counted as frequent.
     pub frequent_max_words: usize,
+    /// Run the line classifier after the rules (removes menus, teasers and
+    /// link lists no rule names, from their length, words and neighbours).
+    pub classifier: bool,
 }
 
 impl Default for CleanConfig {
@@ -50,6 +56,7 @@ impl Default for CleanConfig {
             drop_repeated_lines: true,
             frequent_min_docs: 3,
             frequent_max_words: 12,
+            classifier: true,
         }
     }
 }
@@ -130,6 +137,7 @@ pub struct Cleaner {
     rules: Vec<LineRule>,
     menu: Option<MenuShape>,
     drop_repeated: bool,
+    classifier: bool,
 }
 
 impl Cleaner {
@@ -153,6 +161,7 @@ impl Cleaner {
             rules,
             menu,
             drop_repeated: config.drop_repeated_lines,
+            classifier: config.classifier,
         })
     }
 
@@ -216,6 +225,17 @@ impl Cleaner {
             }
         }
 
+        // The classifier sees every line, boilerplate included: menus and
+        // teasers around a paragraph are what tell it apart.
+        if self.classifier {
+            let lines: Vec<&str> = norm.iter().map(|l| l.as_deref().unwrap_or("")).collect();
+            for (i, verdict) in classify::classify(&lines).into_iter().enumerate() {
+                if !verdict.keep && reason[i].is_none() && norm[i].is_some() {
+                    reason[i] = Some(verdict.reason);
+                }
+            }
+        }
+
         let mut out = Cleaned::default();
         for (i, line) in norm.iter().enumerate() {
             let Some(text) = line else { continue };
@@ -241,13 +261,22 @@ mod tests {
         Cleaner::new(&CleanConfig::default()).unwrap()
     }
 
+    /// The rules alone: the toy bodies below are too short for the classifier.
+    fn rules_only() -> Cleaner {
+        Cleaner::new(&CleanConfig {
+            classifier: false,
+            ..CleanConfig::default()
+        })
+        .unwrap()
+    }
+
     #[test]
     fn removes_boilerplate_and_keeps_paragraphs() {
         let body = "Title of the story\nрус \u{a0} | eng\nSign in   Register\nNews\nWorld News\nContact Us\n\n\
                     Title of the story\n\nThe first paragraph, with \u{201C}quotes\u{201D}.\n\
                     Follow Us on Facebook and Twitter\nThe second paragraph.\n\
                     Founding Funders\nThe Gottesman Fund\n";
-        let cleaned = cleaner().clean(body);
+        let cleaned = rules_only().clean(body);
         assert_eq!(
             cleaned.text(),
             "Title of the story\nThe first paragraph, with \"quotes\".\nThe second paragraph."
@@ -297,8 +326,32 @@ mod tests {
             "Menu JTA Search\nA story.\n\nAnother line of the story.\n]]>\n",
             "Type: x\n\nWARC/1.0\nType: x\n\nAWARC/1.0\nType: x\n\nA\n",
         ] {
-            let once = cleaner().clean(body).text();
-            assert_eq!(cleaner().clean(&once).text(), once, "{body:?}");
+            let once = rules_only().clean(body).text();
+            assert_eq!(rules_only().clean(&once).text(), once, "{body:?}");
         }
+    }
+
+    #[test]
+    fn classifier_removes_what_no_rule_names() {
+        let para = |topic: &str| {
+            format!("The council voted on Tuesday to expand the {topic} network, adding three routes that connect the northern suburbs with the hospital district, officials said.")
+        };
+        let body = format!(
+            "Weather\nMarkets\nCrime\n{}\n{}\n{}\nMost Read\nYou may also like this » more\n",
+            para("bus"),
+            para("tram"),
+            para("ferry")
+        );
+        let with = cleaner().clean(&body);
+        assert_eq!(with.kept.len(), 3, "{:?}", with.text());
+        assert!(with.kept.iter().all(|l| l.text.starts_with("The council")));
+        // Rule reasons stay; the classifier names its own.
+        assert!(with.removed.iter().any(|r| r.reason == "menu_block"));
+        assert!(with
+            .removed
+            .iter()
+            .any(|r| r.line_no == 8 && !r.reason.is_empty()));
+        let without = rules_only().clean(&body);
+        assert!(without.kept.len() > 3);
     }
 }
