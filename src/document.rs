@@ -25,6 +25,10 @@ pub struct Document {
     pub published: Option<i64>,
     /// Text before cleaning, one paragraph or block per line.
     pub body: String,
+    /// The body is main content already chosen from markup (HTML pages, feed
+    /// items), so the clean stage applies its rules but not the line
+    /// classifier, which is for text dumped from whole pages.
+    pub extracted: bool,
 }
 
 impl Document {
@@ -40,6 +44,7 @@ impl Document {
             author: None,
             published: None,
             body,
+            extracted: false,
         }
     }
 }

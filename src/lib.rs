@@ -19,4 +19,5 @@ pub mod release;
 pub mod spill;
 pub mod state;
 pub mod stats;
+pub mod stopwords;
 pub mod write;

@@ -272,7 +272,7 @@ fn run_in_pool(
         let cleaned: Vec<CleanedDoc> = docs
             .into_par_iter()
             .map(|(mut doc, body_hash)| {
-                let cleaned = cleaner.clean(&doc.body);
+                let cleaned = cleaner.clean_document(&doc.body, doc.extracted);
                 doc.body = String::new();
                 CleanedDoc {
                     doc,

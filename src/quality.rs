@@ -31,6 +31,15 @@ pub struct QualityConfig {
     pub min_alpha_share: f64,
     /// A larger share of repeated word 3-grams than this fails.
     pub max_repetition: f64,
+    /// A smaller share of stop words ("the", "and", "не", "yang", ...) than
+    /// this fails: lists, tables and code have few. 0 = off, since languages
+    /// without a list (Japanese, Kazakh, ...) have none.
+    pub min_stopword_share: f64,
+    /// Languages to accept (ISO 639-3, e.g. `["eng", "rus"]`); empty = any.
+    pub languages: Vec<String>,
+    /// Language identification less sure than this counts as no language
+    /// when `languages` is set.
+    pub min_lang_confidence: f64,
     pub action: Action,
 }
 
@@ -40,6 +49,9 @@ impl Default for QualityConfig {
             min_words: 20,
             min_alpha_share: 0.6,
             max_repetition: 0.5,
+            min_stopword_share: 0.0,
+            languages: Vec::new(),
+            min_lang_confidence: 0.0,
             action: Action::Flag,
         }
     }
@@ -50,6 +62,8 @@ impl QualityConfig {
         for (key, value) in [
             ("min_alpha_share", self.min_alpha_share),
             ("max_repetition", self.max_repetition),
+            ("min_stopword_share", self.min_stopword_share),
+            ("min_lang_confidence", self.min_lang_confidence),
         ] {
             if !(0.0..=1.0).contains(&value) {
                 return Err(InvalidValue {
@@ -76,6 +90,8 @@ pub struct Signals {
     pub mean_line_len: f64,
     /// Share of word 3-grams that occur more than once.
     pub repetition: f64,
+    /// Share of words that are stop words of a main language.
+    pub stopword_share: f64,
     /// Why the document fails the thresholds, `None` when it passes.
     pub flag: Option<String>,
 }
@@ -102,6 +118,11 @@ pub fn assess_words(text: &str, words: &[&str], config: &QualityConfig) -> Signa
     let chars: usize = lines.iter().map(|l| l.chars().count()).sum();
     let mean_line_len = ratio(chars, lines.len());
     let repetition = repeated_trigram_share(words);
+    let stop = words
+        .iter()
+        .filter(|w| crate::stopwords::is_stop_word(&w.to_lowercase()))
+        .count();
+    let stopword_share = ratio(stop, n_words);
     let (lang, lang_confidence) = match whatlang::detect(language_sample(text)) {
         Some(info) => (Some(info.lang().code().to_string()), info.confidence()),
         None => (None, 0.0),
@@ -112,6 +133,15 @@ pub fn assess_words(text: &str, words: &[&str], config: &QualityConfig) -> Signa
         Some(format!("alpha_share<{}", config.min_alpha_share))
     } else if repetition > config.max_repetition {
         Some(format!("repetition>{}", config.max_repetition))
+    } else if stopword_share < config.min_stopword_share {
+        Some(format!("stopword_share<{}", config.min_stopword_share))
+    } else if !config.languages.is_empty()
+        && !lang
+            .as_ref()
+            .filter(|_| lang_confidence >= config.min_lang_confidence)
+            .is_some_and(|l| config.languages.contains(l))
+    {
+        Some(format!("language not in {:?}", config.languages))
     } else {
         None
     };
@@ -122,6 +152,7 @@ pub fn assess_words(text: &str, words: &[&str], config: &QualityConfig) -> Signa
         alpha_share,
         mean_line_len,
         repetition,
+        stopword_share,
         flag,
     }
 }
@@ -190,7 +221,44 @@ mod tests {
         assert_eq!(s.lang.as_deref(), Some("eng"));
         assert!(s.lang_confidence > 0.5);
         assert!(s.alpha_share > 0.9);
+        assert!(
+            (0.25..0.6).contains(&s.stopword_share),
+            "{}",
+            s.stopword_share
+        );
         assert_eq!(s.flag, None);
+    }
+
+    #[test]
+    fn stop_words_and_languages_can_be_required() {
+        let list =
+            "Apples Oranges Pears Plums Grapes Melons Kiwis Lemons Limes Figs Dates Cherries \
+                    Peaches Mangoes Papayas Guavas Lychees Quinces Apricots Berries Currants";
+        let config = QualityConfig {
+            min_stopword_share: 0.1,
+            ..QualityConfig::default()
+        };
+        assert_eq!(
+            assess(list, &config).flag.as_deref(),
+            Some("stopword_share<0.1")
+        );
+        let russian = "Президент Казахстана заявил, что страна готова к сотрудничеству и что \
+                       переговоры с партнёрами будут продолжены в ближайшее время в столице.";
+        let config = QualityConfig {
+            languages: vec!["eng".into()],
+            min_words: 5,
+            ..QualityConfig::default()
+        };
+        assert!(assess(russian, &config)
+            .flag
+            .unwrap()
+            .starts_with("language not in"));
+        let config = QualityConfig {
+            languages: vec!["eng".into(), "rus".into()],
+            min_words: 5,
+            ..QualityConfig::default()
+        };
+        assert_eq!(assess(russian, &config).flag, None);
     }
 
     #[test]

@@ -371,3 +371,47 @@ fn a_gzipped_warc_archive_gives_one_document_per_page() {
     assert!(texts(&docs, "text")[0].contains(text.lines().nth(2).unwrap().trim()));
     assert_eq!(w.manifest()["inputs"][0]["format"], "warc");
 }
+
+#[test]
+fn an_rss_feed_gives_one_document_per_item() {
+    let w = Workspace::new();
+    let text = std::fs::read_to_string(&articles()[5]).unwrap();
+    let paragraphs: String = text
+        .lines()
+        .skip(2)
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| {
+            format!(
+                "<p>{}</p>",
+                l.trim().replace('&', "&amp;").replace('<', "&lt;")
+            )
+        })
+        .collect();
+    let feed = format!(
+        r#"<?xml version="1.0"?><rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:dc="http://purl.org/dc/elements/1.1/">
+<channel><title>News</title>
+<item><title>First story</title><link>https://news.kz/1</link><dc:creator>A. Writer</dc:creator>
+<pubDate>Thu, 06 Nov 2025 17:57:27 +0000</pubDate><content:encoded><![CDATA[{paragraphs}]]></content:encoded></item>
+<item><title>Second story</title><link>https://news.kz/2</link><description>Astana hosted the talks on Thursday, officials said.</description></item>
+</channel></rss>"#
+    );
+    std::fs::write(w.input("news.rss"), feed).unwrap();
+    w.run(&[]);
+    let docs = read_table(&w.ds(), "documents");
+    assert_eq!(
+        strings(&docs, "title"),
+        [
+            Some("First story".to_string()),
+            Some("Second story".to_string())
+        ]
+    );
+    assert_eq!(strings(&docs, "author")[0].as_deref(), Some("A. Writer"));
+    assert_eq!(
+        strings(&docs, "url")[1].as_deref(),
+        Some("https://news.kz/2")
+    );
+    let first = &texts(&docs, "text")[0];
+    let longest = text.lines().max_by_key(|l| l.len()).unwrap().trim();
+    assert!(first.contains(longest), "{first}");
+    assert_eq!(w.manifest()["inputs"][0]["format"], "feed");
+}

@@ -47,7 +47,7 @@
 //! `short_line` / `low_text_density`.
 
 use regex::Regex;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::sync::OnceLock;
 
 /// Number of local (per-line) features, including the bias.
@@ -269,7 +269,6 @@ struct Res {
     link: Regex,
     copyright: Regex,
     comment_header: Regex,
-    stop: HashSet<&'static str>,
 }
 
 fn res() -> &'static Res {
@@ -315,7 +314,6 @@ fn res() -> &'static Res {
                 r"(?:said|says|wrote|disse|escreveu|написал\w*|berkata)\s*:$",
                 r"|\b\d{1,2}:\d{2}\s*(?:am|pm)\b.*(?:said|says|reply)|\bat \d{1,2}:\d{2}\s*(?:am|pm)\s*$"
             )),
-            stop: STOP_WORDS.split_whitespace().collect(),
         }
     })
 }
@@ -338,18 +336,6 @@ fn no_word_boundaries(p: &str) -> String {
     out.push_str(rest);
     out
 }
-
-/// Small stop-word lists (lower case) for the main languages of the inputs;
-/// Korean and Japanese are covered by the CJK share and length features.
-const STOP_WORDS: &str = "
-a about after all also an and any are as at be been but by can could did do does for from had has have he her his how i if in into is it its just more most my no not of on one or our out over said she so some than that the their them then there these they this to up was we were what when which who will with would you your
-o a os as um uma de do da dos das em no na nos nas por para com que se não mais mas como foi ser ao à e é ele ela eles seu sua pelo pela entre também já muito quando sobre isso este esta
-el la los las un una y en del al es por con para se lo su sus como pero más fue ha son
-le les des une et est pour dans sur qui pas au avec ce il elle sont
-der die das und ist nicht mit den dem ein eine zu von auf für sich auch es im
-и в во не что он на я с со как а то все она так его но да ты к у же вы за бы по только ее мне было вот от меня еще нет о из ему теперь когда даже ну ли если уже или ни быть был него до вас нибудь опять уж вам ведь там потом себя ничего ей может они тут где есть надо ней для мы тебя их чем была сам чтоб без будто чего раз тоже себе под будет ж тогда кто этот того потому этого какой совсем ним здесь этом один почти мой тем чтобы нее были куда зачем всех никогда можно при наконец два об другой хоть после над больше тот через эти нас про всего них какая много разве три эту моя впрочем хорошо свою этой перед иногда лучше чуть том нельзя такой им более всегда конечно всю между это также года
-yang dan di ke dari ini itu untuk dengan tidak ada dalam akan pada juga oleh sebagai adalah karena bisa atau sudah saat telah mereka kami kita ia tersebut lebih hanya jika namun
-";
 
 fn is_cjk(c: char) -> bool {
     matches!(c, '\u{3040}'..='\u{30ff}' | '\u{3400}'..='\u{4dbf}' | '\u{4e00}'..='\u{9fff}' | '\u{ff66}'..='\u{ff9f}')
@@ -391,7 +377,7 @@ fn line_features(line: &str, r: &Res) -> Option<([f32; N_LOCAL], LineInfo)> {
         }
         lower.clear();
         lower.extend(tok.chars().flat_map(char::to_lowercase));
-        if r.stop.contains(lower.as_str()) {
+        if crate::stopwords::is_stop_word(&lower) {
             stops += 1;
         }
     }

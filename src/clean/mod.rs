@@ -167,6 +167,13 @@ impl Cleaner {
 
     /// Cleans one document body. Blank lines are dropped without a record.
     pub fn clean(&self, body: &str) -> Cleaned {
+        self.clean_document(body, false)
+    }
+
+    /// Cleans a body; `extracted` says it is main content already chosen
+    /// from markup, where the line classifier (made for whole-page text
+    /// dumps) would only remove article lines.
+    pub fn clean_document(&self, body: &str, extracted: bool) -> Cleaned {
         let raw: Vec<&str> = body.lines().collect();
         let norm: Vec<Option<String>> = raw
             .iter()
@@ -227,7 +234,7 @@ impl Cleaner {
 
         // The classifier sees every line, boilerplate included: menus and
         // teasers around a paragraph are what tell it apart.
-        if self.classifier {
+        if self.classifier && !extracted {
             let lines: Vec<&str> = norm.iter().map(|l| l.as_deref().unwrap_or("")).collect();
             for (i, verdict) in classify::classify(&lines).into_iter().enumerate() {
                 if !verdict.keep && reason[i].is_none() && norm[i].is_some() {

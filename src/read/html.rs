@@ -14,6 +14,7 @@ pub fn read_html(source: &str, text: &str, url: Option<&str>) -> Document {
     doc.author = page.author;
     doc.url = page.canonical_url;
     doc.published = page.published.as_deref().and_then(parse_timestamp);
+    doc.extracted = true;
     doc
 }
 

@@ -2,12 +2,14 @@
 //!
 //! Decoding ([`decode`]) is shared; the container format picks the reader:
 //! plain text (optionally split into records by [`split`] rules from
-//! `pipeline.toml`), HTML (main text extracted, metadata from `<meta>`), JSONL
-//! (one document per line). A file that cannot be read gives a [`ReadError`]
+//! `pipeline.toml`), HTML (main text extracted, metadata from `<meta>`,
+//! JSON-LD and `<time>`), RSS/Atom feeds ([`feed`]: one document per item),
+//! JSONL (one document per line), WARC (one document per response record). A file that cannot be read gives a [`ReadError`]
 //! that the pipeline reports and skips.
 
 mod article;
 pub mod decode;
+pub mod feed;
 pub mod html;
 pub mod jsonl;
 pub mod split;
@@ -139,6 +141,7 @@ impl Reader {
         let documents = match format {
             "jsonl" => jsonl::read_jsonl(source, &text, &self.fields, &mut warnings),
             "html" => vec![html::read_html(source, &text, None)],
+            "feed" => feed::read_feed(source, &text).map_err(ReadError::NoDocuments)?,
             _ => self.read_text(source, &text),
         };
         if documents.is_empty() {
@@ -181,11 +184,14 @@ fn detect_format(name: &str, text: &str) -> &'static str {
     match ext.as_str() {
         "jsonl" | "ndjson" => "jsonl",
         "html" | "htm" | "xhtml" => "html",
+        "rss" | "atom" => "feed",
         "txt" | "text" | "md" => "text",
         _ => {
             let head: String = text.chars().take(1024).collect::<String>().to_lowercase();
             if head.trim_start().starts_with("<!doctype html") || head.contains("<html") {
                 "html"
+            } else if head.contains("<rss") || head.contains("<feed") || head.contains("<rdf:rdf") {
+                "feed"
             } else if head.trim_start().starts_with('{') {
                 "jsonl"
             } else {

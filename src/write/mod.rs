@@ -102,6 +102,7 @@ pub fn documents_batch(
             f64s(d().map(|p| p.signals.alpha_share)),
             f64s(d().map(|p| p.signals.mean_line_len)),
             f64s(d().map(|p| p.signals.repetition)),
+            f64s(d().map(|p| p.signals.stopword_share)),
             opt_strings(d().map(|p| p.signals.flag.as_deref())),
             strings(verdicts.content_hash.iter().map(String::as_str)),
             strings(verdicts.cluster_id.iter().map(String::as_str)),

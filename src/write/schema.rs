@@ -37,6 +37,7 @@ pub fn documents() -> SchemaRef {
         Field::new("alpha_share", DataType::Float64, false),
         Field::new("mean_line_len", DataType::Float64, false),
         Field::new("repetition", DataType::Float64, false),
+        Field::new("stopword_share", DataType::Float64, false),
         utf8("quality_flag", true),
         utf8("content_hash", false),
         utf8("cluster_id", false),

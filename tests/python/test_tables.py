@@ -31,7 +31,7 @@ SCHEMAS = {
         "title": STR, "author": STR, "published": TS, "text": STR, "n_words": U32,
         "lang": STR,
         "lang_confidence": F64, "alpha_share": F64, "mean_line_len": F64,
-        "repetition": F64, "quality_flag": STR, "content_hash": STR,
+        "repetition": F64, "stopword_share": F64, "quality_flag": STR, "content_hash": STR,
         "cluster_id": STR, "is_representative": BOOL,
     },
     "duplicates": {

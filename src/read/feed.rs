@@ -1,0 +1,138 @@
+//! RSS and Atom feeds: one document per item or entry.
+//!
+//! Parsing is `feed-rs` (RSS 0.9x/1.0/2.0 and Atom, `content:encoded`,
+//! `dc:creator`). An item's HTML body (`content:encoded` / Atom `content`,
+//! else the description or summary) goes through the same main-content
+//! extraction as a page, so share buttons and "The post … appeared first"
+//! footers inside it are treated like any page's.
+
+use crate::document::Document;
+
+use super::article;
+
+/// The items of a feed, in feed order; `Err` when the text is not a feed.
+pub fn read_feed(source: &str, text: &str) -> Result<Vec<Document>, String> {
+    let feed = feed_rs::parser::Builder::new()
+        .sanitize_content(false)
+        .build()
+        .parse(text.as_bytes())
+        .map_err(|e| format!("not an RSS or Atom feed: {e}"))?;
+    let mut docs = Vec::new();
+    for (i, entry) in feed.entries.into_iter().enumerate() {
+        let html = entry
+            .content
+            .and_then(|c| c.body)
+            .or_else(|| entry.summary.map(|s| s.content))
+            .unwrap_or_default();
+        let link = entry.links.first().map(|l| l.href.clone());
+        let page = article::extract(
+            &format!("<html><body>{html}</body></html>"),
+            link.as_deref(),
+        );
+        let mut doc = Document::new(source, i as u32, page.text);
+        doc.extracted = true;
+        doc.id = Some(entry.id).filter(|id| !id.is_empty());
+        doc.title = entry
+            .title
+            .map(|t| t.content.trim().to_string())
+            .filter(|t| !t.is_empty());
+        doc.url = link;
+        doc.published = entry
+            .published
+            .or(entry.updated)
+            .map(|t| t.timestamp_micros());
+        let authors: Vec<String> = entry
+            .authors
+            .into_iter()
+            .filter_map(|a| a.name)
+            .filter(|n| !n.is_empty())
+            .collect();
+        doc.author = (!authors.is_empty()).then(|| authors.join(", "));
+        docs.push(doc);
+    }
+    Ok(docs)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const RSS: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:dc="http://purl.org/dc/elements/1.1/">
+<channel><title>Israel Hayom</title><link>https://www.israelhayom.com</link>
+<item>
+  <title>Kazakhstan to join Abraham Accords</title>
+  <link>https://www.israelhayom.com/2025/11/06/kazakhstan-abraham-accords/</link>
+  <guid isPermaLink="false">https://www.israelhayom.com/?p=1</guid>
+  <dc:creator><![CDATA[Ariel Kahana]]></dc:creator>
+  <pubDate>Thu, 06 Nov 2025 17:57:27 +0000</pubDate>
+  <description><![CDATA[Kazakhstan will join the Abraham Accords […]]]></description>
+  <content:encoded><![CDATA[<p>Kazakhstan will join the Abraham Accords, President Kassym-Jomart Tokayev said on Thursday in Washington.</p>
+  <p>The announcement came after a meeting with officials, who called it a step toward wider regional ties and trade.</p>
+  <p>The post <a href="https://www.israelhayom.com/x">Kazakhstan to join Abraham Accords</a> appeared first on <a href="https://www.israelhayom.com">Israel Hayom</a>.</p>]]></content:encoded>
+</item>
+<item><title>Second</title><link>https://example.org/2</link><description>Only a short description of the second story here.</description></item>
+</channel></rss>"#;
+
+    const ATOM: &str = r#"<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom"><title>Example</title><id>urn:x</id><updated>2019-06-20T08:40:42Z</updated>
+<entry><title>Peres visits Almaty</title><id>urn:x:1</id><link href="https://example.org/peres"/>
+<published>1996-09-05T10:00:00Z</published><updated>1996-09-06T10:00:00Z</updated><author><name>Jane Reporter</name></author>
+<content type="html">&lt;p&gt;Israel's Foreign Minister Shimon Peres paid a two-day visit to Kazakhstan last week, meeting officials.&lt;/p&gt;</content>
+</entry></feed>"#;
+
+    #[test]
+    fn rss_items_become_documents() {
+        let docs = read_feed("f.rss", RSS).unwrap();
+        assert_eq!(docs.len(), 2);
+        let d = &docs[0];
+        assert_eq!(
+            d.title.as_deref(),
+            Some("Kazakhstan to join Abraham Accords")
+        );
+        assert_eq!(
+            d.url.as_deref(),
+            Some("https://www.israelhayom.com/2025/11/06/kazakhstan-abraham-accords/")
+        );
+        assert_eq!(d.author.as_deref(), Some("Ariel Kahana"));
+        assert_eq!(
+            d.published,
+            crate::document::parse_timestamp("2025-11-06T17:57:27Z")
+        );
+        assert!(
+            d.body.contains("President Kassym-Jomart Tokayev said"),
+            "{}",
+            d.body
+        );
+        assert!(d.body.contains("wider regional ties"), "{}", d.body);
+        assert_eq!((docs[0].record, docs[1].record), (0, 1));
+        assert_ne!(docs[0].doc_id, docs[1].doc_id);
+        assert!(
+            docs[1].body.contains("short description"),
+            "{}",
+            docs[1].body
+        );
+    }
+
+    #[test]
+    fn atom_entries_become_documents() {
+        let docs = read_feed("f.atom", ATOM).unwrap();
+        assert_eq!(docs.len(), 1);
+        assert_eq!(docs[0].author.as_deref(), Some("Jane Reporter"));
+        assert_eq!(docs[0].url.as_deref(), Some("https://example.org/peres"));
+        assert_eq!(
+            docs[0].published,
+            crate::document::parse_timestamp("1996-09-05T10:00:00Z")
+        );
+        assert!(docs[0].body.contains("Shimon Peres paid a two-day visit"));
+    }
+
+    #[test]
+    fn not_a_feed_is_an_error() {
+        assert!(read_feed("x.xml", "<html><body>hi</body></html>").is_err());
+        assert!(
+            read_feed("x.xml", "<rss><channel><item>").is_err()
+                || read_feed("x.xml", "<rss><channel><item>").unwrap().len() <= 1
+        );
+    }
+}
