@@ -12,7 +12,7 @@ use std::time::Instant;
 use anyhow::{bail, Context, Result};
 use clap::{Parser, Subcommand};
 use gleaner::entities::ner::conll::{self, Document, Scores};
-use gleaner::entities::ner::features::{Gazetteers, Lexicon, Resources};
+use gleaner::entities::ner::features::{Gazetteers, Lexicon, Resources, MAX_LISTS};
 use gleaner::entities::ner::model::{self, Example, Model, TrainConfig, TYPES};
 use gleaner::entities::ner::tokens;
 
@@ -25,21 +25,27 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Train on eng.train (and eng.testa with --with-dev); report dev F1 per epoch.
+    /// Train on eng.train (and eng.testa with --with-dev); without --with-dev
+    /// report dev F1 after every epoch of every run.
     Train {
         /// Directory with eng.train, eng.testa (scripts/ner/fetch_data.sh).
         #[arg(long)]
         data: PathBuf,
-        /// Directory with lexicon.tsv and gazetteer.<NAME>.txt (scripts/ner/build_resources.py).
+        /// Directory with lexicon.tsv, gazetteer.<NAME>.txt and gazetteers.txt
+        /// (scripts/ner/build_resources.py).
         #[arg(long)]
         resources: PathBuf,
         /// Where to write the model.
         #[arg(long)]
         out: PathBuf,
-        #[arg(long, default_value_t = 10)]
+        #[arg(long, default_value_t = 12)]
         epochs: usize,
+        /// Shuffle seed of the first run (run k uses seed + 1000·k).
         #[arg(long, default_value_t = 42)]
         seed: u64,
+        /// Runs with different shuffles whose weights are averaged.
+        #[arg(long, default_value_t = 3)]
+        runs: usize,
         /// Also train on the dev set (for the final model, once features are fixed).
         #[arg(long)]
         with_dev: bool,
@@ -91,34 +97,22 @@ fn examples(docs: &[Document]) -> Result<Vec<Vec<Example>>> {
         .collect()
 }
 
+/// The lexicon and the gazetteers, in the order listed in `gazetteers.txt`
+/// (the order the model's list bits follow; every listed file must exist).
 fn load_resources(dir: &Path) -> Result<Resources> {
-    let lex_path = dir.join("lexicon.tsv");
-    let text = std::fs::read_to_string(&lex_path)
-        .with_context(|| format!("reading {}", lex_path.display()))?;
-    let lexicon =
-        Lexicon::from_tsv(&text).map_err(|e| anyhow::anyhow!("{}: {e}", lex_path.display()))?;
-    let mut names: Vec<PathBuf> = std::fs::read_dir(dir)?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| {
-            p.file_name()
-                .and_then(|n| n.to_str())
-                .is_some_and(|n| n.starts_with("gazetteer.") && n.ends_with(".txt"))
-        })
-        .collect();
-    names.sort();
+    let read = |name: &str| {
+        let path = dir.join(name);
+        std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))
+    };
+    let lexicon = Lexicon::from_tsv(&read("lexicon.tsv")?)
+        .map_err(|e| anyhow::anyhow!("{}: {e}", dir.join("lexicon.tsv").display()))?;
     let mut gazetteers = Gazetteers::default();
-    for path in names {
-        let name = path
-            .file_stem()
-            .and_then(|n| n.to_str())
-            .unwrap_or_default()
-            .trim_start_matches("gazetteer.")
-            .to_string();
-        gazetteers.add(&name, &std::fs::read_to_string(&path)?);
-        eprintln!(
-            "gazetteer {name}: {} phrases",
-            gazetteers.lists.last().map_or(0, |l| l.1.len())
-        );
+    for name in read("gazetteers.txt")?.split_whitespace() {
+        if gazetteers.names.len() == MAX_LISTS {
+            bail!("more than {MAX_LISTS} gazetteers in gazetteers.txt");
+        }
+        let n = gazetteers.add(name, &read(&format!("gazetteer.{name}.txt"))?);
+        eprintln!("gazetteer {name}: {n} phrases");
     }
     eprintln!("lexicon: {} words", lexicon.entries.len());
     Ok(Resources {
@@ -175,6 +169,7 @@ fn main() -> Result<()> {
             out,
             epochs,
             seed,
+            runs,
             with_dev,
         } => {
             let mut train_docs = read_corpus(&data.join("eng.train"))?;
@@ -189,20 +184,30 @@ fn main() -> Result<()> {
                 train_docs.len()
             );
             let t = Instant::now();
+            let mut report = |run: usize, epoch: usize, m: &Model| {
+                let (s, _, _) = score(m, &dev);
+                eprintln!(
+                    "run {} epoch {epoch:2}  {:6.1}s  {} features  dev {}",
+                    run + 1,
+                    t.elapsed().as_secs_f64(),
+                    m.n_features(),
+                    s.line()
+                );
+            };
             let model = model::train(
                 &examples(&train_docs)?,
                 res,
-                TrainConfig { epochs, seed },
-                |epoch, m| {
-                    let (s, _, _) = score(m, &dev);
-                    eprintln!(
-                        "epoch {epoch:2}  {:6.1}s  {} features  dev {}",
-                        t.elapsed().as_secs_f64(),
-                        m.n_features(),
-                        s.line()
-                    );
-                },
+                TrainConfig { epochs, seed, runs },
+                if with_dev { None } else { Some(&mut report) },
             );
+            eprintln!(
+                "trained in {:.1}s: {} features",
+                t.elapsed().as_secs_f64(),
+                model.n_features()
+            );
+            if !with_dev {
+                eprintln!("final dev {}", score(&model, &dev).0.line());
+            }
             let mut model = model;
             model.info.push_str(if with_dev {
                 ", trained on eng.train + eng.testa"
@@ -278,7 +283,10 @@ fn main() -> Result<()> {
                 entry.insert("precision".into(), o.precision.into());
                 entry.insert("recall".into(), o.recall.into());
                 for ty in TYPES {
-                    entry.insert(ty.into(), s.of_type(ty).f1.into());
+                    let t = s.of_type(ty);
+                    entry.insert(ty.into(), t.f1.into());
+                    entry.insert(format!("{ty}_p"), t.precision.into());
+                    entry.insert(format!("{ty}_r"), t.recall.into());
                 }
                 entry.insert("tokens".into(), tokens.into());
                 entry.insert("tokens_per_s".into(), (tokens as f64 / seconds).into());

@@ -82,7 +82,7 @@ def score(sents, preds):
     f1, p, r = prf(total[1], total[0], total[2])
     out = {"f1": f1, "precision": p, "recall": r}
     for t in TYPES:
-        out[t] = prf(counts[t][1], counts[t][0], counts[t][2])[0]
+        out[t], out[f"{t}_p"], out[f"{t}_r"] = prf(counts[t][1], counts[t][0], counts[t][2])
     return out
 
 
@@ -141,6 +141,17 @@ def main():
         gap = ours[name]["f1"] - spacy_report[name]["f1"]
         speed = ours[name]["tokens_per_s"] / spacy_report[name]["tokens_per_s"]
         print(f"{'':9} {'Δ':8} {gap:+6.2f} F1, {speed:.0f}× the tokens/s")
+    print(f"\nPer type, P / R / F1:")
+    head = f"{'set':9} {'system':8}" + "".join(f" {t:>20}" for t in TYPES)
+    print(head)
+    print("-" * len(head))
+    for name, _ in SETS:
+        if name not in ours or name not in spacy_report:
+            continue
+        for system, r in (("gleaner", ours[name]), ("spaCy sm", spacy_report[name])):
+            cells = "".join(f" {r.get(t + '_p', float('nan')):6.2f} {r.get(t + '_r', float('nan')):6.2f} {r[t]:6.2f}"
+                            for t in TYPES)
+            print(f"{name:9} {system:8}{cells}")
     if "raw_text_tokens_per_s" in ours.get("test", {}):
         print(f"\ngleaner on raw text (its tokenizer + tagger, eng.testb): {ours['test']['raw_text_tokens_per_s']:,.0f} tokens/s/core")
 

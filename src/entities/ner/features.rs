@@ -6,12 +6,25 @@
 //! (not `std`'s randomly seeded hasher), so a feature has the same id on
 //! every machine and the shipped weights stay valid.
 //!
-//! The templates follow Ratinov & Roth (2009): the word, its shape, affixes
-//! and a ±2 window, plus external knowledge — Brown clusters and casing
-//! statistics from a large unlabelled corpus ([`Lexicon`]) and name lists
-//! ([`Gazetteers`]) — and the labels already given to the same word earlier
-//! in the document (extended prediction history, [`History`]).
+//! The templates follow Ratinov & Roth (2009), as tuned on CoNLL-2003 dev:
+//!
+//! - the token: word, lower case, shape, affixes, a ±2 window of words and
+//!   shapes (lower-cased and as written), bigrams, a shape trigram;
+//! - the sentence: first token, all-caps headline, and its "line type" (how
+//!   many numbers, any lower case: sports results and tables look alike);
+//! - external knowledge ([`Resources`]): Brown clusters from a large
+//!   unlabelled corpus ([`Lexicon`]) and their conjunctions with the
+//!   neighbours' clusters and the shape, name lists ([`Gazetteers`]) with the
+//!   match position and length; both also seen from the ±1 neighbours;
+//! - the document ([`add_document_features`]): the story's topic word
+//!   (Reuters opens with `SOCCER -`, `TENNIS -`), whether the same word is
+//!   written in lower case or capitalised mid-sentence elsewhere, the words
+//!   around its other occurrences, and the labels already given to it
+//!   earlier in the document (extended prediction history, [`History`]);
+//! - label transitions: the previous label, alone and with the word and
+//!   shape ([`edge_bases`]), scored by the Viterbi decoder.
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
 
@@ -27,6 +40,7 @@ pub const fn fnv(mut h: u64, bytes: &[u8]) -> u64 {
 }
 
 const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+const GOLDEN: u64 = 0x9e37_79b9_7f4a_7c15;
 
 /// Hash of a whole string (word forms, gazetteer phrases).
 pub fn hash_str(s: &str) -> u64 {
@@ -36,7 +50,7 @@ pub fn hash_str(s: &str) -> u64 {
 /// Combines two hashes (splitmix64 finaliser over `a ^ b·φ`).
 #[inline]
 pub fn mix(a: u64, b: u64) -> u64 {
-    let mut z = a ^ b.wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    let mut z = a ^ b.wrapping_mul(GOLDEN);
     z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
     z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
     z ^ (z >> 31)
@@ -63,12 +77,23 @@ templates!(
     T_allcaps,
     T_cluster,
     T_no_cluster,
-    T_lp_title,
-    T_lp_upper,
-    T_lp_freq,
     T_gazetteer,
+    T_gazetteer_len,
+    T_line,
+    T_line_next,
+    T_cased_ctx,
+    T_cluster_prev,
+    T_cluster_next,
+    T_cluster_shape,
+    T_topic,
+    T_topic_next,
+    T_topic_cluster,
+    T_topic_gazetteer,
+    T_no_topic,
+    T_doc_case,
+    T_occ_prev,
+    T_occ_next,
     T_prev_label,
-    T_prev_labels,
     T_prev_label_word,
     T_prev_label_shape,
     T_history,
@@ -98,90 +123,118 @@ pub type HashedMap<V> = HashMap<u64, V, BuildHasherDefault<IdentityHasher>>;
 /// A set of precomputed hashes.
 pub type HashedSet = HashSet<u64, BuildHasherDefault<IdentityHasher>>;
 
-/// Word statistics from a large unlabelled corpus, case-sensitive: a Brown
-/// cluster (bit path, least significant bit first) and a log-probability.
+/// Brown clusters from a large unlabelled corpus, case-sensitive: word hash
+/// → cluster bit path, least significant bit first (0 = a known word
+/// without a cluster).
 #[derive(Debug, Default, Clone)]
 pub struct Lexicon {
-    pub entries: HashedMap<(u32, f32)>,
+    pub entries: HashedMap<u32>,
 }
 
-/// Log-probability given to words the lexicon does not know.
-const UNKNOWN_LOGPROB: f32 = -21.0;
-
 impl Lexicon {
-    /// Reads `word \t cluster \t logprob` lines.
+    /// Reads `word \t cluster` lines (further columns are ignored).
     pub fn from_tsv(text: &str) -> Result<Lexicon, String> {
         let mut entries = HashedMap::default();
         for (i, line) in text.lines().enumerate() {
-            let bad = || format!("line {}: expected `word<TAB>cluster<TAB>logprob`", i + 1);
+            let bad = || format!("line {}: expected `word<TAB>cluster`", i + 1);
             let mut cols = line.split('\t');
-            let (Some(word), Some(cluster), Some(lp)) = (cols.next(), cols.next(), cols.next())
-            else {
+            let (Some(word), Some(cluster)) = (cols.next(), cols.next()) else {
                 return Err(bad());
             };
             let cluster: u32 = cluster.parse().map_err(|_| bad())?;
-            let lp: f32 = lp.parse().map_err(|_| bad())?;
-            entries.entry(hash_str(word)).or_insert((cluster, lp));
+            entries.entry(hash_str(word)).or_insert(cluster);
         }
         Ok(Lexicon { entries })
     }
 
-    fn get(&self, word: &str) -> Option<(u32, f32)> {
+    fn get(&self, word: &str) -> Option<u32> {
         self.entries.get(&hash_str(word)).copied()
     }
-
-    fn logprob(&self, word: &str) -> f32 {
-        self.get(word).map_or(UNKNOWN_LOGPROB, |e| e.1)
-    }
 }
 
-/// Named lists of phrases (places, first names, company suffixes, …), each
-/// stored as the hashes of its phrases' tokens joined by single spaces.
+/// Named lists of phrases (places, first names, company suffixes, …). One
+/// map holds every phrase (its tokens joined by single spaces, hashed): a
+/// bit per list holding it, and [`PREFIX`] when it is the start of a longer
+/// phrase, so matching stops as soon as no phrase can continue.
 #[derive(Debug, Default, Clone)]
 pub struct Gazetteers {
-    pub lists: Vec<(String, HashedSet)>,
+    pub names: Vec<String>,
+    pub phrases: HashedMap<u16>,
 }
 
+/// Flag of a phrase that begins a longer phrase of some list.
+pub const PREFIX: u16 = 1 << 15;
+/// Most lists a model can have (one bit each below [`PREFIX`]).
+pub const MAX_LISTS: usize = 15;
 /// Longest phrase, in tokens, looked up in the gazetteers.
 const MAX_PHRASE: usize = 5;
 
 impl Gazetteers {
-    /// Adds a list from its text, one phrase per line.
-    pub fn add(&mut self, name: &str, text: &str) {
-        let set = text
-            .lines()
-            .map(str::trim)
-            .filter(|l| !l.is_empty())
-            .map(|l| hash_str(&l.split_whitespace().collect::<Vec<_>>().join(" ")))
-            .collect();
-        self.lists.push((name.to_string(), set));
+    /// Adds a list from its text, one phrase per line; returns its number of
+    /// phrases. Panics beyond [`MAX_LISTS`] lists.
+    pub fn add(&mut self, name: &str, text: &str) -> usize {
+        assert!(
+            self.names.len() < MAX_LISTS,
+            "at most {MAX_LISTS} gazetteers"
+        );
+        let bit = 1u16 << self.names.len();
+        self.names.push(name.to_string());
+        let mut n = 0;
+        for line in text.lines() {
+            let mut h = FNV_OFFSET;
+            let mut first = true;
+            for word in line.split_whitespace() {
+                if !first {
+                    *self.phrases.entry(h).or_default() |= PREFIX;
+                    h = fnv(h, b" ");
+                }
+                h = fnv(h, word.as_bytes());
+                first = false;
+            }
+            if !first {
+                *self.phrases.entry(h).or_default() |= bit;
+                n += 1;
+            }
+        }
+        n
+    }
+
+    fn name_hashes(&self) -> impl Iterator<Item = u64> + '_ {
+        self.names.iter().map(|n| hash_str(n))
     }
 }
 
-/// Everything the features look up besides the sentence itself.
+/// Everything the features look up besides the text itself.
 #[derive(Debug, Default, Clone)]
 pub struct Resources {
     pub lexicon: Lexicon,
     pub gazetteers: Gazetteers,
 }
 
-/// One token's precomputed hashes.
+/// One token's precomputed hashes and flags.
 #[derive(Debug, Clone)]
-pub struct TokenFeatures {
+struct Token {
     word: u64,
     lower: u64,
     shape: u64,
     /// Hashes of the 1..=4-character prefixes and suffixes of the lower-cased
     /// word (0 when the word is shorter).
     affixes: [u64; 8],
+    /// Brown cluster (0: none or unknown word).
+    cluster: u32,
+    /// First character upper case.
     capitalised: bool,
-    /// Lexicon and gazetteer features, shared with the neighbours.
-    external: Vec<u64>,
+    /// Has a lower-case letter.
+    has_lower: bool,
+    /// A number: digits and `.,-/:` only.
+    number: bool,
+    /// Could be a Reuters topic word: 3+ ASCII capitals (`SOCCER`).
+    topic_like: bool,
 }
 
 /// `Xx`, `X.X.`, `d,d`: the word's characters as classes, runs collapsed.
-fn shape(word: &str) -> String {
-    let mut out = String::new();
+fn shape_into(word: &str, out: &mut String) {
+    out.clear();
     let mut last = '\0';
     for c in word.chars() {
         let k = if c.is_uppercase() {
@@ -198,7 +251,13 @@ fn shape(word: &str) -> String {
         }
         last = k;
     }
-    out
+}
+
+#[cfg(test)]
+fn shape(word: &str) -> String {
+    let mut s = String::new();
+    shape_into(word, &mut s);
+    s
 }
 
 /// `"LONDON"` → `"London"`.
@@ -213,15 +272,51 @@ fn title_case(word: &str) -> String {
     }
 }
 
-fn is_capitalised(word: &str) -> bool {
-    word.chars().next().is_some_and(char::is_uppercase)
+fn is_number(word: &str) -> bool {
+    word.bytes().any(|b| b.is_ascii_digit())
+        && word
+            .bytes()
+            .all(|b| b.is_ascii_digit() || b".,-/:".contains(&b))
+}
+
+/// A flat list of per-token feature lists.
+#[derive(Debug, Clone, Default)]
+struct Lists {
+    items: Vec<u64>,
+    /// Token `i`'s items are `items[at[i]..at[i + 1]]`.
+    at: Vec<u32>,
+}
+
+impl Lists {
+    fn get(&self, i: usize) -> &[u64] {
+        match (self.at.get(i), self.at.get(i + 1)) {
+            (Some(&a), Some(&b)) => &self.items[a as usize..b as usize],
+            _ => &[],
+        }
+    }
+
+    fn close(&mut self) {
+        if self.at.is_empty() {
+            self.at.push(0);
+        }
+        self.at.push(self.items.len() as u32);
+    }
 }
 
 /// The precomputed features of a sentence.
+#[derive(Debug, Clone)]
 pub struct SentenceFeatures {
-    tokens: Vec<TokenFeatures>,
+    tokens: Vec<Token>,
     /// No lower-case letter anywhere: a headline, where capitals say nothing.
     all_caps: bool,
+    /// Line type: `2·min(numbers, 3) + has lower case`.
+    line: u64,
+    /// Lexicon and gazetteer features, also given to the neighbours.
+    external: Lists,
+    /// Gazetteer hits (list × position), for the topic conjunctions.
+    hits: Lists,
+    /// Document-level features, from [`add_document_features`].
+    document: Lists,
 }
 
 impl SentenceFeatures {
@@ -229,12 +324,150 @@ impl SentenceFeatures {
         let all_caps = !words
             .iter()
             .any(|w| w.as_ref().chars().any(char::is_lowercase));
-        let mut tokens: Vec<TokenFeatures> = words
+        let mut lower = String::new();
+        let mut shape = String::new();
+        let mut tokens = Vec::with_capacity(words.len());
+        let mut external = Lists::default();
+        for w in words {
+            let word = w.as_ref();
+            lower.clear();
+            lower.extend(word.chars().flat_map(char::to_lowercase));
+            shape_into(word, &mut shape);
+            let mut affixes = [0u64; 8];
+            let bounds: Vec<usize> = lower.char_indices().map(|(b, _)| b).collect();
+            let n = bounds.len();
+            for k in 1..=4.min(n) {
+                let end = bounds.get(k).copied().unwrap_or(lower.len());
+                affixes[k - 1] = hash_str(&lower[..end]);
+                affixes[3 + k] = hash_str(&lower[bounds[n - k]..]);
+            }
+            // In a headline look words up title-cased: "LONDON" is used like "London".
+            let form: Cow<str> = if all_caps && n > 1 {
+                Cow::Owned(title_case(word))
+            } else {
+                Cow::Borrowed(word)
+            };
+            let lower_hash = hash_str(&lower);
+            let entry = res
+                .lexicon
+                .get(&form)
+                .or_else(|| res.lexicon.entries.get(&lower_hash).copied());
+            match entry {
+                Some(c) if c != 0 => {
+                    for bits in [4u32, 6, 10, 20] {
+                        let path = c & ((1u32 << bits) - 1);
+                        external
+                            .items
+                            .push(mix(mix(T_cluster, bits as u64), path as u64));
+                    }
+                }
+                _ => external.items.push(T_no_cluster),
+            }
+            external.close();
+            tokens.push(Token {
+                word: hash_str(word),
+                lower: lower_hash,
+                shape: hash_str(&shape),
+                affixes,
+                cluster: entry.unwrap_or(0),
+                capitalised: word.chars().next().is_some_and(char::is_uppercase),
+                has_lower: !all_caps && word.chars().any(char::is_lowercase),
+                number: is_number(word),
+                topic_like: word.len() >= 3 && word.bytes().all(|b| b.is_ascii_uppercase()),
+            });
+        }
+        let numbers = tokens.iter().filter(|t| t.number).count().min(3) as u64;
+        let mut s = SentenceFeatures {
+            tokens,
+            all_caps,
+            line: numbers * 2 + u64::from(!all_caps),
+            external,
+            hits: Lists::default(),
+            document: Lists::default(),
+        };
+        s.add_gazetteers(words, &res.gazetteers);
+        s
+    }
+
+    /// Marks tokens inside gazetteer phrases with the list, their position
+    /// (B/I/L/U) and the phrase length, for the longest phrase of each list
+    /// starting at each token (case-sensitive; headlines title-cased).
+    fn add_gazetteers<S: AsRef<str>>(&mut self, words: &[S], gazetteers: &Gazetteers) {
+        let n = words.len();
+        if gazetteers.names.is_empty() || n == 0 {
+            return;
+        }
+        let forms: Vec<Cow<str>> = words
             .iter()
-            .map(|w| token_features(w.as_ref(), all_caps, &res.lexicon))
+            .map(|w| {
+                if self.all_caps {
+                    Cow::Owned(title_case(w.as_ref()))
+                } else {
+                    Cow::Borrowed(w.as_ref())
+                }
+            })
             .collect();
-        gazetteer_features(words, all_caps, &res.gazetteers, &mut tokens);
-        SentenceFeatures { tokens, all_caps }
+        let lists: Vec<u64> = gazetteers.name_hashes().collect();
+        // (token, external feature, hit), in match order.
+        let mut found: Vec<(usize, u64, u64)> = Vec::new();
+        for i in 0..n {
+            let mut longest = [0usize; MAX_LISTS];
+            let mut any = false;
+            let mut h = FNV_OFFSET;
+            for (k, form) in forms[i..n.min(i + MAX_PHRASE)].iter().enumerate() {
+                if k > 0 {
+                    h = fnv(h, b" ");
+                }
+                h = fnv(h, form.as_bytes());
+                let Some(&bits) = gazetteers.phrases.get(&h) else {
+                    break;
+                };
+                for (g, l) in longest.iter_mut().enumerate().take(lists.len()) {
+                    if bits & (1 << g) != 0 {
+                        *l = k + 1;
+                        any = true;
+                    }
+                }
+                if bits & PREFIX == 0 {
+                    break;
+                }
+            }
+            if !any {
+                continue;
+            }
+            for (g, &list) in lists.iter().enumerate() {
+                let len = longest[g];
+                for (j, token) in (i..i + len).enumerate() {
+                    let position: u64 = match (len, j) {
+                        (1, _) => 3,
+                        (_, 0) => 0,
+                        (n, j) if j == n - 1 => 2,
+                        _ => 1,
+                    };
+                    let hit = mix(list, position);
+                    found.push((token, mix(T_gazetteer, hit), hit));
+                    found.push((token, mix(mix(T_gazetteer_len, hit), len.min(3) as u64), 0));
+                }
+            }
+        }
+        if found.is_empty() {
+            return;
+        }
+        found.sort_by_key(|f| f.0);
+        let old = std::mem::take(&mut self.external);
+        let mut f = found.iter().peekable();
+        for i in 0..n {
+            self.external.items.extend_from_slice(old.get(i));
+            while let Some(&&(_, feature, hit)) = f.peek().filter(|x| x.0 == i) {
+                self.external.items.push(feature);
+                if hit != 0 {
+                    self.hits.items.push(hit);
+                }
+                f.next();
+            }
+            self.external.close();
+            self.hits.close();
+        }
     }
 
     pub fn len(&self) -> usize {
@@ -245,16 +478,7 @@ impl SentenceFeatures {
         self.tokens.is_empty()
     }
 
-    /// The hash of token `i`'s lower-cased form, the key of the [`History`].
-    pub fn lower(&self, i: usize) -> u64 {
-        self.tokens[i].lower
-    }
-
-    pub fn capitalised(&self, i: usize) -> bool {
-        self.tokens[i].capitalised
-    }
-
-    /// Features of token `i` that do not depend on earlier labels.
+    /// Features of token `i` that do not depend on labels.
     pub fn static_features(&self, i: usize, out: &mut Vec<u64>) {
         out.clear();
         let t = &self.tokens[i];
@@ -272,120 +496,133 @@ impl SentenceFeatures {
         }
         let at = |d: isize| i.checked_add_signed(d).and_then(|j| self.tokens.get(j));
         for d in [-2isize, -1, 1, 2] {
-            let (lower, shape) = at(d).map_or((T_pad, T_pad), |n| (n.lower, n.shape));
+            let n = at(d);
+            let (lower, shape) = n.map_or((T_pad, T_pad), |n| (n.lower, n.shape));
             out.push(mix(mix(T_ctx_word, d as u64), lower));
             out.push(mix(mix(T_ctx_shape, d as u64), shape));
+            let edge = if d < 0 { T_start } else { T_end };
+            out.push(mix(mix(T_cased_ctx, d as u64), n.map_or(edge, |n| n.word)));
         }
-        let prev = at(-1).map_or((T_start, T_start), |p| (p.lower, p.shape));
-        let next = at(1).map_or((T_end, T_end), |n| (n.lower, n.shape));
-        out.push(mix(mix(T_bigram_prev, prev.0), t.lower));
-        out.push(mix(mix(T_bigram_next, t.lower), next.0));
-        out.push(mix(mix(mix(T_shape3, prev.1), t.shape), next.1));
+        let prev = at(-1);
+        let next = at(1);
+        let (prev_lower, prev_shape) = prev.map_or((T_start, T_start), |p| (p.lower, p.shape));
+        let (next_lower, next_shape) = next.map_or((T_end, T_end), |n| (n.lower, n.shape));
+        out.push(mix(mix(T_bigram_prev, prev_lower), t.lower));
+        out.push(mix(mix(T_bigram_next, t.lower), next_lower));
+        out.push(mix(mix(mix(T_shape3, prev_shape), t.shape), next_shape));
         if i == 0 {
             out.push(mix(T_first, t.shape));
         }
         if self.all_caps {
             out.push(mix(T_allcaps, t.shape));
         }
-        out.extend_from_slice(&t.external);
+        out.push(mix(mix(T_line, self.line), t.shape));
+        out.push(mix(mix(mix(T_line_next, self.line), t.shape), next_shape));
+        let b6 = t.cluster as u64 & 63;
+        out.push(mix(
+            mix(T_cluster_prev, prev.map_or(64, |p| p.cluster as u64 & 63)),
+            b6,
+        ));
+        out.push(mix(
+            mix(T_cluster_next, b6),
+            next.map_or(65, |n| n.cluster as u64 & 63),
+        ));
+        out.push(mix(mix(T_cluster_shape, t.cluster as u64 & 1023), t.shape));
+        out.extend_from_slice(self.external.get(i));
         for d in [-1isize, 1] {
-            if let Some(n) = at(d) {
-                let offset = (d as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15);
-                out.extend(n.external.iter().map(|&e| e ^ offset));
+            if let Some(j) = i.checked_add_signed(d).filter(|&j| j < self.len()) {
+                let offset = (d as u64).wrapping_mul(GOLDEN);
+                out.extend(self.external.get(j).iter().map(|&e| e ^ offset));
             }
         }
+        out.extend_from_slice(self.document.get(i));
     }
 }
 
-fn token_features(word: &str, all_caps: bool, lexicon: &Lexicon) -> TokenFeatures {
-    let lower = word.to_lowercase();
-    let chars: Vec<char> = lower.chars().collect();
-    let mut affixes = [0u64; 8];
-    for k in 1..=4.min(chars.len()) {
-        let prefix: String = chars[..k].iter().collect();
-        let suffix: String = chars[chars.len() - k..].iter().collect();
-        affixes[k - 1] = hash_str(&prefix);
-        affixes[3 + k] = hash_str(&suffix);
-    }
-    let mut external = Vec::with_capacity(12);
-    // In a headline look words up title-cased: "LONDON" is used like "London".
-    let title = title_case(word);
-    let form = if all_caps && chars.len() > 1 {
-        title.as_str()
-    } else {
-        word
+/// Occurrences scanned for the context of a word's other occurrences.
+const MAX_OCCURRENCES: usize = 256;
+/// Distinct neighbour words collected from them.
+const MAX_CONTEXTS: usize = 20;
+
+/// Adds the document-level features to the sentences of one document: the
+/// topic word, how the word is cased elsewhere in the document, and the
+/// words around its other capitalised occurrences.
+pub fn add_document_features(sentences: &mut [SentenceFeatures]) {
+    let topic = match sentences.first().and_then(|s| s.tokens.first()) {
+        Some(t) if t.topic_like => t.word,
+        _ => T_no_topic,
     };
-    match lexicon.get(form).or_else(|| lexicon.get(&lower)) {
-        Some((cluster, _)) if cluster != 0 => {
-            for bits in [4u32, 6, 10, 20] {
-                let path = cluster & ((1u32 << bits) - 1);
-                external.push(mix(mix(T_cluster, bits as u64), path as u64));
+    let mut lower_seen = HashedSet::default();
+    let mut capitalised_inside = HashedSet::default();
+    // lower-cased word → (sentence, token, previous word, next word)
+    let mut occurrences: HashedMap<Vec<(u32, u32, u64, u64)>> = HashedMap::default();
+    for (k, s) in sentences.iter().enumerate() {
+        for (j, t) in s.tokens.iter().enumerate() {
+            if !t.capitalised && t.has_lower {
+                lower_seen.insert(t.lower);
+            }
+            if t.capitalised && !s.all_caps {
+                if j > 0 {
+                    capitalised_inside.insert(t.lower);
+                }
+                let prev = if j > 0 {
+                    s.tokens[j - 1].lower
+                } else {
+                    T_start
+                };
+                let next = s.tokens.get(j + 1).map_or(T_end, |n| n.lower);
+                occurrences
+                    .entry(t.lower)
+                    .or_default()
+                    .push((k as u32, j as u32, prev, next));
             }
         }
-        _ => external.push(T_no_cluster),
     }
-    let lp_lower = lexicon.logprob(&lower);
-    let lp_title = lexicon.logprob(&title);
-    let lp_upper = lexicon.logprob(&word.to_uppercase());
-    let bucket = |x: f32| x.clamp(-6.0, 6.0).round() as i64 as u64;
-    external.push(mix(T_lp_title, bucket(lp_title - lp_lower)));
-    external.push(mix(T_lp_upper, bucket(lp_upper - lp_lower)));
-    external.push(mix(T_lp_freq, lp_lower.max(lp_title) as i64 as u64));
-    TokenFeatures {
-        word: hash_str(word),
-        lower: hash_str(&lower),
-        shape: hash_str(&shape(word)),
-        affixes,
-        capitalised: is_capitalised(word),
-        external,
-    }
-}
-
-/// Marks tokens inside gazetteer phrases with their position (B/I/L/U) in the
-/// longest phrase starting at each token.
-fn gazetteer_features<S: AsRef<str>>(
-    words: &[S],
-    all_caps: bool,
-    gazetteers: &Gazetteers,
-    tokens: &mut [TokenFeatures],
-) {
-    if gazetteers.lists.is_empty() {
-        return;
-    }
-    let forms: Vec<String> = words
+    let mut seen: Vec<u64> = Vec::with_capacity(MAX_CONTEXTS + 2);
+    let lists: Vec<Lists> = sentences
         .iter()
-        .map(|w| {
-            if all_caps {
-                title_case(w.as_ref())
-            } else {
-                w.as_ref().to_string()
+        .enumerate()
+        .map(|(k, s)| {
+            let mut out = Lists::default();
+            for (j, t) in s.tokens.iter().enumerate() {
+                let next_shape = s.tokens.get(j + 1).map_or(T_end, |n| n.shape);
+                let f = &mut out.items;
+                f.push(mix(mix(T_topic, topic), t.shape));
+                f.push(mix(mix(mix(T_topic_next, topic), t.shape), next_shape));
+                f.push(mix(mix(T_topic_cluster, topic), t.cluster as u64 & 63));
+                for &hit in s.hits.get(j) {
+                    f.push(mix(mix(T_topic_gazetteer, topic), hit));
+                }
+                if t.capitalised {
+                    let case = u64::from(lower_seen.contains(&t.lower)) * 4
+                        + u64::from(capitalised_inside.contains(&t.lower)) * 2
+                        + u64::from(j == 0);
+                    f.push(mix(T_doc_case, case));
+                    if let Some(occ) = occurrences.get(&t.lower) {
+                        seen.clear();
+                        for &(kk, jj, prev, next) in occ.iter().take(MAX_OCCURRENCES) {
+                            if (kk as usize, jj as usize) == (k, j) {
+                                continue;
+                            }
+                            for x in [mix(T_occ_prev, prev), mix(T_occ_next, next)] {
+                                if !seen.contains(&x) {
+                                    seen.push(x);
+                                    f.push(x);
+                                }
+                            }
+                            if seen.len() > MAX_CONTEXTS {
+                                break;
+                            }
+                        }
+                    }
+                }
+                out.close();
             }
+            out
         })
         .collect();
-    for (list_no, (_, set)) in gazetteers.lists.iter().enumerate() {
-        let list = mix(T_gazetteer, list_no as u64);
-        for i in 0..forms.len() {
-            let mut h = FNV_OFFSET;
-            let mut longest = 0;
-            for (n, form) in forms[i..forms.len().min(i + MAX_PHRASE)].iter().enumerate() {
-                if n > 0 {
-                    h = fnv(h, b" ");
-                }
-                h = fnv(h, form.as_bytes());
-                if set.contains(&h) {
-                    longest = n + 1;
-                }
-            }
-            for (j, token) in tokens[i..i + longest].iter_mut().enumerate() {
-                let position: u64 = match (longest, j) {
-                    (1, _) => 3,
-                    (_, 0) => 0,
-                    (n, j) if j == n - 1 => 2,
-                    _ => 1,
-                };
-                token.external.push(mix(list, position));
-            }
-        }
+    for (s, l) in sentences.iter_mut().zip(lists) {
+        s.document = l;
     }
 }
 
@@ -404,9 +641,9 @@ impl History {
     /// Records the labels of a tagged sentence; `kind(label)` is the type
     /// index 0..4 of an entity label or 4 for outside.
     pub fn add(&mut self, s: &SentenceFeatures, kinds: impl Iterator<Item = usize>) {
-        for (i, kind) in kinds.enumerate() {
-            if s.capitalised(i) {
-                let c = self.counts.entry(s.lower(i)).or_default();
+        for (t, kind) in s.tokens.iter().zip(kinds) {
+            if t.capitalised {
+                let c = self.counts.entry(t.lower).or_default();
                 c[kind] = c[kind].saturating_add(1);
             }
         }
@@ -414,10 +651,11 @@ impl History {
 
     /// History features of token `i`: the share of each label, in quarters.
     pub fn features(&self, s: &SentenceFeatures, i: usize, out: &mut Vec<u64>) {
-        if !s.capitalised(i) {
+        let t = &s.tokens[i];
+        if !t.capitalised {
             return;
         }
-        let Some(c) = self.counts.get(&s.lower(i)) else {
+        let Some(c) = self.counts.get(&t.lower) else {
             return;
         };
         let total: u32 = c.iter().map(|&x| x as u32).sum();
@@ -430,18 +668,32 @@ impl History {
     }
 }
 
-/// Features of the labels already chosen for the previous two tokens.
-pub fn label_features(s: &SentenceFeatures, i: usize, prev: u8, prev2: u8, out: &mut Vec<u64>) {
+/// The transition features of token `i`, before the previous label is
+/// mixed in with [`edge_key`]: the label alone, with the word, with the shape.
+pub fn edge_bases(s: &SentenceFeatures, i: usize) -> [u64; 3] {
     let t = &s.tokens[i];
-    out.push(mix(T_prev_label, prev as u64));
-    out.push(mix(mix(T_prev_labels, prev as u64), prev2 as u64));
-    out.push(mix(mix(T_prev_label_word, prev as u64), t.lower));
-    out.push(mix(mix(T_prev_label_shape, prev as u64), t.shape));
+    [
+        T_prev_label,
+        mix(T_prev_label_word, t.lower),
+        mix(T_prev_label_shape, t.shape),
+    ]
+}
+
+/// A transition feature: a base from [`edge_bases`] and the previous label.
+#[inline]
+pub fn edge_key(base: u64, prev: u8) -> u64 {
+    base ^ (prev as u64 + 1).wrapping_mul(GOLDEN)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn has(s: &SentenceFeatures, i: usize, f: u64) -> bool {
+        let mut out = Vec::new();
+        s.static_features(i, &mut out);
+        out.contains(&f)
+    }
 
     #[test]
     fn shapes_and_title_case() {
@@ -450,6 +702,7 @@ mod tests {
         assert_eq!(shape("1,000"), "d,d");
         assert_eq!(title_case("LONDON"), "London");
         assert_eq!(title_case("ÉCOLE"), "École");
+        assert!(is_number("1,000") && is_number("3-1") && !is_number("-") && !is_number("A1"));
     }
 
     #[test]
@@ -458,31 +711,87 @@ mod tests {
         assert_eq!(hash_str(""), 0xcbf2_9ce4_8422_2325);
         assert_eq!(hash_str("a"), 0xaf63_dc4c_8601_ec8c);
         assert_ne!(mix(1, 2), mix(2, 1));
+        assert_ne!(edge_key(T_prev_label, 0), edge_key(T_prev_label, 1));
     }
 
     #[test]
-    fn gazetteer_marks_longest_phrase() {
+    fn gazetteer_marks_longest_phrase_per_start() {
         let mut res = Resources::default();
-        res.gazetteers.add("LOC", "New York\nNew York City\nYork\n");
+        assert_eq!(
+            res.gazetteers.add("LOC", "New York\nNew York City\nYork\n"),
+            3
+        );
+        res.gazetteers.add("PERLAST", "York\n");
         let s = SentenceFeatures::new(&["in", "New", "York", "City", "today"], &res);
-        let list = mix(T_gazetteer, 0);
-        let has = |i: usize, pos: u64| s.tokens[i].external.contains(&mix(list, pos));
-        assert!(has(1, 0) && has(2, 1) && has(3, 2));
-        assert!(has(2, 3), "York alone starts its own match");
-        assert!(!s.tokens[0].external.contains(&mix(list, 3)));
+        let loc = hash_str("LOC");
+        let gz = |pos: u64| mix(T_gazetteer, mix(loc, pos));
+        let e = |i: usize| s.external.get(i).to_vec();
+        assert!(e(1).contains(&gz(0)) && e(2).contains(&gz(1)) && e(3).contains(&gz(2)));
+        assert!(e(2).contains(&gz(3)), "York alone starts its own match");
+        assert!(e(2).contains(&mix(T_gazetteer, mix(hash_str("PERLAST"), 3))));
+        assert!(e(1).contains(&mix(mix(T_gazetteer_len, mix(loc, 0)), 3)));
+        assert!(!e(0).contains(&gz(3)) && !e(4).contains(&gz(3)));
+        assert_eq!(s.hits.get(2).len(), 3);
+        // The neighbours see a token's matches, shifted.
+        assert!(has(&s, 0, gz(0) ^ 1u64.wrapping_mul(GOLDEN)));
+        // "New" alone is only a prefix, not a phrase.
+        let s = SentenceFeatures::new(&["New", "Delhi"], &res);
+        assert!(s.hits.get(0).is_empty());
         // Headlines are matched title-cased.
         let s = SentenceFeatures::new(&["NEW", "YORK"], &res);
         assert!(s.all_caps);
-        assert!(s.tokens[0].external.contains(&mix(list, 0)));
+        assert!(s.external.get(0).contains(&gz(0)));
     }
 
     #[test]
     fn lexicon_reads_tsv_and_reports_bad_lines() {
-        let lex = Lexicon::from_tsv("London\t678\t-9.5\nthe\t11\t-3.5\n").unwrap();
-        assert_eq!(lex.get("London"), Some((678, -9.5)));
-        assert_eq!(lex.logprob("Paris"), UNKNOWN_LOGPROB);
+        let lex = Lexicon::from_tsv("London\t678\nthe\t11\t-3.5\nzz\t0\n").unwrap();
+        assert_eq!(lex.get("London"), Some(678));
+        assert_eq!(lex.get("the"), Some(11));
+        assert_eq!(lex.get("Paris"), None);
         assert!(Lexicon::from_tsv("x\ty\n")
             .unwrap_err()
             .starts_with("line 1"));
+        // A known word without a cluster still stops the lower-case fallback.
+        let res = Resources {
+            lexicon: Lexicon::from_tsv("The\t0\nthe\t5\n").unwrap(),
+            ..Resources::default()
+        };
+        let s = SentenceFeatures::new(&["The", "the"], &res);
+        assert_eq!(s.external.get(0), [T_no_cluster]);
+        assert_eq!(s.tokens[1].cluster, 5);
+    }
+
+    #[test]
+    fn document_features_see_the_whole_document() {
+        let res = Resources::default();
+        let mut doc: Vec<SentenceFeatures> = [
+            vec!["SOCCER", "-", "RESULTS"],
+            vec!["Smith", "scored", "for", "Leeds", "."],
+            vec!["Leeds", "beat", "Smith", "'s", "side", "."],
+            vec!["A", "smith", "works", "."],
+        ]
+        .iter()
+        .map(|w| SentenceFeatures::new(w, &res))
+        .collect();
+        add_document_features(&mut doc);
+        let topic = hash_str("SOCCER");
+        let xx = hash_str("Xx");
+        assert!(has(&doc[1], 0, mix(mix(T_topic, topic), xx)));
+        // "Smith": seen in lower case; capitalised inside a sentence; here first.
+        assert!(has(&doc[1], 0, mix(T_doc_case, 4 + 2 + 1)));
+        // "Leeds" (first in sentence 2) is seen capitalised mid-sentence in 1.
+        assert!(has(&doc[2], 0, mix(T_doc_case, 2 + 1)));
+        // The other "Leeds" was preceded by "for" and followed by ".".
+        assert!(has(&doc[2], 0, mix(T_occ_prev, hash_str("for"))));
+        assert!(has(&doc[2], 0, mix(T_occ_next, hash_str("."))));
+        // ...but not its own context.
+        assert!(!has(&doc[2], 0, mix(T_occ_prev, T_start)));
+        // Lower-case tokens get no case or context features.
+        assert!(!has(&doc[3], 1, mix(T_doc_case, 0)));
+        // Without a topic word the topic is "none".
+        let mut other = vec![SentenceFeatures::new(&["Smith", "won"], &res)];
+        add_document_features(&mut other);
+        assert!(has(&other[0], 0, mix(mix(T_topic, T_no_topic), xx)));
     }
 }

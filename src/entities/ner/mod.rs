@@ -1,8 +1,9 @@
 //! The statistical name recognizer: PER / ORG / LOC / MISC spans in raw text.
 //!
-//! An averaged perceptron ([`model`]) over hashed features ([`features`]),
-//! trained on CoNLL-2003 English with Brown clusters, casing statistics and
-//! name lists (see `data/models/README.md` for data, licences and scores).
+//! A structured averaged perceptron with Viterbi decoding ([`model`]) over
+//! hashed token, document and transition features ([`features`]), trained
+//! on CoNLL-2003 English with Brown clusters and name lists (see
+//! `data/models/README.md` for data, licences and scores).
 //! The trained model ships inside the binary, so tagging needs no network
 //! and no files. [`tokens`] cuts text the way the training data was cut;
 //! [`conll`] reads CoNLL files and scores the `conlleval` way.
