@@ -2,13 +2,13 @@
 //!
 //! Downstream tables join articles on the people, organisations, places and
 //! dates they mention, so every document gets a list of [`Mention`]s with a
-//! stable `entity_key` that is equal for equal entities. The stage is purely
-//! rule-based (no model files, no network) so that a batch run is fast,
-//! deterministic and reproducible: [`patterns`] finds DATE/MONEY/PERCENT/URL/
-//! EMAIL with regexes, [`tagger`] finds PERSON/ORG/LOCATION/MISC names from
-//! capitalisation and generic cue words, and [`canonical`] turns surfaces
-//! into keys and links short mentions ("Tokayev") to full names within a
-//! document.
+//! stable `entity_key` that is equal for equal entities. Everything runs
+//! offline and deterministically: [`patterns`] finds DATE/MONEY/PERCENT/URL/
+//! EMAIL with regexes, [`ner`] is the trained name recognizer built into the
+//! binary, [`tagger`] combines them, cuts titles off and links short mentions
+//! ("Tokayev") to full names within a document ([`canonical`]), and
+//! [`variants`] joins spelling variants across the corpus for
+//! `entities.parquet`.
 
 pub mod canonical;
 mod lexicon;
