@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Reproduces the weights of gleaner's plain-text line classifier (MODEL in
+# src/clean/classify.rs) from the Article Extraction Benchmark and measures
+# its page-level 5-fold cross-validated F1 with AEB's own evaluate.py.
+#
+#   benches/aeb/train_line_classifier.sh
+#
+# Steps: fetch the 181 AEB pages (fetch_aeb.sh; GLEANER_AEB_MIRROR where
+# GitHub is unreachable), render them to text with inscriptis 2.7.6 in the
+# benches/aeb venv (as run.sh does), `line_classifier train --write` (fits on
+# all pages and rewrites the weights block; training is deterministic, so an
+# unchanged classifier gives an unchanged block), then `line_classifier cv`
+# (threshold tuned inside each training fold) scored by evaluate.py.
+# Work files go to benches/aeb/work/line_classifier/.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+aeb=data/external/aeb
+work=benches/aeb/work
+out=$work/line_classifier
+benches/aeb/fetch_aeb.sh "$aeb"
+rm -rf "$out"
+mkdir -p "$out/output"
+
+if [[ ! -x "$work/venv/bin/python" ]]; then
+    python3 -m venv "$work/venv"
+fi
+"$work/venv/bin/pip" install --quiet --disable-pip-version-check inscriptis==2.7.6
+# The same rendering as run.sh's plain-text task: one <id>.txt per page.
+"$work/venv/bin/python" benches/aeb/run_python.py "$aeb" "$out/inscriptis" \
+    --render "$out/rendered" inscriptis >/dev/null
+rm -rf "$out/inscriptis"
+
+target_dir="${CARGO_TARGET_DIR:-target}"
+cargo build --release --locked --example line_classifier
+bin="$target_dir/release/examples/line_classifier"
+"$bin" train --aeb "$aeb" --rendered "$out/rendered" --write | tee "$out/model.txt"
+"$bin" cv --aeb "$aeb" --rendered "$out/rendered" --out "$out/output/line_classifier_cv.json"
+
+# evaluate.py scores every output/*.json in its directory: only the CV output.
+(cd "$out" && cp "$OLDPWD/$aeb/ground-truth.json" "$OLDPWD/$aeb/evaluate.py" . \
+    && python3 evaluate.py --n-bootstrap 1000) | tee "$out/scores.txt"
+awk '$1 == "line_classifier_cv" {
+    printf "line classifier, 5-fold page-level CV (evaluate.py): F1 %s ± %s  P %s ± %s  R %s ± %s\n", $3, $5, $6, $8, $9, $11
+}' "$out/scores.txt"
+if git rev-parse --git-dir >/dev/null 2>&1 && ! git diff --quiet -- src/clean/classify.rs; then
+    echo "note: src/clean/classify.rs differs from git HEAD (git diff src/clean/classify.rs)"
+fi
