@@ -13,7 +13,7 @@ Exit codes:
   4  verify found a table that does not match the manifest
   5  another gleaner run holds the dataset's lock (run: without --wait)";
 
-/// Turn raw scraped text (text dumps, HTML, JSONL, WARC; .gz/.zst) into clean,
+/// Turn raw scraped text (text dumps, HTML, RSS/Atom, JSONL, WARC; .gz/.zst) into clean,
 /// de-duplicated, entity-annotated Parquet tables.
 #[derive(Debug, Parser)]
 #[command(name = "gleaner", version, after_help = EXIT_CODES)]
@@ -73,7 +73,9 @@ pub struct ConfigArg {
 #[derive(Debug, Args)]
 pub struct RunArgs {
     /// Files, directories (walked recursively, sorted) or globs. Default: the
-    /// `dataset.inputs` of the config.
+    /// `dataset.inputs` of the config. The format comes from the extension
+    /// (.txt .html .rss .atom .jsonl .warc, each optionally .gz/.zst), else
+    /// from a look at the content.
     #[arg(value_name = "INPUT")]
     pub inputs: Vec<String>,
     #[command(flatten)]
