@@ -129,26 +129,29 @@ def main():
     print(f"\ngleaner: {ours.get('model', '')}")
     print(f"  model file {ours['size_bytes'] / 1e6:.1f} MB, loaded in {ours['load_ms']:.0f} ms")
     print(f"spaCy:   {spacy_report['model']}, loaded in {load_ms:.0f} ms (import + load)\n")
+    if "eng.testa" in ours.get("model", ""):
+        print("(this model was trained on eng.testa too: its dev figures say nothing; "
+              "scripts/ner/train.sh --dev-only makes a train-only model to score dev)\n")
     head = f"{'set':9} {'system':8} {'F1':>6} {'P':>6} {'R':>6}" + "".join(f" {t:>6}" for t in TYPES) + f" {'tok/s/core':>11}"
     print(head)
     print("-" * len(head))
-    for name, _ in SETS:
-        if name not in ours or name not in spacy_report:
-            continue
-        for system, r in (("gleaner", ours[name]), ("spaCy sm", spacy_report[name])):
+    scored = [name for name, _ in SETS if name in ours and name in spacy_report]
+    systems = (("gleaner", ours), ("spaCy sm", spacy_report))
+    for name in scored:
+        for system, report in systems:
+            r = report[name]
             print(f"{name:9} {system:8} {r['f1']:6.2f} {r['precision']:6.2f} {r['recall']:6.2f}"
                   + "".join(f" {r[t]:6.2f}" for t in TYPES) + f" {r['tokens_per_s']:11,.0f}")
         gap = ours[name]["f1"] - spacy_report[name]["f1"]
         speed = ours[name]["tokens_per_s"] / spacy_report[name]["tokens_per_s"]
         print(f"{'':9} {'Δ':8} {gap:+6.2f} F1, {speed:.0f}× the tokens/s")
-    print(f"\nPer type, P / R / F1:")
+    print("\nPer type, P / R / F1:")
     head = f"{'set':9} {'system':8}" + "".join(f" {t:>20}" for t in TYPES)
     print(head)
     print("-" * len(head))
-    for name, _ in SETS:
-        if name not in ours or name not in spacy_report:
-            continue
-        for system, r in (("gleaner", ours[name]), ("spaCy sm", spacy_report[name])):
+    for name in scored:
+        for system, report in systems:
+            r = report[name]
             cells = "".join(f" {r.get(t + '_p', float('nan')):6.2f} {r.get(t + '_r', float('nan')):6.2f} {r[t]:6.2f}"
                             for t in TYPES)
             print(f"{name:9} {system:8}{cells}")

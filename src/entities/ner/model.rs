@@ -14,8 +14,8 @@ use std::io::{Read, Write};
 use std::sync::Arc;
 
 use super::features::{
-    add_document_features, edge_bases, edge_key, hash_str, Gazetteers, HashedMap, History,
-    Resources, SentenceFeatures, MAX_LISTS,
+    add_document_features, edge_bases, edge_key, Gazetteers, HashedMap, History, Resources,
+    SentenceFeatures, MAX_LISTS,
 };
 
 /// Entity types, in label order.
@@ -666,14 +666,10 @@ impl<'a> Reader<'a> {
     }
 }
 
-/// Hash of a word form, for tests and tools that build lexicons.
-pub fn word_key(word: &str) -> u64 {
-    hash_str(word)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::entities::ner::features::hash_str;
 
     #[test]
     fn bilou_round_trip_and_constraints() {
