@@ -10,6 +10,7 @@
 # Tries `git clone`; where GitHub is not reachable set GLEANER_AEB_MIRROR to
 # a git directory holding the commit.
 set -euo pipefail
+source "$(dirname "$0")/../../scripts/lib/pinned_archive.sh"
 
 URL=https://github.com/scrapinghub/article-extraction-benchmark
 COMMIT=4a3bc979f76c0df73cb95fe272e2fc1b96f9f010
@@ -22,18 +23,7 @@ fi
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 paths=(html ground-truth.json evaluate.py LICENSE)
-if GIT_TERMINAL_PROMPT=0 timeout 120 git clone --quiet --no-checkout "$URL" "$tmp/clone" 2>"$tmp/err" \
-    && git -C "$tmp/clone" archive "$COMMIT" "${paths[@]}" >"$tmp/aeb.tar" 2>>"$tmp/err"; then
-    echo "fetch_aeb: cloned $URL" >&2
-elif [[ -n "${GLEANER_AEB_MIRROR:-}" ]]; then
-    echo "fetch_aeb: git clone failed; using mirror $GLEANER_AEB_MIRROR" >&2
-    git --git-dir="$GLEANER_AEB_MIRROR" archive "$COMMIT" "${paths[@]}" >"$tmp/aeb.tar"
-else
-    echo "fetch_aeb: git clone of $URL failed:" >&2
-    cat "$tmp/err" >&2
-    echo "fetch_aeb: set GLEANER_AEB_MIRROR to a git directory holding commit $COMMIT" >&2
-    exit 1
-fi
+pinned_archive fetch_aeb "$URL" "$COMMIT" GLEANER_AEB_MIRROR "$tmp/aeb.tar" "${paths[@]}"
 mkdir -p "$DEST"
 tar -x -C "$DEST" -f "$tmp/aeb.tar"
 echo "fetch_aeb: $(ls "$DEST/html" | wc -l) pages at commit ${COMMIT:0:12} in $DEST" >&2

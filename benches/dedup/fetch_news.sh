@@ -13,6 +13,7 @@
 # GLEANER_NEWS_MIRROR to a git directory (bare or not) that holds the commit
 # and the files are archived from it instead.
 set -euo pipefail
+source "$(dirname "$0")/../../scripts/lib/pinned_archive.sh"
 
 URL=https://github.com/ZitRos/news-articles-dataset
 COMMIT=f0ee062afc877254b3283731e8eff33dee78dfd4
@@ -26,18 +27,7 @@ fi
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-if GIT_TERMINAL_PROMPT=0 timeout 120 git clone --quiet --no-checkout "$URL" "$tmp/clone" 2>"$tmp/clone.err" \
-    && git -C "$tmp/clone" archive "$COMMIT" news license >"$tmp/news.tar" 2>>"$tmp/clone.err"; then
-    echo "fetch_news: cloned $URL" >&2
-elif [[ -n "${GLEANER_NEWS_MIRROR:-}" ]]; then
-    echo "fetch_news: git clone failed ($(tail -n1 "$tmp/clone.err")); using mirror $GLEANER_NEWS_MIRROR" >&2
-    git --git-dir="$GLEANER_NEWS_MIRROR" archive "$COMMIT" news license >"$tmp/news.tar"
-else
-    echo "fetch_news: git clone of $URL failed:" >&2
-    cat "$tmp/clone.err" >&2
-    echo "fetch_news: set GLEANER_NEWS_MIRROR to a git directory holding commit $COMMIT" >&2
-    exit 1
-fi
+pinned_archive fetch_news "$URL" "$COMMIT" GLEANER_NEWS_MIRROR "$tmp/news.tar" news license
 
 mkdir -p "$DEST"
 tar -x -C "$DEST" -f "$tmp/news.tar"

@@ -16,6 +16,8 @@
 # directories holding the commits, and the files are archived from them.
 set -euo pipefail
 
+source "$(dirname "$0")/../lib/pinned_archive.sh"
+
 DEST=${1:-data/external/ner/data}
 mkdir -p "$DEST"
 tmp=$(mktemp -d)
@@ -25,19 +27,7 @@ trap 'rm -rf "$tmp"' EXIT
 fetch() {
     local name=$1 url=$2 commit=$3 mirror_var=$4
     shift 4
-    local mirror=${!mirror_var:-}
-    if GIT_TERMINAL_PROMPT=0 timeout 120 git clone --quiet --no-checkout "$url" "$tmp/$name" 2>"$tmp/$name.err" \
-        && git -C "$tmp/$name" archive "$commit" "$@" >"$tmp/$name.tar" 2>>"$tmp/$name.err"; then
-        echo "fetch_data: cloned $url" >&2
-    elif [[ -n "$mirror" ]]; then
-        echo "fetch_data: git clone of $url failed; using mirror $mirror" >&2
-        git --git-dir="$mirror" archive "$commit" "$@" >"$tmp/$name.tar"
-    else
-        echo "fetch_data: git clone of $url failed:" >&2
-        cat "$tmp/$name.err" >&2
-        echo "fetch_data: set $mirror_var to a git directory holding commit $commit" >&2
-        exit 1
-    fi
+    pinned_archive fetch_data "$url" "$commit" "$mirror_var" "$tmp/$name.tar" "$@"
     mkdir -p "$tmp/$name.files"
     tar -x -C "$tmp/$name.files" -f "$tmp/$name.tar"
     for path in "$@"; do
