@@ -120,7 +120,7 @@ pub fn assess_words(text: &str, words: &[&str], config: &QualityConfig) -> Signa
     let repetition = repeated_trigram_share(words);
     let stop = words
         .iter()
-        .filter(|w| crate::stopwords::is_stop_word(&w.to_lowercase()))
+        .filter(|w| crate::stopwords::is_stop_word_any_case(w))
         .count();
     let stopword_share = ratio(stop, n_words);
     let (lang, lang_confidence) = match whatlang::detect(language_sample(text)) {

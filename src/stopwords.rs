@@ -19,6 +19,16 @@ der die das und ist nicht mit den dem ein eine zu von auf für sich auch es im
 yang dan di ke dari ini itu untuk dengan tidak ada dalam akan pada juga oleh sebagai adalah karena bisa atau sudah saat telah mereka kami kita ia tersebut lebih hanya jika namun
 ";
 
+/// [`is_stop_word`] for a word in any case; lower-cases only words that
+/// have a capital, so the common case allocates nothing.
+pub fn is_stop_word_any_case(word: &str) -> bool {
+    if word.chars().any(char::is_uppercase) {
+        is_stop_word(&word.to_lowercase())
+    } else {
+        is_stop_word(word)
+    }
+}
+
 /// Whether a lower-case word is a stop word of English, Portuguese, Spanish,
 /// French, German, Russian or Indonesian.
 pub fn is_stop_word(lower: &str) -> bool {
@@ -37,5 +47,7 @@ mod tests {
             assert!(is_stop_word(w), "{w}");
         }
         assert!(!is_stop_word("kazakhstan") && !is_stop_word("The"));
+        assert!(is_stop_word_any_case("The") && is_stop_word_any_case("ЧТО"));
+        assert!(!is_stop_word_any_case("Kazakhstan"));
     }
 }

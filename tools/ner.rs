@@ -127,10 +127,9 @@ fn score(model: &Model, docs: &[Document]) -> (Scores, usize, f64) {
     let mut tokens = 0;
     let mut seconds = 0.0;
     for doc in docs {
-        let words: Vec<&Vec<String>> = doc.iter().map(|s| &s.words).collect();
-        let words: Vec<Vec<&str>> = words
+        let words: Vec<Vec<&str>> = doc
             .iter()
-            .map(|w| w.iter().map(String::as_str).collect())
+            .map(|s| s.words.iter().map(String::as_str).collect())
             .collect();
         let t = Instant::now();
         let labels = model.tag_document(&words);

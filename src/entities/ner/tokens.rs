@@ -101,13 +101,12 @@ fn split_piece(piece: &str, offset: usize, out: &mut Vec<Span>) {
     }
     let word = &piece[start..end];
     // Clitics: "Germany's" → "Germany" "'s", "don't" → "do" "n't".
-    let lower = word.to_lowercase();
     let clitic = ["'s", "’s", "n't", "n’t", "'re", "'ve", "'ll", "'d", "'m"]
         .iter()
         .find(|c| {
-            lower.len() > c.len()
-                && lower.ends_with(*c)
+            word.len() > c.len()
                 && word.is_char_boundary(word.len() - c.len())
+                && word[word.len() - c.len()..].eq_ignore_ascii_case(c)
         });
     match clitic {
         Some(c) => {
