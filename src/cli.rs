@@ -10,8 +10,13 @@ Exit codes:
   1  the run failed (output could not be written, internal error)
   2  usage or configuration error (the message names the key and line)
   3  input error: with --strict, an input could not be read; or no input gave any document
-  4  verify found a table that does not match the manifest
-  5  another gleaner run holds the dataset's lock (run: without --wait)";
+  4  verify found a table that does not match the manifest (or no manifest)
+  5  another gleaner run holds the dataset's lock (run: without --wait)
+  6  the run would lose or mix released data, and changed nothing: no manifest
+     beside partitions, a config or gleaner version other than the release's
+     (use --full), or --full would drop documents of vanished inputs
+     (use --drop-vanished)
+  130  interrupted (Ctrl-C, SIGTERM): staging removed, release unchanged";
 
 /// Turn raw scraped text (text dumps, HTML, RSS/Atom, JSONL, WARC; .gz/.zst) into clean,
 /// de-duplicated, entity-annotated Parquet tables.
@@ -45,11 +50,15 @@ pub enum Command {
     /// A run reads only inputs that are new or changed since the last run,
     /// dedups them against everything released, and adds a partition;
     /// entities holds the totals over all runs. Nothing new: nothing is
-    /// written. --full, a changed config or another gleaner version rebuild
-    /// the dataset from all inputs. Files are staged and the manifest is
-    /// renamed into place last, so a failed or killed run leaves the
-    /// previous release as it was. Unreadable inputs are reported and
-    /// skipped unless --strict is given.
+    /// written. --full rebuilds the dataset from all inputs; a changed
+    /// config or another gleaner version stops the run (exit 6) and names
+    /// the difference, since adding to the release would mix them. Files
+    /// are staged and the manifest is renamed into place last, so a failed,
+    /// interrupted or killed run leaves the previous release as it was.
+    /// gleaner never deletes a file it cannot prove it wrote: with no
+    /// manifest beside partitions, the run stops (exit 6) and says how to
+    /// recover. Unreadable inputs are reported and skipped unless --strict
+    /// is given.
     #[command(after_help = EXIT_CODES)]
     Run(RunArgs),
     /// Check a config file: unknown keys, wrong types, invalid regexes.
@@ -61,6 +70,26 @@ pub enum Command {
     /// Re-hash a dataset's tables and compare them with its manifest.
     #[command(after_help = EXIT_CODES)]
     Verify(DatasetArg),
+    /// Write a lost or damaged manifest.json again from the partitions on
+    /// disk. Every partition's Parquet footer names the gleaner version and
+    /// config hash that wrote it; they must all agree, and the config given
+    /// must be that one. Input fingerprints are not recoverable: the next
+    /// run reads every input again and adds only records not yet released.
+    /// A damaged manifest is kept as manifest.json.damaged.
+    #[command(after_help = EXIT_CODES)]
+    Repair(RepairArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct RepairArgs {
+    /// A dataset directory written by `gleaner run` whose manifest is lost.
+    #[arg(value_name = "DATASET_DIR")]
+    pub dataset: PathBuf,
+    #[command(flatten)]
+    pub config: ConfigArg,
+    /// Wait for a run that holds the dataset's lock.
+    #[arg(long)]
+    pub wait: bool,
 }
 
 #[derive(Debug, Args)]
@@ -84,8 +113,9 @@ pub struct RunArgs {
     /// of the config, else output/<dataset.name>.
     #[arg(long, short, value_name = "DIR")]
     pub output: Option<PathBuf>,
-    /// Worker threads (0 = one per core). Output is identical for any value.
-    #[arg(long, short = 'j', value_name = "N", default_value_t = 0)]
+    /// Worker threads (0 = one per core, at most 1024). Output is identical
+    /// for any value.
+    #[arg(long, short = 'j', value_name = "N", default_value_t = 0, value_parser = threads)]
     pub threads: usize,
     /// Stop with exit code 3 if any input is missing, empty, binary or corrupt.
     #[arg(long)]
@@ -98,6 +128,25 @@ pub struct RunArgs {
     /// (the previous release stays readable until the new one commits).
     #[arg(long)]
     pub full: bool,
+    /// With --full: drop the released documents of inputs that are no longer
+    /// there. Without it, such a rebuild stops (exit 6) and says how many
+    /// documents it would drop.
+    #[arg(long, requires = "full")]
+    pub drop_vanished: bool,
+}
+
+/// Most worker threads a run may ask for: more only costs memory and
+/// start-up time (100,000 threads never finish starting).
+const MAX_THREADS: usize = 1024;
+
+fn threads(value: &str) -> Result<usize, String> {
+    let n: usize = value
+        .parse()
+        .map_err(|_| format!("`{value}` is not a number of threads"))?;
+    if n > MAX_THREADS {
+        return Err(format!("at most {MAX_THREADS} (0 = one per core)"));
+    }
+    Ok(n)
 }
 
 #[derive(Debug, Args)]

@@ -90,7 +90,42 @@ impl InvalidValue {
     }
 }
 
+impl DatasetConfig {
+    /// The name becomes a directory under `output/`: it must be a plain
+    /// name, so `name = "../../x"` cannot send the tables elsewhere.
+    fn validate(&self) -> Result<(), InvalidValue> {
+        let name = &self.name;
+        let plain = !name.is_empty()
+            && !name.starts_with('.')
+            && name
+                .chars()
+                .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.'));
+        if plain {
+            return Ok(());
+        }
+        Err(InvalidValue {
+            key: "dataset.name".into(),
+            span: 0..0,
+            message: format!(
+                "must be a plain name (letters, digits, `-`, `_`, `.`; not starting with `.`), \
+                 got {name:?}; set `dataset.output` to choose the directory"
+            ),
+        })
+    }
+}
+
+/// The shipped `pipeline.toml`: the configuration a run uses when no config
+/// file is found, so a run without one gives exactly what the documented
+/// defaults give.
+pub const SHIPPED_CONFIG: &str = include_str!("../pipeline.toml");
+
 impl Config {
+    /// The shipped `pipeline.toml`, parsed.
+    pub fn builtin() -> Config {
+        Config::parse(SHIPPED_CONFIG, Path::new("pipeline.toml (built in)"))
+            .expect("the shipped pipeline.toml is valid (tested)")
+    }
+
     /// Reads and validates a config file.
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
         let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Io {
@@ -101,7 +136,28 @@ impl Config {
     }
 
     /// Parses and validates config text; `path` is only used in messages.
+    /// Keys the text leaves out take their value from the shipped
+    /// `pipeline.toml` (tables merge key by key; an array given in the text,
+    /// such as `read.splitters`, replaces the shipped one whole), so the
+    /// documented defaults have one source.
     pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
+        // Errors are reported against the user's own text, with its lines.
+        Config::parse_alone(text, path)?;
+        let parse_error = |message: String| ConfigError::Parse {
+            path: path.to_path_buf(),
+            message,
+        };
+        let mut merged: toml::Table =
+            toml::from_str(SHIPPED_CONFIG).map_err(|e| parse_error(e.to_string()))?;
+        let own: toml::Table = toml::from_str(text).map_err(|e| parse_error(e.to_string()))?;
+        merge_tables(&mut merged, own);
+        let merged = toml::to_string(&merged).map_err(|e| parse_error(e.to_string()))?;
+        Config::parse_alone(&merged, path)
+    }
+
+    /// Parses and validates one config text as it is, without the shipped
+    /// defaults.
+    fn parse_alone(text: &str, path: &Path) -> Result<Config, ConfigError> {
         let config: Config = toml::from_str(text).map_err(|e| ConfigError::Parse {
             path: path.to_path_buf(),
             message: describe_toml_error(text, &e),
@@ -121,6 +177,7 @@ impl Config {
 
     /// Checks values that TOML types cannot: regexes compile, numbers in range.
     pub fn validate(&self) -> Result<(), InvalidValue> {
+        self.dataset.validate()?;
         self.read.validate()?;
         self.clean.validate()?;
         self.quality.validate()?;
@@ -134,6 +191,51 @@ impl Config {
         let json = serde_json::to_vec(self).unwrap_or_default();
         format!("{:032x}", xxhash_rust::xxh3::xxh3_128(&json))
     }
+}
+
+/// Lays `own` over `base`: tables merge key by key, anything else in `own`
+/// replaces what `base` has.
+fn merge_tables(base: &mut toml::Table, own: toml::Table) {
+    for (key, value) in own {
+        match (base.get_mut(&key), value) {
+            (Some(toml::Value::Table(b)), toml::Value::Table(o)) => merge_tables(b, o),
+            (_, value) => {
+                base.insert(key, value);
+            }
+        }
+    }
+}
+
+/// Dotted keys whose values differ between two configs (as JSON, the form
+/// the manifest keeps), for a message that says what changed.
+pub fn differences(old: &serde_json::Value, new: &serde_json::Value) -> Vec<String> {
+    fn walk(prefix: &str, a: &serde_json::Value, b: &serde_json::Value, out: &mut Vec<String>) {
+        use serde_json::Value::Object;
+        match (a, b) {
+            (Object(x), Object(y)) => {
+                let keys: std::collections::BTreeSet<&String> = x.keys().chain(y.keys()).collect();
+                for key in keys {
+                    let null = serde_json::Value::Null;
+                    let path = if prefix.is_empty() {
+                        key.clone()
+                    } else {
+                        format!("{prefix}.{key}")
+                    };
+                    walk(
+                        &path,
+                        x.get(key).unwrap_or(&null),
+                        y.get(key).unwrap_or(&null),
+                        out,
+                    );
+                }
+            }
+            _ if a != b => out.push(prefix.to_string()),
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    walk("", old, new, &mut out);
+    out
 }
 
 /// Renders a TOML error as `line N, column M: message (key `a.b`)`.
@@ -219,6 +321,60 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.starts_with("p.toml:3: `dedup.threshold`"), "{err}");
+    }
+
+    #[test]
+    fn missing_keys_take_the_shipped_value() {
+        let shipped = serde_json::to_value(Config::builtin()).unwrap();
+        let own = Config::parse("[dedup]\nthreshold = 0.8\n", Path::new("x.toml")).unwrap();
+        let own = serde_json::to_value(own).unwrap();
+        assert_eq!(differences(&shipped, &own), ["dedup.threshold"]);
+        assert!(
+            !Config::builtin().read.splitters.is_empty(),
+            "the feed splitter ships"
+        );
+        let none = Config::parse("[read]\nsplitters = []\n", Path::new("x.toml")).unwrap();
+        assert!(
+            none.read.splitters.is_empty(),
+            "an array given replaces the shipped one"
+        );
+    }
+
+    #[test]
+    fn dataset_name_must_be_plain() {
+        for bad in ["../../x", "a/b", "", ".hidden", "x\\y"] {
+            let text = format!("[dataset]\nname = {bad:?}\n");
+            let err = Config::parse(&text, Path::new("p.toml"))
+                .unwrap_err()
+                .to_string();
+            assert!(err.contains("dataset.name"), "{err}");
+        }
+        Config::parse(
+            "[dataset]\nname = \"news-2024_v1.2\"\n",
+            Path::new("p.toml"),
+        )
+        .unwrap();
+    }
+
+    #[test]
+    fn size_like_keys_are_range_checked_on_their_own_line() {
+        let text = "[dedup]\nnum_perm = 1000000000\n";
+        let err = Config::parse(text, Path::new("p.toml"))
+            .unwrap_err()
+            .to_string();
+        assert!(err.starts_with("p.toml:2: `dedup.num_perm`"), "{err}");
+        let text = "[dedup]\nnum_perm = 64\nshingle_size = 0\n";
+        let err = Config::parse(text, Path::new("p.toml"))
+            .unwrap_err()
+            .to_string();
+        assert!(err.starts_with("p.toml:3: `dedup.shingle_size`"), "{err}");
+    }
+
+    #[test]
+    fn differences_name_dotted_keys() {
+        let a = serde_json::json!({"dedup": {"threshold": 0.7, "seed": 1}, "x": [1]});
+        let b = serde_json::json!({"dedup": {"threshold": 0.8, "seed": 1}, "x": [2]});
+        assert_eq!(differences(&a, &b), ["dedup.threshold", "x"]);
     }
 
     #[test]

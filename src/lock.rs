@@ -90,26 +90,6 @@ impl DatasetLock {
     }
 }
 
-impl DatasetLock {
-    /// Removes the staging and scratch directories that runs killed before
-    /// their commit left in `dir`. Safe only while holding the lock: no
-    /// other run can be using them. Returns how many were removed.
-    pub fn remove_leftovers(&self, dir: &Path) -> usize {
-        let Ok(entries) = std::fs::read_dir(dir) else {
-            return 0;
-        };
-        entries
-            .flatten()
-            .filter(|e| {
-                let name = e.file_name();
-                let name = name.to_string_lossy();
-                name.starts_with(".staging-") || name.starts_with(".scratch-")
-            })
-            .filter(|e| std::fs::remove_dir_all(e.path()).is_ok())
-            .count()
-    }
-}
-
 impl Drop for DatasetLock {
     fn drop(&mut self) {
         // Empty = released cleanly; the kernel lock goes with the handle.
@@ -143,12 +123,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         // A run that was killed leaves its note but no kernel lock.
         std::fs::write(dir.path().join(LOCK_FILE), "pid 4242 since yesterday").unwrap();
-        std::fs::create_dir_all(dir.path().join(".staging-4242/x")).unwrap();
-        std::fs::create_dir_all(dir.path().join(".scratch-4242")).unwrap();
-        std::fs::create_dir_all(dir.path().join("keep")).unwrap();
         let lock = DatasetLock::acquire(dir.path(), false).unwrap();
         assert_eq!(lock.stale.as_deref(), Some("pid 4242 since yesterday"));
-        assert_eq!(lock.remove_leftovers(dir.path()), 2);
-        assert!(dir.path().join("keep").exists());
     }
 }

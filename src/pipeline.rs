@@ -55,6 +55,9 @@ pub struct RunOptions {
     pub wait_for_lock: bool,
     /// Rebuild the dataset from all inputs instead of adding the new ones.
     pub full: bool,
+    /// With `full`: drop the released documents of inputs that are gone
+    /// (without it, such a rebuild is refused).
+    pub drop_vanished: bool,
 }
 
 /// Receives progress; the binary draws bars, tests ignore it.
@@ -90,6 +93,12 @@ pub enum RunError {
     Locked(#[from] LockError),
     #[error("{0}")]
     Release(String),
+    /// `--output` cannot hold a dataset (a file, `/`, inside an input).
+    #[error("{0}")]
+    Output(String),
+    /// The run would lose or mix released data; nothing was changed.
+    #[error("{0}")]
+    Refused(String),
     #[error("{0}")]
     State(#[from] StateError),
     #[error("aggregating entities: {0}")]
@@ -173,13 +182,20 @@ fn run_in_pool(
         })
         .collect();
     let output = output_dir(config, options);
+    let input_paths: Vec<PathBuf> = if options.inputs.is_empty() {
+        let dir = &options.config_dir;
+        config.dataset.inputs.iter().map(|i| dir.join(i)).collect()
+    } else {
+        options.inputs.iter().map(PathBuf::from).collect()
+    };
+    release::check_output(&output, &input_paths).map_err(RunError::Output)?;
     let lock = DatasetLock::acquire(&output, options.wait_for_lock)?;
     let mut warnings: Vec<String> = lock
         .stale
         .iter()
         .map(|s| format!("took over the lock of a run that did not finish ({s})"))
         .collect();
-    let removed = lock.remove_leftovers(&output);
+    let removed = release::remove_dead_staging(&output);
     if removed > 0 {
         warnings.push(format!(
             "removed {removed} staging/scratch director(ies) of unfinished runs"
@@ -188,7 +204,14 @@ fn run_in_pool(
 
     // what is released already, and what this run adds
     let config_hash = config.hash();
-    let (previous, adds) = open_release(&output, options.full, &config_hash, &mut warnings)?;
+    let (previous, adds) = open_release(
+        &output,
+        options,
+        config,
+        &config_hash,
+        &files,
+        &mut warnings,
+    )?;
     let base = previous.manifest().filter(|_| adds);
     let run_id = release::next_run(&output, &previous);
     let plan = match base {
@@ -249,7 +272,7 @@ fn run_in_pool(
     let reader = Reader::new(&config.read).map_err(RunError::Config)?;
     let cleaner = Cleaner::new(&config.clean).map_err(RunError::Config)?;
     let mut store = SpillStore::new(
-        output.join(format!(".scratch-{}", std::process::id())),
+        sink.scratch_dir()?,
         options.memory_budget.unwrap_or(MEMORY_BUDGET),
     );
     let mut counter = FrequentLineCounter::new(config.clean.frequent_max_words);
@@ -297,8 +320,48 @@ fn run_in_pool(
     if options.strict && !skipped.is_empty() {
         return Err(RunError::Inputs(skipped));
     }
-    if n_docs == 0 && base.is_none() {
-        return Err(RunError::NoDocuments);
+    if n_docs == 0 {
+        let Some(m) = base else {
+            return Err(RunError::NoDocuments);
+        };
+        // Files were read but gave nothing new (empty, corrupt, or records
+        // released before): the release stands. Their fingerprints and the
+        // skip reasons go into the manifest, so tomorrow's run does not read
+        // them again and the reasons stay on record.
+        let last = m.last_run();
+        let inputs: Vec<InputRecord> = inputs
+            .into_iter()
+            .map(|r| InputRecord { run: last, ..r })
+            .collect();
+        let mut counts = no_op_counts(m, plan.unchanged.len());
+        counts.insert("files".to_string(), inputs.len() as u64);
+        counts.insert("already_released".to_string(), already_released);
+        counts.insert("skipped_files".to_string(), skipped.len() as u64);
+        warnings.extend(
+            inputs
+                .iter()
+                .flat_map(|i| i.warnings.iter().map(move |w| format!("{}: {w}", i.path))),
+        );
+        let files_read = inputs.len() as u64;
+        let manifest = Manifest {
+            inputs: merge_inputs(base, plan.unchanged, inputs),
+            skipped: skipped.clone(),
+            ..m.clone()
+        };
+        let json = serde_json::to_vec_pretty(&manifest).unwrap_or_default();
+        drop(store);
+        sink.write_file("manifest.json", &json)?;
+        let output = sink.commit(&[])?;
+        drop(lock);
+        return Ok(Summary {
+            output,
+            run: None,
+            files: files_read,
+            skipped,
+            warnings,
+            counts,
+            seconds: started.elapsed().as_secs_f64(),
+        });
     }
     // This run's line counts become state; the released counts are added
     // before deciding which lines are frequent.
@@ -478,9 +541,8 @@ fn run_in_pool(
     };
     let json = serde_json::to_vec_pretty(&manifest).unwrap_or_default();
     sink.write_file("manifest.json", &json)?;
-    let output = sink.commit()?;
-    // Superseded files (the last entity totals; everything, after a rebuild).
-    release::remove_untracked(&output, Some(&manifest));
+    let superseded = release::superseded_files(previous.manifest(), &manifest);
+    let output = sink.commit(&superseded)?;
     drop(lock);
     Ok(Summary {
         output,
@@ -493,40 +555,128 @@ fn run_in_pool(
     })
 }
 
-/// Loads the release in `output` and removes what a run that did not
-/// commit left in it. Returns it and whether this run adds to it (`false`:
-/// it rebuilds, and says why in `warnings` unless `--full` asked for it). A
-/// manifest that cannot be read is an error unless the run rebuilds.
+/// Loads the release in `output`, finishes or undoes a commit that an
+/// interrupted run left, and decides whether this run adds to the release
+/// (`true`) or rebuilds it (`false`: first run, or `--full`). It refuses,
+/// changing nothing, whatever would lose or mix released data: files laid
+/// out like a release but no readable manifest, a release made with another
+/// config or gleaner version (unless `--full`), and a `--full` rebuild that
+/// would drop the documents of inputs that are gone (unless
+/// `--drop-vanished`).
 fn open_release(
     output: &Path,
-    full: bool,
+    options: &RunOptions,
+    config: &Config,
     config_hash: &str,
+    files: &[InputFile],
     warnings: &mut Vec<String>,
 ) -> Result<(Previous, bool), RunError> {
-    let previous = Previous::load(output);
-    match (&previous, full) {
-        (Previous::Unusable(why), false) => {
-            return Err(RunError::Release(format!(
-                "cannot add to {}: {why}; run with --full to rebuild the dataset",
-                output.display()
-            )))
-        }
-        // Files of a damaged release are only removed once a rebuild commits.
-        (Previous::Unusable(_), true) => {}
-        _ => {
-            let stray = release::remove_untracked(output, previous.manifest());
-            if stray > 0 {
-                warnings.push(format!(
-                    "removed {stray} file(s) of a run that did not commit"
-                ));
-            }
-        }
+    let dir = output.display();
+    let recovery = format!(
+        "gleaner changed nothing. To recover: restore manifest.json (from a backup or \
+         snapshot), or `gleaner repair {dir}` to rebuild it from the partitions, or \
+         write to an empty directory with --output"
+    );
+    let mut previous = Previous::load(output);
+    if let Previous::Unusable(why) = &previous {
+        return Err(RunError::Refused(format!(
+            "the manifest of {dir} cannot be read ({why}); {recovery}"
+        )));
     }
-    let rebuild = previous.rebuild_reason(full, config_hash);
-    if let (Some(why), Some(_), false) = (&rebuild, previous.manifest(), full) {
-        warnings.push(format!("rebuilding the dataset: {why}"));
+    let finished = release::finish_interrupted_commit(output, previous.manifest())
+        .map_err(RunError::Release)?;
+    if finished > 0 {
+        warnings.push(format!(
+            "removed {finished} file(s) of a commit that was interrupted"
+        ));
+        previous = Previous::load(output);
     }
-    Ok((previous, rebuild.is_none()))
+    if let Previous::Orphaned(found) = &previous {
+        return Err(RunError::Refused(format!(
+            "{dir} holds {} file(s) laid out like a release ({}) but no manifest.json, \
+             so nothing proves gleaner wrote them; {recovery}",
+            found.len(),
+            sample_of(found)
+        )));
+    }
+    let stray = release::untracked_files(output, previous.manifest());
+    if !stray.is_empty() {
+        warnings.push(format!(
+            "{} file(s) laid out like partitions are not in the manifest and were left alone \
+             (glob readers see them; `gleaner verify` lists them): {}",
+            stray.len(),
+            sample_of(&stray)
+        ));
+    }
+    let Some(m) = previous.manifest() else {
+        return Ok((previous, false));
+    };
+    let version = env!("CARGO_PKG_VERSION");
+    if !options.full {
+        if m.gleaner_version != version {
+            return Err(RunError::Refused(format!(
+                "the release in {dir} was made by gleaner {}, this is gleaner {version}; adding \
+                 to it would mix two versions' output in one release. Run with --full to \
+                 rebuild it (the old partitions stay until the new release commits)",
+                m.gleaner_version
+            )));
+        }
+        if m.config_hash != config_hash {
+            let now = serde_json::to_value(config).unwrap_or_default();
+            let keys = crate::config::differences(&m.config, &now);
+            return Err(RunError::Refused(format!(
+                "the config differs from the one the release in {dir} was made with ({}); \
+                 adding to it would mix two configs in one release. Use the release's config \
+                 (it is in manifest.json), or run with --full to rebuild with this one",
+                if keys.is_empty() {
+                    "hash only".to_string()
+                } else {
+                    keys.join(", ")
+                }
+            )));
+        }
+        return Ok((previous, true));
+    }
+    let present: std::collections::HashSet<&str> =
+        files.iter().map(|f| f.display.as_str()).collect();
+    let vanished: Vec<&InputRecord> = m
+        .inputs
+        .iter()
+        .filter(|i| i.documents > 0 && !present.contains(i.path.as_str()))
+        .collect();
+    if !vanished.is_empty() {
+        let documents: u64 = vanished.iter().map(|i| i.documents).sum();
+        let paths: Vec<String> = vanished.iter().map(|i| i.path.clone()).collect();
+        if !options.drop_vanished {
+            return Err(RunError::Refused(format!(
+                "--full would drop {documents} released document(s) of {} input(s) that are no \
+                 longer there ({}); restore them, or add --drop-vanished to drop them",
+                vanished.len(),
+                sample_of(&paths)
+            )));
+        }
+        warnings.push(format!(
+            "--full --drop-vanished: {documents} released document(s) of {} vanished input(s) \
+             are not in the new release",
+            vanished.len()
+        ));
+    }
+    Ok((previous, false))
+}
+
+/// The first few of `items`, for a message.
+fn sample_of(items: &[String]) -> String {
+    const SHOWN: usize = 3;
+    let mut text = items
+        .iter()
+        .take(SHOWN)
+        .cloned()
+        .collect::<Vec<_>>()
+        .join(", ");
+    if items.len() > SHOWN {
+        text.push_str(&format!(", … {} more", items.len() - SHOWN));
+    }
+    text
 }
 
 /// The document as this run should take it, with the hash of its body, or

@@ -126,7 +126,13 @@ pub fn index_batch(
         )),
         Arc::new(keys.iter().map(|k| k.published).collect::<Int64Array>()),
         Arc::new(UInt64Array::from(body_hash.to_vec())),
-        Arc::new(FixedSizeBinaryArray::try_from_iter(hashes.iter())?),
+        // Built from one flat buffer, not `try_from_iter`, which refuses an
+        // empty partition (a run whose new files gave no document).
+        Arc::new(FixedSizeBinaryArray::try_new(
+            16,
+            hashes.concat().into(),
+            None,
+        )?),
         Arc::new(UInt32Array::from_iter_values(
             sketches.iter().map(|s| s.n_shingles),
         )),
@@ -281,7 +287,7 @@ mod tests {
         let mut sink = crate::write::DatasetSink::create(dir, vec![]).unwrap();
         sink.write_table("part.parquet", batch.schema(), std::slice::from_ref(batch))
             .unwrap();
-        sink.commit().unwrap();
+        sink.commit(&[]).unwrap();
         path
     }
 

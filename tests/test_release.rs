@@ -249,31 +249,42 @@ fn three_runs_over_a_growing_directory() {
 }
 
 #[test]
-fn a_changed_config_rebuilds_and_a_damaged_manifest_needs_full() {
+fn a_changed_config_stops_the_run_and_a_damaged_manifest_is_refused() {
     let articles = articles();
     let w = Workspace::new();
     w.add("a.txt", &articles[0]);
     w.run(&[]);
+    let released = w.manifest();
     let config = w.dir.path().join("gleaner.toml");
     let mut text = std::fs::read_to_string(&config).unwrap();
     text.push_str("[dedup]\nthreshold = 0.8\n");
     std::fs::write(&config, text).unwrap();
     let out = w.try_run(&[]);
-    assert!(out.status.success());
+    assert_eq!(out.status.code(), Some(6));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
-        stderr.contains("rebuilding the dataset: the config changed"),
-        "{stderr}"
+        stderr.contains("dedup.threshold"),
+        "names the key: {stderr}"
     );
+    assert_eq!(w.manifest(), released, "nothing changed");
+    w.run(&["--full"]);
     assert_eq!(w.manifest()["runs"][0]["full"], true);
 
     std::fs::write(w.ds().join("manifest.json"), "{ not json").unwrap();
     w.add("b.txt", &articles[1]);
-    let out = w.try_run(&[]);
-    assert_eq!(out.status.code(), Some(1));
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("--full"), "{stderr}");
-    w.run(&["--full"]);
+    for extra in [&[][..], &["--full"][..]] {
+        let out = w.try_run(extra);
+        assert_eq!(out.status.code(), Some(6));
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains("gleaner repair"), "{stderr}");
+    }
+    gleaner()
+        .args(["repair", "--config"])
+        .arg(&config)
+        .arg(w.ds())
+        .assert()
+        .success();
+    w.run(&[]);
     assert_eq!(documents(&w.ds()).len(), 2);
 }
 

@@ -10,7 +10,7 @@ pub fn execute(args: ConfigArg) -> Result<(), Failure> {
             args.config.display()
         )));
     }
-    let config = load_config(&args.config)?;
+    let (config, _) = load_config(&args.config)?;
     println!(
         "{}: ok (dataset `{}`, {} input(s), {} splitter(s), {} extra clean rule(s), config hash {})",
         args.config.display(),

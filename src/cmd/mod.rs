@@ -1,6 +1,7 @@
 //! One module per subcommand, plus the failure type that maps to exit codes.
 
 mod check_config;
+mod repair;
 mod run;
 mod stats;
 mod verify;
@@ -25,6 +26,8 @@ pub enum Failure {
     Mismatch(String),
     /// 5: another run holds the dataset's lock.
     Locked(String),
+    /// 6: the run would lose or mix released data; nothing was changed.
+    Refused(String),
 }
 
 impl Failure {
@@ -35,6 +38,7 @@ impl Failure {
             Failure::Input(_) => 3,
             Failure::Mismatch(_) => 4,
             Failure::Locked(_) => 5,
+            Failure::Refused(_) => 6,
         }
     }
 }
@@ -46,7 +50,8 @@ impl fmt::Display for Failure {
             | Failure::Config(m)
             | Failure::Input(m)
             | Failure::Mismatch(m)
-            | Failure::Locked(m) => f.write_str(m),
+            | Failure::Locked(m)
+            | Failure::Refused(m) => f.write_str(m),
         }
     }
 }
@@ -57,14 +62,20 @@ pub fn dispatch(cli: Cli) -> Result<(), Failure> {
         Command::CheckConfig(args) => check_config::execute(args),
         Command::Stats(args) => stats::execute(args),
         Command::Verify(args) => verify::execute(args),
+        Command::Repair(args) => repair::execute(args),
     }
 }
 
-/// Loads the config; the default `pipeline.toml` may be absent (built-in
-/// defaults are used then), an explicitly named file may not.
-pub fn load_config(path: &Path) -> Result<Config, Failure> {
+/// Loads the config; the default `pipeline.toml` may be absent (the shipped
+/// `pipeline.toml`, built in, is used then), an explicitly named file may
+/// not. Returns it with a name for the summary.
+pub fn load_config(path: &Path) -> Result<(Config, String), Failure> {
     if !path.exists() && path == Path::new("pipeline.toml") {
-        return Ok(Config::default());
+        return Ok((
+            Config::builtin(),
+            "built-in (the shipped pipeline.toml)".into(),
+        ));
     }
-    Config::load(path).map_err(|e| Failure::Config(e.to_string()))
+    let config = Config::load(path).map_err(|e| Failure::Config(e.to_string()))?;
+    Ok((config, path.display().to_string()))
 }

@@ -11,7 +11,7 @@ use crate::cmd::{load_config, Failure};
 use crate::progress::StageBars;
 
 pub fn execute(args: RunArgs, format: LogFormat) -> Result<(), Failure> {
-    let config = load_config(&args.config.config)?;
+    let (config, config_name) = load_config(&args.config.config)?;
     let options = RunOptions {
         inputs: args.inputs,
         config_dir: args
@@ -25,14 +25,19 @@ pub fn execute(args: RunArgs, format: LogFormat) -> Result<(), Failure> {
         strict: args.strict,
         wait_for_lock: args.wait,
         full: args.full,
+        drop_vanished: args.drop_vanished,
         ..RunOptions::default()
     };
+    if let Err(e) = gleaner::release::install_cleanup_on_signal() {
+        eprintln!("warning: cannot watch for Ctrl-C/SIGTERM ({e}); an interrupted run leaves its staging directory to the next run");
+    }
     let bars = StageBars::new(format == LogFormat::Json);
     let result = pipeline::run(&config, &options, &bars);
     bars.finish();
     let summary = result.map_err(|e| match e {
-        RunError::Config(_) => Failure::Config(e.to_string()),
+        RunError::Config(_) | RunError::Output(_) => Failure::Config(e.to_string()),
         RunError::Release(_) | RunError::State(_) => Failure::Runtime(e.to_string()),
+        RunError::Refused(_) => Failure::Refused(e.to_string()),
         RunError::Inputs(_) | RunError::NoDocuments => Failure::Input(e.to_string()),
         RunError::Locked(gleaner::lock::LockError::Held { .. }) => Failure::Locked(e.to_string()),
         _ => Failure::Runtime(e.to_string()),
@@ -52,6 +57,7 @@ pub fn execute(args: RunArgs, format: LogFormat) -> Result<(), Failure> {
                 "level": "info",
                 "event": "summary",
                 "output": summary.output.display().to_string(),
+                "config": config_name,
                 "run": summary.run,
                 "files": summary.files,
                 "skipped_files": summary.skipped.len(),
@@ -67,8 +73,10 @@ pub fn execute(args: RunArgs, format: LogFormat) -> Result<(), Failure> {
     let c = |key: &str| summary.counts.get(key).copied().unwrap_or(0);
     let Some(run) = summary.run else {
         println!(
-            "gleaner: nothing new ({} file(s) unchanged, {} skipped); {} documents released in {:.2}s → {}",
+            "gleaner: nothing new ({} file(s) unchanged, {} read with no new document, {} skipped); \
+             {} documents released in {:.2}s → {} (config: {config_name})",
             c("unchanged_files"),
+            summary.files,
             summary.skipped.len(),
             c("released_documents"),
             summary.seconds,
@@ -79,7 +87,7 @@ pub fn execute(args: RunArgs, format: LogFormat) -> Result<(), Failure> {
     println!(
         "gleaner: run {run}: {} file(s) read ({} unchanged, {} skipped) → {} new documents \
          ({} released), {} boilerplate lines removed, {} duplicate cluster(s) ({} duplicates), \
-         {} mentions; {} entities in {:.2}s → {}",
+         {} mentions; {} entities in {:.2}s → {} (config: {config_name})",
         summary.files,
         c("unchanged_files"),
         summary.skipped.len(),

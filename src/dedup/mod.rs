@@ -74,6 +74,12 @@ pub struct DedupConfig {
     pub containment_min_words: usize,
 }
 
+/// Upper bounds of the size-like dedup settings (see `validate`).
+const MAX_SHINGLE_SIZE: usize = 32;
+const MAX_NUM_PERM: usize = 1024;
+const MAX_SAMPLE_SIZE: usize = 4096;
+const MAX_BUCKET: usize = 1 << 20;
+
 impl Default for DedupConfig {
     fn default() -> Self {
         DedupConfig {
@@ -106,20 +112,30 @@ impl DedupConfig {
                 format!("must be in (0, 1], got {}", self.threshold),
             ));
         }
-        if self.shingle_size == 0 || self.num_perm == 0 {
-            return Err(bad(
-                "num_perm",
-                "shingle_size and num_perm must be positive".into(),
-            ));
+        // Ranges bound the memory a config can ask for: the sketch of every
+        // document is held for the run (num_perm, sample_size).
+        for (key, value, range) in [
+            ("shingle_size", self.shingle_size, 1..=MAX_SHINGLE_SIZE),
+            ("num_perm", self.num_perm, 1..=MAX_NUM_PERM),
+            ("sample_size", self.sample_size, 1..=MAX_SAMPLE_SIZE),
+            ("max_bucket", self.max_bucket, 1..=MAX_BUCKET),
+        ] {
+            if !range.contains(&value) {
+                return Err(bad(
+                    key,
+                    format!(
+                        "must be in {}..={}, got {value}",
+                        range.start(),
+                        range.end()
+                    ),
+                ));
+            }
         }
         if !(0.0..=1.0).contains(&self.containment) {
             return Err(bad(
                 "containment",
                 format!("must be in [0, 1], got {}", self.containment),
             ));
-        }
-        if self.sample_size == 0 {
-            return Err(bad("sample_size", "must be positive".into()));
         }
         if self.lsh_weights.iter().any(|w| w.is_nan() || *w < 0.0)
             || self.lsh_weights.iter().sum::<f64>() <= 0.0
@@ -271,7 +287,7 @@ pub struct Dedup {
 }
 
 /// Counters for the manifest.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
 pub struct DedupStats {
     pub bands: usize,
     pub rows: usize,

@@ -131,10 +131,15 @@ impl DatasetSink {
     pub fn create(dir: &Path, metadata: Vec<(String, String)>) -> Result<DatasetSink, WriteError> {
         std::fs::create_dir_all(dir).map_err(io(dir))?;
         let staging = dir.join(format!(".staging-{}", std::process::id()));
-        if staging.exists() {
+        if crate::release::is_our_staging(&staging) {
             std::fs::remove_dir_all(&staging).map_err(io(&staging))?;
         }
         std::fs::create_dir(&staging).map_err(io(&staging))?;
+        // The marker is what lets a later run prove the directory is ours
+        // before it removes it (see `release::remove_dead_staging`).
+        let marker = staging.join(crate::release::STAGING_MARKER);
+        std::fs::write(&marker, format!("pid {}\n", std::process::id())).map_err(io(&marker))?;
+        crate::release::register_staging(&staging);
         Ok(DatasetSink {
             dir: dir.to_path_buf(),
             staging,
@@ -224,11 +229,32 @@ impl DatasetSink {
     }
 
     /// Moves every staged file into the dataset directory, in the order written
-    /// (the manifest last: it is the commit point), and removes the staging
+    /// (the manifest last: it is the commit point), removes the `superseded`
+    /// files (listed by the release this one replaces) and the staging
     /// directory. A file already in place under the same name is replaced.
-    pub fn commit(mut self) -> Result<PathBuf, WriteError> {
+    ///
+    /// Before the first rename, a commit journal names every file this
+    /// commit moves in and every file it will remove: a run killed half way
+    /// leaves files that the journal proves are gleaner's, and the next run
+    /// removes exactly those the manifest then in place does not list
+    /// (`release::finish_interrupted_commit`). Nothing else is ever deleted.
+    pub fn commit(mut self, superseded: &[String]) -> Result<PathBuf, WriteError> {
+        // A signal now must not remove the staging directory half way
+        // through the renames: from here the journal covers an interruption.
+        let _guard = crate::release::commit_guard();
         self.committed = true;
         let _ = std::fs::remove_dir_all(self.staging.join("scratch"));
+        let moved: Vec<String> = self
+            .files
+            .iter()
+            .filter(|f| f.as_str() != "manifest.json")
+            .cloned()
+            .collect();
+        let journal = crate::release::CommitJournal {
+            moved,
+            superseded: superseded.to_vec(),
+        };
+        journal.write(&self.dir).map_err(io(&self.dir))?;
         for name in &self.files {
             let from = self.staging.join(name);
             let to = self.dir.join(name);
@@ -237,7 +263,13 @@ impl DatasetSink {
             }
             std::fs::rename(&from, &to).map_err(io(&to))?;
         }
+        crate::release::sync_dir(&self.dir);
+        for file in superseded {
+            crate::release::remove_release_file(&self.dir, file);
+        }
+        crate::release::CommitJournal::remove(&self.dir);
         std::fs::remove_dir_all(&self.staging).map_err(io(&self.staging))?;
+        crate::release::unregister_staging(&self.staging);
         Ok(self.dir.clone())
     }
 
@@ -250,6 +282,7 @@ impl Drop for DatasetSink {
     fn drop(&mut self) {
         if !self.committed {
             let _ = std::fs::remove_dir_all(&self.staging);
+            crate::release::unregister_staging(&self.staging);
         }
     }
 }
@@ -286,7 +319,7 @@ mod tests {
         );
         let part = out.join("boilerplate/run=1/part-0.parquet");
         assert!(!part.exists());
-        sink.commit().unwrap();
+        sink.commit(&[]).unwrap();
         assert!(part.exists());
         let leftovers: Vec<_> = std::fs::read_dir(&out).unwrap().collect();
         assert_eq!(leftovers.len(), 1, "staging directory removed");

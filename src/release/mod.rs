@@ -4,10 +4,24 @@
 //! polars read all runs of a table as one), which inputs a run must read
 //! (new or changed since the release), whether it must rebuild everything,
 //! and which files an interrupted run left behind. The manifest is the
-//! commit point: files it does not list belong to no release.
+//! commit point: files it does not list belong to no release. gleaner
+//! deletes only what it can prove it wrote: staging directories that carry
+//! its marker, files a commit journal names ([`journal`]), and files the
+//! previous manifest listed that the new one supersedes.
+
+mod interrupt;
+mod journal;
+pub mod repair;
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
+
+pub use interrupt::{
+    commit_guard, install_cleanup_on_signal, register_staging, unregister_staging,
+};
+pub use journal::{
+    finish_interrupted_commit, remove_release_file, sync_dir, CommitJournal, JOURNAL_FILE,
+};
 
 use crate::discover::{mtime, InputFile};
 use crate::write::manifest::{InputRecord, Manifest};
@@ -17,6 +31,37 @@ use crate::write::schema;
 pub const STATE_DIR: &str = "_state";
 /// The state stores under [`STATE_DIR`].
 pub const STATE_STORES: [&str; 2] = ["index", "lines"];
+/// File inside a staging directory that proves a gleaner run made it.
+pub const STAGING_MARKER: &str = ".gleaner-staging";
+
+/// Whether `dir` is a staging directory a gleaner run made (it holds the
+/// marker), and so may be removed once that run is gone.
+pub fn is_our_staging(dir: &Path) -> bool {
+    dir.join(STAGING_MARKER).is_file()
+}
+
+/// Removes the staging directories that dead runs left in `dir`: those with
+/// gleaner's marker, and empty ones (a run killed between creating the
+/// directory and writing the marker). Anything else is left alone. Safe only
+/// under the dataset lock, when no other run can be using them. Returns how
+/// many were removed.
+pub fn remove_dead_staging(dir: &Path) -> usize {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return 0;
+    };
+    entries
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().starts_with(".staging-"))
+        .filter(|e| {
+            let path = e.path();
+            if is_our_staging(&path) {
+                std::fs::remove_dir_all(&path).is_ok()
+            } else {
+                std::fs::remove_dir(&path).is_ok()
+            }
+        })
+        .count()
+}
 
 /// Where run `run` writes table `table`: `documents/run=3/part-0.parquet`.
 pub fn part_file(table: &str, run: u32) -> String {
@@ -38,13 +83,21 @@ pub enum Previous {
     /// A manifest that cannot be read (damaged, or another gleaner's
     /// layout), with the reason.
     Unusable(String),
+    /// No manifest, but files laid out like a release's (partitions whose
+    /// manifest was lost, or a user's own `documents.parquet`): nothing
+    /// proves gleaner wrote them, so a run must not touch them.
+    Orphaned(Vec<String>),
 }
 
 impl Previous {
     /// Reads the manifest of `dir`, if there is one.
     pub fn load(dir: &Path) -> Previous {
         if !dir.join("manifest.json").exists() {
-            return Previous::Nothing;
+            let files = release_files(dir);
+            if files.is_empty() {
+                return Previous::Nothing;
+            }
+            return Previous::Orphaned(files);
         }
         match Manifest::load(dir) {
             Ok(m) => Previous::Release(Box::new(m)),
@@ -67,7 +120,7 @@ impl Previous {
         match self {
             _ if full => Some("--full".into()),
             Previous::Nothing => Some("first run".into()),
-            Previous::Unusable(_) => Some("--full".into()),
+            Previous::Unusable(_) | Previous::Orphaned(_) => Some("--full".into()),
             Previous::Release(m) if m.config_hash != config_hash => Some(format!(
                 "the config changed since the last run (hash {} → {})",
                 short(&m.config_hash),
@@ -99,7 +152,7 @@ pub fn next_run(dir: &Path, previous: &Previous) -> u32 {
 }
 
 /// The run id in a partition path (`…/run=3/…`).
-fn run_of(file: &str) -> Option<u32> {
+pub(crate) fn run_of(file: &str) -> Option<u32> {
     file.split('/')
         .find_map(|part| part.strip_prefix("run="))
         .and_then(|id| id.parse().ok())
@@ -156,25 +209,87 @@ pub fn untracked_files(dir: &Path, manifest: Option<&Manifest>) -> Vec<String> {
         .collect()
 }
 
-/// Removes the [`untracked_files`] of `dir` and the partition directories
-/// they leave empty; returns how many files went.
-pub fn remove_untracked(dir: &Path, manifest: Option<&Manifest>) -> usize {
-    let mut removed = 0;
-    for file in untracked_files(dir, manifest) {
-        let path = dir.join(&file);
-        if std::fs::remove_file(&path).is_ok() {
-            removed += 1;
+/// Checks that `output` can hold a dataset: not a file, not `/`, and not
+/// inside one of the `inputs` (a run would read its own tables back as
+/// input next time). `inputs` are input paths or globs; a glob counts from
+/// the directory before its first wildcard.
+pub fn check_output(output: &Path, inputs: &[PathBuf]) -> Result<(), String> {
+    let shown = output.display();
+    if output.exists() && !output.is_dir() {
+        return Err(format!(
+            "--output {shown} is a file, not a directory; give a directory for the dataset"
+        ));
+    }
+    let resolved = resolve(output);
+    if resolved.parent().is_none() {
+        return Err(format!(
+            "--output {shown} is the root directory; give a directory of its own for the dataset"
+        ));
+    }
+    for input in inputs {
+        let root = glob_root(input);
+        if !root.is_dir() {
+            continue;
         }
-        // Empty `run=<id>` directories and then empty table directories.
-        let mut parent = path.parent();
-        while let Some(p) = parent.filter(|p| *p != dir) {
-            if std::fs::remove_dir(p).is_err() {
-                break;
-            }
-            parent = p.parent();
+        let root = resolve(&root);
+        if resolved.starts_with(&root) {
+            return Err(format!(
+                "--output {shown} is inside the input directory {}: the next run would read \
+                 the dataset's own files as input; put the dataset outside the inputs",
+                input.display()
+            ));
         }
     }
-    removed
+    Ok(())
+}
+
+/// The directory part of a path or glob, up to its first wildcard.
+fn glob_root(input: &Path) -> PathBuf {
+    let mut root = PathBuf::new();
+    for part in input.components() {
+        if part.as_os_str().to_string_lossy().contains(['*', '?', '[']) {
+            break;
+        }
+        root.push(part);
+    }
+    if root.as_os_str().is_empty() {
+        root.push(".");
+    }
+    root
+}
+
+/// `path` made absolute with symlinks resolved, for the part of it that
+/// exists (the dataset directory may not exist yet).
+fn resolve(path: &Path) -> PathBuf {
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut existing = absolute.as_path();
+    let mut rest = Vec::new();
+    loop {
+        if let Ok(real) = existing.canonicalize() {
+            return rest.iter().rev().fold(real, |p, c| p.join(c));
+        }
+        match (existing.parent(), existing.file_name()) {
+            (Some(parent), Some(name)) => {
+                rest.push(name.to_os_string());
+                existing = parent;
+            }
+            _ => return absolute,
+        }
+    }
+}
+
+/// Files the `previous` release lists that `next` does not: what a commit
+/// of `next` removes (the last entity totals; everything, after a rebuild).
+pub fn superseded_files(previous: Option<&Manifest>, next: &Manifest) -> Vec<String> {
+    let Some(previous) = previous else {
+        return Vec::new();
+    };
+    let kept: BTreeSet<&str> = next.parts().map(|(_, p)| p.file.as_str()).collect();
+    previous
+        .parts()
+        .map(|(_, p)| p.file.clone())
+        .filter(|f| !kept.contains(f.as_str()))
+        .collect()
 }
 
 /// Which inputs a run reads.
@@ -252,12 +367,45 @@ mod tests {
             ]
         );
         assert_eq!(next_run(d, &Previous::Nothing), 3);
-        assert_eq!(remove_untracked(d, None), 4);
-        assert!(!d.join("documents/run=2").exists(), "empty run dir removed");
-        assert!(d.join("documents/notes.txt").exists(), "not ours: kept");
-        assert!(d.join("documents/run=1/mine.csv").exists());
-        assert!(d.join("other/run=9/part-0.parquet").exists());
-        assert!(!d.join("_state").exists());
+        // Without a manifest, nothing proves these are gleaner's.
+        assert!(matches!(Previous::load(d), Previous::Orphaned(f) if f.len() == 4));
+    }
+
+    #[test]
+    fn output_may_not_be_a_file_the_root_or_inside_an_input() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        touch(d, "in/a.txt");
+        touch(d, "file");
+        let inputs = [d.join("in"), d.join("in2/*.txt")];
+        assert!(check_output(&d.join("out/ds"), &inputs).is_ok());
+        assert!(check_output(&d.join("file"), &inputs)
+            .unwrap_err()
+            .contains("is a file"));
+        assert!(check_output(Path::new("/"), &inputs)
+            .unwrap_err()
+            .contains("root"));
+        let inside = check_output(&d.join("in/../in/ds"), &inputs).unwrap_err();
+        assert!(inside.contains("inside the input directory"), "{inside}");
+        std::fs::create_dir(d.join("in2")).unwrap();
+        assert!(
+            check_output(&d.join("in2/ds"), &inputs).is_err(),
+            "glob root counts"
+        );
+    }
+
+    #[test]
+    fn only_marked_or_empty_staging_directories_are_removed() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        touch(d, &format!(".staging-1/{STAGING_MARKER}"));
+        touch(d, ".staging-1/documents/run=3/part-0.parquet");
+        std::fs::create_dir(d.join(".staging-2")).unwrap();
+        touch(d, ".staging-3/users-own-file");
+        assert_eq!(remove_dead_staging(d), 2);
+        assert!(!d.join(".staging-1").exists());
+        assert!(!d.join(".staging-2").exists());
+        assert!(d.join(".staging-3/users-own-file").exists());
     }
 
     #[test]

@@ -1,0 +1,188 @@
+//! `gleaner repair`: a manifest rebuilt from the partitions on disk.
+//!
+//! A manifest can be lost (deleted by hand, by a sync tool, a half-restored
+//! backup) while every partition is intact. Runs then refuse to touch the
+//! directory, because nothing proves the files are gleaner's. Repair is the
+//! way back: every partition's Parquet footer records the gleaner version
+//! and config hash that wrote it, so the release can be listed again —
+//! partitions, row counts, file hashes, runs — provided one config (the one
+//! given, whose hash must match the footers) made them all.
+//!
+//! What a lost manifest took with it cannot be recovered: the inputs'
+//! fingerprints. The next run therefore reads every input again, and the
+//! records already released are recognised through the dedup index (same
+//! id, same text) and not added twice.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+use parquet::file::reader::{FileReader, SerializedFileReader};
+
+use super::{release_files, run_of, STATE_DIR};
+use crate::config::Config;
+use crate::write::manifest::{file_hash, Manifest, PartRecord, RunRecord, TableRecord};
+use crate::write::schema;
+
+/// What repair found and wrote.
+#[derive(Debug)]
+pub struct Repaired {
+    pub manifest: Manifest,
+    /// Release-shaped files left out of the manifest, with the reason.
+    pub left_out: Vec<(String, String)>,
+}
+
+/// A partition's footer facts.
+struct Footer {
+    version: String,
+    config_hash: String,
+    rows: u64,
+}
+
+fn footer(path: &Path) -> Result<Footer, String> {
+    let file = std::fs::File::open(path).map_err(|e| e.to_string())?;
+    let reader = SerializedFileReader::new(file).map_err(|e| e.to_string())?;
+    let meta = reader.metadata().file_metadata();
+    let value = |key: &str| {
+        meta.key_value_metadata()
+            .and_then(|kv| kv.iter().find(|k| k.key == key))
+            .and_then(|k| k.value.clone())
+            .unwrap_or_default()
+    };
+    Ok(Footer {
+        version: value("gleaner.version"),
+        config_hash: value("gleaner.config_hash"),
+        rows: meta.num_rows().max(0) as u64,
+    })
+}
+
+/// Rebuilds the manifest of `dir` from its partitions, checked against
+/// `config`, and returns it (the caller writes it). Fails, naming why, when
+/// the partitions were not all made by one gleaner version and config, or
+/// when the config given is not the one that made them.
+pub fn rebuild_manifest(dir: &Path, config: &Config) -> Result<Repaired, String> {
+    let mut left_out = Vec::new();
+    let mut found: Vec<(String, String, u32, Footer)> = Vec::new(); // file, store, run, footer
+    for file in release_files(dir) {
+        let Some(run) = run_of(&file) else {
+            left_out.push((
+                file,
+                "not a run partition (an older layout or not gleaner's)".into(),
+            ));
+            continue;
+        };
+        let store = file.split("/run=").next().unwrap_or_default().to_string();
+        match footer(&dir.join(&file)) {
+            Ok(f) if f.version.is_empty() => {
+                left_out.push((file, "no gleaner version in its Parquet footer".into()))
+            }
+            Ok(f) => found.push((file, store, run, f)),
+            Err(e) => left_out.push((file, format!("unreadable Parquet: {e}"))),
+        }
+    }
+    if found.is_empty() {
+        return Err(format!(
+            "{}: no partition written by gleaner to rebuild a manifest from",
+            dir.display()
+        ));
+    }
+    let makers: BTreeSet<(&str, &str)> = found
+        .iter()
+        .map(|(_, _, _, f)| (f.version.as_str(), f.config_hash.as_str()))
+        .collect();
+    if makers.len() > 1 {
+        let list: Vec<String> = makers
+            .iter()
+            .map(|(v, h)| format!("gleaner {v} with config {h}"))
+            .collect();
+        return Err(format!(
+            "the partitions were made by more than one gleaner version or config ({}); move the ones that do not belong elsewhere, then repair",
+            list.join("; ")
+        ));
+    }
+    let (version, config_hash) = makers.into_iter().next().unwrap_or_default();
+    if config.hash() != config_hash {
+        return Err(format!(
+            "the partitions were made with config hash {config_hash}, the config given has {}; repair needs the config they were made with (--config FILE)",
+            config.hash()
+        ));
+    }
+    // Each run rewrites the entity totals: only the last run's belong.
+    let last_entities = found
+        .iter()
+        .filter(|(_, store, _, _)| store == "entities")
+        .map(|(_, _, run, _)| *run)
+        .max();
+    let mut tables: BTreeMap<String, TableRecord> = BTreeMap::new();
+    let mut state: BTreeMap<String, TableRecord> = BTreeMap::new();
+    let mut runs: BTreeMap<u32, u64> = BTreeMap::new();
+    for (file, store, run, f) in &found {
+        if store == "entities" && Some(*run) != last_entities {
+            left_out.push((
+                file.clone(),
+                "entity totals of an earlier run (superseded)".into(),
+            ));
+            continue;
+        }
+        let record = if let Some(name) = store.strip_prefix(&format!("{STATE_DIR}/")) {
+            let schema = if name == "index" {
+                crate::state::index_schema()
+            } else {
+                crate::state::lines_schema()
+            };
+            state
+                .entry(name.to_string())
+                .or_insert_with(|| TableRecord::new(&schema))
+        } else {
+            tables
+                .entry(store.clone())
+                .or_insert_with(|| TableRecord::new(&schema::by_name(store)))
+        };
+        let hash = file_hash(&dir.join(file)).map_err(|e| format!("{file}: {e}"))?;
+        record.rows += f.rows;
+        record.parts.push(PartRecord {
+            file: file.clone(),
+            run: *run,
+            rows: f.rows,
+            hash,
+        });
+        let documents = runs.entry(*run).or_default();
+        if store == "documents" {
+            *documents += f.rows;
+        }
+    }
+    for (name, schema) in schema::all() {
+        tables
+            .entry(name.to_string())
+            .or_insert_with(|| TableRecord::new(&schema));
+    }
+    let first = runs.keys().next().copied().unwrap_or(0);
+    let runs = runs
+        .into_iter()
+        .map(|(run, documents)| RunRecord {
+            run,
+            finished: "unknown (manifest rebuilt by gleaner repair)".into(),
+            full: run == first,
+            inputs: 0,
+            documents,
+        })
+        .collect();
+    let mut counts = BTreeMap::new();
+    counts.insert("released_documents".to_string(), tables["documents"].rows);
+    let manifest = Manifest {
+        gleaner_version: version.to_string(),
+        dataset: config.dataset.name.clone(),
+        config_hash: config_hash.to_string(),
+        config: serde_json::to_value(config).unwrap_or_default(),
+        runs,
+        inputs: Vec::new(),
+        skipped: Vec::new(),
+        tables,
+        state,
+        counts,
+        removed_by_reason: BTreeMap::new(),
+        dedup: Default::default(),
+        threads: 0,
+        timings: BTreeMap::new(),
+    };
+    Ok(Repaired { manifest, left_out })
+}

@@ -1,0 +1,436 @@
+//! The dataset directory: lost manifests, files gleaner did not write,
+//! changed configs and versions, vanished inputs, runs with nothing new,
+//! interrupted runs and unusable options.
+
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+use crate::common::*;
+
+/// A workspace: `in/` holds the inputs, `gleaner.toml` reads it into `ds/`.
+struct Workspace {
+    dir: tempfile::TempDir,
+}
+
+impl Workspace {
+    /// A workspace whose `in/` holds `n` articles of tests/data/news.
+    fn with_articles(n: usize) -> Workspace {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("in")).unwrap();
+        std::fs::write(
+            dir.path().join("gleaner.toml"),
+            "[dataset]\nname = \"news\"\ninputs = [\"in\"]\noutput = \"ds\"\n",
+        )
+        .unwrap();
+        let w = Workspace { dir };
+        for (i, article) in articles().iter().take(n).enumerate() {
+            std::fs::copy(article, w.input(&format!("a{i}.txt"))).unwrap();
+        }
+        w
+    }
+
+    fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    fn input(&self, name: &str) -> PathBuf {
+        self.path("in").join(name)
+    }
+
+    fn ds(&self) -> PathBuf {
+        self.path("ds")
+    }
+
+    fn config(&self) -> PathBuf {
+        self.path("gleaner.toml")
+    }
+
+    fn try_run(&self, extra: &[&str]) -> Output {
+        gleaner()
+            .arg("run")
+            .arg("--config")
+            .arg(self.config())
+            .args(extra)
+            .output()
+            .unwrap()
+    }
+
+    fn run(&self, extra: &[&str]) -> String {
+        let out = self.try_run(extra);
+        assert!(out.status.success(), "run failed: {}", stderr(&out));
+        String::from_utf8_lossy(&out.stdout).to_string()
+    }
+
+    fn doc_ids(&self) -> Vec<String> {
+        let mut ids = texts(&read_table(&self.ds(), "documents"), "doc_id");
+        ids.sort();
+        ids
+    }
+
+    fn assert_verifies(&self) {
+        gleaner().arg("verify").arg(self.ds()).assert().success();
+    }
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).to_string()
+}
+
+fn articles() -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    let mut dirs = vec![repo().join("tests/data/news")];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else if path.extension().is_some_and(|e| e == "txt") {
+                files.push(path);
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
+/// Every file under `dir`, relative, with its bytes.
+fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut out = Vec::new();
+    let mut dirs = vec![dir.to_path_buf()];
+    while let Some(d) = dirs.pop() {
+        for entry in std::fs::read_dir(d).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else if !path.ends_with(gleaner::lock::LOCK_FILE) {
+                let bytes = std::fs::read(&path).unwrap();
+                out.push((path.strip_prefix(dir).unwrap().to_path_buf(), bytes));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn a_lost_manifest_stops_the_run_and_repair_brings_the_release_back() {
+    let w = Workspace::with_articles(3);
+    w.run(&[]);
+    let released = w.doc_ids();
+    std::fs::remove_file(w.ds().join("manifest.json")).unwrap();
+    let before = snapshot(&w.ds());
+    for extra in [&[][..], &["--full"][..]] {
+        let out = w.try_run(extra);
+        assert_eq!(out.status.code(), Some(6), "{}", stderr(&out));
+        let message = stderr(&out);
+        assert!(message.contains("no manifest.json"), "{message}");
+        assert!(
+            message.contains("gleaner repair"),
+            "names the recovery: {message}"
+        );
+        assert_eq!(snapshot(&w.ds()), before, "not a file touched");
+    }
+    let out = gleaner().arg("verify").arg(w.ds()).output().unwrap();
+    assert_eq!(out.status.code(), Some(4), "verify without a manifest");
+    gleaner()
+        .args(["repair", "--config"])
+        .arg(w.config())
+        .arg(w.ds())
+        .assert()
+        .success();
+    w.assert_verifies();
+    assert_eq!(w.doc_ids(), released);
+    // The next run reads the inputs again and adds nothing twice.
+    std::fs::copy(&articles()[5], w.input("new.txt")).unwrap();
+    w.run(&[]);
+    w.assert_verifies();
+    let ids = w.doc_ids();
+    assert_eq!(ids.len(), released.len() + 1, "{ids:?}");
+}
+
+#[test]
+fn files_gleaner_did_not_write_are_never_deleted() {
+    let w = Workspace::with_articles(2);
+    for own in [
+        "ds/documents.parquet",
+        "ds/documents/run=2024/part-0.parquet",
+    ] {
+        let path = w.path(own);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, b"the user's own file").unwrap();
+    }
+    let before = snapshot(&w.ds());
+    let out = w.try_run(&[]);
+    assert_eq!(out.status.code(), Some(6));
+    assert!(
+        stderr(&out).contains("documents.parquet"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(snapshot(&w.ds()), before);
+}
+
+#[test]
+fn an_untracked_partition_is_left_alone_and_an_interrupted_commit_is_undone() {
+    let w = Workspace::with_articles(2);
+    w.run(&[]);
+    // A commit that renamed one partition in and was killed before its
+    // manifest: the journal proves the file is gleaner's.
+    let interrupted = "documents/run=7/part-0.parquet";
+    let file = w.ds().join(interrupted);
+    std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+    std::fs::write(&file, b"half a commit").unwrap();
+    gleaner::release::CommitJournal {
+        moved: vec![interrupted.into()],
+        superseded: vec![],
+    }
+    .write(&w.ds())
+    .unwrap();
+    // A partition no journal names: not provably gleaner's.
+    let stray = w.ds().join("mentions/run=9/part-0.parquet");
+    std::fs::create_dir_all(stray.parent().unwrap()).unwrap();
+    std::fs::write(&stray, b"someone's").unwrap();
+    std::fs::copy(&articles()[4], w.input("b.txt")).unwrap();
+    let out = w.try_run(&[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let message = stderr(&out);
+    assert!(
+        message.contains("removed 1 file(s) of a commit that was interrupted"),
+        "{message}"
+    );
+    assert!(message.contains("left alone"), "{message}");
+    assert!(!file.exists());
+    assert!(stray.exists());
+    w.assert_verifies();
+}
+
+#[test]
+fn a_changed_config_or_version_stops_the_run_and_changes_nothing() {
+    let w = Workspace::with_articles(2);
+    w.run(&[]);
+    let before = snapshot(&w.ds());
+    let mut text = std::fs::read_to_string(w.config()).unwrap();
+    text.push_str("[quality]\nmin_words = 5\n");
+    std::fs::write(w.config(), &text).unwrap();
+    let out = w.try_run(&[]);
+    assert_eq!(out.status.code(), Some(6));
+    assert!(
+        stderr(&out).contains("quality.min_words"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(snapshot(&w.ds()), before);
+
+    // Another gleaner version made the release.
+    let text = text.replace("[quality]\nmin_words = 5\n", "");
+    std::fs::write(w.config(), &text).unwrap();
+    let manifest = w.ds().join("manifest.json");
+    let json = std::fs::read_to_string(&manifest).unwrap();
+    let version = format!("\"gleaner_version\": \"{}\"", env!("CARGO_PKG_VERSION"));
+    std::fs::write(
+        &manifest,
+        json.replace(&version, "\"gleaner_version\": \"0.0.1\""),
+    )
+    .unwrap();
+    let out = w.try_run(&[]);
+    assert_eq!(out.status.code(), Some(6));
+    assert!(
+        stderr(&out).contains("made by gleaner 0.0.1"),
+        "{}",
+        stderr(&out)
+    );
+    w.assert_verifies();
+    w.run(&["--full"]);
+    w.assert_verifies();
+}
+
+#[test]
+fn without_a_config_file_the_shipped_config_is_used_and_named() {
+    let w = Workspace::with_articles(2);
+    let ds = w.ds();
+    gleaner()
+        .args(["run", "--config", "pipeline.toml", "--output"])
+        .arg(&ds)
+        .arg(w.path("in"))
+        .assert()
+        .success();
+    // From a directory with no pipeline.toml: the same config, built in,
+    // so the release is simply up to date.
+    let out = gleaner()
+        .current_dir(w.path("in"))
+        .args(["run", "--output"])
+        .arg(&ds)
+        .arg(w.path("in"))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("nothing new"), "{stdout}");
+    assert!(stdout.contains("config: built-in"), "{stdout}");
+}
+
+#[test]
+fn a_full_rebuild_that_would_drop_vanished_inputs_needs_a_flag() {
+    let w = Workspace::with_articles(3);
+    w.run(&[]);
+    std::fs::remove_file(w.input("a0.txt")).unwrap();
+    let out = w.try_run(&["--full"]);
+    assert_eq!(out.status.code(), Some(6));
+    let message = stderr(&out);
+    assert!(
+        message.contains("would drop 1 released document(s)"),
+        "{message}"
+    );
+    assert!(message.contains("--drop-vanished"), "{message}");
+    assert_eq!(w.doc_ids().len(), 3);
+    w.run(&["--full", "--drop-vanished"]);
+    assert_eq!(w.doc_ids().len(), 2);
+    // Without --full, a vanished input stays in the release.
+    std::fs::remove_file(w.input("a1.txt")).unwrap();
+    w.run(&[]);
+    assert_eq!(w.doc_ids().len(), 2);
+}
+
+#[test]
+fn new_files_with_no_new_document_do_not_stop_the_nightly() {
+    let w = Workspace::with_articles(2);
+    std::fs::write(
+        w.input("feed.jsonl"),
+        "{\"text\": \"The first record of a feed, long enough to be a document of its own.\"}\n",
+    )
+    .unwrap();
+    w.run(&[]);
+    let released = w.doc_ids();
+    std::fs::write(w.input("empty.txt"), "").unwrap();
+    std::fs::write(w.input("binary.txt"), [0u8, 1, 2, 0, 255]).unwrap();
+    // The same lines written again (new mtime): nothing new in it.
+    let feed = std::fs::read(w.input("feed.jsonl")).unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    std::fs::write(w.input("feed.jsonl"), feed).unwrap();
+    for night in 0..2 {
+        let out = w.try_run(&[]);
+        assert!(out.status.success(), "night {night}: {}", stderr(&out));
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(stdout.contains("nothing new"), "{stdout}");
+        let message = stderr(&out);
+        assert!(message.contains("empty.txt: empty file"), "{message}");
+        assert!(message.contains("binary.txt"), "{message}");
+    }
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(w.ds().join("manifest.json")).unwrap()).unwrap();
+    assert_eq!(
+        manifest["skipped"].as_array().unwrap().len(),
+        2,
+        "reasons kept"
+    );
+    assert_eq!(w.doc_ids(), released);
+    w.assert_verifies();
+    // --strict makes the bad inputs fatal.
+    let out = w.try_run(&["--strict"]);
+    assert_eq!(out.status.code(), Some(3));
+}
+
+#[test]
+fn unusable_options_are_refused_before_any_work() {
+    let w = Workspace::with_articles(1);
+    let out = w.try_run(&["--threads", "100000"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("at most 1024"), "{}", stderr(&out));
+
+    std::fs::write(w.path("file"), "x").unwrap();
+    let out = w.try_run(&["--output", w.path("file").to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("is a file, not a directory"),
+        "{}",
+        stderr(&out)
+    );
+
+    let out = w.try_run(&["--output", "/"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("root directory"), "{}", stderr(&out));
+
+    let out = w.try_run(&["--output", w.input("ds").to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("inside the input directory"),
+        "{}",
+        stderr(&out)
+    );
+
+    for (toml, key) in [
+        ("[dataset]\nname = \"../../x\"\n", "dataset.name"),
+        ("[dedup]\nnum_perm = 1000000000\n", "dedup.num_perm"),
+        ("[dedup]\nshingle_size = 0\n", "dedup.shingle_size"),
+    ] {
+        std::fs::write(w.path("bad.toml"), toml).unwrap();
+        for command in ["check-config", "run"] {
+            let out = gleaner()
+                .args([command, "--config"])
+                .arg(w.path("bad.toml"))
+                .output()
+                .unwrap();
+            assert_eq!(out.status.code(), Some(2), "{command} {toml}");
+            let message = stderr(&out);
+            assert!(
+                message.contains(&format!("bad.toml:2: `{key}`")),
+                "{message}"
+            );
+        }
+    }
+    let leftovers: Vec<_> = std::fs::read_dir(w.dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert!(!w.ds().exists(), "nothing written: {leftovers:?}");
+}
+
+#[test]
+fn sigterm_removes_the_staging_directory_and_keeps_the_release() {
+    let w = Workspace::with_articles(2);
+    w.run(&[]);
+    let before = snapshot(&w.ds());
+    // Enough new input that the run is still working when the signal comes.
+    let mut lines = String::new();
+    for i in 0..20_000 {
+        lines.push_str(&format!(
+            "{{\"text\": \"Record {i} of a long feed. It says something about the weather in town {i} and the markets, in a few sentences.\"}}\n"
+        ));
+    }
+    std::fs::write(w.input("big.jsonl"), lines).unwrap();
+    let child = std::process::Command::new(assert_cmd::cargo::cargo_bin("gleaner"))
+        .current_dir(repo())
+        .arg("run")
+        .arg("--config")
+        .arg(w.config())
+        .stderr(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // Wait until the run has staged something, then stop it.
+    let started = std::time::Instant::now();
+    let staging = || {
+        std::fs::read_dir(w.ds())
+            .unwrap()
+            .flatten()
+            .any(|e| e.file_name().to_string_lossy().starts_with(".staging-"))
+    };
+    while !staging() && started.elapsed().as_secs() < 60 {
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    let pid = child.id().to_string();
+    std::process::Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    if out.status.success() {
+        eprintln!("the run finished before the signal; nothing to check");
+        return;
+    }
+    assert_eq!(out.status.code(), Some(130), "{}", stderr(&out));
+    assert!(stderr(&out).contains("interrupted"), "{}", stderr(&out));
+    assert!(!staging(), "staging removed");
+    assert_eq!(snapshot(&w.ds()), before, "release unchanged");
+    w.assert_verifies();
+}
