@@ -98,6 +98,11 @@ pub struct RunArgs {
     /// (the previous release stays readable until the new one commits).
     #[arg(long)]
     pub full: bool,
+    /// Follow symlinks that lead out of an input directory (or out of a
+    /// glob's directory); by default they are skipped with a warning. A
+    /// path named on the command line is always followed.
+    #[arg(long)]
+    pub follow_symlinks: bool,
 }
 
 #[derive(Debug, Args)]

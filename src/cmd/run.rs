@@ -25,6 +25,7 @@ pub fn execute(args: RunArgs, format: LogFormat) -> Result<(), Failure> {
         strict: args.strict,
         wait_for_lock: args.wait,
         full: args.full,
+        follow_symlinks: args.follow_symlinks,
         ..RunOptions::default()
     };
     let bars = StageBars::new(format == LogFormat::Json);
