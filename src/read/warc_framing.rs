@@ -146,6 +146,16 @@ impl<R: BufRead> Records<R> {
             if line.is_empty() {
                 return Ok(Ok(header));
             }
+            // The next record's version line, or a line that is no field:
+            // this block is damaged; the search for the next record starts
+            // at that line, so a record that follows is not swallowed.
+            let continuation = line.starts_with(b" ") || line.starts_with(b"\t");
+            if line.starts_with(b"WARC/") || !(continuation || line.contains(&b':')) {
+                let mut again = line.to_vec();
+                again.push(b'\n');
+                self.stream.unread(&again);
+                return Ok(Err("damaged header block".into()));
+            }
             bytes += line.len();
             if bytes > MAX_HEADER {
                 return Ok(Err("header block too long".into()));
@@ -349,10 +359,13 @@ impl<R: BufRead> BufRead for Rewind<R> {
 /// The concatenated gzip members of a per-record `.warc.gz`, decompressed,
 /// with a corrupt member skipped: reading resumes at the next gzip member
 /// header after the start of the bad one (the raw file is seekable, so a
-/// member the bad one ran into is not lost). Each skip is a warning.
+/// member the bad one ran into is not lost). Each skip is a warning, and a
+/// line break is put between the damaged output and the next member's, so
+/// the record that starts there is found at the start of a line.
 pub struct Members<R> {
     state: Option<MemberState<R>>,
     member_start: u64,
+    line_break: bool,
     pub warnings: Vec<String>,
 }
 
@@ -366,6 +379,7 @@ impl<R: BufRead + Seek> Members<R> {
         Members {
             state: Some(MemberState::Between(raw)),
             member_start: 0,
+            line_break: false,
             warnings: Vec::new(),
         }
     }
@@ -377,6 +391,10 @@ impl<R: BufRead + Seek> Read for Members<R> {
             return Ok(0);
         }
         loop {
+            if std::mem::take(&mut self.line_break) {
+                buf[0] = b'\n';
+                return Ok(1);
+            }
             // `None` only after an I/O error was returned: nothing more.
             let Some(state) = self.state.take() else {
                 return Ok(0);
@@ -407,6 +425,7 @@ impl<R: BufRead + Seek> Read for Members<R> {
                             None => format!("gzip member at byte {start}: {e}; no member after it"),
                         });
                         self.state = Some(MemberState::Between(raw));
+                        self.line_break = true;
                     }
                 },
             }
