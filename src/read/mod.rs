@@ -478,4 +478,68 @@ mod tests {
         assert_eq!(read.fingerprint.size, 22);
         assert_eq!(read.format, "text");
     }
+
+    fn read_bytes(name: &str, bytes: &[u8]) -> Result<FileRead, ReadError> {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(name);
+        std::fs::write(&path, bytes).unwrap();
+        let input = InputFile {
+            display: name.into(),
+            path,
+        };
+        Reader::new(&ReadConfig::default()).unwrap().read(&input)
+    }
+
+    #[test]
+    fn a_legacy_feed_is_not_decoded_twice() {
+        let feed = "<?xml version=\"1.0\" encoding=\"windows-1251\"?>\n<rss version=\"2.0\">\
+            <channel><title>Новости</title><item><title>Визит президента</title>\
+            <description>Президент Казахстана прибыл в Иерусалим для переговоров о торговле \
+            и водных технологиях.</description></item></channel></rss>";
+        let (bytes, _, _) = encoding_rs::WINDOWS_1251.encode(feed);
+        let read = read_bytes("news.rss", &bytes).unwrap();
+        assert_eq!(read.encoding, Some("windows-1251"));
+        let doc = &read.documents[0];
+        assert_eq!(doc.title.as_deref(), Some("Визит президента"));
+        assert!(doc.body.contains("Президент Казахстана"), "{}", doc.body);
+    }
+
+    #[test]
+    fn a_page_over_the_document_cap_is_refused_before_parsing() {
+        let page = format!("<html><body><p>{}</p></body></html>", "word ".repeat(1000));
+        let reader = Reader::new(&ReadConfig {
+            max_document_bytes: 1000,
+            ..ReadConfig::default()
+        })
+        .unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("p.html");
+        std::fs::write(&path, page).unwrap();
+        let err = reader
+            .read(&InputFile {
+                display: "p.html".into(),
+                path,
+            })
+            .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "5033 bytes, over read.max_document_bytes (1000)"
+        );
+    }
+
+    #[test]
+    fn caps_are_range_checked() {
+        let mut config = ReadConfig {
+            max_file_bytes: 10,
+            ..ReadConfig::default()
+        };
+        assert_eq!(config.validate().unwrap_err().key, "read.max_file_bytes");
+        config.max_file_bytes = 1 << 20;
+        config.max_document_bytes = 2 << 20;
+        assert_eq!(
+            config.validate().unwrap_err().key,
+            "read.max_document_bytes"
+        );
+        assert!(ReadConfig::default().validate().is_ok());
+    }
 }
