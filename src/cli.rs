@@ -133,6 +133,11 @@ pub struct RunArgs {
     /// documents it would drop.
     #[arg(long, requires = "full")]
     pub drop_vanished: bool,
+    /// Follow symlinks that lead out of an input directory (or out of a
+    /// glob's directory); by default they are skipped with a warning. A
+    /// path named on the command line is always followed.
+    #[arg(long)]
+    pub follow_symlinks: bool,
 }
 
 /// Most worker threads a run may ask for: more only costs memory and

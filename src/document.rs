@@ -54,13 +54,20 @@ impl Document {
 /// Derived from provenance rather than content, so an edit to one file never
 /// renumbers documents of another, and a re-read gives the same id.
 pub fn doc_id(source: &str, record: u32) -> String {
+    doc_id_of(source.as_bytes(), record)
+}
+
+/// [`doc_id`] of a source named by raw bytes: a file name that is not UTF-8
+/// is hashed as it is on disk, so two such names never share ids (for a
+/// UTF-8 name the bytes are the name's, and the id is [`doc_id`]'s).
+pub fn doc_id_of(source: &[u8], record: u32) -> String {
     hash_id(source, &record.to_le_bytes())
 }
 
 /// 16 hex digits of xxh3-64 over `name`, a NUL and `tail`.
-fn hash_id(name: &str, tail: &[u8]) -> String {
+fn hash_id(name: &[u8], tail: &[u8]) -> String {
     let mut key = Vec::with_capacity(name.len() + 1 + tail.len());
-    key.extend_from_slice(name.as_bytes());
+    key.extend_from_slice(name);
     key.push(0);
     key.extend_from_slice(tail);
     format!("{:016x}", xxhash_rust::xxh3::xxh3_64(&key))
@@ -70,14 +77,61 @@ fn hash_id(name: &str, tail: &[u8]) -> String {
 /// `body_hash`. A released document keeps its id; its revision is a new
 /// document beside it.
 pub fn revision_id(doc_id: &str, body_hash: u64) -> String {
-    hash_id(doc_id, &body_hash.to_le_bytes())
+    hash_id(doc_id.as_bytes(), &body_hash.to_le_bytes())
+}
+
+/// 1800-01-01T00:00:00Z and 2200-01-01T00:00:00Z in microseconds: the
+/// publication times taken as real. Fixed rather than "now + a day" so a
+/// rebuild gives the same tables on any day; a year like 248068 or −244128
+/// (a timestamp in the wrong unit) is refused, not sorted as "earliest".
+const EARLIEST: i64 = -5_364_662_400 * 1_000_000;
+const LATEST: i64 = 7_258_118_400 * 1_000_000;
+
+/// `micros` if it is a plausible publication time (years 1800–2199).
+pub fn plausible(micros: i64) -> Option<i64> {
+    (EARLIEST..LATEST).contains(&micros).then_some(micros)
+}
+
+/// Microseconds from a number of seconds, milliseconds or microseconds since
+/// the epoch, told apart by size: below 10^11 seconds (up to year 5138),
+/// below 10^14 milliseconds, else microseconds. Times between 1966 and 1973
+/// given in milliseconds read as seconds and then fail [`plausible`]: lost,
+/// never wrong. Out-of-range values saturate (and fail `plausible`).
+pub fn epoch_to_micros(x: f64) -> i64 {
+    let abs = x.abs();
+    let micros = if abs < 1e11 {
+        x * 1e6
+    } else if abs < 1e14 {
+        x * 1e3
+    } else {
+        x
+    };
+    micros.round() as i64
+}
+
+/// [`epoch_to_micros`] of an integer, exactly.
+pub fn epoch_int_to_micros(i: i64) -> i64 {
+    let abs = i.unsigned_abs();
+    if abs < 100_000_000_000 {
+        i * 1_000_000
+    } else if abs < 100_000_000_000_000 {
+        i * 1_000
+    } else {
+        i
+    }
 }
 
 /// Parses the date formats feeds and JSONL dumps use into UTC microseconds.
 ///
 /// Accepts RFC 3339, RFC 2822, `YYYY-MM-DD[ HH:MM:SS]` and `DD.MM.YYYY`; anything
-/// else gives `None` (an unknown date is better than a wrong one).
+/// else, or a date outside years 1800–2199, gives `None` (an unknown date is
+/// better than a wrong one).
 pub fn parse_timestamp(s: &str) -> Option<i64> {
+    parse_timestamp_unchecked(s).and_then(plausible)
+}
+
+/// [`parse_timestamp`] without the range check, for callers that warn.
+pub fn parse_timestamp_unchecked(s: &str) -> Option<i64> {
     let s = s.trim();
     if s.is_empty() {
         return None;
@@ -123,6 +177,30 @@ mod tests {
         assert_eq!(rfc2822, rfc3339);
         assert_eq!(parse_timestamp("26.06.2019"), parse_timestamp("2019-06-26"));
         assert!(parse_timestamp("yesterday").is_none());
+        assert!(parse_timestamp("2200-01-01").is_none());
+        assert!(parse_timestamp("1799-12-31").is_none());
+        assert!(parse_timestamp("1800-01-01").is_some());
+    }
+
+    #[test]
+    fn plausible_bounds_are_the_years_they_say() {
+        let at = |s: &str| DateTime::parse_from_rfc3339(s).unwrap().timestamp_micros();
+        assert_eq!(EARLIEST, at("1800-01-01T00:00:00Z"));
+        assert_eq!(LATEST, at("2200-01-01T00:00:00Z"));
+        assert_eq!(epoch_int_to_micros(1_700_000_000), 1_700_000_000_000_000);
+        assert_eq!(
+            epoch_int_to_micros(1_700_000_000_123),
+            1_700_000_000_123_000
+        );
+        assert_eq!(epoch_to_micros(1_700_000_000.5), 1_700_000_000_500_000);
+        assert_eq!(plausible(epoch_int_to_micros(i64::MAX)), None);
+        assert_eq!(plausible(epoch_to_micros(-1e300)), None);
+    }
+
+    #[test]
+    fn raw_name_bytes_give_the_utf8_id_for_utf8_names() {
+        assert_eq!(doc_id_of(b"data/a.txt", 3), doc_id("data/a.txt", 3));
+        assert_ne!(doc_id_of(b"a\xff", 0), doc_id_of(b"a\xfe", 0));
     }
 }
 

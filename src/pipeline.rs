@@ -18,7 +18,7 @@ use crate::clean::frequent::{FrequentLineCounter, FrequentLines};
 use crate::clean::Cleaner;
 use crate::config::{Config, InvalidValue};
 use crate::dedup::{self, DocKey, Sketch, Sketcher};
-use crate::discover::{discover, InputFile};
+use crate::discover::{discover, DiscoverOptions, InputFile};
 use crate::document::{Document, Processed};
 use crate::entities::{EntityTagger, Mention};
 use crate::entity_table;
@@ -58,6 +58,8 @@ pub struct RunOptions {
     /// With `full`: drop the released documents of inputs that are gone
     /// (without it, such a rebuild is refused).
     pub drop_vanished: bool,
+    /// Follow symlinks that lead out of an input directory.
+    pub follow_symlinks: bool,
 }
 
 /// Receives progress; the binary draws bars, tests ignore it.
@@ -169,10 +171,13 @@ fn run_in_pool(
     };
 
     // discover
+    let walk = DiscoverOptions {
+        follow_symlinks: options.follow_symlinks,
+    };
     let (files, problems) = if options.inputs.is_empty() {
-        discover(&config.dataset.inputs, &options.config_dir)
+        discover(&config.dataset.inputs, &options.config_dir, &walk)
     } else {
-        discover(&options.inputs, Path::new(""))
+        discover(&options.inputs, Path::new(""), &walk)
     };
     let mut skipped: Vec<SkippedInput> = problems
         .into_iter()

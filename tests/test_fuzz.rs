@@ -1,5 +1,7 @@
 //! Property tests: readers and cleaners on malformed input never panic, and a
-//! bad file is an error value, not a crash.
+//! bad file is an error value, not a crash. Legacy charsets decode to the
+//! text they encode; compression bombs stop at the `[read]` caps (small caps
+//! here, so the cases stay fast).
 //!
 //! Cases per property: 256 by default (the test suite), or
 //! `GLEANER_FUZZ_CASES=10000 cargo test --release --test test_fuzz` for a
@@ -11,7 +13,7 @@ use std::path::Path;
 use gleaner::clean::{CleanConfig, Cleaner};
 use gleaner::config::Config;
 use gleaner::discover::InputFile;
-use gleaner::read::{ReadError, Reader};
+use gleaner::read::{ReadConfig, ReadError, Reader};
 use proptest::prelude::*;
 
 fn cases() -> u32 {
@@ -27,10 +29,18 @@ fn reader() -> Reader {
 
 /// Reads `bytes` as a file named `name`, in a fresh temporary directory.
 fn read_as(name: &str, bytes: &[u8]) -> Result<gleaner::read::FileRead, ReadError> {
+    read_with(&reader(), name, bytes)
+}
+
+fn read_with(
+    reader: &Reader,
+    name: &str,
+    bytes: &[u8],
+) -> Result<gleaner::read::FileRead, ReadError> {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join(name);
     std::fs::write(&path, bytes).unwrap();
-    reader().read(&InputFile {
+    reader.read(&InputFile {
         display: name.to_string(),
         path,
     })
@@ -137,6 +147,124 @@ proptest! {
     }
 }
 
+/// Caps small enough that bombs of a few MiB cross them.
+const FILE_CAP: u64 = 1 << 20;
+const DOCUMENT_CAP: u64 = 64 << 10;
+
+fn small_caps() -> Reader {
+    Reader::new(&ReadConfig {
+        max_file_bytes: FILE_CAP,
+        max_document_bytes: DOCUMENT_CAP,
+        ..Config::default().read
+    })
+    .unwrap()
+}
+
+/// Sentences in the scripts legacy encodings were made for.
+fn legacy_text() -> impl Strategy<Value = String> {
+    let word = prop_oneof![
+        Just("Президент"),
+        Just("Казахстана"),
+        Just("прибыл"),
+        Just("в"),
+        Just("Иерусалим"),
+        Just("переговоров"),
+        Just("соглашений"),
+        Just("ёлка"),
+        Just("président"),
+        Just("arrivé"),
+        Just("à"),
+        Just("Jérusalem"),
+        Just("Straße"),
+        Just("über"),
+        Just("the"),
+        Just("council"),
+    ];
+    let sentence = prop::collection::vec(word, 8..30).prop_map(|w| w.join(" ") + ".");
+    prop::collection::vec(sentence, 1..6).prop_map(|s| s.join("\n"))
+}
+
+/// What bombs are made of: zeros, one letter, JSONL records, text lines.
+const BOMB_UNITS: &[&[u8]] = &[
+    b"\0",
+    b"a",
+    b"{\"text\": \"word word\"}\n",
+    b"line of text\n",
+];
+
+/// A bomb: `copies` concatenated gzip members or zstd frames, each of
+/// 64 KiB of `unit` repeated; as big as you like, cheap to build.
+fn bomb(unit: &[u8], zstd: bool, copies: usize) -> Vec<u8> {
+    let block: Vec<u8> = unit.iter().copied().cycle().take(64 << 10).collect();
+    let one = if zstd {
+        zstd::encode_all(&block[..], 3).unwrap()
+    } else {
+        gzip(&block)
+    };
+    one.repeat(copies)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(cases()))]
+
+    #[test]
+    fn legacy_encodings_decode_to_their_text(
+        text in legacy_text(),
+        label in prop::sample::select(&["windows-1251", "koi8-r", "windows-1252", "utf-16le", "utf-16be", "utf-8"][..]),
+        name in prop::sample::select(&["a.txt", "a.html", "noext", "a.txt.gz"][..]),
+    ) {
+        let encoding = encoding_rs::Encoding::for_label(label.as_bytes()).unwrap();
+        let (mut bytes, mappable) = match label {
+            "utf-16le" => (
+                [0xFF, 0xFE].into_iter().chain(text.encode_utf16().flat_map(u16::to_le_bytes)).collect(),
+                true,
+            ),
+            "utf-16be" => (
+                [0xFE, 0xFF].into_iter().chain(text.encode_utf16().flat_map(u16::to_be_bytes)).collect(),
+                true,
+            ),
+            _ => {
+                let (b, _, unmappable) = encoding.encode(&text);
+                (b.into_owned(), !unmappable)
+            }
+        };
+        if name.ends_with(".gz") {
+            bytes = gzip(&bytes);
+        }
+        let read = read_as(name, &bytes);
+        // Any outcome but a panic; text its encoding can spell, with enough
+        // of it to detect, comes out as it went in (pages: after extraction).
+        if mappable && text.len() > 200 && name != "a.html" {
+            let read = read.map_err(|e| TestCaseError::fail(e.to_string()))?;
+            prop_assert_eq!(read.documents[0].body.trim(), text.trim(), "{}", label);
+        }
+    }
+
+    #[test]
+    fn compression_bombs_stop_at_the_caps(
+        unit in prop::sample::select(BOMB_UNITS),
+        zstd in any::<bool>(),
+        copies in 1usize..64,
+        inner in prop::sample::select(&["txt", "jsonl", "warc", "html"][..]),
+    ) {
+        let name = format!("b.{inner}.{}", if zstd { "zst" } else { "gz" });
+        let raw = bomb(unit, zstd, copies);
+        let size = (copies as u64) << 16;
+        match read_with(&small_caps(), &name, &raw) {
+            Ok(read) => {
+                prop_assert!(size <= FILE_CAP, "{size} bytes read whole");
+                for doc in &read.documents {
+                    prop_assert!(doc.body.len() as u64 <= DOCUMENT_CAP);
+                }
+            }
+            Err(ReadError::TooLarge(why)) => {
+                prop_assert!(size > FILE_CAP || why.contains("max_document_bytes"), "{why}");
+            }
+            Err(_) => {}
+        }
+    }
+}
+
 #[test]
 fn deeply_nested_unclosed_html_is_read() {
     let mut page = "<div><span>".repeat(20_000);
@@ -179,7 +307,15 @@ fn unreadable_and_vanished_files_are_errors() {
 #[ignore = "100 MB input; run with --release -- --ignored"]
 fn a_100_mb_single_line() {
     let line = "word ".repeat(20 * 1024 * 1024);
-    let read = read_as("big.txt", line.as_bytes()).unwrap();
+    // Over the default document cap: skipped, not read.
+    let err = read_as("big.txt", line.as_bytes()).unwrap_err();
+    assert!(err.to_string().contains("max_document_bytes"), "{err}");
+    let big = Reader::new(&ReadConfig {
+        max_document_bytes: 128 << 20,
+        ..Config::default().read
+    })
+    .unwrap();
+    let read = read_with(&big, "big.txt", line.as_bytes()).unwrap();
     let cleaner = Cleaner::new(&CleanConfig::default()).unwrap();
     let cleaned = cleaner.clean(&read.documents[0].body);
     assert!(cleaned.text().len() + cleaned.removed.len() > 0);

@@ -26,6 +26,7 @@ pub fn execute(args: RunArgs, format: LogFormat) -> Result<(), Failure> {
         wait_for_lock: args.wait,
         full: args.full,
         drop_vanished: args.drop_vanished,
+        follow_symlinks: args.follow_symlinks,
         ..RunOptions::default()
     };
     if let Err(e) = gleaner::release::install_cleanup_on_signal() {

@@ -1,70 +1,311 @@
-//! Bytes on disk → UTF-8 text: decompression, empty/binary detection and
-//! lossy repair of invalid UTF-8.
+//! Bytes on disk → UTF-8 text: opening only regular files, streaming
+//! decompression under a size cap, empty/binary detection, and the charset
+//! decoding of [`super::charset`].
 //!
-//! Kept apart from the format readers so every format gets the same handling of
-//! `.gz`/`.zst` and the same verdict on files that are not text at all.
+//! Kept apart from the format readers so every format gets the same handling
+//! of `.gz`/`.zst`, the same limits and the same verdict on files that are not
+//! text at all. Nothing here reads more than the configured caps into
+//! memory: a 300 KB file that inflates to 8 GB is refused once it passes
+//! `read.max_file_bytes`, not after the allocation.
 
-use std::io::Read;
+use std::fs::{File, Metadata};
+use std::io::{self, BufRead, BufReader, Read, Seek, SeekFrom};
 use std::path::Path;
 
+use super::charset::{self, Decoded, Hints};
 use super::ReadError;
+use crate::discover::kind_name;
 
 /// How many leading bytes are inspected for NUL bytes.
-const BINARY_SNIFF: usize = 8192;
+pub const BINARY_SNIFF: usize = 8192;
+/// Buffer of the readers over files and decompressors.
+pub const BUFFER: usize = 64 * 1024;
 
-/// The file's bytes with its `.gz` / `.zst` layer removed (gzip members
-/// concatenated, as per-record gzipped WARC files are), and the name of
-/// what is inside (`a.warc.gz` → `a.warc`).
-pub fn decompress(path: &Path, raw: &[u8]) -> Result<(Vec<u8>, String), ReadError> {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().to_lowercase())
-        .unwrap_or_default();
+/// The compression layer of a file, from its name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Codec {
+    Plain,
+    Gzip,
+    Zstd,
+}
+
+impl Codec {
+    fn name(self) -> &'static str {
+        match self {
+            Codec::Plain => "read",
+            Codec::Gzip => "gzip",
+            Codec::Zstd => "zstd",
+        }
+    }
+}
+
+/// The codec of a (lower-case) file name and the name of what is inside
+/// (`a.warc.gz` → `a.warc`).
+pub fn codec_of(name: &str) -> (Codec, &str) {
     if let Some(inner) = name.strip_suffix(".gz") {
-        let mut out = Vec::new();
-        flate2::read::MultiGzDecoder::new(raw)
-            .read_to_end(&mut out)
-            .map_err(|e| ReadError::Decompress(format!("gzip: {e}")))?;
-        Ok((out, inner.to_string()))
+        (Codec::Gzip, inner)
     } else if let Some(inner) = name
         .strip_suffix(".zst")
         .or_else(|| name.strip_suffix(".zstd"))
     {
-        let out = zstd::stream::decode_all(raw)
-            .map_err(|e| ReadError::Decompress(format!("zstd: {e}")))?;
-        Ok((out, inner.to_string()))
+        (Codec::Zstd, inner)
     } else {
-        Ok((raw.to_vec(), name))
+        (Codec::Plain, name)
     }
 }
 
-/// Bytes as text: a UTF-8 BOM dropped, invalid sequences replaced (and
-/// counted), line ends made `\n`. Empty and binary (NUL) input is an error.
-pub fn text_of(bytes: &[u8]) -> Result<(String, u64), ReadError> {
+/// Opens `path` if it is a regular file.
+///
+/// The type is checked from metadata before opening (opening a FIFO blocks
+/// until a writer comes; `/dev/zero` never ends) and again on the open file,
+/// so a file swapped for a FIFO in between is refused too. The open itself is
+/// non-blocking for the same reason; regular files ignore the flag.
+pub fn open_regular(path: &Path) -> Result<(File, Metadata), ReadError> {
+    let meta = std::fs::metadata(path).map_err(|e| ReadError::Io(e.to_string()))?;
+    if !meta.is_file() {
+        return Err(ReadError::NotRegular(kind_name(meta.file_type())));
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    let file = options
+        .open(path)
+        .map_err(|e| ReadError::Io(e.to_string()))?;
+    let meta = file.metadata().map_err(|e| ReadError::Io(e.to_string()))?;
+    if !meta.is_file() {
+        return Err(ReadError::NotRegular(kind_name(meta.file_type())));
+    }
+    Ok((file, meta))
+}
+
+/// A file read from disk whose bytes all pass once, in order, through the
+/// fingerprint hash, even when a reader seeks back to retry (the WARC
+/// reader does after a corrupt gzip member). Streaming the hash means a
+/// file is never held whole in memory just to fingerprint it.
+pub struct RawFile {
+    file: File,
+    pos: u64,
+    hashed: u64,
+    hasher: xxhash_rust::xxh3::Xxh3,
+}
+
+impl RawFile {
+    pub fn new(file: File) -> RawFile {
+        RawFile {
+            file,
+            pos: 0,
+            hashed: 0,
+            hasher: xxhash_rust::xxh3::Xxh3::new(),
+        }
+    }
+
+    /// Size and xxh3-128 (hex) of the whole file: what the readers left
+    /// unread is read and hashed now.
+    pub fn finish(mut self) -> io::Result<(u64, String)> {
+        self.seek(SeekFrom::Start(self.hashed))?;
+        io::copy(&mut self, &mut io::sink())?;
+        Ok((self.hashed, format!("{:032x}", self.hasher.digest128())))
+    }
+}
+
+impl Read for RawFile {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.file.read(buf)?;
+        let end = self.pos + n as u64;
+        if self.pos <= self.hashed && end > self.hashed {
+            let new = (self.hashed - self.pos) as usize;
+            self.hasher.update(&buf[new..n]);
+            self.hashed = end;
+        }
+        self.pos = end;
+        Ok(n)
+    }
+}
+
+impl Seek for RawFile {
+    fn seek(&mut self, to: SeekFrom) -> io::Result<u64> {
+        self.pos = self.file.seek(to)?;
+        Ok(self.pos)
+    }
+}
+
+/// The decompressed bytes of a file are over `read.max_file_bytes`.
+#[derive(Debug)]
+pub struct OverLimit {
+    pub limit: u64,
+}
+
+impl std::fmt::Display for OverLimit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "decompressed size over read.max_file_bytes ({} bytes)",
+            self.limit
+        )
+    }
+}
+
+impl std::error::Error for OverLimit {}
+
+/// Passes at most `limit` bytes and then fails with [`OverLimit`]: a
+/// truncated file must not pass for a whole one.
+#[derive(Debug)]
+pub struct Limited<R> {
+    inner: R,
+    left: u64,
+    limit: u64,
+}
+
+impl<R> Limited<R> {
+    pub fn new(inner: R, limit: u64) -> Limited<R> {
+        Limited {
+            inner,
+            left: limit,
+            limit,
+        }
+    }
+}
+
+impl<R: Read> Read for Limited<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if buf.is_empty() {
+            return Ok(0);
+        }
+        // Ask for one byte past the limit, to tell "exactly at" from "over".
+        let want = buf
+            .len()
+            .min(self.left.saturating_add(1).min(usize::MAX as u64) as usize);
+        let n = self.inner.read(&mut buf[..want])?;
+        if n as u64 > self.left {
+            return Err(io::Error::other(OverLimit { limit: self.limit }));
+        }
+        self.left -= n as u64;
+        Ok(n)
+    }
+}
+
+/// The decompressed stream of `raw`, buffered, at most `limit` bytes.
+pub fn decoder<'a, R: BufRead + 'a>(
+    codec: Codec,
+    raw: R,
+    limit: u64,
+) -> Result<Box<dyn BufRead + 'a>, ReadError> {
+    let inner: Box<dyn Read + 'a> = match codec {
+        Codec::Plain => Box::new(raw),
+        // Members concatenated, as per-record gzipped files are.
+        Codec::Gzip => Box::new(flate2::bufread::MultiGzDecoder::new(raw)),
+        Codec::Zstd => Box::new(
+            zstd::stream::read::Decoder::with_buffer(raw)
+                .map_err(|e| ReadError::Decompress(format!("zstd: {e}")))?,
+        ),
+    };
+    Ok(Box::new(BufReader::with_capacity(
+        BUFFER,
+        Limited::new(inner, limit),
+    )))
+}
+
+/// The [`ReadError`] for an I/O error of the decompressed stream of `codec`.
+pub fn stream_error(codec: Codec, e: io::Error) -> ReadError {
+    if let Some(over) = e.get_ref().and_then(|i| i.downcast_ref::<OverLimit>()) {
+        return ReadError::TooLarge(over.to_string());
+    }
+    match codec {
+        Codec::Plain => ReadError::Io(e.to_string()),
+        _ => ReadError::Decompress(format!("{}: {e}", codec.name())),
+    }
+}
+
+/// Refuses a stream whose first bytes hold NUL (and no UTF-16 byte-order
+/// mark), before the rest is read: a bomb of zeros costs one buffer.
+pub fn check_not_binary(head: &[u8]) -> Result<(), ReadError> {
+    let head = &head[..head.len().min(BINARY_SNIFF)];
+    if head.contains(&0) && !charset::is_utf16(head) {
+        return Err(ReadError::Binary);
+    }
+    Ok(())
+}
+
+/// All of a (decompressed, limited) stream, for the formats read whole.
+pub fn read_all(mut stream: impl BufRead, codec: Codec) -> Result<Vec<u8>, ReadError> {
+    let head = stream.fill_buf().map_err(|e| stream_error(codec, e))?;
+    check_not_binary(head)?;
+    let mut bytes = Vec::new();
+    stream
+        .read_to_end(&mut bytes)
+        .map_err(|e| stream_error(codec, e))?;
+    Ok(bytes)
+}
+
+/// Bytes as text: decoded from their charset (see [`charset`]), any
+/// byte-order mark dropped, line ends made `\n`. Empty and binary (NUL)
+/// input is an error.
+pub fn text_of(bytes: Vec<u8>, hints: Hints<'_>) -> Result<Decoded, ReadError> {
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(ReadError::Empty);
     }
-    if bytes[..bytes.len().min(BINARY_SNIFF)].contains(&0) {
-        return Err(ReadError::Binary);
+    check_not_binary(&bytes)?;
+    let mut decoded = charset::decode(bytes, hints);
+    if decoded.text.contains('\r') {
+        decoded.text = decoded.text.replace("\r\n", "\n").replace('\r', "\n");
     }
-    let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let (text, repaired) = match std::str::from_utf8(body) {
-        Ok(s) => (s.to_string(), 0),
-        Err(_) => {
-            let before = count_replacement_chars(body);
-            let text = String::from_utf8_lossy(body).into_owned();
-            let repaired = text.matches('\u{FFFD}').count() as u64 - before;
-            (text, repaired)
-        }
-    };
-    Ok((text.replace("\r\n", "\n").replace('\r', "\n"), repaired))
+    if decoded.text.trim().is_empty() {
+        return Err(ReadError::Empty);
+    }
+    Ok(decoded)
 }
 
-fn count_replacement_chars(bytes: &[u8]) -> u64 {
-    bytes
-        .windows(3)
-        .filter(|w| *w == "\u{FFFD}".as_bytes())
-        .count() as u64
+/// What [`read_line_capped`] found.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Line {
+    /// A line (without its `\n`) is in the buffer.
+    Read,
+    /// A line of this many bytes was over the cap: consumed, not kept.
+    TooLong(u64),
+    /// The end of the stream.
+    End,
+}
+
+/// Reads one line into `buf` (cleared first), keeping at most `max` bytes of
+/// it: a longer line is consumed and only its length is reported, so a
+/// 200 MB line costs no 200 MB allocation.
+pub fn read_line_capped(stream: &mut dyn BufRead, buf: &mut Vec<u8>, max: u64) -> io::Result<Line> {
+    buf.clear();
+    let mut len = 0u64;
+    let mut any = false;
+    loop {
+        let chunk = stream.fill_buf()?;
+        if chunk.is_empty() {
+            break;
+        }
+        any = true;
+        let (part, done) = match memchr::memchr(b'\n', chunk) {
+            Some(i) => (&chunk[..i], Some(i + 1)),
+            None => (chunk, None),
+        };
+        len += part.len() as u64;
+        if len <= max {
+            buf.extend_from_slice(part);
+        } else if !buf.is_empty() {
+            *buf = Vec::new();
+        }
+        let used = done.unwrap_or(part.len());
+        stream.consume(used);
+        if done.is_some() {
+            break;
+        }
+    }
+    Ok(if !any {
+        Line::End
+    } else if len > max {
+        Line::TooLong(len)
+    } else {
+        Line::Read
+    })
 }
 
 #[cfg(test)]
@@ -72,59 +313,122 @@ mod tests {
     use super::*;
     use std::io::Write;
 
-    /// What reading `raw` as the file `path` gives: text, repairs, inner name.
-    #[derive(Debug)]
-    struct Decoded {
-        text: String,
-        repaired: u64,
-        inner_name: String,
+    fn gzip(bytes: &[u8]) -> Vec<u8> {
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        gz.write_all(bytes).unwrap();
+        gz.finish().unwrap()
     }
 
-    fn decode(path: &Path, raw: &[u8]) -> Result<Decoded, ReadError> {
-        let (bytes, inner_name) = decompress(path, raw)?;
-        let (text, repaired) = text_of(&bytes)?;
-        Ok(Decoded {
-            text,
-            repaired,
-            inner_name,
-        })
+    /// What reading `raw` as the file `name` gives, with a file cap.
+    fn decode(name: &str, raw: &[u8], limit: u64) -> Result<Decoded, ReadError> {
+        let (codec, _) = codec_of(name);
+        let bytes = read_all(decoder(codec, raw, limit)?, codec)?;
+        text_of(bytes, Hints::default())
     }
 
     #[test]
     fn gzip_and_zstd_round_trip() {
-        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
-        gz.write_all(b"hello\r\nworld").unwrap();
-        let gz = gz.finish().unwrap();
-        let d = decode(Path::new("a.txt.gz"), &gz).unwrap();
+        let d = decode("a.txt.gz", &gzip(b"hello\r\nworld"), 1 << 20).unwrap();
         assert_eq!(d.text, "hello\nworld");
-        assert_eq!(d.inner_name, "a.txt");
+        assert_eq!(codec_of("a.txt.gz"), (Codec::Gzip, "a.txt"));
         let zst = zstd::stream::encode_all(&b"{\"text\":\"x\"}"[..], 3).unwrap();
-        let d = decode(Path::new("b.jsonl.zst"), &zst).unwrap();
-        assert_eq!(d.inner_name, "b.jsonl");
-        assert!(d.text.contains("text"));
+        assert_eq!(codec_of("b.jsonl.zst"), (Codec::Zstd, "b.jsonl"));
+        assert!(decode("b.jsonl.zst", &zst, 1 << 20)
+            .unwrap()
+            .text
+            .contains("text"));
     }
 
     #[test]
     fn truncated_gzip_is_an_error() {
-        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
-        gz.write_all(&[b'a'; 10_000]).unwrap();
-        let gz = gz.finish().unwrap();
-        let err = decode(Path::new("a.txt.gz"), &gz[..gz.len() / 2]).unwrap_err();
-        assert!(matches!(err, ReadError::Decompress(_)));
+        let gz = gzip(&[b'a'; 10_000]);
+        let err = decode("a.txt.gz", &gz[..gz.len() / 2], 1 << 20).unwrap_err();
+        assert!(matches!(err, ReadError::Decompress(_)), "{err}");
+    }
+
+    #[test]
+    fn a_bomb_stops_at_the_cap() {
+        let bomb = gzip(&vec![b'a'; 4 << 20]);
+        let err = decode("a.txt.gz", &bomb, 1 << 20).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "decompressed size over read.max_file_bytes (1048576 bytes)"
+        );
+        // Exactly at the cap is fine.
+        assert!(decode("a.txt.gz", &gzip(&[b'a'; 1024]), 1024).is_ok());
+        // Zeros are refused after the first buffer, whatever the cap.
+        let zeros = zstd::stream::encode_all(&vec![0u8; 8 << 20][..], 19).unwrap();
+        let err = decode("z.jsonl.zst", &zeros, u64::MAX).unwrap_err();
+        assert!(matches!(err, ReadError::Binary), "{err}");
     }
 
     #[test]
     fn empty_binary_and_invalid_utf8() {
         assert!(matches!(
-            decode(Path::new("e.txt"), b" \n "),
+            decode("e.txt", b" \n ", 99),
             Err(ReadError::Empty)
         ));
         assert!(matches!(
-            decode(Path::new("b.txt"), b"PK\x03\x04\x00\x00"),
+            decode("b.txt", b"PK\x03\x04\x00\x00", 99),
             Err(ReadError::Binary)
         ));
-        let d = decode(Path::new("l.txt"), b"caf\xe9 \xef\xbf\xbd ok").unwrap();
+        let d = decode("l.txt", b"caf\xe9 \xef\xbf\xbd ok", 99).unwrap();
         assert_eq!(d.repaired, 1);
         assert!(d.text.starts_with("caf\u{FFFD} "));
+    }
+
+    #[test]
+    fn long_lines_are_measured_not_kept() {
+        let text = format!("short\n{}\nlast", "x".repeat(100));
+        let mut stream = text.as_bytes();
+        let mut buf = Vec::new();
+        assert_eq!(
+            read_line_capped(&mut stream, &mut buf, 10).unwrap(),
+            Line::Read
+        );
+        assert_eq!(buf, b"short");
+        assert_eq!(
+            read_line_capped(&mut stream, &mut buf, 10).unwrap(),
+            Line::TooLong(100)
+        );
+        assert!(buf.capacity() <= 64, "not kept");
+        assert_eq!(
+            read_line_capped(&mut stream, &mut buf, 10).unwrap(),
+            Line::Read
+        );
+        assert_eq!(buf, b"last");
+        assert_eq!(
+            read_line_capped(&mut stream, &mut buf, 10).unwrap(),
+            Line::End
+        );
+    }
+
+    #[test]
+    fn raw_file_hash_survives_seeking_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("f");
+        let data: Vec<u8> = (0..200_000u32).map(|i| (i % 251) as u8).collect();
+        std::fs::write(&path, &data).unwrap();
+        let mut raw = RawFile::new(File::open(&path).unwrap());
+        let mut buf = vec![0; 70_000];
+        raw.read_exact(&mut buf).unwrap();
+        raw.seek(SeekFrom::Start(10)).unwrap();
+        raw.read_exact(&mut buf).unwrap();
+        let (size, hash) = raw.finish().unwrap();
+        assert_eq!(size, data.len() as u64);
+        assert_eq!(hash, format!("{:032x}", xxhash_rust::xxh3::xxh3_128(&data)));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn fifos_and_devices_are_refused_unopened() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("pipe");
+        let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+        assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+        let err = open_regular(&fifo).unwrap_err();
+        assert_eq!(err.to_string(), "not a regular file (FIFO)");
+        let err = open_regular(Path::new("/dev/zero")).unwrap_err();
+        assert_eq!(err.to_string(), "not a regular file (character device)");
     }
 }

@@ -40,7 +40,7 @@ pub fn read_feed(source: &str, text: &str) -> Result<Vec<Document>, String> {
         doc.published = entry
             .published
             .or(entry.updated)
-            .map(|t| t.timestamp_micros());
+            .and_then(|t| crate::document::plausible(t.timestamp_micros()));
         let authors: Vec<String> = entry
             .authors
             .into_iter()

@@ -1,12 +1,21 @@
 //! JSONL: one document per line, fields named in `[read.jsonl]`.
 //!
-//! A broken line is a warning, not a failure: the other records of the file
-//! are still good data.
+//! Read as a stream, a line at a time, so memory follows the longest line
+//! kept (at most `read.max_document_bytes`) rather than the file. A broken
+//! line, a line over the cap or an implausible date is a warning, not a
+//! failure: the other records of the file are still good data.
 
+use std::io::{self, BufRead};
+
+use encoding_rs::Encoding;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::document::{parse_timestamp, Document};
+use super::charset::{self, Hints};
+use super::decode::{read_line_capped, Line};
+use crate::document::{
+    epoch_int_to_micros, epoch_to_micros, parse_timestamp_unchecked, plausible, Document,
+};
 
 /// Which JSON fields hold what.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -31,46 +40,192 @@ impl Default for JsonlFields {
     }
 }
 
-/// Reads every line of `text`; `record` is the 0-based line index so ids do not
-/// move when an earlier line is fixed or broken.
+/// What a JSONL stream gave.
+#[derive(Debug, Default)]
+pub struct JsonlRead {
+    pub documents: Vec<Document>,
+    /// Invalid byte sequences and lone surrogates replaced by U+FFFD.
+    pub repaired: u64,
+    /// The legacy encoding of lines that were not UTF-8, if any were.
+    pub encoding: Option<&'static str>,
+    /// Whether any line held more than whitespace (else the file is empty).
+    pub any_text: bool,
+}
+
+/// Reads every line of `stream`; `record` is the 0-based line index so ids
+/// do not move when an earlier line is fixed or broken. I/O errors (a
+/// corrupt compressed stream, the file cap) end the read.
 pub fn read_jsonl(
     source: &str,
-    text: &str,
+    mut stream: impl BufRead,
     fields: &JsonlFields,
+    max_line: u64,
     warnings: &mut Vec<String>,
-) -> Vec<Document> {
-    let mut docs = Vec::new();
-    for (index, line) in text.lines().enumerate() {
-        if line.trim().is_empty() {
+) -> io::Result<JsonlRead> {
+    let mut out = JsonlRead::default();
+    let mut line = Vec::new();
+    // JSON is UTF-8; a file that is not is in one legacy encoding, guessed
+    // from its first line that is not UTF-8 and kept for the rest.
+    let mut legacy: Option<&'static Encoding> = None;
+    for index in 0u32.. {
+        let n = index as usize + 1;
+        match read_line_capped(&mut stream, &mut line, max_line)? {
+            Line::End => break,
+            Line::TooLong(len) => {
+                out.any_text = true;
+                warnings.push(format!(
+                    "line {n}: {}; skipped",
+                    super::over_document(len as usize, max_line)
+                ));
+                continue;
+            }
+            Line::Read => {}
+        }
+        let mut bytes = &line[..];
+        if index == 0 {
+            bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+        }
+        if bytes.iter().all(u8::is_ascii_whitespace) {
             continue;
         }
-        let value: Value = match serde_json::from_str(line) {
+        out.any_text = true;
+        let decoded;
+        let text = match std::str::from_utf8(bytes) {
+            Ok(s) => s,
+            Err(_) => {
+                let d = match legacy {
+                    Some(encoding) => charset::decode_as(bytes, encoding),
+                    None => charset::decode(bytes.to_vec(), Hints::default()),
+                };
+                if d.encoding != encoding_rs::UTF_8 {
+                    legacy = Some(d.encoding);
+                    out.encoding.get_or_insert(d.encoding.name());
+                }
+                out.repaired += d.repaired;
+                decoded = d.text;
+                &decoded
+            }
+        };
+        let (value, surrogates) = match parse_record(text) {
             Ok(v) => v,
             Err(e) => {
-                warnings.push(format!("line {}: invalid JSON: {e}", index + 1));
+                warnings.push(format!("line {n}: invalid JSON: {e}"));
                 continue;
             }
         };
+        out.repaired += surrogates;
         let Some(body) = value.get(&fields.text).and_then(Value::as_str) else {
-            warnings.push(format!(
-                "line {}: no string field `{}`",
-                index + 1,
-                fields.text
-            ));
+            warnings.push(format!("line {n}: no string field `{}`", fields.text));
             continue;
         };
-        let mut doc = Document::new(source, index as u32, body.to_string());
+        let mut doc = Document::new(source, index, body.to_string());
         doc.id = scalar(&value, &fields.id);
         doc.url = scalar(&value, &fields.url);
         doc.title = scalar(&value, &fields.title);
-        doc.published = match value.get(&fields.published) {
-            Some(Value::Number(n)) => n.as_i64().map(|secs| secs * 1_000_000),
-            Some(Value::String(s)) => parse_timestamp(s),
-            _ => None,
+        doc.published = match published(value.get(&fields.published)) {
+            Ok(t) => t,
+            Err(why) => {
+                warnings.push(format!(
+                    "line {n}: `{}` {why}; left empty",
+                    fields.published
+                ));
+                None
+            }
         };
-        docs.push(doc);
+        out.documents.push(doc);
     }
-    docs
+    Ok(out)
+}
+
+/// One line as JSON. serde_json refuses a lone UTF-16 surrogate escape
+/// (`"\ud800"`, which JavaScript writes happily); such a record is read
+/// with the surrogate as U+FFFD rather than dropped, and counted.
+fn parse_record(line: &str) -> Result<(Value, u64), serde_json::Error> {
+    match serde_json::from_str(line) {
+        Ok(v) => Ok((v, 0)),
+        Err(e) => {
+            let (fixed, n) = replace_lone_surrogates(line);
+            if n == 0 {
+                return Err(e);
+            }
+            serde_json::from_str(&fixed).map(|v| (v, n))
+        }
+    }
+}
+
+/// `line` with each `\uXXXX` escape of an unpaired surrogate made `\ufffd`.
+fn replace_lone_surrogates(line: &str) -> (String, u64) {
+    let b = line.as_bytes();
+    let unit = |at: usize| -> Option<u16> {
+        let hex = b.get(at..at + 6)?;
+        if hex[0] != b'\\' || hex[1] != b'u' {
+            return None;
+        }
+        u16::from_str_radix(std::str::from_utf8(&hex[2..]).ok()?, 16).ok()
+    };
+    let mut out = String::with_capacity(line.len());
+    let (mut i, mut start, mut n) = (0, 0, 0);
+    while i < b.len() {
+        if b[i] != b'\\' {
+            i += 1;
+            continue;
+        }
+        match unit(i) {
+            Some(0xD800..=0xDBFF) if matches!(unit(i + 6), Some(0xDC00..=0xDFFF)) => i += 12,
+            Some(0xD800..=0xDFFF) => {
+                out.push_str(&line[start..i]);
+                out.push_str("\\ufffd");
+                n += 1;
+                i += 6;
+                start = i;
+            }
+            // Any other escape is two characters (`\\`, `\"`) or six.
+            Some(_) => i += 6,
+            None => i += 2,
+        }
+    }
+    out.push_str(&line[start.min(line.len())..]);
+    (out, n)
+}
+
+/// The publication time of a record: a date string, or seconds,
+/// milliseconds or microseconds since the epoch (a number or a numeric
+/// string). `Err` says why a value that is there was not used.
+fn published(value: Option<&Value>) -> Result<Option<i64>, String> {
+    let micros = match value {
+        None | Some(Value::Null) => return Ok(None),
+        Some(Value::Number(n)) => epoch(n.as_i64(), n.as_f64()),
+        Some(Value::String(s)) => {
+            let s = s.trim();
+            if s.is_empty() {
+                return Ok(None);
+            }
+            let number = s
+                .bytes()
+                .all(|c| c.is_ascii_digit() || b"+-.eE".contains(&c));
+            match (s.parse::<i64>(), s.parse::<f64>()) {
+                (Ok(i), _) => Some(epoch_int_to_micros(i)),
+                (_, Ok(f)) if number => epoch(None, Some(f)),
+                _ => parse_timestamp_unchecked(s),
+            }
+        }
+        Some(other) => return Err(format!("is not a date: {other}")),
+    };
+    match micros {
+        None => Ok(None),
+        Some(t) => plausible(t)
+            .map(Some)
+            .ok_or_else(|| "is out of range (years 1800-2199)".to_string()),
+    }
+}
+
+/// Epoch time from an integer when it is one (exact), else a float.
+fn epoch(int: Option<i64>, float: Option<f64>) -> Option<i64> {
+    match (int, float) {
+        (Some(i), _) => Some(epoch_int_to_micros(i)),
+        (None, Some(f)) if f.is_finite() => Some(epoch_to_micros(f)),
+        _ => None,
+    }
 }
 
 /// A string or number field as text.
@@ -85,6 +240,13 @@ fn scalar(value: &Value, field: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::document::parse_timestamp;
+
+    fn read(text: &[u8], fields: &JsonlFields) -> (JsonlRead, Vec<String>) {
+        let mut warnings = Vec::new();
+        let read = read_jsonl("a.jsonl", text, fields, 1 << 20, &mut warnings).unwrap();
+        (read, warnings)
+    }
 
     #[test]
     fn reads_fields_and_skips_broken_lines() {
@@ -95,8 +257,8 @@ mod tests {
             "{\"body\":\"no text field\"}\n",
             "{\"text\":\"world\",\"title\":\"T\"}\n"
         );
-        let mut warnings = Vec::new();
-        let docs = read_jsonl("a.jsonl", text, &JsonlFields::default(), &mut warnings);
+        let (read, warnings) = read(text.as_bytes(), &JsonlFields::default());
+        let docs = read.documents;
         assert_eq!(docs.len(), 2);
         assert_eq!(docs[0].id.as_deref(), Some("7"));
         assert!(docs[0].published.is_some());
@@ -112,9 +274,99 @@ mod tests {
             text: "content".into(),
             ..JsonlFields::default()
         };
-        let mut warnings = Vec::new();
-        let docs = read_jsonl("a", "{\"content\":\"x\"}", &fields, &mut warnings);
-        assert_eq!(docs.len(), 1);
+        let (read, warnings) = read(b"{\"content\":\"x\"}", &fields);
+        assert_eq!(read.documents.len(), 1);
         assert!(warnings.is_empty());
+    }
+
+    #[test]
+    fn a_line_over_the_cap_is_skipped_and_the_rest_read() {
+        let text = format!(
+            "{{\"text\":\"first\"}}\n{{\"text\":\"{}\"}}\r\n{{\"text\":\"third\"}}\r\n",
+            "x".repeat(5000)
+        );
+        let mut warnings = Vec::new();
+        let fields = JsonlFields::default();
+        let read = read_jsonl("a", text.as_bytes(), &fields, 1000, &mut warnings).unwrap();
+        let records: Vec<u32> = read.documents.iter().map(|d| d.record).collect();
+        assert_eq!(records, [0, 2]);
+        assert_eq!(read.documents[1].body, "third");
+        assert_eq!(
+            warnings,
+            ["line 2: 5012 bytes, over read.max_document_bytes (1000); skipped"]
+        );
+    }
+
+    #[test]
+    fn numeric_dates_are_seconds_or_milliseconds() {
+        let want = parse_timestamp("2023-11-14T22:13:20Z");
+        for v in [
+            "1700000000",
+            "1700000000000",
+            "\"1700000000\"",
+            "\"1700000000000\"",
+            "1700000000.0",
+            "1700000000000000",
+        ] {
+            let line = format!("{{\"text\":\"t\",\"published\":{v}}}");
+            let (read, warnings) = read(line.as_bytes(), &JsonlFields::default());
+            assert_eq!(read.documents[0].published, want, "{v}");
+            assert!(warnings.is_empty(), "{v}: {warnings:?}");
+        }
+    }
+
+    #[test]
+    fn implausible_dates_are_warnings_not_years_248068() {
+        for v in [
+            "7765000000000",
+            "-7765000000000",
+            "\"9999999999999999\"",
+            "\"2300-01-01\"",
+            "\"1700-05-05\"",
+            "1e300",
+        ] {
+            let line = format!("{{\"text\":\"t\",\"published\":{v}}}");
+            let (read, warnings) = read(line.as_bytes(), &JsonlFields::default());
+            assert_eq!(read.documents.len(), 1, "{v}");
+            assert_eq!(read.documents[0].published, None, "{v}");
+            assert_eq!(warnings.len(), 1, "{v}: {warnings:?}");
+            assert!(warnings[0].contains("`published`"), "{warnings:?}");
+        }
+    }
+
+    #[test]
+    fn a_lone_surrogate_is_replaced_not_fatal() {
+        let text = concat!(
+            "{\"text\":\"a \\ud800 b\"}\n",
+            "{\"text\":\"pair \\ud83d\\ude00 ok \\\\ud800 literal\"}\n",
+            "{\"text\":\"low \\udc00\\u0041\"}\n"
+        );
+        let (read, warnings) = read(text.as_bytes(), &JsonlFields::default());
+        assert!(warnings.is_empty(), "{warnings:?}");
+        let bodies: Vec<&str> = read.documents.iter().map(|d| d.body.as_str()).collect();
+        assert_eq!(
+            bodies,
+            [
+                "a \u{FFFD} b",
+                "pair 😀 ok \\ud800 literal",
+                "low \u{FFFD}A"
+            ]
+        );
+        assert_eq!(read.repaired, 2);
+    }
+
+    #[test]
+    fn legacy_encoded_lines_are_decoded() {
+        let line = "{\"text\":\"Президент Казахстана прибыл в Иерусалим для переговоров о торговле и водных технологиях.\"}\n";
+        let (cp1251, _, _) = encoding_rs::WINDOWS_1251.encode(line);
+        let mut bytes = b"{\"text\":\"plain ascii\"}\n".to_vec();
+        bytes.extend_from_slice(&cp1251);
+        bytes.extend_from_slice(&cp1251);
+        let (read, warnings) = read(&bytes, &JsonlFields::default());
+        assert!(warnings.is_empty(), "{warnings:?}");
+        assert_eq!(read.documents.len(), 3);
+        assert!(read.documents[2].body.starts_with("Президент Казахстана"));
+        assert_eq!(read.encoding, Some("windows-1251"));
+        assert_eq!(read.repaired, 0);
     }
 }

@@ -4,17 +4,26 @@
 //! plain text (optionally split into records by [`split`] rules from
 //! `pipeline.toml`), HTML (main text extracted, metadata from `<meta>`,
 //! JSON-LD and `<time>`), RSS/Atom feeds ([`feed`]: one document per item),
-//! JSONL (one document per line), WARC (one document per response record). A file that cannot be read gives a [`ReadError`]
-//! that the pipeline reports and skips.
+//! JSONL (one document per line), WARC (one document per response record).
+//! A file that cannot be read gives a [`ReadError`] that the pipeline reports
+//! and skips.
+//!
+//! Memory is bounded by `[read]` settings, not by the input: decompressed
+//! bytes per file (`max_file_bytes`) and per document (`max_document_bytes`).
+//! JSONL and WARC are read as streams, a record at a time; the other formats
+//! are read whole, up to the file cap.
 
 mod article;
+pub mod charset;
 pub mod decode;
 pub mod feed;
 pub mod html;
 pub mod jsonl;
 pub mod split;
 pub mod warc;
+mod warc_framing;
 
+use std::io::BufReader;
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
@@ -22,14 +31,36 @@ use serde::{Deserialize, Serialize};
 use crate::config::InvalidValue;
 use crate::discover::InputFile;
 use crate::document::Document;
+use charset::Hints;
+use decode::{Codec, RawFile};
 
 pub use jsonl::JsonlFields;
 pub use split::SplitterConfig;
 
+/// Default of `read.max_file_bytes`: 256 MiB. The formats read whole hold
+/// a file's bytes and then its text (about twice the size at the peak), so
+/// this keeps any single input well under 1 GB of memory, and a bomb, which
+/// stops at the cap, under ~300 MB. Far larger than any page or feed; big
+/// JSONL and WARC dumps need it raised (their documents are kept for the
+/// run: memory grows with the text they hold).
+pub const DEFAULT_MAX_FILE_BYTES: u64 = 256 << 20;
+/// Default of `read.max_document_bytes`: 16 MiB, a hundred times a long
+/// article; past it a "document" is a dump or an attack, and cleaning it
+/// would take many times its size.
+pub const DEFAULT_MAX_DOCUMENT_BYTES: u64 = 16 << 20;
+/// Upper bound of both caps in `validate` (a typo of a few digits must not
+/// let one file take the machine).
+const MAX_CAP: u64 = 64 << 30;
+
 /// Settings of the read/split stage (`[read]` in pipeline.toml).
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct ReadConfig {
+    /// Most decompressed bytes read from one file; a larger file is skipped.
+    pub max_file_bytes: u64,
+    /// Most bytes of one document or record (a JSONL line, a WARC record, a
+    /// page, a decompressed HTTP body); a larger one is skipped with a warning.
+    pub max_document_bytes: u64,
     /// Field names of JSONL records.
     pub jsonl: JsonlFields,
     /// Rules that split a text file holding many records (a flattened feed)
@@ -39,8 +70,37 @@ pub struct ReadConfig {
     pub title_from_first_line: Option<bool>,
 }
 
+impl Default for ReadConfig {
+    fn default() -> Self {
+        ReadConfig {
+            max_file_bytes: DEFAULT_MAX_FILE_BYTES,
+            max_document_bytes: DEFAULT_MAX_DOCUMENT_BYTES,
+            jsonl: JsonlFields::default(),
+            splitters: Vec::new(),
+            title_from_first_line: None,
+        }
+    }
+}
+
 impl ReadConfig {
     pub(crate) fn validate(&self) -> Result<(), InvalidValue> {
+        let invalid = |key: &str, message: String| InvalidValue {
+            key: format!("read.{key}"),
+            span: 0..0,
+            message,
+        };
+        if !(1024..=MAX_CAP).contains(&self.max_file_bytes) {
+            return Err(invalid(
+                "max_file_bytes",
+                format!("must be between 1024 and {MAX_CAP} bytes"),
+            ));
+        }
+        if !(1..=self.max_file_bytes).contains(&self.max_document_bytes) {
+            return Err(invalid(
+                "max_document_bytes",
+                "must be between 1 and read.max_file_bytes".to_string(),
+            ));
+        }
         Reader::new(self).map(|_| ())
     }
 }
@@ -50,6 +110,11 @@ impl ReadConfig {
 pub enum ReadError {
     #[error("cannot read: {0}")]
     Io(String),
+    #[error("not a regular file ({0})")]
+    NotRegular(&'static str),
+    /// Over a `[read]` cap; the message names the key.
+    #[error("{0}")]
+    TooLarge(String),
     #[error("empty file")]
     Empty,
     #[error("binary file (NUL bytes), not text")]
@@ -81,6 +146,9 @@ pub struct FileRead {
     pub repaired_utf8: u64,
     /// Problems inside the file that did not stop it (a broken JSONL line).
     pub warnings: Vec<String>,
+    /// The character encoding of the text when it was not UTF-8 (the first
+    /// one, for containers of many records).
+    pub encoding: Option<&'static str>,
 }
 
 /// The compiled read settings.
@@ -89,6 +157,14 @@ pub struct Reader {
     fields: JsonlFields,
     splitters: Vec<split::Splitter>,
     title_from_first_line: bool,
+    limits: Limits,
+}
+
+/// The `[read]` caps, as the format readers take them.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    pub file: u64,
+    pub document: u64,
 }
 
 impl Reader {
@@ -103,101 +179,256 @@ impl Reader {
             fields: config.jsonl.clone(),
             splitters,
             title_from_first_line: config.title_from_first_line.unwrap_or(true),
+            limits: Limits {
+                file: config.max_file_bytes,
+                document: config.max_document_bytes,
+            },
         })
     }
 
     /// Reads one input file into documents.
     pub fn read(&self, input: &InputFile) -> Result<FileRead, ReadError> {
-        let raw = std::fs::read(&input.path).map_err(|e| ReadError::Io(e.to_string()))?;
-        let mtime = std::fs::metadata(&input.path).map_or(0, |m| crate::discover::mtime(&m));
-        let fingerprint = Fingerprint {
-            size: raw.len() as u64,
-            mtime,
-            hash: format!("{:032x}", xxhash_rust::xxh3::xxh3_128(&raw)),
+        let (file, meta) = decode::open_regular(&input.path)?;
+        let mtime = crate::discover::mtime(&meta);
+        let name = input
+            .path
+            .file_name()
+            .map(|n| n.to_string_lossy().to_lowercase())
+            .unwrap_or_default();
+        let (codec, inner) = decode::codec_of(&name);
+        let mut raw = BufReader::with_capacity(decode::BUFFER, RawFile::new(file));
+        let mut parsed = if inner.ends_with(".warc") {
+            self.read_warc(input, codec, &mut raw)?
+        } else {
+            self.read_other(input, codec, inner, &mut raw)?
         };
-        let source = input.display.as_str();
-        let mut warnings = Vec::new();
-        let (bytes, inner_name) = decode::decompress(&input.path, &raw)?;
-        drop(raw);
-        if inner_name.ends_with(".warc") {
-            let read = warc::read_warc(source, &bytes, &mut warnings);
-            if read.documents.is_empty() {
-                let why = warnings.first().cloned();
-                return Err(ReadError::NoDocuments(
-                    why.unwrap_or_else(|| "no HTML or text response records".into()),
-                ));
+        let (size, hash) = raw
+            .into_inner()
+            .finish()
+            .map_err(|e| ReadError::Io(e.to_string()))?;
+        let key = input.id_key();
+        if key.as_ref() != input.display.as_bytes() {
+            // A name that is not UTF-8: ids from its raw bytes (the display
+            // name escapes them, which two names could share).
+            for doc in &mut parsed.documents {
+                doc.doc_id = crate::document::doc_id_of(&key, doc.record);
             }
-            return Ok(FileRead {
-                documents: read.documents,
-                fingerprint,
-                format: "warc",
-                repaired_utf8: read.repaired,
-                warnings,
-            });
         }
-        let (text, repaired) = decode::text_of(&bytes)?;
-        drop(bytes);
-        let format = detect_format(&inner_name, &text);
-        let documents = match format {
-            "jsonl" => jsonl::read_jsonl(source, &text, &self.fields, &mut warnings),
-            "html" => vec![html::read_html(source, &text, None)],
-            "feed" => feed::read_feed(source, &text).map_err(ReadError::NoDocuments)?,
-            _ => self.read_text(source, &text),
-        };
-        if documents.is_empty() {
-            let why = warnings
-                .first()
-                .cloned()
-                .unwrap_or_else(|| "no text".into());
-            return Err(ReadError::NoDocuments(why));
+        if parsed.documents.is_empty() {
+            let why = parsed.warnings.first().cloned();
+            return Err(ReadError::NoDocuments(
+                why.unwrap_or_else(|| parsed.empty_reason.into()),
+            ));
         }
         Ok(FileRead {
-            documents,
-            fingerprint,
-            format,
-            repaired_utf8: repaired,
-            warnings,
+            documents: parsed.documents,
+            fingerprint: Fingerprint { size, mtime, hash },
+            format: parsed.format,
+            repaired_utf8: parsed.repaired,
+            warnings: parsed.warnings,
+            encoding: parsed.encoding,
         })
     }
 
+    /// A WARC archive, record by record.
+    fn read_warc(
+        &self,
+        input: &InputFile,
+        codec: Codec,
+        raw: &mut BufReader<RawFile>,
+    ) -> Result<Parsed, ReadError> {
+        let mut warnings = Vec::new();
+        let read = match codec {
+            // Per-record gzip: a corrupt member costs its record only.
+            Codec::Gzip => {
+                let mut members = warc::Members::new(&mut *raw);
+                let stream = decode::Limited::new(&mut members, self.limits.file);
+                let stream = BufReader::with_capacity(decode::BUFFER, stream);
+                let read =
+                    warc::read_warc(&input.display, stream, self.limits.document, &mut warnings);
+                warnings.splice(0..0, members.warnings);
+                read
+            }
+            _ => {
+                let stream = decode::decoder(codec, &mut *raw, self.limits.file)?;
+                warc::read_warc(&input.display, stream, self.limits.document, &mut warnings)
+            }
+        }
+        .map_err(|e| decode::stream_error(codec, e))?;
+        Ok(Parsed {
+            documents: read.documents,
+            format: "warc",
+            repaired: read.repaired,
+            warnings,
+            encoding: read.encoding,
+            empty_reason: "no HTML or text response records",
+        })
+    }
+
+    /// Every format but WARC: JSONL streamed by line, the rest read whole.
+    fn read_other(
+        &self,
+        input: &InputFile,
+        codec: Codec,
+        inner: &str,
+        raw: &mut BufReader<RawFile>,
+    ) -> Result<Parsed, ReadError> {
+        let source = input.display.as_str();
+        let mut stream = decode::decoder(codec, &mut *raw, self.limits.file)?;
+        let head = stream
+            .fill_buf()
+            .map_err(|e| decode::stream_error(codec, e))?;
+        decode::check_not_binary(head)?;
+        let mut warnings = Vec::new();
+        if matches!(format_of_name(inner), Some("jsonl")) && !charset::is_utf16(head) {
+            let read = jsonl::read_jsonl(
+                source,
+                stream,
+                &self.fields,
+                self.limits.document,
+                &mut warnings,
+            )
+            .map_err(|e| decode::stream_error(codec, e))?;
+            if read.documents.is_empty() && !read.any_text {
+                return Err(ReadError::Empty);
+            }
+            return Ok(Parsed {
+                documents: read.documents,
+                format: "jsonl",
+                repaired: read.repaired,
+                warnings,
+                encoding: read.encoding,
+                empty_reason: "no records",
+            });
+        }
+        let bytes = decode::read_all(stream, codec)?;
+        let decoded = decode::text_of(bytes, Hints::default())?;
+        let encoding = non_utf8(decoded.encoding);
+        let mut text = decoded.text;
+        let format = detect_format(inner, &text);
+        let too_big = text.len() as u64 > self.limits.document;
+        let documents = match format {
+            "jsonl" => {
+                jsonl::read_jsonl(
+                    source,
+                    text.as_bytes(),
+                    &self.fields,
+                    self.limits.document,
+                    &mut warnings,
+                )
+                .map_err(|e| ReadError::Io(e.to_string()))?
+                .documents
+            }
+            // Parsing markup takes many times its size: refuse it first.
+            "html" | "feed" if too_big => {
+                return Err(ReadError::TooLarge(over_document(
+                    text.len(),
+                    self.limits.document,
+                )))
+            }
+            "html" => vec![html::read_html(source, &text, None)],
+            "feed" => {
+                charset::declare_utf8(&mut text);
+                feed::read_feed(source, &text).map_err(ReadError::NoDocuments)?
+            }
+            _ => self.read_text(source, text),
+        };
+        let documents = self.within_cap(documents, &mut warnings);
+        Ok(Parsed {
+            documents,
+            format,
+            repaired: decoded.repaired,
+            warnings,
+            encoding,
+            empty_reason: "no text",
+        })
+    }
+
+    /// Drops documents over `max_document_bytes`, each with a warning.
+    fn within_cap(&self, documents: Vec<Document>, warnings: &mut Vec<String>) -> Vec<Document> {
+        documents
+            .into_iter()
+            .filter(|d| {
+                let ok = d.body.len() as u64 <= self.limits.document;
+                if !ok {
+                    warnings.push(format!(
+                        "record {}: {}; skipped",
+                        d.record,
+                        over_document(d.body.len(), self.limits.document)
+                    ));
+                }
+                ok
+            })
+            .collect()
+    }
+
     /// A plain-text file: split by the first splitter that applies, else one document.
-    fn read_text(&self, source: &str, text: &str) -> Vec<Document> {
+    fn read_text(&self, source: &str, text: String) -> Vec<Document> {
         for splitter in &self.splitters {
-            if let Some(docs) = splitter.split(source, text) {
+            if let Some(docs) = splitter.split(source, &text) {
                 return docs;
             }
         }
-        let mut doc = Document::new(source, 0, text.to_string());
-        if self.title_from_first_line {
-            doc.title = first_line_title(text);
-        }
+        let title = self
+            .title_from_first_line
+            .then(|| first_line_title(&text))
+            .flatten();
+        let mut doc = Document::new(source, 0, text);
+        doc.title = title;
         vec![doc]
     }
 }
 
-/// Picks the reader from the file name, falling back to a look at the content.
-fn detect_format(name: &str, text: &str) -> &'static str {
+/// What a format reader gave, before the file's fingerprint is added.
+struct Parsed {
+    documents: Vec<Document>,
+    format: &'static str,
+    repaired: u64,
+    warnings: Vec<String>,
+    encoding: Option<&'static str>,
+    /// Why the file gave nothing, when no warning says.
+    empty_reason: &'static str,
+}
+
+/// The name of an encoding worth recording (not UTF-8).
+fn non_utf8(encoding: &'static encoding_rs::Encoding) -> Option<&'static str> {
+    (encoding != encoding_rs::UTF_8).then(|| encoding.name())
+}
+
+/// The message for a document over `read.max_document_bytes`.
+pub(crate) fn over_document(size: usize, limit: u64) -> String {
+    format!("{size} bytes, over read.max_document_bytes ({limit})")
+}
+
+/// The format an extension names, if it names one.
+fn format_of_name(name: &str) -> Option<&'static str> {
     let ext = Path::new(name)
         .extension()
         .map(|e| e.to_string_lossy().to_lowercase())
         .unwrap_or_default();
     match ext.as_str() {
-        "jsonl" | "ndjson" => "jsonl",
-        "html" | "htm" | "xhtml" => "html",
-        "rss" | "atom" => "feed",
-        "txt" | "text" | "md" => "text",
-        _ => {
-            let head: String = text.chars().take(1024).collect::<String>().to_lowercase();
-            if head.trim_start().starts_with("<!doctype html") || head.contains("<html") {
-                "html"
-            } else if head.contains("<rss") || head.contains("<feed") || head.contains("<rdf:rdf") {
-                "feed"
-            } else if head.trim_start().starts_with('{') {
-                "jsonl"
-            } else {
-                "text"
-            }
-        }
+        "jsonl" | "ndjson" => Some("jsonl"),
+        "html" | "htm" | "xhtml" => Some("html"),
+        "rss" | "atom" => Some("feed"),
+        "txt" | "text" | "md" => Some("text"),
+        _ => None,
+    }
+}
+
+/// Picks the reader from the file name, falling back to a look at the content.
+fn detect_format(name: &str, text: &str) -> &'static str {
+    if let Some(format) = format_of_name(name) {
+        return format;
+    }
+    let head: String = text.chars().take(1024).collect::<String>().to_lowercase();
+    if head.trim_start().starts_with("<!doctype html") || head.contains("<html") {
+        "html"
+    } else if head.contains("<rss") || head.contains("<feed") || head.contains("<rdf:rdf") {
+        "feed"
+    } else if head.trim_start().starts_with('{') {
+        "jsonl"
+    } else {
+        "text"
     }
 }
 
@@ -246,5 +477,69 @@ mod tests {
         assert_eq!(read.documents[0].title.as_deref(), Some("Title"));
         assert_eq!(read.fingerprint.size, 22);
         assert_eq!(read.format, "text");
+    }
+
+    fn read_bytes(name: &str, bytes: &[u8]) -> Result<FileRead, ReadError> {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(name);
+        std::fs::write(&path, bytes).unwrap();
+        let input = InputFile {
+            display: name.into(),
+            path,
+        };
+        Reader::new(&ReadConfig::default()).unwrap().read(&input)
+    }
+
+    #[test]
+    fn a_legacy_feed_is_not_decoded_twice() {
+        let feed = "<?xml version=\"1.0\" encoding=\"windows-1251\"?>\n<rss version=\"2.0\">\
+            <channel><title>Новости</title><item><title>Визит президента</title>\
+            <description>Президент Казахстана прибыл в Иерусалим для переговоров о торговле \
+            и водных технологиях.</description></item></channel></rss>";
+        let (bytes, _, _) = encoding_rs::WINDOWS_1251.encode(feed);
+        let read = read_bytes("news.rss", &bytes).unwrap();
+        assert_eq!(read.encoding, Some("windows-1251"));
+        let doc = &read.documents[0];
+        assert_eq!(doc.title.as_deref(), Some("Визит президента"));
+        assert!(doc.body.contains("Президент Казахстана"), "{}", doc.body);
+    }
+
+    #[test]
+    fn a_page_over_the_document_cap_is_refused_before_parsing() {
+        let page = format!("<html><body><p>{}</p></body></html>", "word ".repeat(1000));
+        let reader = Reader::new(&ReadConfig {
+            max_document_bytes: 1000,
+            ..ReadConfig::default()
+        })
+        .unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("p.html");
+        std::fs::write(&path, page).unwrap();
+        let err = reader
+            .read(&InputFile {
+                display: "p.html".into(),
+                path,
+            })
+            .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "5033 bytes, over read.max_document_bytes (1000)"
+        );
+    }
+
+    #[test]
+    fn caps_are_range_checked() {
+        let mut config = ReadConfig {
+            max_file_bytes: 10,
+            ..ReadConfig::default()
+        };
+        assert_eq!(config.validate().unwrap_err().key, "read.max_file_bytes");
+        config.max_file_bytes = 1 << 20;
+        config.max_document_bytes = 2 << 20;
+        assert_eq!(
+            config.validate().unwrap_err().key,
+            "read.max_document_bytes"
+        );
+        assert!(ReadConfig::default().validate().is_ok());
     }
 }

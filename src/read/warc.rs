@@ -2,114 +2,92 @@
 //! one document per HTTP response (or resource) record whose payload is
 //! HTML or plain text.
 //!
-//! Records are split here (WARC framing is a header block and a
-//! `Content-Length`; the crates that do it allocate whatever length a
-//! corrupt header claims, which untrusted input must not be able to make
-//! us do) and the HTTP message inside a response by `httparse`; the
-//! payload then goes through the same HTML or text reading as a file would. The target URI is the document's URL; its
-//! publication time is the page's own (`<meta>`, `<time>`) when it has one,
-//! else the record's `WARC-Date` (when it was fetched). Request, metadata
-//! and warcinfo records are skipped; a record that cannot be used is a
-//! warning and the archive's other records are still read.
+//! Records come one at a time from [`super::warc_framing`] (which skips a
+//! record over `read.max_document_bytes` or a broken one and finds the next),
+//! the HTTP message inside a response is parsed by `httparse`, and the
+//! payload (chunked and gzip/deflate transfer undone, decompressed no further
+//! than the document cap) goes through the same charset decoding and HTML or
+//! text reading as a file would, its HTTP `charset` first. The target URI is
+//! the document's URL; its publication time is the page's own (`<meta>`,
+//! `<time>`) when it has one, else the record's `WARC-Date` (when it was
+//! fetched). Request, metadata and warcinfo records are skipped; a record
+//! that cannot be used is a warning and the archive's other records are
+//! still read.
 
-use std::io::Read;
+use std::io::{self, BufRead, Read};
 
-use super::decode::text_of;
+use super::charset::{charset_param, Hints};
+use super::decode::{text_of, Limited, OverLimit};
 use super::html::read_html;
+use super::warc_framing::{Next, Record, Records};
 use crate::document::{doc_id, parse_timestamp, Document};
+
+pub use super::warc_framing::Members;
 
 /// What one archive gave.
 #[derive(Debug, Default)]
 pub struct WarcRead {
     pub documents: Vec<Document>,
-    /// Invalid UTF-8 sequences replaced, over all payloads.
+    /// Invalid byte sequences replaced, over all payloads.
     pub repaired: u64,
+    /// The first legacy (not UTF-8) encoding a payload was in.
+    pub encoding: Option<&'static str>,
 }
 
-/// One WARC record: its named header fields and its content block.
-#[derive(Debug)]
-struct WarcRecord<'a> {
-    header: Vec<(&'a str, &'a str)>,
-    content: &'a [u8],
-}
-
-/// Splits the next record off `data`: `Ok(None)` at the end.
-fn next_record<'a>(data: &mut &'a [u8]) -> Result<Option<WarcRecord<'a>>, String> {
-    // Records are separated by blank lines; tolerate extra ones.
-    while let Some(rest) = data
-        .strip_prefix(b"\r\n")
-        .or_else(|| data.strip_prefix(b"\n"))
-    {
-        *data = rest;
-    }
-    if data.is_empty() {
-        return Ok(None);
-    }
-    let end = data
-        .windows(4)
-        .position(|w| w == b"\r\n\r\n")
-        .ok_or("no end of header block")?;
-    let block = std::str::from_utf8(&data[..end]).map_err(|_| "header block is not UTF-8")?;
-    let mut lines = block.split("\r\n");
-    if !lines.next().unwrap_or("").starts_with("WARC/") {
-        return Err("not a WARC record (no WARC/ version line)".into());
-    }
-    let header: Vec<(&str, &str)> = lines
-        .filter_map(|l| l.split_once(':'))
-        .map(|(k, v)| (k.trim(), v.trim()))
-        .collect();
-    let length: usize = header
-        .iter()
-        .find(|(k, _)| k.eq_ignore_ascii_case("Content-Length"))
-        .and_then(|(_, v)| v.parse().ok())
-        .ok_or("no valid Content-Length")?;
-    let body = &data[end + 4..];
-    let content = body
-        .get(..length)
-        .ok_or_else(|| format!("Content-Length {length} runs past the end of the file"))?;
-    *data = &body[length..];
-    Ok(Some(WarcRecord { header, content }))
-}
-
-/// Reads the records of an uncompressed WARC stream.
-pub fn read_warc(source: &str, bytes: &[u8], warnings: &mut Vec<String>) -> WarcRead {
+/// Reads the records of an uncompressed WARC stream; no record's content
+/// or decompressed payload over `max_record` bytes is held. I/O errors of
+/// the stream end the read (the caller skips the file).
+pub fn read_warc(
+    source: &str,
+    stream: impl BufRead,
+    max_record: u64,
+    warnings: &mut Vec<String>,
+) -> io::Result<WarcRead> {
     let mut out = WarcRead::default();
-    let mut data = bytes;
-    for index in 0.. {
-        let record = match next_record(&mut data) {
-            Ok(Some(r)) => r,
-            Ok(None) => break,
-            Err(e) => {
-                // Without a trustworthy length the next record cannot be found.
-                warnings.push(format!(
-                    "WARC record {index}: {e}; rest of the file skipped"
-                ));
-                break;
+    let mut records = Records::new(stream, max_record);
+    for index in 0u32.. {
+        let record = match records.next_record()? {
+            Next::Record(r) => r,
+            Next::Skipped(why) => {
+                warnings.push(format!("WARC record {index}: {why}"));
+                continue;
+            }
+            Next::End => break,
+        };
+        let page = match payload(&record, max_record) {
+            Ok(Some(page)) => page,
+            Ok(None) => continue,
+            Err(why) => {
+                warnings.push(format!("WARC record {index}: {why}"));
+                continue;
             }
         };
-        match payload(&record) {
-            Ok(Some((kind, body))) => match text_of(&body) {
-                Ok((text, repaired)) => {
-                    out.repaired += repaired;
-                    out.documents
-                        .push(document(source, index as u32, &record, kind, &text));
+        let uri = record
+            .field("WARC-Target-URI")
+            .map(|u| u.trim_matches(['<', '>']));
+        let hints = Hints {
+            http_charset: page.charset.as_deref(),
+            url: uri,
+        };
+        match text_of(page.body, hints) {
+            Ok(decoded) => {
+                out.repaired += decoded.repaired;
+                if decoded.encoding != encoding_rs::UTF_8 {
+                    out.encoding.get_or_insert(decoded.encoding.name());
                 }
-                Err(e) => warnings.push(format!("WARC record {index}: {e}")),
-            },
-            Ok(None) => {}
-            Err(why) => warnings.push(format!("WARC record {index}: {why}")),
+                out.documents.push(document(
+                    source,
+                    index,
+                    &record,
+                    uri,
+                    page.kind,
+                    &decoded.text,
+                ));
+            }
+            Err(e) => warnings.push(format!("WARC record {index}: {e}")),
         }
     }
-    out
-}
-
-fn header<'r>(record: &WarcRecord<'r>, name: &str) -> Option<&'r str> {
-    record
-        .header
-        .iter()
-        .find(|(k, _)| k.eq_ignore_ascii_case(name))
-        .map(|(_, v)| *v)
-        .filter(|v| !v.is_empty())
+    Ok(out)
 }
 
 /// Whether a payload is a page or plain text.
@@ -117,6 +95,13 @@ fn header<'r>(record: &WarcRecord<'r>, name: &str) -> Option<&'r str> {
 enum Kind {
     Html,
     Text,
+}
+
+/// The page inside a record, with the charset its headers name.
+struct Payload {
+    kind: Kind,
+    body: Vec<u8>,
+    charset: Option<String>,
 }
 
 fn kind_of(content_type: Option<&str>, body: &[u8]) -> Option<Kind> {
@@ -140,18 +125,23 @@ fn kind_of(content_type: Option<&str>, body: &[u8]) -> Option<Kind> {
 
 /// The page inside a record: `None` for records that hold no page
 /// (requests, metadata, non-2xx responses, images, scripts).
-fn payload(record: &WarcRecord<'_>) -> Result<Option<(Kind, Vec<u8>)>, String> {
-    match header(record, "WARC-Type") {
+fn payload(record: &Record, max_body: u64) -> Result<Option<Payload>, String> {
+    match record.field("WARC-Type") {
         Some("response") => {}
         Some("resource") => {
-            let kind = kind_of(header(record, "Content-Type"), record.content);
-            return Ok(kind.map(|k| (k, record.content.to_vec())));
+            let content_type = record.field("Content-Type");
+            let kind = kind_of(content_type, &record.content);
+            return Ok(kind.map(|kind| Payload {
+                kind,
+                body: record.content.clone(),
+                charset: content_type.and_then(charset_param).map(str::to_string),
+            }));
         }
         _ => return Ok(None),
     }
     let mut headers = [httparse::EMPTY_HEADER; 128];
     let mut response = httparse::Response::new(&mut headers);
-    let start = match response.parse(record.content) {
+    let start = match response.parse(&record.content) {
         Ok(httparse::Status::Complete(n)) => n,
         Ok(httparse::Status::Partial) => return Err("truncated HTTP header".into()),
         Err(e) => return Err(format!("bad HTTP header: {e}")),
@@ -172,16 +162,47 @@ fn payload(record: &WarcRecord<'_>) -> Result<Option<(Kind, Vec<u8>)>, String> {
     }
     match field("content-encoding").as_deref().map(str::trim) {
         None | Some("") | Some("identity") => {}
-        Some("gzip") | Some("x-gzip") => {
-            let mut out = Vec::new();
-            flate2::read::MultiGzDecoder::new(&body[..])
-                .read_to_end(&mut out)
-                .map_err(|e| format!("gzip payload: {e}"))?;
-            body = out;
-        }
+        Some(coding @ ("gzip" | "x-gzip" | "deflate")) => body = inflate(&body, coding, max_body)?,
         Some(other) => return Err(format!("unsupported content encoding {other}")),
     }
-    Ok(kind_of(field("content-type").as_deref(), &body).map(|k| (k, body)))
+    let content_type = field("content-type");
+    let charset = content_type
+        .as_deref()
+        .and_then(charset_param)
+        .map(str::to_string);
+    Ok(kind_of(content_type.as_deref(), &body).map(|kind| Payload {
+        kind,
+        body,
+        charset,
+    }))
+}
+
+/// Undoes a gzip or deflate `Content-Encoding`, to at most `max` bytes: a
+/// 100 KB body can inflate to gigabytes.
+fn inflate(body: &[u8], coding: &str, max: u64) -> Result<Vec<u8>, String> {
+    let decoder: Box<dyn Read + '_> = match coding {
+        "deflate" if is_zlib(body) => Box::new(flate2::read::ZlibDecoder::new(body)),
+        // Many servers send raw deflate for "deflate".
+        "deflate" => Box::new(flate2::read::DeflateDecoder::new(body)),
+        _ => Box::new(flate2::read::MultiGzDecoder::new(body)),
+    };
+    let mut out = Vec::new();
+    Limited::new(decoder, max)
+        .read_to_end(&mut out)
+        .map_err(
+            |e| match e.get_ref().and_then(|i| i.downcast_ref::<OverLimit>()) {
+                Some(_) => format!(
+                    "{coding} body over read.max_document_bytes ({max}) when decompressed; skipped"
+                ),
+                None => format!("{coding} payload: {e}"),
+            },
+        )?;
+    Ok(out)
+}
+
+/// A zlib header: deflate method, and the check bits of RFC 1950.
+fn is_zlib(body: &[u8]) -> bool {
+    matches!(body, [cmf, flg, ..] if cmf & 0x0F == 8 && (u16::from(*cmf) << 8 | u16::from(*flg)) % 31 == 0)
 }
 
 /// Undoes `Transfer-Encoding: chunked`.
@@ -200,20 +221,26 @@ fn dechunk(mut data: &[u8]) -> Option<Vec<u8>> {
     }
 }
 
-fn document(source: &str, record: u32, warc: &WarcRecord<'_>, kind: Kind, text: &str) -> Document {
-    let uri = header(warc, "WARC-Target-URI").map(|u| u.trim_matches(['<', '>']));
+fn document(
+    source: &str,
+    record: u32,
+    warc: &Record,
+    uri: Option<&str>,
+    kind: Kind,
+    text: &str,
+) -> Document {
     let mut doc = match kind {
         Kind::Html => read_html(source, text, uri),
         Kind::Text => Document::new(source, record, text.to_string()),
     };
     doc.record = record;
     doc.doc_id = doc_id(source, record);
-    doc.id = header(warc, "WARC-Record-ID").map(str::to_string);
+    doc.id = warc.field("WARC-Record-ID").map(str::to_string);
     if let Some(uri) = uri {
         doc.url = Some(uri.to_string());
     }
     if doc.published.is_none() {
-        doc.published = header(warc, "WARC-Date").and_then(parse_timestamp);
+        doc.published = warc.field("WARC-Date").and_then(parse_timestamp);
     }
     doc
 }
@@ -297,10 +324,15 @@ mod tests {
         w
     }
 
+    /// Reads an uncompressed archive with a 1 MiB record cap.
+    fn read_all(source: &str, bytes: &[u8], warnings: &mut Vec<String>) -> WarcRead {
+        read_warc(source, bytes, 1 << 20, warnings).unwrap()
+    }
+
     #[test]
     fn response_records_become_documents() {
         let mut warnings = Vec::new();
-        let read = read_warc("crawl.warc", &archive(), &mut warnings);
+        let read = read_all("crawl.warc", &archive(), &mut warnings);
         assert!(warnings.is_empty(), "{warnings:?}");
         let docs = &read.documents;
         assert_eq!(docs.len(), 3, "{docs:#?}");
@@ -344,11 +376,11 @@ mod tests {
             gz.write_all(&r).unwrap();
             members.extend(gz.finish().unwrap());
         }
-        let (bytes, inner) =
-            super::super::decode::decompress(std::path::Path::new("c.warc.gz"), &members).unwrap();
-        assert_eq!(inner, "c.warc");
         let mut warnings = Vec::new();
-        let docs = read_warc("c.warc.gz", &bytes, &mut warnings).documents;
+        let stream = std::io::BufReader::new(Members::new(std::io::Cursor::new(members)));
+        let docs = read_warc("c.warc.gz", stream, 1 << 20, &mut warnings)
+            .unwrap()
+            .documents;
         assert!(warnings.is_empty(), "{warnings:?}");
         assert_eq!(docs.len(), 2);
         assert_eq!(docs[1].body, "A resource record of plain text.");
@@ -362,7 +394,7 @@ mod tests {
             b"WARC/1.0\r\nWARC-Type: response\r\nContent-Length: 999\r\n\r\nshort",
         );
         let mut warnings = Vec::new();
-        let read = read_warc("crawl.warc", &bytes, &mut warnings);
+        let read = read_all("crawl.warc", &bytes, &mut warnings);
         assert_eq!(read.documents.len(), 3);
         assert_eq!(warnings.len(), 1, "{warnings:?}");
         assert!(warnings[0].contains("record 7"), "{warnings:?}");
@@ -370,7 +402,91 @@ mod tests {
         // A length no file could hold is refused, not allocated.
         let mut huge = archive();
         huge.extend_from_slice(b"WARC/1.0\r\nContent-Length: 18446744073709551615\r\n\r\nx");
-        let read = read_warc("crawl.warc", &huge, &mut Vec::new());
+        let read = read_all("crawl.warc", &huge, &mut Vec::new());
         assert_eq!(read.documents.len(), 3);
+    }
+
+    #[test]
+    fn a_bad_record_in_the_middle_costs_that_record_only() {
+        let mut bytes = record(
+            "response",
+            "http://a.kz/0",
+            "",
+            &http("Content-Type: text/plain\r\n", b"The first record is fine."),
+        );
+        bytes.extend(
+            b"WARC/1.0\r\nWARC-Type: response\r\nContent-Length: 5000\r\n\r\nbroken\r\n\r\n",
+        );
+        bytes.extend(archive());
+        let mut warnings = Vec::new();
+        let read = read_all("crawl.warc", &bytes, &mut warnings);
+        assert_eq!(read.documents.len(), 4, "{warnings:?}");
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
+        assert!(warnings[0].contains("resumed at the next WARC/1. header"));
+    }
+
+    #[test]
+    fn a_gzip_bomb_body_is_skipped_at_the_document_cap() {
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+        for _ in 0..64 {
+            gz.write_all(&[b' '; 1 << 20]).unwrap();
+        }
+        let bomb = gz.finish().unwrap();
+        let mut bytes = record(
+            "response",
+            "http://a.kz/bomb",
+            "",
+            &http(
+                "Content-Type: text/html\r\nContent-Encoding: gzip\r\n",
+                &bomb,
+            ),
+        );
+        bytes.extend(archive());
+        let mut warnings = Vec::new();
+        let read = read_warc("b.warc", &bytes[..], 1 << 20, &mut warnings).unwrap();
+        assert_eq!(read.documents.len(), 3);
+        assert_eq!(
+            warnings,
+            ["WARC record 0: gzip body over read.max_document_bytes (1048576) when decompressed; skipped"]
+        );
+    }
+
+    #[test]
+    fn the_http_charset_decodes_the_payload() {
+        let page = "<html><body><p>Президент Казахстана прибыл в Иерусалим для переговоров о \
+            торговле и водных технологиях.</p></body></html>";
+        let (cp1251, _, _) = encoding_rs::WINDOWS_1251.encode(page);
+        let bytes = record(
+            "response",
+            "http://news.example.kz/1",
+            "",
+            &http("Content-Type: text/html; charset=windows-1251\r\n", &cp1251),
+        );
+        let mut warnings = Vec::new();
+        let read = read_all("r.warc", &bytes, &mut warnings);
+        assert!(warnings.is_empty(), "{warnings:?}");
+        assert!(
+            read.documents[0]
+                .body
+                .contains("Президент Казахстана прибыл"),
+            "{}",
+            read.documents[0].body
+        );
+        assert_eq!(read.encoding, Some("windows-1251"));
+        assert_eq!(read.repaired, 0);
+    }
+
+    #[test]
+    fn raw_and_zlib_deflate_bodies_are_inflated() {
+        let text = b"Deflated plain text body.";
+        let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
+        z.write_all(text).unwrap();
+        let zlib = z.finish().unwrap();
+        let mut d = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::default());
+        d.write_all(text).unwrap();
+        let raw = d.finish().unwrap();
+        for body in [zlib, raw] {
+            assert_eq!(inflate(&body, "deflate", 1000).unwrap(), text);
+        }
     }
 }

@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# Peak memory of `gleaner run` on compression bombs and huge records, with
+# the default [read] caps of pipeline.toml (issue 12: each must stay under
+# 500 MB). Generates the inputs in a temporary directory, runs the release
+# binary once per case (each with one good file beside the bomb, so a run
+# that skips the bomb still releases a document), and prints a Markdown
+# table. Peak RSS is ru_maxrss of the child process.
+#
+#   benches/bombs/run.sh            # builds the release binary if missing
+#   GLEANER=path/to/gleaner benches/bombs/run.sh
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+bin=${GLEANER:-${CARGO_TARGET_DIR:-target}/release/gleaner}
+if [ ! -x "$bin" ]; then
+    cargo build --release --bin gleaner >&2
+fi
+command -v zstd >/dev/null || { echo "needs the zstd command" >&2; exit 1; }
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+in=$tmp/in
+mkdir -p "$in"
+
+echo "generating inputs in $in ..." >&2
+printf 'A headline\n\nThe council met on Tuesday to discuss the budget for the coming year, and members agreed on most of the proposals put before them.\n' > "$in/good.txt"
+# 8 GiB of zeros as zstd (the issue's 337 KB .jsonl.zst aborted on an 8 GB allocation).
+head -c 8G /dev/zero | zstd -q -3 -T2 > "$in/zeros.jsonl.zst"
+# ~900 MB of zeros, and ~900 MB of text lines, as gzip (~0.9 MB each).
+head -c 900M /dev/zero | gzip -9 > "$in/zeros.txt.gz"
+yes 'all work and no play makes a dull corpus' | head -c 900M | gzip -9 > "$in/text.txt.gz"
+python3 - "$in" <<'PY'
+import sys, zlib
+out = sys.argv[1]
+
+def gzip_of(chunk, times):
+    z = zlib.compressobj(9, zlib.DEFLATED, 31)
+    parts = [z.compress(chunk) for _ in range(times)]
+    parts.append(z.flush())
+    return b"".join(parts)
+
+def record(uri, headers, body):
+    http = b"HTTP/1.1 200 OK\r\n" + headers + b"\r\n" + body
+    head = ("WARC/1.0\r\nWARC-Type: response\r\nWARC-Target-URI: %s\r\n"
+            "WARC-Date: 2024-03-05T10:00:00Z\r\nContent-Length: %d\r\n\r\n" % (uri, len(http)))
+    return head.encode() + http + b"\r\n\r\n"
+
+page = (b"<html><body><article><p>The council met on Tuesday to discuss the budget "
+        b"for the coming year, and members agreed on most proposals.</p></article></body></html>")
+# An HTTP body of 100 MiB of spaces, gzip: ~100 KB.
+bomb = gzip_of(b" " * (1 << 20), 100)
+with open(out + "/bomb.warc", "wb") as f:
+    f.write(record("http://a.example/bomb", b"Content-Type: text/html\r\nContent-Encoding: gzip\r\n", bomb))
+    f.write(record("http://a.example/1", b"Content-Type: text/html\r\n", page))
+# One 200 MB JSONL line between two good ones.
+with open(out + "/long.jsonl", "wb") as f:
+    good = b'{"text": "The council met on Tuesday to discuss the budget for the coming year."}\n'
+    f.write(good)
+    f.write(b'{"text": "' + b"word " * (40 << 20) + b'"}\n')
+    f.write(good)
+PY
+
+run() {
+    python3 - "$@" <<'PY'
+import resource, subprocess, sys
+p = subprocess.run(sys.argv[1:], capture_output=True, text=True)
+rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024
+print(p.returncode, rss)
+sys.stderr.write(p.stderr)
+PY
+}
+
+echo "| case | input size | exit | outcome | peak RSS |"
+echo "|---|---:|---:|---|---:|"
+for case in zeros.jsonl.zst zeros.txt.gz text.txt.gz bomb.warc long.jsonl; do
+    file=$in/$case
+    size=$(stat -c %s "$file")
+    read -r code rss < <(run "$bin" run --config pipeline.toml --output "$tmp/out-$case" \
+        "$file" "$in/good.txt" 2> "$tmp/err-$case")
+    outcome=$(grep -m1 -o "$case: .*" "$tmp/err-$case" | cut -c1-110 || true)
+    if [ -z "$outcome" ]; then
+        outcome=$(python3 -c "import json,sys; m=json.load(open(sys.argv[1])); print('; '.join(w for i in m['inputs'] if i['path'].endswith(sys.argv[2]) for w in i['warnings'])[:110] or 'read')" \
+            "$tmp/out-$case/manifest.json" "$case" 2>/dev/null || echo "?")
+    fi
+    printf '| %s | %s | %s | %s | %s MB |\n' "$case" "$(numfmt --to=iec "$size")" "$code" "${outcome//|/\\|}" "$rss"
+done
