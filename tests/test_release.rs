@@ -2,86 +2,12 @@
 //! byte-identical rebuilds for any thread count and input order.
 
 use std::collections::{BTreeMap, HashSet};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use arrow::array::UInt32Array;
 use common::*;
 
 mod common;
-
-/// The BBC articles of tests/data/news, sorted.
-fn articles() -> Vec<PathBuf> {
-    let mut files: Vec<PathBuf> = walk(&repo().join("tests/data/news"));
-    files.retain(|f| f.extension().is_some_and(|e| e == "txt"));
-    files.sort();
-    files
-}
-
-fn walk(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            out.extend(walk(&path));
-        } else {
-            out.push(path);
-        }
-    }
-    out
-}
-
-/// A workspace: `in/` holds the inputs, `gleaner.toml` reads it into `ds/`.
-struct Workspace {
-    dir: tempfile::TempDir,
-}
-
-impl Workspace {
-    fn new() -> Workspace {
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::create_dir(dir.path().join("in")).unwrap();
-        std::fs::write(
-            dir.path().join("gleaner.toml"),
-            "[dataset]\nname = \"news\"\ninputs = [\"in\"]\noutput = \"ds\"\n",
-        )
-        .unwrap();
-        Workspace { dir }
-    }
-
-    fn input(&self, name: &str) -> PathBuf {
-        self.dir.path().join("in").join(name)
-    }
-
-    fn add(&self, name: &str, article: &Path) {
-        std::fs::copy(article, self.input(name)).unwrap();
-    }
-
-    fn ds(&self) -> PathBuf {
-        self.dir.path().join("ds")
-    }
-
-    /// Runs gleaner on the workspace, whatever the outcome.
-    fn try_run(&self, extra: &[&str]) -> std::process::Output {
-        gleaner()
-            .arg("run")
-            .arg("--config")
-            .arg(self.dir.path().join("gleaner.toml"))
-            .args(extra)
-            .output()
-            .unwrap()
-    }
-
-    /// Runs gleaner on the workspace; it must succeed. Returns stdout.
-    fn run(&self, extra: &[&str]) -> String {
-        let out = self.try_run(extra);
-        let stderr = String::from_utf8_lossy(&out.stderr);
-        assert!(out.status.success(), "run failed: {stderr}");
-        String::from_utf8_lossy(&out.stdout).to_string()
-    }
-
-    fn manifest(&self) -> serde_json::Value {
-        serde_json::from_slice(&std::fs::read(self.ds().join("manifest.json")).unwrap()).unwrap()
-    }
-}
 
 /// doc_id → (source, cluster_id) over every partition.
 fn documents(ds: &Path) -> BTreeMap<String, (String, String)> {

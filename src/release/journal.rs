@@ -120,12 +120,7 @@ pub fn sync_dir(dir: &Path) {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn touch(dir: &Path, file: &str) {
-        let path = dir.join(file);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(path, b"x").unwrap();
-    }
+    use crate::release::tests::touch;
 
     #[test]
     fn an_uncommitted_commit_is_undone_and_nothing_else_is_touched() {

@@ -333,10 +333,10 @@ pub fn state_files(dir: &Path, manifest: &Manifest, store: &str) -> Vec<PathBuf>
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
-    fn touch(dir: &Path, file: &str) {
+    pub(crate) fn touch(dir: &Path, file: &str) {
         let path = dir.join(file);
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::fs::write(path, b"x").unwrap();

@@ -116,3 +116,91 @@ pub fn u32s(batch: &RecordBatch, column: &str) -> Vec<u32> {
     let array = array.as_any().downcast_ref::<UInt32Array>().unwrap();
     array.values().to_vec()
 }
+
+/// The BBC articles of tests/data/news, sorted.
+pub fn articles() -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    let mut dirs = vec![repo().join("tests/data/news")];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else if path.extension().is_some_and(|e| e == "txt") {
+                files.push(path);
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
+/// A workspace: `in/` holds the inputs, `gleaner.toml` reads it into `ds/`.
+pub struct Workspace {
+    pub dir: tempfile::TempDir,
+}
+
+impl Workspace {
+    pub fn new() -> Workspace {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("in")).unwrap();
+        std::fs::write(
+            dir.path().join("gleaner.toml"),
+            "[dataset]\nname = \"news\"\ninputs = [\"in\"]\noutput = \"ds\"\n",
+        )
+        .unwrap();
+        Workspace { dir }
+    }
+
+    /// A workspace whose `in/` holds the first `n` articles as `a<i>.txt`.
+    pub fn with_articles(n: usize) -> Workspace {
+        let w = Workspace::new();
+        for (i, article) in articles().iter().take(n).enumerate() {
+            w.add(&format!("a{i}.txt"), article);
+        }
+        w
+    }
+
+    pub fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    pub fn input(&self, name: &str) -> PathBuf {
+        self.path("in").join(name)
+    }
+
+    pub fn add(&self, name: &str, article: &Path) {
+        std::fs::copy(article, self.input(name)).unwrap();
+    }
+
+    pub fn ds(&self) -> PathBuf {
+        self.path("ds")
+    }
+
+    pub fn config(&self) -> PathBuf {
+        self.path("gleaner.toml")
+    }
+
+    /// Runs gleaner on the workspace, whatever the outcome.
+    pub fn try_run(&self, extra: &[&str]) -> std::process::Output {
+        gleaner()
+            .arg("run")
+            .arg("--config")
+            .arg(self.config())
+            .args(extra)
+            .output()
+            .unwrap()
+    }
+
+    /// Runs gleaner on the workspace; it must succeed. Returns stdout.
+    pub fn run(&self, extra: &[&str]) -> String {
+        let out = self.try_run(extra);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "run failed: {stderr}");
+        String::from_utf8_lossy(&out.stdout).to_string()
+    }
+
+    pub fn manifest(&self) -> serde_json::Value {
+        serde_json::from_slice(&std::fs::read(self.ds().join("manifest.json")).unwrap()).unwrap()
+    }
+}

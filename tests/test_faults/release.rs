@@ -7,90 +7,18 @@ use std::process::Output;
 
 use crate::common::*;
 
-/// A workspace: `in/` holds the inputs, `gleaner.toml` reads it into `ds/`.
-struct Workspace {
-    dir: tempfile::TempDir,
+fn doc_ids(w: &Workspace) -> Vec<String> {
+    let mut ids = texts(&read_table(&w.ds(), "documents"), "doc_id");
+    ids.sort();
+    ids
 }
 
-impl Workspace {
-    /// A workspace whose `in/` holds `n` articles of tests/data/news.
-    fn with_articles(n: usize) -> Workspace {
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::create_dir(dir.path().join("in")).unwrap();
-        std::fs::write(
-            dir.path().join("gleaner.toml"),
-            "[dataset]\nname = \"news\"\ninputs = [\"in\"]\noutput = \"ds\"\n",
-        )
-        .unwrap();
-        let w = Workspace { dir };
-        for (i, article) in articles().iter().take(n).enumerate() {
-            std::fs::copy(article, w.input(&format!("a{i}.txt"))).unwrap();
-        }
-        w
-    }
-
-    fn path(&self, name: &str) -> PathBuf {
-        self.dir.path().join(name)
-    }
-
-    fn input(&self, name: &str) -> PathBuf {
-        self.path("in").join(name)
-    }
-
-    fn ds(&self) -> PathBuf {
-        self.path("ds")
-    }
-
-    fn config(&self) -> PathBuf {
-        self.path("gleaner.toml")
-    }
-
-    fn try_run(&self, extra: &[&str]) -> Output {
-        gleaner()
-            .arg("run")
-            .arg("--config")
-            .arg(self.config())
-            .args(extra)
-            .output()
-            .unwrap()
-    }
-
-    fn run(&self, extra: &[&str]) -> String {
-        let out = self.try_run(extra);
-        assert!(out.status.success(), "run failed: {}", stderr(&out));
-        String::from_utf8_lossy(&out.stdout).to_string()
-    }
-
-    fn doc_ids(&self) -> Vec<String> {
-        let mut ids = texts(&read_table(&self.ds(), "documents"), "doc_id");
-        ids.sort();
-        ids
-    }
-
-    fn assert_verifies(&self) {
-        gleaner().arg("verify").arg(self.ds()).assert().success();
-    }
+fn assert_verifies(w: &Workspace) {
+    gleaner().arg("verify").arg(w.ds()).assert().success();
 }
 
 fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).to_string()
-}
-
-fn articles() -> Vec<PathBuf> {
-    let mut files = Vec::new();
-    let mut dirs = vec![repo().join("tests/data/news")];
-    while let Some(dir) = dirs.pop() {
-        for entry in std::fs::read_dir(dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                dirs.push(path);
-            } else if path.extension().is_some_and(|e| e == "txt") {
-                files.push(path);
-            }
-        }
-    }
-    files.sort();
-    files
 }
 
 /// Every file under `dir`, relative, with its bytes.
@@ -116,7 +44,7 @@ fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
 fn a_lost_manifest_stops_the_run_and_repair_brings_the_release_back() {
     let w = Workspace::with_articles(3);
     w.run(&[]);
-    let released = w.doc_ids();
+    let released = doc_ids(&w);
     std::fs::remove_file(w.ds().join("manifest.json")).unwrap();
     let before = snapshot(&w.ds());
     for extra in [&[][..], &["--full"][..]] {
@@ -138,13 +66,13 @@ fn a_lost_manifest_stops_the_run_and_repair_brings_the_release_back() {
         .arg(w.ds())
         .assert()
         .success();
-    w.assert_verifies();
-    assert_eq!(w.doc_ids(), released);
+    assert_verifies(&w);
+    assert_eq!(doc_ids(&w), released);
     // The next run reads the inputs again and adds nothing twice.
     std::fs::copy(&articles()[5], w.input("new.txt")).unwrap();
     w.run(&[]);
-    w.assert_verifies();
-    let ids = w.doc_ids();
+    assert_verifies(&w);
+    let ids = doc_ids(&w);
     assert_eq!(ids.len(), released.len() + 1, "{ids:?}");
 }
 
@@ -201,7 +129,7 @@ fn an_untracked_partition_is_left_alone_and_an_interrupted_commit_is_undone() {
     assert!(message.contains("left alone"), "{message}");
     assert!(!file.exists());
     assert!(stray.exists());
-    w.assert_verifies();
+    assert_verifies(&w);
 }
 
 #[test]
@@ -239,9 +167,9 @@ fn a_changed_config_or_version_stops_the_run_and_changes_nothing() {
         "{}",
         stderr(&out)
     );
-    w.assert_verifies();
+    assert_verifies(&w);
     w.run(&["--full"]);
-    w.assert_verifies();
+    assert_verifies(&w);
 }
 
 #[test]
@@ -282,13 +210,13 @@ fn a_full_rebuild_that_would_drop_vanished_inputs_needs_a_flag() {
         "{message}"
     );
     assert!(message.contains("--drop-vanished"), "{message}");
-    assert_eq!(w.doc_ids().len(), 3);
+    assert_eq!(doc_ids(&w).len(), 3);
     w.run(&["--full", "--drop-vanished"]);
-    assert_eq!(w.doc_ids().len(), 2);
+    assert_eq!(doc_ids(&w).len(), 2);
     // Without --full, a vanished input stays in the release.
     std::fs::remove_file(w.input("a1.txt")).unwrap();
     w.run(&[]);
-    assert_eq!(w.doc_ids().len(), 2);
+    assert_eq!(doc_ids(&w).len(), 2);
 }
 
 #[test]
@@ -300,7 +228,7 @@ fn new_files_with_no_new_document_do_not_stop_the_nightly() {
     )
     .unwrap();
     w.run(&[]);
-    let released = w.doc_ids();
+    let released = doc_ids(&w);
     std::fs::write(w.input("empty.txt"), "").unwrap();
     std::fs::write(w.input("binary.txt"), [0u8, 1, 2, 0, 255]).unwrap();
     // The same lines written again (new mtime): nothing new in it.
@@ -323,8 +251,8 @@ fn new_files_with_no_new_document_do_not_stop_the_nightly() {
         2,
         "reasons kept"
     );
-    assert_eq!(w.doc_ids(), released);
-    w.assert_verifies();
+    assert_eq!(doc_ids(&w), released);
+    assert_verifies(&w);
     // --strict makes the bad inputs fatal.
     let out = w.try_run(&["--strict"]);
     assert_eq!(out.status.code(), Some(3));
@@ -432,5 +360,5 @@ fn sigterm_removes_the_staging_directory_and_keeps_the_release() {
     assert!(stderr(&out).contains("interrupted"), "{}", stderr(&out));
     assert!(!staging(), "staging removed");
     assert_eq!(snapshot(&w.ds()), before, "release unchanged");
-    w.assert_verifies();
+    assert_verifies(&w);
 }
