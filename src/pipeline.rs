@@ -512,6 +512,11 @@ fn run_in_pool(
     counts.insert("clusters".to_string(), dedup.stats.clusters);
     counts.insert("duplicates".to_string(), dedup.duplicates.len() as u64);
     counts.insert("mentions".to_string(), tallies.mentions);
+    counts.insert("documents_names_tagged".to_string(), tallies.names_tagged);
+    counts.insert(
+        "documents_no_name_model".to_string(),
+        tallies.names_no_model,
+    );
     counts.insert("entities".to_string(), tables["entities"].rows);
     warnings.splice(
         0..0,
@@ -772,6 +777,10 @@ struct Tallies {
     removed_by_reason: BTreeMap<String, u64>,
     flagged: u64,
     mentions: u64,
+    /// Documents whose names were tagged, and documents in a language no
+    /// name model knows (pattern entities only).
+    names_tagged: u64,
+    names_no_model: u64,
 }
 
 /// Consecutive runs of files of about `bytes` input bytes (at least one file).
@@ -839,8 +848,10 @@ fn write_chunks(
                 })
             })
             .collect();
-        let mentions: Vec<Vec<Mention>> =
-            processed.par_iter().map(|p| tagger.tag(&p.text)).collect();
+        let mentions: Vec<Vec<Mention>> = processed
+            .par_iter()
+            .map(|p| tagger.tag_in(&p.text, p.signals.lang.as_deref()))
+            .collect();
         let range = kept..kept + processed.len();
         debug_assert!(processed
             .iter()
@@ -861,6 +872,11 @@ fn write_chunks(
                     .or_default() += 1;
             }
             tallies.flagged += p.signals.flag.is_some() as u64;
+            if crate::entities::has_name_model(p.signals.lang.as_deref(), &p.text) {
+                tallies.names_tagged += 1;
+            } else {
+                tallies.names_no_model += 1;
+            }
         }
         tallies.mentions += mentions.iter().map(|m| m.len() as u64).sum::<u64>();
         kept += processed.len();

@@ -123,10 +123,7 @@ pub fn assess_words(text: &str, words: &[&str], config: &QualityConfig) -> Signa
         .filter(|w| crate::stopwords::is_stop_word_any_case(w))
         .count();
     let stopword_share = ratio(stop, n_words);
-    let (lang, lang_confidence) = match whatlang::detect(language_sample(text)) {
-        Some(info) => (Some(info.lang().code().to_string()), info.confidence()),
-        None => (None, 0.0),
-    };
+    let (lang, lang_confidence) = identify_language(text);
     let flag = if n_words < config.min_words {
         Some(format!("words<{}", config.min_words))
     } else if alpha_share < config.min_alpha_share {
@@ -208,6 +205,38 @@ fn repeated_trigram_share(words: &[&str]) -> f64 {
     repeated as f64 / (words.len() - 2) as f64
 }
 
+/// Language of `text` (ISO 639-3) and how sure. whatlang has no Kazakh
+/// and calls Kazakh in Cyrillic Russian (or another Cyrillic language);
+/// letters only Kazakh uses among them (ә ғ қ ң ө ұ) are a strong cue, so a
+/// Cyrillic verdict with enough of them becomes `kaz`.
+pub fn identify_language(text: &str) -> (Option<String>, f64) {
+    const CYRILLIC: [&str; 6] = ["rus", "ukr", "bel", "bul", "mkd", "srp"];
+    let Some(info) = whatlang::detect(language_sample(text)) else {
+        return (None, 0.0);
+    };
+    let code = info.lang().code();
+    if CYRILLIC.contains(&code) && is_kazakh(text) {
+        return (Some("kaz".to_string()), info.confidence());
+    }
+    (Some(code.to_string()), info.confidence())
+}
+
+/// At least one Kazakh-only letter per 200 Cyrillic letters (Kazakh prose
+/// has several per sentence; a Russian text quoting one name has few).
+fn is_kazakh(text: &str) -> bool {
+    let (mut cyrillic, mut kazakh) = (0usize, 0usize);
+    for c in language_sample(text).chars() {
+        if ('\u{0400}'..='\u{04FF}').contains(&c) {
+            cyrillic += 1;
+            kazakh += matches!(
+                c,
+                'ә' | 'Ә' | 'ғ' | 'Ғ' | 'қ' | 'Қ' | 'ң' | 'Ң' | 'ө' | 'Ө' | 'ұ' | 'Ұ'
+            ) as usize;
+        }
+    }
+    cyrillic > 0 && kazakh * 200 >= cyrillic
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -277,5 +306,13 @@ mod tests {
             .flag
             .unwrap()
             .starts_with("alpha_share"));
+    }
+
+    #[test]
+    fn kazakh_is_told_from_russian() {
+        let kk = "Қазақстан Президенті Қасым-Жомарт Тоқаев Астанада Израиль премьер-министрімен кездесті. Екі ел арасындағы ынтымақтастық туралы келіссөздер өтті.";
+        let ru = "Президент Казахстана Касым-Жомарт Токаев провёл переговоры с премьер-министром Израиля в Астане. Стороны обсудили сотрудничество.";
+        assert_eq!(identify_language(kk).0.as_deref(), Some("kaz"));
+        assert_eq!(identify_language(ru).0.as_deref(), Some("rus"));
     }
 }

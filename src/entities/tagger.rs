@@ -28,6 +28,26 @@ pub struct EntityTagger {
     aliases: Aliases,
 }
 
+/// Languages the built-in name model was trained for.
+pub const NAME_MODEL_LANGUAGES: [&str; 1] = ["eng"];
+
+/// Whether names are tagged in a document of language `lang`: a language
+/// with a model; or no language told (too short to tell) and a text mostly
+/// in Latin letters, which is what the English model has seen.
+pub fn has_name_model(lang: Option<&str>, text: &str) -> bool {
+    match lang {
+        Some(lang) => NAME_MODEL_LANGUAGES.contains(&lang),
+        None => {
+            let (mut latin, mut letters) = (0usize, 0usize);
+            for c in text.chars().filter(|c| c.is_alphabetic()) {
+                letters += 1;
+                latin += c.is_ascii_alphabetic() as usize;
+            }
+            letters > 0 && latin * 10 >= letters * 9
+        }
+    }
+}
+
 /// A mention before character offsets: byte range, label, display name, key.
 type Found = (usize, usize, Label, String, String);
 
@@ -44,8 +64,22 @@ impl EntityTagger {
         }
     }
 
-    /// Mentions sorted by start, non-overlapping. Deterministic.
+    /// Mentions in a document of language `lang` (ISO 639-3, as quality
+    /// tells it): names only where the name model knows the language —
+    /// the English model run on Russian or Kazakh text finds "persons"
+    /// such as "Казахстана Касым-Жомарт Токаев" — and pattern entities
+    /// (dates, money, URLs…) in every language.
+    pub fn tag_in(&self, text: &str, lang: Option<&str>) -> Vec<Mention> {
+        self.tag_with(text, self.names && has_name_model(lang, text))
+    }
+
+    /// Mentions sorted by start, non-overlapping, names whatever the
+    /// language. Deterministic.
     pub fn tag(&self, text: &str) -> Vec<Mention> {
+        self.tag_with(text, self.names)
+    }
+
+    fn tag_with(&self, text: &str, names: bool) -> Vec<Mention> {
         let pats = self
             .patterns
             .as_ref()
@@ -54,7 +88,7 @@ impl EntityTagger {
             .iter()
             .map(|m| (m.start, m.end, m.label, m.value.clone(), m.key.clone()))
             .collect();
-        if self.names {
+        if names {
             let taken: Vec<(usize, usize)> = pats.iter().map(|m| (m.start, m.end)).collect();
             self.names(text, &taken, &mut spans);
         }
@@ -371,9 +405,29 @@ mod tests {
         let text = format!("{TIES}\n“Zoë’s” café in Astana, 26.06.2019.\n").repeat(1000);
         let tagger = EntityTagger::new(&EntityConfig::default());
         let a = tagger.tag(&text);
+        assert_eq!(a, tagger.tag_in(&text, Some("eng")));
         assert_eq!(a, tagger.tag(&text));
         let count = |surface: &str| a.iter().filter(|m| m.surface == surface).count();
         assert_eq!(count("26.06.2019"), 1000);
         assert_eq!(count("Liat Wexelman"), 1000);
+    }
+
+    #[test]
+    fn names_only_where_a_model_knows_the_language() {
+        let tagger = EntityTagger::new(&EntityConfig::default());
+        let ru =
+            "Президент Казахстана Касым-Жомарт Токаев провёл переговоры в Астане 5 июня 2023 года.";
+        let mentions = tagger.tag_in(ru, Some("rus"));
+        assert!(
+            mentions.iter().all(|m| !matches!(
+                m.label,
+                Label::Person | Label::Org | Label::Location | Label::Misc
+            )),
+            "{mentions:?}"
+        );
+        assert!(has_name_model(None, "Tokayev met Netanyahu."));
+        assert!(!has_name_model(None, "Токаев встретился с Нетаньяху."));
+        let en = "President Kassym-Jomart Tokayev met Benjamin Netanyahu in Astana.";
+        assert!(!tagger.tag_in(en, Some("eng")).is_empty());
     }
 }

@@ -136,21 +136,22 @@ pub fn mentions_batch(
     docs: &[Processed],
     mentions: &[Vec<Mention>],
 ) -> Result<RecordBatch, WriteError> {
-    let rows: Vec<(&str, &Mention)> = docs
+    let rows: Vec<(&Processed, &Mention)> = docs
         .iter()
         .zip(mentions)
-        .flat_map(|(p, ms)| ms.iter().map(move |m| (p.doc.doc_id.as_str(), m)))
+        .flat_map(|(p, ms)| ms.iter().map(move |m| (p, m)))
         .collect();
     batch(
         "mentions",
         schema::mentions(),
         vec![
-            strings(rows.iter().map(|r| r.0)),
+            strings(rows.iter().map(|r| r.0.doc.doc_id.as_str())),
             u32s(rows.iter().map(|r| r.1.start as u32)),
             u32s(rows.iter().map(|r| r.1.end as u32)),
             strings(rows.iter().map(|r| r.1.surface.as_str())),
             strings(rows.iter().map(|r| r.1.label.as_str())),
             strings(rows.iter().map(|r| r.1.entity_key.as_str())),
+            opt_strings(rows.iter().map(|r| r.0.signals.lang.as_deref())),
         ],
     )
 }

@@ -40,7 +40,7 @@ SCHEMAS = {
     },
     "mentions": {
         "doc_id": STR, "start": U32, "end": U32, "surface": STR, "label": STR,
-        "entity_key": STR,
+        "entity_key": STR, "lang": STR,
     },
     "entities": {
         "entity_key": STR, "label": STR, "name": STR, "n_docs": U32,
