@@ -242,7 +242,6 @@ impl DatasetSink {
         // A signal now must not remove the staging directory half way
         // through the renames: from here the journal covers an interruption.
         let _guard = crate::release::commit_guard();
-        self.committed = true;
         let _ = std::fs::remove_dir_all(self.staging.join("scratch"));
         let moved: Vec<String> = self
             .files
@@ -255,6 +254,9 @@ impl DatasetSink {
             superseded: superseded.to_vec(),
         };
         journal.write(&self.dir).map_err(io(&self.dir))?;
+        // From the first rename on, the journal (not this sink) undoes an
+        // unfinished commit; before it, dropping the sink removes staging.
+        self.committed = true;
         for name in &self.files {
             let from = self.staging.join(name);
             let to = self.dir.join(name);
