@@ -28,7 +28,9 @@ use crate::read::{FileRead, ReadError, Reader};
 use crate::release::{self, InputPlan, Previous};
 use crate::spill::{CleanedDoc, SpillError, SpillStore};
 use crate::state::{self, Released, StateError};
-use crate::write::manifest::{InputRecord, Manifest, RunRecord, SkippedInput, TableRecord};
+use crate::write::manifest::{
+    InputRecord, Manifest, RunCounts, RunRecord, SkippedInput, TableRecord,
+};
 use crate::write::sink::{StagedTable, ROW_GROUP_ROWS};
 use crate::write::{self, schema, DatasetSink, Verdicts, WriteError};
 
@@ -127,7 +129,7 @@ pub struct Summary {
     pub files: u64,
     pub skipped: Vec<SkippedInput>,
     pub warnings: Vec<String>,
-    pub counts: BTreeMap<String, u64>,
+    pub counts: RunCounts,
     pub seconds: f64,
 }
 
@@ -338,10 +340,12 @@ fn run_in_pool(
             .into_iter()
             .map(|r| InputRecord { run: last, ..r })
             .collect();
-        let mut counts = no_op_counts(m, plan.unchanged.len());
-        counts.insert("files".to_string(), inputs.len() as u64);
-        counts.insert("already_released".to_string(), already_released);
-        counts.insert("skipped_files".to_string(), skipped.len() as u64);
+        let counts = RunCounts {
+            files: inputs.len() as u64,
+            already_released,
+            skipped_files: skipped.len() as u64,
+            ..no_op_counts(m, plan.unchanged.len())
+        };
         warnings.extend(
             inputs
                 .iter()
@@ -495,29 +499,23 @@ fn run_in_pool(
 
     let added = (keys.len() - p) as u64;
     let removed_by_reason = std::mem::take(&mut tallies.removed_by_reason);
-    let mut counts = BTreeMap::new();
-    counts.insert("run".to_string(), run_id as u64);
-    counts.insert("files".to_string(), inputs.len() as u64);
-    counts.insert("unchanged_files".to_string(), plan.unchanged.len() as u64);
-    counts.insert("skipped_files".to_string(), skipped.len() as u64);
-    counts.insert("documents".to_string(), added);
-    counts.insert("already_released".to_string(), already_released);
-    counts.insert("released_documents".to_string(), tables["documents"].rows);
-    counts.insert("dropped_low_quality".to_string(), dropped);
-    counts.insert("flagged_low_quality".to_string(), tallies.flagged);
-    counts.insert(
-        "removed_lines".to_string(),
-        removed_by_reason.values().sum(),
-    );
-    counts.insert("clusters".to_string(), dedup.stats.clusters);
-    counts.insert("duplicates".to_string(), dedup.duplicates.len() as u64);
-    counts.insert("mentions".to_string(), tallies.mentions);
-    counts.insert("documents_names_tagged".to_string(), tallies.names_tagged);
-    counts.insert(
-        "documents_no_name_model".to_string(),
-        tallies.names_no_model,
-    );
-    counts.insert("entities".to_string(), tables["entities"].rows);
+    let counts = RunCounts {
+        files: inputs.len() as u64,
+        unchanged_files: plan.unchanged.len() as u64,
+        skipped_files: skipped.len() as u64,
+        documents: added,
+        already_released,
+        released_documents: tables["documents"].rows,
+        dropped_low_quality: dropped,
+        flagged_low_quality: tallies.flagged,
+        removed_lines: removed_by_reason.values().sum(),
+        clusters: dedup.stats.clusters,
+        duplicates: dedup.duplicates.len() as u64,
+        mentions: tallies.mentions,
+        entities: tables["entities"].rows,
+        documents_names_tagged: tallies.names_tagged,
+        documents_no_name_model: tallies.names_no_model,
+    };
     warnings.splice(
         0..0,
         inputs
@@ -543,7 +541,7 @@ fn run_in_pool(
         skipped: skipped.clone(),
         tables,
         state: state_tables,
-        counts: counts.clone(),
+        counts,
         removed_by_reason,
         dedup: dedup.stats,
         threads,
@@ -732,16 +730,12 @@ fn merge_inputs(
 }
 
 /// Counts reported by a run that found nothing new.
-fn no_op_counts(release: &Manifest, unchanged: usize) -> BTreeMap<String, u64> {
-    let mut counts = BTreeMap::new();
-    counts.insert("files".to_string(), 0);
-    counts.insert("unchanged_files".to_string(), unchanged as u64);
-    counts.insert("documents".to_string(), 0);
-    counts.insert(
-        "released_documents".to_string(),
-        release.tables.get("documents").map_or(0, |t| t.rows),
-    );
-    counts
+fn no_op_counts(release: &Manifest, unchanged: usize) -> RunCounts {
+    RunCounts {
+        unchanged_files: unchanged as u64,
+        released_documents: release.tables.get("documents").map_or(0, |t| t.rows),
+        ..RunCounts::default()
+    }
 }
 
 /// Writes one state partition of run `run` and records it.

@@ -25,7 +25,7 @@ fn spilled_and_chunked_run_writes_the_same_tables() {
     // Every chunk one file, every chunk on disk.
     let spilled = run("spilled", Some(0), Some(1));
     assert_eq!(resident.counts, spilled.counts);
-    assert!(resident.counts["documents"] > 5);
+    assert!(resident.counts.documents > 5);
     assert_eq!(
         common::part_hashes(&tmp.path().join("resident")),
         common::part_hashes(&tmp.path().join("spilled"))

@@ -71,15 +71,15 @@ pub fn execute(args: RunArgs, format: LogFormat) -> Result<(), Failure> {
     for warning in warnings {
         eprintln!("warning: {warning}");
     }
-    let c = |key: &str| summary.counts.get(key).copied().unwrap_or(0);
+    let c = summary.counts;
     let Some(run) = summary.run else {
         println!(
             "gleaner: nothing new ({} file(s) unchanged, {} read with no new document, {} skipped); \
              {} documents released in {:.2}s → {} (config: {config_name})",
-            c("unchanged_files"),
+            c.unchanged_files,
             summary.files,
             summary.skipped.len(),
-            c("released_documents"),
+            c.released_documents,
             summary.seconds,
             summary.output.display()
         );
@@ -90,15 +90,15 @@ pub fn execute(args: RunArgs, format: LogFormat) -> Result<(), Failure> {
          ({} released), {} boilerplate lines removed, {} duplicate cluster(s) ({} duplicates), \
          {} mentions; {} entities in {:.2}s → {} (config: {config_name})",
         summary.files,
-        c("unchanged_files"),
+        c.unchanged_files,
         summary.skipped.len(),
-        c("documents"),
-        c("released_documents"),
-        c("removed_lines"),
-        c("clusters"),
-        c("duplicates"),
-        c("mentions"),
-        c("entities"),
+        c.documents,
+        c.released_documents,
+        c.removed_lines,
+        c.clusters,
+        c.duplicates,
+        c.mentions,
+        c.entities,
         summary.seconds,
         summary.output.display()
     );

@@ -20,7 +20,7 @@ use parquet::file::reader::{FileReader, SerializedFileReader};
 
 use super::{release_files, run_of, STATE_DIR};
 use crate::config::Config;
-use crate::write::manifest::{file_hash, Manifest, PartRecord, RunRecord, TableRecord};
+use crate::write::manifest::{file_hash, Manifest, PartRecord, RunCounts, RunRecord, TableRecord};
 use crate::write::schema;
 
 /// What repair found and wrote.
@@ -166,8 +166,10 @@ pub fn rebuild_manifest(dir: &Path, config: &Config) -> Result<Repaired, String>
             documents,
         })
         .collect();
-    let mut counts = BTreeMap::new();
-    counts.insert("released_documents".to_string(), tables["documents"].rows);
+    let counts = RunCounts {
+        released_documents: tables["documents"].rows,
+        ..RunCounts::default()
+    };
     let manifest = Manifest {
         gleaner_version: version.to_string(),
         dataset: config.dataset.name.clone(),

@@ -37,11 +37,61 @@ pub struct Manifest {
     /// What later runs build on (dedup index, line counts), same form.
     pub state: BTreeMap<String, TableRecord>,
     /// Counters, dedup figures, threads and seconds per stage of the last run.
-    pub counts: BTreeMap<String, u64>,
+    pub counts: RunCounts,
     pub removed_by_reason: BTreeMap<String, u64>,
     pub dedup: crate::dedup::DedupStats,
     pub threads: usize,
     pub timings: BTreeMap<String, f64>,
+}
+
+/// Declares [`RunCounts`]: every field a `u64` that adds up.
+macro_rules! run_counts {
+    ($($(#[$doc:meta])* $field:ident,)*) => {
+        /// What a run did, as numbers that add up: a pass (and, on a
+        /// cluster, each shard of it) returns its own and the executor
+        /// merges them with `+=`. Written into the manifest and the summary
+        /// under these names.
+        #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+        #[serde(default)]
+        pub struct RunCounts {
+            $($(#[$doc])* pub $field: u64,)*
+        }
+
+        impl std::ops::AddAssign for RunCounts {
+            fn add_assign(&mut self, other: RunCounts) {
+                $(self.$field += other.$field;)*
+            }
+        }
+    };
+}
+
+run_counts! {
+    /// Input files read.
+    files,
+    /// Released inputs that looked unchanged and were not read.
+    unchanged_files,
+    /// Inputs skipped, with their reason in the manifest.
+    skipped_files,
+    /// Documents this run added.
+    documents,
+    /// Records read whose text was released before.
+    already_released,
+    /// Documents in the release after this run.
+    released_documents,
+    dropped_low_quality,
+    flagged_low_quality,
+    /// Boilerplate lines removed.
+    removed_lines,
+    /// Duplicate clusters and their non-representative members.
+    clusters,
+    duplicates,
+    mentions,
+    /// Rows of the entity totals after this run.
+    entities,
+    /// Documents whose names were tagged, and documents in a language no
+    /// name model knows (pattern entities only).
+    documents_names_tagged,
+    documents_no_name_model,
 }
 
 /// One run of a release.
@@ -188,5 +238,30 @@ impl Manifest {
             }
         }
         problems
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_add_up_and_keep_their_names() {
+        let mut a = RunCounts {
+            documents: 2,
+            mentions: 5,
+            ..RunCounts::default()
+        };
+        a += RunCounts {
+            documents: 3,
+            files: 1,
+            ..RunCounts::default()
+        };
+        assert_eq!((a.documents, a.mentions, a.files), (5, 5, 1));
+        let json = serde_json::to_value(a).unwrap();
+        assert_eq!(json["documents"], 5);
+        // A manifest of an older layout, with keys this one lacks, loads.
+        let old: RunCounts = serde_json::from_str(r#"{"run": 3, "documents": 1}"#).unwrap();
+        assert_eq!(old.documents, 1);
     }
 }
