@@ -6,5 +6,6 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+#[cfg(unix)]
 mod input;
 mod release;
