@@ -253,7 +253,19 @@ def build(rng: random.Random, arts, i: int, site: int, pool: dict, site_lines: d
         section()
     for line in rng.sample(site_lines["below"], rng.randint(0, len(site_lines["below"]))):
         doc.append(("boiler", line))
-    return [(kind, norm(text)) for kind, text in doc if norm(text)], expect
+    # A line the article itself repeats is left to the repeated-line rule
+    # (drop_repeated_lines), which removes its later copies by design: those
+    # copies are labelled `repeat` and not counted as prose.
+    out, seen = [], set()
+    for kind, text in doc:
+        text = norm(text)
+        if not text:
+            continue
+        if kind == "prose" and text in seen:
+            kind = "repeat"
+        seen.add(text)
+        out.append((kind, text))
+    return out, expect
 
 
 def main() -> None:

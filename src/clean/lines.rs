@@ -3,7 +3,7 @@
 //! Two kinds of rule. A [`LineRule`] is a regex over one normalized line with a
 //! scope: the line alone, or a section: the heading line and the list under
 //! it (a donor list, a "related articles" block), which ends at the next
-//! paragraph of prose ([`super::shape::is_prose`]). A section used to run to
+//! paragraph of prose or table row ([`super::shape`]). A section used to run to
 //! the end of the page; a "Related articles" box above an article then took
 //! the whole article with it. Structural rules
 //! look at neighbours instead: a run of short title-case lines is a menu, and a

@@ -37,8 +37,9 @@ pub struct HeadMeta {
     pub dateline: Option<usize>,
 }
 
-/// Most lines of a document's head that are read.
-const HEAD_LINES: usize = 8;
+/// Most lines of a document's head that are read (menus, share lines and a
+/// "Related articles" box often come before the dateline).
+const HEAD_LINES: usize = 30;
 /// Most words a dateline has besides its date ("Published:", a place, a section).
 const DATELINE_OTHER_WORDS: usize = 5;
 

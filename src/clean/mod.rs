@@ -219,7 +219,11 @@ impl Cleaner {
                 .find(|r| r.scope == Scope::Rest && r.regex.is_match(line));
             if let Some(rule) = heading {
                 section = Some(rule.name.as_str());
-            } else if section.is_some() && shape::is_prose(line) {
+            } else if section.is_some()
+                && matches!(shape::shape(line), shape::Shape::Prose | shape::Shape::Row)
+            {
+                // A paragraph, or a table row (a link list has no numbers
+                // in columns), is the article again.
                 section = None;
             }
             reason[i] = section;
