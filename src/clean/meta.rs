@@ -33,8 +33,9 @@ pub struct HeadMeta {
     /// Midnight UTC of the dateline's day, microseconds since the epoch.
     pub published: Option<i64>,
     pub author: Option<String>,
-    /// Index (as given) of the line the date was read from: it leaves the text.
-    pub dateline: Option<usize>,
+    /// Indices (as given) of the head's datelines: they leave the text (all
+    /// of them, so that cleaning the cleaned text finds none to remove).
+    pub datelines: Vec<usize>,
 }
 
 /// Most lines of a document's head that are read (menus, share lines and a
@@ -149,11 +150,12 @@ pub fn head_metadata<'a>(
         if is_prose(line) {
             break;
         }
-        if meta.published.is_none() {
-            meta.published = parse_dateline(line, order)
-                .and_then(|d| d.and_hms_opt(0, 0, 0))
-                .map(|t| t.and_utc().timestamp_micros());
-            meta.dateline = meta.published.map(|_| i);
+        if let Some(date) = parse_dateline(line, order) {
+            meta.datelines.push(i);
+            meta.published = meta.published.or_else(|| {
+                date.and_hms_opt(0, 0, 0)
+                    .map(|t| t.and_utc().timestamp_micros())
+            });
         }
         if meta.author.is_none() {
             meta.author = parse_byline(line);
@@ -224,7 +226,7 @@ mod tests {
         ];
         let meta = head_metadata(doc.into_iter().enumerate(), DateOrder::DayFirst);
         assert_eq!(meta.author.as_deref(), Some("Kanat Tumysh"));
-        assert_eq!(meta.dateline, Some(2));
+        assert_eq!(meta.datelines, [2]);
         assert_eq!(
             meta.published,
             ymd(2022, 12, 15)

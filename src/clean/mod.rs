@@ -283,7 +283,7 @@ impl Cleaner {
             .enumerate()
             .filter_map(|(i, l)| Some((i, l.as_deref()?)));
         let meta = meta::head_metadata(head, self.date_order);
-        if let Some(i) = meta.dateline {
+        for &i in &meta.datelines {
             // The date is metadata now; whatever scored it, it is not text.
             reason[i] = reason[i].or(Some("dateline_byline"));
         }
