@@ -304,6 +304,9 @@ fn run_in_pool(
             .map(|(mut doc, body_hash)| {
                 let cleaned = cleaner.clean_document(&doc.body, doc.extracted);
                 doc.body = String::new();
+                // A dateline or byline fills what the container left empty.
+                doc.published = doc.published.or(cleaned.published);
+                doc.author = doc.author.take().or_else(|| cleaned.author.clone());
                 CleanedDoc {
                     doc,
                     cleaned,

@@ -29,6 +29,14 @@
 //!    lines above its first kept paragraph (title, byline, date), and a
 //!    first line that is repeated later (the headline) is kept as `title`.
 //!    AEB's ground truth excludes headlines, so these are rules, not weights.
+//!    A dateline or short byline there is not kept: it is metadata
+//!    (`super::meta`).
+//! 4. **Body** (`super::body`): the scores are positional, so before the
+//!    head rule every prose paragraph is kept wherever it sits, and table
+//!    rows and list items inside the body (between paragraphs, or a table
+//!    right after the last one) are kept whatever they scored. On news dumps
+//!    with site lines around and inside the article, the densest block
+//!    alone erased split-off paragraphs and every results table.
 //!
 //! Lines with no word character (blank lines, "* * *", "|") are not part of
 //! the sequence; they are reported as removed with reason `blank`/`no_text`.
@@ -49,6 +57,9 @@
 
 use regex::Regex;
 use std::collections::HashMap;
+
+use super::body::{self, BodyLine};
+use super::shape::shape;
 use std::sync::OnceLock;
 
 /// Number of local (per-line) features, including the bias.
@@ -159,6 +170,13 @@ pub fn classify(lines: &[&str]) -> Vec<Verdict> {
 
 /// Classifies with explicit weights (used by training and cross-validation).
 pub fn classify_with(lines: &[&str], model: &Model) -> Vec<Verdict> {
+    classify_after_rules(lines, &[], model)
+}
+
+/// Classifies lines of which `named[i]` says a rule already removed line
+/// `i` (missing entries: no): the body pass reads such a line as an
+/// interruption of the article, not as its end.
+pub fn classify_after_rules(lines: &[&str], named: &[bool], model: &Model) -> Vec<Verdict> {
     let doc = Doc::new(lines);
     let (probs, ctx) = doc.stage_probs(model);
     let last = probs.last().expect("at least the local stage");
@@ -174,14 +192,32 @@ pub fn classify_with(lines: &[&str], model: &Model) -> Vec<Verdict> {
             score: 0.0,
         })
         .collect();
-    let first_kept = last.iter().position(|&p| p >= model.threshold);
+    // The body pass: prose anywhere, and tables and lists inside the body,
+    // whatever their score (see `body`).
+    let mut body: Vec<BodyLine> = doc
+        .idx
+        .iter()
+        .enumerate()
+        .map(|(k, &i)| BodyLine {
+            shape: shape(lines[i]),
+            kept: last[k] >= model.threshold,
+            explicit: doc.info[k].explicit(ctx.in_block[k]),
+            named: named.get(i).copied().unwrap_or(false),
+        })
+        .collect();
+    body::protect(&mut body);
+    let first_kept = body.iter().position(|l| l.kept);
     for (k, &i) in doc.idx.iter().enumerate() {
         let p = last[k];
         let inf = &doc.info[k];
         let plain = !inf.link_like && !inf.lexicon && !inf.bullet;
-        let head = plain && first_kept.is_some_and(|f| k < f && f <= HEAD_LINES);
+        // A dateline or a short byline above the article is metadata
+        // (`meta`), not text.
+        let head = plain
+            && !(inf.date_or_byline && inf.words <= 8.0)
+            && first_kept.is_some_and(|f| k < f && f <= HEAD_LINES);
         let title = k == 0 && plain && inf.repeated && (3.0..=25.0).contains(&inf.words);
-        let (keep, reason) = if p >= model.threshold {
+        let (keep, reason) = if body[k].kept {
             (true, "content")
         } else if head {
             (true, "document_head")
@@ -211,6 +247,8 @@ pub struct LineInfo {
     pub tokens: u32,
     pub words: f32,
     link_like: bool,
+    /// A URL, handle or arrow: link-like even when long.
+    url_or_arrow: bool,
     lexicon: bool,
     caption: bool,
     date_or_byline: bool,
@@ -221,6 +259,15 @@ pub struct LineInfo {
 }
 
 impl LineInfo {
+    /// An explicit boilerplate signal that outweighs a line's shape: a
+    /// link or arrow, a short boilerplate phrase or credit, a comment.
+    fn explicit(&self, in_block: bool) -> bool {
+        let short = self.words <= 8.0;
+        self.url_or_arrow
+            || (short && (self.lexicon || self.caption))
+            || (self.after_comment && (self.comment_marker || !in_block))
+    }
+
     fn reason(&self, in_block: bool) -> &'static str {
         let short = self.words <= 8.0;
         if self.link_like && short {
@@ -489,6 +536,7 @@ fn line_features(line: &str, r: &Res) -> Option<([f32; N_LOCAL], LineInfo)> {
         tokens: ntok as u32,
         words,
         link_like: link || arrow || (has_sep && words <= 8.0),
+        url_or_arrow: link || arrow,
         lexicon: lex,
         caption,
         date_or_byline: date || byline,

@@ -50,6 +50,9 @@ impl FrequentLineCounter {
             .iter()
             .map(|l| l.text.as_str())
             .filter(|t| t.split_whitespace().count() <= self.max_words)
+            // A table row repeats its shape, not its numbers: a row found
+            // in several documents is the same result reported twice.
+            .filter(|t| !super::shape::is_table_row(t))
             .map(line_hash)
             .collect();
         hashes.sort_unstable();
@@ -195,7 +198,7 @@ mod tests {
                     raw: t.to_string(),
                 })
                 .collect(),
-            removed: Vec::new(),
+            ..Cleaned::default()
         }
     }
 

@@ -1,8 +1,11 @@
 //! Line rules: which lines of a page are boilerplate, and why.
 //!
 //! Two kinds of rule. A [`LineRule`] is a regex over one normalized line with a
-//! scope: the line alone, or the line and everything after it (a donor list or
-//! a "related articles" block runs to the end of the page). Structural rules
+//! scope: the line alone, or a section: the heading line and the list under
+//! it (a donor list, a "related articles" block), which ends at the next
+//! paragraph of prose or table row ([`super::shape`]). A section used to run to
+//! the end of the page; a "Related articles" box above an article then took
+//! the whole article with it. Structural rules
 //! look at neighbours instead: a run of short title-case lines is a menu, and a
 //! line repeated inside one document is a repeated headline.
 //!
@@ -19,7 +22,8 @@ pub enum Scope {
     /// Only the matching line.
     #[default]
     Line,
-    /// The matching line and every line after it.
+    /// The matching line and the lines after it, up to the next paragraph
+    /// of prose (the list under a heading).
     Rest,
 }
 
@@ -56,9 +60,22 @@ pub const BUILTIN: &[(&str, &str, Scope)] = &[
         r"^(?:follow|like|join)\b.{0,60}\bon (?:facebook|twitter|x|instagram|telegram|linkedin|youtube)\b.{0,60}$",
         Scope::Line,
     ),
+    // "Share this article", "Share on Facebook Share on Twitter"
     (
         "share_buttons",
-        r"^share(?: this| on)?(?:[\s:|]*(?:facebook|twitter|email|whatsapp|linkedin|telegram|print|copy link))*$",
+        r"^share(?: this(?: article| story| post| page)?)?(?:[\s:|,]*(?:(?:share )?on )?(?:facebook|twitter|x|e-?mail|whatsapp|linkedin|telegram|print|copy link|reddit|pinterest|messenger))*\s*:?$",
+        Scope::Line,
+    ),
+    // Ad slots and the lines that announce them.
+    (
+        "advertisement",
+        r"^(?:advertisement|advertising|advert|sponsored(?: content| links?)?|(?:story|article) continues (?:below|after)(?: (?:this )?(?:advertisement|ad))?|continue reading(?: below| the main story)?|scroll to continue(?: with content)?)\s*:?$",
+        Scope::Line,
+    ),
+    // "Read more: <headline>", "RELATED: <headline>": a link to another story.
+    (
+        "read_more_link",
+        r"^(?:read (?:more|also|next)|related|see also|also read)\s*:\s*\S.{0,200}$",
         Scope::Line,
     ),
     (
@@ -96,6 +113,12 @@ pub const BUILTIN: &[(&str, &str, Scope)] = &[
     (
         "donor_list",
         r"^(?:founding |our )?(?:funders|donors|sponsors)$",
+        Scope::Rest,
+    ),
+    // A box of links to other stories.
+    (
+        "related_articles",
+        r"^(?:related(?: (?:articles?|stories|posts|news|content|coverage|links|reading))?|read (?:more|also|next)|also read|see also|more (?:stories|news|articles)(?: on this (?:story|topic))?|you (?:may|might) (?:also )?(?:like|enjoy|be interested in)|recommended(?: for you| stories| articles| reading)?)\s*:?$",
         Scope::Rest,
     ),
 ];
@@ -209,6 +232,13 @@ mod tests {
             ("Average rating:", "rating_widget"),
             ("0 reviews", "rating_widget"),
             ("Founding Funders", "donor_list"),
+            ("Share on Facebook Share on Twitter", "share_buttons"),
+            ("Share this:", "share_buttons"),
+            ("Advertisement", "advertisement"),
+            ("Story continues below advertisement", "advertisement"),
+            ("Read more: Kazakhstan to join Abraham Accords", "read_more_link"),
+            ("Related articles", "related_articles"),
+            ("You may also like", "related_articles"),
         ];
         for (line, rule) in cases {
             assert_eq!(first_match(line).as_deref(), Some(rule), "{line}");
@@ -225,6 +255,8 @@ mod tests {
             "The team asked organizers for an apology. The ceremony was later rerun.",
             "He said he would follow the talks on Twitter closely, as would many others in the region who care.",
             "by Eldad Beck",
+            "Share prices fell sharply on Monday.",
+            "Related parties were not named.",
         ];
         for line in keep {
             assert_eq!(first_match(line), None, "{line}");

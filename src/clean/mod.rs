@@ -1,18 +1,25 @@
 //! clean: raw document body → article text, plus an audit of every line removed.
 //!
 //! Per document ([`Cleaner::clean`], pure and parallel): normalize each line,
-//! then apply section rules (drop the rest of the page), line rules, the
+//! then apply section rules (a heading such as "Related articles" removes
+//! the list under it, up to the next paragraph of prose), line rules, the
 //! repeated-line rule and the menu block rule; then the line classifier
 //! ([`classify`]: text density in context, the densest block) removes what
-//! the rules missed. Across documents
+//! the rules missed, and the body pass ([`body`]) keeps every prose
+//! paragraph and the tables and lists inside the body whatever their
+//! position. A dateline or byline in the head fills [`Cleaned::published`]
+//! and [`Cleaned::author`] ([`meta`]). Across documents
 //! ([`frequent::remove_frequent_lines`]): drop short lines common to many pages
 //! of one site. What is left, joined by newlines, is `documents.text`; what is
 //! removed goes to `boilerplate.parquet` with the rule's name as reason.
 
+pub mod body;
 pub mod classify;
 pub mod frequent;
 pub mod lines;
+pub mod meta;
 pub mod normalize;
+pub mod shape;
 
 use std::collections::HashSet;
 
@@ -21,6 +28,7 @@ use toml::Spanned;
 
 use crate::config::InvalidValue;
 use lines::{LineRule, MenuShape, Scope};
+pub use meta::DateOrder;
 pub use normalize::normalize_line;
 
 /// Settings of the clean stage (`[clean]` in pipeline.toml).
@@ -44,6 +52,8 @@ pub struct CleanConfig {
     /// Run the line classifier after the rules (removes menus, teasers and
     /// link lists no rule names, from their length, words and neighbours).
     pub classifier: bool,
+    /// How a numeric dateline such as 06.09.2019 is read.
+    pub date_order: DateOrder,
 }
 
 impl Default for CleanConfig {
@@ -57,6 +67,7 @@ impl Default for CleanConfig {
             frequent_min_docs: 3,
             frequent_max_words: 12,
             classifier: true,
+            date_order: DateOrder::DayFirst,
         }
     }
 }
@@ -69,7 +80,8 @@ pub struct RuleConfig {
     pub name: String,
     /// Regex over one normalized line, case-insensitive.
     pub pattern: Spanned<String>,
-    /// `line` (default) or `rest` (the line and all after it).
+    /// `line` (default) or `rest` (the line and what follows it, up to the
+    /// next paragraph of prose).
     #[serde(default)]
     pub scope: Scope,
 }
@@ -115,6 +127,13 @@ pub struct RemovedLine {
 pub struct Cleaned {
     pub kept: Vec<KeptLine>,
     pub removed: Vec<RemovedLine>,
+    /// Date of a dateline in the document's head (midnight UTC,
+    /// microseconds since the epoch), for a document whose container gave none.
+    #[serde(default)]
+    pub published: Option<i64>,
+    /// Author named by a byline in the document's head.
+    #[serde(default)]
+    pub author: Option<String>,
 }
 
 impl Cleaned {
@@ -138,6 +157,7 @@ pub struct Cleaner {
     menu: Option<MenuShape>,
     drop_repeated: bool,
     classifier: bool,
+    date_order: DateOrder,
 }
 
 impl Cleaner {
@@ -162,6 +182,7 @@ impl Cleaner {
             menu,
             drop_repeated: config.drop_repeated_lines,
             classifier: config.classifier,
+            date_order: config.date_order,
         })
     }
 
@@ -183,19 +204,29 @@ impl Cleaner {
             .collect();
         let mut reason: Vec<Option<&str>> = vec![None; raw.len()];
 
-        // Section rules first: everything after a "Founding Funders" is gone,
-        // whatever else it looks like.
-        let section = norm.iter().enumerate().find_map(|(i, line)| {
-            let line = line.as_deref()?;
-            self.rules
+        // Section rules first: the list under a "Founding Funders" or
+        // "Related articles" heading is gone, whatever else it looks like,
+        // up to the next paragraph of prose. A heading near the top of a
+        // dump must not take the article below it.
+        let mut section: Option<&str> = None;
+        for (i, line) in norm.iter().enumerate() {
+            let Some(line) = line.as_deref() else {
+                continue;
+            };
+            let heading = self
+                .rules
                 .iter()
-                .find(|r| r.scope == Scope::Rest && r.regex.is_match(line))
-                .map(|r| (i, r.name.as_str()))
-        });
-        if let Some((start, name)) = section {
-            for r in &mut reason[start..] {
-                *r = Some(name);
+                .find(|r| r.scope == Scope::Rest && r.regex.is_match(line));
+            if let Some(rule) = heading {
+                section = Some(rule.name.as_str());
+            } else if section.is_some()
+                && matches!(shape::shape(line), shape::Shape::Prose | shape::Shape::Row)
+            {
+                // A paragraph, or a table row (a link list has no numbers
+                // in columns), is the article again.
+                section = None;
             }
+            reason[i] = section;
         }
         for (i, line) in norm.iter().enumerate() {
             if reason[i].is_some() {
@@ -238,14 +269,29 @@ impl Cleaner {
         // teasers around a paragraph are what tell it apart.
         if self.classifier && !extracted {
             let lines: Vec<&str> = norm.iter().map(|l| l.as_deref().unwrap_or("")).collect();
-            for (i, verdict) in classify::classify(&lines).into_iter().enumerate() {
+            let named: Vec<bool> = reason.iter().map(Option::is_some).collect();
+            let verdicts = classify::classify_after_rules(&lines, &named, &classify::MODEL);
+            for (i, verdict) in verdicts.into_iter().enumerate() {
                 if !verdict.keep && reason[i].is_none() && norm[i].is_some() {
                     reason[i] = Some(verdict.reason);
                 }
             }
         }
 
-        let mut out = Cleaned::default();
+        let head = norm
+            .iter()
+            .enumerate()
+            .filter_map(|(i, l)| Some((i, l.as_deref()?)));
+        let meta = meta::head_metadata(head, self.date_order);
+        for &i in &meta.datelines {
+            // The date is metadata now; whatever scored it, it is not text.
+            reason[i] = reason[i].or(Some("dateline_byline"));
+        }
+        let mut out = Cleaned {
+            published: meta.published,
+            author: meta.author,
+            ..Cleaned::default()
+        };
         for (i, line) in norm.iter().enumerate() {
             let Some(text) = line else { continue };
             let kept = KeptLine {
@@ -315,7 +361,7 @@ mod tests {
     #[test]
     fn configured_rules_apply_and_builtins_can_be_disabled() {
         let config: CleanConfig = toml::from_str(
-            "disable = [\"comments_closed\"]\n\
+            "disable = [\"comments_closed\", \"related_articles\"]\n\
              [[rules]]\nname = \"related\"\npattern = '^related articles$'\nscope = \"rest\"\n",
         )
         .unwrap();
@@ -347,6 +393,151 @@ mod tests {
         let page = cleaner().clean_document(body, true);
         assert!(dump.removed.iter().any(|r| r.reason == "repeated_line"));
         assert_eq!(page.text(), "Step one\nMix well.\nStep one\nShort line");
+    }
+
+    /// Real paragraphs (from the sample's articles).
+    const PROSE: &[&str] = &[
+        "The world has endured many challenges this year. The conflict in Ukraine, in particular, has impacted the whole planet.",
+        "We also learned valuable lessons from the tragic events in January. Many of the participants of those riots received an amnesty.",
+        "The domestic and foreign policy course taken by Kazakhstan has opened the door to enhanced cooperation with South Africa.",
+        "Newly elected Kazakh President Kassym-Jomart Tokayev has very big shoes to fill.",
+        "The presidential elections were organized within weeks of Nazarbayev's decision to step down, which was announced in March.",
+        "Tokayev understands the winds of change well. He was the first Kazakh politician to use Twitter.",
+        "An orderly transition of power is doubly important given that various fundamental Islamic elements continuously push to radicalize the Muslim majority in Kazakhstan.",
+        "2023 will be another significant year for Kazakhstan. Parliamentary elections will be held within the first six months.",
+    ];
+    /// Site lines of the issue and of real pages; each is removed by a rule
+    /// or by the classifier.
+    const SITE: &[&str] = &[
+        "Comments are closed.",
+        "Share on Facebook Share on Twitter",
+        "Advertisement",
+        "Story continues below advertisement",
+        "Sign in Register",
+        "Help | RSS | Subscribe",
+        "Follow us on Facebook and Twitter",
+        "Read more: Kazakhstan to join Abraham Accords",
+        "Subscribe to our daily newsletter and never miss our top stories!",
+        "0 reviews",
+    ];
+    /// A section heading and the headlines under it.
+    const SECTIONS: &[&str] = &[
+        "Related articles",
+        "Read more",
+        "Related Stories",
+        "Founding Funders",
+    ];
+    const HEADLINES: &[&str] = &[
+        "Kazakhstan to join Abraham Accords",
+        "New Kazakh president says he urged Iran to recognize Israel",
+        "Israel-Kazakhstan relations continue to expand under new president",
+    ];
+
+    #[derive(Debug, Clone)]
+    enum Block {
+        Prose(usize),
+        Site(usize),
+        Section(usize, Vec<usize>),
+    }
+
+    fn block() -> impl proptest::strategy::Strategy<Value = Block> {
+        use proptest::prelude::*;
+        prop_oneof![
+            3 => (0..PROSE.len()).prop_map(Block::Prose),
+            3 => (0..SITE.len()).prop_map(Block::Site),
+            1 => (0..SECTIONS.len(), prop::collection::vec(0..HEADLINES.len(), 1..4))
+                .prop_map(|(h, l)| Block::Section(h, l)),
+        ]
+    }
+
+    proptest::proptest! {
+        /// The clean stage never erases prose by position: whatever site
+        /// lines and sections surround or split the paragraphs, every
+        /// paragraph stays and every site line goes; the cleaned text
+        /// cleans to itself.
+        #[test]
+        fn prose_survives_any_boilerplate(blocks in proptest::collection::vec(block(), 1..16)) {
+            let mut lines: Vec<&str> = Vec::new();
+            for b in &blocks {
+                match b {
+                    Block::Prose(i) => lines.push(PROSE[*i]),
+                    Block::Site(i) => lines.push(SITE[*i]),
+                    Block::Section(h, items) => {
+                        lines.push(SECTIONS[*h]);
+                        lines.extend(items.iter().map(|&i| HEADLINES[i]));
+                    }
+                }
+            }
+            let body = lines.join("\n");
+            let cleaned = cleaner().clean(&body);
+            let kept: HashSet<&str> = cleaned.kept.iter().map(|l| l.text.as_str()).collect();
+            for b in &blocks {
+                match b {
+                    Block::Prose(i) => proptest::prop_assert!(kept.contains(PROSE[*i]), "prose lost: {}\n{body}", PROSE[*i]),
+                    Block::Site(i) => proptest::prop_assert!(!kept.contains(SITE[*i]), "kept: {}\n{body}", SITE[*i]),
+                    Block::Section(h, _) => proptest::prop_assert!(!kept.contains(SECTIONS[*h])),
+                }
+            }
+            let once = cleaned.text();
+            proptest::prop_assert_eq!(cleaner().clean(&once).text(), once);
+        }
+    }
+
+    #[test]
+    fn a_section_ends_at_the_next_paragraph() {
+        let body = format!(
+            "Related articles\nKazakhstan to join Abraham Accords\n{}\n{}\nRead more\nOther story",
+            PROSE[0], PROSE[1]
+        );
+        let cleaned = rules_only().clean(&body);
+        assert_eq!(cleaned.text(), format!("{}\n{}", PROSE[0], PROSE[1]));
+        let reasons: Vec<&str> = cleaned.removed.iter().map(|r| r.reason.as_str()).collect();
+        assert_eq!(reasons, ["related_articles"; 4]);
+    }
+
+    #[test]
+    fn results_tables_inside_a_body_are_kept() {
+        let body = "SOCCER - ENGLISH LEAGUE RESULTS\nLONDON 1996-08-30\nResults of English league matches on Friday:\n\
+                    Division two\nPlymouth 2 Preston 1\nDivision three\nSwansea 1 Lincoln 2\n\
+                    Manchester United beat Arsenal in the late match, and the champions moved to the top of the table.\n\
+                    Standings:\nManchester United 4 3 1 0 9 2 10\nArsenal 4 2 1 1 6 4 7\nChelsea 4 1 2 1 5 5 5\n";
+        let cleaned = cleaner().clean(body);
+        let text = cleaned.text();
+        for line in [
+            "Plymouth 2 Preston 1",
+            "Swansea 1 Lincoln 2",
+            "Arsenal 4 2 1 1 6 4 7",
+            "Division three",
+        ] {
+            assert!(text.lines().any(|l| l == line), "{line} lost:\n{text}");
+        }
+        assert!(!text.contains("LONDON 1996-08-30"), "{text}");
+        assert_eq!(
+            cleaned.published,
+            crate::document::parse_timestamp("1996-08-30")
+        );
+        // A wire item that is only a table keeps it too.
+        let wire = "Soccer - Dutch first division results\nAjax 3 Feyenoord 1\nPSV Eindhoven 2 Twente 2\nVitesse 0 Utrecht 1\n";
+        let text = cleaner().clean(wire).text();
+        assert!(
+            text.contains("Ajax 3 Feyenoord 1\nPSV Eindhoven 2 Twente 2"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn datelines_and_bylines_become_metadata() {
+        let body = format!(
+            "Kazakhstan's foreign policy opens door for cooperation\nBy Kanat Tumysh, Ambassador of the Republic of Kazakhstan\n15 December 2022\n{}\n{}",
+            PROSE[0], PROSE[1]
+        );
+        let cleaned = cleaner().clean(&body);
+        assert_eq!(cleaned.author.as_deref(), Some("Kanat Tumysh"));
+        assert_eq!(
+            cleaned.published,
+            crate::document::parse_timestamp("2022-12-15")
+        );
+        assert!(!cleaned.text().contains("15 December 2022"));
     }
 
     #[test]

@@ -1,0 +1,284 @@
+//! What a line reads as: a paragraph of prose, a row of a table, an item of
+//! a list, or none of these.
+//!
+//! The clean stage removes lines by position (a section after "Related
+//! articles", lines outside the page's densest block) and by frequency. Both
+//! are right for menus and link lists and wrong for the article itself, so
+//! every positional rule asks these tests first: prose is never removed by
+//! position, and rows and items inside the body are content. The tests are
+//! deliberately strict (a headline or a teaser without a full stop is not
+//! prose), because whatever passes them is protected.
+
+use regex::Regex;
+use std::sync::OnceLock;
+
+/// The kind of one normalized line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shape {
+    /// Reads as sentences: enough words, stop words, sentence punctuation.
+    Prose,
+    /// A row of a results, standings or market table: several numbers.
+    Row,
+    /// A bulleted or numbered list item.
+    Item,
+    /// A line introducing what follows ("Results on Friday:").
+    Lead,
+    /// A short line of a few words (a heading, a label, a menu item).
+    Short,
+    /// Anything else.
+    Other,
+}
+
+/// Fewest words of a prose line. Shorter sentences ("He denied it.") are
+/// left to the classifier: a short line is as likely a caption or a teaser.
+const PROSE_MIN_WORDS: usize = 6;
+
+struct Res {
+    word: Regex,
+    /// Sentences sites put around every article.
+    site_sentence: Regex,
+    date: Regex,
+    url: Regex,
+    /// Words of page navigation and counters, which carry numbers too.
+    counter: Regex,
+    enumerated: Regex,
+}
+
+fn res() -> &'static Res {
+    static R: OnceLock<Res> = OnceLock::new();
+    R.get_or_init(|| {
+        let ci = |p: &str| {
+            regex::RegexBuilder::new(p)
+                .case_insensitive(true)
+                .build()
+                .expect("shape regex compiles")
+        };
+        Res {
+            word: Regex::new(r"\w+").unwrap(),
+            site_sentence: ci(concat!(
+                r"cookies?\b|all rights reserved|\bnewsletter|\bsubscri(?:be|ption)|\bsign (?:up|in)\b|",
+                r"\bclick here\b|\bterms of (?:use|service)|privacy (?:policy|notice)|",
+                r"(?:first|originally) (?:appeared|published) (?:on|in|at)\b|\bby continuing\b|",
+                r"\bsponsored\b|\badvertis(?:e|ement|ing)\b|\bjavascript\b|\byour browser\b"
+            )),
+            date: ci(concat!(
+                r"\b\d{1,2}:\d{2}(?:\s*[ap]\.?m\.?)?|\b\d{4}[-/.]\d{1,2}[-/.]\d{1,2}\b|\b\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}\b",
+                r"|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.? \d{1,2}(?:st|nd|rd|th)?,? (?:\d{4})?",
+                r"|\b\d{1,2}(?:st|nd|rd|th)? (?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?,? (?:\d{4})?"
+            )),
+            url: ci(r"https?://|www\.|\S+@\S+\.\w+"),
+            counter: ci(concat!(
+                r"\b(?:page|next|prev(?:ious)?|older|newer|comments?|shares?|views?|likes?|replies|",
+                r"votes?|reviews?|ratings?|followers?|min(?:ute)?s? read|ago)\b"
+            )),
+            enumerated: Regex::new(r"^(?:\d{1,2}|[a-zA-Z])[.)]\s+\S").unwrap(),
+        }
+    })
+}
+
+/// The shape of one normalized line.
+pub fn shape(line: &str) -> Shape {
+    let r = res();
+    let t = line.trim();
+    if t.is_empty() {
+        return Shape::Other;
+    }
+    if is_prose_with(t, r) {
+        Shape::Prose
+    } else if is_row_with(t, r) {
+        Shape::Row
+    } else if is_item_with(t, r) {
+        Shape::Item
+    } else if t.ends_with(':') && r.word.find_iter(t).count() >= 2 {
+        Shape::Lead
+    } else if r.word.find_iter(t).count() <= 5 {
+        Shape::Short
+    } else {
+        Shape::Other
+    }
+}
+
+/// True when `line` reads as a paragraph of prose: at least six words (CJK
+/// characters count as half a word), ends a sentence, has function words,
+/// is not mostly capitalized words (a headline) and is not one of the
+/// sentences sites print around every article (cookies, newsletters).
+pub fn is_prose(line: &str) -> bool {
+    is_prose_with(line.trim(), res())
+}
+
+/// True when `line` is a row of a table: at least two numbers that are not
+/// parts of a date or time (or one number and a column separator), not a
+/// sentence, not a page counter ("Page 2 of 5", "12 comments").
+pub fn is_table_row(line: &str) -> bool {
+    is_row_with(line.trim(), res())
+}
+
+fn ends_sentence(t: &str) -> bool {
+    let mut rev = t.chars().rev();
+    let last = rev.next().unwrap_or(' ');
+    let end = |c: char| matches!(c, '.' | '!' | '?' | '。' | '！' | '？' | ';');
+    if t.ends_with("...") || last == '…' {
+        // A teaser cut short, not a sentence.
+        return false;
+    }
+    end(last) || (matches!(last, '"' | '\'' | ')' | '»' | '”' | '’') && rev.next().is_some_and(end))
+}
+
+fn is_cjk(c: char) -> bool {
+    matches!(c, '\u{3040}'..='\u{30ff}' | '\u{3400}'..='\u{4dbf}' | '\u{4e00}'..='\u{9fff}' | '\u{ac00}'..='\u{d7af}')
+}
+
+fn is_prose_with(t: &str, r: &Res) -> bool {
+    if !ends_sentence(t) || starts_bullet(t) || r.url.is_match(t) {
+        return false;
+    }
+    let (mut words, mut stops, mut cased, mut capital, mut cjk) = (0usize, 0, 0, 0, 0usize);
+    for m in r.word.find_iter(t) {
+        let w = m.as_str();
+        let n_cjk = w.chars().filter(|&c| is_cjk(c)).count();
+        if n_cjk > 0 {
+            cjk += n_cjk;
+            continue;
+        }
+        words += 1;
+        let c0 = w.chars().next().unwrap_or(' ');
+        if c0.is_uppercase() || c0.is_lowercase() {
+            cased += 1;
+            capital += usize::from(c0.is_uppercase());
+        }
+        stops += usize::from(crate::stopwords::is_stop_word_any_case(w));
+    }
+    let total = words + cjk / 2;
+    if total < PROSE_MIN_WORDS || r.site_sentence.is_match(t) {
+        return false;
+    }
+    if cjk >= 20 {
+        return true;
+    }
+    // Headlines capitalize most words; sentences do not (a sentence full of
+    // names still has its verbs and function words in lower case).
+    if cased > 0 && capital * 10 > cased * 7 {
+        return false;
+    }
+    // Languages without a stop-word list: a long line of lower-case words.
+    let no_list = stops == 0 && words >= 12 && capital * 2 < cased;
+    no_list || (stops >= 2 && stops * 100 >= words * 15)
+}
+
+fn starts_bullet(t: &str) -> bool {
+    let mut it = t.chars();
+    let c0 = it.next().unwrap_or(' ');
+    let c1 = it.next().unwrap_or(' ');
+    matches!(
+        c0,
+        '•' | '▪' | '■' | '►' | '▶' | '◦' | '●' | '◆' | '✓' | '✔'
+    ) || (matches!(c0, '*' | '-' | '–' | '—' | '·' | '+') && c1 == ' ')
+}
+
+/// A whitespace token that is a number: digits with separators and signs
+/// ("2", "5,616.21", "-31.12", "(+0.24%)", "$82.14", "6-3").
+fn is_number(tok: &str) -> bool {
+    let tok = tok.trim_matches(|c: char| matches!(c, '(' | ')' | '[' | ']' | ',' | ';'));
+    let digits = tok.chars().filter(char::is_ascii_digit).count();
+    digits > 0
+        && tok.chars().all(|c| {
+            c.is_ascii_digit()
+                || matches!(
+                    c,
+                    '.' | ',' | '-' | '+' | '%' | '/' | ':' | '$' | '£' | '€' | '¥' | '−' | '–'
+                )
+        })
+}
+
+fn is_row_with(t: &str, r: &Res) -> bool {
+    if r.url.is_match(t) || r.counter.is_match(t) || is_prose_with(t, r) {
+        return false;
+    }
+    // Dates and times are not table values: "Updated 12:30, June 5, 2019"
+    // has three numbers and is a dateline.
+    let undated = r.date.replace_all(t, " ");
+    let toks: Vec<&str> = undated.split_whitespace().collect();
+    if toks.is_empty() || toks.len() > 30 {
+        return false;
+    }
+    let numbers = toks.iter().filter(|w| is_number(w)).count();
+    let columns = t.contains('\t') || t.matches('|').count() >= 2;
+    numbers >= 2 || (numbers >= 1 && columns)
+}
+
+fn is_item_with(t: &str, r: &Res) -> bool {
+    let rest = if starts_bullet(t) {
+        t.chars().skip(1).collect::<String>()
+    } else if r.enumerated.is_match(t) {
+        t.split_once(char::is_whitespace)
+            .map_or(String::new(), |(_, rest)| rest.to_string())
+    } else {
+        return false;
+    };
+    r.word.find_iter(&rest).count() >= 2 && !r.url.is_match(t) && !r.site_sentence.is_match(t)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prose_is_sentences_not_headlines_or_site_lines() {
+        for line in [
+            "Billions of pounds spent on conflict in Iraq should have been used to reduce poverty, the cardinal said.",
+            "The team asked organizers for an apology.",
+            "\"It is possible, it is real, it is worth striving for,\" he said.",
+            "Kazakhstan is open to a policy of cooperation with foreign countries.",
+        ] {
+            assert_eq!(shape(line), Shape::Prose, "{line}");
+        }
+        for line in [
+            "Cardinal criticises Iraq war cost",
+            "Comments are closed.",
+            "Share on Facebook Share on Twitter",
+            "We use cookies to give you the best experience on our website.",
+            "The History Boys by Alan Bennett has been named best new play...",
+            "The Prime Minister Says Britain Will Not Join The Euro.",
+            "The digitization would not have been possible without the support of the following donors:",
+        ] {
+            assert_ne!(shape(line), Shape::Prose, "{line}");
+        }
+    }
+
+    #[test]
+    fn rows_carry_numbers_that_are_not_dates() {
+        for line in [
+            "Plymouth 2 Preston 1",
+            "Barcelona 20 7 6 7 57 24 27",
+            "FTSE 100 6,123.45 +12.30 (+0.20%)",
+            "Dow Jones 5,616.21 -31.12",
+            "Soccer - English league results. Arsenal 2 Chelsea 1",
+            "| Arsenal | 2 |",
+        ] {
+            assert_eq!(shape(line), Shape::Row, "{line}");
+        }
+        for line in [
+            "LONDON 1996-08-30",
+            "26.06.2019, Israel and the World",
+            "Updated 12:30 PM, June 5, 2019",
+            "Page 2 of 5",
+            "12 Comments",
+            "15 December 2022",
+        ] {
+            assert_ne!(shape(line), Shape::Row, "{line}");
+        }
+    }
+
+    #[test]
+    fn items_leads_and_short_lines() {
+        assert_eq!(shape("• The Gottesman Fund"), Shape::Item);
+        assert_eq!(shape("1. Kassym-Jomart Tokayev"), Shape::Item);
+        assert_eq!(shape("- raise taxes on fuel"), Shape::Item);
+        assert_eq!(
+            shape("Results of English league matches on Friday:"),
+            Shape::Lead
+        );
+        assert_eq!(shape("Division two"), Shape::Short);
+        assert_eq!(shape("• Sign up for our newsletter"), Shape::Short);
+    }
+}
