@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-use arrow::array::{BooleanArray, TimestampMicrosecondArray};
+use arrow::array::{Array, BooleanArray, TimestampMicrosecondArray};
 use common::*;
 use gleaner::clean::normalize_line;
 
@@ -83,6 +83,35 @@ fn nine_documents_and_feed_articles_with_metadata() {
 }
 
 /// Every labelled article line survives; every labelled boilerplate line is gone.
+#[test]
+fn datelines_and_bylines_fill_published_and_author() {
+    let docs = read_table(sample(), "documents");
+    let sources = texts(&docs, "source");
+    let authors = strings(&docs, "author");
+    let published: TimestampMicrosecondArray = column(&docs, "published");
+    let day = |i: usize| {
+        chrono::DateTime::from_timestamp_micros(published.value(i))
+            .unwrap()
+            .format("%Y-%m-%d")
+            .to_string()
+    };
+    let find = |prefix: &str| {
+        (0..docs.num_rows())
+            .find(|&i| sources[i].starts_with(&format!("data/sample/{prefix}")))
+            .unwrap()
+    };
+    let page = find("000_");
+    assert!(published.is_valid(page));
+    assert_eq!(
+        day(page),
+        "2019-06-26",
+        "from the dateline \"26.06.2019, …\""
+    );
+    let op_ed = find("004_");
+    assert_eq!(day(op_ed), "2022-12-15");
+    assert_eq!(authors[op_ed].as_deref(), Some("Kanat Tumysh"));
+}
+
 #[test]
 fn article_text_kept_and_boilerplate_removed() {
     let docs = read_table(sample(), "documents");
