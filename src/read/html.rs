@@ -4,11 +4,28 @@
 use crate::document::{parse_timestamp, Document};
 
 use super::article;
+pub use super::article::{Params as ExtractParams, TextFormat};
 
 /// Reads one HTML page as one document. `url` is where the page came from
 /// (a WARC target URI), used when the page names no canonical URL.
 pub fn read_html(source: &str, text: &str, url: Option<&str>) -> Document {
-    let page = article::extract(text, url);
+    read_html_as(source, text, url, TextFormat::Plain)
+}
+
+/// [`read_html`] with the main text in the given format.
+pub fn read_html_as(source: &str, text: &str, url: Option<&str>, format: TextFormat) -> Document {
+    read_html_with(source, text, url, format, &ExtractParams::default())
+}
+
+/// [`read_html_as`] with explicit extraction settings (for tuning runs).
+pub fn read_html_with(
+    source: &str,
+    text: &str,
+    url: Option<&str>,
+    format: TextFormat,
+    params: &ExtractParams,
+) -> Document {
+    let page = article::extract_with(text, url, params, format);
     let mut doc = Document::new(source, 0, page.text);
     doc.title = page.title;
     doc.author = page.author;

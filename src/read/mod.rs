@@ -37,6 +37,10 @@ pub struct ReadConfig {
     pub splitters: Vec<SplitterConfig>,
     /// Use the first line of a plain-text file as its title when it is short.
     pub title_from_first_line: Option<bool>,
+    /// How the main text of HTML pages is written: `"plain"` (default) or
+    /// `"markdown"` (headings, list items, pipe tables, fenced code kept for
+    /// readers such as language models). Any other value is a config error.
+    pub text_format: html::TextFormat,
 }
 
 impl ReadConfig {
@@ -89,6 +93,7 @@ pub struct Reader {
     fields: JsonlFields,
     splitters: Vec<split::Splitter>,
     title_from_first_line: bool,
+    text_format: html::TextFormat,
 }
 
 impl Reader {
@@ -103,6 +108,7 @@ impl Reader {
             fields: config.jsonl.clone(),
             splitters,
             title_from_first_line: config.title_from_first_line.unwrap_or(true),
+            text_format: config.text_format,
         })
     }
 
@@ -140,7 +146,7 @@ impl Reader {
         let format = detect_format(&inner_name, &text);
         let documents = match format {
             "jsonl" => jsonl::read_jsonl(source, &text, &self.fields, &mut warnings),
-            "html" => vec![html::read_html(source, &text, None)],
+            "html" => vec![html::read_html_as(source, &text, None, self.text_format)],
             "feed" => feed::read_feed(source, &text).map_err(ReadError::NoDocuments)?,
             _ => self.read_text(source, &text),
         };
