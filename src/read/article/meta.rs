@@ -17,6 +17,8 @@ pub(super) struct Meta {
     pub(super) canonical: Option<String>,
     pub(super) og_url: Option<String>,
     pub(super) jsonld: Vec<String>,
+    /// The longest `<noscript>` body (raw markup, as html5ever keeps it).
+    pub(super) noscript: String,
 }
 
 #[derive(Default, Debug)]
@@ -107,6 +109,12 @@ impl Meta {
             }
             "time" => {
                 set(&mut self.time, e.attr("datetime"));
+            }
+            "noscript" => {
+                let t = node_text(n);
+                if t.len() > self.noscript.len() {
+                    self.noscript = t;
+                }
             }
             "script" => {
                 if e.attr("type").is_some_and(|t| t.contains("ld+json")) {

@@ -108,6 +108,9 @@ pub struct Params {
     /// A first pass shorter than this (characters) is retried without the
     /// class/id drops.
     pub retry_chars: u32,
+    /// Lenient fallback ([`lenient_text`]) when the text is still shorter
+    /// than `retry_chars` (0: off, else on).
+    pub lenient_chars: u32,
 }
 
 impl Params {
@@ -131,6 +134,7 @@ impl Params {
                 "main_cover" => self.main_cover = f,
                 "card_links" => self.card_links = f,
                 "retry_chars" => self.retry_chars = f as u32,
+                "lenient_chars" => self.lenient_chars = f as u32,
                 _ => return Err(format!("{k}: unknown setting")),
             }
         }
@@ -152,6 +156,7 @@ impl Default for Params {
             main_cover: 0.5,
             card_links: 1.0,
             retry_chars: 250,
+            lenient_chars: 1,
         }
     }
 }
@@ -169,22 +174,65 @@ pub fn extract_as(html: &str, url: Option<&str>, format: TextFormat) -> Extracte
 /// One pass: choose, render, filter, lay out.
 fn main_text(a: &mut [Node], p: &Params, soft: bool, format: TextFormat) -> String {
     let roots = select::choose(a, p, soft);
-    let rendered = render::render(a, &roots, p.card_links > 0.0);
+    let rendered = render::render(a, &roots, p.card_links > 0.0, false);
     render::layout(&lines::filter_lines(&rendered, p), format)
+}
+
+/// The last resort when the scored passes find almost nothing (a listing
+/// whose every card is one link, as on news front pages): the page's
+/// `<main>` region, else its body, with the class/id drops but without the
+/// link-density rules, which would take every card (trafilatura's
+/// baseline extraction plays the same part).
+fn lenient_text(a: &mut [Node], p: &Params, format: TextFormat) -> String {
+    select::choose(a, p, true);
+    let root = (1..a.len())
+        .find(|&i| a[i].region && !a[i].drop && a[i].chars > 0)
+        .or_else(|| (1..a.len()).find(|&i| a[i].tag == arena::Tag::Body))
+        .unwrap_or(0);
+    let rendered = render::render(a, &[root], true, true);
+    let lenient = Params {
+        line_ld: f32::INFINITY,
+        ..*p
+    };
+    render::layout(&lines::filter_lines(&rendered, &lenient), format)
 }
 
 /// [`extract`] with explicit parameters (for tuning / cross-validation).
 pub fn extract_with(html: &str, url: Option<&str>, p: &Params, format: TextFormat) -> Extracted {
+    extract_at(html, url, p, format, 0)
+}
+
+fn extract_at(
+    html: &str,
+    url: Option<&str>,
+    p: &Params,
+    format: TextFormat,
+    depth: u8,
+) -> Extracted {
     let doc = Html::parse_document(html);
     let mut meta = Meta::default();
     let mut arena = flatten(&doc, &mut meta);
     let ld = meta.finish_jsonld();
     let mut text = main_text(&mut arena, p, true, format);
-    if char_len(&text) < p.retry_chars as usize {
-        let retry = main_text(&mut arena, p, false, format);
-        if char_len(&retry) > 2 * char_len(&text) {
-            text = retry;
+    let short = |t: &str| char_len(t) < p.retry_chars as usize;
+    let take_if_longer = |text: &mut String, other: String| {
+        if char_len(&other) > 2 * char_len(text) {
+            *text = other;
         }
+    };
+    if short(&text) {
+        let retry = main_text(&mut arena, p, false, format);
+        take_if_longer(&mut text, retry);
+    }
+    // Pages rendered by scripts (Discourse forums) put the whole page for
+    // crawlers inside `<noscript>`, which html5ever keeps as raw text.
+    if short(&text) && depth == 0 && meta.noscript.len() > 1000 {
+        let inner = extract_at(&meta.noscript, url, p, format, 1);
+        take_if_longer(&mut text, inner.text);
+    }
+    if short(&text) && p.lenient_chars > 0 {
+        let lenient = lenient_text(&mut arena, p, format);
+        take_if_longer(&mut text, lenient);
     }
     let pick = |v: [&Option<String>; 4]| {
         v.into_iter()

@@ -97,6 +97,7 @@ struct Renderer<'n, 'a> {
     open: Vec<Open>,
     tables: Vec<u32>,
     cards: bool,
+    lenient: bool,
 }
 
 fn empty_line() -> Line {
@@ -117,7 +118,8 @@ fn simple_row(a: &[Node], tr: usize) -> bool {
 }
 
 /// Lays out the subtrees `roots` as lines.
-pub(super) fn render(a: &[Node], roots: &[usize], cards: bool) -> Vec<Line> {
+/// `lenient` skips readability's conditional cleaning (link-dense boxes).
+pub(super) fn render(a: &[Node], roots: &[usize], cards: bool, lenient: bool) -> Vec<Line> {
     let mut r = Renderer {
         a,
         lines: Vec::new(),
@@ -125,6 +127,7 @@ pub(super) fn render(a: &[Node], roots: &[usize], cards: bool) -> Vec<Line> {
         open: Vec::new(),
         tables: Vec::new(),
         cards,
+        lenient,
     };
     for &root in roots {
         r.subtree(root);
@@ -142,7 +145,10 @@ impl Renderer<'_, '_> {
             let n = &a[i];
             if n.drop
                 || n.tag == Tag::H1
-                || (i != root && n.kind == Kind::Block && clean_conditionally(n, self.cards))
+                || (i != root
+                    && n.kind == Kind::Block
+                    && !self.lenient
+                    && clean_conditionally(n, self.cards))
             {
                 i = n.end as usize;
                 continue;
