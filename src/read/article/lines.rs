@@ -45,7 +45,9 @@ pub(super) fn filter_lines<'l>(lines: &'l [Line], p: &Params) -> Vec<&'l Line> {
     while let Some(last) = (0..lines.len()).rev().find(|&i| keep[i]) {
         let more = keep[..last].iter().any(|&k| k);
         let l = &lines[last];
-        if more && (matches!(l.kind, LineKind::Heading(_)) || l.chars < 10) {
+        // A short table row is data ("Weight | 68 g"), not a leftover.
+        let short = l.chars < 10 && l.kind != LineKind::Row;
+        if more && (matches!(l.kind, LineKind::Heading(_)) || short) {
             keep[last] = false;
         } else {
             break;

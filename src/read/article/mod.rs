@@ -166,11 +166,6 @@ pub fn extract(html: &str, url: Option<&str>) -> Extracted {
     extract_with(html, url, &Params::default(), TextFormat::Plain)
 }
 
-/// [`extract`] in the given text format.
-pub fn extract_as(html: &str, url: Option<&str>, format: TextFormat) -> Extracted {
-    extract_with(html, url, &Params::default(), format)
-}
-
 /// One pass: choose, render, filter, lay out.
 fn main_text(a: &mut [Node], p: &Params, soft: bool, format: TextFormat) -> String {
     let roots = select::choose(a, p, soft);

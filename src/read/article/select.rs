@@ -137,23 +137,6 @@ pub(super) fn choose(a: &mut [Node], p: &Params, soft: bool) -> Vec<usize> {
     if roots.is_empty() {
         roots.push(top);
     }
-    if std::env::var_os("GLEANER_DEBUG").is_some() {
-        let show = |i: usize| {
-            format!(
-                "{i}:{:?}.{}#{} chars={} ld={:.2} score={:.1}",
-                a[i].tag,
-                a[i].cls,
-                a[i].id,
-                a[i].chars,
-                ld(&a[i]),
-                score[i]
-            )
-        };
-        eprintln!("soft={soft} best={} top={}", show(best), show(top));
-        for &r in &roots {
-            eprintln!("  root {}", show(r));
-        }
-    }
     roots
 }
 

@@ -76,7 +76,7 @@ fn page_without_paragraphs_uses_body() {
 }
 
 fn md(html: &str) -> String {
-    extract_as(html, None, TextFormat::Markdown).text
+    extract_with(html, None, &Params::default(), TextFormat::Markdown).text
 }
 
 fn has_all(text: &str, wanted: &[&str]) {
