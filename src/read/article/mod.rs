@@ -8,32 +8,45 @@
 //! `i..end[i]`. Every later step is a linear pass over that arena; nothing
 //! calls `select()` on the tree.
 //!
-//! 1. **Flatten** – script/style/nav/header/footer/aside/… subtrees and hidden
-//!    elements are left out ("hard drops"). Elements whose class/id reads like
-//!    boilerplate (generic vocabulary: share, related, comment, promo, advert,
-//!    newsletter, caption, byline, sidebar, widget, …) are marked "soft drops".
+//! 1. **Flatten** ([`arena`]) – script/style/nav/header/footer/aside/…
+//!    subtrees and hidden elements are left out ("hard drops"). Elements whose
+//!    class/id reads like boilerplate ([`classes`]: share, related, comment,
+//!    promo, advert, newsletter, caption, byline, sidebar, widget, …) are
+//!    marked "soft drops". Siblings of one template (same tag and class) are
+//!    counted: cards, posts and grid items repeat, boilerplate boxes seldom do.
 //! 2. **Aggregate** – one reverse pass sums, per element, its text length,
 //!    link-text length, commas and counts of paragraphs/list items/images/inputs.
-//! 3. **Score** (readability's idea) – each paragraph (a block that owns ≥ 25
+//! 3. **Drop by class, with guards** ([`select`]) – a soft drop is undone
+//!    when the element holds half the page's paragraph text, or when it and
+//!    its same-class siblings hold `group_guard` of it (a forum thread whose
+//!    every post is `class="comment"`).
+//! 4. **Score** (readability's idea) – each paragraph (a block that owns ≥ 25
 //!    characters of non-link text) scores `1 + commas + min(len/100, 3)` and
 //!    credits its ancestors with a decay by level. A candidate's final score is
 //!    scaled by `1 - link density` and by class/id (`×1.25` content-like,
 //!    `×0.75` boilerplate-like) and structural hints (`<article>`, `<main>`,
-//!    `role=main`, `itemprop=articleBody`: `×(1 + hint_bonus)`). The JSON-LD
-//!    `articleBody` is parsed (16/181 AEB pages have one) but not used for the
-//!    text: it is often truncated (5 of those 16 are ~500-char teasers).
-//! 4. **Widen** – the best candidate is moved up to its parent while the parent
+//!    `role=main`, `itemprop=articleBody`: `×(1 + hint_bonus)`).
+//! 5. **Widen** – the best candidate is moved up to its parent while the parent
 //!    holds only a little more text (`parent_gain`) or its extra text is mostly
-//!    low-link paragraph text (`prose_frac`), e.g. an article split into
-//!    sibling sections; then siblings with good scores or plain prose
+//!    low-link paragraph text (`prose_frac`); then to the page's `<main>` when
+//!    it covers less than `main_cover` of main's text (a listing's cards, a
+//!    service page's sections); then siblings with good scores or plain prose
 //!    paragraphs are added (readability).
-//! 5. **Render and filter** – the chosen subtrees are laid out one block per
-//!    line, dropping link-dense lists, conditionally cleaning containers
-//!    (readability's `_cleanConditionally`), and removing short boilerplate
-//!    lines ("Advertisement", "Read more", …), trailing link lists and duplicates.
+//! 6. **Render** ([`render`]) – one block per line; a table row of inline
+//!    cells is one line (`cell | cell`), a `<pre>` keeps its line breaks;
+//!    readability's conditional cleaning drops link-dense boxes, except cards
+//!    of one template that carry a teaser. Lines know their kind (paragraph,
+//!    heading, item, row, code), so Markdown ([`TextFormat`]) can mark them.
+//! 7. **Filter lines** ([`lines`]) – short boilerplate lines ("Advertisement",
+//!    "Read more", …), link lines outside cards, date lines, a short lead,
+//!    trailing headings and duplicates.
 //!
-//! If the class/id-based drops leave too little text, the pipeline is re-run
-//! without them (readability's retry).
+//! Fallbacks when the text is short (trafilatura's idea: a second opinion
+//! only when the first is thin): the passes are re-run without the class/id
+//! drops (readability's retry); a page whose content sits in `<noscript>`
+//! (a crawler view) is extracted from that; finally a lenient rendering of
+//! `<main>` or the body without link-density rules (front pages of link
+//! cards). Each fallback is taken only when it doubles the text.
 
 mod arena;
 mod classes;
