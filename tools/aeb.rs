@@ -20,7 +20,7 @@ use std::time::Instant;
 
 use anyhow::{bail, Context, Result};
 use gleaner::clean::{CleanConfig, Cleaner};
-use gleaner::read::html::{read_html, read_html_with, ExtractParams, TextFormat};
+use gleaner::read::html::{read_html_with, ExtractParams, TextFormat};
 
 fn pages(dir: &Path) -> Result<Vec<(String, String, Option<String>)>> {
     let truth: serde_json::Value =
@@ -65,6 +65,14 @@ fn wcxb_pages(split: &Path) -> Result<Vec<(String, String, Option<String>)>> {
     Ok(out)
 }
 
+/// Extraction settings: the defaults, changed by `GLEANER_EXTRACT`.
+fn extract_params() -> Result<ExtractParams> {
+    let spec = std::env::var("GLEANER_EXTRACT").unwrap_or_default();
+    ExtractParams::default()
+        .with(&spec)
+        .map_err(|e| anyhow::anyhow!("GLEANER_EXTRACT: {e}"))
+}
+
 /// Runs `f` over every input three times; the outputs of the last run and
 /// the median time.
 fn timed<T>(inputs: &[T], mut f: impl FnMut(&T) -> String) -> (Vec<String>, f64) {
@@ -104,9 +112,16 @@ fn main() -> Result<()> {
     match args.iter().map(String::as_str).collect::<Vec<_>>()[..] {
         [mode @ ("html" | "html+clean"), dir, out] => {
             let pages = pages(Path::new(dir))?;
+            let params = extract_params()?;
             let clean = mode == "html+clean";
             let (texts, secs) = timed(&pages, |(_, html, url)| {
-                let doc = read_html("page.html", html, url.as_deref());
+                let doc = read_html_with(
+                    "page.html",
+                    html,
+                    url.as_deref(),
+                    TextFormat::Plain,
+                    &params,
+                );
                 if clean {
                     cleaner.clean_document(&doc.body, doc.extracted).text()
                 } else {
@@ -144,10 +159,7 @@ fn main() -> Result<()> {
                 _ => bail!("wcxb: the text format is plain or markdown"),
             };
             let pages = wcxb_pages(Path::new(split))?;
-            let spec = std::env::var("GLEANER_EXTRACT").unwrap_or_default();
-            let params = ExtractParams::default()
-                .with(&spec)
-                .map_err(|e| anyhow::anyhow!("GLEANER_EXTRACT: {e}"))?;
+            let params = extract_params()?;
             let (_, parse_secs) = timed(&pages, |(_, html, _)| {
                 scraper::Html::parse_document(html)
                     .tree

@@ -165,7 +165,7 @@ impl Default for Params {
             prose_frac: 0.5,
             lead_min: 60,
             line_ld: 0.7,
-            group_guard: 0.4,
+            group_guard: 0.75,
             main_cover: 0.5,
             card_links: 1.0,
             retry_chars: 250,
