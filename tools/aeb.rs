@@ -4,10 +4,15 @@
 //!   aeb html+clean AEB_DIR OUT.json  extraction, then the clean stage
 //!   aeb text AEB_DIR TEXT_DIR OUT.json   the clean stage on pages already
 //!                                        rendered to text (TEXT_DIR/<id>.txt)
+//!   aeb wcxb SPLIT_DIR OUT.json [plain|markdown]
+//!                                    extraction of a WCXB split
+//!                                    (benches/wcxb/run.sh)
 //!
 //! Pages are loaded into memory first; the timed loop is one thread, as the
-//! peer tools are run. Writes AEB's output format and prints
-//! `<name> <pages> <seconds>` (the median of three timed runs).
+//! peer tools are run. Writes AEB's output format (WCXB's `{id: text}` for
+//! `wcxb`) and prints `<name> <pages> <seconds>` (the median of three timed
+//! runs); `wcxb` also times the html5ever parse alone (`html5ever_parse`), the
+//! floor that extraction is measured against.
 
 use std::io::Read;
 use std::path::Path;
@@ -15,7 +20,7 @@ use std::time::Instant;
 
 use anyhow::{bail, Context, Result};
 use gleaner::clean::{CleanConfig, Cleaner};
-use gleaner::read::html::read_html;
+use gleaner::read::html::{read_html_with, ExtractParams, TextFormat};
 
 fn pages(dir: &Path) -> Result<Vec<(String, String, Option<String>)>> {
     let truth: serde_json::Value =
@@ -37,18 +42,50 @@ fn pages(dir: &Path) -> Result<Vec<(String, String, Option<String>)>> {
     Ok(out)
 }
 
+/// The pages of one WCXB split: `(file id, html, url)`. Bytes are decoded
+/// as UTF-8 with replacement, as the Python peers read them.
+fn wcxb_pages(split: &Path) -> Result<Vec<(String, String, Option<String>)>> {
+    let mut paths: Vec<_> = std::fs::read_dir(split.join("html"))
+        .with_context(|| format!("reading {}/html", split.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .collect();
+    paths.sort();
+    let mut out = Vec::new();
+    for p in paths {
+        let name = p.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+        let id = name.split('.').next().unwrap_or_default().to_string();
+        let mut bytes = Vec::new();
+        flate2::read::GzDecoder::new(std::fs::File::open(&p)?).read_to_end(&mut bytes)?;
+        let truth: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(
+            split.join("ground-truth").join(format!("{id}.json")),
+        )?)?;
+        let url = truth["url"].as_str().map(str::to_string);
+        out.push((id, String::from_utf8_lossy(&bytes).into_owned(), url));
+    }
+    Ok(out)
+}
+
+/// Extraction settings: the defaults, changed by `GLEANER_EXTRACT`.
+fn extract_params() -> Result<ExtractParams> {
+    let spec = std::env::var("GLEANER_EXTRACT").unwrap_or_default();
+    ExtractParams::default()
+        .with(&spec)
+        .map_err(|e| anyhow::anyhow!("GLEANER_EXTRACT: {e}"))
+}
+
 /// Runs `f` over every input three times; the outputs of the last run and
 /// the median time.
 fn timed<T>(inputs: &[T], mut f: impl FnMut(&T) -> String) -> (Vec<String>, f64) {
     let mut times = Vec::new();
     let mut outputs = Vec::new();
-    for _ in 0..3 {
+    let runs = std::env::var("AEB_RUNS").map_or(3, |v| v.parse().unwrap_or(3));
+    for _ in 0..runs {
         let start = Instant::now();
         outputs = inputs.iter().map(&mut f).collect();
         times.push(start.elapsed().as_secs_f64());
     }
     times.sort_by(f64::total_cmp);
-    (outputs, times[1])
+    (outputs, times[times.len() / 2])
 }
 
 fn write(
@@ -75,9 +112,16 @@ fn main() -> Result<()> {
     match args.iter().map(String::as_str).collect::<Vec<_>>()[..] {
         [mode @ ("html" | "html+clean"), dir, out] => {
             let pages = pages(Path::new(dir))?;
+            let params = extract_params()?;
             let clean = mode == "html+clean";
             let (texts, secs) = timed(&pages, |(_, html, url)| {
-                let doc = read_html("page.html", html, url.as_deref());
+                let doc = read_html_with(
+                    "page.html",
+                    html,
+                    url.as_deref(),
+                    TextFormat::Plain,
+                    &params,
+                );
                 if clean {
                     cleaner.clean_document(&doc.body, doc.extracted).text()
                 } else {
@@ -108,8 +152,36 @@ fn main() -> Result<()> {
             write(Path::new(out), "gleaner_text", ids.into_iter(), cleaned)?;
             println!("gleaner_text {} {secs:.3}", texts.len());
         }
+        ["wcxb", split, out, ref format @ ..] => {
+            let format = match format {
+                [] | ["plain"] => TextFormat::Plain,
+                ["markdown"] => TextFormat::Markdown,
+                _ => bail!("wcxb: the text format is plain or markdown"),
+            };
+            let pages = wcxb_pages(Path::new(split))?;
+            let params = extract_params()?;
+            let (_, parse_secs) = timed(&pages, |(_, html, _)| {
+                scraper::Html::parse_document(html)
+                    .tree
+                    .nodes()
+                    .count()
+                    .to_string()
+            });
+            let (texts, secs) = timed(&pages, |(_, html, url)| {
+                read_html_with("page.html", html, url.as_deref(), format, &params).body
+            });
+            let output: serde_json::Map<String, serde_json::Value> = pages
+                .iter()
+                .zip(texts)
+                .map(|(p, text)| (p.0.clone(), serde_json::Value::String(text)))
+                .collect();
+            std::fs::write(out, serde_json::to_string(&output)?)?;
+            println!("gleaner {} {secs:.3}", pages.len());
+            println!("html5ever_parse {} {parse_secs:.3}", pages.len());
+        }
         _ => bail!(
-            "usage: aeb html|html+clean AEB_DIR OUT.json | aeb text AEB_DIR TEXT_DIR OUT.json"
+            "usage: aeb html|html+clean AEB_DIR OUT.json | aeb text AEB_DIR TEXT_DIR OUT.json \
+             | aeb wcxb SPLIT_DIR OUT.json [plain|markdown]"
         ),
     }
     Ok(())

@@ -11,7 +11,11 @@ use crate::document::Document;
 use super::article;
 
 /// The items of a feed, in feed order; `Err` when the text is not a feed.
-pub fn read_feed(source: &str, text: &str) -> Result<Vec<Document>, String> {
+pub fn read_feed(
+    source: &str,
+    text: &str,
+    format: super::html::TextFormat,
+) -> Result<Vec<Document>, String> {
     let feed = feed_rs::parser::Builder::new()
         .sanitize_content(false)
         .build()
@@ -25,9 +29,11 @@ pub fn read_feed(source: &str, text: &str) -> Result<Vec<Document>, String> {
             .or_else(|| entry.summary.map(|s| s.content))
             .unwrap_or_default();
         let link = entry.links.first().map(|l| l.href.clone());
-        let page = article::extract(
+        let page = article::extract_with(
             &format!("<html><body>{html}</body></html>"),
             link.as_deref(),
+            &article::Params::default(),
+            format,
         );
         let mut doc = Document::new(source, i as u32, page.text);
         doc.extracted = true;
@@ -56,6 +62,7 @@ pub fn read_feed(source: &str, text: &str) -> Result<Vec<Document>, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::read::html::TextFormat;
 
     const RSS: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
 <rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:dc="http://purl.org/dc/elements/1.1/">
@@ -83,7 +90,7 @@ mod tests {
 
     #[test]
     fn rss_items_become_documents() {
-        let docs = read_feed("f.rss", RSS).unwrap();
+        let docs = read_feed("f.rss", RSS, TextFormat::Plain).unwrap();
         assert_eq!(docs.len(), 2);
         let d = &docs[0];
         assert_eq!(
@@ -116,7 +123,7 @@ mod tests {
 
     #[test]
     fn atom_entries_become_documents() {
-        let docs = read_feed("f.atom", ATOM).unwrap();
+        let docs = read_feed("f.atom", ATOM, TextFormat::Plain).unwrap();
         assert_eq!(docs.len(), 1);
         assert_eq!(docs[0].author.as_deref(), Some("Jane Reporter"));
         assert_eq!(docs[0].url.as_deref(), Some("https://example.org/peres"));
@@ -129,10 +136,13 @@ mod tests {
 
     #[test]
     fn not_a_feed_is_an_error() {
-        assert!(read_feed("x.xml", "<html><body>hi</body></html>").is_err());
+        assert!(read_feed("x.xml", "<html><body>hi</body></html>", TextFormat::Plain).is_err());
         assert!(
-            read_feed("x.xml", "<rss><channel><item>").is_err()
-                || read_feed("x.xml", "<rss><channel><item>").unwrap().len() <= 1
+            read_feed("x.xml", "<rss><channel><item>", TextFormat::Plain).is_err()
+                || read_feed("x.xml", "<rss><channel><item>", TextFormat::Plain)
+                    .unwrap()
+                    .len()
+                    <= 1
         );
     }
 }

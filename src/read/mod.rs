@@ -68,6 +68,10 @@ pub struct ReadConfig {
     pub splitters: Vec<SplitterConfig>,
     /// Use the first line of a plain-text file as its title when it is short.
     pub title_from_first_line: Option<bool>,
+    /// How the main text of HTML pages is written: `"plain"` (default) or
+    /// `"markdown"` (headings, list items, pipe tables, fenced code kept for
+    /// readers such as language models). Any other value is a config error.
+    pub text_format: html::TextFormat,
 }
 
 impl Default for ReadConfig {
@@ -78,6 +82,7 @@ impl Default for ReadConfig {
             jsonl: JsonlFields::default(),
             splitters: Vec::new(),
             title_from_first_line: None,
+            text_format: html::TextFormat::Plain,
         }
     }
 }
@@ -158,6 +163,7 @@ pub struct Reader {
     splitters: Vec<split::Splitter>,
     title_from_first_line: bool,
     limits: Limits,
+    text_format: html::TextFormat,
 }
 
 /// The `[read]` caps, as the format readers take them.
@@ -183,6 +189,7 @@ impl Reader {
                 file: config.max_file_bytes,
                 document: config.max_document_bytes,
             },
+            text_format: config.text_format,
         })
     }
 
@@ -244,14 +251,25 @@ impl Reader {
                 let mut members = warc::Members::new(&mut *raw);
                 let stream = decode::Limited::new(&mut members, self.limits.file);
                 let stream = BufReader::with_capacity(decode::BUFFER, stream);
-                let read =
-                    warc::read_warc(&input.display, stream, self.limits.document, &mut warnings);
+                let read = warc::read_warc(
+                    &input.display,
+                    stream,
+                    self.limits.document,
+                    self.text_format,
+                    &mut warnings,
+                );
                 warnings.splice(0..0, members.warnings);
                 read
             }
             _ => {
                 let stream = decode::decoder(codec, &mut *raw, self.limits.file)?;
-                warc::read_warc(&input.display, stream, self.limits.document, &mut warnings)
+                warc::read_warc(
+                    &input.display,
+                    stream,
+                    self.limits.document,
+                    self.text_format,
+                    &mut warnings,
+                )
             }
         }
         .map_err(|e| decode::stream_error(codec, e))?;
@@ -326,10 +344,10 @@ impl Reader {
                     self.limits.document,
                 )))
             }
-            "html" => vec![html::read_html(source, &text, None)],
+            "html" => vec![html::read_html_as(source, &text, None, self.text_format)],
             "feed" => {
                 charset::declare_utf8(&mut text);
-                feed::read_feed(source, &text).map_err(ReadError::NoDocuments)?
+                feed::read_feed(source, &text, self.text_format).map_err(ReadError::NoDocuments)?
             }
             _ => self.read_text(source, text),
         };

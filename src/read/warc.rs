@@ -18,7 +18,7 @@ use std::io::{self, BufRead, Read};
 
 use super::charset::{charset_param, Hints};
 use super::decode::{text_of, Limited, OverLimit};
-use super::html::read_html;
+use super::html::{read_html_as, TextFormat};
 use super::warc_framing::{Next, Record, Records};
 use crate::document::{doc_id, parse_timestamp, Document};
 
@@ -41,6 +41,7 @@ pub fn read_warc(
     source: &str,
     stream: impl BufRead,
     max_record: u64,
+    format: TextFormat,
     warnings: &mut Vec<String>,
 ) -> io::Result<WarcRead> {
     let mut out = WarcRead::default();
@@ -79,7 +80,7 @@ pub fn read_warc(
                     source,
                     index,
                     &record,
-                    uri,
+                    (uri, format),
                     page.kind,
                     &decoded.text,
                 ));
@@ -225,12 +226,12 @@ fn document(
     source: &str,
     record: u32,
     warc: &Record,
-    uri: Option<&str>,
+    (uri, format): (Option<&str>, TextFormat),
     kind: Kind,
     text: &str,
 ) -> Document {
     let mut doc = match kind {
-        Kind::Html => read_html(source, text, uri),
+        Kind::Html => read_html_as(source, text, uri, format),
         Kind::Text => Document::new(source, record, text.to_string()),
     };
     doc.record = record;
@@ -326,7 +327,7 @@ mod tests {
 
     /// Reads an uncompressed archive with a 1 MiB record cap.
     fn read_all(source: &str, bytes: &[u8], warnings: &mut Vec<String>) -> WarcRead {
-        read_warc(source, bytes, 1 << 20, warnings).unwrap()
+        read_warc(source, bytes, 1 << 20, TextFormat::Plain, warnings).unwrap()
     }
 
     #[test]
@@ -378,9 +379,15 @@ mod tests {
         }
         let mut warnings = Vec::new();
         let stream = std::io::BufReader::new(Members::new(std::io::Cursor::new(members)));
-        let docs = read_warc("c.warc.gz", stream, 1 << 20, &mut warnings)
-            .unwrap()
-            .documents;
+        let docs = read_warc(
+            "c.warc.gz",
+            stream,
+            1 << 20,
+            TextFormat::Plain,
+            &mut warnings,
+        )
+        .unwrap()
+        .documents;
         assert!(warnings.is_empty(), "{warnings:?}");
         assert_eq!(docs.len(), 2);
         assert_eq!(docs[1].body, "A resource record of plain text.");
@@ -443,7 +450,14 @@ mod tests {
         );
         bytes.extend(archive());
         let mut warnings = Vec::new();
-        let read = read_warc("b.warc", &bytes[..], 1 << 20, &mut warnings).unwrap();
+        let read = read_warc(
+            "b.warc",
+            &bytes[..],
+            1 << 20,
+            TextFormat::Plain,
+            &mut warnings,
+        )
+        .unwrap();
         assert_eq!(read.documents.len(), 3);
         assert_eq!(
             warnings,

@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Web Content Extraction Benchmark: gleaner against trafilatura (and
+# resiliparse, jusText) on one WCXB split, in one run, scored by page type
+# with WCXB's word-bag F1 (benches/wcxb/score.py, the same formula as the
+# benchmark's evaluate.py).
+#
+#   benches/wcxb/run.sh [dev|test] [plain|markdown]   (default: dev plain)
+#
+# Tune on dev only; the test split is for the one final figure. Prints a
+# Markdown table (F1 per page type and overall, pages/s on one thread with
+# pages in memory; `html5ever_parse` is the parse alone, the floor for
+# gleaner's speed). Work files go to benches/wcxb/work/. Needs network for
+# PyPI and crates.io (or warm caches) and the pages: see fetch.sh
+# (GLEANER_WCXB_MIRROR where GitHub is unreachable). Set WCXB_PEERS to a
+# space-separated subset of "trafilatura resiliparse justext" (default
+# trafilatura) and WCXB_PAGES=1 to list gleaner's per-page F1, worst first.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+split=${1:-dev}
+format=${2:-plain}
+wcxb=data/external/wcxb
+work=benches/wcxb/work
+out="$work/$split"
+benches/wcxb/fetch.sh "$wcxb"
+rm -rf "$out"
+mkdir -p "$out"
+
+read -r -a peers <<<"${WCXB_PEERS-trafilatura}"
+if ((${#peers[@]})); then
+    if [[ ! -x "$work/venv/bin/python" ]]; then
+        python3 -m venv "$work/venv"
+    fi
+    "$work/venv/bin/pip" install --quiet --disable-pip-version-check \
+        trafilatura==2.3.1 resiliparse==2.0.1 justext==3.0.2 lxml_html_clean==0.4.6
+fi
+
+pin=()
+if command -v taskset >/dev/null; then pin=(taskset -c 0); fi
+target_dir="${CARGO_TARGET_DIR:-target}"
+cargo build --release --locked --example aeb
+
+times="$out/times.txt"
+"${pin[@]}" "$target_dir/release/examples/aeb" wcxb "$wcxb/$split" "$out/gleaner.json" "$format" | tee "$times"
+if ((${#peers[@]})); then
+    "${pin[@]}" "$work/venv/bin/python" benches/wcxb/run_python.py "$wcxb/$split" "$out" "${peers[@]}" | tee -a "$times"
+fi
+outputs=("$out/gleaner.json")
+for p in "${peers[@]}"; do outputs+=("$out/$p.json"); done
+detail=()
+if [[ -n "${WCXB_PAGES:-}" ]]; then detail=(--pages gleaner); fi
+python3 benches/wcxb/score.py "$wcxb/$split" "$times" "${outputs[@]}" "${detail[@]}" | tee "$out/scores.md"

@@ -1,0 +1,437 @@
+//! The page as a flat pre-order arena of nodes, so that a node's subtree is
+//! the index range `i..end[i]` and every later step is a linear pass with no
+//! tree walking. Flattening also leaves out what is never main content
+//! (scripts, navigation, hidden elements) and reads class/id vocabulary once
+//! per distinct attribute value.
+
+use scraper::{Html, Node as DomNode};
+
+use super::classes::{attr_flags, class_weight};
+use super::meta::Meta;
+use super::Params;
+
+pub(super) const NONE: u32 = u32::MAX;
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(super) enum Kind {
+    Text,
+    /// Block element that starts a new line.
+    Block,
+    /// `<br>`.
+    Br,
+    /// Inline element.
+    Inline,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
+pub(super) enum Tag {
+    P,
+    /// `<h1>`: the headline, which article bodies leave out.
+    H1,
+    Div,
+    Article,
+    Main,
+    Section,
+    H,
+    Li,
+    List,
+    Table,
+    /// `<tr>`: one line of cells when its cells hold no blocks.
+    Tr,
+    Td,
+    Pre,
+    Quote,
+    A,
+    Img,
+    Input,
+    Form,
+    Figure,
+    Caption,
+    Body,
+    Other,
+}
+
+#[derive(Debug)]
+pub(super) struct Node<'a> {
+    pub(super) kind: Kind,
+    pub(super) tag: Tag,
+    pub(super) text: &'a str,
+    /// `class` and `id` attributes (for debugging).
+    pub(super) cls: &'a str,
+    pub(super) id: &'a str,
+    pub(super) parent: u32,
+    pub(super) end: u32,
+    /// Class/id said boilerplate (`-1`), content (`+1`) or neither.
+    pub(super) class_w: i8,
+    pub(super) soft_drop: bool,
+    /// Effective drop flag for the current pass.
+    pub(super) drop: bool,
+    /// `<article>`, `itemprop=articleBody`, …
+    pub(super) hint: bool,
+    /// `<main>` or `role=main`: the page says its content is here.
+    pub(super) region: bool,
+    /// Siblings (itself included) with the same tag and class; 0 without a class.
+    pub(super) alike: u16,
+    pub(super) in_link: bool,
+    /// Nearest block ancestor (for text nodes).
+    pub(super) owner: u32,
+    /// Text nodes: non-whitespace characters and commas (computed once).
+    pub(super) tchars: u32,
+    pub(super) tcommas: u32,
+    // aggregates (set by `aggregate`)
+    pub(super) chars: u32,
+    pub(super) link_chars: u32,
+    pub(super) commas: u32,
+    pub(super) n_p: u16,
+    pub(super) n_li: u16,
+    pub(super) n_img: u16,
+    pub(super) n_input: u16,
+    /// Has a block-level child element.
+    pub(super) has_block: bool,
+    /// Heading level (2–6 for `<h2>`–`<h6>`), 0 otherwise.
+    pub(super) level: u8,
+}
+
+pub(super) fn tag_of(name: &str) -> (Kind, Tag) {
+    use Kind::*;
+    match name {
+        "p" => (Block, Tag::P),
+        "div" => (Block, Tag::Div),
+        "article" => (Block, Tag::Article),
+        "main" => (Block, Tag::Main),
+        "section" => (Block, Tag::Section),
+        "h1" => (Block, Tag::H1),
+        "h2" | "h3" | "h4" | "h5" | "h6" => (Block, Tag::H),
+        "li" | "dd" | "dt" => (Block, Tag::Li),
+        "ul" | "ol" | "dl" => (Block, Tag::List),
+        "table" => (Block, Tag::Table),
+        "td" | "th" => (Block, Tag::Td),
+        "tr" => (Block, Tag::Tr),
+        "tbody" | "thead" | "center" | "hr" | "address" | "details" | "summary" => {
+            (Block, Tag::Other)
+        }
+        "pre" => (Block, Tag::Pre),
+        "blockquote" => (Block, Tag::Quote),
+        "figure" => (Block, Tag::Figure),
+        "figcaption" | "caption" => (Block, Tag::Caption),
+        "body" => (Block, Tag::Body),
+        "form" => (Block, Tag::Form),
+        "br" => (Br, Tag::Other),
+        "a" => (Inline, Tag::A),
+        "img" | "picture" | "video" | "embed" | "object" => (Inline, Tag::Img),
+        "input" | "textarea" => (Inline, Tag::Input),
+        _ => (Inline, Tag::Other),
+    }
+}
+
+/// Subtrees that are never article text.
+pub(super) fn hard_skip(name: &str) -> bool {
+    matches!(
+        name,
+        "script"
+            | "style"
+            | "noscript"
+            | "template"
+            | "svg"
+            | "nav"
+            | "header"
+            | "footer"
+            | "aside"
+            | "button"
+            | "select"
+            | "option"
+            | "iframe"
+            | "head"
+            | "math"
+            | "canvas"
+            | "audio"
+            | "label"
+            | "menu"
+            | "dialog"
+            | "object"
+    )
+}
+
+pub(super) fn is_hidden(e: &scraper::node::Element) -> bool {
+    if e.attr("hidden").is_some() {
+        return true;
+    }
+    if let Some(s) = e.attr("style") {
+        let s = s.to_ascii_lowercase().replace(' ', "");
+        if s.contains("display:none") || s.contains("visibility:hidden") {
+            return true;
+        }
+    }
+    matches!(e.attr("aria-hidden"), Some("true"))
+        && e.attr("class").is_some_and(|c| c.contains("hidden"))
+}
+
+pub(super) fn flatten<'a>(doc: &'a Html, meta: &mut Meta) -> Vec<Node<'a>> {
+    let mut arena: Vec<Node<'a>> = Vec::with_capacity(4096);
+    let mut cache: std::collections::HashMap<&'a str, u8> = std::collections::HashMap::new();
+    // (dom node, parent index, in_link)
+    let mut stack = vec![(doc.tree.root(), NONE, false, 0u32)];
+    while let Some((n, parent, in_link, owner)) = stack.pop() {
+        let idx = arena.len() as u32;
+        match n.value() {
+            DomNode::Text(t) => {
+                if parent != NONE {
+                    let mut node = Node::new(Kind::Text, Tag::Other, &t.text, parent, in_link);
+                    node.owner = owner;
+                    let (mut c, mut cm) = (0u32, 0u32);
+                    for ch in t.text.chars() {
+                        if !ch.is_whitespace() {
+                            c += 1;
+                            cm += is_comma(ch) as u32;
+                        }
+                    }
+                    node.tchars = c;
+                    node.tcommas = cm;
+                    arena.push(node);
+                }
+                continue;
+            }
+            DomNode::Element(e) => {
+                let name = e.name();
+                meta.see(name, e, n);
+                if name == "head" {
+                    // Metadata only: nothing in <head> is article text.
+                    for d in n.descendants().skip(1) {
+                        if let DomNode::Element(de) = d.value() {
+                            meta.see(de.name(), de, d);
+                        }
+                    }
+                    continue;
+                }
+                if hard_skip(name) || is_hidden(e) {
+                    continue;
+                }
+                let (kind, tag) = tag_of(name);
+                let mut node = Node::new(kind, tag, "", parent, in_link);
+                if tag == Tag::H {
+                    node.level = name.as_bytes()[1] - b'0';
+                }
+                node.cls = e.attr("class").unwrap_or("");
+                node.id = e.attr("id").unwrap_or("");
+                let mut flags = 0u8;
+                for v in [node.cls, node.id] {
+                    if !v.is_empty() {
+                        flags |= *cache.entry(v).or_insert_with(|| attr_flags(v));
+                    }
+                }
+                let w = class_weight(flags);
+                node.class_w = w;
+                node.soft_drop = w < 0 && !matches!(tag, Tag::Body | Tag::A | Tag::Main);
+                let role = e.attr("role").unwrap_or("");
+                if matches!(
+                    role,
+                    "navigation" | "complementary" | "banner" | "contentinfo" | "menu" | "dialog"
+                ) {
+                    continue;
+                }
+                node.region = tag == Tag::Main || role == "main";
+                node.hint = tag == Tag::Article
+                    || e.attr("itemprop")
+                        .is_some_and(|v| v.contains("articleBody"))
+                    || role == "main"
+                    || tag == Tag::Main;
+                arena.push(node);
+                let link = in_link || tag == Tag::A;
+                let own = if kind == Kind::Block { idx } else { owner };
+                for c in n.children().rev() {
+                    stack.push((c, idx, link, own));
+                }
+            }
+            DomNode::Document => {
+                arena.push(Node::new(Kind::Block, Tag::Other, "", NONE, false));
+                for c in n.children().rev() {
+                    stack.push((c, idx, false, idx));
+                }
+            }
+            _ => {}
+        }
+    }
+    for (i, n) in arena.iter_mut().enumerate() {
+        n.end = i as u32 + 1;
+    }
+    for i in (1..arena.len()).rev() {
+        let p = arena[i].parent as usize;
+        let e = arena[i].end;
+        if arena[p].end < e {
+            arena[p].end = e;
+        }
+    }
+    count_alike(&mut arena);
+    arena
+}
+
+/// Sets [`Node::alike`]: how many siblings (itself included) share an
+/// element's tag and class. Cards of a listing, posts of a thread and items
+/// of a product grid repeat one template; boilerplate boxes seldom do.
+fn count_alike(arena: &mut [Node]) {
+    let mut counts: std::collections::HashMap<(u32, Tag, &str), u16> =
+        std::collections::HashMap::new();
+    for n in arena.iter() {
+        if n.kind == Kind::Block && !n.cls.is_empty() {
+            let c = counts.entry((n.parent, n.tag, n.cls)).or_default();
+            *c = c.saturating_add(1);
+        }
+    }
+    for n in arena.iter_mut() {
+        if n.kind == Kind::Block && !n.cls.is_empty() {
+            n.alike = counts[&(n.parent, n.tag, n.cls)];
+        }
+    }
+}
+
+impl<'a> Node<'a> {
+    fn new(kind: Kind, tag: Tag, text: &'a str, parent: u32, in_link: bool) -> Self {
+        Node {
+            kind,
+            tag,
+            text,
+            cls: "",
+            id: "",
+            parent,
+            end: 0,
+            class_w: 0,
+            soft_drop: false,
+            drop: false,
+            hint: false,
+            region: false,
+            alike: 0,
+            in_link,
+            owner: NONE,
+            tchars: 0,
+            tcommas: 0,
+            chars: 0,
+            link_chars: 0,
+            commas: 0,
+            n_p: 0,
+            n_li: 0,
+            n_img: 0,
+            n_input: 0,
+            has_block: false,
+            level: 0,
+        }
+    }
+}
+
+pub(super) fn char_len(s: &str) -> usize {
+    s.chars().filter(|c| !c.is_whitespace()).count()
+}
+
+pub(super) fn is_comma(c: char) -> bool {
+    matches!(c, ',' | '，' | '、' | '،' | '。' | ';')
+}
+
+/// Sums text statistics bottom-up. Elements flagged `drop` are excluded
+/// from their ancestors' sums.
+pub(super) fn aggregate(a: &mut [Node]) {
+    for n in a.iter_mut() {
+        n.chars = 0;
+        n.link_chars = 0;
+        n.commas = 0;
+        n.n_p = 0;
+        n.n_li = 0;
+        n.n_img = 0;
+        n.n_input = 0;
+        n.has_block = false;
+    }
+    for i in (1..a.len()).rev() {
+        if a[i].kind == Kind::Text {
+            let (c, cm) = (a[i].tchars, a[i].tcommas);
+            a[i].chars = c;
+            a[i].commas = cm;
+            if a[i].in_link {
+                a[i].link_chars = c;
+            }
+        } else {
+            match a[i].tag {
+                Tag::P => a[i].n_p += 1,
+                Tag::Li => a[i].n_li += 1,
+                Tag::Img => a[i].n_img += 1,
+                Tag::Input => a[i].n_input += 1,
+                _ => {}
+            }
+        }
+        if a[i].drop {
+            continue;
+        }
+        let p = a[i].parent as usize;
+        let (c, l, cm, np, nl, ni, nin) = (
+            a[i].chars,
+            a[i].link_chars,
+            a[i].commas,
+            a[i].n_p,
+            a[i].n_li,
+            a[i].n_img,
+            a[i].n_input,
+        );
+        let blk = a[i].kind == Kind::Block;
+        let pn = &mut a[p];
+        pn.chars += c;
+        pn.link_chars += l;
+        pn.commas += cm;
+        pn.n_p = pn.n_p.saturating_add(np);
+        pn.n_li = pn.n_li.saturating_add(nl);
+        pn.n_img = pn.n_img.saturating_add(ni);
+        pn.n_input = pn.n_input.saturating_add(nin);
+        pn.has_block |= blk;
+    }
+}
+
+pub(super) fn ld(n: &Node) -> f32 {
+    if n.chars == 0 {
+        0.0
+    } else {
+        n.link_chars as f32 / n.chars as f32
+    }
+}
+
+/// Whether a node is removed in the current pass.
+pub(super) fn dropped(n: &Node) -> bool {
+    n.drop
+}
+
+/// Per-block "own" text: characters, link characters and commas of the text
+/// nodes whose nearest block ancestor is that block.
+pub(super) fn own_text(a: &[Node]) -> (Vec<u32>, Vec<u32>, Vec<u32>) {
+    let n = a.len();
+    let mut own = vec![0u32; n];
+    let mut own_link = vec![0u32; n];
+    let mut own_commas = vec![0u32; n];
+    let mut i = 1;
+    while i < n {
+        if dropped(&a[i]) {
+            i = a[i].end as usize;
+            continue;
+        }
+        if a[i].kind == Kind::Text && a[i].chars > 0 {
+            let o = a[i].owner as usize;
+            own[o] += a[i].chars;
+            own_link[o] += a[i].link_chars;
+            own_commas[o] += a[i].commas;
+        }
+        i += 1;
+    }
+    (own, own_link, own_commas)
+}
+
+/// Paragraph mass: non-link text of the paragraphs (blocks owning at least
+/// `min_par` non-link characters) in each subtree.
+pub(super) fn para_mass(a: &[Node], p: &Params) -> Vec<u32> {
+    let (own, own_link, _) = own_text(a);
+    let mut mass = vec![0u32; a.len()];
+    for b in 0..a.len() {
+        let good = own[b].saturating_sub(own_link[b]);
+        if own[b] >= p.min_par && good >= p.min_par && a[b].tag != Tag::H {
+            mass[b] = good;
+        }
+    }
+    for i in (1..a.len()).rev() {
+        let par = a[i].parent as usize;
+        mass[par] += mass[i];
+    }
+    mass
+}

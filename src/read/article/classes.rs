@@ -1,0 +1,90 @@
+//! Class/id vocabulary: what an attribute value says about its element
+//! (boilerplate, content or neither), and the line patterns that mark short
+//! boilerplate lines. Generic words only; no rule names a site.
+
+use regex::Regex;
+use std::sync::OnceLock;
+
+pub(super) struct Res {
+    pub(super) neg_strong: Regex,
+    pub(super) neg_weak: Regex,
+    pub(super) pos: Regex,
+    pub(super) boiler_line: Regex,
+    pub(super) date_line: Regex,
+}
+
+pub(super) fn res() -> &'static Res {
+    static R: OnceLock<Res> = OnceLock::new();
+    R.get_or_init(|| Res {
+        neg_strong: Regex::new(
+            r"(?:^|[^a-z])(?:ads?|adv|advert\w*|advertis\w*|adslot|adunit|dfp|sponsor\w*|promo\w*|comments?|commentlist|disqus|related\w*|recommend\w*|share|sharing|sharebar|share-?\w+|social\w*|newsletter\w*|subscri\w*|signup|cookie\w*|consent|gdpr|breadcrumbs?|pagination|pager|popup|modal|outbrain|taboola|trending|most-?popular|mostread|more-?stories|more-?news|more-?posts|more-?articles|more-?from|you-?may-?like|read-?next|up-?next|also-?read|caption|byline|sidebar|widget\w*|visually-?hidden|screen-?reader\w*|sr-only|skip-?link|paywall|jump-?link|next-?prev|prev-?next|post-?nav\w*)(?:$|[^a-z])",
+        )
+        .unwrap(),
+        neg_weak: Regex::new(
+            r"(?:^|[^a-z])(?:read-?more|credits?|author\w*|tags?|tag-?list|keywords|topics?|newsfeed|rail|toolbar|masthead|site-?header|site-?footer|footer|header|menu|navbar|nav|navigation|print-?only|login|copyright|disclaimer|rating|vote|poll|teaser|card-?list|feed|meta|extra|aside|hidden|banner|combx|community|remark|shoutbox|skyscraper|supplemental|inline-?ad|embed|photo|gallery|image|media|thumb\w*|date|time|dateline|hero|top-?bar|bottom|contact|bio|profile|follow|bookmark|print|email|tools?|utility|badge|label|icon)(?:$|[^a-z])",
+        )
+        .unwrap(),
+        pos: Regex::new(
+            r"article|body|content|entry|hentry|main|post|text|story|prose|blog|richtext|rich-text",
+        )
+        .unwrap(),
+        boiler_line: Regex::new(
+            r"(?i)^(?:advertisement|advertisements|advert|ad|ads|sponsored|sponsored content|read more|read more:?|continue reading|click here|share( this)?( article| story| post)?|share on \w+|tweet|email|print|follow us|related( articles| stories| content| posts)?|you (?:may|might) also like|recommended|more from .{0,40}|see also|image|photo|getty images|story continues below|scroll to continue|loading\.*|comments?|\d+ comments?|skip (?:to )?(?:ad|advert|content)|continue reading below|article continues below|reklama|реклама|публикация|광고|広告|iklan|publicidade|leia (?:mais|também)|baca juga)[\s:.!>»]*$",
+        )
+        .unwrap(),
+        date_line: Regex::new(
+            r"(?i)^(?:(?:posted|published|updated|modified|last updated|atualizado|publicado|опубликовано|обновлено)\b.{0,70}|\W*(?:\w+\W+){0,5}(?:19|20)\d\d\b\W*(?:\w+\W*){0,4})$",
+        )
+        .unwrap(),
+    })
+}
+
+pub(super) const F_STRONG: u8 = 1;
+pub(super) const F_WEAK: u8 = 2;
+pub(super) const F_POS: u8 = 4;
+
+/// Vocabulary flags (`F_*`) of one class or id attribute value.
+pub(super) fn attr_flags(v: &str) -> u8 {
+    if v.is_empty() {
+        return 0;
+    }
+    let r = res();
+    let mut l = String::with_capacity(v.len() + 8);
+    let mut prev_lower = false;
+    for ch in v.chars() {
+        // camelCase → camel-case, snake_case → snake-case
+        if ch.is_ascii_uppercase() && prev_lower {
+            l.push('-');
+        }
+        prev_lower = ch.is_ascii_lowercase();
+        l.push(if ch == '_' {
+            '-'
+        } else {
+            ch.to_ascii_lowercase()
+        });
+    }
+    let mut f = 0;
+    if r.neg_strong.is_match(&l) {
+        f |= F_STRONG;
+    } else if r.neg_weak.is_match(&l) {
+        f |= F_WEAK;
+    }
+    if r.pos.is_match(&l) {
+        f |= F_POS;
+    }
+    f
+}
+
+/// Class/id weight from the union of both attributes' flags: `-1`
+/// boilerplate, `+1` content, `0` neither or both (weak).
+pub(super) fn class_weight(f: u8) -> i8 {
+    if f & F_STRONG != 0 {
+        -1
+    } else {
+        match (f & F_WEAK != 0, f & F_POS != 0) {
+            (true, false) => -1,
+            (false, true) => 1,
+            _ => 0,
+        }
+    }
+}

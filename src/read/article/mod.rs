@@ -1,0 +1,273 @@
+//! HTML page → main article text plus metadata (title, author, publication
+//! date, canonical URL).
+//!
+//! # How the main text is found
+//!
+//! The page is parsed once with `scraper` (html5ever) and flattened into a
+//! pre-order arena ([`Node`]), so that a node's subtree is the index range
+//! `i..end[i]`. Every later step is a linear pass over that arena; nothing
+//! calls `select()` on the tree.
+//!
+//! 1. **Flatten** ([`arena`]) – script/style/nav/header/footer/aside/…
+//!    subtrees and hidden elements are left out ("hard drops"). Elements whose
+//!    class/id reads like boilerplate ([`classes`]: share, related, comment,
+//!    promo, advert, newsletter, caption, byline, sidebar, widget, …) are
+//!    marked "soft drops". Siblings of one template (same tag and class) are
+//!    counted: cards, posts and grid items repeat, boilerplate boxes seldom do.
+//! 2. **Aggregate** – one reverse pass sums, per element, its text length,
+//!    link-text length, commas and counts of paragraphs/list items/images/inputs.
+//! 3. **Drop by class, with guards** ([`select`]) – a soft drop is undone
+//!    when the element holds half the page's paragraph text, or when it and
+//!    its same-class siblings hold `group_guard` of it (a forum thread whose
+//!    every post is `class="comment"`).
+//! 4. **Score** (readability's idea) – each paragraph (a block that owns ≥ 25
+//!    characters of non-link text) scores `1 + commas + min(len/100, 3)` and
+//!    credits its ancestors with a decay by level. A candidate's final score is
+//!    scaled by `1 - link density` and by class/id (`×1.25` content-like,
+//!    `×0.75` boilerplate-like) and structural hints (`<article>`, `<main>`,
+//!    `role=main`, `itemprop=articleBody`: `×(1 + hint_bonus)`).
+//! 5. **Widen** – the best candidate is moved up to its parent while the parent
+//!    holds only a little more text (`parent_gain`) or its extra text is mostly
+//!    low-link paragraph text (`prose_frac`); then to the page's `<main>` when
+//!    it covers less than `main_cover` of main's text (a listing's cards, a
+//!    service page's sections); then siblings with good scores or plain prose
+//!    paragraphs are added (readability).
+//! 6. **Render** ([`render`]) – one block per line; a table row of inline
+//!    cells is one line (`cell | cell`), a `<pre>` keeps its line breaks;
+//!    readability's conditional cleaning drops link-dense boxes, except cards
+//!    of one template that carry a teaser. Lines know their kind (paragraph,
+//!    heading, item, row, code), so Markdown ([`TextFormat`]) can mark them.
+//! 7. **Filter lines** ([`lines`]) – short boilerplate lines ("Advertisement",
+//!    "Read more", …), link lines outside cards, date lines, a short lead,
+//!    trailing headings and duplicates.
+//!
+//! Fallbacks when the text is short (trafilatura's idea: a second opinion
+//! only when the first is thin): the passes are re-run without the class/id
+//! drops (readability's retry); a page whose content sits in `<noscript>`
+//! (a crawler view) is extracted from that; finally a lenient rendering of
+//! `<main>` or the body without link-density rules (front pages of link
+//! cards). Each fallback is taken only when it doubles the text.
+
+mod arena;
+mod classes;
+mod lines;
+mod meta;
+mod render;
+mod select;
+
+use scraper::Html;
+use serde::{Deserialize, Serialize};
+
+use arena::{char_len, flatten, Node};
+use meta::Meta;
+
+/// How the main text is written out (`[read] text_format`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TextFormat {
+    /// One block per line, blank lines between blocks; table cells joined
+    /// by `" | "`, code blocks with their own line breaks.
+    #[default]
+    Plain,
+    /// The same blocks marked up for readers that take Markdown (language
+    /// models): `#` headings, `- ` list items, pipe tables, fenced code.
+    Markdown,
+}
+
+/// What [`extract`] returns.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct Extracted {
+    /// Page title (og:title, JSON-LD headline, `<title>`, first `<h1>`).
+    pub title: Option<String>,
+    /// Author name(s) from meta tags or JSON-LD.
+    pub author: Option<String>,
+    /// Publication date as found (usually ISO 8601).
+    pub published: Option<String>,
+    /// Canonical URL (`<link rel=canonical>`, og:url, JSON-LD url, or the given URL).
+    pub canonical_url: Option<String>,
+    /// Main text; paragraphs separated by `"\n\n"`.
+    pub text: String,
+}
+
+/// Tunable weights. The defaults are the best setting of the grid reported in
+/// `RESULTS.md` (5-fold CV figure there).
+#[derive(Debug, Clone, Copy)]
+pub struct Params {
+    /// Minimum non-link characters for a block to count as a paragraph.
+    pub min_par: u32,
+    /// Bonus for `<article>`/`itemprop=articleBody`/positive content classes.
+    pub hint_bonus: f32,
+    /// Fraction of the best score a sibling needs to be appended.
+    pub sibling_frac: f32,
+    /// The parent replaces the candidate if it adds at most this fraction of
+    /// the candidate's text (and has link density < 0.3).
+    pub parent_gain: f32,
+    /// Share of paragraph text that the extra text of a parent needs for the
+    /// parent to replace the candidate.
+    pub prose_frac: f32,
+    /// Lines before the first line this long are dropped.
+    pub lead_min: u32,
+    /// Link density above which a line inside a list/short block is dropped.
+    pub line_ld: f32,
+    /// Forums: a boilerplate-looking element (`class="comment"`) is kept when
+    /// it and its siblings of the same class hold at least this share of the
+    /// page's paragraph text (0: off).
+    pub group_guard: f32,
+    /// Listings and service pages: the chosen block widens to the page's
+    /// `<main>` when it holds less than this share of main's text (0: off).
+    pub main_cover: f32,
+    /// A link line inside a small card with a teaser is kept (0: off, 1: on).
+    pub card_links: f32,
+    /// A first pass shorter than this (characters) is retried without the
+    /// class/id drops.
+    pub retry_chars: u32,
+    /// Lenient fallback ([`lenient_text`]) when the text is still shorter
+    /// than `retry_chars` (0: off, else on).
+    pub lenient_chars: u32,
+}
+
+impl Params {
+    /// Overrides settings from `key=value` pairs separated by commas (for
+    /// tuning runs of `tools/aeb.rs`).
+    pub fn with(mut self, spec: &str) -> Result<Params, String> {
+        for pair in spec.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+            let (k, v) = pair
+                .split_once('=')
+                .ok_or(format!("{pair}: not key=value"))?;
+            let f: f32 = v.parse().map_err(|_| format!("{pair}: not a number"))?;
+            match k {
+                "min_par" => self.min_par = f as u32,
+                "hint_bonus" => self.hint_bonus = f,
+                "sibling_frac" => self.sibling_frac = f,
+                "parent_gain" => self.parent_gain = f,
+                "prose_frac" => self.prose_frac = f,
+                "lead_min" => self.lead_min = f as u32,
+                "line_ld" => self.line_ld = f,
+                "group_guard" => self.group_guard = f,
+                "main_cover" => self.main_cover = f,
+                "card_links" => self.card_links = f,
+                "retry_chars" => self.retry_chars = f as u32,
+                "lenient_chars" => self.lenient_chars = f as u32,
+                _ => return Err(format!("{k}: unknown setting")),
+            }
+        }
+        Ok(self)
+    }
+}
+
+impl Default for Params {
+    fn default() -> Self {
+        Params {
+            min_par: 25,
+            hint_bonus: 0.25,
+            sibling_frac: 0.2,
+            parent_gain: 0.2,
+            prose_frac: 0.5,
+            lead_min: 60,
+            line_ld: 0.7,
+            group_guard: 0.75,
+            main_cover: 0.5,
+            card_links: 1.0,
+            retry_chars: 250,
+            lenient_chars: 1,
+        }
+    }
+}
+
+/// Extracts main text (plain) and metadata from an HTML page.
+#[cfg(test)]
+pub fn extract(html: &str, url: Option<&str>) -> Extracted {
+    extract_with(html, url, &Params::default(), TextFormat::Plain)
+}
+
+/// One pass: choose, render, filter, lay out.
+fn main_text(a: &mut [Node], p: &Params, soft: bool, format: TextFormat) -> String {
+    let roots = select::choose(a, p, soft);
+    let rendered = render::render(a, &roots, p.card_links > 0.0, false);
+    render::layout(&lines::filter_lines(&rendered, p), format)
+}
+
+/// The last resort when the scored passes find almost nothing (a listing
+/// whose every card is one link, as on news front pages): the page's
+/// `<main>` region, else its body, with the class/id drops but without the
+/// link-density rules, which would take every card (trafilatura's
+/// baseline extraction plays the same part).
+fn lenient_text(a: &mut [Node], p: &Params, format: TextFormat) -> String {
+    select::choose(a, p, true);
+    let root = (1..a.len())
+        .find(|&i| a[i].region && !a[i].drop && a[i].chars > 0)
+        .or_else(|| (1..a.len()).find(|&i| a[i].tag == arena::Tag::Body))
+        .unwrap_or(0);
+    let rendered = render::render(a, &[root], true, true);
+    let lenient = Params {
+        line_ld: f32::INFINITY,
+        ..*p
+    };
+    render::layout(&lines::filter_lines(&rendered, &lenient), format)
+}
+
+/// [`extract`] with explicit parameters (for tuning / cross-validation).
+pub fn extract_with(html: &str, url: Option<&str>, p: &Params, format: TextFormat) -> Extracted {
+    extract_at(html, url, p, format, 0)
+}
+
+fn extract_at(
+    html: &str,
+    url: Option<&str>,
+    p: &Params,
+    format: TextFormat,
+    depth: u8,
+) -> Extracted {
+    let doc = Html::parse_document(html);
+    let mut meta = Meta::default();
+    let mut arena = flatten(&doc, &mut meta);
+    let ld = meta.finish_jsonld();
+    let mut text = main_text(&mut arena, p, true, format);
+    let short = |t: &str| char_len(t) < p.retry_chars as usize;
+    let take_if_longer = |text: &mut String, other: String| {
+        if char_len(&other) > 2 * char_len(text) {
+            *text = other;
+        }
+    };
+    if short(&text) {
+        let retry = main_text(&mut arena, p, false, format);
+        take_if_longer(&mut text, retry);
+    }
+    // Pages rendered by scripts (Discourse forums) put the whole page for
+    // crawlers inside `<noscript>`, which html5ever keeps as raw text.
+    if short(&text) && depth == 0 && meta.noscript.len() > 1000 {
+        let inner = extract_at(&meta.noscript, url, p, format, 1);
+        take_if_longer(&mut text, inner.text);
+    }
+    if short(&text) && p.lenient_chars > 0 {
+        let lenient = lenient_text(&mut arena, p, format);
+        take_if_longer(&mut text, lenient);
+    }
+    let pick = |v: [&Option<String>; 4]| {
+        v.into_iter()
+            .flatten()
+            .find(|s| !s.trim().is_empty())
+            .cloned()
+    };
+    Extracted {
+        title: pick([&meta.og_title, &ld.headline, &meta.title, &meta.h1]).map(|s| squash(&s)),
+        author: pick([&meta.author, &ld.author, &meta.rel_author, &None]).map(|s| squash(&s)),
+        published: pick([&meta.published, &ld.published, &meta.time, &None])
+            .map(|s| s.trim().to_string()),
+        canonical_url: pick([
+            &meta.canonical,
+            &meta.og_url,
+            &ld.url,
+            &url.map(str::to_string),
+        ])
+        .map(|s| s.trim().to_string()),
+        text,
+    }
+}
+
+pub(super) fn squash(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod tests;

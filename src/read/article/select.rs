@@ -1,0 +1,204 @@
+//! Choosing the main-content subtrees: readability's paragraph scores
+//! credited to ancestors, then widening to the parent and similar siblings.
+
+use super::arena::*;
+use super::Params;
+
+/// Chooses the main-content subtrees for one pass; `soft` applies the
+/// class/id drops. Leaves the pass's drop flags on the arena for rendering.
+pub(super) fn choose(a: &mut [Node], p: &Params, soft: bool) -> Vec<usize> {
+    for x in a.iter_mut() {
+        x.drop = false;
+    }
+    aggregate(a);
+    if soft {
+        // Size guard: a boilerplate-looking element is still kept when it
+        // holds at least half of the page's paragraph text.
+        let mass = para_mass(a, p);
+        let total = mass[0].max(1) as f32;
+        let group = group_mass(a, &mass);
+        // Inside a kept group (a post), nothing is dropped by class: the
+        // post's body is `comment-body` too.
+        let mut protected_to = 0;
+        for (i, x) in a.iter_mut().enumerate() {
+            if i < protected_to {
+                continue;
+            }
+            let grouped = p.group_guard > 0.0 && group[i] as f32 >= p.group_guard * total;
+            if x.soft_drop && grouped {
+                protected_to = x.end as usize;
+            }
+            x.drop = x.soft_drop && (mass[i] as f32) < 0.5 * total && !grouped;
+        }
+        aggregate(a);
+    }
+    let mass = para_mass(a, p);
+    let n = a.len();
+    let (own, own_link, own_commas) = own_text(a);
+    // Readability scoring.
+    let mut score = vec![0f32; n];
+    let mut is_cand = vec![false; n];
+    let min_par = p.min_par;
+    for b in 1..n {
+        let t = own[b];
+        if t < min_par || t.saturating_sub(own_link[b]) < min_par {
+            continue;
+        }
+        if matches!(a[b].tag, Tag::H | Tag::H1 | Tag::Caption) {
+            continue;
+        }
+        let s = 1.0 + own_commas[b] as f32 + (t as f32 / 100.0).min(3.0);
+        // A block with block children has its text as an implicit paragraph
+        // *inside* it; otherwise the block is itself the paragraph.
+        let mut anc = if a[b].has_block || a[b].tag == Tag::Div {
+            b
+        } else {
+            a[b].parent as usize
+        };
+        let mut level = 0;
+        while anc != NONE as usize && anc != 0 && level < 5 {
+            if !is_cand[anc] {
+                is_cand[anc] = true;
+                score[anc] += init_score(&a[anc]);
+            }
+            let div = match level {
+                0 => 1.0,
+                1 => 2.0,
+                l => l as f32 * 3.0,
+            };
+            score[anc] += s / div;
+            anc = a[anc].parent as usize;
+            level += 1;
+        }
+    }
+    let mut best = NONE as usize;
+    let mut best_s = f32::MIN;
+    for i in 1..n {
+        if !is_cand[i] {
+            continue;
+        }
+        let s = score[i] * (1.0 - ld(&a[i])) * weight(&a[i], p);
+        score[i] = s;
+        if s > best_s {
+            best_s = s;
+            best = i;
+        }
+    }
+    if best == NONE as usize {
+        // No paragraphs: render the body.
+        let body = (1..n).find(|&i| a[i].tag == Tag::Body).unwrap_or(0);
+        return vec![body];
+    }
+    // Move up while the parent mostly consists of the candidate.
+    let mut top = best;
+    loop {
+        let par = a[top].parent as usize;
+        if par == NONE as usize || par == 0 || a[par].tag == Tag::Body {
+            break;
+        }
+        let gain = a[par].chars.saturating_sub(a[top].chars) as f32;
+        let gain_link = a[par].link_chars.saturating_sub(a[top].link_chars) as f32;
+        let gain_mass = mass[par].saturating_sub(mass[top]) as f32;
+        let small = gain <= p.parent_gain * a[top].chars as f32 && ld(&a[par]) < 0.3;
+        let prose = gain_mass >= p.prose_frac * gain && gain_link <= 0.15 * gain;
+        if small || prose {
+            top = par;
+        } else {
+            break;
+        }
+    }
+    top = cover_main(a, top, p);
+    // Siblings.
+    let mut roots = Vec::new();
+    let par = a[top].parent as usize;
+    if par != NONE as usize {
+        let thresh = (best_s * p.sibling_frac).max(10.0);
+        let mut c = par + 1;
+        let end = a[par].end as usize;
+        while c < end {
+            let next = a[c].end as usize;
+            if c == top {
+                roots.push(c);
+            } else if !dropped(&a[c]) && a[c].kind == Kind::Block {
+                let sc = score[c];
+                let ok = (is_cand[c] && sc >= thresh)
+                    || (a[c].tag == Tag::P && {
+                        let l = a[c].chars;
+                        let d = ld(&a[c]);
+                        (l > 80 && d < 0.25) || (l > 0 && d == 0.0 && l > 30)
+                    });
+                if ok {
+                    roots.push(c);
+                }
+            }
+            c = next.max(c + 1);
+        }
+    }
+    if roots.is_empty() {
+        roots.push(top);
+    }
+    roots
+}
+
+/// For each soft-dropped element, the paragraph text of it and its
+/// siblings with the same tag and class: the posts of a thread, each
+/// `class="comment"`, together are the page, however small each one is.
+fn group_mass(a: &[Node], mass: &[u32]) -> Vec<u32> {
+    let mut sums: std::collections::HashMap<(u32, Tag, &str), u32> =
+        std::collections::HashMap::new();
+    for (i, x) in a.iter().enumerate() {
+        if x.soft_drop && x.alike >= 2 {
+            *sums.entry((x.parent, x.tag, x.cls)).or_default() += mass[i];
+        }
+    }
+    a.iter()
+        .map(|x| match sums.get(&(x.parent, x.tag, x.cls)) {
+            Some(&m) if x.soft_drop && x.alike >= 2 => m,
+            _ => 0,
+        })
+        .collect()
+}
+
+/// Readability keeps one block and the siblings that score well; a page
+/// of many similar blocks (a listing's cards, a service page's sections)
+/// then loses most of itself. When the page marks its content region
+/// (`<main>`, `role=main`) and the chosen block holds less than
+/// `main_cover` of the region's text, the region is the content; when the
+/// chosen block lies outside a region that holds more text, the region
+/// wins too.
+fn cover_main(a: &[Node], top: usize, p: &Params) -> usize {
+    if p.main_cover <= 0.0 {
+        return top;
+    }
+    let Some(region) = (1..a.len()).find(|&i| a[i].region && !a[i].drop && a[i].chars > 0) else {
+        return top;
+    };
+    let inside = region <= top && top < a[region].end as usize;
+    if inside && region == top {
+        return top;
+    }
+    let low_links = ld(&a[region]) < 0.5;
+    if inside && (a[top].chars as f32) < p.main_cover * a[region].chars as f32 && low_links {
+        return region;
+    }
+    if !inside && a[region].chars > a[top].chars && low_links {
+        return region;
+    }
+    top
+}
+
+pub(super) fn init_score(n: &Node) -> f32 {
+    match n.tag {
+        Tag::Div | Tag::Article | Tag::Main | Tag::Section => 5.0,
+        Tag::Pre | Tag::Td | Tag::Quote => 3.0,
+        Tag::List | Tag::Li | Tag::Form => -3.0,
+        Tag::H | Tag::H1 => -5.0,
+        _ => 0.0,
+    }
+}
+
+/// Multiplier from class/id and structural hints.
+pub(super) fn weight(n: &Node, p: &Params) -> f32 {
+    let hint = if n.hint { 1.0 + p.hint_bonus } else { 1.0 };
+    hint * (1.0 + 0.25 * n.class_w as f32)
+}

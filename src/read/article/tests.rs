@@ -1,0 +1,228 @@
+//! Fixtures per page type (article, listing, forum, documentation,
+//! product) and the two text formats.
+
+use super::*;
+
+const PAGE: &str = r#"<!doctype html><html><head>
+    <title>Site | Peres visits Almaty</title>
+    <meta property="og:title" content="Peres visits Almaty">
+    <meta name="author" content="Jane Roe">
+    <link rel="canonical" href="https://news.example/peres">
+    <meta property="article:published_time" content="1996-09-05T10:00:00Z">
+    <script>var x = "not text";</script></head>
+    <body><nav><a href="/">Home</a> <a href="/world">World</a></nav>
+    <div class="sidebar"><p><a href="/a">A related story with a long link title here</a></p></div>
+    <article><h1>Peres visits Almaty</h1>
+      <p>Israel's Foreign Minister Shimon Peres paid a two-day visit to Kazakhstan last week, meeting officials.</p>
+      <div class="share-buttons"><a href="/fb">Facebook</a> <a href="/tw">Twitter</a></div>
+      <p>During the visit, Peres and his <b>Kazakh</b> counterpart signed agreements on trade, culture and tourism.</p>
+      <p>Advertisement</p>
+      <ul class="related-links"><li><a href="/x">Another story that is not part of this article at all</a></li></ul>
+    </article><footer>Copyright 2024</footer></body></html>"#;
+
+#[test]
+fn extracts_main_text() {
+    let x = extract(PAGE, None);
+    assert!(x.text.contains("paid a two-day visit"), "{}", x.text);
+    assert!(
+        x.text.contains("his Kazakh counterpart signed"),
+        "{}",
+        x.text
+    );
+    for bad in [
+        "Home",
+        "Copyright",
+        "not text",
+        "related story",
+        "Facebook",
+        "Advertisement",
+        "Another story",
+    ] {
+        assert!(!x.text.contains(bad), "{bad} in {}", x.text);
+    }
+}
+
+#[test]
+fn extracts_metadata() {
+    let x = extract(PAGE, Some("https://fallback.example/"));
+    assert_eq!(x.title.as_deref(), Some("Peres visits Almaty"));
+    assert_eq!(x.author.as_deref(), Some("Jane Roe"));
+    assert_eq!(x.published.as_deref(), Some("1996-09-05T10:00:00Z"));
+    assert_eq!(
+        x.canonical_url.as_deref(),
+        Some("https://news.example/peres")
+    );
+}
+
+#[test]
+fn jsonld_metadata() {
+    let page = r#"<html><head><script type="application/ld+json">
+      {"@context":"https://schema.org","@graph":[{"@type":"WebSite","name":"X"},
+       {"@type":"NewsArticle","headline":"Big news","datePublished":"2020-01-02T03:04:05Z",
+        "author":[{"@type":"Person","name":"A. Writer"}],"url":"https://x.example/a"}]}
+    </script></head><body><p>Body text that is long enough to be a paragraph of the article.</p></body></html>"#;
+    let x = extract(page, None);
+    assert_eq!(x.title.as_deref(), Some("Big news"));
+    assert_eq!(x.author.as_deref(), Some("A. Writer"));
+    assert_eq!(x.published.as_deref(), Some("2020-01-02T03:04:05Z"));
+    assert_eq!(x.canonical_url.as_deref(), Some("https://x.example/a"));
+    assert!(x.text.contains("Body text"));
+}
+
+#[test]
+fn page_without_paragraphs_uses_body() {
+    let x = extract("<html><body><div>Just a line</div></body></html>", None);
+    assert_eq!(x.text, "Just a line");
+}
+
+fn md(html: &str) -> String {
+    extract_with(html, None, &Params::default(), TextFormat::Markdown).text
+}
+
+fn has_all(text: &str, wanted: &[&str]) {
+    for w in wanted {
+        assert!(text.contains(w), "{w:?} missing from:\n{text}");
+    }
+}
+
+fn has_none(text: &str, unwanted: &[&str]) {
+    for w in unwanted {
+        assert!(!text.contains(w), "{w:?} kept in:\n{text}");
+    }
+}
+
+/// A news index: cards of a linked headline, a teaser and a byline.
+const LISTING: &str = r#"<html><body><header><nav><a href="/">Home</a> <a href="/news">News</a></nav></header>
+<main><h1>Latest news</h1>
+<div class="posts">
+ <div class="card"><h2><a href="/a">Rivers rise after a week of rain in the north</a></h2>
+   <p>Flood warnings cover twelve towns, and the water agency expects the peak on Friday night.</p></div>
+ <div class="card"><h2><a href="/b">City council approves the new tram line budget</a></h2>
+   <p>The vote ended two years of debate about the route, which will link the station and the port.</p></div>
+ <div class="card"><h2><a href="/c">Local bakery wins the national bread award again</a></h2>
+   <p>The owners credit a starter kept alive since 1952 and a team of four bakers working nights.</p></div>
+ <div class="card"><h2><a href="/d">School year to start a week later in the autumn</a></h2>
+   <p>Parents were told by letter on Monday; the delay gives builders time to finish the new gym.</p></div>
+</div></main>
+<div class="popular"><h3>Popular</h3><ul><li><a href="/p1">Most read story one</a></li><li><a href="/p2">Most read story two</a></li></ul></div>
+<footer>Copyright 2025 Example News</footer></body></html>"#;
+
+#[test]
+fn listing_keeps_every_card() {
+    let x = extract(LISTING, None);
+    has_all(
+        &x.text,
+        &[
+            "Rivers rise after a week",
+            "Flood warnings cover",
+            "City council approves",
+            "the station and the port",
+            "Local bakery wins",
+            "School year to start",
+            "finish the new gym",
+        ],
+    );
+    has_none(&x.text, &["Most read", "Copyright", "Home"]);
+}
+
+/// A thread: every post carries a class that elsewhere means comments.
+const FORUM: &str = r#"<html><body><nav><a href="/">Forums</a></nav>
+<div class="layout"><div class="about"><p>About this forum: a friendly place for cyclists of every kind to ask
+questions, share routes, compare notes on gear and help each other keep their bikes running well all year round,
+whatever the weather and whatever the budget; please read the rules before posting.</p></div>
+<div class="thread"><h1>Chain slips when climbing</h1>
+ <div class="comment post" id="p1"><div class="comment-author">rider42</div>
+   <div class="comment-body"><p>My chain keeps slipping when I climb steep hills, what should I check first on an old bike?</p></div></div>
+ <div class="comment post" id="p2"><div class="comment-author">mechanic</div>
+   <div class="comment-body"><p>Check the cassette for wear and measure the chain stretch; both cause slipping under load.</p></div></div>
+ <div class="comment post" id="p3"><div class="comment-author">rider42</div>
+   <div class="comment-body"><p>Thanks, the chain was stretched past 0.75 percent, so I replaced it and the slipping stopped.</p></div></div>
+</div></div></body></html>"#;
+
+#[test]
+fn forum_keeps_every_post_in_order() {
+    let x = extract(FORUM, None);
+    let at = |s: &str| {
+        x.text
+            .find(s)
+            .unwrap_or_else(|| panic!("{s:?} missing:\n{}", x.text))
+    };
+    assert!(at("My chain keeps slipping") < at("Check the cassette"));
+    assert!(at("Check the cassette") < at("stretched past 0.75"));
+}
+
+/// Documentation: a sidebar of links, headings, a list and a code block.
+const DOCS: &str = r#"<html><body>
+<div class="sidebar"><ul><li><a href="/intro">Introduction</a></li><li><a href="/install">Installation</a></li>
+<li><a href="/config">Configuration</a></li><li><a href="/api">API reference</a></li></ul></div>
+<div class="content"><h1>Installation</h1>
+<p>The tool runs on Linux, macOS and Windows, and needs a recent stable toolchain to build from source.</p>
+<h2>From source</h2>
+<p>Clone the repository, then build the release binary with the package manager:</p>
+<pre><code>git clone https://example.org/tool.git
+cd tool
+    cargo build --release</code></pre>
+<h2>Requirements</h2>
+<ul><li>A C compiler for the bundled compression library</li><li>About 2 GB of free disk space</li></ul>
+</div></body></html>"#;
+
+#[test]
+fn documentation_keeps_headings_lists_and_code_lines() {
+    let x = extract(DOCS, None);
+    has_all(
+        &x.text,
+        &[
+            "From source",
+            "Requirements",
+            "git clone https://example.org/tool.git\ncd tool\n    cargo build --release",
+            "A C compiler for the bundled",
+            "About 2 GB of free disk space",
+        ],
+    );
+    has_none(&x.text, &["API reference", "Configuration"]);
+    let m = md(DOCS);
+    has_all(
+        &m,
+        &[
+            "## From source",
+            "```\ngit clone https://example.org/tool.git\ncd tool\n    cargo build --release\n```",
+            "- A C compiler for the bundled compression library\n- About 2 GB",
+        ],
+    );
+}
+
+/// A product page: description, feature list, spec table, related grid.
+const PRODUCT: &str = r#"<html><body><header><a href="/">Shop</a></header>
+<div id="product"><h1>Trail Lamp 400</h1>
+<p class="description">A rechargeable head lamp for night runs, bright enough for forest trails and light enough to forget.</p>
+<h2>Features</h2><ul><li>400 lumens on the high setting</li><li>Charges over USB-C in two hours</li></ul>
+<h2>Specifications</h2>
+<table class="specs"><tr><th>Weight</th><td>68 g</td></tr><tr><th>Battery</th><td>1500 mAh</td></tr>
+<tr><th>Water resistance</th><td>IPX6</td></tr></table>
+</div>
+<div class="related-products"><h2>You may also like</h2><ul><li><a href="/x">Trail Lamp 200</a></li><li><a href="/y">Bike Light Pro</a></li></ul></div>
+</body></html>"#;
+
+#[test]
+fn product_keeps_description_features_and_spec_rows() {
+    let x = extract(PRODUCT, None);
+    has_all(
+        &x.text,
+        &[
+            "rechargeable head lamp",
+            "400 lumens",
+            "Weight | 68 g",
+            "Battery | 1500 mAh",
+            "Water resistance | IPX6",
+        ],
+    );
+    has_none(&x.text, &["Bike Light Pro", "Trail Lamp 200"]);
+    has_all(
+        &md(PRODUCT),
+        &[
+            "## Specifications",
+            "| Weight | 68 g |\n|---|---|\n| Battery | 1500 mAh |\n| Water resistance | IPX6 |",
+            "- 400 lumens on the high setting",
+        ],
+    );
+}
