@@ -25,15 +25,8 @@ use gleaner::read::html::{read_html_with, ExtractParams, TextFormat};
 fn pages(dir: &Path) -> Result<Vec<(String, String, Option<String>)>> {
     let truth: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(dir.join("ground-truth.json"))?)?;
-    let mut paths: Vec<_> = std::fs::read_dir(dir.join("html"))
-        .with_context(|| format!("reading {}/html", dir.display()))?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .collect();
-    paths.sort();
     let mut out = Vec::new();
-    for p in paths {
-        let name = p.file_name().and_then(|n| n.to_str()).unwrap_or_default();
-        let id = name.split('.').next().unwrap_or_default().to_string();
+    for (id, p) in gzipped_pages(dir)? {
         let mut html = String::new();
         flate2::read::GzDecoder::new(std::fs::File::open(&p)?).read_to_string(&mut html)?;
         let url = truth[&id]["url"].as_str().map(str::to_string);
@@ -42,18 +35,28 @@ fn pages(dir: &Path) -> Result<Vec<(String, String, Option<String>)>> {
     Ok(out)
 }
 
-/// The pages of one WCXB split: `(file id, html, url)`. Bytes are decoded
-/// as UTF-8 with replacement, as the Python peers read them.
-fn wcxb_pages(split: &Path) -> Result<Vec<(String, String, Option<String>)>> {
-    let mut paths: Vec<_> = std::fs::read_dir(split.join("html"))
-        .with_context(|| format!("reading {}/html", split.display()))?
+/// The gzipped pages under `dir/html`, sorted, with their file id (the
+/// name before the first dot).
+fn gzipped_pages(dir: &Path) -> Result<Vec<(String, std::path::PathBuf)>> {
+    let mut paths: Vec<_> = std::fs::read_dir(dir.join("html"))
+        .with_context(|| format!("reading {}/html", dir.display()))?
         .filter_map(|e| e.ok().map(|e| e.path()))
         .collect();
     paths.sort();
+    Ok(paths
+        .into_iter()
+        .map(|p| {
+            let name = p.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+            (name.split('.').next().unwrap_or_default().to_string(), p)
+        })
+        .collect())
+}
+
+/// The pages of one WCXB split: `(file id, html, url)`. Bytes are decoded
+/// as UTF-8 with replacement, as the Python peers read them.
+fn wcxb_pages(split: &Path) -> Result<Vec<(String, String, Option<String>)>> {
     let mut out = Vec::new();
-    for p in paths {
-        let name = p.file_name().and_then(|n| n.to_str()).unwrap_or_default();
-        let id = name.split('.').next().unwrap_or_default().to_string();
+    for (id, p) in gzipped_pages(split)? {
         let mut bytes = Vec::new();
         flate2::read::GzDecoder::new(std::fs::File::open(&p)?).read_to_end(&mut bytes)?;
         let truth: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(

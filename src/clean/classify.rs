@@ -322,12 +322,7 @@ struct Res {
 fn res() -> &'static Res {
     static R: OnceLock<Res> = OnceLock::new();
     R.get_or_init(|| {
-        let ci = |p: &str| {
-            regex::RegexBuilder::new(&no_word_boundaries(p))
-                .case_insensitive(true)
-                .build()
-                .expect("classifier regex compiles")
-        };
+        let ci = |p: &str| super::case_insensitive(&no_word_boundaries(p));
         Res {
             token: Regex::new(r"\w+").unwrap(),
             lexicon: ci(concat!(

@@ -58,12 +58,7 @@ struct Res {
 fn res() -> &'static Res {
     static R: OnceLock<Res> = OnceLock::new();
     R.get_or_init(|| {
-        let ci = |p: &str| {
-            regex::RegexBuilder::new(p)
-                .case_insensitive(true)
-                .build()
-                .expect("meta regex compiles")
-        };
+        let ci = super::case_insensitive;
         // A name: two to five capitalized words, with particles and initials.
         let name = r"\p{Lu}[\p{L}'.-]*(?:\s+(?:\p{Lu}[\p{L}'.-]*|de|da|di|van|von|der|den|del|la|le|bin|al|ibn|y)){1,4}";
         Res {

@@ -308,6 +308,15 @@ impl Cleaner {
     }
 }
 
+/// A case-insensitive regex from one of the stage's own patterns (they are
+/// constants, so a failure is a bug caught by every test).
+fn case_insensitive(pattern: &str) -> regex::Regex {
+    regex::RegexBuilder::new(pattern)
+        .case_insensitive(true)
+        .build()
+        .unwrap_or_else(|e| panic!("built-in clean regex {pattern:?}: {e}"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

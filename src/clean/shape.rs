@@ -47,12 +47,7 @@ struct Res {
 fn res() -> &'static Res {
     static R: OnceLock<Res> = OnceLock::new();
     R.get_or_init(|| {
-        let ci = |p: &str| {
-            regex::RegexBuilder::new(p)
-                .case_insensitive(true)
-                .build()
-                .expect("shape regex compiles")
-        };
+        let ci = super::case_insensitive;
         Res {
             word: Regex::new(r"\w+").unwrap(),
             site_sentence: ci(concat!(
