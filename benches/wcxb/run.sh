@@ -31,7 +31,7 @@ if ((${#peers[@]})); then
     if [[ ! -x "$work/venv/bin/python" ]]; then
         python3 -m venv "$work/venv"
     fi
-    "$work/venv/bin/pip" install --quiet --disable-pip-version-check \
+    "$work/venv/bin/python" -m pip install --quiet --disable-pip-version-check \
         trafilatura==2.3.1 resiliparse==2.0.1 justext==3.0.2 lxml_html_clean==0.4.6
 fi
 

@@ -39,25 +39,13 @@ pub fn read_html_with(
 mod tests {
     use super::*;
 
-    const PAGE: &str = r#"<!doctype html><html><head>
-        <title>Site | Peres visits Almaty</title>
-        <meta property="og:title" content="Peres visits Almaty">
-        <link rel="canonical" href="https://news.example/peres">
-        <meta property="article:published_time" content="1996-09-05T10:00:00Z">
-        <meta name="author" content="Jane Reporter">
-        <script>var x = "not text";</script></head>
-        <body><nav><a href="/">Home</a> <a href="/world">World</a></nav>
-        <div class="sidebar"><p><a href="/a">A related story with a long link title here</a></p></div>
-        <article><h1>Peres visits Almaty</h1>
-          <p>Israel's Foreign Minister Shimon Peres paid a two-day visit to Kazakhstan last week, meeting the president.</p>
-          <p>During the visit, Peres and his <b>Kazakh</b> counterpart signed agreements on trade, tourism and science.</p>
-        </article><footer>Copyright 2024</footer></body></html>"#;
+    use crate::read::article::tests::PAGE;
 
     #[test]
     fn extracts_main_text_and_metadata() {
         let doc = read_html("p.html", PAGE, None);
         assert_eq!(doc.title.as_deref(), Some("Peres visits Almaty"));
-        assert_eq!(doc.author.as_deref(), Some("Jane Reporter"));
+        assert_eq!(doc.author.as_deref(), Some("Jane Roe"));
         assert_eq!(doc.url.as_deref(), Some("https://news.example/peres"));
         assert_eq!(doc.published, parse_timestamp("1996-09-05T10:00:00Z"));
         let lines: Vec<&str> = doc.body.lines().filter(|l| !l.is_empty()).collect();

@@ -6,7 +6,7 @@
 
 use scraper::{Html, Node as DomNode};
 
-use super::classes::{attr_flags, class_weight};
+use super::classes::{attr_flags, class_weight, F_STRONG};
 use super::meta::Meta;
 use super::Params;
 
@@ -64,6 +64,12 @@ pub(super) struct Node<'a> {
     /// Class/id said boilerplate (`-1`), content (`+1`) or neither.
     pub(super) class_w: i8,
     pub(super) soft_drop: bool,
+    /// A landmark ([`landmark`]): dropped in every pass unless it holds
+    /// most of the page's paragraph text.
+    pub(super) landmark: bool,
+    /// A landmark whose class/id names strong boilerplate (consent, ads,
+    /// modal): dropped whatever its size.
+    pub(super) chrome: bool,
     /// Effective drop flag for the current pass.
     pub(super) drop: bool,
     /// `<article>`, `itemprop=articleBody`, …
@@ -99,7 +105,7 @@ pub(super) fn tag_of(name: &str) -> (Kind, Tag) {
         "div" => (Block, Tag::Div),
         "article" => (Block, Tag::Article),
         "main" => (Block, Tag::Main),
-        "section" => (Block, Tag::Section),
+        "section" | "header" | "footer" | "aside" | "nav" | "dialog" => (Block, Tag::Section),
         "h1" => (Block, Tag::H1),
         "h2" | "h3" | "h4" | "h5" | "h6" => (Block, Tag::H),
         "li" | "dd" | "dt" => (Block, Tag::Li),
@@ -124,6 +130,31 @@ pub(super) fn tag_of(name: &str) -> (Kind, Tag) {
     }
 }
 
+/// Page landmarks that hold the site's chrome, not its content. They are
+/// dropped like boilerplate classes, but kept in the arena: pages get them
+/// wrong (a Webflow blog sets its article inside `<header>`, an unclosed
+/// `<aside>` banner swallows the page, a streamed React page ships its
+/// content `hidden` until a script shows it), and a landmark that holds
+/// most of the page's prose is the content after all.
+fn landmark(name: &str, e: &scraper::node::Element) -> bool {
+    matches!(name, "header" | "aside" | "dialog")
+        || is_hidden(e)
+        || matches!(
+            e.attr("role").unwrap_or(""),
+            "complementary" | "banner" | "dialog"
+        )
+}
+
+/// Landmarks that are chrome on every page: navigation and the footer
+/// (whose legal text is often the only prose of a script-rendered page).
+fn chrome_landmark(name: &str, e: &scraper::node::Element) -> bool {
+    matches!(name, "nav" | "footer" | "menu")
+        || matches!(
+            e.attr("role").unwrap_or(""),
+            "navigation" | "contentinfo" | "menu"
+        )
+}
+
 /// Subtrees that are never article text.
 pub(super) fn hard_skip(name: &str) -> bool {
     matches!(
@@ -133,10 +164,6 @@ pub(super) fn hard_skip(name: &str) -> bool {
             | "noscript"
             | "template"
             | "svg"
-            | "nav"
-            | "header"
-            | "footer"
-            | "aside"
             | "button"
             | "select"
             | "option"
@@ -146,8 +173,6 @@ pub(super) fn hard_skip(name: &str) -> bool {
             | "canvas"
             | "audio"
             | "label"
-            | "menu"
-            | "dialog"
             | "object"
     )
 }
@@ -169,9 +194,10 @@ pub(super) fn is_hidden(e: &scraper::node::Element) -> bool {
 pub(super) fn flatten<'a>(doc: &'a Html, meta: &mut Meta) -> Vec<Node<'a>> {
     let mut arena: Vec<Node<'a>> = Vec::with_capacity(4096);
     let mut cache: std::collections::HashMap<&'a str, u8> = std::collections::HashMap::new();
-    // (dom node, parent index, in_link)
-    let mut stack = vec![(doc.tree.root(), NONE, false, 0u32)];
-    while let Some((n, parent, in_link, owner)) = stack.pop() {
+    // (dom node, parent index, in_link, owner block, inside a landmark,
+    // inside strong boilerplate)
+    let mut stack = vec![(doc.tree.root(), NONE, false, 0u32, false, false)];
+    while let Some((n, parent, in_link, owner, in_landmark, in_chrome)) = stack.pop() {
         let idx = arena.len() as u32;
         match n.value() {
             DomNode::Text(t) => {
@@ -193,7 +219,9 @@ pub(super) fn flatten<'a>(doc: &'a Html, meta: &mut Meta) -> Vec<Node<'a>> {
             }
             DomNode::Element(e) => {
                 let name = e.name();
-                meta.see(name, e, n);
+                if !in_landmark {
+                    meta.see(name, e, n);
+                }
                 if name == "head" {
                     // Metadata only: nothing in <head> is article text.
                     for d in n.descendants().skip(1) {
@@ -203,9 +231,11 @@ pub(super) fn flatten<'a>(doc: &'a Html, meta: &mut Meta) -> Vec<Node<'a>> {
                     }
                     continue;
                 }
-                if hard_skip(name) || is_hidden(e) {
+                if hard_skip(name) {
                     continue;
                 }
+                let always_chrome = chrome_landmark(name, e);
+                let is_landmark = always_chrome || landmark(name, e);
                 let (kind, tag) = tag_of(name);
                 let mut node = Node::new(kind, tag, "", parent, in_link);
                 if tag == Tag::H {
@@ -222,13 +252,12 @@ pub(super) fn flatten<'a>(doc: &'a Html, meta: &mut Meta) -> Vec<Node<'a>> {
                 let w = class_weight(flags);
                 node.class_w = w;
                 node.soft_drop = w < 0 && !matches!(tag, Tag::Body | Tag::A | Tag::Main);
+                // A consent dialog or an ad slot is chrome whatever its size,
+                // and so is every landmark inside one.
+                let chrome = in_chrome || flags & F_STRONG != 0;
+                node.landmark = is_landmark;
+                node.chrome = always_chrome || (is_landmark && chrome);
                 let role = e.attr("role").unwrap_or("");
-                if matches!(
-                    role,
-                    "navigation" | "complementary" | "banner" | "contentinfo" | "menu" | "dialog"
-                ) {
-                    continue;
-                }
                 node.region = tag == Tag::Main || role == "main";
                 node.hint = tag == Tag::Article
                     || e.attr("itemprop")
@@ -239,13 +268,13 @@ pub(super) fn flatten<'a>(doc: &'a Html, meta: &mut Meta) -> Vec<Node<'a>> {
                 let link = in_link || tag == Tag::A;
                 let own = if kind == Kind::Block { idx } else { owner };
                 for c in n.children().rev() {
-                    stack.push((c, idx, link, own));
+                    stack.push((c, idx, link, own, in_landmark || is_landmark, chrome));
                 }
             }
             DomNode::Document => {
                 arena.push(Node::new(Kind::Block, Tag::Other, "", NONE, false));
                 for c in n.children().rev() {
-                    stack.push((c, idx, false, idx));
+                    stack.push((c, idx, false, idx, false, false));
                 }
             }
             _ => {}
@@ -296,6 +325,8 @@ impl<'a> Node<'a> {
             end: 0,
             class_w: 0,
             soft_drop: false,
+            landmark: false,
+            chrome: false,
             drop: false,
             hint: false,
             region: false,

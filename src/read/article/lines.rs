@@ -37,7 +37,8 @@ pub(super) fn filter_lines<'l>(lines: &'l [Line], p: &Params) -> Vec<&'l Line> {
         if (lead as f32) < 0.1 * total as f32 {
             for (k, l) in keep.iter_mut().zip(lines).take(first) {
                 // A card's linked title is the first entry of a listing.
-                *k &= l.in_card;
+                *k &=
+                    l.in_card || (p.lead_headings > 0.0 && matches!(l.kind, LineKind::Heading(_)));
             }
         }
     }

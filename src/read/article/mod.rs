@@ -8,8 +8,12 @@
 //! `i..end[i]`. Every later step is a linear pass over that arena; nothing
 //! calls `select()` on the tree.
 //!
-//! 1. **Flatten** ([`arena`]) – script/style/nav/header/footer/aside/…
-//!    subtrees and hidden elements are left out ("hard drops"). Elements whose
+//! 1. **Flatten** ([`arena`]) – script/style/form-control/… subtrees are
+//!    left out ("hard drops"). Landmarks (header, aside, dialog, hidden
+//!    elements) are kept but dropped in every pass unless one holds half the
+//!    page's paragraph text and at least 500 characters of it (an article
+//!    set inside `<header>`, a page inside an unclosed `<aside>`); nav,
+//!    footer and landmarks inside consent/ad boxes are always dropped. Elements whose
 //!    class/id reads like boilerplate ([`classes`]: share, related, comment,
 //!    promo, advert, newsletter, caption, byline, sidebar, widget, …) are
 //!    marked "soft drops". Siblings of one template (same tag and class) are
@@ -30,7 +34,9 @@
 //!    holds only a little more text (`parent_gain`) or its extra text is mostly
 //!    low-link paragraph text (`prose_frac`); then to the page's `<main>` when
 //!    it covers less than `main_cover` of main's text (a listing's cards, a
-//!    service page's sections); then siblings with good scores or plain prose
+//!    service page's sections); then, on a page without `<main>`, to the
+//!    nearest wrapper below `<body>` holding `page_cover` of the page's
+//!    paragraph text; then siblings with good scores or plain prose
 //!    paragraphs are added (readability).
 //! 6. **Render** ([`render`]) – one block per line; a table row of inline
 //!    cells is one line (`cell | cell`), a `<pre>` keeps its line breaks;
@@ -89,8 +95,9 @@ pub struct Extracted {
     pub text: String,
 }
 
-/// Tunable weights. The defaults are the best setting of the grid reported in
-/// `RESULTS.md` (5-fold CV figure there).
+/// Tunable weights. The defaults were chosen on the WCXB dev split and AEB;
+/// `benches/wcxb/cv.py` reports them cross-validated by page type and by
+/// site (README, "Pages of every type").
 #[derive(Debug, Clone, Copy)]
 pub struct Params {
     /// Minimum non-link characters for a block to count as a paragraph.
@@ -116,6 +123,14 @@ pub struct Params {
     /// Listings and service pages: the chosen block widens to the page's
     /// `<main>` when it holds less than this share of main's text (0: off).
     pub main_cover: f32,
+    /// Pages without a dominant block (service and product pages of many
+    /// sections): the chosen block widens to its nearest ancestor holding
+    /// at least this share of the page's paragraph text (0: off).
+    pub page_cover: f32,
+    /// The widest link density `page_cover` accepts for the ancestor.
+    pub cover_ld: f32,
+    /// Headings in the lead are kept (0: off).
+    pub lead_headings: f32,
     /// A link line inside a small card with a teaser is kept (0: off, 1: on).
     pub card_links: f32,
     /// A first pass shorter than this (characters) is retried without the
@@ -145,6 +160,9 @@ impl Params {
                 "line_ld" => self.line_ld = f,
                 "group_guard" => self.group_guard = f,
                 "main_cover" => self.main_cover = f,
+                "page_cover" => self.page_cover = f,
+                "cover_ld" => self.cover_ld = f,
+                "lead_headings" => self.lead_headings = f,
                 "card_links" => self.card_links = f,
                 "retry_chars" => self.retry_chars = f as u32,
                 "lenient_chars" => self.lenient_chars = f as u32,
@@ -167,6 +185,9 @@ impl Default for Params {
             line_ld: 0.7,
             group_guard: 0.75,
             main_cover: 0.5,
+            page_cover: 0.6,
+            cover_ld: 0.5,
+            lead_headings: 1.0,
             card_links: 1.0,
             retry_chars: 250,
             lenient_chars: 1,
@@ -270,4 +291,4 @@ pub(super) fn squash(s: &str) -> String {
 }
 
 #[cfg(test)]
-mod tests;
+pub(super) mod tests;

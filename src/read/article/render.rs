@@ -76,7 +76,9 @@ pub(super) fn clean_conditionally(n: &Node, cards: bool) -> bool {
         || (len < 25 && img > 2)
         || d > 0.5
         || (d > 0.33 && len < 400)
-        || (n.tag == Tag::Figure)
+        // A figure is an image and its caption, unless it holds no image
+        // (a pull quote or a testimonial set as `<figure><blockquote>`).
+        || (n.tag == Tag::Figure && (img > 0 || len < 200))
         || (n.tag == Tag::Form && d > 0.2)
 }
 

@@ -4,6 +4,11 @@
 use super::arena::*;
 use super::Params;
 
+/// The paragraph text (characters) a landmark needs, besides half the
+/// page's, to be taken as content: a script-rendered page whose only prose
+/// is a sign-up blurb in its header has no content, not that blurb.
+const LANDMARK_MIN: u32 = 500;
+
 /// Chooses the main-content subtrees for one pass; `soft` applies the
 /// class/id drops. Leaves the pass's drop flags on the arena for rendering.
 pub(super) fn choose(a: &mut [Node], p: &Params, soft: bool) -> Vec<usize> {
@@ -11,27 +16,30 @@ pub(super) fn choose(a: &mut [Node], p: &Params, soft: bool) -> Vec<usize> {
         x.drop = false;
     }
     aggregate(a);
-    if soft {
-        // Size guard: a boilerplate-looking element is still kept when it
-        // holds at least half of the page's paragraph text.
-        let mass = para_mass(a, p);
-        let total = mass[0].max(1) as f32;
-        let group = group_mass(a, &mass);
-        // Inside a kept group (a post), nothing is dropped by class: the
-        // post's body is `comment-body` too.
-        let mut protected_to = 0;
-        for (i, x) in a.iter_mut().enumerate() {
-            if i < protected_to {
-                continue;
-            }
-            let grouped = p.group_guard > 0.0 && group[i] as f32 >= p.group_guard * total;
-            if x.soft_drop && grouped {
-                protected_to = x.end as usize;
-            }
-            x.drop = x.soft_drop && (mass[i] as f32) < 0.5 * total && !grouped;
+    // Size guard: a landmark or a boilerplate-looking element is still kept
+    // when it holds at least half of the page's paragraph text.
+    let mass = para_mass(a, p);
+    let total = mass[0].max(1) as f32;
+    let group = group_mass(a, &mass);
+    // Inside a kept group (a post), nothing is dropped by class: the
+    // post's body is `comment-body` too.
+    let mut protected_to = 0;
+    for (i, x) in a.iter_mut().enumerate() {
+        let big = mass[i] as f32 >= 0.5 * total;
+        if x.chrome || (x.landmark && !(big && mass[i] >= LANDMARK_MIN)) {
+            x.drop = true;
+            continue;
         }
-        aggregate(a);
+        if !soft || i < protected_to {
+            continue;
+        }
+        let grouped = p.group_guard > 0.0 && group[i] as f32 >= p.group_guard * total;
+        if x.soft_drop && grouped {
+            protected_to = x.end as usize;
+        }
+        x.drop = x.soft_drop && !big && !grouped;
     }
+    aggregate(a);
     let mass = para_mass(a, p);
     let n = a.len();
     let (own, own_link, own_commas) = own_text(a);
@@ -108,6 +116,7 @@ pub(super) fn choose(a: &mut [Node], p: &Params, soft: bool) -> Vec<usize> {
         }
     }
     top = cover_main(a, top, p);
+    top = cover_page(a, top, &mass, p);
     // Siblings.
     let mut roots = Vec::new();
     let par = a[top].parent as usize;
@@ -183,6 +192,34 @@ fn cover_main(a: &[Node], top: usize, p: &Params) -> usize {
     }
     if !inside && a[region].chars > a[top].chars && low_links {
         return region;
+    }
+    top
+}
+
+/// A page whose paragraph text is spread over many sections (a service
+/// page: hero, features, steps, testimonials, each a block of its own) has
+/// no block that readability's scores single out; the best one holds a
+/// fraction of the page. Then the content is the nearest ancestor that
+/// holds `page_cover` of the page's paragraph text, unless it is mostly
+/// links (a page whose prose sits among link boxes).
+fn cover_page(a: &[Node], top: usize, mass: &[u32], p: &Params) -> usize {
+    let need = p.page_cover * mass[0] as f32;
+    if p.page_cover <= 0.0 || mass[top] as f32 >= need {
+        return top;
+    }
+    let mut anc = top;
+    while anc != NONE as usize && anc != 0 {
+        if mass[anc] as f32 >= need {
+            // The body is not a section wrapper: what lies beside the
+            // block there is the site's, not the page's.
+            let wrapper = a[anc].tag != Tag::Body;
+            return if wrapper && ld(&a[anc]) < p.cover_ld {
+                anc
+            } else {
+                top
+            };
+        }
+        anc = a[anc].parent as usize;
     }
     top
 }

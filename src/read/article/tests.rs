@@ -3,7 +3,9 @@
 
 use super::*;
 
-const PAGE: &str = r#"<!doctype html><html><head>
+/// An article page with every kind of boilerplate around it; the HTML
+/// reader's tests use it too.
+pub(in crate::read) const PAGE: &str = r#"<!doctype html><html><head>
     <title>Site | Peres visits Almaty</title>
     <meta property="og:title" content="Peres visits Almaty">
     <meta name="author" content="Jane Roe">
@@ -225,4 +227,90 @@ fn product_keeps_description_features_and_spec_rows() {
             "- 400 lumens on the high setting",
         ],
     );
+}
+
+/// Paragraphs of real-looking prose for the structure tests below.
+fn paras(topic: &str, n: usize) -> String {
+    (0..n)
+        .map(|i| {
+            format!(
+                "<p>Paragraph {i} about {topic}: the team explains how the service works, what it costs, and why customers in three countries chose it over the older tools.</p>"
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn an_article_set_inside_a_landmark_is_found() {
+    // A Webflow blog puts its article in <header>; a streamed React page
+    // ships it `hidden` until a script shows it.
+    for wrap in [
+        "<header class=\"section_blog\">{}</header>",
+        "<div hidden id=\"S:0\">{}</div>",
+    ] {
+        let page = format!(
+            "<html><body><nav><a href=\"/\">Home</a></nav>{}<footer><p>Copyright 2025 Example Inc. All rights reserved worldwide.</p></footer></body></html>",
+            wrap.replace("{}", &paras("landmarks", 6))
+        );
+        let x = extract(&page, None);
+        assert!(
+            x.text.contains("Paragraph 5 about landmarks"),
+            "{wrap}: {}",
+            x.text
+        );
+        assert!(!x.text.contains("Copyright"), "{}", x.text);
+    }
+}
+
+#[test]
+fn small_landmarks_and_footers_stay_chrome() {
+    let page = format!(
+        "<html><body><header><p>Sign up for our newsletter and get the best deals every week of the year.</p></header><main>{}</main>\
+         <aside><p>Our partners share the cookies you accept with advertisers around the world, as described.</p></aside></body></html>",
+        paras("chrome", 4)
+    );
+    let x = extract(&page, None);
+    assert!(x.text.contains("Paragraph 3 about chrome"), "{}", x.text);
+    assert!(
+        !x.text.contains("newsletter") && !x.text.contains("cookies"),
+        "{}",
+        x.text
+    );
+    // A script-rendered page whose only prose is its footer has no content.
+    let page = "<html><body><div id=\"app\"></div><footer><p>Intellectual property protection, privacy policy, terms of use, legal information and imprint for every customer.</p></footer></body></html>";
+    assert_eq!(extract(page, None).text, "");
+}
+
+#[test]
+fn a_page_of_many_sections_keeps_them_all() {
+    let sections: String = ["Pricing", "Security", "Support", "Integrations"]
+        .iter()
+        .map(|t| {
+            format!(
+                "<div class=\"row\"><div class=\"col\"><h2>{t}</h2>{}</div></div>",
+                paras(t, 2)
+            )
+        })
+        .collect();
+    let page = format!("<html><body><div class=\"wrapper\">{sections}</div></body></html>");
+    let x = extract(&page, None);
+    for t in ["Pricing", "Security", "Support", "Integrations"] {
+        assert!(
+            x.text.contains(&format!("Paragraph 1 about {t}")),
+            "{t}: {}",
+            x.text
+        );
+    }
+}
+
+#[test]
+fn a_testimonial_figure_is_text_and_an_image_figure_is_not() {
+    let page = format!(
+        "<html><body><article>{}<figure><blockquote>Olivia is a fantastic teacher, and her classes are truly for all levels; you come out relaxed after an hour of hard work, and the retreats are worth every penny. Her directions are clear and precise, so you never look up to check, and she is observant, always checking your position in every pose.</blockquote></figure>\
+         <figure><img src=\"a.jpg\"><figcaption>The studio in spring.</figcaption></figure></article></body></html>",
+        paras("yoga", 3)
+    );
+    let x = extract(&page, None);
+    assert!(x.text.contains("fantastic teacher"), "{}", x.text);
+    assert!(!x.text.contains("studio in spring"), "{}", x.text);
 }
