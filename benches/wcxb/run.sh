@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Web Content Extraction Benchmark: gleaner against trafilatura (and
-# resiliparse, jusText) on one WCXB split, in one run, scored by page type
-# with WCXB's word-bag F1 (benches/wcxb/score.py, the same formula as the
-# benchmark's evaluate.py).
+# Web Content Extraction Benchmark: gleaner against trafilatura,
+# rs-trafilatura, resiliparse and jusText on one WCXB split, in one run,
+# scored by page type with WCXB's word-bag F1 (benches/wcxb/score.py, the
+# same formula as the benchmark's evaluate.py).
 #
 #   benches/wcxb/run.sh [dev|test] [plain|markdown]   (default: dev plain)
 #
@@ -12,8 +12,10 @@
 # gleaner's speed). Work files go to benches/wcxb/work/. Needs network for
 # PyPI and crates.io (or warm caches) and the pages: see fetch.sh
 # (GLEANER_WCXB_MIRROR where GitHub is unreachable). Set WCXB_PEERS to a
-# space-separated subset of "trafilatura resiliparse justext" (default
-# trafilatura) and WCXB_PAGES=1 to list gleaner's per-page F1, worst first.
+# space-separated subset of "trafilatura rs_trafilatura resiliparse justext"
+# (default: all four) and WCXB_PAGES=1 to list gleaner's per-page F1, worst
+# first. WCXB_CV=1 adds the cross-validated table of gleaner's settings
+# (benches/wcxb/cv.py: leave one page type out, and 5 folds by site).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -26,8 +28,10 @@ benches/wcxb/fetch.sh "$wcxb"
 rm -rf "$out"
 mkdir -p "$out"
 
-read -r -a peers <<<"${WCXB_PEERS-trafilatura}"
-if ((${#peers[@]})); then
+read -r -a peers <<<"${WCXB_PEERS-trafilatura rs_trafilatura resiliparse justext}"
+python_peers=()
+for p in "${peers[@]}"; do [[ $p == rs_trafilatura ]] || python_peers+=("$p"); done
+if ((${#python_peers[@]})); then
     if [[ ! -x "$work/venv/bin/python" ]]; then
         python3 -m venv "$work/venv"
     fi
@@ -39,14 +43,26 @@ pin=()
 if command -v taskset >/dev/null; then pin=(taskset -c 0); fi
 target_dir="${CARGO_TARGET_DIR:-target}"
 cargo build --release --locked --example aeb
+if [[ " ${peers[*]} " == *" rs_trafilatura "* ]]; then
+    cargo build --release --manifest-path benches/aeb/rs_trafilatura/Cargo.toml \
+        --target-dir "$target_dir/aeb-rs-trafilatura"
+fi
 
 times="$out/times.txt"
 "${pin[@]}" "$target_dir/release/examples/aeb" wcxb "$wcxb/$split" "$out/gleaner.json" "$format" | tee "$times"
-if ((${#peers[@]})); then
-    "${pin[@]}" "$work/venv/bin/python" benches/wcxb/run_python.py "$wcxb/$split" "$out" "${peers[@]}" | tee -a "$times"
+if [[ " ${peers[*]} " == *" rs_trafilatura "* ]]; then
+    "${pin[@]}" "$target_dir/aeb-rs-trafilatura/release/aeb-rs-trafilatura" --wcxb "$wcxb/$split" "$out/rs_trafilatura.json" | tee -a "$times"
+fi
+if ((${#python_peers[@]})); then
+    "${pin[@]}" "$work/venv/bin/python" benches/wcxb/run_python.py "$wcxb/$split" "$out" "${python_peers[@]}" | tee -a "$times"
 fi
 outputs=("$out/gleaner.json")
 for p in "${peers[@]}"; do outputs+=("$out/$p.json"); done
 detail=()
 if [[ -n "${WCXB_PAGES:-}" ]]; then detail=(--pages gleaner); fi
 python3 benches/wcxb/score.py "$wcxb/$split" "$times" "${outputs[@]}" "${detail[@]}" | tee "$out/scores.md"
+if [[ -n "${WCXB_CV:-}" ]]; then
+    peer_outputs=()
+    for p in "${peers[@]}"; do peer_outputs+=("$out/$p.json"); done
+    "${pin[@]}" python3 benches/wcxb/cv.py "$target_dir/release/examples/aeb" "$wcxb/$split" "$out/cv" "${peer_outputs[@]}" | tee "$out/cv.md"
+fi

@@ -6,8 +6,8 @@
 Word-bag F1 exactly as WCXB's evaluate.py computes it (lower-cased `\\w+`
 tokens, multiset overlap, mean over pages; an empty reference scores 1 only
 for an empty output). Columns: one per OUT.json (named by its file stem), in
-the order given; the last row gives pages/s from TIMES (`<name> <pages>
-<seconds>` lines). With --pages SYSTEM, also lists that system's per-page F1
+the order given; the last rows give pages/s from TIMES (`<name> <pages>
+<seconds>` lines) and gleaner's speed as a multiple of each. With --pages SYSTEM, also lists that system's per-page F1
 next to the others' (worst first), for reading failures on the dev split.
 """
 import json
@@ -79,6 +79,9 @@ def main():
     print(f"| **all** | {len(truth)} | " + " | ".join(cells) + " |")
     cells = [f"{speed[s]:.0f}" if s in speed else "" for s in systems]
     print("| pages/s (one thread) | | " + " | ".join(cells) + " |")
+    if "gleaner" in speed:
+        cells = [f"{speed['gleaner'] / speed[s]:.1f}×" if s in speed else "" for s in systems]
+        print("| gleaner's speed ratio | | " + " | ".join(cells) + " |")
     if detail:
         others = [s for s in systems if s != detail]
         print(f"\npage type F1({detail}) " + " ".join(others))

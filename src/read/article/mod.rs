@@ -186,7 +186,7 @@ impl Default for Params {
             group_guard: 0.75,
             main_cover: 0.5,
             page_cover: 0.6,
-            cover_ld: 0.5,
+            cover_ld: 0.2,
             lead_headings: 1.0,
             card_links: 1.0,
             retry_chars: 250,
