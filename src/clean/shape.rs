@@ -108,6 +108,32 @@ pub fn is_table_row(line: &str) -> bool {
     is_row_with(line.trim(), res())
 }
 
+/// Which of `lines` belong to a pipe table: a run of consecutive lines with
+/// the same number of `|` (at least two, so three cells or a markdown row)
+/// of which at least one is a table row ([`is_table_row`]). Extraction
+/// renders an HTML table row as `cell | cell` (markdown: `| cell | cell |`),
+/// so a table's header ("Pos | Player | Points") and its rows of names and
+/// numbers read like a site menu ("Help | RSS | Subscribe") to a rule that
+/// sees one line; the run and its numbers say it is a table. A blank line
+/// ends a run.
+pub fn pipe_tables(lines: &[&str]) -> Vec<bool> {
+    let pipes: Vec<usize> = lines.iter().map(|l| l.matches('|').count()).collect();
+    let mut out = vec![false; lines.len()];
+    let mut start = 0;
+    while start < lines.len() {
+        let n = pipes[start];
+        let mut end = start + 1;
+        while end < lines.len() && pipes[end] == n && !lines[end].trim().is_empty() {
+            end += 1;
+        }
+        if n >= 2 && lines[start..end].iter().any(|l| is_table_row(l)) {
+            out[start..end].fill(true);
+        }
+        start = end;
+    }
+    out
+}
+
 fn ends_sentence(t: &str) -> bool {
     let mut rev = t.chars().rev();
     let last = rev.next().unwrap_or(' ');
@@ -262,6 +288,27 @@ mod tests {
         ] {
             assert_ne!(shape(line), Shape::Row, "{line}");
         }
+    }
+
+    #[test]
+    fn pipe_tables_are_runs_of_rows_with_their_header() {
+        let lines = [
+            "Help | RSS | Subscribe",
+            "",
+            "Pos. | Driver | Points | Wins",
+            "1 | Kyle Busch | 5040 | 5",
+            "2 | Martin Truex Jr. | 5035 | 7",
+            "Home | News | Sport | About us",
+            "| Team | Played |",
+            "|---|---|",
+            "| Arsenal | 10 |",
+            "News | Sport | Weather",
+            "Video | Audio | Radio",
+        ];
+        assert_eq!(
+            pipe_tables(&lines),
+            [false, false, true, true, true, false, true, true, true, false, false]
+        );
     }
 
     #[test]
