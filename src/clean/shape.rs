@@ -418,7 +418,7 @@ mod tests {
             "Pos. | Driver | Points | Wins",
             "1 | Kyle Busch | 5040 | 5",
             "2 | Martin Truex Jr. | 5035 | 7",
-            "Home | News | Sport | About us",
+            "Home | News | About us",
             "| Team | Played |",
             "|---|---|",
             "| Arsenal | 10 |",
