@@ -1,7 +1,9 @@
 //! gleaner's side of the Article Extraction Benchmark (benches/aeb/run.sh).
 //!
 //!   aeb html AEB_DIR OUT.json        main-content extraction of each page
-//!   aeb html+clean AEB_DIR OUT.json  extraction, then the clean stage
+//!   aeb html+clean AEB_DIR OUT.json  extraction, then the clean stage with
+//!                                    the shipped pipeline.toml's [clean]
+//!                                    (AEB_REMOVED=FILE: its removals too)
 //!   aeb text AEB_DIR TEXT_DIR OUT.json   the clean stage on pages already
 //!                                        rendered to text (TEXT_DIR/<id>.txt)
 //!   aeb wcxb SPLIT_DIR OUT.json [plain|markdown]
@@ -19,7 +21,8 @@ use std::path::Path;
 use std::time::Instant;
 
 use anyhow::{bail, Context, Result};
-use gleaner::clean::{CleanConfig, Cleaner};
+use gleaner::clean::Cleaner;
+use gleaner::config::Config;
 use gleaner::read::html::{read_html_with, ExtractParams, TextFormat};
 
 fn pages(dir: &Path) -> Result<Vec<(String, String, Option<String>)>> {
@@ -108,15 +111,44 @@ fn write(
     Ok(())
 }
 
+/// With `AEB_REMOVED=FILE`, `html+clean` also writes every line the clean
+/// stage removed, one JSON object a line (`id`, `line_no`, `reason`,
+/// `text`): what to read when cleaning costs recall.
+fn write_removed(
+    out: &Path,
+    pages: &[(String, String, Option<String>)],
+    params: &ExtractParams,
+    cleaner: &Cleaner,
+) -> Result<()> {
+    let mut lines = String::new();
+    for (id, html, url) in pages {
+        let doc = read_html_with("page.html", html, url.as_deref(), TextFormat::Plain, params);
+        for r in cleaner.clean_document(&doc.body, doc.extracted).removed {
+            let row = serde_json::json!({
+                "id": id, "line_no": r.line_no, "reason": r.reason, "text": r.text,
+            });
+            lines.push_str(&row.to_string());
+            lines.push('\n');
+        }
+    }
+    std::fs::write(out, lines).with_context(|| format!("writing {}", out.display()))
+}
+
 fn main() -> Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let cleaner =
-        Cleaner::new(&CleanConfig::default()).expect("the default clean settings are valid");
+    // The shipped pipeline.toml's [clean], as `gleaner run` uses it without
+    // a config file: the bench measures the pipeline's own path.
+    let cleaner = Cleaner::new(&Config::builtin().clean).expect("the shipped [clean] is valid");
     match args.iter().map(String::as_str).collect::<Vec<_>>()[..] {
         [mode @ ("html" | "html+clean"), dir, out] => {
             let pages = pages(Path::new(dir))?;
             let params = extract_params()?;
             let clean = mode == "html+clean";
+            if clean {
+                if let Ok(path) = std::env::var("AEB_REMOVED") {
+                    write_removed(Path::new(&path), &pages, &params, &cleaner)?;
+                }
+            }
             let (texts, secs) = timed(&pages, |(_, html, url)| {
                 let doc = read_html_with(
                     "page.html",

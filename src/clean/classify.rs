@@ -59,7 +59,7 @@ use regex::Regex;
 use std::collections::HashMap;
 
 use super::body::{self, BodyLine};
-use super::shape::shape;
+use super::shape::{shape_of_words, Shape};
 use std::sync::OnceLock;
 
 /// Number of local (per-line) features, including the bias.
@@ -199,7 +199,7 @@ pub fn classify_after_rules(lines: &[&str], named: &[bool], model: &Model) -> Ve
         .iter()
         .enumerate()
         .map(|(k, &i)| BodyLine {
-            shape: shape(lines[i]),
+            shape: doc.shapes[k],
             kept: last[k] >= model.threshold,
             explicit: doc.info[k].explicit(ctx.in_block[k]),
             named: named.get(i).copied().unwrap_or(false),
@@ -306,6 +306,9 @@ pub struct Doc {
     pub idx: Vec<usize>,
     pub local: Vec<[f32; N_LOCAL]>,
     pub info: Vec<LineInfo>,
+    /// What each text line reads as, for the body pass (`super::body`),
+    /// found from the words the features were counted on.
+    pub shapes: Vec<Shape>,
 }
 
 struct Res {
@@ -322,7 +325,7 @@ struct Res {
 fn res() -> &'static Res {
     static R: OnceLock<Res> = OnceLock::new();
     R.get_or_init(|| {
-        let ci = |p: &str| super::case_insensitive(&no_word_boundaries(p));
+        let ci = super::case_insensitive_no_word_boundaries;
         Res {
             token: Regex::new(r"\w+").unwrap(),
             lexicon: ci(concat!(
@@ -361,25 +364,6 @@ fn res() -> &'static Res {
     })
 }
 
-/// Rewrites `\b` as `(?:^|\W)` (before a word) or `(?:\W|$)` (after one).
-/// For `is_match` this is the same test, but Unicode `\b` keeps the regex
-/// crate off its fast DFA on non-ASCII text (5x slower overall).
-fn no_word_boundaries(p: &str) -> String {
-    let mut out = String::with_capacity(p.len() + 64);
-    let mut rest = p;
-    while let Some(pos) = rest.find(r"\b") {
-        let before = &rest[..pos];
-        out.push_str(before);
-        let prev = out.chars().last();
-        let leading =
-            matches!(prev, None | Some('|') | Some('(') | Some(' ')) || out.ends_with(r"\s");
-        out.push_str(if leading { r"(?:^|\W)" } else { r"(?:\W|$)" });
-        rest = &rest[pos + 2..];
-    }
-    out.push_str(rest);
-    out
-}
-
 fn is_cjk(c: char) -> bool {
     matches!(c, '\u{3040}'..='\u{30ff}' | '\u{3400}'..='\u{4dbf}' | '\u{4e00}'..='\u{9fff}' | '\u{ff66}'..='\u{ff9f}')
 }
@@ -393,12 +377,13 @@ fn dot(w: &[f32], x: &[f32]) -> f32 {
 }
 
 /// Features of one line that need no neighbours; `None` when it has no word.
-fn line_features(line: &str, r: &Res) -> Option<([f32; N_LOCAL], LineInfo)> {
+fn line_features(line: &str, r: &Res) -> Option<([f32; N_LOCAL], LineInfo, Shape)> {
     let t = line.trim();
     let toks: Vec<&str> = r.token.find_iter(t).map(|m| m.as_str()).collect();
     if toks.is_empty() {
         return None;
     }
+    let shape = shape_of_words(t, &toks);
     let mut cjk_chars = 0usize;
     let mut cjk_toks = 0usize;
     let (mut cased, mut upper_first, mut stops) = (0usize, 0usize, 0usize);
@@ -540,7 +525,7 @@ fn line_features(line: &str, r: &Res) -> Option<([f32; N_LOCAL], LineInfo)> {
         comment_marker: comment_header && words <= 12.0,
         after_comment: false,
     };
-    Some((f, info))
+    Some((f, info, shape))
 }
 
 /// Per-stage context features (see the module doc) for probabilities `p`.
@@ -678,11 +663,13 @@ impl Doc {
         let mut idx = Vec::new();
         let mut local = Vec::new();
         let mut info = Vec::new();
+        let mut shapes = Vec::new();
         for (i, l) in lines.iter().enumerate() {
-            if let Some((f, inf)) = line_features(l, r) {
+            if let Some((f, inf, shape)) = line_features(l, r) {
                 idx.push(i);
                 local.push(f);
                 info.push(inf);
+                shapes.push(shape);
             }
         }
         let n = idx.len();
@@ -729,7 +716,12 @@ impl Doc {
             f[27] = (info[k].tokens as f32 / total_tok * 10.0).min(1.0);
             f[29] = (1.0 + run[k] as f32).ln() / 3.0;
         }
-        Doc { idx, local, info }
+        Doc {
+            idx,
+            local,
+            info,
+            shapes,
+        }
     }
 
     /// Probabilities of every stage (local first) and the context of the
@@ -806,15 +798,6 @@ mod tests {
         let v = classify(&page());
         assert_eq!(v[5].reason, "boilerplate_phrase");
         assert_eq!(v[14].reason, "short_link_like");
-    }
-
-    #[test]
-    fn word_boundaries_are_rewritten() {
-        assert_eq!(
-            no_word_boundaries(r"\b(?:a|b)\b|x"),
-            r"(?:^|\W)(?:a|b)(?:\W|$)|x"
-        );
-        assert_eq!(no_word_boundaries(r"^(?:by)s?\b"), r"^(?:by)s?(?:\W|$)");
     }
 
     #[test]

@@ -33,6 +33,11 @@ pub struct LineRule {
     pub name: String,
     pub regex: Regex,
     pub scope: Scope,
+    /// A built-in rule, which leaves the lines of a pipe table alone
+    /// ([`super::shape::pipe_tables`]): its pipe-separated patterns
+    /// (`nav_menu`, `language_switcher`) were written for site menus. A
+    /// configured rule applies to every line, as written.
+    pub builtin: bool,
 }
 
 /// The built-in rules: name, pattern, scope. Patterns see one normalized line
@@ -132,6 +137,7 @@ pub fn builtin_rules(disabled: &[String]) -> Vec<LineRule> {
             name: name.to_string(),
             regex: case_insensitive(pattern).expect("built-in line rule compiles"),
             scope,
+            builtin: true,
         })
         .collect()
 }

@@ -104,6 +104,11 @@ fn date(y: &str, m: u32, d: &str) -> Option<NaiveDate> {
 /// The date of a dateline, or `None` when `line` is not one (too many other
 /// words: a sentence or a headline that mentions a date).
 pub fn parse_dateline(line: &str, order: DateOrder) -> Option<NaiveDate> {
+    // Every form needs ASCII digits to parse (`\d` also matches other
+    // scripts' digits, which `parse` refuses): most head lines stop here.
+    if !line.bytes().any(|b| b.is_ascii_digit()) {
+        return None;
+    }
     let r = res();
     let (found, span) = if let Some(c) = r.ymd.captures(line) {
         let m: u32 = c[2].parse().ok()?;
@@ -182,6 +187,9 @@ mod tests {
                 None,
             ),
             ("Kazakhstan 2023 elections", None),
+            // Digits of other scripts match `\d` but are no date to parse.
+            ("٢٠١٩-٠٦-٢٦", None),
+            ("२६.०६.२०१९, World", None),
         ] {
             assert_eq!(parse_dateline(line, day), want, "{line}");
         }
