@@ -16,30 +16,36 @@ pub(super) fn choose(a: &mut [Node], p: &Params, soft: bool) -> Vec<usize> {
         x.drop = false;
     }
     aggregate(a);
-    // Size guard: a landmark or a boilerplate-looking element is still kept
-    // when it holds at least half of the page's paragraph text.
+    // Size guard: a landmark is kept when it holds half of the page's
+    // paragraph text (and `LANDMARK_MIN` of it).
     let mass = para_mass(a, p);
     let total = mass[0].max(1) as f32;
-    let group = group_mass(a, &mass);
-    // Inside a kept group (a post), nothing is dropped by class: the
-    // post's body is `comment-body` too.
-    let mut protected_to = 0;
     for (i, x) in a.iter_mut().enumerate() {
-        let big = mass[i] as f32 >= 0.5 * total;
-        if x.chrome || (x.landmark && !(big && mass[i] >= LANDMARK_MIN)) {
-            x.drop = true;
-            continue;
-        }
-        if !soft || i < protected_to {
-            continue;
-        }
-        let grouped = p.group_guard > 0.0 && group[i] as f32 >= p.group_guard * total;
-        if x.soft_drop && grouped {
-            protected_to = x.end as usize;
-        }
-        x.drop = x.soft_drop && !big && !grouped;
+        let big = mass[i] as f32 >= 0.5 * total && mass[i] >= LANDMARK_MIN;
+        x.drop = x.chrome || (x.landmark && !big);
     }
     aggregate(a);
+    if soft {
+        // The same guard for a boilerplate-looking element, against the
+        // page without its landmarks.
+        let mass = para_mass(a, p);
+        let total = mass[0].max(1) as f32;
+        let group = group_mass(a, &mass);
+        // Inside a kept group (a post), nothing is dropped by class: the
+        // post's body is `comment-body` too.
+        let mut protected_to = 0;
+        for (i, x) in a.iter_mut().enumerate() {
+            if x.drop || i < protected_to {
+                continue;
+            }
+            let grouped = p.group_guard > 0.0 && group[i] as f32 >= p.group_guard * total;
+            if x.soft_drop && grouped {
+                protected_to = x.end as usize;
+            }
+            x.drop = x.soft_drop && (mass[i] as f32) < 0.5 * total && !grouped;
+        }
+        aggregate(a);
+    }
     let mass = para_mass(a, p);
     let n = a.len();
     let (own, own_link, own_commas) = own_text(a);
