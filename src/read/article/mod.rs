@@ -52,7 +52,9 @@
 //! drops (readability's retry); a page whose content sits in `<noscript>`
 //! (a crawler view) is extracted from that; finally a lenient rendering of
 //! `<main>` or the body without link-density rules (front pages of link
-//! cards). Each fallback is taken only when it doubles the text.
+//! cards), first with the class/id drops, then without them (cards that are
+//! all `promo`/`teaser` boxes). Each fallback is taken only when it doubles
+//! the text.
 
 mod arena;
 mod classes;
@@ -137,7 +139,8 @@ pub struct Params {
     /// class/id drops.
     pub retry_chars: u32,
     /// Lenient fallback ([`lenient_text`]) when the text is still shorter
-    /// than `retry_chars` (0: off, else on).
+    /// than `retry_chars`: 0 off, 1 with the class/id drops, 2 then also
+    /// without them (front pages whose cards are all `promo` boxes).
     pub lenient_chars: u32,
 }
 
@@ -190,7 +193,7 @@ impl Default for Params {
             lead_headings: 1.0,
             card_links: 1.0,
             retry_chars: 250,
-            lenient_chars: 1,
+            lenient_chars: 2,
         }
     }
 }
@@ -213,8 +216,8 @@ fn main_text(a: &mut [Node], p: &Params, soft: bool, format: TextFormat) -> Stri
 /// `<main>` region, else its body, with the class/id drops but without the
 /// link-density rules, which would take every card (trafilatura's
 /// baseline extraction plays the same part).
-fn lenient_text(a: &mut [Node], p: &Params, format: TextFormat) -> String {
-    select::choose(a, p, true);
+fn lenient_text(a: &mut [Node], p: &Params, format: TextFormat, soft: bool) -> String {
+    select::choose(a, p, soft);
     let root = (1..a.len())
         .find(|&i| a[i].region && !a[i].drop && a[i].chars > 0)
         .or_else(|| (1..a.len()).find(|&i| a[i].tag == arena::Tag::Body))
@@ -261,7 +264,13 @@ fn extract_at(
         take_if_longer(&mut text, inner.text);
     }
     if short(&text) && p.lenient_chars > 0 {
-        let lenient = lenient_text(&mut arena, p, format);
+        let lenient = lenient_text(&mut arena, p, format, true);
+        take_if_longer(&mut text, lenient);
+    }
+    // A front page whose every card is a `promo` or `teaser` box: the
+    // same without the class drops (readability's last retry).
+    if short(&text) && p.lenient_chars > 1 {
+        let lenient = lenient_text(&mut arena, p, format, false);
         take_if_longer(&mut text, lenient);
     }
     let pick = |v: [&Option<String>; 4]| {

@@ -314,3 +314,31 @@ fn a_testimonial_figure_is_text_and_an_image_figure_is_not() {
     assert!(x.text.contains("fantastic teacher"), "{}", x.text);
     assert!(!x.text.contains("studio in spring"), "{}", x.text);
 }
+
+#[test]
+fn a_front_page_of_promo_cards_keeps_its_cards() {
+    // Every card is a `promo` box (a class that elsewhere means an ad), and
+    // every title a link: the page is nothing but those cards.
+    let cards: String = ["Rivers rise after a week of rain", "Council approves the new tram line", "Bakery wins the national prize"]
+        .iter()
+        .map(|t| format!("<div class=\"gs-c-promo\"><a href=\"/x\"><h3>{t}</h3></a><p>Short teaser text.</p></div>"))
+        .collect();
+    let page = format!("<html><body><nav><a href=\"/\">Home</a> <a href=\"/n\">News</a></nav><div class=\"page\">{cards}</div><footer>Copyright 2025</footer></body></html>");
+    let x = extract(&page, None);
+    has_all(
+        &x.text,
+        &[
+            "Rivers rise after a week of rain",
+            "Council approves the new tram line",
+            "Bakery wins the national prize",
+        ],
+    );
+    has_none(&x.text, &["Copyright", "Home"]);
+    // With the class drops in every fallback, the cards were lost.
+    let p = Params {
+        lenient_chars: 1,
+        ..Params::default()
+    };
+    let before = extract_with(&page, None, &p, TextFormat::Plain);
+    assert!(!before.text.contains("Bakery wins"), "{}", before.text);
+}
