@@ -64,12 +64,8 @@ pub(super) struct Node<'a> {
     /// Class/id said boilerplate (`-1`), content (`+1`) or neither.
     pub(super) class_w: i8,
     pub(super) soft_drop: bool,
-    /// A landmark ([`landmark`]): dropped in every pass unless it holds
-    /// most of the page's paragraph text.
-    pub(super) landmark: bool,
-    /// A landmark whose class/id names strong boilerplate (consent, ads,
-    /// modal): dropped whatever its size.
-    pub(super) chrome: bool,
+    /// Whether the element is a page landmark, and which kind.
+    pub(super) landmark: Landmark,
     /// Effective drop flag for the current pass.
     pub(super) drop: bool,
     /// `<article>`, `itemprop=articleBody`, …
@@ -130,29 +126,41 @@ pub(super) fn tag_of(name: &str) -> (Kind, Tag) {
     }
 }
 
-/// Page landmarks that hold the site's chrome, not its content. They are
+/// Page landmarks hold the site's chrome, not its content. They are
 /// dropped like boilerplate classes, but kept in the arena: pages get them
 /// wrong (a Webflow blog sets its article inside `<header>`, an unclosed
 /// `<aside>` banner swallows the page, a streamed React page ships its
 /// content `hidden` until a script shows it), and a landmark that holds
 /// most of the page's prose is the content after all.
-fn landmark(name: &str, e: &scraper::node::Element) -> bool {
-    matches!(name, "header" | "aside" | "dialog")
-        || is_hidden(e)
-        || matches!(
-            e.attr("role").unwrap_or(""),
-            "complementary" | "banner" | "dialog"
-        )
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Landmark {
+    No,
+    /// Dropped in every pass unless it holds most of the page's prose.
+    Weighed,
+    /// Dropped whatever its size: navigation, the footer (whose legal text
+    /// is often the only prose of a script-rendered page), and any landmark
+    /// inside a consent, ad or modal box.
+    Chrome,
 }
 
-/// Landmarks that are chrome on every page: navigation and the footer
-/// (whose legal text is often the only prose of a script-rendered page).
-fn chrome_landmark(name: &str, e: &scraper::node::Element) -> bool {
-    matches!(name, "nav" | "footer" | "menu")
-        || matches!(
-            e.attr("role").unwrap_or(""),
-            "navigation" | "contentinfo" | "menu"
-        )
+fn landmark(name: &str, e: &scraper::node::Element, in_chrome: bool) -> Landmark {
+    let role = e.attr("role").unwrap_or("");
+    if matches!(name, "nav" | "footer" | "menu")
+        || matches!(role, "navigation" | "contentinfo" | "menu")
+    {
+        Landmark::Chrome
+    } else if matches!(name, "header" | "aside" | "dialog")
+        || matches!(role, "complementary" | "banner" | "dialog")
+        || is_hidden(e)
+    {
+        if in_chrome {
+            Landmark::Chrome
+        } else {
+            Landmark::Weighed
+        }
+    } else {
+        Landmark::No
+    }
 }
 
 /// Subtrees that are never article text.
@@ -234,8 +242,6 @@ pub(super) fn flatten<'a>(doc: &'a Html, meta: &mut Meta) -> Vec<Node<'a>> {
                 if hard_skip(name) {
                     continue;
                 }
-                let always_chrome = chrome_landmark(name, e);
-                let is_landmark = always_chrome || landmark(name, e);
                 let (kind, tag) = tag_of(name);
                 let mut node = Node::new(kind, tag, "", parent, in_link);
                 if tag == Tag::H {
@@ -252,11 +258,10 @@ pub(super) fn flatten<'a>(doc: &'a Html, meta: &mut Meta) -> Vec<Node<'a>> {
                 let w = class_weight(flags);
                 node.class_w = w;
                 node.soft_drop = w < 0 && !matches!(tag, Tag::Body | Tag::A | Tag::Main);
-                // A consent dialog or an ad slot is chrome whatever its size,
-                // and so is every landmark inside one.
+                // Inside a consent dialog or an ad slot, every landmark is
+                // chrome whatever its size.
                 let chrome = in_chrome || flags & F_STRONG != 0;
-                node.landmark = is_landmark;
-                node.chrome = always_chrome || (is_landmark && chrome);
+                node.landmark = landmark(name, e, chrome);
                 let role = e.attr("role").unwrap_or("");
                 node.region = tag == Tag::Main || role == "main";
                 node.hint = tag == Tag::Article
@@ -264,11 +269,12 @@ pub(super) fn flatten<'a>(doc: &'a Html, meta: &mut Meta) -> Vec<Node<'a>> {
                         .is_some_and(|v| v.contains("articleBody"))
                     || role == "main"
                     || tag == Tag::Main;
+                let in_landmark = in_landmark || node.landmark != Landmark::No;
                 arena.push(node);
                 let link = in_link || tag == Tag::A;
                 let own = if kind == Kind::Block { idx } else { owner };
                 for c in n.children().rev() {
-                    stack.push((c, idx, link, own, in_landmark || is_landmark, chrome));
+                    stack.push((c, idx, link, own, in_landmark, chrome));
                 }
             }
             DomNode::Document => {
@@ -325,8 +331,7 @@ impl<'a> Node<'a> {
             end: 0,
             class_w: 0,
             soft_drop: false,
-            landmark: false,
-            chrome: false,
+            landmark: Landmark::No,
             drop: false,
             hint: false,
             region: false,

@@ -141,7 +141,7 @@ pub struct Params {
     /// Lenient fallback ([`lenient_text`]) when the text is still shorter
     /// than `retry_chars`: 0 off, 1 with the class/id drops, 2 then also
     /// without them (front pages whose cards are all `promo` boxes).
-    pub lenient_chars: u32,
+    pub lenient: u8,
 }
 
 impl Params {
@@ -168,7 +168,7 @@ impl Params {
                 "lead_headings" => self.lead_headings = f,
                 "card_links" => self.card_links = f,
                 "retry_chars" => self.retry_chars = f as u32,
-                "lenient_chars" => self.lenient_chars = f as u32,
+                "lenient" => self.lenient = f as u8,
                 _ => return Err(format!("{k}: unknown setting")),
             }
         }
@@ -193,7 +193,7 @@ impl Default for Params {
             lead_headings: 1.0,
             card_links: 1.0,
             retry_chars: 250,
-            lenient_chars: 2,
+            lenient: 2,
         }
     }
 }
@@ -263,13 +263,13 @@ fn extract_at(
         let inner = extract_at(&meta.noscript, url, p, format, 1);
         take_if_longer(&mut text, inner.text);
     }
-    if short(&text) && p.lenient_chars > 0 {
+    if short(&text) && p.lenient > 0 {
         let lenient = lenient_text(&mut arena, p, format, true);
         take_if_longer(&mut text, lenient);
     }
     // A front page whose every card is a `promo` or `teaser` box: the
     // same without the class drops (readability's last retry).
-    if short(&text) && p.lenient_chars > 1 {
+    if short(&text) && p.lenient > 1 {
         let lenient = lenient_text(&mut arena, p, format, false);
         take_if_longer(&mut text, lenient);
     }

@@ -22,7 +22,11 @@ pub(super) fn choose(a: &mut [Node], p: &Params, soft: bool) -> Vec<usize> {
     let total = mass[0].max(1) as f32;
     for (i, x) in a.iter_mut().enumerate() {
         let big = mass[i] as f32 >= 0.5 * total && mass[i] >= LANDMARK_MIN;
-        x.drop = x.chrome || (x.landmark && !big);
+        x.drop = match x.landmark {
+            Landmark::No => false,
+            Landmark::Weighed => !big,
+            Landmark::Chrome => true,
+        };
     }
     aggregate(a);
     if soft {

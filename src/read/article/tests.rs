@@ -336,7 +336,7 @@ fn a_front_page_of_promo_cards_keeps_its_cards() {
     has_none(&x.text, &["Copyright", "Home"]);
     // With the class drops in every fallback, the cards were lost.
     let p = Params {
-        lenient_chars: 1,
+        lenient: 1,
         ..Params::default()
     };
     let before = extract_with(&page, None, &p, TextFormat::Plain);
