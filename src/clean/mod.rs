@@ -294,9 +294,11 @@ impl Cleaner {
             }
         }
 
+        // A date inside a code block is the code's, not the article's.
         let head = norm
             .iter()
             .enumerate()
+            .filter(|(i, _)| !code[*i])
             .filter_map(|(i, l)| Some((i, l.as_deref()?)));
         let meta = meta::head_metadata(head, self.date_order);
         for &i in &meta.datelines {
@@ -620,6 +622,11 @@ mod tests {
             "{text}"
         );
         assert!(!text.ends_with("Read more"), "{text}");
+        // A date at the top of a code block is not the article's dateline.
+        let dated = "```\n15 December 2022\nx = 1\n```\n".to_string() + PROSE[0];
+        let cleaned = cleaner().clean(&dated);
+        assert_eq!(cleaned.published, None);
+        assert!(cleaned.text().starts_with("```\n15 December 2022\n"));
         assert_eq!(cleaner().clean(&text).text(), text);
         assert_eq!(
             fenced_code(&["a", "~~~", "```", "~~~", "b", "```", "c"]),
