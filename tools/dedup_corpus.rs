@@ -57,6 +57,14 @@ labels.tsv is:
   truncate       first 75-95% of the words kept; share of words kept
   excerpt        first 1-3 paragraphs only (a feed lead: containment, low
                  Jaccard); share of words kept
+  word_edits     words edited in every paragraph (substituted, deleted or
+                 inserted, 2:1:1) at a rate drawn from 1% to --max-edit-rate:
+                 a wire rewrite or an OCR'd reprint; edits/words
+  boilerplate_edited  2-5 boilerplate lines around a copy with
+                 --boilerplate-edit-rate of its words edited; edits/words
+Negatives (--negative-share of all documents, half of each kind) are their own cluster and must stay apart; `related` in labels.tsv says from what:
+  shared_paragraphs  a new article of the same category that carries 1-2 paragraphs of an earlier original (related: that original's id); rate: share of its words copied
+  template       a short new body (1-2 paragraphs) wrapped in a site template's header and footer lines, shared by ~5 documents (related: tpl-<group>); rate: template words/words
 Duplicates come later in the stream than their original, interleaved with \
 other documents within a window of ~10% of the corpus, on another site, \
 published 10 minutes to 7 days later.
@@ -65,14 +73,15 @@ Output:
   OUT/corpus/part-NNNNN.jsonl  one JSON object a line: id (\"d0000042\"), \
 title, url, published (RFC 3339), text (paragraphs joined by a blank line; \
 the title is not repeated in it)
-  OUT/labels.tsv  id, cluster (id of the original; an original's is its own), \
-edit (original|exact|substitute|insert_delete|reorder|boilerplate|truncate|excerpt), rate
+  OUT/labels.tsv  id, cluster (id of the original; an original's and a \
+negative's is its own), edit (original|exact|substitute|insert_delete|reorder|\
+boilerplate|truncate|excerpt|word_edits|boilerplate_edited|shared_paragraphs|\
+template), rate, related (negatives only)
   OUT/report.json  parameters, counts, sizes, timing, and the mean exact word \
 5-gram Jaccard (gleaner's shingles, on raw text) of each edit type with its \
 original on a sample (--report-sample), also printed at the end.
 
-The output depends only on SOURCE, --docs, --seed, --dup-share and --shards, \
-not on the thread count.";
+The output depends only on SOURCE and the options, not on the thread count.";
 
 /// Command line; see `LONG_ABOUT`.
 #[derive(Debug, Parser)]
@@ -96,6 +105,17 @@ struct Args {
     /// Share of documents that are planted near-duplicates, 0 to 0.6.
     #[arg(long, default_value_t = 0.3)]
     dup_share: f64,
+    /// Share of documents that are negatives (shared paragraphs, site
+    /// templates), 0 to 0.3.
+    #[arg(long, default_value_t = 0.05)]
+    negative_share: f64,
+    /// Highest share of words a `word_edits` copy has edited (its rate is
+    /// drawn from 1% to this), 0.01 to 0.3.
+    #[arg(long, default_value_t = 0.10)]
+    max_edit_rate: f64,
+    /// Share of words edited in a `boilerplate_edited` copy, 0 to 0.3.
+    #[arg(long, default_value_t = 0.02)]
+    boilerplate_edit_rate: f64,
     /// Duplicates sampled for the per-edit Jaccard report (0: no report).
     #[arg(long, default_value_t = 2000)]
     report_sample: usize,
@@ -115,9 +135,15 @@ enum Edit {
     Boilerplate,
     Truncate,
     Excerpt,
+    WordEdits,
+    BoilerplateEdited,
+    SharedParagraphs,
+    Template,
 }
 
-const EDITS: [Edit; 7] = [
+/// Every kind, for counts and reports.
+const ALL_EDITS: [Edit; 12] = [
+    Edit::Original,
     Edit::Exact,
     Edit::Substitute,
     Edit::InsertDelete,
@@ -125,6 +151,23 @@ const EDITS: [Edit; 7] = [
     Edit::Boilerplate,
     Edit::Truncate,
     Edit::Excerpt,
+    Edit::WordEdits,
+    Edit::BoilerplateEdited,
+    Edit::SharedParagraphs,
+    Edit::Template,
+];
+
+/// The edits a near-duplicate gets, one chosen uniformly.
+const EDITS: [Edit; 9] = [
+    Edit::Exact,
+    Edit::Substitute,
+    Edit::InsertDelete,
+    Edit::Reorder,
+    Edit::Boilerplate,
+    Edit::Truncate,
+    Edit::Excerpt,
+    Edit::WordEdits,
+    Edit::BoilerplateEdited,
 ];
 
 impl Edit {
@@ -138,6 +181,10 @@ impl Edit {
             Edit::Boilerplate => "boilerplate",
             Edit::Truncate => "truncate",
             Edit::Excerpt => "excerpt",
+            Edit::WordEdits => "word_edits",
+            Edit::BoilerplateEdited => "boilerplate_edited",
+            Edit::SharedParagraphs => "shared_paragraphs",
+            Edit::Template => "template",
         }
     }
 
@@ -182,6 +229,8 @@ const STREAM_PLAN: u64 = 1;
 const STREAM_ORIGINAL: u64 = 2;
 const STREAM_DUPLICATE: u64 = 3;
 const STREAM_REPORT: u64 = 4;
+const STREAM_NEGATIVE: u64 = 5;
+const STREAM_TEMPLATE: u64 = 6;
 
 /// A generator for one purpose and index: the ChaCha key is the seed, the
 /// purpose and the index, so no two documents share a stream and none
@@ -332,19 +381,7 @@ fn original<'a>(src: &'a Source, seed: u64, index: u32) -> Original<'a> {
     let site = rng.random_range(0..SITES);
     let published = EPOCH_START + rng.random_range(0..EPOCH_SPAN);
     let n_para = rng.random_range(5..=10);
-    let paragraphs = (0..n_para)
-        .map(|_| {
-            let n_sent = rng.random_range(2..=5);
-            let mut p = String::with_capacity(n_sent * 140);
-            for k in 0..n_sent {
-                if k > 0 {
-                    p.push(' ');
-                }
-                p.push_str(cat.sentences.choose(&mut rng).unwrap());
-            }
-            p
-        })
-        .collect();
+    let paragraphs = paragraphs_of(cat, n_para, 2..=5, &mut rng);
     Original {
         category: &cat.name,
         title,
@@ -354,6 +391,37 @@ fn original<'a>(src: &'a Source, seed: u64, index: u32) -> Original<'a> {
     }
 }
 
+/// `n` paragraphs of `sentences` real sentences each from `cat`'s pool.
+fn paragraphs_of(
+    cat: &Category,
+    n: usize,
+    sentences: std::ops::RangeInclusive<usize>,
+    rng: &mut ChaCha8Rng,
+) -> Vec<String> {
+    (0..n)
+        .map(|_| {
+            let n_sent = rng.random_range(sentences.clone());
+            let mut p = String::with_capacity(n_sent * 140);
+            for k in 0..n_sent {
+                if k > 0 {
+                    p.push(' ');
+                }
+                p.push_str(cat.sentences.choose(rng).unwrap());
+            }
+            p
+        })
+        .collect()
+}
+
+/// What a negative must stay apart from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Related {
+    /// The original (by index) it shares paragraphs with.
+    Original(u32),
+    /// The template group whose header and footer it wears.
+    Template(u32),
+}
+
 /// A generated document, before serialization.
 struct Doc {
     text: String,
@@ -361,6 +429,112 @@ struct Doc {
     published: i64,
     edit: Edit,
     rate: f64,
+    related: Option<Related>,
+}
+
+/// Template groups: header and footer lines of a fictional site, shared by
+/// the `template` negatives of the group.
+fn template(seed: u64, group: u32) -> (Vec<String>, Vec<String>) {
+    let mut rng = rng_for(seed, STREAM_TEMPLATE, group as u64);
+    let site = SITES + group;
+    let name = format!("Site{site}");
+    let sections = [
+        "News", "World", "Business", "Sport", "Culture", "Opinion", "Video",
+    ];
+    let mut nav: Vec<&str> = sections.to_vec();
+    nav.shuffle(&mut rng);
+    let header = vec![
+        format!("Home | {} | {name} | Contact", nav[..4].join(" | ")),
+        fill(BOILERPLATE.choose(&mut rng).unwrap(), site, "Today", 2025),
+    ];
+    let footer = vec![
+        format!(
+            "About {name} · Careers · Privacy policy · Terms of use · Cookie settings · Contact us"
+        ),
+        format!("© 2025 {name} Media Ltd. All rights reserved."),
+        fill(BOILERPLATE.choose(&mut rng).unwrap(), site, "Today", 2025),
+    ];
+    (header, footer)
+}
+
+/// A negative at stream position `pos`, related to original `orig` (index
+/// `orig_index`): half carry 1-2 of its paragraphs inside a new article of
+/// its category, half are a short new body in one of `groups` site
+/// templates. Returns the document and the article it pretends to be.
+fn negative<'a>(
+    src: &'a Source,
+    seed: u64,
+    pos: u32,
+    orig: &Original<'a>,
+    orig_index: u32,
+    groups: u32,
+) -> (Doc, Original<'a>) {
+    let mut rng = rng_for(seed, STREAM_NEGATIVE, pos as u64);
+    let published = orig.published + rng.random_range(600..=7 * 86_400);
+    let count = |ps: &[String]| ps.iter().map(|p| p.split(' ').count()).sum::<usize>();
+    if rng.random_bool(0.5) {
+        let cat = src
+            .categories
+            .iter()
+            .find(|c| c.name == orig.category)
+            .unwrap();
+        let title = cat.titles.choose(&mut rng).unwrap();
+        let site = rng.random_range(0..SITES);
+        let n_para = rng.random_range(5..=10);
+        let mut paragraphs = paragraphs_of(cat, n_para, 2..=5, &mut rng);
+        let k = rng.random_range(1..=2).min(orig.paragraphs.len());
+        let from = rand::seq::index::sample(&mut rng, orig.paragraphs.len(), k);
+        let to = rand::seq::index::sample(&mut rng, n_para, k);
+        for (f, t) in from.iter().zip(to.iter()) {
+            paragraphs[t] = orig.paragraphs[f].clone();
+        }
+        let copied: usize = to.iter().map(|t| paragraphs[t].split(' ').count()).sum();
+        let rate = copied as f64 / count(&paragraphs) as f64;
+        let doc = Doc {
+            text: paragraphs.join("\n\n"),
+            site,
+            published,
+            edit: Edit::SharedParagraphs,
+            rate,
+            related: Some(Related::Original(orig_index)),
+        };
+        let article = Original {
+            category: &cat.name,
+            title,
+            site,
+            published,
+            paragraphs,
+        };
+        return (doc, article);
+    }
+    let group = rng.random_range(0..groups.max(1));
+    let (header, footer) = template(seed, group);
+    let cat = src.categories.choose(&mut rng).unwrap();
+    let title = cat.titles.choose(&mut rng).unwrap();
+    let n_para = rng.random_range(1..=2);
+    let body = paragraphs_of(cat, n_para, 2..=4, &mut rng);
+    let template_words = count(&header) + count(&footer);
+    let mut paragraphs = header;
+    paragraphs.extend(body);
+    paragraphs.extend(footer);
+    let rate = template_words as f64 / count(&paragraphs) as f64;
+    let site = SITES + group;
+    let doc = Doc {
+        text: paragraphs.join("\n\n"),
+        site,
+        published,
+        edit: Edit::Template,
+        rate,
+        related: Some(Related::Template(group)),
+    };
+    let article = Original {
+        category: &cat.name,
+        title,
+        site,
+        published,
+        paragraphs,
+    };
+    (doc, article)
 }
 
 fn words_of(paragraphs: &[String]) -> Vec<Vec<String>> {
@@ -419,8 +593,87 @@ fn fill(line: &str, site: u32, title: &str, year: i64) -> String {
         .replace("{year}", &year.to_string())
 }
 
+/// The rates of the edits that take one (see `LONG_ABOUT`).
+#[derive(Debug, Clone, Copy)]
+struct Rates {
+    max_edit: f64,
+    boilerplate_edit: f64,
+}
+
+impl Default for Rates {
+    fn default() -> Rates {
+        Rates {
+            max_edit: 0.10,
+            boilerplate_edit: 0.02,
+        }
+    }
+}
+
+/// Edits about `rate` of the words of every paragraph: each edit
+/// substitutes a vocabulary word (half of them), deletes the word or
+/// inserts one before it. Returns the number of edits.
+fn edit_words(paras: &mut [Vec<String>], rate: f64, src: &Source, rng: &mut ChaCha8Rng) -> usize {
+    let mut edits = 0;
+    for words in paras.iter_mut() {
+        let want = rate * words.len() as f64;
+        let mut k = want.floor() as usize;
+        if rng.random_bool(want - k as f64) {
+            k += 1;
+        }
+        let k = k.min(words.len());
+        let mut at: Vec<usize> = rand::seq::index::sample(rng, words.len(), k).into_vec();
+        // From the end, so earlier positions stay valid.
+        at.sort_unstable_by(|a, b| b.cmp(a));
+        for i in at {
+            let word = src.vocab.choose(rng).unwrap();
+            match rng.random_range(0..4) {
+                0 | 1 => words[i] = replace_core(&words[i], word),
+                2 if words.len() > 1 => {
+                    words.remove(i);
+                }
+                _ => words.insert(i, word.clone()),
+            }
+            edits += 1;
+        }
+    }
+    edits
+}
+
+/// Puts 2-5 boilerplate lines above and/or below `paragraphs`; returns
+/// the number of words added.
+fn add_boilerplate(
+    paragraphs: &mut Vec<String>,
+    src: &Source,
+    site: u32,
+    published: i64,
+    rng: &mut ChaCha8Rng,
+) -> usize {
+    let n = rng.random_range(2..=5);
+    let picks = rand::seq::index::sample(rng, BOILERPLATE.len(), n);
+    let year = 1970 + published / 31_556_952;
+    let other = &src.categories[rng.random_range(0..src.categories.len())];
+    let other_title = other.titles.choose(rng).unwrap();
+    // 0: all on top, 1: all at the bottom, 2: split.
+    let place = rng.random_range(0..3);
+    let split = match place {
+        0 => n,
+        1 => 0,
+        _ => rng.random_range(1..n),
+    };
+    let lines: Vec<String> = picks
+        .iter()
+        .map(|i| fill(BOILERPLATE[i], site, other_title, year))
+        .collect();
+    let added = lines.iter().map(|l| l.split(' ').count()).sum();
+    let mut out: Vec<String> = lines[..split].to_vec();
+    out.append(paragraphs);
+    out.extend(lines[split..].iter().cloned());
+    *paragraphs = out;
+    added
+}
+
 /// Applies one edit, chosen uniformly, to a copy of `orig`.
-fn duplicate(src: &Source, seed: u64, pos: u32, orig: &Original<'_>) -> Doc {
+fn duplicate(src: &Source, seed: u64, pos: u32, orig: &Original<'_>, rates: Rates) -> Doc {
     let mut rng = rng_for(seed, STREAM_DUPLICATE, pos as u64);
     let edit = *EDITS.choose(&mut rng).unwrap();
     let site = (orig.site + rng.random_range(1..SITES)) % SITES;
@@ -471,27 +724,22 @@ fn duplicate(src: &Source, seed: u64, pos: u32, orig: &Original<'_>) -> Doc {
             (paras, moved as f64 / n as f64)
         }
         Edit::Boilerplate => {
-            let n = rng.random_range(2..=5);
-            let picks = rand::seq::index::sample(&mut rng, BOILERPLATE.len(), n);
-            let year = 1970 + published / 31_556_952;
-            let other = &src.categories[rng.random_range(0..src.categories.len())];
-            let other_title = other.titles.choose(&mut rng).unwrap();
-            // 0: all on top, 1: all at the bottom, 2: split.
-            let place = rng.random_range(0..3);
-            let split = match place {
-                0 => n,
-                1 => 0,
-                _ => rng.random_range(1..n),
-            };
-            let lines: Vec<String> = picks
-                .iter()
-                .map(|i| fill(BOILERPLATE[i], site, other_title, year))
-                .collect();
-            let added: usize = lines.iter().map(|l| l.split(' ').count()).sum();
-            let mut paras: Vec<String> = lines[..split].to_vec();
-            paras.extend(orig.paragraphs.iter().cloned());
-            paras.extend(lines[split..].iter().cloned());
+            let mut paras = orig.paragraphs.clone();
+            let added = add_boilerplate(&mut paras, src, site, published, &mut rng);
             (paras, added as f64 / n_words as f64)
+        }
+        Edit::WordEdits => {
+            let mut paras = words_of(&orig.paragraphs);
+            let rate = rng.random_range(0.01..=rates.max_edit.max(0.01));
+            let edits = edit_words(&mut paras, rate, src, &mut rng);
+            (join_words(&paras), edits as f64 / n_words as f64)
+        }
+        Edit::BoilerplateEdited => {
+            let mut words = words_of(&orig.paragraphs);
+            let edits = edit_words(&mut words, rates.boilerplate_edit, src, &mut rng);
+            let mut paras = join_words(&words);
+            add_boilerplate(&mut paras, src, site, published, &mut rng);
+            (paras, edits as f64 / n_words as f64)
         }
         Edit::Truncate => {
             let keep = rng.random_range(0.75..=0.95);
@@ -514,6 +762,7 @@ fn duplicate(src: &Source, seed: u64, pos: u32, orig: &Original<'_>) -> Doc {
             let kept: usize = paras.iter().map(|p| p.split(' ').count()).sum();
             (paras, kept as f64 / n_words as f64)
         }
+        Edit::SharedParagraphs | Edit::Template => unreachable!("negatives are not copies"),
     };
     Doc {
         text: paragraphs.join("\n\n"),
@@ -521,20 +770,33 @@ fn duplicate(src: &Source, seed: u64, pos: u32, orig: &Original<'_>) -> Doc {
         published,
         edit,
         rate,
+        related: None,
     }
 }
 
-/// Which original each stream position holds, and whether it is a copy.
+/// What a stream position holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum SlotKind {
+    Original,
+    /// A near-duplicate of `orig`.
+    Copy,
+    /// A negative related to `orig` (see [`negative`]).
+    Negative,
+}
+
+/// Which original each stream position holds or derives from.
 #[derive(Debug, Clone, Copy)]
 struct Slot {
     orig: u32,
-    dup: bool,
+    kind: SlotKind,
 }
 
 struct Plan {
     slots: Vec<Slot>,
     /// Stream position of each original.
     orig_pos: Vec<u32>,
+    /// Template groups of the `template` negatives (~5 documents each).
+    template_groups: u32,
 }
 
 /// Draws the plan: how many copies each original gets (1-4, for a random
@@ -542,10 +804,16 @@ struct Plan {
 /// order; a copy of original `o` is placed after it, uniformly within the
 /// next ~10% of the originals, so duplicates are interleaved with unrelated
 /// documents and the stream position says little about what is a copy.
-fn make_plan(seed: u64, docs: usize, dup_share: f64) -> Plan {
+/// Negatives relate to a random original and are placed the same way.
+fn make_plan(seed: u64, docs: usize, dup_share: f64, negative_share: f64) -> Plan {
     let mut rng = rng_for(seed, STREAM_PLAN, 0);
     let n_dup = (docs as f64 * dup_share).round() as usize;
-    let n_orig = docs - n_dup;
+    let n_neg = ((docs as f64 * negative_share).round() as usize).min(docs - n_dup - 1);
+    let n_orig = docs - n_dup - n_neg;
+    let mut negatives = vec![0u8; n_orig];
+    for _ in 0..n_neg {
+        negatives[rng.random_range(0..n_orig)] += 1;
+    }
     let mut copies = vec![0u8; n_orig];
     let mut order: Vec<u32> = (0..n_orig as u32).collect();
     order.shuffle(&mut rng);
@@ -573,17 +841,20 @@ fn make_plan(seed: u64, docs: usize, dup_share: f64) -> Plan {
             o as f64,
             Slot {
                 orig: o as u32,
-                dup: false,
+                kind: SlotKind::Original,
             },
         ));
         let span = window.min((n_orig - o) as f64);
-        for _ in 0..n_copies {
+        let kinds = std::iter::repeat_n(SlotKind::Copy, n_copies as usize).chain(
+            std::iter::repeat_n(SlotKind::Negative, negatives[o] as usize),
+        );
+        for kind in kinds {
             let key = o as f64 + 0.5 + rng.random::<f64>() * span;
             keyed.push((
                 key,
                 Slot {
                     orig: o as u32,
-                    dup: true,
+                    kind,
                 },
             ));
         }
@@ -592,11 +863,15 @@ fn make_plan(seed: u64, docs: usize, dup_share: f64) -> Plan {
     let mut orig_pos = vec![0u32; n_orig];
     let slots: Vec<Slot> = keyed.into_iter().map(|(_, s)| s).collect();
     for (pos, s) in slots.iter().enumerate() {
-        if !s.dup {
+        if s.kind == SlotKind::Original {
             orig_pos[s.orig as usize] = pos as u32;
         }
     }
-    Plan { slots, orig_pos }
+    Plan {
+        slots,
+        orig_pos,
+        template_groups: (n_neg / 10).max(1) as u32,
+    }
 }
 
 #[derive(Serialize)]
@@ -614,6 +889,7 @@ struct Gen<'a> {
     seed: u64,
     plan: &'a Plan,
     id_width: usize,
+    rates: Rates,
 }
 
 impl Gen<'_> {
@@ -625,18 +901,28 @@ impl Gen<'_> {
     fn doc(&self, pos: u32) -> (Doc, Original<'_>) {
         let slot = self.plan.slots[pos as usize];
         let orig = original(self.src, self.seed, slot.orig);
-        let doc = if slot.dup {
-            duplicate(self.src, self.seed, pos, &orig)
-        } else {
-            Doc {
-                text: orig.paragraphs.join("\n\n"),
-                site: orig.site,
-                published: orig.published,
-                edit: Edit::Original,
-                rate: 0.0,
+        match slot.kind {
+            SlotKind::Copy => (duplicate(self.src, self.seed, pos, &orig, self.rates), orig),
+            SlotKind::Negative => negative(
+                self.src,
+                self.seed,
+                pos,
+                &orig,
+                slot.orig,
+                self.plan.template_groups,
+            ),
+            SlotKind::Original => {
+                let doc = Doc {
+                    text: orig.paragraphs.join("\n\n"),
+                    site: orig.site,
+                    published: orig.published,
+                    edit: Edit::Original,
+                    rate: 0.0,
+                    related: None,
+                };
+                (doc, orig)
             }
-        };
-        (doc, orig)
+        }
     }
 
     /// One JSONL line and one labels.tsv line.
@@ -644,7 +930,15 @@ impl Gen<'_> {
         let slot = self.plan.slots[pos as usize];
         let (doc, orig) = self.doc(pos);
         let id = self.id(pos);
-        let cluster = self.id(self.plan.orig_pos[slot.orig as usize]);
+        let cluster = match slot.kind {
+            SlotKind::Negative => id.clone(),
+            _ => self.id(self.plan.orig_pos[slot.orig as usize]),
+        };
+        let related = match doc.related {
+            None => String::new(),
+            Some(Related::Original(o)) => self.id(self.plan.orig_pos[o as usize]),
+            Some(Related::Template(g)) => format!("tpl-{g}"),
+        };
         let published = chrono::DateTime::from_timestamp(doc.published, 0)
             .unwrap()
             .to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
@@ -667,7 +961,7 @@ impl Gen<'_> {
         serde_json::to_writer(&mut *json, &record).unwrap();
         json.push(b'\n');
         labels.push_str(&format!(
-            "{id}\t{cluster}\t{}\t{:.4}\n",
+            "{id}\t{cluster}\t{}\t{:.4}\t{related}\n",
             doc.edit.as_str(),
             doc.rate
         ));
@@ -727,7 +1021,7 @@ struct Report {
 /// duplicates, and checks that unrelated originals really are unrelated.
 fn report(g: &Gen<'_>, sample: usize) -> Report {
     let dup_pos: Vec<u32> = (0..g.plan.slots.len() as u32)
-        .filter(|&p| g.plan.slots[p as usize].dup)
+        .filter(|&p| g.plan.slots[p as usize].kind == SlotKind::Copy)
         .collect();
     let mut rng = rng_for(g.seed, STREAM_REPORT, 0);
     let k = sample.min(dup_pos.len());
@@ -815,6 +1109,7 @@ struct Summary<'a> {
     shards: usize,
     originals: usize,
     duplicates: usize,
+    negatives: usize,
     by_edit: Vec<(&'static str, usize)>,
     jsonl_bytes: u64,
     text_bytes: u64,
@@ -828,6 +1123,24 @@ fn main() -> Result<()> {
     if !(0.0..=0.6).contains(&args.dup_share) {
         bail!("--dup-share must be in 0..=0.6, got {}", args.dup_share);
     }
+    if !(0.0..=0.3).contains(&args.negative_share) {
+        bail!(
+            "--negative-share must be in 0..=0.3, got {}",
+            args.negative_share
+        );
+    }
+    if !(0.01..=0.3).contains(&args.max_edit_rate) {
+        bail!(
+            "--max-edit-rate must be in 0.01..=0.3, got {}",
+            args.max_edit_rate
+        );
+    }
+    if !(0.0..=0.3).contains(&args.boilerplate_edit_rate) {
+        bail!(
+            "--boilerplate-edit-rate must be in 0..=0.3, got {}",
+            args.boilerplate_edit_rate
+        );
+    }
     if args.docs == 0 || args.docs > u32::MAX as usize / 2 {
         bail!("--docs must be in 1..={}", u32::MAX / 2);
     }
@@ -839,12 +1152,16 @@ fn main() -> Result<()> {
     let started = Instant::now();
     let src = Source::load(&args.source)?;
     let shards = args.shards.unwrap_or((args.docs / 10_000).max(1)).max(1);
-    let plan = make_plan(args.seed, args.docs, args.dup_share);
+    let plan = make_plan(args.seed, args.docs, args.dup_share, args.negative_share);
     let gen = Gen {
         src: &src,
         seed: args.seed,
         plan: &plan,
         id_width: args.docs.saturating_sub(1).to_string().len().max(7),
+        rates: Rates {
+            max_edit: args.max_edit_rate,
+            boilerplate_edit: args.boilerplate_edit_rate,
+        },
     };
 
     let corpus = args.out.join("corpus");
@@ -857,7 +1174,7 @@ fn main() -> Result<()> {
         }
     }
     let mut labels = BufWriter::new(File::create(args.out.join("labels.tsv"))?);
-    labels.write_all(b"id\tcluster\tedit\trate\n")?;
+    labels.write_all(b"id\tcluster\tedit\trate\trelated\n")?;
 
     // Chunks of consecutive positions that never cross a shard boundary,
     // rendered in parallel a batch at a time and written in order.
@@ -873,18 +1190,18 @@ fn main() -> Result<()> {
         }
     }
     let batch = rayon::current_num_threads() * 4;
-    let mut by_edit = [0usize; 8];
+    let mut by_edit = [0usize; ALL_EDITS.len()];
     let (mut jsonl_bytes, mut text_bytes) = (0u64, 0u64);
     let mut shard_out: Option<(usize, BufWriter<File>)> = None;
     let mut done = 0usize;
     let mut next_note = args.docs / 10;
     for group in chunks.chunks(batch) {
-        let rendered: Vec<(Vec<u8>, String, [usize; 8], u64)> = group
+        let rendered: Vec<(Vec<u8>, String, [usize; ALL_EDITS.len()], u64)> = group
             .par_iter()
             .map(|&(_, lo, hi)| {
                 let mut json = Vec::with_capacity((hi - lo) as usize * 3500);
                 let mut lab = String::new();
-                let mut counts = [0usize; 8];
+                let mut counts = [0usize; ALL_EDITS.len()];
                 let mut text = 0u64;
                 for pos in lo..hi {
                     let (edit, len) = gen.render(pos, &mut json, &mut lab);
@@ -930,6 +1247,7 @@ fn main() -> Result<()> {
 
     let rep = (args.report_sample > 0).then(|| report(&gen, args.report_sample));
     let originals = by_edit[Edit::Original.index()];
+    let negatives = by_edit[Edit::SharedParagraphs.index()] + by_edit[Edit::Template.index()];
     let summary = Summary {
         generator: "dedup_corpus",
         source: args.source.display().to_string(),
@@ -941,9 +1259,10 @@ fn main() -> Result<()> {
         dup_share: args.dup_share,
         shards,
         originals,
-        duplicates: args.docs - originals,
-        by_edit: std::iter::once(Edit::Original)
-            .chain(EDITS)
+        duplicates: args.docs - originals - negatives,
+        negatives,
+        by_edit: ALL_EDITS
+            .iter()
             .map(|e| (e.as_str(), by_edit[e.index()]))
             .collect(),
         jsonl_bytes,
@@ -958,10 +1277,11 @@ fn main() -> Result<()> {
     )?;
 
     println!(
-        "dedup_corpus: {} docs ({} originals, {} duplicates) in {} shard(s), {:.1} MB JSONL ({:.0} B text/doc) in {:.1}s = {:.0} docs/s -> {}",
+        "dedup_corpus: {} docs ({} originals, {} duplicates, {} negatives) in {} shard(s), {:.1} MB JSONL ({:.0} B text/doc) in {:.1}s = {:.0} docs/s -> {}",
         args.docs,
         originals,
-        args.docs - originals,
+        args.docs - originals - negatives,
+        negatives,
         shards,
         jsonl_bytes as f64 / 1e6,
         text_bytes as f64 / args.docs as f64,
@@ -1021,14 +1341,16 @@ mod tests {
 
     #[test]
     fn plan_puts_copies_after_their_original() {
-        let plan = make_plan(7, 5000, 0.3);
+        let plan = make_plan(7, 5000, 0.3, 0.05);
         assert_eq!(plan.slots.len(), 5000);
-        assert_eq!(plan.slots.iter().filter(|s| s.dup).count(), 1500);
+        let count = |k| plan.slots.iter().filter(|s| s.kind == k).count();
+        assert_eq!(count(SlotKind::Copy), 1500);
+        assert_eq!(count(SlotKind::Negative), 250);
         for (pos, s) in plan.slots.iter().enumerate() {
-            if s.dup {
-                assert!(plan.orig_pos[s.orig as usize] < pos as u32);
-            } else {
+            if s.kind == SlotKind::Original {
                 assert_eq!(plan.orig_pos[s.orig as usize], pos as u32);
+            } else {
+                assert!(plan.orig_pos[s.orig as usize] < pos as u32);
             }
         }
     }
@@ -1043,7 +1365,7 @@ mod tests {
         let n = words(&orig.paragraphs.join(" "));
         let mut seen = BTreeSet::new();
         for pos in 0..200 {
-            let d = duplicate(&src, 1, pos, &orig);
+            let d = duplicate(&src, 1, pos, &orig, Rates::default());
             let j = jaccard(&shingles(&orig.paragraphs.join("\n\n")), &shingles(&d.text));
             seen.insert(d.edit);
             assert!(d.published > orig.published && d.site != orig.site);
@@ -1060,10 +1382,67 @@ mod tests {
                     assert!(words(&d.text) < n);
                 }
                 Edit::Excerpt => assert!(d.text.split("\n\n").count() <= 3 && j < 0.7),
-                Edit::Original => unreachable!(),
+                Edit::WordEdits => {
+                    assert!((0.005..=0.12).contains(&d.rate), "{}", d.rate);
+                    assert!(j < 1.0);
+                }
+                Edit::BoilerplateEdited => {
+                    assert!((0.005..=0.04).contains(&d.rate), "{}", d.rate);
+                    assert!(j < 1.0);
+                }
+                Edit::Original | Edit::SharedParagraphs | Edit::Template => unreachable!(),
             }
         }
         assert_eq!(seen.len(), EDITS.len());
+    }
+
+    #[test]
+    fn word_edits_reach_every_paragraph() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/news");
+        let src = Source::load(&dir).unwrap();
+        let orig = original(&src, 3, 1);
+        let mut paras = words_of(&orig.paragraphs);
+        let before = paras.clone();
+        let mut rng = rng_for(3, 99, 0);
+        let edits = edit_words(&mut paras, 0.1, &src, &mut rng);
+        let n: usize = before.iter().map(Vec::len).sum();
+        assert!(edits as f64 >= 0.05 * n as f64 && edits as f64 <= 0.15 * n as f64);
+        let changed = paras.iter().zip(&before).filter(|(a, b)| a != b).count();
+        assert!(changed + 1 >= before.len(), "{changed} of {}", before.len());
+    }
+
+    #[test]
+    fn negatives_share_paragraphs_or_a_template_only() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/news");
+        let src = Source::load(&dir).unwrap();
+        let orig = original(&src, 5, 2);
+        let mut kinds = BTreeSet::new();
+        let mut templates: Vec<(u32, String)> = Vec::new();
+        for pos in 0..60 {
+            let (d, _) = negative(&src, 5, pos, &orig, 2, 3);
+            kinds.insert(d.edit);
+            let j = jaccard(&shingles(&orig.paragraphs.join("\n\n")), &shingles(&d.text));
+            match d.related {
+                Some(Related::Original(2)) => {
+                    let shared = orig
+                        .paragraphs
+                        .iter()
+                        .filter(|p| d.text.contains(p.as_str()))
+                        .count();
+                    assert!((1..=2).contains(&shared), "{shared}");
+                    assert!(j < 0.5, "{j}");
+                }
+                Some(Related::Template(g)) => templates.push((g, d.text)),
+                other => panic!("{other:?}"),
+            }
+        }
+        assert_eq!(kinds.len(), 2);
+        // Two documents of one template share its lines, not their bodies.
+        templates.sort();
+        let pair = templates.windows(2).find(|w| w[0].0 == w[1].0).unwrap();
+        let (a, b) = (&pair[0].1, &pair[1].1);
+        assert_eq!(a.lines().next(), b.lines().next());
+        assert!(jaccard(&shingles(a), &shingles(b)) < 0.5);
     }
 
     #[test]

@@ -497,13 +497,21 @@ def main() -> int:
 
     table = [fmt(header), fmt(["-" * w for w in widths])] + [fmt(r) for r in rows]
 
-    edits = ["exact", "substitute", "insert_delete", "reorder", "boilerplate", "truncate", "excerpt"]
+    edits = [
+        "exact", "substitute", "insert_delete", "reorder", "boilerplate", "truncate", "excerpt",
+        "word_edits", "boilerplate_edited",
+    ]
     notes.append("recall by edit type (planted doc in its original's predicted cluster):")
     for r in results:
         if "recall_by_edit" in r:
             notes.append(
                 f"  {r['tool']:<10} " + "  ".join(f"{e} {r['recall_by_edit'].get(e, float('nan')):.3f}" for e in edits)
             )
+    notes.append("false merges by negative type (share merged with what it must stay apart from):")
+    for r in results:
+        fm = (r.get("score") or {}).get("false_merge_by_negative")
+        if fm:
+            notes.append(f"  {r['tool']:<10} " + "  ".join(f"{e} {v:.3f}" for e, v in fm.items()))
     if g:
         t = (g.get("info") or {}).get("timings") or {}
         if "dedup" in t:

@@ -19,6 +19,10 @@ Metrics:
 - ARI: Hubert & Arabie's adjusted Rand index over the same table.
 - recall per edit type: a planted doc counts as found when it is in the same
   predicted cluster as its original.
+- false merges per negative type (labels with a `related` column): a
+  `shared_paragraphs` negative is falsely merged when it is in its related
+  original's predicted cluster; a `template` negative when it shares a
+  predicted cluster with another document of its template group.
 `--exclude-edits` drops docs of those edit types from truth and prediction
 alike (e.g. excerpt, which a Jaccard-only tool cannot find by design).
 
@@ -41,13 +45,44 @@ def c2(n: int) -> int:
     return n * (n - 1) // 2
 
 
+NEGATIVES = ("shared_paragraphs", "template")
+
+
 def read_labels(path: str) -> dict[str, tuple[str, str]]:
     """id -> (cluster, edit)."""
+    return {d: (c, e) for d, (c, e, _) in read_labels_related(path).items()}
+
+
+def read_labels_related(path: str) -> dict[str, tuple[str, str, str]]:
+    """id -> (cluster, edit, related); related is empty except for negatives."""
     out = {}
     with open(path, newline="", encoding="utf-8") as f:
         for row in csv.DictReader(f, delimiter="\t"):
-            out[row["id"]] = (row["cluster"], row["edit"])
+            out[row["id"]] = (row["cluster"], row["edit"], row.get("related") or "")
     return out
+
+
+def false_merges(
+    labels: dict[str, tuple[str, str, str]], pred: dict[str, str]
+) -> dict[str, tuple[int, int]]:
+    """negative type -> (falsely merged, total)."""
+    pcl = {d: ("p", pred[d]) if d in pred else ("s", d) for d in labels}
+    groups: dict[str, Counter] = {}
+    for d, (_, edit, related) in labels.items():
+        if edit == "template":
+            groups.setdefault(related, Counter())[pcl[d]] += 1
+    out: dict[str, list[int]] = {}
+    for d, (_, edit, related) in labels.items():
+        if edit not in NEGATIVES:
+            continue
+        if edit == "shared_paragraphs":
+            merged = related in pcl and pcl[d] == pcl[related]
+        else:
+            merged = groups[related][pcl[d]] > 1
+        hit = out.setdefault(edit, [0, 0])
+        hit[0] += merged
+        hit[1] += 1
+    return {e: (h[0], h[1]) for e, h in sorted(out.items())}
 
 
 def read_pred(path: str) -> dict[str, str]:
@@ -85,7 +120,7 @@ def score_maps(
     by_edit: dict[str, list[int]] = {}
     for d in docs:
         cluster, edit = labels[d]
-        if edit == "original":
+        if edit == "original" or edit in NEGATIVES:
             continue
         found = cluster in pcl and pcl[d] == pcl[cluster]
         hit = by_edit.setdefault(edit, [0, 0])
@@ -108,7 +143,13 @@ def score_maps(
 
 
 def score(labels_path: str, pred_path: str, exclude=()) -> dict:
-    return score_maps(read_labels(labels_path), read_pred(pred_path), frozenset(exclude))
+    labels = read_labels_related(labels_path)
+    pred = read_pred(pred_path)
+    r = score_maps({d: (c, e) for d, (c, e, _) in labels.items()}, pred, frozenset(exclude))
+    merges = false_merges(labels, pred)
+    r["false_merge_by_negative"] = {e: m / n for e, (m, n) in merges.items()}
+    r["negatives"] = {e: n for e, (_, n) in merges.items()}
+    return r
 
 
 def format_result(r: dict) -> str:
@@ -122,6 +163,14 @@ def format_result(r: dict) -> str:
             f"{e} {v:.3f} (n={r['planted_by_edit'][e]})" for e, v in r["recall_by_edit"].items()
         ),
     ]
+    if r.get("false_merge_by_negative"):
+        lines.append(
+            "false merges: "
+            + "  ".join(
+                f"{e} {v:.3f} (n={r['negatives'][e]})"
+                for e, v in r["false_merge_by_negative"].items()
+            )
+        )
     if r["unlabelled_predictions"]:
         lines.append(f"warning: {r['unlabelled_predictions']} predicted ids are not in the labels")
     return "\n".join(lines)
@@ -195,6 +244,18 @@ def self_test() -> None:
     close(lumped["recall"], 1.0)
     close(lumped["precision"], 4 / 15)
     close(lumped["ari"], 0.0)
+    # Negatives: n1 shares paragraphs with a (merged: false), n2 with d
+    # (apart); t1, t2, t3 wear template tpl-0, t1 and t2 merged.
+    rel = {d: (c, e, "") for d, (c, e) in labels.items()}
+    rel.update({
+        "n1": ("n1", "shared_paragraphs", "a"),
+        "n2": ("n2", "shared_paragraphs", "d"),
+        "t1": ("t1", "template", "tpl-0"),
+        "t2": ("t2", "template", "tpl-0"),
+        "t3": ("t3", "template", "tpl-0"),
+    })
+    fm = false_merges(rel, {**pred, "n1": "x", "n2": "z", "t1": "t", "t2": "t", "t3": "u"})
+    same(fm, {"shared_paragraphs": (1, 2), "template": (2, 3)})
     print(f"score.py self-test: {passed} passed, 0 failed")
 
 
