@@ -64,7 +64,7 @@ labels.tsv is:
                  --boilerplate-edit-rate of its words edited; edits/words
 Negatives (--negative-share of all documents, half of each kind) are their own cluster and must stay apart; `related` in labels.tsv says from what:
   shared_paragraphs  a new article of the same category that carries 1-2 paragraphs of an earlier original (related: that original's id); rate: share of its words copied
-  template       a short new body (1-2 paragraphs) wrapped in a site template's header and footer lines, shared by ~5 documents (related: tpl-<group>); rate: template words/words
+  template       a short new body (2-3 paragraphs) wrapped in a site template's header and footer lines, shared by ~5 documents (related: tpl-<group>); rate: template words/words
 Duplicates come later in the stream than their original, interleaved with \
 other documents within a window of ~10% of the corpus, on another site, \
 published 10 minutes to 7 days later.
@@ -110,9 +110,17 @@ struct Args {
     #[arg(long, default_value_t = 0.05)]
     negative_share: f64,
     /// Highest share of words a `word_edits` copy has edited (its rate is
-    /// drawn from 1% to this), 0.01 to 0.3.
+    /// drawn from --min-edit-rate to this), up to 0.3.
     #[arg(long, default_value_t = 0.10)]
     max_edit_rate: f64,
+    /// Lowest share of words a `word_edits` copy has edited.
+    #[arg(long, default_value_t = 0.01)]
+    min_edit_rate: f64,
+    /// The edits near-duplicates get, comma-separated (default: all);
+    /// `--edits word_edits --min-edit-rate 0 --max-edit-rate 0.12` is the
+    /// corpus of `benches/dedup/run.sh --sweep`.
+    #[arg(long, value_delimiter = ',')]
+    edits: Vec<String>,
     /// Share of words edited in a `boilerplate_edited` copy, 0 to 0.3.
     #[arg(long, default_value_t = 0.02)]
     boilerplate_edit_rate: f64,
@@ -459,7 +467,7 @@ fn template(seed: u64, group: u32) -> (Vec<String>, Vec<String>) {
 
 /// A negative at stream position `pos`, related to original `orig` (index
 /// `orig_index`): half carry 1-2 of its paragraphs inside a new article of
-/// its category, half are a short new body in one of `groups` site
+/// its category, half are a short new body (2-3 paragraphs) in one of `groups` site
 /// templates. Returns the document and the article it pretends to be.
 fn negative<'a>(
     src: &'a Source,
@@ -511,8 +519,10 @@ fn negative<'a>(
     let (header, footer) = template(seed, group);
     let cat = src.categories.choose(&mut rng).unwrap();
     let title = cat.titles.choose(&mut rng).unwrap();
-    let n_para = rng.random_range(1..=2);
-    let body = paragraphs_of(cat, n_para, 2..=4, &mut rng);
+    // At least 6 sentences: a shorter body of pool sentences turns up
+    // whole inside some original of a large corpus (a true containment).
+    let n_para = rng.random_range(2..=3);
+    let body = paragraphs_of(cat, n_para, 3..=5, &mut rng);
     let template_words = count(&header) + count(&footer);
     let mut paragraphs = header;
     paragraphs.extend(body);
@@ -593,9 +603,12 @@ fn fill(line: &str, site: u32, title: &str, year: i64) -> String {
         .replace("{year}", &year.to_string())
 }
 
-/// The rates of the edits that take one (see `LONG_ABOUT`).
-#[derive(Debug, Clone, Copy)]
+/// Which edits copies get and the rates of those that take one (see
+/// `LONG_ABOUT`).
+#[derive(Debug, Clone)]
 struct Rates {
+    edits: Vec<Edit>,
+    min_edit: f64,
     max_edit: f64,
     boilerplate_edit: f64,
 }
@@ -603,6 +616,8 @@ struct Rates {
 impl Default for Rates {
     fn default() -> Rates {
         Rates {
+            edits: EDITS.to_vec(),
+            min_edit: 0.01,
             max_edit: 0.10,
             boilerplate_edit: 0.02,
         }
@@ -673,9 +688,9 @@ fn add_boilerplate(
 }
 
 /// Applies one edit, chosen uniformly, to a copy of `orig`.
-fn duplicate(src: &Source, seed: u64, pos: u32, orig: &Original<'_>, rates: Rates) -> Doc {
+fn duplicate(src: &Source, seed: u64, pos: u32, orig: &Original<'_>, rates: &Rates) -> Doc {
     let mut rng = rng_for(seed, STREAM_DUPLICATE, pos as u64);
-    let edit = *EDITS.choose(&mut rng).unwrap();
+    let edit = *rates.edits.choose(&mut rng).unwrap();
     let site = (orig.site + rng.random_range(1..SITES)) % SITES;
     let published = orig.published + rng.random_range(600..=7 * 86_400);
     let n_words: usize = orig.paragraphs.iter().map(|p| p.split(' ').count()).sum();
@@ -730,7 +745,7 @@ fn duplicate(src: &Source, seed: u64, pos: u32, orig: &Original<'_>, rates: Rate
         }
         Edit::WordEdits => {
             let mut paras = words_of(&orig.paragraphs);
-            let rate = rng.random_range(0.01..=rates.max_edit.max(0.01));
+            let rate = rng.random_range(rates.min_edit..=rates.max_edit.max(rates.min_edit));
             let edits = edit_words(&mut paras, rate, src, &mut rng);
             (join_words(&paras), edits as f64 / n_words as f64)
         }
@@ -902,7 +917,10 @@ impl Gen<'_> {
         let slot = self.plan.slots[pos as usize];
         let orig = original(self.src, self.seed, slot.orig);
         match slot.kind {
-            SlotKind::Copy => (duplicate(self.src, self.seed, pos, &orig, self.rates), orig),
+            SlotKind::Copy => (
+                duplicate(self.src, self.seed, pos, &orig, &self.rates),
+                orig,
+            ),
             SlotKind::Negative => negative(
                 self.src,
                 self.seed,
@@ -1039,7 +1057,9 @@ fn report(g: &Gen<'_>, sample: usize) -> Report {
             (doc.edit, jaccard(&a, &b), c)
         })
         .collect();
-    let edits = EDITS
+    let edits = g
+        .rates
+        .edits
         .iter()
         .map(|&e| {
             let xs: Vec<&(Edit, f64, f64)> = measured.iter().filter(|m| m.0 == e).collect();
@@ -1129,11 +1149,27 @@ fn main() -> Result<()> {
             args.negative_share
         );
     }
-    if !(0.01..=0.3).contains(&args.max_edit_rate) {
+    if !(0.0..=0.3).contains(&args.min_edit_rate)
+        || !(args.min_edit_rate..=0.3).contains(&args.max_edit_rate)
+    {
         bail!(
-            "--max-edit-rate must be in 0.01..=0.3, got {}",
+            "need 0 <= --min-edit-rate <= --max-edit-rate <= 0.3, got {} and {}",
+            args.min_edit_rate,
             args.max_edit_rate
         );
+    }
+    let mut edits = Vec::new();
+    for name in &args.edits {
+        match EDITS.iter().find(|e| e.as_str() == name) {
+            Some(&e) => edits.push(e),
+            None => bail!(
+                "--edits: unknown edit {name:?}; known: {}",
+                EDITS.map(Edit::as_str).join(", ")
+            ),
+        }
+    }
+    if edits.is_empty() {
+        edits = EDITS.to_vec();
     }
     if !(0.0..=0.3).contains(&args.boilerplate_edit_rate) {
         bail!(
@@ -1159,6 +1195,8 @@ fn main() -> Result<()> {
         plan: &plan,
         id_width: args.docs.saturating_sub(1).to_string().len().max(7),
         rates: Rates {
+            edits,
+            min_edit: args.min_edit_rate,
             max_edit: args.max_edit_rate,
             boilerplate_edit: args.boilerplate_edit_rate,
         },
@@ -1365,7 +1403,7 @@ mod tests {
         let n = words(&orig.paragraphs.join(" "));
         let mut seen = BTreeSet::new();
         for pos in 0..200 {
-            let d = duplicate(&src, 1, pos, &orig, Rates::default());
+            let d = duplicate(&src, 1, pos, &orig, &Rates::default());
             let j = jaccard(&shingles(&orig.paragraphs.join("\n\n")), &shingles(&d.text));
             seen.insert(d.edit);
             assert!(d.published > orig.published && d.site != orig.site);

@@ -3,7 +3,11 @@
 corpus, scores every tool against the labels and prints one table.
 
     python bench.py --work DIR --gleaner PATH [--threads 2] [--skip datatrove]
-                    [--gleaner-only]
+                    [--gleaner-only] [--sweep]
+
+--sweep adds recall and false merges of the `word_edits` copies by edit
+rate (bins of 1 %, 0-12 %) for every tool, as a table (DIR/sweep.md) and a
+plot (DIR/sweep.png, matplotlib); run.sh --sweep makes the corpus for it.
 
 DIR holds the generator's output (corpus/part-*.jsonl, labels.tsv,
 report.json); results go to DIR/runs/ and DIR/results.{json,md}. run.sh
@@ -358,6 +362,61 @@ def tail(path: Path, n: int = 5) -> str:
 # The benchmark
 
 
+def sweep(work: Path, runs: Path, results: list[dict]) -> dict:
+    """Recall and false merges of the word_edits copies by edit rate, per
+    tool: printed, written to sweep.md, plotted to sweep.png."""
+    labels = str(work / "labels.tsv")
+    tools = [r["tool"] for r in results if "error" not in r and (runs / r["tool"] / "pred.tsv").exists()]
+    table = {t: scoring.by_rate(labels, str(runs / t / "pred.tsv")) for t in tools}
+    if not tools:
+        return {}
+    bins = table[tools[0]]
+    header = ["edit rate", "copies"] + [f"{t} recall" for t in tools] + [f"{t} false merges" for t in tools]
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    for k, b in enumerate(bins):
+        cells = [f"{100 * b['from']:.0f}–{100 * b['to']:.0f} %", str(b["n"])]
+        cells += [f"{table[t][k]['recall']:.3f}" for t in tools]
+        cells += [f"{table[t][k]['false_merge']:.3f}" for t in tools]
+        lines.append("| " + " | ".join(cells) + " |")
+    overall = []
+    for r in results:
+        if r["tool"] in tools and "score" in r:
+            fm = r["score"].get("false_merge_by_negative", {})
+            overall.append(
+                f"{r['tool']}: pair precision {r['precision']:.4f}, recall {r['recall']:.4f}; false merges "
+                + ", ".join(f"{e} {v:.3f}" for e, v in fm.items())
+            )
+    text = "\n".join(lines) + "\n\n" + "\n".join(f"- {o}" for o in overall) + "\n"
+    print("\nrecall and false merges of word_edits copies by edit rate:\n" + text)
+    (work / "sweep.md").write_text(text)
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+
+        fig, ax = plt.subplots(figsize=(7, 4))
+        xs = [100 * (b["from"] + b["to"]) / 2 for b in bins]
+        for t in tools:
+            ax.plot(xs, [row["recall"] for row in table[t]], marker="o", label=f"{t} recall")
+        for t in tools:
+            ax.plot(
+                xs, [row["false_merge"] for row in table[t]], linestyle="--", marker="x", label=f"{t} false merges"
+            )
+        ax.set_xlabel("words edited (%)")
+        ax.set_ylabel("share of copies")
+        ax.set_ylim(-0.02, 1.02)
+        ax.set_title("Copies with words edited in every paragraph")
+        ax.grid(alpha=0.3)
+        ax.legend(fontsize=8, loc="center left")
+        fig.tight_layout()
+        fig.savefig(work / "sweep.png", dpi=110)
+        print(f"wrote {work / 'sweep.png'}")
+    except ImportError as e:
+        print(f"sweep: no plot ({e})")
+    return {"by_rate": table, "overall": overall}
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = ap.add_subparsers(dest="cmd")
@@ -373,6 +432,7 @@ def main() -> int:
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--skip", action="append", default=[], help="datasketch or datatrove (repeatable)")
     ap.add_argument("--gleaner-only", action="store_true")
+    ap.add_argument("--sweep", action="store_true", help="recall and false merges by edit rate")
     a = ap.parse_args()
     if a.cmd == "run-datasketch":
         run_datasketch(a.work, a.out)
@@ -501,6 +561,9 @@ def main() -> int:
         "exact", "substitute", "insert_delete", "reorder", "boilerplate", "truncate", "excerpt",
         "word_edits", "boilerplate_edited",
     ]
+    # Edits another corpus has (benches/dedup/heldout.py) come after.
+    seen = {e for r in results for e in r.get("recall_by_edit", {})}
+    edits = [e for e in edits if e in seen] + sorted(seen - set(edits))
     notes.append("recall by edit type (planted doc in its original's predicted cluster):")
     for r in results:
         if "recall_by_edit" in r:
@@ -562,6 +625,8 @@ def main() -> int:
         "results": results,
         "notes": notes,
     }
+    if a.sweep:
+        payload["sweep"] = sweep(work, runs, results)
     (work / "results.json").write_text(json.dumps(payload, indent=2) + "\n")
     md = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     md += ["| " + " | ".join(r) + " |" for r in rows]

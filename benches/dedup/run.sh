@@ -4,9 +4,13 @@
 # datatrove on it (bench.py) and prints one table.
 #
 #   benches/dedup/run.sh [--docs N] [--threads T] [--seed S] [--skip datatrove]
-#                        [--gleaner-only] [--work DIR]
+#                        [--gleaner-only] [--work DIR] [--sweep]
 #
-#   --docs N        corpus size (default 20000)
+#   --docs N        corpus size (default 20000; 10000 with --sweep)
+#   --sweep         a corpus whose copies all have words edited in every
+#                   paragraph, 0-12 % of them, plus the negatives; prints
+#                   recall and false merges by edit rate for every tool and
+#                   plots them (WORK/sweep.md, WORK/sweep.png)
 #   --threads T     gleaner threads and datatrove workers (default 2)
 #   --skip TOOL     leave out datasketch or datatrove (repeatable)
 #   --gleaner-only  only gleaner (the 1M-document run)
@@ -20,7 +24,8 @@ set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
-DOCS=20000 THREADS=2 SEED=42 WORK="" GLEANER_ONLY="" SKIP=()
+DOCS="" THREADS=2 SEED=42 WORK="" GLEANER_ONLY="" SKIP=() SWEEP=""
+
 while [[ $# -gt 0 ]]; do
     case $1 in
         --docs) DOCS=$2; shift 2 ;;
@@ -29,10 +34,18 @@ while [[ $# -gt 0 ]]; do
         --skip) SKIP+=(--skip "$2"); shift 2 ;;
         --gleaner-only) GLEANER_ONLY=--gleaner-only; shift ;;
         --work) WORK=$2; shift 2 ;;
-        -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
+        --sweep) SWEEP=--sweep; shift ;;
+        -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
         *) echo "run.sh: unknown argument $1" >&2; exit 2 ;;
     esac
 done
+GEN_ARGS=()
+if [[ -n "$SWEEP" ]]; then
+    DOCS=${DOCS:-10000}
+    WORK=${WORK:-$HERE/work/sweep-n$DOCS-s$SEED}
+    GEN_ARGS=(--edits word_edits --min-edit-rate 0 --max-edit-rate 0.12)
+fi
+DOCS=${DOCS:-20000}
 WORK=${WORK:-$HERE/work/n$DOCS-s$SEED}
 TARGET=${CARGO_TARGET_DIR:-$ROOT/target}
 SOURCE=${GLEANER_NEWS_SOURCE:-$ROOT/data/external/bbc-news}
@@ -68,9 +81,10 @@ fi
 
 if [[ ! -f "$WORK/labels.tsv" || ! -f "$WORK/report.json" ]]; then
     echo "== generate $DOCS docs into $WORK" >&2
-    "$TARGET/release/examples/dedup_corpus" --source "$SOURCE" --docs "$DOCS" --seed "$SEED" --out "$WORK"
+    "$TARGET/release/examples/dedup_corpus" --source "$SOURCE" --docs "$DOCS" --seed "$SEED" --out "$WORK" \
+        ${GEN_ARGS[@]+"${GEN_ARGS[@]}"}
 fi
 
 echo "== bench" >&2
 exec "$VENV/bin/python" "$HERE/bench.py" --work "$WORK" --gleaner "$TARGET/release/gleaner" \
-    --threads "$THREADS" ${SKIP[@]+"${SKIP[@]}"} $GLEANER_ONLY
+    --threads "$THREADS" ${SKIP[@]+"${SKIP[@]}"} $GLEANER_ONLY $SWEEP

@@ -20,9 +20,9 @@ Metrics:
 - recall per edit type: a planted doc counts as found when it is in the same
   predicted cluster as its original.
 - false merges per negative type (labels with a `related` column): a
-  `shared_paragraphs` negative is falsely merged when it is in its related
-  original's predicted cluster; a `template` negative when it shares a
-  predicted cluster with another document of its template group.
+  negative is its own cluster, so it is falsely merged when its predicted
+  cluster holds any other document (its related original, another page of
+  its template, or anything else).
 `--exclude-edits` drops docs of those edit types from truth and prediction
 alike (e.g. excerpt, which a Jaccard-only tool cannot find by design).
 
@@ -67,20 +67,13 @@ def false_merges(
 ) -> dict[str, tuple[int, int]]:
     """negative type -> (falsely merged, total)."""
     pcl = {d: ("p", pred[d]) if d in pred else ("s", d) for d in labels}
-    groups: dict[str, Counter] = {}
-    for d, (_, edit, related) in labels.items():
-        if edit == "template":
-            groups.setdefault(related, Counter())[pcl[d]] += 1
+    sizes = Counter(pcl.values())
     out: dict[str, list[int]] = {}
-    for d, (_, edit, related) in labels.items():
+    for d, (_, edit, _) in labels.items():
         if edit not in NEGATIVES:
             continue
-        if edit == "shared_paragraphs":
-            merged = related in pcl and pcl[d] == pcl[related]
-        else:
-            merged = groups[related][pcl[d]] > 1
         hit = out.setdefault(edit, [0, 0])
-        hit[0] += merged
+        hit[0] += sizes[pcl[d]] > 1
         hit[1] += 1
     return {e: (h[0], h[1]) for e, h in sorted(out.items())}
 
@@ -140,6 +133,41 @@ def score_maps(
         "recall_by_edit": {e: h[0] / h[1] for e, h in sorted(by_edit.items())},
         "planted_by_edit": {e: h[1] for e, h in sorted(by_edit.items())},
     }
+
+
+def by_rate(
+    labels_path: str, pred_path: str, edit: str = "word_edits", step: float = 0.01, top: float = 0.12
+) -> list[dict]:
+    """Recall and false merges of the `edit` copies, by their rate in bins
+    of `step` up to `top`: a copy is found when it is in its original's
+    predicted cluster, and falsely merged when its predicted cluster holds
+    a document of another true cluster."""
+    rows = []
+    with open(labels_path, newline="", encoding="utf-8") as f:
+        labels = {r["id"]: (r["cluster"], r["edit"], float(r["rate"])) for r in csv.DictReader(f, delimiter="\t")}
+    pred = read_pred(pred_path)
+    pcl = {d: ("p", pred[d]) if d in pred else ("s", d) for d in labels}
+    truths: dict[tuple, set] = {}
+    for d, (cluster, _, _) in labels.items():
+        truths.setdefault(pcl[d], set()).add(cluster)
+    n_bins = round(top / step)
+    bins = [[0, 0, 0] for _ in range(n_bins)]
+    for d, (cluster, e, rate) in labels.items():
+        if e != edit:
+            continue
+        k = min(int(rate / step), n_bins - 1)
+        bins[k][0] += 1
+        bins[k][1] += pcl[d] == pcl.get(cluster)
+        bins[k][2] += len(truths[pcl[d]]) > 1
+    for k, (n, found, merged) in enumerate(bins):
+        rows.append({
+            "from": k * step,
+            "to": (k + 1) * step,
+            "n": n,
+            "recall": found / n if n else float("nan"),
+            "false_merge": merged / n if n else float("nan"),
+        })
+    return rows
 
 
 def score(labels_path: str, pred_path: str, exclude=()) -> dict:
@@ -244,8 +272,8 @@ def self_test() -> None:
     close(lumped["recall"], 1.0)
     close(lumped["precision"], 4 / 15)
     close(lumped["ari"], 0.0)
-    # Negatives: n1 shares paragraphs with a (merged: false), n2 with d
-    # (apart); t1, t2, t3 wear template tpl-0, t1 and t2 merged.
+    # Negatives: n1 shares paragraphs with a and is merged with it, n2 with
+    # d and stays apart; t1, t2, t3 wear template tpl-0, t1 and t2 merged.
     rel = {d: (c, e, "") for d, (c, e) in labels.items()}
     rel.update({
         "n1": ("n1", "shared_paragraphs", "a"),

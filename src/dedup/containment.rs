@@ -15,7 +15,7 @@
 
 use rayon::prelude::*;
 
-use super::sample::{containment_estimate, Sample};
+use super::sample::{containment_estimate, hash_bits, Sample};
 
 /// Anchors keep shingles with at least this many leading zero bits (1 in 8).
 pub const ANCHOR_LEVEL: u8 = 3;
@@ -92,7 +92,11 @@ pub fn best_containers(
         docs.iter()
             .enumerate()
             .filter(|(_, d)| d.active)
-            .flat_map(|(i, d)| anchors(d).iter().map(move |&v| (v as u64) << 32 | i as u64))
+            .flat_map(|(i, d)| {
+                anchors(d)
+                    .iter()
+                    .map(move |&v| (hash_bits(v) as u64) << 32 | i as u64)
+            })
             .collect(),
     );
     let postings = |v: u32| index.postings(v);
@@ -105,7 +109,7 @@ pub fn best_containers(
             let own = anchors(doc);
             let mut lists: Vec<&[u64]> = own[..own.len().min(LOOKUPS)]
                 .iter()
-                .map(|&v| postings(v))
+                .map(|&v| postings(hash_bits(v)))
                 .filter(|p| p.len() <= MAX_POSTINGS)
                 .collect();
             if lists.is_empty() {
@@ -184,7 +188,7 @@ mod tests {
     fn sample(range: std::ops::Range<u64>) -> (Sample, u32) {
         let mut v: Vec<u64> = range.map(avalanche).collect();
         v.sort_unstable();
-        (Sample::new(&v, 256), v.len() as u32)
+        (Sample::new(&v, &[], 256), v.len() as u32)
     }
 
     #[test]

@@ -51,6 +51,14 @@ pub struct DedupConfig {
     pub num_perm: usize,
     /// Jaccard similarity at or above which two documents are near-duplicates.
     pub threshold: f64,
+    /// Lower Jaccard similarity at which two documents are near-duplicates
+    /// too when their shared shingles spread over both (a copy with words
+    /// edited everywhere, see [`sample::spread`]); 0 turns the test off, and
+    /// at or above `threshold` it adds nothing.
+    pub edited_threshold: f64,
+    /// Share of each document's eighths that must hold shared shingles for
+    /// the `edited_threshold` test.
+    pub edited_spread: f64,
     /// LSH bands and rows; derived from `threshold` and `num_perm` when unset.
     pub bands: Option<usize>,
     pub rows: Option<usize>,
@@ -86,6 +94,8 @@ impl Default for DedupConfig {
             shingle_size: 5,
             num_perm: 128,
             threshold: 0.7,
+            edited_threshold: 0.35,
+            edited_spread: 0.75,
             bands: None,
             rows: None,
             seed: 1,
@@ -131,6 +141,18 @@ impl DedupConfig {
                 ));
             }
         }
+        if !(0.0..=1.0).contains(&self.edited_threshold) {
+            return Err(bad(
+                "edited_threshold",
+                format!("must be in [0, 1], got {}", self.edited_threshold),
+            ));
+        }
+        if !(0.0..=1.0).contains(&self.edited_spread) {
+            return Err(bad(
+                "edited_spread",
+                format!("must be in [0, 1], got {}", self.edited_spread),
+            ));
+        }
         if !(0.0..=1.0).contains(&self.containment) {
             return Err(bad(
                 "containment",
@@ -158,11 +180,75 @@ impl DedupConfig {
         Ok(())
     }
 
-    /// The banding in effect: configured, or derived from the threshold.
+    /// The banding in effect: configured, or derived from the lowest
+    /// similarity a pair may be accepted at.
     pub fn banding(&self) -> Banding {
         match (self.bands, self.rows) {
             (Some(bands), Some(rows)) => Banding { bands, rows },
-            _ => lsh::optimal_banding(self.threshold, self.num_perm, self.lsh_weights),
+            _ => lsh::optimal_banding(self.lowest_threshold(), self.num_perm, self.lsh_weights),
+        }
+    }
+
+    /// The lower of `threshold` and `edited_threshold` when that test is
+    /// on (at or above `threshold` it adds nothing).
+    fn lowest_threshold(&self) -> f64 {
+        if self.edited_threshold > 0.0 {
+            self.edited_threshold.min(self.threshold)
+        } else {
+            self.threshold
+        }
+    }
+
+    /// Which test, if any, makes two sketches near-duplicates.
+    fn near_test(&self, a: &Sketch, b: &Sketch) -> Option<(Test, f64)> {
+        let jaccard = jaccard_estimate(&a.sample, &b.sample);
+        if jaccard >= self.threshold {
+            return Some((Test::Jaccard, jaccard));
+        }
+        if self.edited_threshold == 0.0
+            || jaccard < self.edited_threshold
+            || a.n_shingles.min(b.n_shingles) < EDITED_MIN_SHINGLES
+        {
+            return None;
+        }
+        let (x, y) = sample::spread(&a.sample, &b.sample, PLACE_SHARE);
+        (x.min(y) >= self.edited_spread).then_some((Test::Spread, jaccard))
+    }
+}
+
+/// Texts shorter than this (in shingles) are never near-duplicates by the
+/// spread test: too few places to judge where the matches lie.
+const EDITED_MIN_SHINGLES: u32 = 40;
+/// Share of a place's sampled shingles that must be shared for the place
+/// to count in [`sample::spread`]. A copy with a tenth of its words edited
+/// keeps about 0.9⁵ ≈ 60 % of its word 5-grams in every place; a place the
+/// other document does not share keeps next to none.
+const PLACE_SHARE: f64 = 0.25;
+
+/// Which test joined a duplicate to its representative.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Test {
+    /// Same normalized words.
+    ContentHash,
+    /// Jaccard similarity at or above `threshold`.
+    Jaccard,
+    /// Jaccard similarity at or above `edited_threshold` with the shared
+    /// shingles spread over both documents.
+    Spread,
+    /// Most of its shingles are inside the representative.
+    Containment,
+    /// Through other members of the cluster, not directly.
+    Chain,
+}
+
+impl Test {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Test::ContentHash => "content_hash",
+            Test::Jaccard => "jaccard",
+            Test::Spread => "spread",
+            Test::Containment => "containment",
+            Test::Chain => "chain",
         }
     }
 }
@@ -227,7 +313,7 @@ impl Sketcher {
             content_hash: shingled.content_hash,
             n_shingles: shingled.shingles.len() as u32,
             bands,
-            sample: Sample::new(&shingled.shingles, self.sample_size),
+            sample: Sample::new(&shingled.shingles, &shingled.places, self.sample_size),
         }
     }
 }
@@ -272,6 +358,8 @@ pub struct Duplicate {
     /// Similarity with the representative: Jaccard for exact and near
     /// duplicates, the share of the document inside it for contained ones.
     pub similarity: f64,
+    /// The test that joins it to the representative.
+    pub test: Test,
 }
 
 /// Dedup's verdict on every document.
@@ -362,8 +450,9 @@ pub fn deduplicate_with_released(
         .copied()
         .filter(|&(a, b)| a.max(b) as usize >= p)
         .filter(|&(a, b)| {
-            jaccard_estimate(&sketches[a as usize].sample, &sketches[b as usize].sample)
-                >= config.threshold
+            config
+                .near_test(&sketches[a as usize], &sketches[b as usize])
+                .is_some()
         })
         .collect();
     for &(a, b) in &verified {
@@ -391,8 +480,10 @@ pub fn deduplicate_with_released(
             if let Some((b, _)) = best {
                 sets.union(a as u32, b);
                 // A pair this similar is a near-duplicate, whatever its length.
-                let jaccard = jaccard_estimate(&sketches[a].sample, &sketches[b as usize].sample);
-                if jaccard < config.threshold {
+                if config
+                    .near_test(&sketches[a], &sketches[b as usize])
+                    .is_none()
+                {
                     contained_in[a] = Some(b);
                 }
             }
@@ -490,13 +581,22 @@ fn describe(
     config: &DedupConfig,
 ) -> Duplicate {
     let (m, r) = (&sketches[member], &sketches[rep]);
-    let jaccard = jaccard_estimate(&m.sample, &r.sample);
-    let (kind, similarity) = if m.content_hash == r.content_hash {
-        (Kind::Exact, 1.0)
-    } else if contained_in[member].is_some() && jaccard < config.threshold {
-        (Kind::Contained, containment_estimate(&m.sample, &r.sample))
+    let near = config.near_test(m, r);
+    let (kind, similarity, test) = if m.content_hash == r.content_hash {
+        (Kind::Exact, 1.0, Test::ContentHash)
+    } else if let Some((test, jaccard)) = near {
+        (Kind::Near, jaccard, test)
+    } else if contained_in[member].is_some() {
+        let containment = containment_estimate(&m.sample, &r.sample);
+        let test = if contained_in[member] == Some(rep as u32) {
+            Test::Containment
+        } else {
+            Test::Chain
+        };
+        (Kind::Contained, containment, test)
     } else {
-        (Kind::Near, jaccard)
+        let jaccard = jaccard_estimate(&m.sample, &r.sample);
+        (Kind::Near, jaccard, Test::Chain)
     };
     Duplicate {
         doc: member,
@@ -504,6 +604,7 @@ fn describe(
         representative: rep,
         kind,
         similarity,
+        test,
     }
 }
 
@@ -559,6 +660,64 @@ mod tests {
         let keys = keys_of(docs);
         let texts: Vec<&str> = docs.iter().map(|d| d.2).collect();
         deduplicate(&keys, &texts, config)
+    }
+
+    /// `paragraphs` paragraphs of 60 made-up words each, from `seed`.
+    fn article(seed: u64, paragraphs: usize) -> Vec<Vec<String>> {
+        let mut x = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+        (0..paragraphs)
+            .map(|_| {
+                (0..60)
+                    .map(|_| {
+                        x ^= x << 13;
+                        x ^= x >> 7;
+                        x ^= x << 17;
+                        format!("w{}", x % 5000)
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+
+    fn text_of(paragraphs: &[Vec<String>]) -> String {
+        let joined: Vec<String> = paragraphs.iter().map(|p| p.join(" ")).collect();
+        joined.join("\n\n")
+    }
+
+    #[test]
+    fn a_copy_edited_everywhere_joins_but_shared_paragraphs_do_not() {
+        let original = article(1, 8);
+        // Every 15th word changed, in every paragraph: 5-gram Jaccard ~0.5.
+        let mut edited = original.clone();
+        for p in &mut edited {
+            for (i, w) in p.iter_mut().enumerate() {
+                if i % 15 == 7 {
+                    *w = format!("edit{i}");
+                }
+            }
+        }
+        // Two of eight paragraphs copied into another article.
+        let mut sharing = article(2, 8);
+        sharing[1] = original[3].clone();
+        sharing[5] = original[6].clone();
+        let (a, b, c) = (text_of(&original), text_of(&edited), text_of(&sharing));
+        let docs = [
+            ("a", Some(1), a.as_str()),
+            ("b", Some(2), b.as_str()),
+            ("c", Some(3), c.as_str()),
+        ];
+        let config = DedupConfig::default();
+        let d = run(&docs, &config);
+        assert_eq!(d.cluster_id, ["a", "a", "c"]);
+        let dup = &d.duplicates[0];
+        assert_eq!((dup.kind, dup.test), (Kind::Near, Test::Spread));
+        assert!(dup.similarity < config.threshold, "{}", dup.similarity);
+        // With the test off, the edited copy stays apart.
+        let off = DedupConfig {
+            edited_threshold: 0.0,
+            ..DedupConfig::default()
+        };
+        assert_eq!(run(&docs, &off).cluster_id, ["a", "b", "c"]);
     }
 
     #[test]

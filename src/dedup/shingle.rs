@@ -18,6 +18,9 @@ pub struct Shingled {
     pub content_hash: u128,
     /// Sorted, distinct shingle hashes.
     pub shingles: Vec<u64>,
+    /// `places[i]`: in which eighth of the text `shingles[i]` first occurs
+    /// (0..8), for [`super::sample::spread`].
+    pub places: Vec<u8>,
 }
 
 /// Shingles `text` into word `n`-grams. A text shorter than `n` words gives
@@ -54,11 +57,23 @@ pub fn shingle_words<'a>(words: impl IntoIterator<Item = &'a str>, n: usize) -> 
     } else {
         word_hashes.windows(n).map(combine).collect()
     };
-    shingles.sort_unstable();
-    shingles.dedup();
+    // Each shingle with its place in the text, in the low bits while
+    // sorting (one sort of plain u64s); the first occurrence's place stays.
+    let total = shingles.len().max(1);
+    let places = super::sample::PLACES;
+    let mut placed: Vec<(u64, u8)> = shingles
+        .iter()
+        .enumerate()
+        .map(|(i, &h)| (h, (i * places / total) as u8))
+        .collect();
+    placed.sort_unstable();
+    placed.dedup_by_key(|p| p.0);
+    shingles.clear();
+    shingles.extend(placed.iter().map(|p| p.0));
     Shingled {
         content_hash: content.digest128(),
         shingles,
+        places: placed.into_iter().map(|p| p.1).collect(),
     }
 }
 

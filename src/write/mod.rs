@@ -127,6 +127,7 @@ pub fn duplicates_batch(doc_ids: &[DocKey], dedup: &Dedup) -> Result<RecordBatch
             ),
             strings(rows.iter().map(|r| r.kind.as_str())),
             f64s(rows.iter().map(|r| r.similarity)),
+            strings(rows.iter().map(|r| r.test.as_str())),
         ],
     )
 }

@@ -53,6 +53,10 @@ pub fn duplicates() -> SchemaRef {
         utf8("representative_id", false),
         utf8("kind", false),
         Field::new("similarity", DataType::Float64, false),
+        // Which test joined it to the representative: content_hash,
+        // jaccard, spread (a copy edited everywhere), containment, or chain
+        // (through other members).
+        utf8("test", false),
     ]))
 }
 

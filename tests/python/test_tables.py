@@ -36,7 +36,7 @@ SCHEMAS = {
     },
     "duplicates": {
         "cluster_id": STR, "doc_id": STR, "representative_id": STR, "kind": STR,
-        "similarity": F64,
+        "similarity": F64, "test": STR,
     },
     "mentions": {
         "doc_id": STR, "start": U32, "end": U32, "surface": STR, "label": STR,
