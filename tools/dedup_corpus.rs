@@ -480,13 +480,12 @@ fn negative<'a>(
     let mut rng = rng_for(seed, STREAM_NEGATIVE, pos as u64);
     let published = orig.published + rng.random_range(600..=7 * 86_400);
     let count = |ps: &[String]| ps.iter().map(|p| p.split(' ').count()).sum::<usize>();
-    if rng.random_bool(0.5) {
+    let (cat, site, paragraphs, edit, rate, related) = if rng.random_bool(0.5) {
         let cat = src
             .categories
             .iter()
             .find(|c| c.name == orig.category)
             .unwrap();
-        let title = cat.titles.choose(&mut rng).unwrap();
         let site = rng.random_range(0..SITES);
         let n_para = rng.random_range(5..=10);
         let mut paragraphs = paragraphs_of(cat, n_para, 2..=5, &mut rng);
@@ -498,48 +497,42 @@ fn negative<'a>(
         }
         let copied: usize = to.iter().map(|t| paragraphs[t].split(' ').count()).sum();
         let rate = copied as f64 / count(&paragraphs) as f64;
-        let doc = Doc {
-            text: paragraphs.join("\n\n"),
-            site,
-            published,
-            edit: Edit::SharedParagraphs,
-            rate,
-            related: Some(Related::Original(orig_index)),
-        };
-        let article = Original {
-            category: &cat.name,
-            title,
-            site,
-            published,
+        let related = Related::Original(orig_index);
+        (cat, site, paragraphs, Edit::SharedParagraphs, rate, related)
+    } else {
+        let group = rng.random_range(0..groups.max(1));
+        let (header, footer) = template(seed, group);
+        let cat = src.categories.choose(&mut rng).unwrap();
+        // At least 6 sentences: a shorter body of pool sentences turns up
+        // whole inside some original of a large corpus (a true containment).
+        let n_para = rng.random_range(2..=3);
+        let body = paragraphs_of(cat, n_para, 3..=5, &mut rng);
+        let template_words = count(&header) + count(&footer);
+        let mut paragraphs = header;
+        paragraphs.extend(body);
+        paragraphs.extend(footer);
+        let rate = template_words as f64 / count(&paragraphs) as f64;
+        let related = Related::Template(group);
+        (
+            cat,
+            SITES + group,
             paragraphs,
-        };
-        return (doc, article);
-    }
-    let group = rng.random_range(0..groups.max(1));
-    let (header, footer) = template(seed, group);
-    let cat = src.categories.choose(&mut rng).unwrap();
-    let title = cat.titles.choose(&mut rng).unwrap();
-    // At least 6 sentences: a shorter body of pool sentences turns up
-    // whole inside some original of a large corpus (a true containment).
-    let n_para = rng.random_range(2..=3);
-    let body = paragraphs_of(cat, n_para, 3..=5, &mut rng);
-    let template_words = count(&header) + count(&footer);
-    let mut paragraphs = header;
-    paragraphs.extend(body);
-    paragraphs.extend(footer);
-    let rate = template_words as f64 / count(&paragraphs) as f64;
-    let site = SITES + group;
+            Edit::Template,
+            rate,
+            related,
+        )
+    };
     let doc = Doc {
         text: paragraphs.join("\n\n"),
         site,
         published,
-        edit: Edit::Template,
+        edit,
         rate,
-        related: Some(Related::Template(group)),
+        related: Some(related),
     };
     let article = Original {
         category: &cat.name,
-        title,
+        title: cat.titles.choose(&mut rng).unwrap(),
         site,
         published,
         paragraphs,

@@ -374,7 +374,9 @@ def sweep(work: Path, runs: Path, results: list[dict]) -> dict:
     header = ["edit rate", "copies"] + [f"{t} recall" for t in tools] + [f"{t} false merges" for t in tools]
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     for k, b in enumerate(bins):
-        cells = [f"{100 * b['from']:.0f}–{100 * b['to']:.0f} %", str(b["n"])]
+        last = k == len(bins) - 1
+        span = f"≥ {100 * b['from']:.0f} %" if last else f"{100 * b['from']:.0f}–{100 * b['to']:.0f} %"
+        cells = [span, str(b["n"])]
         cells += [f"{table[t][k]['recall']:.3f}" for t in tools]
         cells += [f"{table[t][k]['false_merge']:.3f}" for t in tools]
         lines.append("| " + " | ".join(cells) + " |")
@@ -387,7 +389,7 @@ def sweep(work: Path, runs: Path, results: list[dict]) -> dict:
                 + ", ".join(f"{e} {v:.3f}" for e, v in fm.items())
             )
     text = "\n".join(lines) + "\n\n" + "\n".join(f"- {o}" for o in overall) + "\n"
-    print("\nrecall and false merges of word_edits copies by edit rate:\n" + text)
+    print("\nrecall and false merges of edited copies by edit rate:\n" + text)
     (work / "sweep.md").write_text(text)
     try:
         import matplotlib
@@ -406,7 +408,7 @@ def sweep(work: Path, runs: Path, results: list[dict]) -> dict:
         ax.set_xlabel("words edited (%)")
         ax.set_ylabel("share of copies")
         ax.set_ylim(-0.02, 1.02)
-        ax.set_title("Copies with words edited in every paragraph")
+        ax.set_title(f"Copies with words edited in every paragraph ({work.name})")
         ax.grid(alpha=0.3)
         ax.legend(fontsize=8, loc="center left")
         fig.tight_layout()

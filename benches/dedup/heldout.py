@@ -15,7 +15,12 @@ copy).
 
 Edits: nlpaug 1.1.11 (github.com/makcedward/nlpaug, MIT), applied paragraph
 by paragraph so every part of a copy is touched, at a rate drawn from
-1-12 % of words; one edit per copy, `rate` in labels.tsv is that rate:
+1-12 % of words, splitting and joining words on spaces (nlpaug's own
+tokenizer would also cut "isn't" into "isn ' t", an edit no copy makes).
+One edit per copy; `rate` in labels.tsv is the share of the original's
+words the copy does not keep, measured (difflib over lower-cased words),
+not the rate asked of nlpaug (a typo can hit a word twice, a swap moves
+two):
   nlpaug_word     RandomWordAug, actions substitute (a word of the corpus),
                   swap and delete mixed
   ocr             OcrAug: OCR confusions (0/O, 1/l, 5/S, ...) in that share of
@@ -23,8 +28,8 @@ by paragraph so every part of a copy is touched, at a rate drawn from
   keyboard        KeyboardAug: typos of neighbouring keys in that share of
                   words
 Negatives (related: the original they must stay apart from):
-  shared_paragraphs  a page of the other pool with 1-2 paragraphs of an
-                  original put in
+  shared_paragraphs  a page of the other pool (each used once) with 1-2
+                  paragraphs of an original put in
 Output as tools/dedup_corpus.rs writes it (corpus/part-00000.jsonl,
 labels.tsv with id, cluster, edit, rate, related), so bench.py scores every
 tool on it.
@@ -33,10 +38,21 @@ tool on it.
 from __future__ import annotations
 
 import argparse
+import difflib
 import json
 import random
 import re
 from pathlib import Path
+
+WORD = re.compile(r"\w+")
+
+
+def lost_share(original: str, copy: str) -> float:
+    """Share of the original's words that the copy does not keep in order."""
+    a = WORD.findall(original.lower())
+    b = WORD.findall(copy.lower())
+    kept = sum(m.size for m in difflib.SequenceMatcher(None, a, b, autojunk=False).get_matching_blocks())
+    return 1 - kept / max(1, len(a))
 
 
 def load(wcxb: Path, min_words: int) -> list[dict]:
@@ -75,6 +91,12 @@ def main() -> None:
     bodies = [p for p in pages if p["host"] in negative_hosts]
     vocab = sorted({w for p in originals for para in p["paras"] for w in para.split() if w.isalpha()})
 
+    def split(text: str) -> list[str]:
+        return text.split(" ")
+
+    def join(tokens: list[str]) -> str:
+        return " ".join(tokens)
+
     def edit(paras: list[str], kind: str, rate: float, seed: int) -> list[str]:
         # nlpaug draws from Python's and numpy's global generators.
         import numpy as np
@@ -82,15 +104,18 @@ def main() -> None:
         random.seed(seed)
         np.random.seed(seed % (2**32))
         out = []
+        words = {"tokenizer": split, "reverse_tokenizer": join}
         for para in paras:
             if kind == "nlpaug_word":
                 action = random.choice(["substitute", "swap", "delete"])
                 kw = {"target_words": vocab} if action == "substitute" else {}
-                aug = naw.RandomWordAug(action=action, aug_p=rate, aug_min=0, aug_max=None, **kw)
+                aug = naw.RandomWordAug(action=action, aug_p=rate, aug_min=0, aug_max=None, **kw, **words)
             elif kind == "ocr":
-                aug = nac.OcrAug(aug_word_p=rate, aug_word_min=0, aug_word_max=10_000)
+                aug = nac.OcrAug(aug_word_p=rate, aug_word_min=0, aug_word_max=10_000, **words)
             else:
-                aug = nac.KeyboardAug(aug_word_p=rate, aug_word_min=0, aug_word_max=10_000, include_special_char=False)
+                aug = nac.KeyboardAug(
+                    aug_word_p=rate, aug_word_min=0, aug_word_max=10_000, include_special_char=False, **words
+                )
             res = aug.augment(para)
             out.append(res[0] if isinstance(res, list) else res)
         return out
@@ -110,10 +135,11 @@ def main() -> None:
             kind = rng.choice(["nlpaug_word", "ocr", "keyboard"])
             rate = rng.uniform(0.01, a.max_rate)
             text = "\n\n".join(edit(p["paras"], kind, rate, rng.randrange(2**31)))
+            rate = lost_share("\n\n".join(p["paras"]), text)
             cid = new_id()
             docs.append((cid, oid, kind, rate, "", p["url"] + "?copy", p["title"], text))
         if bodies and rng.random() < 0.15:
-            body = rng.choice(bodies)
+            body = bodies.pop(rng.randrange(len(bodies)))
             k = min(rng.randint(1, 2), len(p["paras"]))
             paras = list(body["paras"])
             for para in rng.sample(p["paras"], k):

@@ -138,10 +138,11 @@ def score_maps(
 def by_rate(
     labels_path: str, pred_path: str, edit: str = "word_edits", step: float = 0.01, top: float = 0.12
 ) -> list[dict]:
-    """Recall and false merges of the `edit` copies, by their rate in bins
-    of `step` up to `top`: a copy is found when it is in its original's
-    predicted cluster, and falsely merged when its predicted cluster holds
-    a document of another true cluster."""
+    """Recall and false merges of the `edit` copies (every copy when the
+    labels have none of that edit), by their rate in bins of `step` up to
+    `top`: a copy is found when it is in its original's predicted cluster,
+    and falsely merged when its predicted cluster holds a document of
+    another true cluster."""
     rows = []
     with open(labels_path, newline="", encoding="utf-8") as f:
         labels = {r["id"]: (r["cluster"], r["edit"], float(r["rate"])) for r in csv.DictReader(f, delimiter="\t")}
@@ -150,10 +151,14 @@ def by_rate(
     truths: dict[tuple, set] = {}
     for d, (cluster, _, _) in labels.items():
         truths.setdefault(pcl[d], set()).add(cluster)
+    if not any(e == edit for _, e, _ in labels.values()):
+        copies = {e for c, e, _ in labels.values()} - {"original", *NEGATIVES}
+    else:
+        copies = {edit}
     n_bins = round(top / step)
     bins = [[0, 0, 0] for _ in range(n_bins)]
     for d, (cluster, e, rate) in labels.items():
-        if e != edit:
+        if e not in copies:
             continue
         k = min(int(rate / step), n_bins - 1)
         bins[k][0] += 1
