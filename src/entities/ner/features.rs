@@ -478,9 +478,27 @@ impl SentenceFeatures {
         self.tokens.is_empty()
     }
 
-    /// Features of token `i` that do not depend on labels.
+    /// Features of token `i` that do not depend on labels: its
+    /// [`word_features`](Self::word_features), then its
+    /// [`context_features`](Self::context_features).
     pub fn static_features(&self, i: usize, out: &mut Vec<u64>) {
         out.clear();
+        self.word_features(i, out);
+        self.context_features(i, out);
+    }
+
+    /// What the word features of token `i` depend on (word, lower-cased
+    /// word and shape hashes): tokens with equal keys have equal
+    /// [`word_features`](Self::word_features) and [`edge_bases`].
+    pub fn word_key(&self, i: usize) -> [u64; 3] {
+        let t = &self.tokens[i];
+        [t.word, t.lower, t.shape]
+    }
+
+    /// Appends the features of token `i` that depend on the word alone:
+    /// the same for every occurrence of the word, which lets the tagger
+    /// cache their scores.
+    pub fn word_features(&self, i: usize, out: &mut Vec<u64>) {
         let t = &self.tokens[i];
         out.extend([
             T_bias,
@@ -494,6 +512,12 @@ impl SentenceFeatures {
                 out.push(mix(template, a));
             }
         }
+    }
+
+    /// Appends the features of token `i` that look at its neighbours, its
+    /// sentence and its document.
+    pub fn context_features(&self, i: usize, out: &mut Vec<u64>) {
+        let t = &self.tokens[i];
         let at = |d: isize| i.checked_add_signed(d).and_then(|j| self.tokens.get(j));
         for d in [-2isize, -1, 1, 2] {
             let n = at(d);

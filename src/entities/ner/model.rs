@@ -10,7 +10,9 @@
 //! the decoded sequence differs from the gold one (Collins 2002). Three
 //! runs with different shuffles are averaged, which steadies the result.
 
+use std::cell::RefCell;
 use std::io::{Read, Write};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 use super::features::{
@@ -121,6 +123,104 @@ pub fn decode(labels: &[Label]) -> Vec<(usize, usize, usize)> {
     out
 }
 
+/// Something that adds a feature's weight row to label scores.
+trait Weights {
+    fn add(&self, feature: u64, scores: &mut [f32; N_LABELS]);
+
+    /// Calls `f` with the [`WordScores`] of token `i`, computed in
+    /// `scratch` here; a model caches them per word (see [`WordCache`]).
+    fn with_word_scores<R>(
+        &self,
+        s: &SentenceFeatures,
+        i: usize,
+        scratch: &mut WordScratch,
+        f: impl FnOnce(&WordScores) -> R,
+    ) -> R {
+        word_scores(self, s, i, &mut scratch.buf, &mut scratch.scores);
+        f(&scratch.scores)
+    }
+}
+
+/// Buffers for computing [`WordScores`].
+#[derive(Default)]
+struct WordScratch {
+    buf: Vec<u64>,
+    scores: WordScores,
+}
+
+/// The scores that depend on a token's word alone: the unary scores of its
+/// [`SentenceFeatures::word_features`] and, for every previous label, the
+/// transition scores of its [`edge_bases`].
+#[derive(Clone)]
+struct WordScores {
+    unary: [f32; N_LABELS],
+    /// `edge[previous][label]`.
+    edge: [[f32; N_LABELS]; N_LABELS],
+}
+
+impl Default for WordScores {
+    fn default() -> WordScores {
+        WordScores {
+            unary: [0.0; N_LABELS],
+            edge: [[0.0; N_LABELS]; N_LABELS],
+        }
+    }
+}
+
+/// Computes [`WordScores`]: the sums run in the same order as the decoder
+/// ran them before the cache existed, so cached and computed scores are
+/// the same floats.
+fn word_scores<W: Weights + ?Sized>(
+    w: &W,
+    s: &SentenceFeatures,
+    i: usize,
+    buf: &mut Vec<u64>,
+    out: &mut WordScores,
+) {
+    buf.clear();
+    s.word_features(i, buf);
+    out.unary = [0.0; N_LABELS];
+    for &f in buf.iter() {
+        w.add(f, &mut out.unary);
+    }
+    let bases = edge_bases(s, i);
+    for (p, edge) in out.edge.iter_mut().enumerate() {
+        *edge = [0.0; N_LABELS];
+        for &b in &bases {
+            w.add(edge_key(b, p as Label), edge);
+        }
+    }
+}
+
+/// Words whose scores a thread keeps; at about 1.2 KB each, 2,048 words
+/// hold a few megabytes per thread, and being full clears the cache.
+/// Frequent words (most tokens of any text) come back at once.
+const WORD_CACHE_WORDS: usize = 2048;
+
+/// A thread's cached [`WordScores`] of one model. Why: each token needs
+/// about 60 weight-row lookups (4 word features, 8 affixes, 3 transition
+/// bases × 17 previous labels) that depend on its word alone, and each is
+/// a likely cache miss in a map of millions of rows; most tokens repeat a
+/// word seen shortly before.
+#[derive(Default)]
+struct WordCache {
+    /// [`Model::id`] of the model the scores came from.
+    model: u64,
+    /// Word hash (the first of its [`SentenceFeatures::word_key`]) →
+    /// index into `scores`.
+    index: HashedMap<u32>,
+    /// The full word key and the scores.
+    scores: Vec<([u64; 3], WordScores)>,
+}
+
+thread_local! {
+    static WORD_CACHE: RefCell<WordCache> = RefCell::default();
+}
+
+/// Gives every model its own [`Model::id`], so a thread's [`WordCache`]
+/// never serves one model's scores to another.
+static NEXT_MODEL_ID: AtomicU64 = AtomicU64::new(1);
+
 /// A trained model: resources plus one weight row per feature.
 #[derive(Debug, Default, Clone)]
 pub struct Model {
@@ -129,11 +229,9 @@ pub struct Model {
     weights: Vec<f32>,
     /// How the model was made (printed by the eval command).
     pub info: String,
-}
-
-/// Something that adds a feature's weight row to label scores.
-trait Weights {
-    fn add(&self, feature: u64, scores: &mut [f32; N_LABELS]);
+    /// Which model this is, for the [`WordCache`]; set once the weights
+    /// are final (a clone shares the weights and the id).
+    id: u64,
 }
 
 impl Weights for Model {
@@ -146,12 +244,46 @@ impl Weights for Model {
             }
         }
     }
+
+    fn with_word_scores<R>(
+        &self,
+        s: &SentenceFeatures,
+        i: usize,
+        scratch: &mut WordScratch,
+        f: impl FnOnce(&WordScores) -> R,
+    ) -> R {
+        WORD_CACHE.with_borrow_mut(|cache| {
+            if cache.model != self.id || cache.scores.len() >= WORD_CACHE_WORDS {
+                cache.model = self.id;
+                cache.index.clear();
+                cache.scores.clear();
+            }
+            let key = s.word_key(i);
+            match cache.index.get(&key[0]) {
+                Some(&k) if cache.scores[k as usize].0 == key => f(&cache.scores[k as usize].1),
+                Some(_) => {
+                    // Two words with one 64-bit hash: never seen in
+                    // practice, and computing is always right.
+                    word_scores(self, s, i, &mut scratch.buf, &mut scratch.scores);
+                    f(&scratch.scores)
+                }
+                None => {
+                    cache.index.insert(key[0], cache.scores.len() as u32);
+                    cache.scores.push((key, WordScores::default()));
+                    let scores = &mut cache.scores.last_mut().expect("just pushed").1;
+                    word_scores(self, s, i, &mut scratch.buf, scores);
+                    f(scores)
+                }
+            }
+        })
+    }
 }
 
 /// Buffers reused from sentence to sentence.
 #[derive(Default)]
 struct Scratch {
     buf: Vec<u64>,
+    word: WordScratch,
     /// With `keep`: every token's unary features, token `i`'s at
     /// `features[at[i]..at[i + 1]]`.
     features: Vec<u64>,
@@ -178,45 +310,46 @@ fn viterbi(
     let mut buf = std::mem::take(&mut sc.buf);
     let mut delta = [f32::NEG_INFINITY; N_LABELS];
     for i in 0..n {
-        s.static_features(i, &mut buf);
+        buf.clear();
+        s.context_features(i, &mut buf);
         history.features(s, i, &mut buf);
-        let mut unary = [0.0; N_LABELS];
-        for &f in &buf {
-            w.add(f, &mut unary);
-        }
         if keep {
             sc.at.push(sc.features.len());
+            s.word_features(i, &mut sc.features);
             sc.features.extend_from_slice(&buf);
         }
-        let bases = edge_bases(s, i);
-        let mut next = [f32::NEG_INFINITY; N_LABELS];
-        let mut back = [0u8; N_LABELS];
-        for p in 0..N_LABELS {
-            let base = if i == 0 {
-                if p > 0 {
-                    break;
+        let (next, back) = w.with_word_scores(s, i, &mut sc.word, |word| {
+            let mut unary = word.unary;
+            for &f in &buf {
+                w.add(f, &mut unary);
+            }
+            let mut next = [f32::NEG_INFINITY; N_LABELS];
+            let mut back = [0u8; N_LABELS];
+            for p in 0..N_LABELS {
+                let base = if i == 0 {
+                    if p > 0 {
+                        break;
+                    }
+                    0.0
+                } else {
+                    delta[p]
+                };
+                if base == f32::NEG_INFINITY {
+                    continue;
                 }
-                0.0
-            } else {
-                delta[p]
-            };
-            if base == f32::NEG_INFINITY {
-                continue;
-            }
-            let mut edge = [0.0; N_LABELS];
-            for b in bases {
-                w.add(edge_key(b, p as Label), &mut edge);
-            }
-            for l in 0..N_LABELS {
-                if ALLOWED[p][l] {
-                    let v = base + edge[l] + unary[l];
-                    if v > next[l] {
-                        next[l] = v;
-                        back[l] = p as u8;
+                let edge = &word.edge[p];
+                for l in 0..N_LABELS {
+                    if ALLOWED[p][l] {
+                        let v = base + edge[l] + unary[l];
+                        if v > next[l] {
+                            next[l] = v;
+                            back[l] = p as u8;
+                        }
                     }
                 }
             }
-        }
+            (next, back)
+        });
         sc.back.push(back);
         delta = next;
     }
@@ -293,6 +426,7 @@ impl Model {
             model.rows.insert(key, model.rows.len() as u32);
             model.weights.extend(w);
         }
+        model.id = NEXT_MODEL_ID.fetch_add(1, Ordering::Relaxed);
         model
     }
 }
@@ -609,6 +743,7 @@ impl Model {
         if r.pos != buf.len() {
             return Err(ModelError::Corrupt("trailing bytes"));
         }
+        model.id = NEXT_MODEL_ID.fetch_add(1, Ordering::Relaxed);
         Ok(model)
     }
 }
@@ -742,6 +877,34 @@ mod tests {
         assert_eq!(sc.at.len(), 4);
         let empty = SentenceFeatures::new::<&str>(&[], &Resources::default());
         assert!(viterbi(&weights, &empty, &History::default(), &mut sc, false).is_empty());
+    }
+
+    #[test]
+    fn cached_word_scores_are_the_computed_ones_and_stay_with_their_model() {
+        let config = |epochs| TrainConfig {
+            epochs,
+            seed: 3,
+            runs: 1,
+        };
+        let a = train(&toy_corpus(), Resources::default(), config(2), None);
+        let b = train(&toy_corpus(), Resources::default(), config(5), None);
+        let words = ["Mr", "Taylor", "flew", "to", "Paris", "to", "Taylor"];
+        let s = SentenceFeatures::new(&words, &a.resources);
+        let mut scratch = WordScratch::default();
+        let mut buf = Vec::new();
+        // Interleaved, so each model meets the other's cached words.
+        for _ in 0..2 {
+            for model in [&a, &b] {
+                for i in 0..words.len() {
+                    let mut direct = WordScores::default();
+                    word_scores(model, &s, i, &mut buf, &mut direct);
+                    model.with_word_scores(&s, i, &mut scratch, |cached| {
+                        assert_eq!(cached.unary, direct.unary);
+                        assert_eq!(cached.edge, direct.edge);
+                    });
+                }
+            }
+        }
     }
 
     #[test]
