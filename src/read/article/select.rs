@@ -103,6 +103,12 @@ pub(super) fn choose(a: &mut [Node], p: &Params, soft: bool) -> Vec<usize> {
         }
     }
     if best == NONE as usize {
+        // No paragraphs left by the class/id drops: nothing, so that the
+        // pass without them is tried (every paragraph of a page builder's
+        // template can carry a word of the vocabulary).
+        if soft {
+            return Vec::new();
+        }
         // No paragraphs: render the body.
         let body = (1..n).find(|&i| a[i].tag == Tag::Body).unwrap_or(0);
         return vec![body];

@@ -342,3 +342,70 @@ fn a_front_page_of_promo_cards_keeps_its_cards() {
     let before = extract_with(&page, None, &p, TextFormat::Plain);
     assert!(!before.text.contains("Bakery wins"), "{}", before.text);
 }
+
+/// A landing page built from utility classes: words of the boilerplate
+/// vocabulary inside them (`overflow-hidden`, `padding-bottom`,
+/// `bg-header-gray`, a hash ending in `ad`, `hidden` shown from `lg:`) say
+/// how a section looks, not what it is.
+const UTILITY: &str = r#"<html><body><nav><a href="/">Home</a> <a href="/pricing">Pricing</a></nav>
+<main>
+<section class="overflow-hidden padding-bottom"><h2>Schedules in minutes</h2>
+<p>Build the week's rota from last year's demand, and let staff swap shifts from their phones.</p></section>
+<section class="bg-header-gray shadow-md"><h2>Payroll without double entry</h2>
+<p>Hours flow from the time clock to payroll, with overtime and night rates worked out for you.</p></section>
+<div class="css-1c02ad"><p>Onboarding papers are signed on the first morning, before the new hire reaches the site.</p></div>
+<div class="hidden lg:block"><p>Reports show labour cost against sales for every store, day by day and hour by hour.</p></div>
+<div class="lg:hidden"><p>A copy of the reports teaser that phones see instead of the wide one on desktops.</p></div>
+<div class="sidebar"><p>Read our other stories about retail staffing and the future of the shop floor.</p></div>
+</main></body></html>"#;
+
+#[test]
+fn utility_classes_are_not_boilerplate_words() {
+    let x = extract(UTILITY, None);
+    has_all(
+        &x.text,
+        &[
+            "Build the week's rota",
+            "Hours flow from the time clock",
+            "Onboarding papers are signed",
+            "Reports show labour cost",
+        ],
+    );
+    has_none(
+        &x.text,
+        &["A copy of the reports teaser", "Read our other stories"],
+    );
+    use classes::semantic_words;
+    assert_eq!(semantic_words("overflow-hidden mb-4 has-hero-image"), "");
+    assert_eq!(semantic_words("v8Modal__content"), "v8-modal--content");
+    assert_eq!(semantic_words("sidebar2 block-8c02ad"), "sidebar2 block-0");
+    assert_eq!(semantic_words("hidden md:flex"), "");
+    assert_eq!(semantic_words("md:hidden"), "hidden");
+    assert_eq!(semantic_words("max-lg:hidden [&_a]:hidden"), "");
+}
+
+/// Every paragraph of a page builder's template carries a vocabulary word
+/// (`kt-adv-heading`: "advanced heading", read as an advert): the pass
+/// with the class drops finds no paragraph, so the pass without them
+/// decides, rather than the whole body with its menus.
+#[test]
+fn a_page_whose_every_paragraph_reads_as_boilerplate_is_retried() {
+    let html = r#"<html><body><div class="menu"><ul><li><a href="/a">Moving</a></li>
+<li><a href="/b">Storage</a></li><li><a href="/c">Logistics</a></li><li><a href="/d">Careers</a></li></ul></div>
+<div class="content">
+<p class="kt-adv-heading1">Our technicians repair treadmills, bikes and rowers in your gym, and service them every quarter.</p>
+<p class="kt-adv-heading2">Corporate gyms keep their machines safe for staff, and avoid unexpected repair bills.</p>
+<p class="kt-adv-heading3">Hotels and apartment blocks book a yearly visit, and parts come from the makers' own stock.</p>
+<ul><li>Treadmills</li><li>Elliptical trainers</li><li>Cable machines</li></ul>
+</div></body></html>"#;
+    let x = extract(html, None);
+    has_all(
+        &x.text,
+        &[
+            "Our technicians repair treadmills",
+            "Corporate gyms keep",
+            "Hotels and apartment blocks",
+        ],
+    );
+    has_none(&x.text, &["Logistics", "Careers"]);
+}
