@@ -409,3 +409,28 @@ fn a_page_whose_every_paragraph_reads_as_boilerplate_is_retried() {
     );
     has_none(&x.text, &["Logistics", "Careers"]);
 }
+
+/// Reference pages: a short list whose items each explain a link is
+/// content, though a third of its text is links; a list of bare links is
+/// not.
+#[test]
+fn a_short_list_of_explained_links_is_kept() {
+    let html = r#"<html><body><main><h1>WebSocket</h1>
+<p>The WebSocket object provides the API for creating and managing a connection to a server, and for sending data.</p>
+<h2>Instance properties</h2>
+<dl><dt><a href="/bt">WebSocket.binaryType</a></dt><dd>The binary data type used by the connection.</dd>
+<dt><a href="/ba">WebSocket.bufferedAmount</a></dt><dd>The number of bytes of queued data.</dd></dl>
+<p>Messages that arrive faster than the application handles them fill up the buffer, so watch its size in busy apps.</p>
+<ul><li><a href="/x">Related one</a></li><li><a href="/y">Related two</a></li><li><a href="/z">Related three</a></li></ul>
+</main></body></html>"#;
+    let x = extract(html, None);
+    has_all(
+        &x.text,
+        &[
+            "WebSocket.binaryType",
+            "The binary data type used by the connection.",
+            "The number of bytes of queued data.",
+        ],
+    );
+    has_none(&x.text, &["Related two"]);
+}
