@@ -434,3 +434,41 @@ fn a_short_list_of_explained_links_is_kept() {
     );
     has_none(&x.text, &["Related two"]);
 }
+
+/// A landing page whose sections sit straight in `<body>`, none holding
+/// half of its prose: the body, without its landmarks, is the content.
+#[test]
+fn a_landing_page_of_sections_in_the_body_keeps_them_all() {
+    let small = |title: &str, text: &str| {
+        format!("<section><h2>{title}</h2><p>{text} {text}</p></section>")
+    };
+    let html = format!(
+        "<html><body><header><a href=\"/\">Home</a> <a href=\"/login\">Log in</a></header>\
+         <nav><a href=\"/a\">Tasks</a> <a href=\"/b\">Files</a></nav>\
+         <section><h1>One place for the whole team's work</h1>\
+         <p>Plan the week's work in lists and boards and see at a glance what is late and who is on it today.</p>\
+         <p>Comment on a task and the people who follow it hear about it at once and nobody misses a change.</p>\
+         <p>Reports add up hours per project and per client so invoices write themselves at the end of the month.</p>\
+         <p>Guests from other companies see only the projects they are invited to and nothing of the rest.</p>\
+         <p>Templates copy a whole project with its lists and dates so the next launch starts half done.</p>\
+         </section>{}{}{}{}\
+         <footer><p>Copyright 2026 Example Ltd, all rights reserved, registered in England.</p></footer>\
+         </body></html>",
+        small("Files", "Keep every version of a contract and share a folder with a client in one click from any device you use."),
+        small("Calendar", "Milestones and due dates land in one calendar that syncs with the phone in your pocket every minute."),
+        small("Wiki", "Write the team's how-to pages once and find them again from any project whenever a question comes up."),
+        small("Chat", "Talk it through in a thread next to the task instead of in a mail that the rest of the team never sees."),
+    );
+    let x = extract(&html, None);
+    has_all(
+        &x.text,
+        &[
+            "Plan the week's work",
+            "Keep every version",
+            "Milestones and due dates",
+            "Write the team's how-to",
+            "Talk it through",
+        ],
+    );
+    has_none(&x.text, &["Copyright 2026", "Log in"]);
+}
