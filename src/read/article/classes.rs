@@ -66,7 +66,7 @@ pub(super) fn attr_flags(v: &str) -> u8 {
 /// case and hyphen-separated (`camelCase`, `snake_case` → `camel-case`,
 /// `snake-case`). Left out is what only says how it looks: utility
 /// classes (`overflow-hidden`, `padding-bottom`, `bg-header-gray`,
-/// `has-hero-image`, and `item-no-media` inside a name), variants (`lg:flex`, `hover:underline`), `hidden`
+/// `has-hero-image`), variants (`lg:flex`, `hover:underline`), `hidden`
 /// beside a variant that shows the element (on phones only, or in an open
 /// tab or accordion: `hidden group-[.active]:block`) and hash fragments of
 /// generated class names (`css-1c02ad`, `jXK9ad`), where a vocabulary
@@ -127,7 +127,6 @@ pub(super) fn semantic_words(v: &str) -> String {
                 ch.to_ascii_lowercase()
             });
         }
-        let mut flag = false;
         for (k, seg) in l.split('-').enumerate() {
             if k > 0 {
                 out.push('-');
@@ -137,10 +136,7 @@ pub(super) fn semantic_words(v: &str) -> String {
             let hash = seg
                 .trim_end_matches(|c: char| c.is_ascii_digit())
                 .contains(|c: char| c.is_ascii_digit());
-            // The word after `no`/`has`/`with`/`without` is a flag about
-            // the look (`row-item-no-media`, `section-without-icon`).
-            out.push_str(if hash || flag { "0" } else { seg });
-            flag = matches!(seg, "no" | "has" | "with" | "without");
+            out.push_str(if hash { "0" } else { seg });
         }
     }
     out

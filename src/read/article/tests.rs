@@ -382,8 +382,6 @@ fn utility_classes_are_not_boilerplate_words() {
     assert_eq!(semantic_words("hidden md:flex"), "");
     assert_eq!(semantic_words("md:hidden"), "hidden");
     assert_eq!(semantic_words("max-lg:hidden [&_a]:hidden"), "");
-    assert_eq!(semantic_words("row-item-no-media"), "row-item-no-0");
-    assert_eq!(semantic_words("section-withoutIcon"), "section-without-0");
 }
 
 /// Every paragraph of a page builder's template carries a vocabulary word
