@@ -21,7 +21,7 @@ pub(super) fn res() -> &'static Res {
         )
         .unwrap(),
         neg_weak: Regex::new(
-            r"(?:^|[^a-z])(?:read-?more|credits?|author\w*|tags?|tag-?list|keywords|topics?|newsfeed|rail|toolbar|masthead|site-?header|site-?footer|footer|header|menu|navbar|nav|navigation|print-?only|login|copyright|disclaimer|rating|vote|poll|teaser|card-?list|feed|meta|extra|aside|hidden|banner|combx|community|remark|shoutbox|skyscraper|supplemental|inline-?ad|embed|photo|gallery|image|media|thumb\w*|date|time|dateline|hero|top-?bar|bottom|contact|bio|profile|follow|bookmark|print|email|tools?|utility|badge|label|icon)(?:$|[^a-z])",
+            r"(?:^|[^a-z])(?:read-?more|credits?|author\w*|tags?|tag-?list|keywords|topics?|newsfeed|rail|toolbar|masthead|site-?header|site-?footer|footer|header|menu|navbar|nav|navigation|print-?only|login|copyright|disclaimer|rating|vote|poll|teaser|card-?list|feed|meta|extra|aside|hidden|banner|combx|community|remark|shoutbox|skyscraper|supplemental|inline-?ad|embed|photo|gallery|image|media|thumb\w*|date|time|dateline|hero|top-?bar|contact|bio|profile|follow|bookmark|print|email|tools?|utility|badge|label|icon)(?:$|[^a-z])",
         )
         .unwrap(),
         pos: Regex::new(
@@ -49,20 +49,7 @@ pub(super) fn attr_flags(v: &str) -> u8 {
         return 0;
     }
     let r = res();
-    let mut l = String::with_capacity(v.len() + 8);
-    let mut prev_lower = false;
-    for ch in v.chars() {
-        // camelCase → camel-case, snake_case → snake-case
-        if ch.is_ascii_uppercase() && prev_lower {
-            l.push('-');
-        }
-        prev_lower = ch.is_ascii_lowercase();
-        l.push(if ch == '_' {
-            '-'
-        } else {
-            ch.to_ascii_lowercase()
-        });
-    }
+    let l = semantic_words(v);
     let mut f = 0;
     if r.neg_strong.is_match(&l) {
         f |= F_STRONG;
@@ -73,6 +60,117 @@ pub(super) fn attr_flags(v: &str) -> u8 {
         f |= F_POS;
     }
     f
+}
+
+/// The words of a class/id value that can say what an element is, lower
+/// case and hyphen-separated (`camelCase`, `snake_case` → `camel-case`,
+/// `snake-case`). Left out is what only says how it looks: utility
+/// classes (`overflow-hidden`, `padding-bottom`, `bg-header-gray`,
+/// `has-hero-image`), variants (`lg:flex`, `hover:underline`), `hidden`
+/// beside a variant that shows the element (on phones only, or in an open
+/// tab or accordion: `hidden group-[.active]:block`) and hash fragments of
+/// generated class names (`css-1c02ad`, `jXK9ad`), where a vocabulary
+/// word is a coincidence. A variant that hides the element on wide screens
+/// (`md:hidden`, not `max-lg:hidden`) with none that shows it reads as
+/// `hidden`: the page as a desktop reader sees it.
+pub(super) fn semantic_words(v: &str) -> String {
+    let shown = v.split_whitespace().any(|t| {
+        t.split_once(':').is_some_and(|(_, d)| {
+            matches!(
+                d,
+                "block"
+                    | "flex"
+                    | "grid"
+                    | "inline"
+                    | "inline-block"
+                    | "inline-flex"
+                    | "table"
+                    | "contents"
+            )
+        })
+    });
+    let mut out = String::with_capacity(v.len() + 8);
+    for token in v.split_whitespace() {
+        let wide_hidden = token.rsplit_once(':').is_some_and(|(variant, d)| {
+            // A breakpoint (`md`, `minlg`), not a selector (`[&_a]`).
+            d == "hidden"
+                && !variant.starts_with("max")
+                && variant
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-')
+        });
+        let token = if wide_hidden && !shown {
+            "hidden"
+        } else {
+            token
+        };
+        if token.contains([':', '[', '!', '/', '@'])
+            || (shown && token == "hidden")
+            || is_utility(token)
+        {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        let mut l = String::with_capacity(token.len() + 4);
+        let mut prev_lower = false;
+        for ch in token.chars() {
+            // camelCase → camel-case, snake_case → snake-case, v8Modal → v8-modal
+            if ch.is_ascii_uppercase() && prev_lower {
+                l.push('-');
+            }
+            prev_lower = ch.is_ascii_lowercase() || ch.is_ascii_digit();
+            l.push(if ch == '_' {
+                '-'
+            } else {
+                ch.to_ascii_lowercase()
+            });
+        }
+        for (k, seg) in l.split('-').enumerate() {
+            if k > 0 {
+                out.push('-');
+            }
+            // A digit before a letter: a hash, not a word (`c02ad`, `k9ad`);
+            // trailing digits number a word (`sidebar2`, `ad1`).
+            let hash = seg
+                .trim_end_matches(|c: char| c.is_ascii_digit())
+                .contains(|c: char| c.is_ascii_digit());
+            out.push_str(if hash { "0" } else { seg });
+        }
+    }
+    out
+}
+
+/// A utility class: a CSS property word and its value (`overflow-hidden`,
+/// `padding-bottom`, `mb-4`, `bg-header-gray`), or a `has-`/`no-`/`with-`
+/// flag about the element's look (`has-hero-image`, `no-image-border`).
+fn is_utility(token: &str) -> bool {
+    let first = token.split(['-', '_']).next().unwrap_or("");
+    token.len() > first.len()
+        && matches!(
+            first.to_ascii_lowercase().as_str(),
+            "overflow"
+                | "padding"
+                | "margin"
+                | "space"
+                | "spacing"
+                | "gap"
+                | "bg"
+                | "background"
+                | "border"
+                | "rounded"
+                | "shadow"
+                | "has"
+                | "no"
+                | "with"
+                | "without"
+                | "mb"
+                | "mt"
+                | "pb"
+                | "pt"
+                | "mg"
+        )
 }
 
 /// Class/id weight from the union of both attributes' flags: `-1`

@@ -36,7 +36,8 @@
 //!    it covers less than `main_cover` of main's text (a listing's cards, a
 //!    service page's sections); then, on a page without `<main>`, to the
 //!    nearest wrapper below `<body>` holding `page_cover` of the page's
-//!    paragraph text; then siblings with good scores or plain prose
+//!    paragraph text (the body itself when the page has `body_cover`
+//!    characters of it and no block holds half); then siblings with good scores or plain prose
 //!    paragraphs are added (readability).
 //! 6. **Render** ([`render`]) – one block per line; a table row of inline
 //!    cells is one line (`cell | cell`), a `<pre>` keeps its line breaks;
@@ -131,6 +132,10 @@ pub struct Params {
     pub page_cover: f32,
     /// The widest link density `page_cover` accepts for the ancestor.
     pub cover_ld: f32,
+    /// The paragraph text (characters) a page needs for `page_cover` to
+    /// widen to the body itself, when no block holds half of it: a landing
+    /// page whose sections sit straight in `<body>` (0: never the body).
+    pub body_cover: u32,
     /// Headings in the lead are kept (0: off).
     pub lead_headings: f32,
     /// A link line inside a small card with a teaser is kept (0: off, 1: on).
@@ -165,6 +170,7 @@ impl Params {
                 "main_cover" => self.main_cover = f,
                 "page_cover" => self.page_cover = f,
                 "cover_ld" => self.cover_ld = f,
+                "body_cover" => self.body_cover = f as u32,
                 "lead_headings" => self.lead_headings = f,
                 "card_links" => self.card_links = f,
                 "retry_chars" => self.retry_chars = f as u32,
@@ -190,6 +196,7 @@ impl Default for Params {
             main_cover: 0.5,
             page_cover: 0.6,
             cover_ld: 0.2,
+            body_cover: 1000,
             lead_headings: 1.0,
             card_links: 1.0,
             retry_chars: 250,

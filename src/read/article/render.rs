@@ -68,10 +68,16 @@ pub(super) fn clean_conditionally(n: &Node, cards: bool) -> bool {
     if cards && n.alike >= 3 && d <= 0.6 && n.chars.saturating_sub(n.link_chars) >= 40 {
         return false;
     }
+    // A list is judged item by item (the line filter drops link items);
+    // as a whole only when it is mostly links. A short list of references
+    // or "see also" items whose text explains each link is content.
+    if n.tag == Tag::List {
+        return d > 0.5;
+    }
     let p = n.n_p as u32;
     let li = n.n_li as u32;
     let img = n.n_img as u32;
-    (n.tag != Tag::List && li > p + 5 && li > 2 * p.max(1) && d > 0.2)
+    (li > p + 5 && li > 2 * p.max(1) && d > 0.2)
         || n.n_input as u32 > (p / 3).max(1)
         || (len < 25 && img > 2)
         || d > 0.5

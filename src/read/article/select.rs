@@ -103,6 +103,12 @@ pub(super) fn choose(a: &mut [Node], p: &Params, soft: bool) -> Vec<usize> {
         }
     }
     if best == NONE as usize {
+        // No paragraphs left by the class/id drops: nothing, so that the
+        // pass without them is tried (every paragraph of a page builder's
+        // template can carry a word of the vocabulary).
+        if soft {
+            return Vec::new();
+        }
         // No paragraphs: render the body.
         let body = (1..n).find(|&i| a[i].tag == Tag::Body).unwrap_or(0);
         return vec![body];
@@ -211,18 +217,32 @@ fn cover_main(a: &[Node], top: usize, p: &Params) -> usize {
 /// no block that readability's scores single out; the best one holds a
 /// fraction of the page. Then the content is the nearest ancestor that
 /// holds `page_cover` of the page's paragraph text, unless it is mostly
-/// links (a page whose prose sits among link boxes).
+/// links (a page whose prose sits among link boxes). The body is that
+/// ancestor only on a page of `body_cover` characters of paragraph text
+/// or more where no block holds half of it (sections set straight in
+/// `<body>`, the landmarks already dropped), unless the block lies in the
+/// page's `<main>`; on a page of little prose, or beside the page's own
+/// content region, what lies in the body is the site's, not the page's.
 fn cover_page(a: &[Node], top: usize, mass: &[u32], p: &Params) -> usize {
     let need = p.page_cover * mass[0] as f32;
     if p.page_cover <= 0.0 || mass[top] as f32 >= need {
         return top;
     }
+    // Whether the block lies in the page's own `<main>`.
+    let mut in_region = false;
+    let mut x = top;
+    while x != NONE as usize && x != 0 {
+        in_region |= a[x].region;
+        x = a[x].parent as usize;
+    }
     let mut anc = top;
     while anc != NONE as usize && anc != 0 {
         if mass[anc] as f32 >= need {
-            // The body is not a section wrapper: what lies beside the
-            // block there is the site's, not the page's.
-            let wrapper = a[anc].tag != Tag::Body;
+            let sections = p.body_cover > 0
+                && mass[0] >= p.body_cover
+                && 2 * mass[top] < mass[0]
+                && !in_region;
+            let wrapper = a[anc].tag != Tag::Body || sections;
             return if wrapper && ld(&a[anc]) < p.cover_ld {
                 anc
             } else {

@@ -342,3 +342,133 @@ fn a_front_page_of_promo_cards_keeps_its_cards() {
     let before = extract_with(&page, None, &p, TextFormat::Plain);
     assert!(!before.text.contains("Bakery wins"), "{}", before.text);
 }
+
+/// A landing page built from utility classes: words of the boilerplate
+/// vocabulary inside them (`overflow-hidden`, `padding-bottom`,
+/// `bg-header-gray`, a hash ending in `ad`, `hidden` shown from `lg:`) say
+/// how a section looks, not what it is.
+const UTILITY: &str = r#"<html><body><nav><a href="/">Home</a> <a href="/pricing">Pricing</a></nav>
+<main>
+<section class="overflow-hidden padding-bottom"><h2>Schedules in minutes</h2>
+<p>Build the week's rota from last year's demand, and let staff swap shifts from their phones.</p></section>
+<section class="bg-header-gray shadow-md"><h2>Payroll without double entry</h2>
+<p>Hours flow from the time clock to payroll, with overtime and night rates worked out for you.</p></section>
+<div class="css-1c02ad"><p>Onboarding papers are signed on the first morning, before the new hire reaches the site.</p></div>
+<div class="hidden lg:block"><p>Reports show labour cost against sales for every store, day by day and hour by hour.</p></div>
+<div class="lg:hidden"><p>A copy of the reports teaser that phones see instead of the wide one on desktops.</p></div>
+<div class="sidebar"><p>Read our other stories about retail staffing and the future of the shop floor.</p></div>
+</main></body></html>"#;
+
+#[test]
+fn utility_classes_are_not_boilerplate_words() {
+    let x = extract(UTILITY, None);
+    has_all(
+        &x.text,
+        &[
+            "Build the week's rota",
+            "Hours flow from the time clock",
+            "Onboarding papers are signed",
+            "Reports show labour cost",
+        ],
+    );
+    has_none(
+        &x.text,
+        &["A copy of the reports teaser", "Read our other stories"],
+    );
+    use classes::semantic_words;
+    assert_eq!(semantic_words("overflow-hidden mb-4 has-hero-image"), "");
+    assert_eq!(semantic_words("v8Modal__content"), "v8-modal--content");
+    assert_eq!(semantic_words("sidebar2 block-8c02ad"), "sidebar2 block-0");
+    assert_eq!(semantic_words("hidden md:flex"), "");
+    assert_eq!(semantic_words("md:hidden"), "hidden");
+    assert_eq!(semantic_words("max-lg:hidden [&_a]:hidden"), "");
+}
+
+/// Every paragraph of a page builder's template carries a vocabulary word
+/// (`kt-adv-heading`: "advanced heading", read as an advert): the pass
+/// with the class drops finds no paragraph, so the pass without them
+/// decides, rather than the whole body with its menus.
+#[test]
+fn a_page_whose_every_paragraph_reads_as_boilerplate_is_retried() {
+    let html = r#"<html><body><div class="menu"><ul><li><a href="/a">Moving</a></li>
+<li><a href="/b">Storage</a></li><li><a href="/c">Logistics</a></li><li><a href="/d">Careers</a></li></ul></div>
+<div class="content">
+<p class="kt-adv-heading1">Our technicians repair treadmills, bikes and rowers in your gym, and service them every quarter.</p>
+<p class="kt-adv-heading2">Corporate gyms keep their machines safe for staff, and avoid unexpected repair bills.</p>
+<p class="kt-adv-heading3">Hotels and apartment blocks book a yearly visit, and parts come from the makers' own stock.</p>
+<ul><li>Treadmills</li><li>Elliptical trainers</li><li>Cable machines</li></ul>
+</div></body></html>"#;
+    let x = extract(html, None);
+    has_all(
+        &x.text,
+        &[
+            "Our technicians repair treadmills",
+            "Corporate gyms keep",
+            "Hotels and apartment blocks",
+        ],
+    );
+    has_none(&x.text, &["Logistics", "Careers"]);
+}
+
+/// Reference pages: a short list whose items each explain a link is
+/// content, though a third of its text is links; a list of bare links is
+/// not.
+#[test]
+fn a_short_list_of_explained_links_is_kept() {
+    let html = r#"<html><body><main><h1>WebSocket</h1>
+<p>The WebSocket object provides the API for creating and managing a connection to a server, and for sending data.</p>
+<h2>Instance properties</h2>
+<dl><dt><a href="/bt">WebSocket.binaryType</a></dt><dd>The binary data type used by the connection.</dd>
+<dt><a href="/ba">WebSocket.bufferedAmount</a></dt><dd>The number of bytes of queued data.</dd></dl>
+<p>Messages that arrive faster than the application handles them fill up the buffer, so watch its size in busy apps.</p>
+<ul><li><a href="/x">Related one</a></li><li><a href="/y">Related two</a></li><li><a href="/z">Related three</a></li></ul>
+</main></body></html>"#;
+    let x = extract(html, None);
+    has_all(
+        &x.text,
+        &[
+            "WebSocket.binaryType",
+            "The binary data type used by the connection.",
+            "The number of bytes of queued data.",
+        ],
+    );
+    has_none(&x.text, &["Related two"]);
+}
+
+/// A landing page whose sections sit straight in `<body>`, none holding
+/// half of its prose: the body, without its landmarks, is the content.
+#[test]
+fn a_landing_page_of_sections_in_the_body_keeps_them_all() {
+    let small = |title: &str, text: &str| {
+        format!("<section><h2>{title}</h2><p>{text} {text}</p></section>")
+    };
+    let html = format!(
+        "<html><body><header><a href=\"/\">Home</a> <a href=\"/login\">Log in</a></header>\
+         <nav><a href=\"/a\">Tasks</a> <a href=\"/b\">Files</a></nav>\
+         <section><h1>One place for the whole team's work</h1>\
+         <p>Plan the week's work in lists and boards and see at a glance what is late and who is on it today.</p>\
+         <p>Comment on a task and the people who follow it hear about it at once and nobody misses a change.</p>\
+         <p>Reports add up hours per project and per client so invoices write themselves at the end of the month.</p>\
+         <p>Guests from other companies see only the projects they are invited to and nothing of the rest.</p>\
+         <p>Templates copy a whole project with its lists and dates so the next launch starts half done.</p>\
+         </section>{}{}{}{}\
+         <footer><p>Copyright 2026 Example Ltd, all rights reserved, registered in England.</p></footer>\
+         </body></html>",
+        small("Files", "Keep every version of a contract and share a folder with a client in one click from any device you use."),
+        small("Calendar", "Milestones and due dates land in one calendar that syncs with the phone in your pocket every minute."),
+        small("Wiki", "Write the team's how-to pages once and find them again from any project whenever a question comes up."),
+        small("Chat", "Talk it through in a thread next to the task instead of in a mail that the rest of the team never sees."),
+    );
+    let x = extract(&html, None);
+    has_all(
+        &x.text,
+        &[
+            "Plan the week's work",
+            "Keep every version",
+            "Milestones and due dates",
+            "Write the team's how-to",
+            "Talk it through",
+        ],
+    );
+    has_none(&x.text, &["Copyright 2026", "Log in"]);
+}
