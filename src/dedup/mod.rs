@@ -59,7 +59,8 @@ pub struct DedupConfig {
     /// Share of each document's eighths that must hold shared shingles for
     /// the `edited_threshold` test.
     pub edited_spread: f64,
-    /// LSH bands and rows; derived from `threshold` and `num_perm` when unset.
+    /// LSH bands and rows; derived from the lower of `threshold` and
+    /// `edited_threshold` and from `num_perm` when unset.
     pub bands: Option<usize>,
     pub rows: Option<usize>,
     /// Seed of the MinHash permutations.

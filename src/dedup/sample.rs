@@ -19,9 +19,9 @@
 //! match on the hash bits alone ([`hash_bits`]). Where the matches lie is
 //! what tells a copy edited everywhere (matches in every part) from an
 //! article that shares a paragraph or two with another (matches in one
-//! place): see [`spread`]. It costs no space, and the 29 hash bits left
-//! keep chance matches between two samples near one in two million pairs
-//! of values.
+//! place): see [`spread`]. It costs no space, and with the 29 hash bits
+//! left two different shingles match by chance once in 5·10⁸ pairs of
+//! values (about once in 8,000 pairs of full 256-value samples).
 
 /// Highest level: keeps one shingle in 2²⁹ (beyond any real document; a
 /// level's bound `2³²⁻ˡᵉᵛᵉˡ` must stay above the place bits).

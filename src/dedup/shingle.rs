@@ -57,8 +57,8 @@ pub fn shingle_words<'a>(words: impl IntoIterator<Item = &'a str>, n: usize) -> 
     } else {
         word_hashes.windows(n).map(combine).collect()
     };
-    // Each shingle with its place in the text, in the low bits while
-    // sorting (one sort of plain u64s); the first occurrence's place stays.
+    // Each shingle with its place in the text, sorted by hash then place,
+    // so deduplicating keeps the place of the first occurrence.
     let total = shingles.len().max(1);
     let places = super::sample::PLACES;
     let mut placed: Vec<(u64, u8)> = shingles

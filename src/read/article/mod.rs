@@ -37,8 +37,8 @@
 //!    service page's sections); then, on a page without `<main>`, to the
 //!    nearest wrapper below `<body>` holding `page_cover` of the page's
 //!    paragraph text (the body itself when the page has `body_cover`
-//!    characters of it and no block holds half); then siblings with good scores or plain prose
-//!    paragraphs are added (readability).
+//!    characters of it and no block holds half); then siblings with good
+//!    scores or plain prose paragraphs are added (readability).
 //! 6. **Render** ([`render`]) – one block per line; a table row of inline
 //!    cells is one line (`cell | cell`), a `<pre>` keeps its line breaks;
 //!    readability's conditional cleaning drops link-dense boxes, except cards
