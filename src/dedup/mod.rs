@@ -200,20 +200,24 @@ impl DedupConfig {
         }
     }
 
-    /// Which test, if any, makes two sketches near-duplicates.
-    fn near_test(&self, a: &Sketch, b: &Sketch) -> Option<(Test, f64)> {
+    /// The two sketches' estimated Jaccard similarity, and the test, if
+    /// any, that makes them near-duplicates.
+    fn near_test(&self, a: &Sketch, b: &Sketch) -> (f64, Option<Test>) {
         let jaccard = jaccard_estimate(&a.sample, &b.sample);
         if jaccard >= self.threshold {
-            return Some((Test::Jaccard, jaccard));
+            return (jaccard, Some(Test::Jaccard));
         }
         if self.edited_threshold == 0.0
             || jaccard < self.edited_threshold
             || a.n_shingles.min(b.n_shingles) < EDITED_MIN_SHINGLES
         {
-            return None;
+            return (jaccard, None);
         }
         let (x, y) = sample::spread(&a.sample, &b.sample, PLACE_SHARE);
-        (x.min(y) >= self.edited_spread).then_some((Test::Spread, jaccard))
+        (
+            jaccard,
+            (x.min(y) >= self.edited_spread).then_some(Test::Spread),
+        )
     }
 }
 
@@ -453,6 +457,7 @@ pub fn deduplicate_with_released(
         .filter(|&(a, b)| {
             config
                 .near_test(&sketches[a as usize], &sketches[b as usize])
+                .1
                 .is_some()
         })
         .collect();
@@ -483,6 +488,7 @@ pub fn deduplicate_with_released(
                 // A pair this similar is a near-duplicate, whatever its length.
                 if config
                     .near_test(&sketches[a], &sketches[b as usize])
+                    .1
                     .is_none()
                 {
                     contained_in[a] = Some(b);
@@ -582,10 +588,10 @@ fn describe(
     config: &DedupConfig,
 ) -> Duplicate {
     let (m, r) = (&sketches[member], &sketches[rep]);
-    let near = config.near_test(m, r);
+    let (jaccard, near) = config.near_test(m, r);
     let (kind, similarity, test) = if m.content_hash == r.content_hash {
         (Kind::Exact, 1.0, Test::ContentHash)
-    } else if let Some((test, jaccard)) = near {
+    } else if let Some(test) = near {
         (Kind::Near, jaccard, test)
     } else if contained_in[member].is_some() {
         let containment = containment_estimate(&m.sample, &r.sample);
@@ -596,7 +602,6 @@ fn describe(
         };
         (Kind::Contained, containment, test)
     } else {
-        let jaccard = jaccard_estimate(&m.sample, &r.sample);
         (Kind::Near, jaccard, Test::Chain)
     };
     Duplicate {

@@ -50,30 +50,27 @@ pub fn shingle_words<'a>(words: impl IntoIterator<Item = &'a str>, n: usize) -> 
         content.update(lower.as_bytes());
         word_hashes.push(xxh3_64(lower.as_bytes()));
     }
-    let mut shingles: Vec<u64> = if word_hashes.is_empty() {
+    // Each shingle with its place in the text (which eighth), sorted by
+    // hash then place, so deduplicating keeps the first occurrence's place.
+    let mut placed: Vec<(u64, u8)> = if word_hashes.is_empty() {
         Vec::new()
     } else if word_hashes.len() < n {
-        vec![combine(&word_hashes)]
+        vec![(combine(&word_hashes), 0)]
     } else {
-        word_hashes.windows(n).map(combine).collect()
+        let total = word_hashes.len() - n + 1;
+        word_hashes
+            .windows(n)
+            .enumerate()
+            .map(|(i, w)| (combine(w), (i * super::sample::PLACES / total) as u8))
+            .collect()
     };
-    // Each shingle with its place in the text, sorted by hash then place,
-    // so deduplicating keeps the place of the first occurrence.
-    let total = shingles.len().max(1);
-    let places = super::sample::PLACES;
-    let mut placed: Vec<(u64, u8)> = shingles
-        .iter()
-        .enumerate()
-        .map(|(i, &h)| (h, (i * places / total) as u8))
-        .collect();
     placed.sort_unstable();
     placed.dedup_by_key(|p| p.0);
-    shingles.clear();
-    shingles.extend(placed.iter().map(|p| p.0));
+    let (shingles, places) = placed.into_iter().unzip();
     Shingled {
         content_hash: content.digest128(),
         shingles,
-        places: placed.into_iter().map(|p| p.1).collect(),
+        places,
     }
 }
 

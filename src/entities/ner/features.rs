@@ -478,15 +478,6 @@ impl SentenceFeatures {
         self.tokens.is_empty()
     }
 
-    /// Features of token `i` that do not depend on labels: its
-    /// [`word_features`](Self::word_features), then its
-    /// [`context_features`](Self::context_features).
-    pub fn static_features(&self, i: usize, out: &mut Vec<u64>) {
-        out.clear();
-        self.word_features(i, out);
-        self.context_features(i, out);
-    }
-
     /// What the word features of token `i` depend on (word, lower-cased
     /// word and shape hashes): tokens with equal keys have equal
     /// [`word_features`](Self::word_features) and [`edge_bases`].
@@ -715,7 +706,8 @@ mod tests {
 
     fn has(s: &SentenceFeatures, i: usize, f: u64) -> bool {
         let mut out = Vec::new();
-        s.static_features(i, &mut out);
+        s.word_features(i, &mut out);
+        s.context_features(i, &mut out);
         out.contains(&f)
     }
 

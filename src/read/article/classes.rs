@@ -90,6 +90,7 @@ pub(super) fn semantic_words(v: &str) -> String {
         })
     });
     let mut out = String::with_capacity(v.len() + 8);
+    let mut l = String::with_capacity(32);
     for token in v.split_whitespace() {
         let wide_hidden = token.rsplit_once(':').is_some_and(|(variant, d)| {
             // A breakpoint (`md`, `minlg`), not a selector (`[&_a]`).
@@ -113,7 +114,7 @@ pub(super) fn semantic_words(v: &str) -> String {
         if !out.is_empty() {
             out.push(' ');
         }
-        let mut l = String::with_capacity(token.len() + 4);
+        l.clear();
         let mut prev_lower = false;
         for ch in token.chars() {
             // camelCase → camel-case, snake_case → snake-case, v8Modal → v8-modal
@@ -146,31 +147,30 @@ pub(super) fn semantic_words(v: &str) -> String {
 /// `padding-bottom`, `mb-4`, `bg-header-gray`), or a `has-`/`no-`/`with-`
 /// flag about the element's look (`has-hero-image`, `no-image-border`).
 fn is_utility(token: &str) -> bool {
+    const PROPERTIES: [&str; 20] = [
+        "overflow",
+        "padding",
+        "margin",
+        "space",
+        "spacing",
+        "gap",
+        "bg",
+        "background",
+        "border",
+        "rounded",
+        "shadow",
+        "has",
+        "no",
+        "with",
+        "without",
+        "mb",
+        "mt",
+        "pb",
+        "pt",
+        "mg",
+    ];
     let first = token.split(['-', '_']).next().unwrap_or("");
-    token.len() > first.len()
-        && matches!(
-            first.to_ascii_lowercase().as_str(),
-            "overflow"
-                | "padding"
-                | "margin"
-                | "space"
-                | "spacing"
-                | "gap"
-                | "bg"
-                | "background"
-                | "border"
-                | "rounded"
-                | "shadow"
-                | "has"
-                | "no"
-                | "with"
-                | "without"
-                | "mb"
-                | "mt"
-                | "pb"
-                | "pt"
-                | "mg"
-        )
+    token.len() > first.len() && PROPERTIES.iter().any(|p| first.eq_ignore_ascii_case(p))
 }
 
 /// Class/id weight from the union of both attributes' flags: `-1`
