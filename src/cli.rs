@@ -78,6 +78,94 @@ pub enum Command {
     /// A damaged manifest is kept as manifest.json.damaged.
     #[command(after_help = EXIT_CODES)]
     Repair(RepairArgs),
+    /// Plan a run as passes of N tasks each, for a cluster scheduler.
+    ///
+    /// Checks the release as `gleaner run` would (same refusals, same exit
+    /// codes), fixes the run's id and inputs, splits the inputs into N
+    /// shards of about equal bytes, and writes into --out: work/plan.json,
+    /// one Slurm array job per pass (scan, lines, sketch, cluster, write,
+    /// commit; scan, sketch and write have N tasks, the others one),
+    /// submit.sh (sbatch with --dependency=afterok, in order), and
+    /// run-local.sh (every task here, one after another). Tasks exchange
+    /// part files in work/ (shared storage on a cluster) and stage table
+    /// files in the dataset directory; only the commit task locks the
+    /// dataset and commits. The tables are those `gleaner run` writes on
+    /// the same inputs, whatever N.
+    #[command(after_help = EXIT_CODES)]
+    Plan(PlanArgs),
+    /// Run one task of a planned pass: `gleaner stage scan --shard 2/4 --work DIR`.
+    ///
+    /// A pass refuses to start until every task of the pass before it has
+    /// finished. A task that failed or was killed is simply run again; it
+    /// replaces its own files. The commit task prints the run's summary.
+    #[command(after_help = EXIT_CODES)]
+    Stage(StageArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct PlanArgs {
+    #[command(flatten)]
+    pub run: RunArgs,
+    /// Tasks per sharded pass (scan, sketch, write).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    pub tasks: u32,
+    /// Job scripts to write besides run-local.sh: `slurm` (sbatch arrays
+    /// and submit.sh) or `none`.
+    #[arg(long, value_enum, default_value_t = Scheduler::Slurm)]
+    pub scheduler: Scheduler,
+    /// Directory for the plan, the job scripts, the work files and the logs
+    /// (on storage every node sees).
+    #[arg(long, value_name = "DIR", default_value = "gleaner-plan")]
+    pub out: PathBuf,
+    /// `--cpus-per-task` of the sharded passes' Slurm jobs (0: Slurm's default).
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub cpus_per_task: usize,
+    /// An extra `#SBATCH` option for every job, e.g. `--sbatch=--partition=cpu`
+    /// (repeatable).
+    #[arg(long = "sbatch", value_name = "OPTION", allow_hyphen_values = true)]
+    pub sbatch: Vec<String>,
+}
+
+/// See `gleaner plan --scheduler`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Scheduler {
+    Slurm,
+    None,
+}
+
+#[derive(Debug, Args)]
+pub struct StageArgs {
+    /// The pass: scan, lines, sketch, cluster, write or commit.
+    #[arg(value_enum)]
+    pub pass: gleaner::executors::sharded::Pass,
+    /// This task's shard and the number of shards: `I/N`, I from 0. The
+    /// passes lines, cluster and commit are one task: `0/N`.
+    #[arg(long, value_name = "I/N", value_parser = shard)]
+    pub shard: (usize, usize),
+    /// The plan's work directory (`gleaner plan --out DIR` wrote DIR/work).
+    #[arg(long, value_name = "DIR")]
+    pub work: PathBuf,
+    /// Worker threads (0 = one per core).
+    #[arg(long, short = 'j', value_name = "N", default_value_t = 0, value_parser = threads)]
+    pub threads: usize,
+}
+
+fn shard(value: &str) -> Result<(usize, usize), String> {
+    let (i, n) = value
+        .split_once('/')
+        .ok_or_else(|| format!("`{value}` is not I/N"))?;
+    let i: usize = i
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{i}` is not a number"))?;
+    let n: usize = n
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{n}` is not a number"))?;
+    if n == 0 || i >= n {
+        return Err(format!("shard {i} of {n}: need 0 <= I < N"));
+    }
+    Ok((i, n))
 }
 
 #[derive(Debug, Args)]

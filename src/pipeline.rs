@@ -1,38 +1,38 @@
-//! The pipeline: wires the stages together and decides threading.
+//! The local executor: `gleaner run`, every pass in one process.
 //!
-//! discover → read/split → clean → frequent lines → quality → dedup → entities
-//! → entity totals → write. Per-document stages run with rayon over documents
-//! in input order and collect in that order; global stages (frequent lines,
-//! dedup, totals) are written to be order-independent. Together that makes the
-//! tables byte-identical for any thread count. Nothing here prints: progress
-//! goes through [`Progress`] and the outcome is a [`Summary`].
+//! discover → scan → lines → sketch → cluster → write → commit (see
+//! [`crate::passes`]). Per-document passes run with rayon over documents in
+//! input order and collect in that order; global passes (frequent lines,
+//! dedup, totals) are written to be order-independent. Together that makes
+//! the tables byte-identical for any thread count. Documents go from one
+//! pass to the next in memory, spilled to scratch files beyond the memory
+//! budget; the sharded executor ([`crate::executors::sharded`]) runs the
+//! same passes as tasks. Nothing here prints: progress goes through
+//! [`Progress`] and the outcome is a [`Summary`].
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use rayon::prelude::*;
-use unicode_segmentation::UnicodeSegmentation;
+use arrow::record_batch::RecordBatch;
 
-use crate::clean::frequent::{FrequentLineCounter, FrequentLines};
+use crate::clean::frequent::FrequentLineCounter;
 use crate::clean::Cleaner;
 use crate::config::{Config, InvalidValue};
-use crate::dedup::{self, DocKey, Sketch, Sketcher};
+use crate::dedup::Sketcher;
 use crate::discover::{discover, DiscoverOptions, InputFile};
-use crate::document::{Document, Processed};
-use crate::entities::{EntityTagger, Mention};
-use crate::entity_table;
+use crate::entities::EntityTagger;
 use crate::lock::{DatasetLock, LockError};
-use crate::quality::{self, Action, Signals};
-use crate::read::{FileRead, ReadError, Reader};
-use crate::release::{self, InputPlan, Previous};
-use crate::spill::{CleanedDoc, SpillError, SpillStore};
+use crate::passes::cluster::{self, NewSketches};
+use crate::passes::scan::{self, ScanContext};
+use crate::passes::{self, sketch, write, PassError};
+use crate::read::Reader;
+use crate::release::no_op_counts;
+use crate::release::{self, released_index, table_metadata, InputPlan, Previous, RunCommit};
+use crate::spill::{SpillError, SpillStore};
 use crate::state::{self, Released, StateError};
-use crate::write::manifest::{
-    InputRecord, Manifest, RunCounts, RunRecord, SkippedInput, TableRecord,
-};
-use crate::write::sink::{StagedTable, ROW_GROUP_ROWS};
-use crate::write::{self, schema, DatasetSink, Verdicts, WriteError};
+use crate::write::manifest::{InputRecord, Manifest, RunCounts, SkippedInput};
+use crate::write::{DatasetSink, WriteError};
 
 /// What to run on, beyond the config.
 #[derive(Debug, Clone, Default)]
@@ -64,21 +64,7 @@ pub struct RunOptions {
     pub follow_symlinks: bool,
 }
 
-/// Receives progress; the binary draws bars, tests ignore it.
-pub trait Progress: Sync {
-    /// A stage starts with `total` units of work (0 when unknown).
-    fn stage(&self, name: &str, total: u64);
-    /// `n` more units of the current stage are done.
-    fn advance(&self, n: u64);
-}
-
-/// Progress that goes nowhere.
-pub struct Silent;
-
-impl Progress for Silent {
-    fn stage(&self, _: &str, _: u64) {}
-    fn advance(&self, _: u64) {}
-}
+pub use crate::passes::{Progress, Silent};
 
 /// Why a run stopped.
 #[derive(Debug, thiserror::Error)]
@@ -107,8 +93,22 @@ pub enum RunError {
     State(#[from] StateError),
     #[error("aggregating entities: {0}")]
     Aggregate(#[from] polars::error::PolarsError),
+    #[error("{0}")]
+    Pass(String),
     #[error("cannot start {0} worker threads: {1}")]
     Threads(usize, String),
+}
+
+impl From<PassError> for RunError {
+    fn from(e: PassError) -> RunError {
+        match e {
+            PassError::Spill(e) => RunError::Spill(e),
+            PassError::Write(e) => RunError::Write(e),
+            PassError::State(e) => RunError::State(e),
+            PassError::Aggregate(e) => RunError::Aggregate(e),
+            e @ PassError::Missing(_) => RunError::Pass(e.to_string()),
+        }
+    }
 }
 
 fn describe(skipped: &[SkippedInput]) -> String {
@@ -149,15 +149,38 @@ pub fn run(
 
 /// Input bytes read per chunk: several files' worth, so reading is parallel,
 /// but small enough that a chunk's raw text is a small part of memory.
-const CHUNK_BYTES: u64 = 64 << 20;
+pub const CHUNK_BYTES: u64 = 64 << 20;
 /// Bytes of cleaned documents kept in memory between passes; chunks beyond
 /// it are spilled to scratch files.
 const MEMORY_BUDGET: usize = 512 << 20;
-/// Documents whose word lists are held at once in the quality/sketch pass.
-const WORD_BATCH: usize = 4096;
 /// Rows per row group of `documents.parquet` (long texts: keep groups small).
-const DOCUMENT_ROWS_PER_GROUP: usize = 8 * 1024;
+pub const DOCUMENT_ROWS_PER_GROUP: usize = 8 * 1024;
 
+/// Times the stages of a run for the manifest.
+pub(crate) struct Laps {
+    pub timings: BTreeMap<String, f64>,
+    clock: Instant,
+}
+
+impl Laps {
+    pub fn new() -> Laps {
+        Laps {
+            timings: BTreeMap::new(),
+            clock: Instant::now(),
+        }
+    }
+
+    /// Records the time since the last lap under `name`.
+    pub fn lap(&mut self, name: &str) {
+        self.timings
+            .insert(name.to_string(), self.clock.elapsed().as_secs_f64());
+        self.clock = Instant::now();
+    }
+}
+
+/// The local executor: every pass in this process, handing documents from
+/// one pass to the next in memory (spilled to scratch files beyond the
+/// memory budget).
 fn run_in_pool(
     config: &Config,
     options: &RunOptions,
@@ -165,14 +188,183 @@ fn run_in_pool(
     threads: usize,
 ) -> Result<Summary, RunError> {
     let started = Instant::now();
-    let mut timings = BTreeMap::new();
-    let mut clock = Instant::now();
-    let mut lap = |name: &str, timings: &mut BTreeMap<String, f64>| {
-        timings.insert(name.to_string(), clock.elapsed().as_secs_f64());
-        clock = Instant::now();
-    };
+    let mut laps = Laps::new();
 
-    // discover
+    let Opened {
+        output,
+        lock,
+        warnings,
+        mut skipped,
+        config_hash,
+        previous,
+        adds,
+        run: run_id,
+        plan,
+    } = open_run(config, options)?;
+    let base = previous.manifest().filter(|_| adds);
+    let files = plan.read;
+    if options.strict && !skipped.is_empty() {
+        return Err(RunError::Inputs(skipped));
+    }
+    if let (Some(m), true) = (base, files.is_empty()) {
+        // Nothing new: the release stands as it is.
+        return Ok(Summary {
+            output,
+            run: None,
+            files: 0,
+            skipped,
+            warnings,
+            counts: no_op_counts(m, plan.unchanged.len()),
+            seconds: started.elapsed().as_secs_f64(),
+        });
+    }
+    let released = match base {
+        Some(m) => released_index(&output, m)?,
+        None => Released::default(),
+    };
+    let mut sink = DatasetSink::create(&output, table_metadata(&config_hash))?;
+    let mut commit = RunCommit::new(base, run_id);
+    laps.lap("plan");
+
+    // pass scan
+    let reader = Reader::new(&config.read).map_err(RunError::Config)?;
+    let cleaner = Cleaner::new(&config.clean).map_err(RunError::Config)?;
+    let mut store = SpillStore::new(
+        sink.scratch_dir()?,
+        options.memory_budget.unwrap_or(MEMORY_BUDGET),
+    );
+    let released_bodies = released.bodies();
+    progress.stage("read", files.len() as u64);
+    let scanned = scan::scan(
+        &files,
+        &ScanContext {
+            reader: &reader,
+            cleaner: &cleaner,
+            released: &released_bodies,
+            run: run_id,
+            chunk_bytes: options.chunk_bytes.unwrap_or(CHUNK_BYTES),
+            frequent_max_words: config.clean.frequent_max_words,
+        },
+        &mut store,
+        progress,
+    )?;
+    drop(released_bodies);
+    skipped.extend(scanned.skipped);
+    commit.inputs = scanned.inputs;
+    commit.counts.merge(scanned.counts);
+    if options.strict && !skipped.is_empty() {
+        return Err(RunError::Inputs(skipped));
+    }
+    if scanned.documents == 0 {
+        let Some(m) = base else {
+            return Err(RunError::NoDocuments);
+        };
+        drop(store);
+        let (output, summary) = commit.record_inputs_only(m, plan.unchanged, skipped, sink)?;
+        drop(lock);
+        return Ok(Summary {
+            output,
+            warnings: [warnings, summary.warnings].concat(),
+            seconds: started.elapsed().as_secs_f64(),
+            ..summary
+        });
+    }
+
+    // pass lines: this run's counts become state; the released counts are
+    // added before deciding which lines are frequent.
+    let mut counter = scanned.lines;
+    commit.add_state(&mut sink, "lines", &line_counts_batch(&counter)?)?;
+    if let Some(m) = base {
+        add_released_lines(&output, m, &mut counter)?;
+    }
+    let frequent = counter.finish(config.clean.frequent_min_docs);
+    laps.lap("read_clean");
+
+    // pass sketch
+    progress.stage("sketch", scanned.documents);
+    let sketched = sketch::sketch(
+        &store,
+        &frequent,
+        &Sketcher::new(&config.dedup),
+        &config.quality,
+        progress,
+    )?;
+    commit.counts.merge(sketched.counts);
+    laps.lap("quality_sketch");
+    laps.timings
+        .insert("sketch".to_string(), sketched.sketch_seconds);
+
+    // pass cluster, against the released documents
+    progress.stage("dedup", 0);
+    let new = NewSketches {
+        keys: sketched.keys,
+        body_hashes: sketched.body_hashes,
+        sketches: sketched.sketches,
+    };
+    let clustered = cluster::cluster(released, new, &config.dedup)?;
+    commit.add_state(&mut sink, "index", &clustered.index)?;
+    commit.add_table(&mut sink, "duplicates", &clustered.duplicates)?;
+    commit.dedup(&clustered);
+    let verdicts = clustered.verdicts;
+    laps.lap("dedup");
+
+    // pass write
+    let tagger = EntityTagger::new(&config.entities);
+    progress.stage("entities+write", scanned.documents);
+    let mut parts = RunCommit::open_parts(run_id, &mut sink, 0, 1)?;
+    let written = write::write(
+        &mut store,
+        &frequent,
+        sketched.signals,
+        &verdicts,
+        &tagger,
+        &mut parts,
+        progress,
+    )?;
+    commit.finish_parts(parts, 0, 1)?;
+    commit.counts.merge(written.counts);
+    commit.add_entities(&output, &mut sink, vec![written.entities])?;
+    laps.lap("entities_write");
+
+    // commit
+    let (output, mut summary) = commit.finish(
+        config,
+        &config_hash,
+        &previous,
+        plan.unchanged,
+        skipped,
+        threads,
+        laps.timings,
+        sink,
+    )?;
+    drop(lock);
+    summary.warnings.extend(warnings);
+    summary.output = output;
+    summary.seconds = started.elapsed().as_secs_f64();
+    Ok(summary)
+}
+
+/// A run's start: its inputs, its dataset locked, the release checked.
+pub(crate) struct Opened {
+    pub output: PathBuf,
+    pub lock: DatasetLock,
+    pub warnings: Vec<String>,
+    /// Inputs that could not be found or walked.
+    pub skipped: Vec<SkippedInput>,
+    pub config_hash: String,
+    pub previous: Previous,
+    /// Whether the run adds to the release in place (else it rebuilds).
+    pub adds: bool,
+    /// The run's id.
+    pub run: u32,
+    /// The inputs it reads, and those unchanged since their release.
+    pub plan: InputPlan,
+}
+
+/// Discovers the inputs, locks the dataset, removes dead runs' staging,
+/// checks the release ([`open_release`]) and decides the run's id and its
+/// inputs. `--strict` is checked by the caller.
+pub(crate) fn open_run(config: &Config, options: &RunOptions) -> Result<Opened, RunError> {
     let walk = DiscoverOptions {
         follow_symlinks: options.follow_symlinks,
     };
@@ -181,7 +373,7 @@ fn run_in_pool(
     } else {
         discover(&options.inputs, Path::new(""), &walk)
     };
-    let mut skipped: Vec<SkippedInput> = problems
+    let skipped: Vec<SkippedInput> = problems
         .into_iter()
         .map(|p| SkippedInput {
             path: p.path,
@@ -208,8 +400,6 @@ fn run_in_pool(
             "removed {removed} staging/scratch director(ies) of unfinished runs"
         ));
     }
-
-    // what is released already, and what this run adds
     let config_hash = config.hash();
     let (previous, adds) = open_release(
         &output,
@@ -219,350 +409,24 @@ fn run_in_pool(
         &files,
         &mut warnings,
     )?;
-    let base = previous.manifest().filter(|_| adds);
-    let run_id = release::next_run(&output, &previous);
-    let plan = match base {
+    let run = release::next_run(&output, &previous);
+    let plan = match previous.manifest().filter(|_| adds) {
         Some(m) => release::plan_inputs(files, &m.inputs),
         None => InputPlan {
             read: files,
             unchanged: Vec::new(),
         },
     };
-    let files = plan.read;
-    if options.strict && !skipped.is_empty() {
-        return Err(RunError::Inputs(skipped));
-    }
-    if let (Some(m), true) = (base, files.is_empty()) {
-        // Nothing new: the release stands as it is.
-        return Ok(Summary {
-            output,
-            run: None,
-            files: 0,
-            skipped,
-            warnings,
-            counts: no_op_counts(m, plan.unchanged.len()),
-            seconds: started.elapsed().as_secs_f64(),
-        });
-    }
-    let mut released = Released::default();
-    if let Some(m) = base {
-        for path in release::state_files(&output, m, "index") {
-            state::read_index(&path, &mut released)?;
-        }
-    }
-    let released_bodies: HashMap<&str, u64> = released
-        .keys
-        .iter()
-        .zip(&released.body_hash)
-        .map(|(k, &h)| (k.doc_id.as_str(), h))
-        .collect();
-    let mut sink = DatasetSink::create(
-        &output,
-        vec![
-            ("gleaner.version".into(), env!("CARGO_PKG_VERSION").into()),
-            ("gleaner.config_hash".into(), config_hash.clone()),
-        ],
-    )?;
-    let mut tables = match base {
-        Some(m) => m.tables.clone(),
-        None => BTreeMap::new(),
-    };
-    // Entity totals are rewritten whole; the released ones are added to.
-    let released_entities = tables.remove("entities");
-    let mut state_tables = match base {
-        Some(m) => m.state.clone(),
-        None => BTreeMap::new(),
-    };
-    lap("plan", &mut timings);
-
-    // pass 1: read and clean chunk by chunk; count short lines per site
-    let reader = Reader::new(&config.read).map_err(RunError::Config)?;
-    let cleaner = Cleaner::new(&config.clean).map_err(RunError::Config)?;
-    let mut store = SpillStore::new(
-        sink.scratch_dir()?,
-        options.memory_budget.unwrap_or(MEMORY_BUDGET),
-    );
-    let mut counter = FrequentLineCounter::new(config.clean.frequent_max_words);
-    let mut inputs = Vec::new();
-    let mut n_docs = 0usize;
-    let mut already_released = 0u64;
-    progress.stage("read", files.len() as u64);
-    for range in chunk_files(&files, options.chunk_bytes.unwrap_or(CHUNK_BYTES)) {
-        let chunk = &files[range];
-        let reads: Vec<Result<FileRead, ReadError>> =
-            chunk.par_iter().map(|f| reader.read(f)).collect();
-        let (chunk_inputs, docs) = collect_reads(chunk, reads, run_id, &mut skipped);
-        inputs.extend(chunk_inputs);
-        let read_count = docs.len();
-        let docs = docs
-            .into_par_iter()
-            .filter_map(|doc| new_version(doc, &released_bodies))
-            .collect::<Vec<_>>();
-        already_released += (read_count - docs.len()) as u64;
-        let cleaned: Vec<CleanedDoc> = docs
-            .into_par_iter()
-            .map(|(mut doc, body_hash)| {
-                let cleaned = cleaner.clean_document(&doc.body, doc.extracted);
-                doc.body = String::new();
-                // A dateline or byline fills what the container left empty.
-                doc.published = doc.published.or(cleaned.published);
-                doc.author = doc.author.take().or_else(|| cleaned.author.clone());
-                CleanedDoc {
-                    doc,
-                    cleaned,
-                    body_hash,
-                }
-            })
-            .collect();
-        let short: Vec<Vec<u64>> = cleaned
-            .par_iter()
-            .map(|d| counter.short_lines(&d.cleaned))
-            .collect();
-        for (d, lines) in cleaned.iter().zip(&short) {
-            counter.add(&site_group(&d.doc), lines);
-        }
-        n_docs += cleaned.len();
-        if !cleaned.is_empty() {
-            store.push(cleaned)?;
-        }
-        progress.advance(chunk.len() as u64);
-    }
-    if options.strict && !skipped.is_empty() {
-        return Err(RunError::Inputs(skipped));
-    }
-    if n_docs == 0 {
-        let Some(m) = base else {
-            return Err(RunError::NoDocuments);
-        };
-        // Files were read but gave nothing new (empty, corrupt, or records
-        // released before): the release stands. Their fingerprints and the
-        // skip reasons go into the manifest, so tomorrow's run does not read
-        // them again and the reasons stay on record.
-        let last = m.last_run();
-        let inputs: Vec<InputRecord> = inputs
-            .into_iter()
-            .map(|r| InputRecord { run: last, ..r })
-            .collect();
-        let counts = RunCounts {
-            files: inputs.len() as u64,
-            already_released,
-            skipped_files: skipped.len() as u64,
-            ..no_op_counts(m, plan.unchanged.len())
-        };
-        warnings.extend(
-            inputs
-                .iter()
-                .flat_map(|i| i.warnings.iter().map(move |w| format!("{}: {w}", i.path))),
-        );
-        let files_read = inputs.len() as u64;
-        let manifest = Manifest {
-            inputs: merge_inputs(base, plan.unchanged, inputs),
-            skipped: skipped.clone(),
-            ..m.clone()
-        };
-        let json = serde_json::to_vec_pretty(&manifest).unwrap_or_default();
-        drop(store);
-        sink.write_file("manifest.json", &json)?;
-        let output = sink.commit(&[])?;
-        drop(lock);
-        return Ok(Summary {
-            output,
-            run: None,
-            files: files_read,
-            skipped,
-            warnings,
-            counts,
-            seconds: started.elapsed().as_secs_f64(),
-        });
-    }
-    // This run's line counts become state; the released counts are added
-    // before deciding which lines are frequent.
-    let line_counts = state::lines_batch(&counter.counts()).map_err(arrow_error("lines"))?;
-    add_state(&mut sink, &mut state_tables, "lines", run_id, &line_counts)?;
-    drop(line_counts);
-    if let Some(m) = base {
-        for path in release::state_files(&output, m, "lines") {
-            state::read_lines(&path, |g, h, n| counter.add_count(g, h, n))?;
-        }
-    }
-    let frequent = counter.finish(config.clean.frequent_min_docs);
-    lap("read_clean", &mut timings);
-
-    // pass 2: final text → quality → dedup sketch; the text is dropped again
-    let sketcher = Sketcher::new(&config.dedup);
-    let drop_flagged = config.quality.action == Action::Drop;
-    let mut signals: Vec<Option<Signals>> = Vec::with_capacity(n_docs);
-    // Released documents first: dedup sees them and this run's as one list.
-    let p = released.keys.len();
-    drop(released_bodies);
-    let mut keys: Vec<DocKey> = std::mem::take(&mut released.keys);
-    let mut sketches: Vec<Sketch> = std::mem::take(&mut released.sketches);
-    let mut body_hashes: Vec<u64> = Vec::new();
-    let mut sketch_seconds = 0.0;
-    progress.stage("sketch", n_docs as u64);
-    for i in 0..store.len() {
-        let (texts, chunk_keys): (Vec<String>, Vec<(DocKey, u64)>) =
-            store.with_chunk(i, |docs| {
-                let texts = docs
-                    .par_iter()
-                    .map(|d| frequent.kept_text(&site_group(&d.doc), &d.cleaned))
-                    .collect();
-                let keys = docs
-                    .iter()
-                    .map(|d| {
-                        let key = DocKey {
-                            doc_id: d.doc.doc_id.clone(),
-                            published: d.doc.published,
-                        };
-                        (key, d.body_hash)
-                    })
-                    .collect();
-                (texts, keys)
-            })?;
-        // Words are split once, for quality and for dedup, a batch at a time
-        // (a chunk's word lists would be several times its text).
-        let mut assessed: Vec<Signals> = Vec::with_capacity(texts.len());
-        let mut chunk_sketches: Vec<Option<Sketch>> = Vec::with_capacity(texts.len());
-        for batch in texts.chunks(WORD_BATCH) {
-            let words: Vec<Vec<&str>> = batch
-                .par_iter()
-                .map(|t| t.unicode_words().collect())
-                .collect();
-            let signals: Vec<Signals> = batch
-                .par_iter()
-                .zip(&words)
-                .map(|(t, w)| quality::assess_words(t, w, &config.quality))
-                .collect();
-            // Sketching is timed on its own: it is the dedup work proper.
-            let sketch_started = Instant::now();
-            chunk_sketches.par_extend(words.par_iter().zip(&signals).map(|(w, s)| {
-                (!(drop_flagged && s.flag.is_some())).then(|| sketcher.sketch_words(w))
-            }));
-            sketch_seconds += sketch_started.elapsed().as_secs_f64();
-            assessed.extend(signals);
-        }
-        for ((s, sketch), (key, body_hash)) in
-            assessed.into_iter().zip(chunk_sketches).zip(chunk_keys)
-        {
-            let keep = sketch.is_some();
-            if keep {
-                keys.push(key);
-                body_hashes.push(body_hash);
-            }
-            sketches.extend(sketch);
-            signals.push(keep.then_some(s));
-        }
-        progress.advance(store.chunk_len(i) as u64);
-    }
-    let dropped = signals.iter().filter(|s| s.is_none()).count() as u64;
-    lap("quality_sketch", &mut timings);
-    timings.insert("sketch".to_string(), sketch_seconds);
-
-    // pass 3: dedup on the sketches alone, against the released documents
-    progress.stage("dedup", 0);
-    let dedup =
-        dedup::deduplicate_with_released(&keys, &sketches, &released.cluster_id, &config.dedup);
-    let index = state::index_batch(
-        &keys[p..],
-        &dedup.cluster_id[p..],
-        &body_hashes,
-        &sketches[p..],
-    )
-    .map_err(arrow_error("index"))?;
-    drop(sketches);
-    add_state(&mut sink, &mut state_tables, "index", run_id, &index)?;
-    drop(index);
-    lap("dedup", &mut timings);
-
-    // pass 4: entities and tables, chunk by chunk
-    let mut entity_parts = Vec::new();
-    if let Some(entities) = &released_entities {
-        for part in &entities.parts {
-            entity_parts.push(state::read_entities(&output.join(&part.file))?);
-        }
-    }
-    let tagger = EntityTagger::new(&config.entities);
-    let mut tallies = Tallies::default();
-    progress.stage("entities+write", n_docs as u64);
-    write_chunks(
-        &mut sink,
-        &mut tables,
-        run_id,
-        &mut store,
-        &frequent,
-        &mut signals,
-        &tagger,
-        (&keys, p),
-        &dedup,
-        entity_parts,
-        &mut tallies,
-        progress,
-    )?;
-    lap("entities_write", &mut timings);
-
-    let added = (keys.len() - p) as u64;
-    let removed_by_reason = std::mem::take(&mut tallies.removed_by_reason);
-    let counts = RunCounts {
-        files: inputs.len() as u64,
-        unchanged_files: plan.unchanged.len() as u64,
-        skipped_files: skipped.len() as u64,
-        documents: added,
-        already_released,
-        released_documents: tables["documents"].rows,
-        dropped_low_quality: dropped,
-        flagged_low_quality: tallies.flagged,
-        removed_lines: removed_by_reason.values().sum(),
-        clusters: dedup.stats.clusters,
-        duplicates: dedup.duplicates.len() as u64,
-        mentions: tallies.mentions,
-        entities: tables["entities"].rows,
-        documents_names_tagged: tallies.names_tagged,
-        documents_no_name_model: tallies.names_no_model,
-    };
-    warnings.splice(
-        0..0,
-        inputs
-            .iter()
-            .flat_map(|i| i.warnings.iter().map(move |w| format!("{}: {w}", i.path))),
-    );
-    let files_read = inputs.len() as u64;
-    let mut runs = base.map(|m| m.runs.clone()).unwrap_or_default();
-    runs.push(RunRecord {
-        run: run_id,
-        finished: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-        full: base.is_none(),
-        inputs: files_read,
-        documents: added,
-    });
-    let manifest = Manifest {
-        gleaner_version: env!("CARGO_PKG_VERSION").to_string(),
-        dataset: config.dataset.name.clone(),
-        config_hash,
-        config: serde_json::to_value(config).unwrap_or_default(),
-        runs,
-        inputs: merge_inputs(base, plan.unchanged, inputs),
-        skipped: skipped.clone(),
-        tables,
-        state: state_tables,
-        counts,
-        removed_by_reason,
-        dedup: dedup.stats,
-        threads,
-        timings,
-    };
-    let json = serde_json::to_vec_pretty(&manifest).unwrap_or_default();
-    sink.write_file("manifest.json", &json)?;
-    let superseded = release::superseded_files(previous.manifest(), &manifest);
-    let output = sink.commit(&superseded)?;
-    drop(lock);
-    Ok(Summary {
+    Ok(Opened {
         output,
-        run: Some(run_id),
-        files: files_read,
-        skipped,
+        lock,
         warnings,
-        counts,
-        seconds: started.elapsed().as_secs_f64(),
+        skipped,
+        config_hash,
+        previous,
+        adds,
+        run,
+        plan,
     })
 }
 
@@ -690,271 +554,23 @@ fn sample_of(items: &[String]) -> String {
     text
 }
 
-/// The document as this run should take it, with the hash of its body, or
-/// `None` when that very text was released before under its id. A record
-/// whose text changed since its release is a new document (a revision) and
-/// gets an id of its own, so ids stay unique across the release.
-fn new_version(mut doc: Document, released: &HashMap<&str, u64>) -> Option<(Document, u64)> {
-    let hash = xxhash_rust::xxh3::xxh3_64(doc.body.as_bytes());
-    if released.is_empty() {
-        return Some((doc, hash));
-    }
-    match released.get(doc.doc_id.as_str()) {
-        None => return Some((doc, hash)),
-        Some(&h) if h == hash => return None,
-        Some(_) => {}
-    }
-    let revision = crate::document::revision_id(&doc.doc_id, hash);
-    if released.get(revision.as_str()) == Some(&hash) {
-        return None;
-    }
-    doc.doc_id = revision;
-    Some((doc, hash))
+/// This run's short-line counts as a state partition.
+pub(crate) fn line_counts_batch(counter: &FrequentLineCounter) -> Result<RecordBatch, RunError> {
+    state::lines_batch(&counter.counts())
+        .map_err(passes::arrow_error("lines"))
+        .map_err(RunError::from)
 }
 
-/// The manifest's inputs: this run's, the unchanged ones, and released inputs
-/// this run did not see (they stay part of the release), sorted by path.
-fn merge_inputs(
-    base: Option<&Manifest>,
-    unchanged: Vec<InputRecord>,
-    read: Vec<InputRecord>,
-) -> Vec<InputRecord> {
-    let mut by_path: BTreeMap<String, InputRecord> = BTreeMap::new();
-    for record in base
-        .map(|m| m.inputs.clone())
-        .unwrap_or_default()
-        .into_iter()
-        .chain(unchanged)
-        .chain(read)
-    {
-        by_path.insert(record.path.clone(), record);
-    }
-    by_path.into_values().collect()
-}
-
-/// Counts reported by a run that found nothing new.
-fn no_op_counts(release: &Manifest, unchanged: usize) -> RunCounts {
-    RunCounts {
-        unchanged_files: unchanged as u64,
-        released_documents: release.tables.get("documents").map_or(0, |t| t.rows),
-        ..RunCounts::default()
-    }
-}
-
-/// Writes one state partition of run `run` and records it.
-fn add_state(
-    sink: &mut DatasetSink,
-    records: &mut BTreeMap<String, TableRecord>,
-    store: &str,
-    run: u32,
-    batch: &arrow::record_batch::RecordBatch,
+/// Adds the short-line counts the release `m` of `dir` kept to `counter`.
+pub(crate) fn add_released_lines(
+    dir: &Path,
+    m: &Manifest,
+    counter: &mut FrequentLineCounter,
 ) -> Result<(), RunError> {
-    let file = release::state_file(store, run);
-    let schema = batch.schema();
-    let staged = sink.write_table(&file, schema.clone(), std::slice::from_ref(batch))?;
-    records
-        .entry(store.to_string())
-        .or_insert_with(|| TableRecord::new(&schema))
-        .add(file, run, &staged, batch.num_rows() as u64);
+    for path in release::state_files(dir, m, "lines") {
+        state::read_lines(&path, |g, h, n| counter.add_count(g, h, n))?;
+    }
     Ok(())
-}
-
-fn arrow_error(table: &str) -> impl FnOnce(arrow::error::ArrowError) -> RunError + '_ {
-    move |source| {
-        RunError::Write(WriteError::Arrow {
-            table: table.to_string(),
-            source,
-        })
-    }
-}
-
-/// Totals gathered while writing.
-#[derive(Debug, Default)]
-struct Tallies {
-    removed_by_reason: BTreeMap<String, u64>,
-    flagged: u64,
-    mentions: u64,
-    /// Documents whose names were tagged, and documents in a language no
-    /// name model knows (pattern entities only).
-    names_tagged: u64,
-    names_no_model: u64,
-}
-
-/// Consecutive runs of files of about `bytes` input bytes (at least one file).
-fn chunk_files(files: &[InputFile], bytes: u64) -> Vec<std::ops::Range<usize>> {
-    let mut chunks = Vec::new();
-    let (mut start, mut size) = (0, 0u64);
-    for (i, f) in files.iter().enumerate() {
-        let len = std::fs::metadata(&f.path).map(|m| m.len()).unwrap_or(0);
-        if i > start && size + len > bytes {
-            chunks.push(start..i);
-            (start, size) = (i, 0);
-        }
-        size += len;
-    }
-    if start < files.len() {
-        chunks.push(start..files.len());
-    }
-    chunks
-}
-
-/// Pass 4: takes each chunk out of the store, finishes its documents, tags
-/// entities and appends to this run's partitions; then writes duplicates and
-/// the entity totals (`released_entities` plus this run's). `keys` are the
-/// documents dedup saw, the first `p` of them released before.
-#[allow(clippy::too_many_arguments)]
-fn write_chunks(
-    sink: &mut DatasetSink,
-    tables: &mut BTreeMap<String, TableRecord>,
-    run: u32,
-    store: &mut SpillStore,
-    frequent: &FrequentLines,
-    signals: &mut [Option<Signals>],
-    tagger: &EntityTagger,
-    (keys, p): (&[DocKey], usize),
-    dedup: &dedup::Dedup,
-    released_entities: Vec<Vec<entity_table::EntityRow>>,
-    tallies: &mut Tallies,
-    progress: &dyn Progress,
-) -> Result<(), RunError> {
-    let open = |sink: &mut DatasetSink, name: &str, rows: usize| {
-        let schema = schema::by_name(name);
-        sink.open_table(&release::part_file(name, run), schema, rows)
-    };
-    let mut documents = open(sink, "documents", DOCUMENT_ROWS_PER_GROUP)?;
-    let mut mentions_table = open(sink, "mentions", ROW_GROUP_ROWS)?;
-    let mut boilerplate = open(sink, "boilerplate", ROW_GROUP_ROWS)?;
-    let mut partials = released_entities;
-    let (mut seen, mut kept) = (0usize, p);
-    for i in 0..store.len() {
-        let chunk = store.take(i)?;
-        let chunk_len = chunk.len() as u64;
-        let chunk_signals = &mut signals[seen..seen + chunk.len()];
-        seen += chunk.len();
-        let processed: Vec<Processed> = chunk
-            .into_par_iter()
-            .zip(chunk_signals.par_iter_mut())
-            .filter_map(|(mut d, signals)| {
-                let signals = signals.take()?;
-                frequent.apply(&site_group(&d.doc), &mut d.cleaned);
-                Some(Processed {
-                    text: d.cleaned.text(),
-                    removed: d.cleaned.removed,
-                    doc: d.doc,
-                    signals,
-                })
-            })
-            .collect();
-        let mentions: Vec<Vec<Mention>> = processed
-            .par_iter()
-            .map(|p| tagger.tag_in(&p.text, p.signals.lang.as_deref()))
-            .collect();
-        let range = kept..kept + processed.len();
-        debug_assert!(processed
-            .iter()
-            .zip(&keys[range.clone()])
-            .all(|(p, k)| p.doc.doc_id == k.doc_id));
-        documents.write(&write::documents_batch(
-            &processed,
-            Verdicts::of(dedup, range),
-        )?)?;
-        mentions_table.write(&write::mentions_batch(&processed, &mentions)?)?;
-        boilerplate.write(&write::boilerplate_batch(&processed)?)?;
-        partials.push(entity_table::aggregate(&processed, &mentions)?);
-        for p in &processed {
-            for r in &p.removed {
-                *tallies
-                    .removed_by_reason
-                    .entry(r.reason.clone())
-                    .or_default() += 1;
-            }
-            tallies.flagged += p.signals.flag.is_some() as u64;
-            if crate::entities::has_name_model(p.signals.lang.as_deref(), &p.text) {
-                tallies.names_tagged += 1;
-            } else {
-                tallies.names_no_model += 1;
-            }
-        }
-        tallies.mentions += mentions.iter().map(|m| m.len() as u64).sum::<u64>();
-        kept += processed.len();
-        progress.advance(chunk_len);
-    }
-    let mut entity_rows = entity_table::merge(partials);
-    entity_table::link_variants(&mut entity_rows);
-    let mut record = |name: &str, staged: &StagedTable, rows: u64| {
-        tables
-            .entry(name.to_string())
-            .or_insert_with(|| TableRecord::new(&schema::by_name(name)))
-            .add(release::part_file(name, run), run, staged, rows);
-    };
-    for (name, table) in [
-        ("documents", documents),
-        ("mentions", mentions_table),
-        ("boilerplate", boilerplate),
-    ] {
-        let rows = table.rows();
-        record(name, &table.finish()?, rows);
-    }
-    for (name, batch) in [
-        ("duplicates", write::duplicates_batch(keys, dedup)?),
-        ("entities", write::entities_batch(&entity_rows)?),
-    ] {
-        let file = release::part_file(name, run);
-        let staged = sink.write_table(&file, batch.schema(), std::slice::from_ref(&batch))?;
-        record(name, &staged, batch.num_rows() as u64);
-    }
-    debug_assert_eq!(tables.len(), schema::all().len());
-    Ok(())
-}
-
-/// Splits read results into manifest records and documents, in file order.
-fn collect_reads(
-    files: &[InputFile],
-    reads: Vec<Result<FileRead, ReadError>>,
-    run: u32,
-    skipped: &mut Vec<SkippedInput>,
-) -> (Vec<InputRecord>, Vec<crate::document::Document>) {
-    let mut inputs = Vec::new();
-    let mut docs = Vec::new();
-    for (file, read) in files.iter().zip(reads) {
-        match read {
-            Ok(read) => {
-                inputs.push(InputRecord {
-                    path: file.display.clone(),
-                    run,
-                    format: read.format.to_string(),
-                    size: read.fingerprint.size,
-                    mtime: read.fingerprint.mtime,
-                    hash: read.fingerprint.hash,
-                    documents: read.documents.len() as u64,
-                    repaired_utf8: read.repaired_utf8,
-                    warnings: read.warnings,
-                });
-                docs.extend(read.documents);
-            }
-            Err(e) => skipped.push(SkippedInput {
-                path: file.display.clone(),
-                reason: e.to_string(),
-            }),
-        }
-    }
-    (inputs, docs)
-}
-
-/// The group a document is counted in for frequent lines: its URL's host,
-/// else the directory of its source file.
-fn site_group(doc: &crate::document::Document) -> String {
-    if let Some(url) = &doc.url {
-        let rest = url.split_once("://").map_or(url.as_str(), |(_, r)| r);
-        let host = rest.split(['/', '?', '#']).next().unwrap_or(rest);
-        if !host.is_empty() {
-            return host.to_lowercase();
-        }
-    }
-    Path::new(&doc.source)
-        .parent()
-        .map(|p| p.display().to_string())
-        .unwrap_or_default()
 }
 
 /// The dataset directory: `--output`, else `dataset.output`, else `output/<name>`

@@ -78,7 +78,7 @@ impl QualityConfig {
 }
 
 /// The quality signals of one document.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Signals {
     pub n_words: u32,
     /// ISO 639-3 code, `None` when no language could be told.

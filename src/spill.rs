@@ -55,7 +55,12 @@ pub struct SpillStore {
     dir: PathBuf,
     budget: usize,
     resident: usize,
+    /// Part files another pass (another process) reads: kept on drop.
+    kept: bool,
 }
+
+/// The chunks of a persisted store, in order: file name and documents.
+const INDEX_FILE: &str = "chunks.json";
 
 /// Errors of the scratch files, with the path.
 #[derive(Debug, thiserror::Error)]
@@ -82,7 +87,69 @@ impl SpillStore {
             dir,
             budget,
             resident: 0,
+            kept: false,
         }
+    }
+
+    /// A store whose every chunk goes to `dir` and stays there for a later
+    /// pass in another process: the part files of a sharded run. Files of
+    /// an earlier attempt at the same shard are replaced.
+    pub fn persistent(dir: PathBuf) -> Result<SpillStore, SpillError> {
+        if dir.exists() {
+            std::fs::remove_dir_all(&dir).map_err(err(&dir))?;
+        }
+        std::fs::create_dir_all(&dir).map_err(err(&dir))?;
+        let mut store = SpillStore::new(dir, 0);
+        store.kept = true;
+        Ok(store)
+    }
+
+    /// Writes the list of chunks, the last step of the pass that filled a
+    /// [`persistent`](Self::persistent) store: without it, [`open`](Self::open)
+    /// fails, so a pass killed half way is never read as complete.
+    pub fn seal(&self) -> Result<(), SpillError> {
+        let chunks: Vec<(String, usize)> = self
+            .slots
+            .iter()
+            .map(|slot| match slot {
+                Slot::Disk { path, docs } => Ok((
+                    path.file_name()
+                        .map(|n| n.to_string_lossy().into_owned())
+                        .unwrap_or_default(),
+                    *docs,
+                )),
+                Slot::Memory(_) => Err(err(&self.dir)(std::io::Error::other(
+                    "a chunk of a persistent store is in memory",
+                ))),
+            })
+            .collect::<Result<_, _>>()?;
+        let path = self.dir.join(INDEX_FILE);
+        let json = serde_json::to_vec(&chunks).map_err(|e| err(&path)(e.into()))?;
+        crate::write::write_atomically(&path, &json).map_err(err(&path))
+    }
+
+    /// Opens a store an earlier pass [`seal`](Self::seal)ed in `dir`; its
+    /// files stay when the store is dropped, and [`take`](Self::take) leaves
+    /// them too (a failed later pass can be run again).
+    pub fn open(dir: PathBuf) -> Result<SpillStore, SpillError> {
+        let path = dir.join(INDEX_FILE);
+        let json = std::fs::read(&path).map_err(err(&path))?;
+        let chunks: Vec<(String, usize)> =
+            serde_json::from_slice(&json).map_err(|e| err(&path)(e.into()))?;
+        let slots = chunks
+            .into_iter()
+            .map(|(name, docs)| Slot::Disk {
+                path: dir.join(name),
+                docs,
+            })
+            .collect();
+        Ok(SpillStore {
+            slots,
+            dir,
+            budget: 0,
+            resident: 0,
+            kept: true,
+        })
     }
 
     pub fn len(&self) -> usize {
@@ -155,7 +222,9 @@ impl SpillStore {
             Slot::Memory(docs) => Ok(docs),
             Slot::Disk { path, .. } => {
                 let docs = load(&path)?;
-                let _ = std::fs::remove_file(&path);
+                if !self.kept {
+                    let _ = std::fs::remove_file(&path);
+                }
                 Ok(docs)
             }
         }
@@ -165,6 +234,9 @@ impl SpillStore {
 impl Drop for SpillStore {
     /// Scratch files never outlive the run, whether it succeeds or fails.
     fn drop(&mut self) {
+        if self.kept {
+            return;
+        }
         if self.spilled() > 0 || self.dir.exists() {
             let _ = std::fs::remove_dir_all(&self.dir);
         }

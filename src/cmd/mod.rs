@@ -1,8 +1,10 @@
 //! One module per subcommand, plus the failure type that maps to exit codes.
 
 mod check_config;
+mod plan;
 mod repair;
 mod run;
+mod stage;
 mod stats;
 mod verify;
 
@@ -63,6 +65,8 @@ pub fn dispatch(cli: Cli) -> Result<(), Failure> {
         Command::Stats(args) => stats::execute(args),
         Command::Verify(args) => verify::execute(args),
         Command::Repair(args) => repair::execute(args),
+        Command::Plan(args) => plan::execute(args),
+        Command::Stage(args) => stage::execute(args, cli.log_format),
     }
 }
 

@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use gleaner::pipeline::{self, RunError, RunOptions};
+use gleaner::pipeline::{self, RunError, RunOptions, Summary};
 
 use serde_json::json;
 
@@ -12,7 +12,21 @@ use crate::progress::StageBars;
 
 pub fn execute(args: RunArgs, format: LogFormat) -> Result<(), Failure> {
     let (config, config_name) = load_config(&args.config.config)?;
-    let options = RunOptions {
+    let options = options(args);
+    if let Err(e) = gleaner::release::install_cleanup_on_signal() {
+        eprintln!("warning: cannot watch for Ctrl-C/SIGTERM ({e}); an interrupted run leaves its staging directory to the next run");
+    }
+    let bars = StageBars::new(format == LogFormat::Json);
+    let result = pipeline::run(&config, &options, &bars);
+    bars.finish();
+    let summary = result.map_err(failure)?;
+    report(&summary, format, &config_name);
+    Ok(())
+}
+
+/// The run options of `args`.
+pub fn options(args: RunArgs) -> RunOptions {
+    RunOptions {
         inputs: args.inputs,
         config_dir: args
             .config
@@ -28,21 +42,23 @@ pub fn execute(args: RunArgs, format: LogFormat) -> Result<(), Failure> {
         drop_vanished: args.drop_vanished,
         follow_symlinks: args.follow_symlinks,
         ..RunOptions::default()
-    };
-    if let Err(e) = gleaner::release::install_cleanup_on_signal() {
-        eprintln!("warning: cannot watch for Ctrl-C/SIGTERM ({e}); an interrupted run leaves its staging directory to the next run");
     }
-    let bars = StageBars::new(format == LogFormat::Json);
-    let result = pipeline::run(&config, &options, &bars);
-    bars.finish();
-    let summary = result.map_err(|e| match e {
+}
+
+/// The exit code of a failed run.
+pub fn failure(e: RunError) -> Failure {
+    match e {
         RunError::Config(_) | RunError::Output(_) => Failure::Config(e.to_string()),
         RunError::Release(_) | RunError::State(_) => Failure::Runtime(e.to_string()),
         RunError::Refused(_) => Failure::Refused(e.to_string()),
         RunError::Inputs(_) | RunError::NoDocuments => Failure::Input(e.to_string()),
         RunError::Locked(gleaner::lock::LockError::Held { .. }) => Failure::Locked(e.to_string()),
         _ => Failure::Runtime(e.to_string()),
-    })?;
+    }
+}
+
+/// Prints a run's warnings and its summary.
+pub fn report(summary: &Summary, format: LogFormat, config_name: &str) {
     let warnings = summary
         .skipped
         .iter()
@@ -66,7 +82,7 @@ pub fn execute(args: RunArgs, format: LogFormat) -> Result<(), Failure> {
                 "seconds": summary.seconds,
             })
         );
-        return Ok(());
+        return;
     }
     for warning in warnings {
         eprintln!("warning: {warning}");
@@ -83,7 +99,7 @@ pub fn execute(args: RunArgs, format: LogFormat) -> Result<(), Failure> {
             summary.seconds,
             summary.output.display()
         );
-        return Ok(());
+        return;
     };
     println!(
         "gleaner: run {run}: {} file(s) read ({} unchanged, {} skipped) → {} new documents \
@@ -102,5 +118,4 @@ pub fn execute(args: RunArgs, format: LogFormat) -> Result<(), Failure> {
         summary.seconds,
         summary.output.display()
     );
-    Ok(())
 }

@@ -9,6 +9,7 @@
 //! its marker, files a commit journal names ([`journal`]), and files the
 //! previous manifest listed that the new one supersedes.
 
+mod commit;
 mod interrupt;
 mod journal;
 pub mod repair;
@@ -16,6 +17,7 @@ pub mod repair;
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
+pub use commit::{no_op_counts, released_index, table_metadata, RunCommit};
 pub use interrupt::{
     commit_guard, install_cleanup_on_signal, register_staging, unregister_staging,
 };
@@ -31,6 +33,10 @@ use crate::write::schema;
 pub const STATE_DIR: &str = "_state";
 /// The state stores under [`STATE_DIR`].
 pub const STATE_STORES: [&str; 2] = ["index", "lines"];
+/// Prefix of the staging directory a sharded run's tasks share
+/// (`.shards-run3`); not removed by [`remove_dead_staging`], since its
+/// tasks run without the dataset lock.
+pub const SHARDS_PREFIX: &str = ".shards-run";
 /// File inside a staging directory that proves a gleaner run made it.
 pub const STAGING_MARKER: &str = ".gleaner-staging";
 
@@ -65,7 +71,17 @@ pub fn remove_dead_staging(dir: &Path) -> usize {
 
 /// Where run `run` writes table `table`: `documents/run=3/part-0.parquet`.
 pub fn part_file(table: &str, run: u32) -> String {
-    format!("{table}/run={run}/part-0.parquet")
+    shard_file(table, run, 0, 1)
+}
+
+/// Where shard `shard` of `shards` of run `run` writes its part of table
+/// `table`: `documents/run=3/part-2.parquet`. Numbers are zero-padded to
+/// the width of the last one, so that readers that list files by name
+/// (DuckDB's and polars' globs) read the parts in shard order; one shard
+/// writes `part-0`, as a local run does.
+pub fn shard_file(table: &str, run: u32, shard: usize, shards: usize) -> String {
+    let width = shards.saturating_sub(1).max(1).to_string().len();
+    format!("{table}/run={run}/part-{shard:0width$}.parquet")
 }
 
 /// Where run `run` writes state store `store`: `_state/index/run=3/part-0.parquet`.

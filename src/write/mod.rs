@@ -58,30 +58,22 @@ fn timestamps(values: impl Iterator<Item = Option<i64>>) -> ArrayRef {
     )
 }
 
-/// Dedup's verdict on a run of documents, one entry per document.
-#[derive(Debug, Clone, Copy)]
-pub struct Verdicts<'a> {
-    pub content_hash: &'a [String],
-    pub cluster_id: &'a [String],
-    pub is_representative: &'a [bool],
+/// Dedup's verdict on one document.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Verdict {
+    /// Hash of its normalized words, hex.
+    pub content_hash: String,
+    /// Its cluster id (its representative's doc_id).
+    pub cluster_id: String,
+    pub is_representative: bool,
 }
 
-impl<'a> Verdicts<'a> {
-    /// The verdicts of documents `range` of a dedup result.
-    pub fn of(dedup: &'a Dedup, range: std::ops::Range<usize>) -> Verdicts<'a> {
-        Verdicts {
-            content_hash: &dedup.content_hash[range.clone()],
-            cluster_id: &dedup.cluster_id[range.clone()],
-            is_representative: &dedup.is_representative[range],
-        }
-    }
-}
-
-/// `documents.parquet` rows, in input order; `verdicts` line up with `docs`.
+/// `documents.parquet` rows, in input order; `verdicts[i]` is `docs[i]`'s.
 pub fn documents_batch(
     docs: &[Processed],
-    verdicts: Verdicts<'_>,
+    verdicts: &[&Verdict],
 ) -> Result<RecordBatch, WriteError> {
+    let v = || verdicts.iter();
     let d = || docs.iter();
     batch(
         "documents",
@@ -104,9 +96,12 @@ pub fn documents_batch(
             f64s(d().map(|p| p.signals.repetition)),
             f64s(d().map(|p| p.signals.stopword_share)),
             opt_strings(d().map(|p| p.signals.flag.as_deref())),
-            strings(verdicts.content_hash.iter().map(String::as_str)),
-            strings(verdicts.cluster_id.iter().map(String::as_str)),
-            Arc::new(BooleanArray::from(verdicts.is_representative.to_vec())),
+            strings(v().map(|v| v.content_hash.as_str())),
+            strings(v().map(|v| v.cluster_id.as_str())),
+            Arc::new(
+                v().map(|v| Some(v.is_representative))
+                    .collect::<BooleanArray>(),
+            ),
         ],
     )
 }
@@ -192,4 +187,16 @@ pub fn boilerplate_batch(docs: &[Processed]) -> Result<RecordBatch, WriteError> 
             strings(rows.iter().map(|r| r.1.reason.as_str())),
         ],
     )
+}
+
+/// Writes `bytes` to `path` through a temporary file and a rename, so a
+/// reader sees the old file or the whole new one, never a part.
+pub fn write_atomically(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
+    let mut tmp = path.as_os_str().to_owned();
+    tmp.push(".tmp");
+    let tmp = std::path::PathBuf::from(tmp);
+    let mut file = std::fs::File::create(&tmp)?;
+    std::io::Write::write_all(&mut file, bytes)?;
+    file.sync_all()?;
+    std::fs::rename(&tmp, path)
 }

@@ -119,6 +119,9 @@ pub struct DatasetSink {
     files: Vec<String>,
     metadata: Vec<KeyValue>,
     committed: bool,
+    /// A staging area shared by the tasks of a sharded run: one task's
+    /// failure must not remove what the others staged.
+    shared: bool,
 }
 
 /// Rows per Parquet row group: large enough for good compression, small enough
@@ -149,7 +152,48 @@ impl DatasetSink {
                 .map(|(k, v)| KeyValue::new(k, v))
                 .collect(),
             committed: false,
+            shared: false,
         })
+    }
+
+    /// The staging area of run `run` of a sharded run, shared by its tasks
+    /// (`.shards-run<run>` in `dir`, created by the first): each task
+    /// stages its own files, and the commit task adopts them all
+    /// ([`adopt`](Self::adopt)). Dropping it leaves the files; `gleaner
+    /// plan` and the commit remove the directory (it carries the marker).
+    pub fn shared(
+        dir: &Path,
+        run: u32,
+        metadata: Vec<(String, String)>,
+    ) -> Result<DatasetSink, WriteError> {
+        let staging = dir.join(format!("{}{run}", crate::release::SHARDS_PREFIX));
+        std::fs::create_dir_all(&staging).map_err(io(&staging))?;
+        let marker = staging.join(crate::release::STAGING_MARKER);
+        if !marker.exists() {
+            std::fs::write(&marker, format!("run {run}\n")).map_err(io(&marker))?;
+        }
+        Ok(DatasetSink {
+            dir: dir.to_path_buf(),
+            staging,
+            files: Vec::new(),
+            metadata: metadata
+                .into_iter()
+                .map(|(k, v)| KeyValue::new(k, v))
+                .collect(),
+            committed: false,
+            shared: true,
+        })
+    }
+
+    /// Takes files other tasks staged in this (shared) staging area into
+    /// the commit, after checking each is there.
+    pub fn adopt(&mut self, files: impl IntoIterator<Item = String>) -> Result<(), WriteError> {
+        for file in files {
+            let path = self.staging.join(&file);
+            std::fs::metadata(&path).map_err(io(&path))?;
+            self.files.push(file);
+        }
+        Ok(())
     }
 
     /// Writes one table from its batches into the staging area, as `file`
@@ -282,7 +326,7 @@ impl DatasetSink {
 
 impl Drop for DatasetSink {
     fn drop(&mut self) {
-        if !self.committed {
+        if !self.committed && !self.shared {
             let _ = std::fs::remove_dir_all(&self.staging);
             crate::release::unregister_staging(&self.staging);
         }

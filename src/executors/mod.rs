@@ -1,0 +1,13 @@
+//! Executors: what runs the [passes](crate::passes), where, and how many
+//! at once.
+//!
+//! - the local executor, [`crate::pipeline::run`] (`gleaner run`): every
+//!   pass in one process, documents handed over in memory;
+//! - the [`sharded`] executor (`gleaner plan`, `gleaner stage`): each pass
+//!   as N tasks of the same binary under a cluster scheduler (Slurm array
+//!   jobs), handing each other part files in a work directory.
+//!
+//! Both call the same pass functions, so both write the same tables.
+
+pub mod scripts;
+pub mod sharded;

@@ -1,0 +1,668 @@
+//! The sharded executor: a run cut into passes that run as tasks.
+//!
+//! `gleaner plan` checks the release as `gleaner run` would, fixes the
+//! run's id and inputs, splits the inputs into N shards (contiguous, of
+//! about equal bytes, so shard order is input order) and writes
+//! `plan.json` into a work directory. Then each pass runs as tasks
+//! `gleaner stage PASS --shard I/N --work DIR`, in this order:
+//!
+//! | pass | tasks | reads | writes |
+//! |---|---|---|---|
+//! | scan | N | its shard's inputs | cleaned documents, line counts |
+//! | lines | 1 | every shard's line counts, the released ones | frequent lines; `_state/lines` |
+//! | sketch | N | its cleaned documents, frequent lines | sketches, signals by doc_id |
+//! | cluster | 1 | every sketch, the released index | verdicts by doc_id per shard; `duplicates`, `_state/index` |
+//! | write | N | its cleaned documents, signals, verdicts | `documents`, `mentions`, `boilerplate` parts, entity totals |
+//! | commit | 1 | every task's report | `entities`, `manifest.json`: the release |
+//!
+//! Tasks hold no lock: table files go to a staging directory of the run
+//! inside the dataset (`.shards-run<id>`), each task under names of its
+//! own, and only the commit task takes the dataset's lock, checks that the
+//! release is still the one planned against, and commits. A task that
+//! dies is run again: it replaces its own files, and a pass refuses to
+//! start until every task of the pass before it has written its report.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use serde::{de::DeserializeOwned, Deserialize, Serialize};
+
+use crate::clean::frequent::{FrequentLineCounter, FrequentLines};
+use crate::clean::Cleaner;
+use crate::config::Config;
+use crate::dedup::Sketcher;
+use crate::discover::InputFile;
+use crate::entities::EntityTagger;
+use crate::lock::DatasetLock;
+use crate::passes::cluster::{self, NewSketches};
+use crate::passes::scan::{self, ScanContext};
+use crate::passes::{sketch, write, Counts, Progress};
+use crate::pipeline::{
+    add_released_lines, line_counts_batch, open_run, Opened, RunError, RunOptions, Summary,
+    CHUNK_BYTES,
+};
+use crate::quality::Signals;
+use crate::read::Reader;
+use crate::release::{self, released_index, table_metadata, Previous, RunCommit};
+use crate::spill::SpillStore;
+use crate::state::{self, Released};
+use crate::write::manifest::{InputRecord, Manifest, PartRecord, SkippedInput};
+use crate::write::{DatasetSink, Verdict};
+
+/// The passes, in the order they run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Pass {
+    Scan,
+    Lines,
+    Sketch,
+    Cluster,
+    Write,
+    Commit,
+}
+
+impl Pass {
+    pub const ALL: [Pass; 6] = [
+        Pass::Scan,
+        Pass::Lines,
+        Pass::Sketch,
+        Pass::Cluster,
+        Pass::Write,
+        Pass::Commit,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Pass::Scan => "scan",
+            Pass::Lines => "lines",
+            Pass::Sketch => "sketch",
+            Pass::Cluster => "cluster",
+            Pass::Write => "write",
+            Pass::Commit => "commit",
+        }
+    }
+
+    /// Whether the pass runs as one task per shard (else as a single task).
+    pub fn per_shard(self) -> bool {
+        matches!(self, Pass::Scan | Pass::Sketch | Pass::Write)
+    }
+}
+
+/// What `gleaner plan` decided; every task reads it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Plan {
+    pub gleaner_version: String,
+    /// The effective config, as TOML.
+    pub config: String,
+    pub config_hash: String,
+    /// The dataset directory (absolute).
+    pub output: PathBuf,
+    pub run: u32,
+    /// The last run of the release in place when planned (`None`: none),
+    /// and whether this run adds to it (else it rebuilds).
+    pub previous_run: Option<u32>,
+    pub adds: bool,
+    /// Input files of each shard, in input order.
+    pub shards: Vec<Vec<PlannedFile>>,
+    pub unchanged: Vec<InputRecord>,
+    pub skipped: Vec<SkippedInput>,
+    pub warnings: Vec<String>,
+    pub strict: bool,
+}
+
+/// An input file of a plan.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PlannedFile {
+    pub display: String,
+    pub path: PathBuf,
+}
+
+/// What a scan task leaves for the later passes.
+#[derive(Debug, Serialize, Deserialize)]
+struct ScanReport {
+    inputs: Vec<InputRecord>,
+    skipped: Vec<SkippedInput>,
+    documents: u64,
+    counts: Counts,
+    seconds: f64,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct LinesReport {
+    part: PartRecord,
+    seconds: f64,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct SketchReport {
+    /// Signals of the documents the quality filter kept, in input order.
+    signals: Vec<(String, Signals)>,
+    counts: Counts,
+    seconds: f64,
+    sketch_seconds: f64,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct ClusterReport {
+    parts: Vec<(String, PartRecord)>,
+    stats: crate::dedup::DedupStats,
+    n_duplicates: u64,
+    seconds: f64,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct WriteReport {
+    parts: Vec<(String, PartRecord)>,
+    counts: Counts,
+    seconds: f64,
+}
+
+/// The work directory of a plan: `plan.json` and the pass outputs under
+/// `parts/`.
+struct Work {
+    dir: PathBuf,
+}
+
+impl Work {
+    fn part(&self, name: impl AsRef<str>) -> PathBuf {
+        self.dir.join("parts").join(name.as_ref())
+    }
+
+    fn write_json<T: Serialize>(&self, name: &str, value: &T) -> Result<(), RunError> {
+        let path = self.part(name);
+        let bytes = serde_json::to_vec(value).map_err(|e| work_error(&path, e))?;
+        crate::write::write_atomically(&path, &bytes).map_err(|e| work_error(&path, e))
+    }
+
+    /// A report of an earlier pass; missing means that task has not finished.
+    fn read_json<T: DeserializeOwned>(&self, name: &str, pass: Pass) -> Result<T, RunError> {
+        let path = self.part(name);
+        let bytes = std::fs::read(&path).map_err(|_| {
+            RunError::Pass(format!(
+                "pass {} has not finished: {} is missing; run its tasks first",
+                pass.name(),
+                path.display()
+            ))
+        })?;
+        serde_json::from_slice(&bytes).map_err(|e| work_error(&path, e))
+    }
+
+    fn write_batch(
+        &self,
+        name: &str,
+        batch: &arrow::record_batch::RecordBatch,
+    ) -> Result<(), RunError> {
+        let path = self.part(name);
+        let tmp = self.part(format!("{name}.tmp"));
+        let file = std::fs::File::create(&tmp).map_err(|e| work_error(&tmp, e))?;
+        let mut writer = parquet::arrow::ArrowWriter::try_new(file, batch.schema(), None)
+            .map_err(|e| work_error(&tmp, e))?;
+        writer.write(batch).map_err(|e| work_error(&tmp, e))?;
+        writer.close().map_err(|e| work_error(&tmp, e))?;
+        std::fs::rename(&tmp, &path).map_err(|e| work_error(&path, e))
+    }
+}
+
+fn work_error(path: &Path, e: impl std::fmt::Display) -> RunError {
+    RunError::Pass(format!("work file {}: {e}", path.display()))
+}
+
+/// Splits `files` into `n` consecutive runs of about equal bytes.
+fn split_shards(files: Vec<InputFile>, n: usize) -> Vec<Vec<PlannedFile>> {
+    let sizes: Vec<u64> = files
+        .iter()
+        .map(|f| std::fs::metadata(&f.path).map_or(0, |m| m.len()).max(1))
+        .collect();
+    let total: u64 = sizes.iter().sum();
+    let mut shards: Vec<Vec<PlannedFile>> = vec![Vec::new(); n];
+    let mut before = 0u64;
+    for (file, size) in files.into_iter().zip(sizes) {
+        // The shard the middle of this file falls in.
+        let middle = before + size / 2;
+        let shard = ((middle as u128 * n as u128) / total.max(1) as u128) as usize;
+        before += size;
+        let path = std::path::absolute(&file.path).unwrap_or(file.path);
+        shards[shard.min(n - 1)].push(PlannedFile {
+            display: file.display,
+            path,
+        });
+    }
+    shards
+}
+
+/// `gleaner plan`: checks the release and writes `plan.json` for `tasks`
+/// shards into `work`. Holds the dataset's lock only while it checks.
+pub fn plan(
+    config: &Config,
+    options: &RunOptions,
+    tasks: usize,
+    work: &Path,
+) -> Result<Plan, RunError> {
+    let Opened {
+        output,
+        lock,
+        warnings,
+        skipped,
+        config_hash,
+        previous,
+        adds,
+        run,
+        plan,
+    } = open_run(config, options)?;
+    if options.strict && !skipped.is_empty() {
+        return Err(RunError::Inputs(skipped));
+    }
+    let output = std::path::absolute(&output).unwrap_or(output);
+    // A plan made again for the same run starts from a clean staging area.
+    let staging = output.join(format!("{}{run}", release::SHARDS_PREFIX));
+    if release::is_our_staging(&staging) {
+        std::fs::remove_dir_all(&staging).map_err(|e| work_error(&staging, e))?;
+    }
+    let plan = Plan {
+        gleaner_version: env!("CARGO_PKG_VERSION").to_string(),
+        config: toml::to_string(config).map_err(|e| RunError::Pass(format!("config: {e}")))?,
+        config_hash,
+        output,
+        run,
+        previous_run: previous.manifest().map(Manifest::last_run),
+        adds,
+        shards: split_shards(plan.read, tasks.max(1)),
+        unchanged: plan.unchanged,
+        skipped,
+        warnings,
+        strict: options.strict,
+    };
+    drop(lock);
+    let parts = work.join("parts");
+    if parts.exists() {
+        std::fs::remove_dir_all(&parts).map_err(|e| work_error(&parts, e))?;
+    }
+    std::fs::create_dir_all(&parts).map_err(|e| work_error(&parts, e))?;
+    let path = work.join("plan.json");
+    let json = serde_json::to_vec_pretty(&plan).map_err(|e| work_error(&path, e))?;
+    crate::write::write_atomically(&path, &json).map_err(|e| work_error(&path, e))?;
+    Ok(plan)
+}
+
+/// Loads the plan in `work` and the config it was made with.
+pub fn load_plan(work: &Path) -> Result<(Plan, Config), RunError> {
+    let path = work.join("plan.json");
+    let bytes = std::fs::read(&path).map_err(|e| {
+        RunError::Pass(format!(
+            "{}: {e}; make a plan with `gleaner plan` first",
+            path.display()
+        ))
+    })?;
+    let plan: Plan = serde_json::from_slice(&bytes).map_err(|e| work_error(&path, e))?;
+    if plan.gleaner_version != env!("CARGO_PKG_VERSION") {
+        return Err(RunError::Refused(format!(
+            "the plan in {} was made by gleaner {}, this is gleaner {}; make a new plan",
+            work.display(),
+            plan.gleaner_version,
+            env!("CARGO_PKG_VERSION")
+        )));
+    }
+    let config = Config::parse(&plan.config, &path).map_err(|e| work_error(&path, e))?;
+    if config.hash() != plan.config_hash {
+        return Err(RunError::Pass(format!(
+            "{}: the config in the plan does not hash to the plan's config_hash",
+            path.display()
+        )));
+    }
+    Ok((plan, config))
+}
+
+/// The release a task builds on: the one planned against, unchanged.
+fn base_release(plan: &Plan) -> Result<Option<Manifest>, RunError> {
+    let previous = Previous::load(&plan.output);
+    let now = previous.manifest().map(Manifest::last_run);
+    if now != plan.previous_run {
+        return Err(RunError::Refused(format!(
+            "the release in {} changed since this plan was made (its last run was {:?}, now \
+             {:?}); make a new plan",
+            plan.output.display(),
+            plan.previous_run,
+            now
+        )));
+    }
+    Ok(previous.manifest().filter(|_| plan.adds).cloned())
+}
+
+/// Runs task `shard` of pass `pass` of the plan in `work`. Single-task
+/// passes take shard 0.
+pub fn run_stage(
+    pass: Pass,
+    shard: usize,
+    work: &Path,
+    progress: &dyn Progress,
+) -> Result<Option<Summary>, RunError> {
+    let (plan, config) = load_plan(work)?;
+    let n = plan.shards.len();
+    let limit = if pass.per_shard() { n } else { 1 };
+    if shard >= limit {
+        return Err(RunError::Pass(format!(
+            "pass {} has {limit} task(s); there is no shard {shard}",
+            pass.name()
+        )));
+    }
+    let work = Work {
+        dir: work.to_path_buf(),
+    };
+    let started = Instant::now();
+    let base = base_release(&plan)?;
+    let shared = || DatasetSink::shared(&plan.output, plan.run, table_metadata(&plan.config_hash));
+    match pass {
+        Pass::Scan => {
+            let files: Vec<InputFile> = plan.shards[shard]
+                .iter()
+                .map(|f| InputFile {
+                    display: f.display.clone(),
+                    path: f.path.clone(),
+                })
+                .collect();
+            let released = match &base {
+                Some(m) => released_index(&plan.output, m)?,
+                None => Released::default(),
+            };
+            let bodies = released.bodies();
+            let reader = Reader::new(&config.read).map_err(RunError::Config)?;
+            let cleaner = Cleaner::new(&config.clean).map_err(RunError::Config)?;
+            let mut store = SpillStore::persistent(work.part(format!("scan-{shard}")))?;
+            progress.stage("read", files.len() as u64);
+            let scanned = scan::scan(
+                &files,
+                &ScanContext {
+                    reader: &reader,
+                    cleaner: &cleaner,
+                    released: &bodies,
+                    run: plan.run,
+                    chunk_bytes: CHUNK_BYTES,
+                    frequent_max_words: config.clean.frequent_max_words,
+                },
+                &mut store,
+                progress,
+            )?;
+            store.seal()?;
+            work.write_batch(
+                &format!("lines-{shard}.parquet"),
+                &line_counts_batch(&scanned.lines)?,
+            )?;
+            let report = ScanReport {
+                inputs: scanned.inputs,
+                skipped: scanned.skipped,
+                documents: scanned.documents,
+                counts: scanned.counts,
+                seconds: started.elapsed().as_secs_f64(),
+            };
+            work.write_json(&format!("scan-{shard}.json"), &report)?;
+        }
+        Pass::Lines => {
+            let mut counter = FrequentLineCounter::new(config.clean.frequent_max_words);
+            for i in 0..n {
+                work.read_json::<ScanReport>(&format!("scan-{i}.json"), Pass::Scan)?;
+                let path = work.part(format!("lines-{i}.parquet"));
+                state::read_lines(&path, |g, h, c| counter.add_count(g, h, c))?;
+            }
+            // This run's counts are state; the released ones are added
+            // before deciding which lines are frequent.
+            let mut sink = shared()?;
+            let file = release::state_file("lines", plan.run);
+            let batch = line_counts_batch(&counter)?;
+            let staged = sink.write_table(&file, batch.schema(), std::slice::from_ref(&batch))?;
+            let part = PartRecord {
+                file,
+                run: plan.run,
+                rows: batch.num_rows() as u64,
+                hash: staged.hash,
+            };
+            if let Some(m) = &base {
+                add_released_lines(&plan.output, m, &mut counter)?;
+            }
+            let min_docs = config.clean.frequent_min_docs as u32;
+            let frequent: Vec<(&str, u64, u32)> = counter
+                .counts()
+                .into_iter()
+                .filter(|&(_, _, c)| c >= min_docs)
+                .collect();
+            let batch = state::lines_batch(&frequent)
+                .map_err(crate::passes::arrow_error("lines"))
+                .map_err(RunError::from)?;
+            work.write_batch("frequent.parquet", &batch)?;
+            let seconds = started.elapsed().as_secs_f64();
+            work.write_json("lines.json", &LinesReport { part, seconds })?;
+        }
+        Pass::Sketch => {
+            let frequent = frequent_lines(&work, &config)?;
+            let store = SpillStore::open(work.part(format!("scan-{shard}")))?;
+            progress.stage("sketch", 0);
+            let sketched = sketch::sketch(
+                &store,
+                &frequent,
+                &Sketcher::new(&config.dedup),
+                &config.quality,
+                progress,
+            )?;
+            let placeholder = vec![String::new(); sketched.keys.len()];
+            let batch = state::index_batch(
+                &sketched.keys,
+                &placeholder,
+                &sketched.body_hashes,
+                &sketched.sketches,
+            )
+            .map_err(crate::passes::arrow_error("index"))
+            .map_err(RunError::from)?;
+            work.write_batch(&format!("sketch-{shard}.parquet"), &batch)?;
+            let mut signals = sketched.signals;
+            let report = SketchReport {
+                signals: sketched
+                    .keys
+                    .iter()
+                    .filter_map(|k| Some((k.doc_id.clone(), signals.remove(&k.doc_id)?)))
+                    .collect(),
+                counts: sketched.counts,
+                seconds: started.elapsed().as_secs_f64(),
+                sketch_seconds: sketched.sketch_seconds,
+            };
+            work.write_json(&format!("sketch-{shard}.json"), &report)?;
+        }
+        Pass::Cluster => {
+            let mut new = Released::default();
+            let mut ends = Vec::with_capacity(n);
+            for i in 0..n {
+                work.read_json::<serde_json::Value>(&format!("sketch-{i}.json"), Pass::Sketch)
+                    .map(drop)?;
+                state::read_index(&work.part(format!("sketch-{i}.parquet")), &mut new)?;
+                ends.push(new.keys.len());
+            }
+            let released = match &base {
+                Some(m) => released_index(&plan.output, m)?,
+                None => Released::default(),
+            };
+            let new = NewSketches {
+                keys: new.keys,
+                body_hashes: new.body_hash,
+                sketches: new.sketches,
+            };
+            let order: Vec<String> = new.keys.iter().map(|k| k.doc_id.clone()).collect();
+            let clustered = cluster::cluster(released, new, &config.dedup)?;
+            let mut verdicts = clustered.verdicts;
+            let mut start = 0;
+            for (i, &end) in ends.iter().enumerate() {
+                let shard_verdicts: Vec<(String, Verdict)> = order[start..end]
+                    .iter()
+                    .filter_map(|id| Some((id.clone(), verdicts.remove(id)?)))
+                    .collect();
+                work.write_json(&format!("verdicts-{i}.json"), &shard_verdicts)?;
+                start = end;
+            }
+            let mut sink = shared()?;
+            let mut parts = Vec::new();
+            for (name, file, batch) in [
+                (
+                    "index",
+                    release::state_file("index", plan.run),
+                    &clustered.index,
+                ),
+                (
+                    "duplicates",
+                    release::part_file("duplicates", plan.run),
+                    &clustered.duplicates,
+                ),
+            ] {
+                let staged =
+                    sink.write_table(&file, batch.schema(), std::slice::from_ref(batch))?;
+                let part = PartRecord {
+                    file,
+                    run: plan.run,
+                    rows: batch.num_rows() as u64,
+                    hash: staged.hash,
+                };
+                parts.push((name.to_string(), part));
+            }
+            let report = ClusterReport {
+                parts,
+                stats: clustered.stats,
+                n_duplicates: clustered.n_duplicates,
+                seconds: started.elapsed().as_secs_f64(),
+            };
+            work.write_json("cluster.json", &report)?;
+        }
+        Pass::Write => {
+            let cluster: ClusterReport = work.read_json("cluster.json", Pass::Cluster)?;
+            drop(cluster);
+            let frequent = frequent_lines(&work, &config)?;
+            let sketched: SketchReport =
+                work.read_json(&format!("sketch-{shard}.json"), Pass::Sketch)?;
+            let verdicts: Vec<(String, Verdict)> =
+                work.read_json(&format!("verdicts-{shard}.json"), Pass::Cluster)?;
+            let mut store = SpillStore::open(work.part(format!("scan-{shard}")))?;
+            let tagger = EntityTagger::new(&config.entities);
+            let mut sink = shared()?;
+            let mut parts = RunCommit::open_parts(plan.run, &mut sink, shard, n)?;
+            progress.stage("entities+write", 0);
+            let written = write::write(
+                &mut store,
+                &frequent,
+                sketched.signals.into_iter().collect(),
+                &verdicts.into_iter().collect(),
+                &tagger,
+                &mut parts,
+                progress,
+            )?;
+            let parts = RunCommit::close_parts(plan.run, parts, shard, n)?;
+            let batch = crate::write::entities_batch(&written.entities)?;
+            work.write_batch(&format!("entities-{shard}.parquet"), &batch)?;
+            let report = WriteReport {
+                parts,
+                counts: written.counts,
+                seconds: started.elapsed().as_secs_f64(),
+            };
+            work.write_json(&format!("write-{shard}.json"), &report)?;
+        }
+        Pass::Commit => return commit(&plan, &config, base, &work, started).map(Some),
+    }
+    Ok(None)
+}
+
+/// The frequent lines the `lines` pass found.
+fn frequent_lines(work: &Work, config: &Config) -> Result<FrequentLines, RunError> {
+    work.read_json::<LinesReport>("lines.json", Pass::Lines)?;
+    let mut counter = FrequentLineCounter::new(config.clean.frequent_max_words);
+    state::read_lines(&work.part("frequent.parquet"), |g, h, c| {
+        counter.add_count(g, h, c)
+    })?;
+    Ok(counter.finish(config.clean.frequent_min_docs))
+}
+
+/// The `commit` pass: gathers every task's report and commits the run
+/// under the dataset's lock, if the release is still the one planned
+/// against.
+fn commit(
+    plan: &Plan,
+    config: &Config,
+    base: Option<Manifest>,
+    work: &Work,
+    started: Instant,
+) -> Result<Summary, RunError> {
+    let n = plan.shards.len();
+    let scans: Vec<ScanReport> = (0..n)
+        .map(|i| work.read_json(&format!("scan-{i}.json"), Pass::Scan))
+        .collect::<Result<_, _>>()?;
+    let mut skipped = plan.skipped.clone();
+    let mut commit = RunCommit::new(base.as_ref(), plan.run);
+    let mut timings = BTreeMap::new();
+    let mut time =
+        |pass: &str, seconds: f64| *timings.entry(pass.to_string()).or_default() += seconds;
+    let mut documents = 0;
+    for scan in scans {
+        skipped.extend(scan.skipped);
+        commit.inputs.extend(scan.inputs);
+        commit.counts.merge(scan.counts);
+        documents += scan.documents;
+        time("scan", scan.seconds);
+    }
+    if plan.strict && !skipped.is_empty() {
+        return Err(RunError::Inputs(skipped));
+    }
+    let lock = DatasetLock::acquire(&plan.output, true)?;
+    let previous = Previous::load(&plan.output);
+    base_release(plan)?;
+    let mut sink = DatasetSink::shared(&plan.output, plan.run, table_metadata(&plan.config_hash))?;
+    let (output, summary) = if documents == 0 {
+        let Some(m) = &base else {
+            return Err(RunError::NoDocuments);
+        };
+        commit.record_inputs_only(m, plan.unchanged.clone(), skipped, sink)?
+    } else {
+        let lines: LinesReport = work.read_json("lines.json", Pass::Lines)?;
+        time("lines", lines.seconds);
+        sink.adopt([lines.part.file.clone()])?;
+        commit.record("lines", lines.part);
+        for i in 0..n {
+            let report: SketchReport = work.read_json(&format!("sketch-{i}.json"), Pass::Sketch)?;
+            commit.counts.merge(report.counts);
+            time("sketch", report.seconds);
+        }
+        let cluster: ClusterReport = work.read_json("cluster.json", Pass::Cluster)?;
+        time("cluster", cluster.seconds);
+        commit.dedup_stats(cluster.stats, cluster.n_duplicates);
+        let mut partials = Vec::new();
+        let mut parts = cluster.parts;
+        for i in 0..n {
+            let report: WriteReport = work.read_json(&format!("write-{i}.json"), Pass::Write)?;
+            commit.counts.merge(report.counts);
+            time("write", report.seconds);
+            parts.extend(report.parts);
+            partials.push(state::read_entities(
+                &work.part(format!("entities-{i}.parquet")),
+            )?);
+        }
+        for (name, part) in parts {
+            sink.adopt([part.file.clone()])?;
+            commit.record(&name, part);
+        }
+        commit.add_entities(&plan.output, &mut sink, partials)?;
+        time("commit", started.elapsed().as_secs_f64());
+        commit.finish(
+            config,
+            &plan.config_hash,
+            &previous,
+            plan.unchanged.clone(),
+            skipped,
+            n,
+            timings,
+            sink,
+        )?
+    };
+    drop(lock);
+    let parts = work.dir.join("parts");
+    let _ = std::fs::remove_dir_all(&parts);
+    let mut summary = Summary {
+        output,
+        seconds: started.elapsed().as_secs_f64(),
+        ..summary
+    };
+    summary.warnings.extend(plan.warnings.iter().cloned());
+    Ok(summary)
+}

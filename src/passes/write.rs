@@ -1,0 +1,106 @@
+//! Pass `write`: the final documents of a shard, with dedup's verdicts, its
+//! entity mentions and its removed lines, appended to the three
+//! per-document tables; the shard's entity totals go back to the executor.
+
+use std::collections::HashMap;
+
+use rayon::prelude::*;
+
+use super::{site_group, Counts, PassError, Progress};
+use crate::clean::frequent::FrequentLines;
+use crate::document::Processed;
+use crate::entities::{EntityTagger, Mention};
+use crate::entity_table::{self, EntityRow};
+use crate::quality::Signals;
+use crate::spill::SpillStore;
+use crate::write::sink::TableWriter;
+use crate::write::{self, Verdict};
+
+/// The per-document tables of one shard, open for writing.
+pub struct PartWriters {
+    pub documents: TableWriter,
+    pub mentions: TableWriter,
+    pub boilerplate: TableWriter,
+}
+
+/// What the pass leaves for the commit.
+pub struct Written {
+    /// Entity totals over the shard's documents, by entity key.
+    pub entities: Vec<EntityRow>,
+    pub counts: Counts,
+}
+
+/// Finishes every document of `store` that has `signals` (the quality
+/// filter kept it), tags it and writes it; takes the chunks out of `store`.
+pub fn write(
+    store: &mut SpillStore,
+    frequent: &FrequentLines,
+    mut signals: HashMap<String, Signals>,
+    verdicts: &HashMap<String, Verdict>,
+    tagger: &EntityTagger,
+    tables: &mut PartWriters,
+    progress: &dyn Progress,
+) -> Result<Written, PassError> {
+    let mut partials = Vec::new();
+    let mut counts = Counts::default();
+    for i in 0..store.len() {
+        let chunk = store.take(i)?;
+        let chunk_len = chunk.len() as u64;
+        let chunk: Vec<_> = chunk
+            .into_iter()
+            .filter_map(|d| Some((signals.remove(&d.doc.doc_id)?, d)))
+            .collect();
+        let processed: Vec<Processed> = chunk
+            .into_par_iter()
+            .map(|(signals, mut d)| {
+                frequent.apply(&site_group(&d.doc), &mut d.cleaned);
+                Processed {
+                    text: d.cleaned.text(),
+                    removed: d.cleaned.removed,
+                    doc: d.doc,
+                    signals,
+                }
+            })
+            .collect();
+        let mentions: Vec<Vec<Mention>> = processed
+            .par_iter()
+            .map(|p| tagger.tag_in(&p.text, p.signals.lang.as_deref()))
+            .collect();
+        let chunk_verdicts: Vec<&Verdict> = processed
+            .iter()
+            .map(|p| {
+                verdicts
+                    .get(&p.doc.doc_id)
+                    .ok_or_else(|| PassError::Missing(format!("dedup verdict of {}", p.doc.doc_id)))
+            })
+            .collect::<Result<_, _>>()?;
+        tables
+            .documents
+            .write(&write::documents_batch(&processed, &chunk_verdicts)?)?;
+        tables
+            .mentions
+            .write(&write::mentions_batch(&processed, &mentions)?)?;
+        tables
+            .boilerplate
+            .write(&write::boilerplate_batch(&processed)?)?;
+        partials.push(entity_table::aggregate(&processed, &mentions)?);
+        for p in &processed {
+            for r in &p.removed {
+                counts.removed(&r.reason);
+            }
+            counts.run.flagged_low_quality += p.signals.flag.is_some() as u64;
+            if crate::entities::has_name_model(p.signals.lang.as_deref(), &p.text) {
+                counts.run.documents_names_tagged += 1;
+            } else {
+                counts.run.documents_no_name_model += 1;
+            }
+        }
+        counts.run.documents += processed.len() as u64;
+        counts.run.mentions += mentions.iter().map(|m| m.len() as u64).sum::<u64>();
+        progress.advance(chunk_len);
+    }
+    Ok(Written {
+        entities: entity_table::merge(partials),
+        counts,
+    })
+}

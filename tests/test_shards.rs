@@ -1,0 +1,213 @@
+//! The sharded executor (`gleaner plan` + `gleaner stage`) writes the
+//! tables `gleaner run` writes, whatever the number of shards, adds to a
+//! release the same way, survives a task run twice or killed half way,
+//! and refuses to commit over a release that moved since the plan.
+
+use std::path::Path;
+
+mod common;
+use common::Workspace;
+
+/// Every table's rows in the manifest's part order, and the hash of each
+/// single-file table: what "the same tables" means across shard counts
+/// (per-document tables are split into one part per shard).
+fn tables(ds: &Path) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for table in common::TABLES {
+        let batch = common::read_table(ds, table);
+        out.push((table.to_string(), format!("{batch:?}")));
+    }
+    let manifest = gleaner::write::manifest::Manifest::load(ds).unwrap();
+    for (name, record) in manifest.state.iter().chain(&manifest.tables) {
+        if ["documents", "mentions", "boilerplate"].contains(&name.as_str()) {
+            continue;
+        }
+        for part in &record.parts {
+            out.push((part.file.clone(), part.hash.clone()));
+        }
+    }
+    out
+}
+
+/// `gleaner plan` for the workspace with `tasks` shards into `plan`.
+fn plan(w: &Workspace, tasks: usize, plan: &Path, extra: &[&str]) -> std::process::Output {
+    common::gleaner()
+        .args(["plan", "--scheduler", "none", "--config"])
+        .arg(w.config())
+        .args(["--tasks", &tasks.to_string(), "--out"])
+        .arg(plan)
+        .args(extra)
+        .output()
+        .unwrap()
+}
+
+fn stage(pass: &str, shard: usize, tasks: usize, plan: &Path) -> std::process::Output {
+    common::gleaner()
+        .args([
+            "stage",
+            pass,
+            "--shard",
+            &format!("{shard}/{tasks}"),
+            "--work",
+        ])
+        .arg(plan.join("work"))
+        .output()
+        .unwrap()
+}
+
+fn ok(out: std::process::Output) -> String {
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "failed: {stderr}");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// Runs every task of a plan in order, as run-local.sh does.
+fn run_all(tasks: usize, plan: &Path) -> String {
+    let mut summary = String::new();
+    for pass in ["scan", "lines", "sketch", "cluster", "write", "commit"] {
+        let n = if ["scan", "sketch", "write"].contains(&pass) {
+            tasks
+        } else {
+            1
+        };
+        for i in 0..n {
+            summary = ok(stage(pass, i, tasks, plan));
+        }
+    }
+    summary
+}
+
+#[test]
+fn any_number_of_shards_writes_the_tables_of_a_local_run() {
+    let local = Workspace::with_articles(12);
+    local.add("dup.txt", &common::articles()[3]);
+    local.run(&[]);
+    let expected = tables(&local.ds());
+    for tasks in [1, 3, 5] {
+        let w = Workspace::with_articles(12);
+        w.add("dup.txt", &common::articles()[3]);
+        let p = w.path("plan");
+        ok(plan(&w, tasks, &p, &[]));
+        let summary = run_all(tasks, &p);
+        assert!(summary.contains("run 1:"), "{summary}");
+        assert_eq!(tables(&w.ds()), expected, "{tasks} shard(s)");
+        assert!(
+            !p.join("work/parts").exists(),
+            "work parts removed after the commit"
+        );
+        let staging: Vec<_> = std::fs::read_dir(w.ds())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.starts_with(".shards"))
+            .collect();
+        assert!(staging.is_empty(), "{staging:?}");
+        ok(common::gleaner()
+            .arg("verify")
+            .arg(w.ds())
+            .output()
+            .unwrap());
+    }
+}
+
+#[test]
+fn a_sharded_run_adds_to_a_release_as_a_local_run_does() {
+    let local = Workspace::with_articles(8);
+    let sharded = Workspace::with_articles(8);
+    local.run(&[]);
+    sharded.run(&[]);
+    for w in [&local, &sharded] {
+        for (i, article) in common::articles().iter().skip(8).take(5).enumerate() {
+            w.add(&format!("b{i}.txt"), article);
+        }
+        // A re-post of a released article: dedup must see the release.
+        w.add("b-dup.txt", &common::articles()[2]);
+    }
+    local.run(&[]);
+    let p = sharded.path("plan");
+    ok(plan(&sharded, 2, &p, &[]));
+    run_all(2, &p);
+    assert_eq!(tables(&sharded.ds()), tables(&local.ds()));
+    let manifest = sharded.manifest();
+    assert_eq!(manifest["runs"].as_array().unwrap().len(), 2);
+    assert!(manifest["counts"]["duplicates"].as_u64().unwrap() >= 1);
+}
+
+#[test]
+fn a_task_killed_half_way_is_run_again_and_nothing_is_lost_or_doubled() {
+    let local = Workspace::with_articles(10);
+    local.run(&[]);
+    let w = Workspace::with_articles(10);
+    let p = w.path("plan");
+    ok(plan(&w, 3, &p, &[]));
+    for i in 0..3 {
+        ok(stage("scan", i, 3, &p));
+    }
+    // Scan task 1 died before its report: the next pass must not start.
+    std::fs::remove_file(p.join("work/parts/scan-1.json")).unwrap();
+    let out = stage("lines", 0, 3, &p);
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("pass scan has not finished"), "{stderr}");
+    ok(stage("scan", 1, 3, &p));
+    ok(stage("lines", 0, 3, &p));
+    for i in 0..3 {
+        ok(stage("sketch", i, 3, &p));
+    }
+    ok(stage("cluster", 0, 3, &p));
+    // A write task that ran twice (its first attempt's files replaced).
+    for i in [0, 1, 1, 2] {
+        ok(stage("write", i, 3, &p));
+    }
+    ok(stage("commit", 0, 3, &p));
+    assert_eq!(tables(&w.ds()), tables(&local.ds()));
+}
+
+#[test]
+fn a_plan_does_not_commit_over_a_release_that_moved() {
+    let w = Workspace::with_articles(6);
+    w.run(&[]);
+    w.add("new.txt", &common::articles()[7]);
+    let p = w.path("plan");
+    ok(plan(&w, 2, &p, &[]));
+    // Meanwhile a local run adds the new file.
+    w.run(&[]);
+    let before = common::part_hashes(&w.ds());
+    let out = stage("scan", 0, 2, &p);
+    assert_eq!(out.status.code(), Some(6));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("changed since this plan was made"),
+        "{stderr}"
+    );
+    assert_eq!(common::part_hashes(&w.ds()), before);
+}
+
+#[test]
+fn plan_writes_chained_slurm_jobs() {
+    let w = Workspace::with_articles(3);
+    let p = w.path("plan");
+    let out = common::gleaner()
+        .args(["plan", "--config"])
+        .arg(w.config())
+        .args(["--tasks", "4", "--sbatch=--partition=cpu", "--out"])
+        .arg(&p)
+        .output()
+        .unwrap();
+    let stdout = ok(out);
+    assert!(stdout.contains("submit.sh"), "{stdout}");
+    let scan = std::fs::read_to_string(p.join("scan.sbatch")).unwrap();
+    assert!(scan.contains("#SBATCH --array=0-3"), "{scan}");
+    assert!(scan.contains("#SBATCH --partition=cpu"), "{scan}");
+    let submit = std::fs::read_to_string(p.join("submit.sh")).unwrap();
+    assert!(submit.contains("--dependency=afterok"), "{submit}");
+    // Refusals are those of `gleaner run`: a config the release was not
+    // made with stops the plan too.
+    w.run(&[]);
+    std::fs::write(
+        w.config(),
+        "[dataset]\nname = \"news\"\ninputs = [\"in\"]\noutput = \"ds\"\n[dedup]\nthreshold = 0.6\n",
+    )
+    .unwrap();
+    let out = plan(&w, 2, &w.path("plan2"), &[]);
+    assert_eq!(out.status.code(), Some(6));
+}
