@@ -39,4 +39,15 @@ rm -rf "$(dirname "$dataset")"
 step "kill -9 mid-run: previous release intact, rerun completes it (3 trials; scripts/crash_test.sh 20 for more)"
 scripts/crash_test.sh 3
 
+step "a sharded run on a real single-node Slurm matches gleaner run (GLEANER_SLURM_TEST=0 skips)"
+if [ "${GLEANER_SLURM_TEST:-1}" != 0 ]; then
+  status=0
+  scripts/slurm/test.sh || status=$?
+  if [ "$status" = 77 ]; then
+    echo "(skipped: Slurm cannot be installed or started on this machine)"
+  elif [ "$status" != 0 ]; then
+    exit "$status"
+  fi
+fi
+
 step "all tests passed"

@@ -8,7 +8,6 @@
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
-use toml::Spanned;
 
 use crate::clean::CleanConfig;
 use crate::dedup::DedupConfig;
@@ -71,24 +70,7 @@ pub enum ConfigError {
     },
 }
 
-/// A value whose validation failed, before the file path and line are known.
-#[derive(Debug)]
-pub struct InvalidValue {
-    pub key: String,
-    pub span: std::ops::Range<usize>,
-    pub message: String,
-}
-
-impl InvalidValue {
-    /// An error about a spanned value in the file.
-    pub fn new<T>(key: impl Into<String>, value: &Spanned<T>, message: impl ToString) -> Self {
-        InvalidValue {
-            key: key.into(),
-            span: value.span(),
-            message: message.to_string(),
-        }
-    }
-}
+pub use crate::stages::{compile_regex, InvalidValue};
 
 impl DatasetConfig {
     /// The name becomes a directory under `output/`: it must be a plain
@@ -268,11 +250,6 @@ fn key_line(text: &str, key: &str) -> usize {
                 .is_some_and(|rest| rest.trim_start().starts_with('='))
         })
         .map_or(1, |i| i + 1)
-}
-
-/// Compiles a regex from a spanned config value, naming the key on failure.
-pub fn compile_regex(key: &str, value: &Spanned<String>) -> Result<regex::Regex, InvalidValue> {
-    regex::Regex::new(value.get_ref()).map_err(|e| InvalidValue::new(key, value, e))
 }
 
 #[cfg(test)]

@@ -203,14 +203,3 @@ mod tests {
         assert_ne!(doc_id_of(b"a\xff", 0), doc_id_of(b"a\xfe", 0));
     }
 }
-
-/// A document after cleaning and quality assessment: what the later stages
-/// and the writer need.
-#[derive(Debug, Clone)]
-pub struct Processed {
-    pub doc: Document,
-    /// Cleaned text (`documents.text`).
-    pub text: String,
-    pub removed: Vec<crate::clean::RemovedLine>,
-    pub signals: crate::quality::Signals,
-}

@@ -160,6 +160,13 @@ fn a_task_killed_half_way_is_run_again_and_nothing_is_lost_or_doubled() {
     }
     ok(stage("commit", 0, 3, &p));
     assert_eq!(tables(&w.ds()), tables(&local.ds()));
+    // The commit task requeued after its commit: nothing changes.
+    let before = common::part_hashes(&w.ds());
+    let out = stage("commit", 0, 3, &p);
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    ok(out);
+    assert!(stderr.contains("committed already"), "{stderr}");
+    assert_eq!(common::part_hashes(&w.ds()), before);
 }
 
 #[test]

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Reproduces the weights of gleaner's plain-text line classifier (MODEL in
-# src/clean/classify.rs) from the Article Extraction Benchmark and measures
+# src/stages/clean/classify.rs) from the Article Extraction Benchmark and measures
 # its page-level 5-fold cross-validated F1 with AEB's own evaluate.py.
 #
 #   benches/aeb/train_line_classifier.sh
@@ -43,6 +43,6 @@ bin="$target_dir/release/examples/line_classifier"
 awk '$1 == "line_classifier_cv" {
     printf "line classifier, 5-fold page-level CV (evaluate.py): F1 %s ± %s  P %s ± %s  R %s ± %s\n", $3, $5, $6, $8, $9, $11
 }' "$out/scores.txt"
-if git rev-parse --git-dir >/dev/null 2>&1 && ! git diff --quiet -- src/clean/classify.rs; then
-    echo "note: src/clean/classify.rs differs from git HEAD (git diff src/clean/classify.rs)"
+if git rev-parse --git-dir >/dev/null 2>&1 && ! git diff --quiet -- src/stages/clean/classify.rs; then
+    echo "note: src/stages/clean/classify.rs differs from git HEAD (git diff src/stages/clean/classify.rs)"
 fi

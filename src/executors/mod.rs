@@ -1,7 +1,7 @@
 //! Executors: what runs the [passes](crate::passes), where, and how many
 //! at once.
 //!
-//! - the local executor, [`crate::pipeline::run`] (`gleaner run`): every
+//! - the [`local`] executor, [`local::run`] (`gleaner run`): every
 //!   pass in one process, documents handed over in memory;
 //! - the [`sharded`] executor (`gleaner plan`, `gleaner stage`): each pass
 //!   as N tasks of the same binary under a cluster scheduler (Slurm array
@@ -9,5 +9,7 @@
 //!
 //! Both call the same pass functions, so both write the same tables.
 
+pub mod local;
 pub mod scripts;
 pub mod sharded;
+pub mod spill;

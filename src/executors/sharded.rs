@@ -329,6 +329,46 @@ fn base_release(plan: &Plan) -> Result<Option<Manifest>, RunError> {
     Ok(previous.manifest().filter(|_| plan.adds).cloned())
 }
 
+/// The release as this plan's commit left it, when that commit got past
+/// its commit point but was killed (or its task requeued) before it
+/// reported: the run is in the manifest with the parts the write tasks
+/// staged. Removes what the commit had left to remove.
+fn committed_by_this_plan(plan: &Plan, work: &Work) -> Option<Summary> {
+    let Previous::Release(m) = Previous::load(&plan.output) else {
+        return None;
+    };
+    if m.last_run() != plan.run || plan.previous_run == Some(plan.run) {
+        return None;
+    }
+    let ours = match work.read_json::<WriteReport>("write-0.json", Pass::Write) {
+        Ok(report) => report
+            .parts
+            .iter()
+            .all(|(name, part)| m.tables.get(name).is_some_and(|t| t.parts.contains(part))),
+        // The work files go last: a commit that removed them had finished.
+        Err(_) => !work.dir.join("parts").exists(),
+    };
+    if !ours {
+        return None;
+    }
+    let staging = plan
+        .output
+        .join(format!("{}{}", release::SHARDS_PREFIX, plan.run));
+    if release::is_our_staging(&staging) {
+        let _ = std::fs::remove_dir_all(&staging);
+    }
+    let _ = std::fs::remove_dir_all(work.dir.join("parts"));
+    Some(Summary {
+        output: plan.output.clone(),
+        run: Some(plan.run),
+        files: m.runs.last().map_or(0, |r| r.inputs),
+        skipped: m.skipped.clone(),
+        warnings: vec![format!("run {} was committed already", plan.run)],
+        counts: m.counts,
+        seconds: 0.0,
+    })
+}
+
 /// Runs task `shard` of pass `pass` of the plan in `work`. Single-task
 /// passes take shard 0.
 pub fn run_stage(
@@ -350,6 +390,11 @@ pub fn run_stage(
         dir: work.to_path_buf(),
     };
     let started = Instant::now();
+    if pass == Pass::Commit {
+        if let Some(summary) = committed_by_this_plan(&plan, &work) {
+            return Ok(Some(summary));
+        }
+    }
     let base = base_release(&plan)?;
     let shared = || DatasetSink::shared(&plan.output, plan.run, table_metadata(&plan.config_hash));
     match pass {
@@ -606,6 +651,11 @@ fn commit(
         return Err(RunError::Inputs(skipped));
     }
     let lock = DatasetLock::acquire(&plan.output, true)?;
+    // A commit task killed half way left files its journal names: undo
+    // them (the staging area still holds every one).
+    let previous = Previous::load(&plan.output);
+    release::finish_interrupted_commit(&plan.output, previous.manifest())
+        .map_err(RunError::Release)?;
     let previous = Previous::load(&plan.output);
     base_release(plan)?;
     let mut sink = DatasetSink::shared(&plan.output, plan.run, table_metadata(&plan.config_hash))?;

@@ -8,11 +8,11 @@ use rayon::prelude::*;
 
 use super::{site_group, Counts, PassError, Progress};
 use crate::clean::frequent::FrequentLines;
-use crate::document::Processed;
 use crate::entities::{EntityTagger, Mention};
 use crate::entity_table::{self, EntityRow};
 use crate::quality::Signals;
 use crate::spill::SpillStore;
+use crate::stages::Processed;
 use crate::write::sink::TableWriter;
 use crate::write::{self, Verdict};
 

@@ -12,7 +12,9 @@
 mod commit;
 mod interrupt;
 mod journal;
+pub mod lock;
 pub mod repair;
+pub mod state;
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
@@ -66,6 +68,27 @@ pub fn remove_dead_staging(dir: &Path) -> usize {
                 std::fs::remove_dir(&path).is_ok()
             }
         })
+        .count()
+}
+
+/// Removes the staging directories of sharded runs (`.shards-run<id>`,
+/// with gleaner's marker) whose id is at most `last_run`, the release's last
+/// run: each either committed or can no longer commit (its plan was made
+/// against an older release). Safe only under the dataset lock. Returns how
+/// many were removed.
+pub fn remove_finished_shards(dir: &Path, last_run: u32) -> usize {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return 0;
+    };
+    entries
+        .flatten()
+        .filter(|e| {
+            let name = e.file_name().to_string_lossy().into_owned();
+            name.strip_prefix(SHARDS_PREFIX)
+                .and_then(|id| id.parse::<u32>().ok())
+                .is_some_and(|id| id <= last_run)
+        })
+        .filter(|e| is_our_staging(&e.path()) && std::fs::remove_dir_all(e.path()).is_ok())
         .count()
 }
 

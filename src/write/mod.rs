@@ -18,9 +18,9 @@ use arrow::datatypes::SchemaRef;
 use arrow::record_batch::RecordBatch;
 
 use crate::dedup::{Dedup, DocKey};
-use crate::document::Processed;
 use crate::entities::Mention;
 use crate::entity_table::EntityRow;
+use crate::stages::Processed;
 pub use sink::{DatasetSink, TableWriter, WriteError};
 
 fn batch(

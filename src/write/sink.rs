@@ -307,7 +307,18 @@ impl DatasetSink {
             if let Some(parent) = to.parent() {
                 std::fs::create_dir_all(parent).map_err(io(parent))?;
             }
-            std::fs::rename(&from, &to).map_err(io(&to))?;
+            if self.shared && name != "manifest.json" {
+                // A shared staging area keeps its files until the manifest
+                // is in place: a commit task killed half way is run again
+                // and finds every file where its shards left it. The
+                // manifest, the commit point, is renamed as always.
+                let _ = std::fs::remove_file(&to);
+                std::fs::hard_link(&from, &to)
+                    .or_else(|_| std::fs::copy(&from, &to).map(drop))
+                    .map_err(io(&to))?;
+            } else {
+                std::fs::rename(&from, &to).map_err(io(&to))?;
+            }
         }
         crate::release::sync_dir(&self.dir);
         for file in superseded {

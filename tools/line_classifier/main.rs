@@ -6,7 +6,7 @@
 //! ```text
 //! line_classifier train --aeb DIR --rendered DIR [--write]
 //!     fit on all pages and print the weights; --write rewrites the
-//!     `// BEGIN WEIGHTS` … `// END WEIGHTS` block of src/clean/classify.rs
+//!     `// BEGIN WEIGHTS` … `// END WEIGHTS` block of src/stages/clean/classify.rs
 //! line_classifier cv --aeb DIR --rendered DIR --out OUT.json
 //!     page-level 5-fold cross-validation (fold = index % 5 of the sorted
 //!     page ids; the threshold is tuned on the training folds); OUT.json
@@ -50,7 +50,7 @@ enum Cmd {
     Train {
         #[command(flatten)]
         data: Data,
-        /// Rewrite the weights block of src/clean/classify.rs.
+        /// Rewrite the weights block of src/stages/clean/classify.rs.
         #[arg(long)]
         write: bool,
     },
@@ -159,11 +159,11 @@ fn print_model(m: &Model) {
     }
 }
 
-/// Replaces the weights block of src/clean/classify.rs (markers included).
+/// Replaces the weights block of src/stages/clean/classify.rs (markers included).
 fn write_model(model: &Model, n_pages: usize) -> Result<()> {
     const BEGIN: &str = "// BEGIN WEIGHTS";
     const END: &str = "// END WEIGHTS";
-    let path = repo().join("src/clean/classify.rs");
+    let path = repo().join("src/stages/clean/classify.rs");
     let src =
         std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
     let (Some(a), Some(b)) = (src.find(BEGIN), src.find(END)) else {

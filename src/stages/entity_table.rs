@@ -7,9 +7,9 @@
 
 use polars::prelude::*;
 
-use crate::document::Processed;
 use crate::entities::variants::{self, Variant};
 use crate::entities::Mention;
+use crate::stages::Processed;
 
 /// One row of `entities.parquet`.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -18,7 +18,7 @@ use std::sync::OnceLock;
 pub use model::{Model, ModelError};
 
 /// The model file, zstd-compressed, built by `scripts/ner/train.sh`.
-static EMBEDDED: &[u8] = include_bytes!("../../../data/models/ner-en.bin");
+static EMBEDDED: &[u8] = include_bytes!("../../../../data/models/ner-en.bin");
 
 /// The shipped model, loaded on first use (about 0.1 s) and shared.
 pub fn embedded() -> &'static Model {

@@ -31,6 +31,7 @@ use crate::release::no_op_counts;
 use crate::release::{self, released_index, table_metadata, InputPlan, Previous, RunCommit};
 use crate::spill::{SpillError, SpillStore};
 use crate::state::{self, Released, StateError};
+use crate::storage::{self, Remote, StorageError};
 use crate::write::manifest::{InputRecord, Manifest, RunCounts, SkippedInput};
 use crate::write::{DatasetSink, WriteError};
 
@@ -95,6 +96,8 @@ pub enum RunError {
     Aggregate(#[from] polars::error::PolarsError),
     #[error("{0}")]
     Pass(String),
+    #[error("object store: {0}")]
+    Storage(#[from] StorageError),
     #[error("cannot start {0} worker threads: {1}")]
     Threads(usize, String),
 }
@@ -144,7 +147,81 @@ pub fn run(
         .build()
         .map_err(|e| RunError::Threads(options.threads, e.to_string()))?;
     let threads = pool.current_num_threads();
-    pool.install(|| run_in_pool(config, options, progress, threads))
+    let Some(remote) = remote_output(config, options) else {
+        return pool.install(|| run_in_pool(config, options, progress, threads));
+    };
+    // An object-store dataset: run into a local mirror of what the run
+    // builds on, then upload the new files, the manifest last.
+    let mirror = cache_dir().join("datasets").join(slug(&remote.url));
+    std::fs::create_dir_all(&mirror)
+        .map_err(|e| RunError::Output(format!("{}: {e}", mirror.display())))?;
+    storage::pull_release(&remote, &mirror)?;
+    let before = Manifest::load(&mirror).ok();
+    let local = RunOptions {
+        output: Some(mirror.clone()),
+        ..options.clone()
+    };
+    let mut summary = pool.install(|| run_in_pool(config, &local, progress, threads))?;
+    let after = Manifest::load(&mirror).ok();
+    if after.as_ref().map(|m| (m.last_run(), m.inputs.len()))
+        != before.as_ref().map(|m| (m.last_run(), m.inputs.len()))
+    {
+        storage::push_release(&mirror, &remote, before.as_ref())?;
+    }
+    if let Some(m) = &after {
+        keep_only_state(&mirror, m);
+    }
+    summary.output = PathBuf::from(&remote.url);
+    Ok(summary)
+}
+
+/// The dataset's object-store location, when `--output` (or
+/// `dataset.output`) is one.
+fn remote_output(config: &Config, options: &RunOptions) -> Option<Remote> {
+    match &options.output {
+        Some(out) => Remote::parse(&out.to_string_lossy()),
+        None => config.dataset.output.as_deref().and_then(Remote::parse),
+    }
+}
+
+/// Where object-store inputs and dataset mirrors are kept between runs:
+/// `$GLEANER_CACHE`, else `$XDG_CACHE_HOME/gleaner`, else `~/.cache/gleaner`.
+fn cache_dir() -> PathBuf {
+    if let Some(dir) = std::env::var_os("GLEANER_CACHE") {
+        return PathBuf::from(dir);
+    }
+    if let Some(dir) = std::env::var_os("XDG_CACHE_HOME") {
+        return PathBuf::from(dir).join("gleaner");
+    }
+    std::env::var_os("HOME")
+        .map(|h| PathBuf::from(h).join(".cache").join("gleaner"))
+        .unwrap_or_else(|| std::env::temp_dir().join("gleaner"))
+}
+
+/// A directory name for a URL.
+fn slug(url: &str) -> String {
+    url.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}
+
+/// Empties a dataset mirror of what a later run does not build on (the
+/// per-document partitions, uploaded already): the mirror stays small.
+fn keep_only_state(mirror: &Path, m: &Manifest) {
+    for (name, record) in &m.tables {
+        if name == "entities" {
+            continue;
+        }
+        for part in &record.parts {
+            let _ = std::fs::remove_file(mirror.join(&part.file));
+        }
+    }
 }
 
 /// Input bytes read per chunk: several files' worth, so reading is parallel,
@@ -368,11 +445,20 @@ pub(crate) fn open_run(config: &Config, options: &RunOptions) -> Result<Opened, 
     let walk = DiscoverOptions {
         follow_symlinks: options.follow_symlinks,
     };
-    let (files, problems) = if options.inputs.is_empty() {
-        discover(&config.dataset.inputs, &options.config_dir, &walk)
+    let (given, base) = if options.inputs.is_empty() {
+        (&config.dataset.inputs, options.config_dir.as_path())
     } else {
-        discover(&options.inputs, Path::new(""), &walk)
+        (&options.inputs, Path::new(""))
     };
+    // Object-store inputs are fetched into the cache; the rest are walked.
+    let (remote, local): (Vec<&String>, Vec<&String>) =
+        given.iter().partition(|i| Remote::parse(i).is_some());
+    let local: Vec<String> = local.into_iter().cloned().collect();
+    let (mut files, problems) = discover(&local, base, &walk);
+    for url in remote.into_iter().filter_map(|i| Remote::parse(i)) {
+        let cache = cache_dir().join("inputs").join(slug(&url.url));
+        files.extend(storage::fetch_inputs(&url, &cache)?);
+    }
     let skipped: Vec<SkippedInput> = problems
         .into_iter()
         .map(|p| SkippedInput {
@@ -381,12 +467,7 @@ pub(crate) fn open_run(config: &Config, options: &RunOptions) -> Result<Opened, 
         })
         .collect();
     let output = output_dir(config, options);
-    let input_paths: Vec<PathBuf> = if options.inputs.is_empty() {
-        let dir = &options.config_dir;
-        config.dataset.inputs.iter().map(|i| dir.join(i)).collect()
-    } else {
-        options.inputs.iter().map(PathBuf::from).collect()
-    };
+    let input_paths: Vec<PathBuf> = local.iter().map(|i| base.join(i)).collect();
     release::check_output(&output, &input_paths).map_err(RunError::Output)?;
     let lock = DatasetLock::acquire(&output, options.wait_for_lock)?;
     let mut warnings: Vec<String> = lock
@@ -409,6 +490,13 @@ pub(crate) fn open_run(config: &Config, options: &RunOptions) -> Result<Opened, 
         &files,
         &mut warnings,
     )?;
+    let last_run = previous.manifest().map_or(0, Manifest::last_run);
+    let removed = release::remove_finished_shards(&output, last_run);
+    if removed > 0 {
+        warnings.push(format!(
+            "removed {removed} staging director(ies) of sharded runs that can no longer commit"
+        ));
+    }
     let run = release::next_run(&output, &previous);
     let plan = match previous.manifest().filter(|_| adds) {
         Some(m) => release::plan_inputs(files, &m.inputs),

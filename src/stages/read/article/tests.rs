@@ -5,7 +5,7 @@ use super::*;
 
 /// An article page with every kind of boilerplate around it; the HTML
 /// reader's tests use it too.
-pub(in crate::read) const PAGE: &str = r#"<!doctype html><html><head>
+pub(in crate::stages::read) const PAGE: &str = r#"<!doctype html><html><head>
     <title>Site | Peres visits Almaty</title>
     <meta property="og:title" content="Peres visits Almaty">
     <meta name="author" content="Jane Roe">

@@ -1,0 +1,135 @@
+"""S3 round trip of gleaner built with `--features cloud` (run by scripts/s3/test.sh).
+
+A moto server on 127.0.0.1 holds the inputs (data/sample as objects) and the
+dataset. gleaner reads s3://inputs/sample and writes s3://datasets/news; the
+tables are read back with polars and with DuckDB (httpfs) straight from S3
+and compared with a local run on the same files (the texts, entities and
+counts: document ids differ, since a document's source is its URL). A second
+run with one more object adds a run; a third finds nothing new.
+"""
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import boto3
+import duckdb
+import polars as pl
+from moto.server import ThreadedMotoServer
+
+REPO = Path(__file__).resolve().parents[2]
+GLEANER = os.environ.get("GLEANER_BIN", str(REPO / "target/debug/gleaner"))
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def gleaner(*args: str, env: dict) -> str:
+    out = subprocess.run([GLEANER, *args], env=env, capture_output=True, text=True, cwd=REPO)
+    if out.returncode != 0:
+        sys.exit(f"gleaner {' '.join(args)} failed ({out.returncode}):\n{out.stderr}")
+    return out.stdout
+
+
+def main() -> None:
+    port = free_port()
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port)
+    server.start()
+    endpoint = f"http://127.0.0.1:{port}"
+    tmp = Path(tempfile.mkdtemp(prefix="gleaner-s3-"))
+    creds = {
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_REGION": "us-east-1",
+        "AWS_ENDPOINT_URL": endpoint,
+        "AWS_ALLOW_HTTP": "true",
+    }
+    env = {**os.environ, **creds, "GLEANER_CACHE": str(tmp / "cache")}
+    try:
+        s3 = boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1",
+                          aws_access_key_id="testing", aws_secret_access_key="testing")
+        s3.create_bucket(Bucket="inputs")
+        s3.create_bucket(Bucket="datasets")
+        sample = sorted((REPO / "data/sample").iterdir())
+        first, last = sample[:-1], sample[-1]
+        for f in first:
+            s3.upload_file(str(f), "inputs", f"sample/{f.name}")
+
+        # Run 1 from S3 to S3, and the same files locally.
+        gleaner("run", "s3://inputs/sample", "--output", "s3://datasets/news", env=env)
+        local_in = tmp / "in"
+        local_in.mkdir()
+        for f in first:
+            shutil.copy(f, local_in / f.name)
+        gleaner("run", str(local_in), "--output", str(tmp / "local"), env=env)
+        check(tmp / "local", creds, runs=1)
+
+        # Run 2: one object more is added; run 3: nothing new.
+        s3.upload_file(str(last), "inputs", f"sample/{last.name}")
+        shutil.copy(last, local_in / last.name)
+        gleaner("run", "s3://inputs/sample", "--output", "s3://datasets/news", env=env)
+        gleaner("run", str(local_in), "--output", str(tmp / "local"), env=env)
+        check(tmp / "local", creds, runs=2)
+        out = gleaner("run", "s3://inputs/sample", "--output", "s3://datasets/news", env=env)
+        assert "nothing new" in out, out
+        check(tmp / "local", creds, runs=2)
+        print("s3 round trip: inputs read from and releases written to a local S3 server; "
+              "polars and DuckDB read them back equal to a local run")
+    finally:
+        server.stop()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def check(local: Path, creds: dict, runs: int) -> None:
+    s3 = boto3.client("s3", endpoint_url=creds["AWS_ENDPOINT_URL"], region_name="us-east-1",
+                      aws_access_key_id="testing", aws_secret_access_key="testing")
+    manifest = json.loads(s3.get_object(Bucket="datasets", Key="news/manifest.json")["Body"].read())
+    assert len(manifest["runs"]) == runs, manifest["runs"]
+    local_manifest = json.loads((local / "manifest.json").read_text())
+    assert manifest["counts"]["released_documents"] == local_manifest["counts"]["released_documents"]
+
+    options = {
+        "aws_access_key_id": "testing",
+        "aws_secret_access_key": "testing",
+        "aws_region": "us-east-1",
+        "aws_endpoint_url": creds["AWS_ENDPOINT_URL"],
+        "aws_allow_http": "true",
+    }
+    remote_docs = pl.read_parquet("s3://datasets/news/documents/**/*.parquet",
+                                  storage_options=options, hive_partitioning=True)
+    local_docs = pl.read_parquet(str(local / "documents/**/*.parquet"), hive_partitioning=True)
+    assert sorted(remote_docs["text"]) == sorted(local_docs["text"]), "texts differ"
+    assert remote_docs["source"].str.starts_with("s3://inputs/sample/").all()
+    assert remote_docs.height == manifest["counts"]["released_documents"]
+
+    con = duckdb.connect()
+    # The PyPI package ships DuckDB's signed httpfs binary; load it by path
+    # (there is no download at run time here).
+    import duckdb_extension_httpfs
+    ext = Path(duckdb_extension_httpfs.__file__).parent / "extensions" / f"v{duckdb.__version__}"
+    con.load_extension(str(ext / "httpfs.duckdb_extension"))
+    endpoint = creds["AWS_ENDPOINT_URL"].removeprefix("http://")
+    con.execute(f"""CREATE SECRET s3 (TYPE s3, KEY_ID 'testing', SECRET 'testing',
+                    REGION 'us-east-1', ENDPOINT '{endpoint}', URL_STYLE 'path', USE_SSL false)""")
+    query = ("SELECT entity_key, label, name, n_docs, n_mentions, first_seen, last_seen "
+             "FROM read_parquet('{}') ORDER BY entity_key")
+    remote_entities = con.execute(
+        query.format(f"s3://datasets/news/entities/run={runs}/part-0.parquet")).fetchall()
+    local_entities = con.execute(
+        query.format(str(local / f"entities/run={runs}/part-0.parquet"))).fetchall()
+    assert remote_entities == local_entities, "entities differ"
+    n = con.execute("SELECT count(*) FROM read_parquet('s3://datasets/news/documents/**/*.parquet', "
+                    "hive_partitioning = true)").fetchone()[0]
+    assert n == remote_docs.height, (n, remote_docs.height)
+
+
+if __name__ == "__main__":
+    main()

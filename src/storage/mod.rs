@@ -1,0 +1,120 @@
+//! Where inputs and datasets live: local paths, or object stores
+//! (`s3://bucket/prefix`, `gs://…`, `az://…`) through the `object_store`
+//! crate when gleaner is built with the `cloud` feature.
+//!
+//! The pipeline itself reads and writes local files. An object-store input
+//! is downloaded, object by object, into a cache directory first (its
+//! documents keep the object's URL as their source, so ids do not depend on
+//! the cache). An object-store dataset is mirrored: the manifest and the
+//! state a run builds on are downloaded, the run commits into the mirror as
+//! it would locally, and the new files are uploaded, the manifest last:
+//! on an object store the commit point is the manifest's write (there is no
+//! rename), and objects of a run that never wrote its manifest belong to
+//! no release. Credentials and endpoint come from the standard variables
+//! (`AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_REGION`,
+//! `AWS_ENDPOINT_URL`, `AWS_ALLOW_HTTP`, and the GCS/Azure equivalents).
+
+#[cfg(feature = "cloud")]
+mod object;
+
+use std::path::Path;
+
+use crate::discover::InputFile;
+use crate::write::manifest::Manifest;
+
+/// An object-store location: scheme, bucket and key prefix.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Remote {
+    /// The URL as given, without a trailing `/`.
+    pub url: String,
+}
+
+impl Remote {
+    /// The location `text` names, when it is an object-store URL.
+    pub fn parse(text: &str) -> Option<Remote> {
+        let (scheme, rest) = text.split_once("://")?;
+        if !matches!(scheme, "s3" | "s3a" | "gs" | "az" | "abfs" | "abfss") || rest.is_empty() {
+            return None;
+        }
+        Some(Remote {
+            url: text.trim_end_matches('/').to_string(),
+        })
+    }
+}
+
+/// Why a transfer failed.
+#[derive(Debug, thiserror::Error)]
+#[error("{url}: {message}")]
+pub struct StorageError {
+    pub url: String,
+    pub message: String,
+}
+
+fn no_cloud(remote: &Remote) -> StorageError {
+    StorageError {
+        url: remote.url.clone(),
+        message: "this gleaner was built without object-store support; build it with \
+                  `cargo install --path . --features cloud`"
+            .into(),
+    }
+}
+
+/// Downloads every object under `remote` into `cache` and returns them as
+/// inputs, sorted by URL, each named by its URL.
+pub fn fetch_inputs(remote: &Remote, cache: &Path) -> Result<Vec<InputFile>, StorageError> {
+    #[cfg(feature = "cloud")]
+    return object::fetch_inputs(remote, cache);
+    #[cfg(not(feature = "cloud"))]
+    {
+        let _ = cache;
+        Err(no_cloud(remote))
+    }
+}
+
+/// Downloads what a run on the dataset at `remote` builds on into `mirror`:
+/// the manifest and the files of its state and entity totals. Refuses, as a
+/// local run does, objects laid out like a release without a manifest.
+pub fn pull_release(remote: &Remote, mirror: &Path) -> Result<(), StorageError> {
+    #[cfg(feature = "cloud")]
+    return object::pull_release(remote, mirror);
+    #[cfg(not(feature = "cloud"))]
+    {
+        let _ = mirror;
+        Err(no_cloud(remote))
+    }
+}
+
+/// Uploads the release committed in `mirror` to `remote`: the files its
+/// manifest lists that `before` did not, then the manifest (the commit
+/// point), then removes the objects `before` listed that it no longer does.
+pub fn push_release(
+    mirror: &Path,
+    remote: &Remote,
+    before: Option<&Manifest>,
+) -> Result<(), StorageError> {
+    #[cfg(feature = "cloud")]
+    return object::push_release(mirror, remote, before);
+    #[cfg(not(feature = "cloud"))]
+    {
+        let _ = (mirror, before);
+        Err(no_cloud(remote))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn object_store_urls_are_told_from_paths() {
+        assert_eq!(
+            Remote::parse("s3://bucket/news/").map(|r| r.url),
+            Some("s3://bucket/news".into())
+        );
+        assert!(Remote::parse("gs://b/p").is_some());
+        assert!(Remote::parse("data/sample").is_none());
+        assert!(Remote::parse("/abs/path").is_none());
+        assert!(Remote::parse("http://example.com/x").is_none());
+        assert!(Remote::parse("s3://").is_none());
+    }
+}

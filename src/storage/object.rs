@@ -1,0 +1,219 @@
+//! The object-store side of [`super`], on the `object_store` crate; built
+//! with the `cloud` feature only (its HTTP and TLS stack compiles slowly).
+
+use std::io::Write;
+use std::path::Path;
+use std::sync::Arc;
+
+use futures::StreamExt;
+use object_store::path::Path as ObjectPath;
+use object_store::{ObjectStore, PutPayload};
+
+use super::{Remote, StorageError};
+use crate::discover::InputFile;
+use crate::write::manifest::Manifest;
+
+/// A store, the key prefix under it, and a runtime to wait on it.
+struct Store {
+    store: Arc<dyn ObjectStore>,
+    prefix: String,
+    url: String,
+    runtime: tokio::runtime::Runtime,
+}
+
+impl Store {
+    fn open(remote: &Remote) -> Result<Store, StorageError> {
+        let fail = |message: String| StorageError {
+            url: remote.url.clone(),
+            message,
+        };
+        let url = url::Url::parse(&remote.url).map_err(|e| fail(e.to_string()))?;
+        let options = std::env::vars()
+            .filter(|(k, _)| {
+                k.starts_with("AWS_") || k.starts_with("GOOGLE_") || k.starts_with("AZURE_")
+            })
+            .map(|(k, v)| (k.to_ascii_lowercase(), v));
+        let (store, prefix) =
+            object_store::parse_url_opts(&url, options).map_err(|e| fail(e.to_string()))?;
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|e| fail(e.to_string()))?;
+        Ok(Store {
+            store: Arc::from(store),
+            prefix: prefix.to_string(),
+            url: remote.url.clone(),
+            runtime,
+        })
+    }
+
+    fn fail(&self, key: &str, e: impl std::fmt::Display) -> StorageError {
+        StorageError {
+            url: format!("{}/{key}", self.url),
+            message: e.to_string(),
+        }
+    }
+
+    fn key(&self, relative: &str) -> ObjectPath {
+        if self.prefix.is_empty() {
+            ObjectPath::from(relative)
+        } else {
+            ObjectPath::from(format!("{}/{relative}", self.prefix))
+        }
+    }
+
+    /// Keys under the prefix, relative to it, sorted.
+    fn list(&self) -> Result<Vec<String>, StorageError> {
+        Ok(self.list_meta()?.into_iter().map(|(k, _)| k).collect())
+    }
+
+    /// Keys under the prefix (relative to it, sorted) with their metadata.
+    fn list_meta(&self) -> Result<Vec<(String, object_store::ObjectMeta)>, StorageError> {
+        let prefix = (!self.prefix.is_empty()).then(|| ObjectPath::from(self.prefix.as_str()));
+        let metas: Vec<_> = self
+            .runtime
+            .block_on(async { self.store.list(prefix.as_ref()).collect::<Vec<_>>().await });
+        let mut keys = Vec::new();
+        for meta in metas {
+            let meta = meta.map_err(|e| self.fail("", e))?;
+            let key = meta.location.to_string();
+            let relative = match self.prefix.as_str() {
+                "" => key,
+                p => key
+                    .strip_prefix(p)
+                    .map(|k| k.trim_start_matches('/').to_string())
+                    .unwrap_or(key),
+            };
+            keys.push((relative, meta));
+        }
+        keys.sort_by(|a, b| a.0.cmp(&b.0));
+        Ok(keys)
+    }
+
+    /// Streams object `relative` into `path`; `Ok(false)` when it does not exist.
+    fn download(&self, relative: &str, path: &Path) -> Result<bool, StorageError> {
+        let fail = |e: &dyn std::fmt::Display| self.fail(relative, e);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| fail(&e))?;
+        }
+        self.runtime.block_on(async {
+            let result = match self.store.get(&self.key(relative)).await {
+                Ok(result) => result,
+                Err(object_store::Error::NotFound { .. }) => return Ok(false),
+                Err(e) => return Err(fail(&e)),
+            };
+            let modified: std::time::SystemTime = result.meta.last_modified.into();
+            let mut file = std::fs::File::create(path).map_err(|e| fail(&e))?;
+            let mut stream = result.into_stream();
+            while let Some(chunk) = stream.next().await {
+                let chunk = chunk.map_err(|e| fail(&e))?;
+                file.write_all(&chunk).map_err(|e| fail(&e))?;
+            }
+            // The object's time, so an unchanged object looks unchanged to
+            // the next run (`release::plan_inputs`) and is not fetched again.
+            file.set_modified(modified).map_err(|e| fail(&e))?;
+            file.sync_all().map_err(|e| fail(&e))?;
+            Ok(true)
+        })
+    }
+
+    fn upload(&self, relative: &str, path: &Path) -> Result<(), StorageError> {
+        let bytes = std::fs::read(path).map_err(|e| self.fail(relative, e))?;
+        self.runtime
+            .block_on(self.store.put(&self.key(relative), PutPayload::from(bytes)))
+            .map_err(|e| self.fail(relative, e))?;
+        Ok(())
+    }
+
+    fn delete(&self, relative: &str) -> Result<(), StorageError> {
+        match self
+            .runtime
+            .block_on(self.store.delete(&self.key(relative)))
+        {
+            Ok(()) | Err(object_store::Error::NotFound { .. }) => Ok(()),
+            Err(e) => Err(self.fail(relative, e)),
+        }
+    }
+}
+
+pub fn fetch_inputs(remote: &Remote, cache: &Path) -> Result<Vec<InputFile>, StorageError> {
+    let store = Store::open(remote)?;
+    let mut inputs = Vec::new();
+    for (key, meta) in store.list_meta()? {
+        let path = cache.join(&key);
+        let modified: std::time::SystemTime = meta.last_modified.into();
+        let cached = std::fs::metadata(&path)
+            .is_ok_and(|m| m.len() == meta.size && m.modified().ok() == Some(modified));
+        if !cached {
+            store.download(&key, &path)?;
+        }
+        inputs.push(InputFile {
+            display: format!("{}/{key}", remote.url),
+            path,
+        });
+    }
+    Ok(inputs)
+}
+
+pub fn pull_release(remote: &Remote, mirror: &Path) -> Result<(), StorageError> {
+    let store = Store::open(remote)?;
+    let manifest = mirror.join("manifest.json");
+    if !store.download("manifest.json", &manifest)? {
+        let laid_out: Vec<String> = store
+            .list()?
+            .into_iter()
+            .filter(|k| k.contains("/run=") && k.ends_with(".parquet"))
+            .collect();
+        if !laid_out.is_empty() {
+            return Err(StorageError {
+                url: remote.url.clone(),
+                message: format!(
+                    "{} object(s) are laid out like a release ({}…) but there is no \
+                     manifest.json, so nothing proves gleaner wrote them; gleaner changed \
+                     nothing. Restore the manifest, or write to an empty prefix",
+                    laid_out.len(),
+                    laid_out[0]
+                ),
+            });
+        }
+        return Ok(());
+    }
+    let m = Manifest::load(mirror).map_err(|message| StorageError {
+        url: format!("{}/manifest.json", remote.url),
+        message,
+    })?;
+    let needed = m
+        .state
+        .values()
+        .chain(m.tables.get("entities"))
+        .flat_map(|t| &t.parts);
+    for part in needed {
+        store.download(&part.file, &mirror.join(&part.file))?;
+    }
+    Ok(())
+}
+
+pub fn push_release(
+    mirror: &Path,
+    remote: &Remote,
+    before: Option<&Manifest>,
+) -> Result<(), StorageError> {
+    let store = Store::open(remote)?;
+    let after = Manifest::load(mirror).map_err(|message| StorageError {
+        url: remote.url.clone(),
+        message,
+    })?;
+    let had: std::collections::HashSet<&str> = before
+        .map(|m| m.parts().map(|(_, p)| p.file.as_str()).collect())
+        .unwrap_or_default();
+    for (_, part) in after.parts() {
+        if !had.contains(part.file.as_str()) {
+            store.upload(&part.file, &mirror.join(&part.file))?;
+        }
+    }
+    store.upload("manifest.json", &mirror.join("manifest.json"))?;
+    for file in crate::release::superseded_files(before, &after) {
+        store.delete(&file)?;
+    }
+    Ok(())
+}
