@@ -50,4 +50,10 @@ if [ "${GLEANER_SLURM_TEST:-1}" != 0 ]; then
   fi
 fi
 
+step "object stores: clippy and an S3 round trip with --features cloud (moto on 127.0.0.1; GLEANER_S3_TEST=0 skips)"
+if [ "${GLEANER_S3_TEST:-1}" != 0 ]; then
+  cargo clippy --locked --features cloud --lib -- -D warnings
+  scripts/s3/test.sh
+fi
+
 step "all tests passed"

@@ -9,6 +9,7 @@ run with one more object adds a run; a third finds nothing new.
 """
 
 import json
+import logging
 import os
 import shutil
 import socket
@@ -40,6 +41,7 @@ def gleaner(*args: str, env: dict) -> str:
 
 
 def main() -> None:
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)
     port = free_port()
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=port)
     server.start()

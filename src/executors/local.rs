@@ -177,7 +177,7 @@ pub fn run(
 
 /// The dataset's object-store location, when `--output` (or
 /// `dataset.output`) is one.
-fn remote_output(config: &Config, options: &RunOptions) -> Option<Remote> {
+pub(crate) fn remote_output(config: &Config, options: &RunOptions) -> Option<Remote> {
     match &options.output {
         Some(out) => Remote::parse(&out.to_string_lossy()),
         None => config.dataset.output.as_deref().and_then(Remote::parse),
@@ -230,8 +230,6 @@ pub const CHUNK_BYTES: u64 = 64 << 20;
 /// Bytes of cleaned documents kept in memory between passes; chunks beyond
 /// it are spilled to scratch files.
 const MEMORY_BUDGET: usize = 512 << 20;
-/// Rows per row group of `documents.parquet` (long texts: keep groups small).
-pub const DOCUMENT_ROWS_PER_GROUP: usize = 8 * 1024;
 
 /// Times the stages of a run for the manifest.
 pub(crate) struct Laps {

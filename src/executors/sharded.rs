@@ -239,6 +239,13 @@ pub fn plan(
     tasks: usize,
     work: &Path,
 ) -> Result<Plan, RunError> {
+    if let Some(remote) = crate::pipeline::remote_output(config, options) {
+        return Err(RunError::Output(format!(
+            "{}: gleaner plan does not take an object-store output yet (its tasks share a \
+             staging directory on disk); plan into a shared file system, or use gleaner run",
+            remote.url
+        )));
+    }
     let Opened {
         output,
         lock,
@@ -453,14 +460,8 @@ pub fn run_stage(
             // before deciding which lines are frequent.
             let mut sink = shared()?;
             let file = release::state_file("lines", plan.run);
-            let batch = line_counts_batch(&counter)?;
-            let staged = sink.write_table(&file, batch.schema(), std::slice::from_ref(&batch))?;
-            let part = PartRecord {
-                file,
-                run: plan.run,
-                rows: batch.num_rows() as u64,
-                hash: staged.hash,
-            };
+            let part =
+                release::stage_part(&mut sink, file, plan.run, &line_counts_batch(&counter)?)?;
             if let Some(m) = &base {
                 add_released_lines(&plan.output, m, &mut counter)?;
             }
@@ -555,14 +556,7 @@ pub fn run_stage(
                     &clustered.duplicates,
                 ),
             ] {
-                let staged =
-                    sink.write_table(&file, batch.schema(), std::slice::from_ref(batch))?;
-                let part = PartRecord {
-                    file,
-                    run: plan.run,
-                    rows: batch.num_rows() as u64,
-                    hash: staged.hash,
-                };
+                let part = release::stage_part(&mut sink, file, plan.run, batch)?;
                 parts.push((name.to_string(), part));
             }
             let report = ClusterReport {

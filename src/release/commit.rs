@@ -17,12 +17,12 @@ use crate::entity_table::{self, EntityRow};
 use crate::passes::cluster::Clustered;
 use crate::passes::write::PartWriters;
 use crate::passes::Counts;
-use crate::pipeline::{RunError, Summary, DOCUMENT_ROWS_PER_GROUP};
+use crate::pipeline::{RunError, Summary};
 use crate::state::{self, Released};
 use crate::write::manifest::{
     InputRecord, Manifest, PartRecord, RunCounts, RunRecord, SkippedInput, TableRecord,
 };
-use crate::write::sink::ROW_GROUP_ROWS;
+use crate::write::sink::{DOCUMENT_ROWS_PER_GROUP, ROW_GROUP_ROWS};
 use crate::write::{self, schema, DatasetSink};
 
 /// Key-value metadata written into every Parquet footer of a run.
@@ -40,6 +40,22 @@ pub fn released_index(dir: &Path, m: &Manifest) -> Result<Released, RunError> {
         state::read_index(&path, &mut released)?;
     }
     Ok(released)
+}
+
+/// Stages `batch` as `file` of run `run`; returns its record.
+pub fn stage_part(
+    sink: &mut DatasetSink,
+    file: String,
+    run: u32,
+    batch: &RecordBatch,
+) -> Result<PartRecord, RunError> {
+    let staged = sink.write_table(&file, batch.schema(), std::slice::from_ref(batch))?;
+    Ok(PartRecord {
+        file,
+        run,
+        rows: batch.num_rows() as u64,
+        hash: staged.hash,
+    })
 }
 
 /// A run of a release, between its plan and its commit.
@@ -97,13 +113,7 @@ impl RunCommit {
         file: String,
         batch: &RecordBatch,
     ) -> Result<(), RunError> {
-        let staged = sink.write_table(&file, batch.schema(), std::slice::from_ref(batch))?;
-        let part = PartRecord {
-            file,
-            run: self.run,
-            rows: batch.num_rows() as u64,
-            hash: staged.hash,
-        };
+        let part = stage_part(sink, file, self.run, batch)?;
         self.record(name, part);
         Ok(())
     }
@@ -230,7 +240,7 @@ impl RunCommit {
         skipped: Vec<SkippedInput>,
         threads: usize,
         timings: BTreeMap<String, f64>,
-        mut sink: DatasetSink,
+        sink: DatasetSink,
     ) -> Result<(PathBuf, Summary), RunError> {
         let base = self.base.as_ref();
         let counts = RunCounts {
@@ -268,10 +278,8 @@ impl RunCommit {
             threads,
             timings,
         };
-        let json = serde_json::to_vec_pretty(&manifest).unwrap_or_default();
-        sink.write_file("manifest.json", &json)?;
         let superseded = super::superseded_files(previous.manifest(), &manifest);
-        let output = sink.commit(&superseded)?;
+        let output = commit_with(sink, &manifest, &superseded)?;
         let summary = Summary {
             output: output.clone(),
             run: Some(self.run),
@@ -294,7 +302,7 @@ impl RunCommit {
         m: &Manifest,
         unchanged: Vec<InputRecord>,
         skipped: Vec<SkippedInput>,
-        mut sink: DatasetSink,
+        sink: DatasetSink,
     ) -> Result<(PathBuf, Summary), RunError> {
         let last = m.last_run();
         let inputs: Vec<InputRecord> = self
@@ -315,9 +323,7 @@ impl RunCommit {
             skipped: skipped.clone(),
             ..m.clone()
         };
-        let json = serde_json::to_vec_pretty(&manifest).unwrap_or_default();
-        sink.write_file("manifest.json", &json)?;
-        let output = sink.commit(&[])?;
+        let output = commit_with(sink, &manifest, &[])?;
         let summary = Summary {
             output: output.clone(),
             run: None,
@@ -329,6 +335,17 @@ impl RunCommit {
         };
         Ok((output, summary))
     }
+}
+
+/// Stages `manifest` and commits `sink` (removing `superseded`).
+fn commit_with(
+    mut sink: DatasetSink,
+    manifest: &Manifest,
+    superseded: &[String],
+) -> Result<PathBuf, RunError> {
+    let json = serde_json::to_vec_pretty(manifest).unwrap_or_default();
+    sink.write_file("manifest.json", &json)?;
+    Ok(sink.commit(superseded)?)
 }
 
 /// Each input's warnings, prefixed with its path.

@@ -50,6 +50,7 @@ pub struct StorageError {
     pub message: String,
 }
 
+#[cfg(not(feature = "cloud"))]
 fn no_cloud(remote: &Remote) -> StorageError {
     StorageError {
         url: remote.url.clone(),

@@ -127,6 +127,8 @@ pub struct DatasetSink {
 /// Rows per Parquet row group: large enough for good compression, small enough
 /// to bound the writer's buffer.
 pub const ROW_GROUP_ROWS: usize = 64 * 1024;
+/// Rows per row group of `documents.parquet` (long texts: keep groups small).
+pub const DOCUMENT_ROWS_PER_GROUP: usize = 8 * 1024;
 
 impl DatasetSink {
     /// Prepares `dir` (created if missing) with a fresh staging directory.
@@ -143,7 +145,16 @@ impl DatasetSink {
         let marker = staging.join(crate::release::STAGING_MARKER);
         std::fs::write(&marker, format!("pid {}\n", std::process::id())).map_err(io(&marker))?;
         crate::release::register_staging(&staging);
-        Ok(DatasetSink {
+        Ok(DatasetSink::over(dir, staging, metadata, false))
+    }
+
+    fn over(
+        dir: &Path,
+        staging: PathBuf,
+        metadata: Vec<(String, String)>,
+        shared: bool,
+    ) -> DatasetSink {
+        DatasetSink {
             dir: dir.to_path_buf(),
             staging,
             files: Vec::new(),
@@ -152,8 +163,8 @@ impl DatasetSink {
                 .map(|(k, v)| KeyValue::new(k, v))
                 .collect(),
             committed: false,
-            shared: false,
-        })
+            shared,
+        }
     }
 
     /// The staging area of run `run` of a sharded run, shared by its tasks
@@ -172,17 +183,7 @@ impl DatasetSink {
         if !marker.exists() {
             std::fs::write(&marker, format!("run {run}\n")).map_err(io(&marker))?;
         }
-        Ok(DatasetSink {
-            dir: dir.to_path_buf(),
-            staging,
-            files: Vec::new(),
-            metadata: metadata
-                .into_iter()
-                .map(|(k, v)| KeyValue::new(k, v))
-                .collect(),
-            committed: false,
-            shared: true,
-        })
+        Ok(DatasetSink::over(dir, staging, metadata, true))
     }
 
     /// Takes files other tasks staged in this (shared) staging area into
