@@ -46,16 +46,17 @@ fi
 gleaner=$(realpath "$gleaner")
 
 work=$(mktemp -d /tmp/gleaner-slurm.XXXXXX)
-host=$(hostname -s)
+host=$(uname -n | cut -d. -f1)
 cpus=$(nproc)
 memory=$(( $(awk '/MemTotal/ {print $2}' /proc/meminfo) / 1024 - 512 ))
 conf=/etc/slurm/slurm.conf
 stop() {
   as_root scontrol shutdown >/dev/null 2>&1 || true
   sleep 1
-  as_root pkill -x slurmd >/dev/null 2>&1 || true
-  as_root pkill -x slurmctld >/dev/null 2>&1 || true
-  as_root pkill -x munged >/dev/null 2>&1 || true
+  # By pid file (pkill is not on every image).
+  for pid in /run/slurmd.pid /run/slurmctld.pid /run/munge/munged.pid; do
+    [ -f "$pid" ] && as_root kill "$(cat "$pid")" >/dev/null 2>&1 || true
+  done
 }
 trap stop EXIT
 
