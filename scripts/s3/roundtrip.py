@@ -83,6 +83,17 @@ def main() -> None:
         out = gleaner("run", "s3://inputs/sample", "--output", "s3://datasets/news", env=env)
         assert "nothing new" in out, out
         check(tmp / "local", creds, runs=2)
+
+        # A lost manifest: the partitions stay, the run refuses (exit 6)
+        # and deletes nothing, whatever the local mirror remembers.
+        before = sorted(o["Key"] for o in s3.list_objects_v2(Bucket="datasets")["Contents"])
+        s3.delete_object(Bucket="datasets", Key="news/manifest.json")
+        out = subprocess.run([GLEANER, "run", "s3://inputs/sample", "--output", "s3://datasets/news"],
+                             env=env, capture_output=True, text=True, cwd=REPO)
+        assert out.returncode == 6, (out.returncode, out.stderr)
+        assert "no manifest.json" in out.stderr, out.stderr
+        after = sorted(o["Key"] for o in s3.list_objects_v2(Bucket="datasets")["Contents"])
+        assert after == [k for k in before if k != "news/manifest.json"], (before, after)
         print("s3 round trip: inputs read from and releases written to a local S3 server; "
               "polars and DuckDB read them back equal to a local run")
     finally:

@@ -155,7 +155,10 @@ pub fn run(
     let mirror = cache_dir().join("datasets").join(slug(&remote.url));
     std::fs::create_dir_all(&mirror)
         .map_err(|e| RunError::Output(format!("{}: {e}", mirror.display())))?;
-    storage::pull_release(&remote, &mirror)?;
+    storage::pull_release(&remote, &mirror).map_err(|e| match e.refused {
+        true => RunError::Refused(e.to_string()),
+        false => RunError::Storage(e),
+    })?;
     let before = Manifest::load(&mirror).ok();
     let local = RunOptions {
         output: Some(mirror.clone()),

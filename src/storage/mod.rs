@@ -48,6 +48,9 @@ impl Remote {
 pub struct StorageError {
     pub url: String,
     pub message: String,
+    /// The store holds what a run must not touch (a release without its
+    /// manifest): nothing was changed.
+    pub refused: bool,
 }
 
 #[cfg(not(feature = "cloud"))]
@@ -57,6 +60,7 @@ fn no_cloud(remote: &Remote) -> StorageError {
         message: "this gleaner was built without object-store support; build it with \
                   `cargo install --path . --features cloud`"
             .into(),
+        refused: false,
     }
 }
 

@@ -26,6 +26,7 @@ impl Store {
         let fail = |message: String| StorageError {
             url: remote.url.clone(),
             message,
+            refused: false,
         };
         let url = url::Url::parse(&remote.url).map_err(|e| fail(e.to_string()))?;
         let options = std::env::vars()
@@ -51,6 +52,7 @@ impl Store {
         StorageError {
             url: format!("{}/{key}", self.url),
             message: e.to_string(),
+            refused: false,
         }
     }
 
@@ -158,6 +160,12 @@ pub fn fetch_inputs(remote: &Remote, cache: &Path) -> Result<Vec<InputFile>, Sto
 pub fn pull_release(remote: &Remote, mirror: &Path) -> Result<(), StorageError> {
     let store = Store::open(remote)?;
     let manifest = mirror.join("manifest.json");
+    // The store's manifest, never one a mirror kept from an earlier run.
+    match std::fs::remove_file(&manifest) {
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => return Err(store.fail("manifest.json", e)),
+    }
     if !store.download("manifest.json", &manifest)? {
         let laid_out: Vec<String> = store
             .list()?
@@ -174,6 +182,7 @@ pub fn pull_release(remote: &Remote, mirror: &Path) -> Result<(), StorageError> 
                     laid_out.len(),
                     laid_out[0]
                 ),
+                refused: true,
             });
         }
         return Ok(());
@@ -181,6 +190,7 @@ pub fn pull_release(remote: &Remote, mirror: &Path) -> Result<(), StorageError> 
     let m = Manifest::load(mirror).map_err(|message| StorageError {
         url: format!("{}/manifest.json", remote.url),
         message,
+        refused: true,
     })?;
     let needed = m
         .state
@@ -202,6 +212,7 @@ pub fn push_release(
     let after = Manifest::load(mirror).map_err(|message| StorageError {
         url: remote.url.clone(),
         message,
+        refused: false,
     })?;
     let had: std::collections::HashSet<&str> = before
         .map(|m| m.parts().map(|(_, p)| p.file.as_str()).collect())
