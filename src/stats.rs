@@ -1,165 +1,294 @@
-//! `gleaner stats`: a summary of a dataset's tables, computed with polars.
+//! `gleaner stats`: a summary of a dataset's tables.
 //!
 //! The tables are read with the Parquet reader gleaner already uses for
-//! writing and handed to polars as data frames; polars does the group-bys and
-//! renders the tables. The result is text, returned to the caller to print.
+//! writing; the summaries are small group-bys over a few columns, done with
+//! maps and printed as aligned text tables. (A data-frame library did this
+//! once and was most of the binary.) The result is text, returned to the
+//! caller to print.
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 use std::path::Path;
 
-use arrow::array::{Array, BooleanArray, Float64Array, StringArray, UInt32Array};
-use arrow::datatypes::DataType as ArrowType;
+use arrow::array::{Array, AsArray};
+use arrow::datatypes::{Float64Type, UInt32Type};
 use arrow::record_batch::RecordBatch;
-use polars::prelude::*;
+
+/// Rows shown per label in "top entities".
+const TOP_PER_LABEL: usize = 5;
 
 /// Why stats could not be computed.
 #[derive(Debug, thiserror::Error)]
-pub enum StatsError {
-    #[error("{path}: {message}")]
-    Read { path: String, message: String },
-    #[error("polars: {0}")]
-    Polars(#[from] PolarsError),
+#[error("{path}: {message}")]
+pub struct StatsError {
+    path: String,
+    message: String,
 }
 
-/// Reads every partition of `table`, as the dataset's manifest lists them,
-/// into one polars data frame.
-pub fn read_table(dataset: &Path, table: &str) -> Result<DataFrame, StatsError> {
-    let manifest =
-        crate::write::manifest::Manifest::load(dataset).map_err(|message| StatsError::Read {
-            path: dataset.display().to_string(),
-            message,
-        })?;
-    let path = dataset.join(table);
-    let fail = |message: String| StatsError::Read {
-        path: path.display().to_string(),
-        message,
-    };
-    let mut batches: Vec<RecordBatch> = Vec::new();
-    for file in manifest.table_files(dataset, table) {
-        let read = crate::state::read_batches(&file).map_err(|e| StatsError::Read {
-            path: file.display().to_string(),
-            message: e.message,
-        })?;
-        batches.extend(read);
-    }
-    let schema = match batches.first() {
-        Some(b) => b.schema(),
-        None => return Ok(DataFrame::empty()),
-    };
-    let batch =
-        arrow::compute::concat_batches(&schema, &batches).map_err(|e| fail(e.to_string()))?;
-    let mut columns = Vec::with_capacity(batch.num_columns());
-    for (field, array) in schema.fields().iter().zip(batch.columns()) {
-        columns.push(to_column(field.name(), array.as_ref()).ok_or_else(|| {
-            fail(format!(
-                "column {} has unsupported type {}",
-                field.name(),
-                field.data_type()
-            ))
-        })?);
-    }
-    Ok(DataFrame::new(batch.num_rows(), columns)?)
+/// One table of a dataset: every partition the manifest lists, as batches.
+struct Table {
+    name: &'static str,
+    batches: Vec<RecordBatch>,
 }
 
-/// Converts one Arrow column of the types gleaner writes into a polars column.
-fn to_column(name: &str, array: &dyn Array) -> Option<Column> {
-    let name = PlSmallStr::from(name);
-    let any = array.as_any();
-    Some(match array.data_type() {
-        ArrowType::Utf8 => {
-            let a = any.downcast_ref::<StringArray>()?;
-            Column::new(name, a.iter().collect::<Vec<Option<&str>>>())
+impl Table {
+    fn read(dataset: &Path, name: &'static str) -> Result<Table, StatsError> {
+        let manifest =
+            crate::write::manifest::Manifest::load(dataset).map_err(|message| StatsError {
+                path: dataset.display().to_string(),
+                message,
+            })?;
+        let mut batches = Vec::new();
+        for file in manifest.table_files(dataset, name) {
+            batches.extend(crate::state::read_batches(&file).map_err(|e| StatsError {
+                path: file.display().to_string(),
+                message: e.message,
+            })?);
         }
-        ArrowType::UInt32 => {
-            let a = any.downcast_ref::<UInt32Array>()?;
-            Column::new(name, a.iter().collect::<Vec<Option<u32>>>())
+        Ok(Table { name, batches })
+    }
+
+    fn rows(&self) -> usize {
+        self.batches.iter().map(RecordBatch::num_rows).sum()
+    }
+
+    /// The arrays of column `name`, one per batch.
+    fn column(&self, name: &str) -> Result<Vec<&dyn Array>, StatsError> {
+        self.batches
+            .iter()
+            .map(|b| {
+                b.column_by_name(name)
+                    .map(|a| a.as_ref())
+                    .ok_or_else(|| StatsError {
+                        path: self.name.to_string(),
+                        message: format!("no column {name}"),
+                    })
+            })
+            .collect()
+    }
+
+    /// Column `name` as strings (`null` for nulls).
+    fn strings(&self, name: &str) -> Result<Vec<String>, StatsError> {
+        let mut out = Vec::with_capacity(self.rows());
+        for a in self.column(name)? {
+            let a = a
+                .as_string_opt::<i32>()
+                .ok_or_else(|| self.bad_type(name))?;
+            out.extend(a.iter().map(|v| v.unwrap_or("null").to_string()));
         }
-        ArrowType::Float64 => {
-            let a = any.downcast_ref::<Float64Array>()?;
-            Column::new(name, a.iter().collect::<Vec<Option<f64>>>())
+        Ok(out)
+    }
+
+    fn u32s(&self, name: &str) -> Result<Vec<u64>, StatsError> {
+        let mut out = Vec::with_capacity(self.rows());
+        for a in self.column(name)? {
+            let a = a
+                .as_primitive_opt::<UInt32Type>()
+                .ok_or_else(|| self.bad_type(name))?;
+            out.extend(a.iter().map(|v| v.unwrap_or(0) as u64));
         }
-        ArrowType::Boolean => {
-            let a = any.downcast_ref::<BooleanArray>()?;
-            Column::new(name, a.iter().collect::<Vec<Option<bool>>>())
+        Ok(out)
+    }
+
+    fn f64s(&self, name: &str) -> Result<Vec<f64>, StatsError> {
+        let mut out = Vec::with_capacity(self.rows());
+        for a in self.column(name)? {
+            let a = a
+                .as_primitive_opt::<Float64Type>()
+                .ok_or_else(|| self.bad_type(name))?;
+            out.extend(a.iter().map(|v| v.unwrap_or(f64::NAN)));
         }
-        ArrowType::Timestamp(_, _) => {
-            let a = any.downcast_ref::<arrow::array::TimestampMicrosecondArray>()?;
-            Column::new(name, a.iter().collect::<Vec<Option<i64>>>())
+        Ok(out)
+    }
+
+    fn bools(&self, name: &str) -> Result<Vec<bool>, StatsError> {
+        let mut out = Vec::with_capacity(self.rows());
+        for a in self.column(name)? {
+            let a = a.as_boolean_opt().ok_or_else(|| self.bad_type(name))?;
+            out.extend(a.iter().map(|v| v.unwrap_or(false)));
         }
-        _ => return None,
-    })
+        Ok(out)
+    }
+
+    fn bad_type(&self, column: &str) -> StatsError {
+        StatsError {
+            path: self.name.to_string(),
+            message: format!("column {column} has an unexpected type"),
+        }
+    }
+}
+
+/// A text table: a header line, then rows; numbers right-aligned.
+fn render(out: &mut String, title: &str, header: &[&str], rows: &[Vec<String>]) {
+    let mut width: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
+    for row in rows {
+        for (w, cell) in width.iter_mut().zip(row) {
+            *w = (*w).max(cell.chars().count());
+        }
+    }
+    let numeric: Vec<bool> = (0..header.len())
+        .map(|c| {
+            rows.iter()
+                .all(|r| r[c].parse::<f64>().is_ok() || r[c] == "NaN")
+        })
+        .collect();
+    let line = |cells: &mut dyn Iterator<Item = (usize, &str)>| {
+        let text: Vec<String> = cells
+            .map(|(c, cell)| {
+                if numeric[c] {
+                    format!("{cell:>w$}", w = width[c])
+                } else {
+                    format!("{cell:<w$}", w = width[c])
+                }
+            })
+            .collect();
+        text.join("  ").trim_end().to_string()
+    };
+    let _ = writeln!(out, "{title}");
+    let _ = writeln!(out, "{}", line(&mut header.iter().copied().enumerate()));
+    for row in rows {
+        let _ = writeln!(
+            out,
+            "{}",
+            line(&mut row.iter().map(String::as_str).enumerate())
+        );
+    }
+    let _ = writeln!(out);
 }
 
 /// The text summary of a dataset directory.
 pub fn summarize(dataset: &Path) -> Result<String, StatsError> {
-    let documents = read_table(dataset, "documents")?;
-    let duplicates = read_table(dataset, "duplicates")?;
-    let mentions = read_table(dataset, "mentions")?;
-    let entities = read_table(dataset, "entities")?;
-    let boilerplate = read_table(dataset, "boilerplate")?;
+    let documents = Table::read(dataset, "documents")?;
+    let duplicates = Table::read(dataset, "duplicates")?;
+    let mentions = Table::read(dataset, "mentions")?;
+    let entities = Table::read(dataset, "entities")?;
+    let boilerplate = Table::read(dataset, "boilerplate")?;
     let mut out = String::new();
     let _ = writeln!(out, "dataset {}", dataset.display());
     let _ = writeln!(
         out,
         "rows: documents {}, duplicates {}, mentions {}, entities {}, boilerplate {}\n",
-        documents.height(),
-        duplicates.height(),
-        mentions.height(),
-        entities.height(),
-        boilerplate.height()
+        documents.rows(),
+        duplicates.rows(),
+        mentions.rows(),
+        entities.rows(),
+        boilerplate.rows()
     );
-    if documents.height() > 0 {
-        let by_lang = documents
-            .clone()
-            .lazy()
-            .group_by([col("lang")])
-            .agg([
-                len().alias("documents"),
-                col("n_words").sum().alias("words"),
-                col("is_representative").sum().alias("representatives"),
-            ])
-            .sort(["lang"], SortMultipleOptions::default())
-            .collect()?;
-        let _ = writeln!(out, "documents by language\n{by_lang}\n");
+    if documents.rows() > 0 {
+        let mut by_lang: BTreeMap<String, [u64; 3]> = BTreeMap::new();
+        let (words, reps) = (
+            documents.u32s("n_words")?,
+            documents.bools("is_representative")?,
+        );
+        for ((lang, words), rep) in documents.strings("lang")?.into_iter().zip(words).zip(reps) {
+            let t = by_lang.entry(lang).or_default();
+            t[0] += 1;
+            t[1] += words;
+            t[2] += rep as u64;
+        }
+        let rows: Vec<Vec<String>> = by_lang
+            .into_iter()
+            .map(|(lang, t)| vec![lang, t[0].to_string(), t[1].to_string(), t[2].to_string()])
+            .collect();
+        let header = ["lang", "documents", "words", "representatives"];
+        render(&mut out, "documents by language", &header, &rows);
     }
-    if duplicates.height() > 0 {
-        let by_kind = duplicates
-            .lazy()
-            .group_by([col("kind")])
-            .agg([
-                len().alias("documents"),
-                col("cluster_id").n_unique().alias("clusters"),
-                col("similarity").mean().alias("mean_similarity"),
-            ])
-            .sort(["kind"], SortMultipleOptions::default())
-            .collect()?;
-        let _ = writeln!(out, "duplicates by kind\n{by_kind}\n");
+    if duplicates.rows() > 0 {
+        let mut by_kind: BTreeMap<String, (u64, BTreeSet<String>, f64)> = BTreeMap::new();
+        let (clusters, similarity) = (
+            duplicates.strings("cluster_id")?,
+            duplicates.f64s("similarity")?,
+        );
+        for ((kind, cluster), s) in duplicates
+            .strings("kind")?
+            .into_iter()
+            .zip(clusters)
+            .zip(similarity)
+        {
+            let t = by_kind.entry(kind).or_default();
+            t.0 += 1;
+            t.1.insert(cluster);
+            t.2 += s;
+        }
+        let rows: Vec<Vec<String>> = by_kind
+            .into_iter()
+            .map(|(kind, (n, clusters, sum))| {
+                let mean = sum / n as f64;
+                vec![
+                    kind,
+                    n.to_string(),
+                    clusters.len().to_string(),
+                    format!("{mean:.3}"),
+                ]
+            })
+            .collect();
+        let header = ["kind", "documents", "clusters", "mean_similarity"];
+        render(&mut out, "duplicates by kind", &header, &rows);
     }
-    if boilerplate.height() > 0 {
-        let by_reason = boilerplate
-            .lazy()
-            .group_by([col("reason")])
-            .agg([len().alias("lines")])
-            .sort(
-                ["lines", "reason"],
-                SortMultipleOptions::default().with_order_descending_multi([true, false]),
-            )
-            .collect()?;
-        let _ = writeln!(out, "removed lines by reason\n{by_reason}\n");
+    if boilerplate.rows() > 0 {
+        let mut by_reason: BTreeMap<String, u64> = BTreeMap::new();
+        for reason in boilerplate.strings("reason")? {
+            *by_reason.entry(reason).or_default() += 1;
+        }
+        let mut sorted: Vec<(String, u64)> = by_reason.into_iter().collect();
+        sorted.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        let rows: Vec<Vec<String>> = sorted
+            .into_iter()
+            .map(|(reason, n)| vec![reason, n.to_string()])
+            .collect();
+        render(
+            &mut out,
+            "removed lines by reason",
+            &["reason", "lines"],
+            &rows,
+        );
     }
-    if entities.height() > 0 {
-        let top = entities
-            .lazy()
-            .sort(
-                ["label", "n_docs", "n_mentions", "name"],
-                SortMultipleOptions::default()
-                    .with_order_descending_multi([false, true, true, false]),
-            )
-            .group_by_stable([col("label")])
-            .head(Some(5))
-            .select([col("label"), col("name"), col("n_docs"), col("n_mentions")])
-            .collect()?;
-        let _ = writeln!(out, "top entities per label\n{top}");
+    if entities.rows() > 0 {
+        let (labels, names) = (entities.strings("label")?, entities.strings("name")?);
+        let (n_docs, n_mentions) = (entities.u32s("n_docs")?, entities.u32s("n_mentions")?);
+        let mut order: Vec<usize> = (0..labels.len()).collect();
+        order.sort_by(|&a, &b| {
+            labels[a]
+                .cmp(&labels[b])
+                .then(n_docs[b].cmp(&n_docs[a]))
+                .then(n_mentions[b].cmp(&n_mentions[a]))
+                .then_with(|| names[a].cmp(&names[b]))
+        });
+        let mut rows: Vec<Vec<String>> = Vec::new();
+        let mut shown: BTreeMap<&str, usize> = BTreeMap::new();
+        for i in order {
+            let n = shown.entry(&labels[i]).or_default();
+            if *n < TOP_PER_LABEL {
+                *n += 1;
+                rows.push(vec![
+                    labels[i].clone(),
+                    names[i].clone(),
+                    n_docs[i].to_string(),
+                    n_mentions[i].to_string(),
+                ]);
+            }
+        }
+        let header = ["label", "name", "n_docs", "n_mentions"];
+        render(&mut out, "top entities per label", &header, &rows);
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tables_align_numbers_right_and_text_left() {
+        let mut out = String::new();
+        let rows = vec![
+            vec!["eng".to_string(), "12".to_string()],
+            vec!["rus".to_string(), "3".to_string()],
+        ];
+        render(&mut out, "t", &["lang", "documents"], &rows);
+        assert_eq!(
+            out,
+            "t\nlang  documents\neng          12\nrus           3\n\n"
+        );
+    }
 }

@@ -92,8 +92,6 @@ pub enum RunError {
     Refused(String),
     #[error("{0}")]
     State(#[from] StateError),
-    #[error("aggregating entities: {0}")]
-    Aggregate(#[from] polars::error::PolarsError),
     #[error("{0}")]
     Pass(String),
     #[error("object store: {0}")]
@@ -108,7 +106,6 @@ impl From<PassError> for RunError {
             PassError::Spill(e) => RunError::Spill(e),
             PassError::Write(e) => RunError::Write(e),
             PassError::State(e) => RunError::State(e),
-            PassError::Aggregate(e) => RunError::Aggregate(e),
             e @ PassError::Missing(_) => RunError::Pass(e.to_string()),
         }
     }

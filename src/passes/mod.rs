@@ -68,8 +68,6 @@ pub enum PassError {
     Write(#[from] crate::write::WriteError),
     #[error("{0}")]
     State(#[from] crate::state::StateError),
-    #[error("aggregating entities: {0}")]
-    Aggregate(#[from] polars::error::PolarsError),
     /// A pass's input lacks what an earlier pass should have given it
     /// (part files of another run or another plan).
     #[error("missing {0}; were the earlier passes of this plan run?")]

@@ -30,8 +30,22 @@ pub struct Written {
     pub counts: Counts,
 }
 
+/// One chunk of documents, finished and tagged, ready to be written.
+struct Tagged {
+    processed: Vec<Processed>,
+    mentions: Vec<Vec<Mention>>,
+    /// Per document: whether the name model ran on it.
+    names_tagged: Vec<bool>,
+    /// Documents of the chunk as stored (dropped ones included).
+    stored: u64,
+}
+
 /// Finishes every document of `store` that has `signals` (the quality
 /// filter kept it), tags it and writes it; takes the chunks out of `store`.
+///
+/// Writing is serial (one Parquet writer per table) and tagging is
+/// parallel, so chunk `i` is written while chunk `i + 1` is tagged: the
+/// writer never leaves the other cores idle. Chunks are written in order.
 pub fn write(
     store: &mut SpillStore,
     frequent: &FrequentLines,
@@ -43,9 +57,9 @@ pub fn write(
 ) -> Result<Written, PassError> {
     let mut partials = Vec::new();
     let mut counts = Counts::default();
-    for i in 0..store.len() {
+    let mut tag = |store: &mut SpillStore, i: usize| -> Result<Tagged, PassError> {
         let chunk = store.take(i)?;
-        let chunk_len = chunk.len() as u64;
+        let stored = chunk.len() as u64;
         let chunk: Vec<_> = chunk
             .into_iter()
             .filter_map(|d| Some((signals.remove(&d.doc.doc_id)?, d)))
@@ -62,10 +76,28 @@ pub fn write(
                 }
             })
             .collect();
-        let mentions: Vec<Vec<Mention>> = processed
+        let (mentions, names_tagged): (Vec<Vec<Mention>>, Vec<bool>) = processed
             .par_iter()
-            .map(|p| tagger.tag_in(&p.text, p.signals.lang.as_deref()))
-            .collect();
+            .map(|p| {
+                let lang = p.signals.lang.as_deref();
+                let names = crate::entities::has_name_model(lang, &p.text);
+                (tagger.tag_in(&p.text, lang), names)
+            })
+            .unzip();
+        Ok(Tagged {
+            processed,
+            mentions,
+            names_tagged,
+            stored,
+        })
+    };
+    let mut write_one = |t: Tagged| -> Result<(), PassError> {
+        let Tagged {
+            processed,
+            mentions,
+            names_tagged,
+            stored,
+        } = t;
         let chunk_verdicts: Vec<&Verdict> = processed
             .iter()
             .map(|p| {
@@ -83,13 +115,13 @@ pub fn write(
         tables
             .boilerplate
             .write(&write::boilerplate_batch(&processed)?)?;
-        partials.push(entity_table::aggregate(&processed, &mentions)?);
-        for p in &processed {
+        partials.push(entity_table::aggregate(&processed, &mentions));
+        for (p, names) in processed.iter().zip(names_tagged) {
             for r in &p.removed {
                 counts.removed(&r.reason);
             }
             counts.run.flagged_low_quality += p.signals.flag.is_some() as u64;
-            if crate::entities::has_name_model(p.signals.lang.as_deref(), &p.text) {
+            if names {
                 counts.run.documents_names_tagged += 1;
             } else {
                 counts.run.documents_no_name_model += 1;
@@ -97,7 +129,20 @@ pub fn write(
         }
         counts.run.documents += processed.len() as u64;
         counts.run.mentions += mentions.iter().map(|m| m.len() as u64).sum::<u64>();
-        progress.advance(chunk_len);
+        progress.advance(stored);
+        Ok(())
+    };
+    let mut pending: Option<Tagged> = None;
+    for i in 0..store.len() {
+        let (written, tagged) = match pending.take() {
+            None => (Ok(()), tag(store, i)),
+            Some(ready) => rayon::join(|| write_one(ready), || tag(store, i)),
+        };
+        written?;
+        pending = Some(tagged?);
+    }
+    if let Some(ready) = pending {
+        write_one(ready)?;
     }
     Ok(Written {
         entities: entity_table::merge(partials),

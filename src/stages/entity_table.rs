@@ -1,11 +1,13 @@
 //! mentions → `entities.parquet`: one row per canonical entity with its totals.
 //!
-//! This is a group-by over the mention table, done with polars so the same
-//! aggregation code scales to the cross-run totals of incremental releases.
-//! The display name of an entity is chosen by the entity stage (it is the same
-//! for every mention of a key), so the aggregation only counts.
+//! The totals are a group-by over the mentions of a chunk of documents,
+//! merged over chunks (and runs) with [`merge`]. A hash map does it: the
+//! keys are short strings already in memory, and a data-frame library cost
+//! more to build (and 60 MB of binary) than the group-by itself. The display
+//! name of an entity is chosen by the entity stage (it is the same for
+//! every mention of a key), so the aggregation only counts.
 
-use polars::prelude::*;
+use std::collections::HashMap;
 
 use crate::entities::variants::{self, Variant};
 use crate::entities::Mention;
@@ -29,75 +31,39 @@ pub struct EntityRow {
 }
 
 /// Aggregates the mentions of all documents (`mentions[i]` are in `docs[i]`),
-/// sorted by entity key.
-pub fn aggregate(docs: &[Processed], mentions: &[Vec<Mention>]) -> PolarsResult<Vec<EntityRow>> {
-    let rows: Vec<(&Processed, &Mention)> = docs
-        .iter()
-        .zip(mentions)
-        .flat_map(|(p, ms)| ms.iter().map(move |m| (p, m)))
-        .collect();
-    if rows.is_empty() {
-        return Ok(Vec::new());
+/// sorted by entity key. Label and name are those of a key's first mention.
+pub fn aggregate(docs: &[Processed], mentions: &[Vec<Mention>]) -> Vec<EntityRow> {
+    // Each row with the number of the last document counted in its n_docs.
+    let mut rows: HashMap<&str, (EntityRow, usize)> = HashMap::new();
+    for (d, (p, ms)) in docs.iter().zip(mentions).enumerate() {
+        let published = p.doc.published;
+        for m in ms {
+            let (row, last_doc) = rows.entry(&m.entity_key).or_insert_with(|| {
+                let row = EntityRow {
+                    entity_key: m.entity_key.clone(),
+                    label: m.label.as_str().to_string(),
+                    name: m.name.clone(),
+                    n_docs: 0,
+                    n_mentions: 0,
+                    first_seen: None,
+                    last_seen: None,
+                    canonical_key: m.entity_key.clone(),
+                    canonical_name: m.name.clone(),
+                };
+                (row, usize::MAX)
+            });
+            row.n_mentions += 1;
+            if *last_doc != d {
+                *last_doc = d;
+                row.n_docs += 1;
+                row.first_seen = widen(row.first_seen, published, i64::min);
+                row.last_seen = widen(row.last_seen, published, i64::max);
+            }
+        }
     }
-    let column = |name: &str, values: Vec<&str>| Column::new(name.into(), values);
-    let frame = DataFrame::new(
-        rows.len(),
-        vec![
-            column(
-                "entity_key",
-                rows.iter().map(|r| r.1.entity_key.as_str()).collect(),
-            ),
-            column("label", rows.iter().map(|r| r.1.label.as_str()).collect()),
-            column("name", rows.iter().map(|r| r.1.name.as_str()).collect()),
-            column(
-                "doc_id",
-                rows.iter().map(|r| r.0.doc.doc_id.as_str()).collect(),
-            ),
-            Column::new(
-                "published".into(),
-                rows.iter()
-                    .map(|r| r.0.doc.published)
-                    .collect::<Vec<Option<i64>>>(),
-            ),
-        ],
-    )?;
-    let out = frame
-        .lazy()
-        .group_by_stable([col("entity_key")])
-        .agg([
-            col("label").first(),
-            col("name").first(),
-            col("doc_id").n_unique().alias("n_docs"),
-            len().alias("n_mentions"),
-            col("published").min().alias("first_seen"),
-            col("published").max().alias("last_seen"),
-        ])
-        .sort(["entity_key"], SortMultipleOptions::default())
-        .collect()?;
-
-    let keys = out.column("entity_key")?.str()?;
-    let labels = out.column("label")?.str()?;
-    let names = out.column("name")?.str()?;
-    let n_docs = out.column("n_docs")?.cast(&DataType::UInt32)?;
-    let n_mentions = out.column("n_mentions")?.cast(&DataType::UInt32)?;
-    let first = out.column("first_seen")?.i64()?;
-    let last = out.column("last_seen")?.i64()?;
-    let (n_docs, n_mentions) = (n_docs.u32()?, n_mentions.u32()?);
-    let mut result = Vec::with_capacity(out.height());
-    for i in 0..out.height() {
-        result.push(EntityRow {
-            entity_key: keys.get(i).unwrap_or_default().to_string(),
-            label: labels.get(i).unwrap_or_default().to_string(),
-            name: names.get(i).unwrap_or_default().to_string(),
-            n_docs: n_docs.get(i).unwrap_or_default(),
-            n_mentions: n_mentions.get(i).unwrap_or_default(),
-            first_seen: first.get(i),
-            last_seen: last.get(i),
-            canonical_key: keys.get(i).unwrap_or_default().to_string(),
-            canonical_name: names.get(i).unwrap_or_default().to_string(),
-        });
-    }
-    Ok(result)
+    let mut rows: Vec<EntityRow> = rows.into_values().map(|(row, _)| row).collect();
+    rows.sort_unstable_by(|a, b| a.entity_key.cmp(&b.entity_key));
+    rows
 }
 
 /// Merges the rows of [`aggregate`] over disjoint sets of documents (chunks
@@ -197,7 +163,7 @@ mod tests {
             vec![mention("PERSON:b", "B")],
             vec![mention("PERSON:b", "B")],
         ];
-        let rows = aggregate(&docs, &mentions).unwrap();
+        let rows = aggregate(&docs, &mentions);
         assert_eq!(rows.len(), 2);
         assert_eq!(rows[0].entity_key, "PERSON:a");
         assert_eq!((rows[0].n_docs, rows[0].n_mentions), (1, 1));
@@ -209,8 +175,6 @@ mod tests {
 
     #[test]
     fn no_mentions_no_rows() {
-        assert!(aggregate(&[processed(0, None)], &[vec![]])
-            .unwrap()
-            .is_empty());
+        assert!(aggregate(&[processed(0, None)], &[vec![]]).is_empty());
     }
 }
