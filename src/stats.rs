@@ -11,7 +11,7 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 use arrow::array::{Array, AsArray};
-use arrow::datatypes::{Float64Type, UInt32Type};
+use arrow::datatypes::{ArrowPrimitiveType, Float64Type, UInt32Type};
 use arrow::record_batch::RecordBatch;
 
 /// Rows shown per label in "top entities".
@@ -79,26 +79,29 @@ impl Table {
         Ok(out)
     }
 
-    fn u32s(&self, name: &str) -> Result<Vec<u64>, StatsError> {
+    /// Column `name` as values of Arrow type `T` (`None` for nulls).
+    fn primitives<T: ArrowPrimitiveType>(
+        &self,
+        name: &str,
+    ) -> Result<Vec<Option<T::Native>>, StatsError> {
         let mut out = Vec::with_capacity(self.rows());
         for a in self.column(name)? {
             let a = a
-                .as_primitive_opt::<UInt32Type>()
+                .as_primitive_opt::<T>()
                 .ok_or_else(|| self.bad_type(name))?;
-            out.extend(a.iter().map(|v| v.unwrap_or(0) as u64));
+            out.extend(a.iter());
         }
         Ok(out)
     }
 
+    fn u32s(&self, name: &str) -> Result<Vec<u64>, StatsError> {
+        let values = self.primitives::<UInt32Type>(name)?;
+        Ok(values.into_iter().map(|v| v.unwrap_or(0) as u64).collect())
+    }
+
     fn f64s(&self, name: &str) -> Result<Vec<f64>, StatsError> {
-        let mut out = Vec::with_capacity(self.rows());
-        for a in self.column(name)? {
-            let a = a
-                .as_primitive_opt::<Float64Type>()
-                .ok_or_else(|| self.bad_type(name))?;
-            out.extend(a.iter().map(|v| v.unwrap_or(f64::NAN)));
-        }
-        Ok(out)
+        let values = self.primitives::<Float64Type>(name)?;
+        Ok(values.into_iter().map(|v| v.unwrap_or(f64::NAN)).collect())
     }
 
     fn bools(&self, name: &str) -> Result<Vec<bool>, StatsError> {

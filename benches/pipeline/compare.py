@@ -13,6 +13,7 @@ and scores what each wrote:
 - boilerplate left: planted site lines (the generator's templates, matched
   by pattern) still in the output text, over those in the input;
 - prose kept: words of the other lines in the output, over the input's.
+A third gleaner row runs with entities off (the dedup-only path).
 `scaling` runs gleaner alone (all cores) on corpora of each size.
 Results go to DIR/*.md, DIR/*.json and DIR/*.png.
 """
@@ -115,10 +116,20 @@ def quality(work: Path, out_docs: Path, truth: tuple[int, int]) -> dict:
     }
 
 
-def run_gleaner(binary: str, work: Path, threads: int, name: str) -> dict:
+def entities_off(work: Path) -> Path:
+    """The shipped pipeline.toml with names and patterns off: the dedup-only path."""
+    text = (ROOT / "pipeline.toml").read_text()
+    head, sep, tail = text.partition("[entities]")
+    tail = tail.replace("names = true", "names = false").replace("patterns = true", "patterns = false")
+    path = work / "entities-off.toml"
+    path.write_text(head + sep + tail)
+    return path
+
+
+def run_gleaner(binary: str, work: Path, threads: int, name: str, config: Path | None = None) -> dict:
     out = work / name
     subprocess.run(["rm", "-rf", str(out)], check=True)
-    cmd = [binary, "run", str(work / "gen" / "corpus"), "-c", str(ROOT / "pipeline.toml"),
+    cmd = [binary, "run", str(work / "gen" / "corpus"), "-c", str(config or ROOT / "pipeline.toml"),
            "-o", str(out), "-j", str(threads)]
     m = measure(cmd, work / f"{name}.log")
     if m["exit"] != 0:
@@ -153,7 +164,9 @@ def compare(a) -> None:
     truth = line_stats(corpus_texts(work))
     rows = []
     runs = [("gleaner", 1, lambda: run_gleaner(a.gleaner, work, 1, "gleaner-1")),
-            ("gleaner", a.threads, lambda: run_gleaner(a.gleaner, work, a.threads, f"gleaner-{a.threads}"))]
+            ("gleaner", a.threads, lambda: run_gleaner(a.gleaner, work, a.threads, f"gleaner-{a.threads}")),
+            ("gleaner, entities off", a.threads,
+             lambda: run_gleaner(a.gleaner, work, a.threads, "gleaner-no-entities", entities_off(work)))]
     if not a.skip_python:
         runs += [("python (1 process)", 1, lambda: run_peer(work, 1, "python-1")),
                  (f"python (multiprocessing, {a.threads})", a.threads,
@@ -184,26 +197,33 @@ def compare(a) -> None:
 
 
 def chart(rows: list[dict], path: Path, n_docs: int) -> None:
+    """Left: wall time (log scale); right: each pipeline's time by stage."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    labels = [f"{r['tool']}\n{r['cores']} core(s)" for r in rows]
-    fig, ax = plt.subplots(figsize=(8, 3.6))
+    labels = [f"{r['tool']}, {r['cores']} core(s)" for r in rows]
+    fig, (ax, share) = plt.subplots(1, 2, figsize=(10, 3.4), gridspec_kw={"width_ratios": [3, 2]})
+    walls = [r["wall_s"] for r in rows]
+    ax.barh(labels, walls, color=["#4c72b0" if r["tool"] == "gleaner" else "#c44e52" for r in rows])
+    for i, w in enumerate(walls):
+        ax.text(w, i, f" {w:.1f} s", va="center", fontsize=9)
+    ax.invert_yaxis()
+    ax.set_xscale("log")
+    ax.set_xlim(min(walls) / 2, max(walls) * 4)
+    ax.set_xlabel("wall seconds (log scale)")
+    ax.set_title(f"Whole pipeline, {n_docs:,} news documents, 2-core machine", fontsize=10)
     left = [0.0] * len(rows)
     colors = ["#4c72b0", "#55a868", "#c44e52", "#8172b2"]
     for k, c in zip(STAGES, colors):
-        vals = [r["stages"].get(k, 0.0) for r in rows]
-        ax.barh(labels, vals, left=left, color=c, label=k)
+        vals = [r["stages"].get(k, 0.0) / max(sum(r["stages"].get(s, 0.0) for s in STAGES), 1e-9) * 100 for r in rows]
+        share.barh(range(len(rows)), vals, left=left, color=c, label=k)
         left = [l + v for l, v in zip(left, vals)]
-    for i, r in enumerate(rows):
-        ax.text(left[i], i, f" {r['wall_s']:.1f} s", va="center")
-    ax.invert_yaxis()
-    ax.set_xscale("symlog", linthresh=10)
-    ax.set_xlabel("seconds (stage times; symlog scale)")
-    ax.set_title(f"Whole pipeline on {n_docs:,} news documents, 2-core machine")
-    ax.legend(loc="lower right", fontsize=8)
+    share.invert_yaxis()
+    share.set_yticks([])
+    share.set_xlabel("% of the time by stage")
+    share.legend(loc="upper center", bbox_to_anchor=(0.5, -0.25), ncol=2, fontsize=8)
     fig.tight_layout()
     fig.savefig(path, dpi=110)
 
