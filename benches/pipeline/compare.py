@@ -67,6 +67,10 @@ BOILERPLATE = re.compile(
 STAGES = ["read_clean", "quality_sketch", "dedup", "entities_write"]
 
 
+def stage_cells(stages: dict) -> str:
+    return " | ".join(f"{stages.get(k, 0.0):.1f}" for k in STAGES)
+
+
 def is_boilerplate(line: str) -> bool:
     return BOILERPLATE.fullmatch(line.strip().replace("’", "'")) is not None
 
@@ -183,7 +187,7 @@ def compare(a) -> None:
     lines = [f"{n_docs:,} documents, {mb:.1f} MB of JSONL (benches/pipeline, shipped pipeline.toml)", "",
              head, "|" + "---|" * (head.count("|") - 1)]
     for r in rows:
-        st = " | ".join(f"{r['stages'].get(k, 0.0):.1f}" for k in STAGES)
+        st = stage_cells(r["stages"])
         lines.append(
             f"| {r['tool']} | {r['cores']} | {r['wall_s']:.1f} | {n_docs / r['wall_s']:,.0f} | "
             f"{mb / r['wall_s'] / r['cores']:.2f} | {r['peak_rss_mb']:,.0f} | {st} | "
@@ -244,7 +248,7 @@ def scaling(a) -> None:
     lines = ["| documents | MB | wall s | µs/doc | MB/s per core | peak RSS MB | RSS KB/doc | "
              + " | ".join(STAGES) + " |", "|" + "---|" * (7 + len(STAGES))]
     for r in rows:
-        st = " | ".join(f"{r['stages'][k]:.1f}" for k in STAGES)
+        st = stage_cells(r["stages"])
         lines.append(
             f"| {r['docs']:,} | {r['mb']:,.0f} | {r['wall_s']:.1f} | {r['wall_s'] / r['docs'] * 1e6:.0f} | "
             f"{r['mb'] / r['wall_s'] / a.threads:.2f} | {r['peak_rss_mb']:,.0f} | "

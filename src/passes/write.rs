@@ -81,7 +81,7 @@ pub fn write(
             .map(|p| {
                 let lang = p.signals.lang.as_deref();
                 let names = crate::entities::has_name_model(lang, &p.text);
-                (tagger.tag_in(&p.text, lang), names)
+                (tagger.tag_gated(&p.text, names), names)
             })
             .unzip();
         Ok(Tagged {

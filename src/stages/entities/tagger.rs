@@ -70,7 +70,13 @@ impl EntityTagger {
     /// such as "Казахстана Касым-Жомарт Токаев" — and pattern entities
     /// (dates, money, URLs…) in every language.
     pub fn tag_in(&self, text: &str, lang: Option<&str>) -> Vec<Mention> {
-        self.tag_with(text, self.names && has_name_model(lang, text))
+        self.tag_gated(text, has_name_model(lang, text))
+    }
+
+    /// [`tag_in`](Self::tag_in) for a caller that already knows
+    /// [`has_name_model`] of the text (and counts it).
+    pub fn tag_gated(&self, text: &str, has_model: bool) -> Vec<Mention> {
+        self.tag_with(text, self.names && has_model)
     }
 
     /// Mentions sorted by start, non-overlapping, names whatever the

@@ -278,15 +278,22 @@ pub struct Model {
     id: u64,
 }
 
+/// Adds `feature`'s weight row, if it has one, to `scores`: the look-up
+/// the model and the trainer share.
+#[inline]
+fn add_row(rows: &HashedMap<u32>, weights: &[f32], feature: u64, scores: &mut [f32; N_LABELS]) {
+    if let Some(&row) = rows.get(&feature) {
+        let w = &weights[row as usize * N_LABELS..][..N_LABELS];
+        for (s, x) in scores.iter_mut().zip(w) {
+            *s += x;
+        }
+    }
+}
+
 impl Weights for Model {
     #[inline]
     fn add(&self, feature: u64, scores: &mut [f32; N_LABELS]) {
-        if let Some(&row) = self.rows.get(&feature) {
-            let w = &self.weights[row as usize * N_LABELS..][..N_LABELS];
-            for (s, x) in scores.iter_mut().zip(w) {
-                *s += x;
-            }
-        }
+        add_row(&self.rows, &self.weights, feature, scores);
     }
 
     fn with_word_scores<R>(
@@ -612,12 +619,7 @@ struct Trainer {
 impl Weights for Trainer {
     #[inline]
     fn add(&self, feature: u64, scores: &mut [f32; N_LABELS]) {
-        if let Some(&row) = self.rows.get(&feature) {
-            let w = &self.weights[row as usize * N_LABELS..][..N_LABELS];
-            for (s, x) in scores.iter_mut().zip(w) {
-                *s += x;
-            }
-        }
+        add_row(&self.rows, &self.weights, feature, scores);
     }
 }
 
