@@ -35,13 +35,13 @@ const BUCKET_SHIFT: u32 = 32 - ANCHOR_LEVEL as u32 - 16;
 /// At a million documents the entries are ~600 MB; a plain binary search
 /// over them misses the cache at every step, the directory narrows each
 /// look-up to a few kilobytes first.
-struct AnchorIndex {
+pub(super) struct AnchorIndex {
     entries: Vec<u64>,
     starts: Vec<usize>,
 }
 
 impl AnchorIndex {
-    fn new(mut entries: Vec<u64>) -> AnchorIndex {
+    pub(super) fn new(mut entries: Vec<u64>) -> AnchorIndex {
         entries.par_sort_unstable();
         let buckets = 1usize << (32 - ANCHOR_LEVEL as u32 - BUCKET_SHIFT);
         let mut starts = vec![0usize; buckets + 1];
@@ -56,7 +56,7 @@ impl AnchorIndex {
     }
 
     /// Entries of anchor value `v`, sorted by document.
-    fn postings(&self, v: u32) -> &[u64] {
+    pub(super) fn postings(&self, v: u32) -> &[u64] {
         let bucket = ((v >> BUCKET_SHIFT) as usize).min(self.starts.len() - 2);
         let slice = &self.entries[self.starts[bucket]..self.starts[bucket + 1]];
         let start = slice.partition_point(|&e| (e >> 32) < v as u64);
@@ -85,9 +85,6 @@ pub fn best_containers(
     min_shingles: usize,
     query_from: usize,
 ) -> Vec<Option<(u32, f64)>> {
-    fn anchors<'s>(d: &Candidate<'s>) -> &'s [u32] {
-        d.sample.at_level(d.sample.level().max(ANCHOR_LEVEL))
-    }
     let index = AnchorIndex::new(
         docs.iter()
             .enumerate()
@@ -99,63 +96,90 @@ pub fn best_containers(
             })
             .collect(),
     );
-    let postings = |v: u32| index.postings(v);
     docs.par_iter()
         .enumerate()
         .map(|(i, doc)| {
             if i < query_from || !doc.active || (doc.n_shingles as usize) < min_shingles {
                 return None;
             }
-            let own = anchors(doc);
-            let mut lists: Vec<&[u64]> = own[..own.len().min(LOOKUPS)]
-                .iter()
-                .map(|&v| postings(hash_bits(v)))
-                .filter(|p| p.len() <= MAX_POSTINGS)
-                .collect();
-            if lists.is_empty() {
-                return None;
-            }
-            lists.sort_by_key(|p| p.len());
-            lists.truncate(PROBES);
-            // One missing anchor is forgiven when there are three or more.
-            let required = if lists.len() >= 3 {
-                lists.len() - 1
-            } else {
-                lists.len()
+            let (probes, required) = probes(anchors(doc), |v| index.postings(v).len())?;
+            let lists: Vec<&[u64]> = probes.iter().map(|&v| index.postings(v)).collect();
+            let container = |b: u32| {
+                let c = &docs[b as usize];
+                (c.sample, c.n_shingles)
             };
-            let found = found_in(&lists, required);
-            let mut best: Option<(u32, f64)> = None;
-            for b in found {
-                let container = &docs[b as usize];
-                // Only a longer document can contain it (this also skips itself).
-                if container.n_shingles <= doc.n_shingles {
-                    continue;
-                }
-                let score = containment_estimate(doc.sample, container.sample);
-                if score < threshold {
-                    continue;
-                }
-                let better = match best {
-                    None => true,
-                    Some((c, s)) => {
-                        let current = docs[c as usize].n_shingles;
-                        score > s || (score == s && container.n_shingles > current)
-                    }
-                };
-                if better {
-                    best = Some((b, score));
-                }
-            }
-            best
+            best_of(doc, &found_in(&lists, required), container, threshold)
         })
         .collect()
+}
+
+/// The anchors (hash bits) whose posting lists are read for a document
+/// with anchors `own`, rarest first, and in how many of them a container
+/// must be found; `None` when every one is too common. `postings(v)` is
+/// the length of anchor `v`'s list over every document, so the choice is
+/// the same whether the index is held whole or in partitions.
+pub(super) fn probes(own: &[u32], postings: impl Fn(u32) -> usize) -> Option<(Vec<u32>, usize)> {
+    let mut probes: Vec<(usize, u32)> = own[..own.len().min(LOOKUPS)]
+        .iter()
+        .map(|&v| (postings(hash_bits(v)), hash_bits(v)))
+        .filter(|&(n, _)| n <= MAX_POSTINGS)
+        .collect();
+    if probes.is_empty() {
+        return None;
+    }
+    // Stable: equal lengths keep the order of the anchors.
+    probes.sort_by_key(|p| p.0);
+    probes.truncate(PROBES);
+    // One missing anchor is forgiven when there are three or more.
+    let required = if probes.len() >= 3 {
+        probes.len() - 1
+    } else {
+        probes.len()
+    };
+    Some((probes.into_iter().map(|p| p.1).collect(), required))
+}
+
+/// The anchors of a document: its sample at [`ANCHOR_LEVEL`] or above.
+pub(super) fn anchors<'s>(d: &Candidate<'s>) -> &'s [u32] {
+    d.sample.at_level(d.sample.level().max(ANCHOR_LEVEL))
+}
+
+/// The best of the documents `found` (ascending) that contain `doc`:
+/// highest containment, then longest, then first found. `container(b)`
+/// gives document `b`'s sample and length.
+pub(super) fn best_of<'s>(
+    doc: &Candidate<'_>,
+    found: &[u32],
+    container: impl Fn(u32) -> (&'s Sample, u32),
+    threshold: f64,
+) -> Option<(u32, f64)> {
+    let mut best: Option<(u32, f64, u32)> = None;
+    for &b in found {
+        let (sample, n_shingles) = container(b);
+        // Only a longer document can contain it (this also skips itself).
+        if n_shingles <= doc.n_shingles {
+            continue;
+        }
+        let score = containment_estimate(doc.sample, sample);
+        if score < threshold {
+            continue;
+        }
+        let better = match best {
+            None => true,
+            Some((_, s, current)) => score > s || (score == s && n_shingles > current),
+        };
+        if better {
+            best = Some((b, score, n_shingles));
+        }
+    }
+    best.map(|(b, score, _)| (b, score))
 }
 
 /// Documents in at least `required` of `lists` (posting lists, each sorted
 /// by document), ascending: a merge of the sorted lists. Sorting the
 /// concatenation, or looking each document up, was the slowest part of
 /// dedup at a million documents, where common anchors have long lists.
-fn found_in(lists: &[&[u64]], required: usize) -> Vec<u32> {
+pub(super) fn found_in(lists: &[&[u64]], required: usize) -> Vec<u32> {
     let mut heads = vec![0usize; lists.len()];
     let mut found = Vec::new();
     loop {

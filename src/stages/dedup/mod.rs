@@ -18,6 +18,7 @@ pub mod cluster;
 pub mod containment;
 pub mod lsh;
 pub mod minhash;
+pub mod partitioned;
 pub mod sample;
 pub mod shingle;
 
@@ -202,7 +203,7 @@ impl DedupConfig {
 
     /// The two sketches' estimated Jaccard similarity, and the test, if
     /// any, that makes them near-duplicates.
-    fn near_test(&self, a: &Sketch, b: &Sketch) -> (f64, Option<Test>) {
+    pub(crate) fn near_test(&self, a: &Sketch, b: &Sketch) -> (f64, Option<Test>) {
         let jaccard = jaccard_estimate(&a.sample, &b.sample);
         if jaccard >= self.threshold {
             return (jaccard, Some(Test::Jaccard));
@@ -550,9 +551,17 @@ pub fn deduplicate_with_released(
                 continue;
             }
             is_representative[member] = false;
-            duplicates.push(describe(member, rep, &id, sketches, &contained_in, config));
+            duplicates.push(describe(
+                (member, &sketches[member]),
+                (rep, &sketches[rep]),
+                &id,
+                contained_in[member],
+                config,
+            ));
         }
     }
+    // In document order, as the sharded executor writes them.
+    duplicates.sort_unstable_by_key(|d| d.doc);
     let state: usize = sketches.iter().map(Sketch::bytes).sum::<usize>()
         + keys
             .iter()
@@ -578,24 +587,23 @@ pub fn deduplicate_with_released(
     }
 }
 
-/// How `member` relates to its cluster's representative.
-fn describe(
-    member: usize,
-    rep: usize,
+/// How `member` (sketch `m`) relates to its cluster's representative
+/// `rep` (sketch `r`); `contained_in` is the container it was found in.
+pub fn describe(
+    (member, m): (usize, &Sketch),
+    (rep, r): (usize, &Sketch),
     cluster_id: &str,
-    sketches: &[Sketch],
-    contained_in: &[Option<u32>],
+    contained_in: Option<u32>,
     config: &DedupConfig,
 ) -> Duplicate {
-    let (m, r) = (&sketches[member], &sketches[rep]);
     let (jaccard, near) = config.near_test(m, r);
     let (kind, similarity, test) = if m.content_hash == r.content_hash {
         (Kind::Exact, 1.0, Test::ContentHash)
     } else if let Some(test) = near {
         (Kind::Near, jaccard, test)
-    } else if contained_in[member].is_some() {
+    } else if contained_in.is_some() {
         let containment = containment_estimate(&m.sample, &r.sample);
-        let test = if contained_in[member] == Some(rep as u32) {
+        let test = if contained_in == Some(rep as u32) {
             Test::Containment
         } else {
             Test::Chain
@@ -624,22 +632,38 @@ fn choose_representative(
     contained_in: &[Option<u32>],
     prefs: &[Preference],
 ) -> usize {
-    let key = |i: usize| {
-        let mut k: Vec<i64> = Vec::with_capacity(prefs.len() + 1);
-        k.push(contained_in[i].is_some() as i64);
-        for p in prefs {
-            k.push(match p {
-                Preference::EarliestPublished => keys[i].published.unwrap_or(i64::MAX),
-                Preference::Longest => -(sketches[i].n_shingles as i64),
-            });
-        }
-        (k, keys[i].doc_id.as_str())
+    let facts = |i: usize| RepresentativeFacts {
+        key: &keys[i],
+        n_shingles: sketches[i].n_shingles,
+        contained: contained_in[i].is_some(),
     };
     group
         .iter()
         .map(|&i| i as usize)
-        .min_by(|&a, &b| key(a).cmp(&key(b)))
+        .min_by(|&a, &b| facts(a).rank(prefs).cmp(&facts(b).rank(prefs)))
         .unwrap_or(group[0] as usize)
+}
+
+/// What the choice of a representative looks at.
+pub(crate) struct RepresentativeFacts<'a> {
+    pub key: &'a DocKey,
+    pub n_shingles: u32,
+    pub contained: bool,
+}
+
+impl RepresentativeFacts<'_> {
+    /// Sorts first for the member that should represent its cluster.
+    pub(crate) fn rank(&self, prefs: &[Preference]) -> (Vec<i64>, &str) {
+        let mut k: Vec<i64> = Vec::with_capacity(prefs.len() + 1);
+        k.push(self.contained as i64);
+        for p in prefs {
+            k.push(match p {
+                Preference::EarliestPublished => self.key.published.unwrap_or(i64::MAX),
+                Preference::Longest => -(self.n_shingles as i64),
+            });
+        }
+        (k, self.key.doc_id.as_str())
+    }
 }
 
 #[cfg(test)]

@@ -1,0 +1,650 @@
+//! Dedup in partitions: the steps of [`deduplicate_with_released`] cut so
+//! that no one task holds every sketch, for runs larger than one machine.
+//!
+//! ```text
+//! bucket_edges (task t of N)  LSH buckets whose key falls in t; exact copies,
+//!                             verified near-duplicate pairs
+//! containers   (task t of N)  an anchor index of the documents of rank ≡ t;
+//!                             every document's best container among them
+//! cluster      (one task)     union-find over those edges, held only for
+//!                             documents in an edge; representatives
+//! describe     (task t of N)  duplicates rows: each member against its
+//!                             representative
+//! ```
+//!
+//! Each step streams the documents' sketches (from part files, in the
+//! order the run gave them: its *rank*) once or twice and keeps only what
+//! its partition needs. The result is the one [`deduplicate_with_released`]
+//! gives, whatever N: a bucket is whole in the task that owns its key; the
+//! containment probes are chosen from posting-list lengths counted over
+//! every document; and the best container is a total order, so the best of
+//! the partitions' best is the best. Ranks are the run's order (released
+//! documents first, then the new ones in input order) and break ties there
+//! as positions do in memory.
+//!
+//! [`deduplicate_with_released`]: super::deduplicate_with_released
+
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::cluster::UnionFind;
+use super::containment::{self, AnchorIndex, Candidate, ANCHOR_LEVEL};
+use super::sample::{hash_bits, PLACE_BITS};
+use super::{describe, DedupConfig, DocKey, Duplicate, RepresentativeFacts, Sketch};
+
+/// Task `index` of `count`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Partition {
+    pub index: usize,
+    pub count: usize,
+}
+
+impl Partition {
+    /// The whole: one task owns everything.
+    pub const WHOLE: Partition = Partition { index: 0, count: 1 };
+
+    fn owns(self, x: u64) -> bool {
+        x % self.count as u64 == self.index as u64
+    }
+}
+
+/// One document as the steps see it.
+pub struct Row<'a> {
+    /// Its place in the run's order: released documents first.
+    pub rank: u32,
+    pub key: &'a DocKey,
+    pub sketch: &'a Sketch,
+    /// The cluster id an earlier run gave it; `None` for a new document.
+    pub released_cluster: Option<&'a str>,
+}
+
+/// Every document's sketch, streamed in rank order.
+pub trait Rows: Sync {
+    type Error: Send;
+    /// Documents released before this run: ranks `0..released()`.
+    fn released(&self) -> usize;
+    /// Calls `f` on every document in rank order, or on the released ones
+    /// only.
+    fn each(&self, released_only: bool, f: &mut dyn FnMut(Row<'_>)) -> Result<(), Self::Error>;
+}
+
+/// The sketches of documents `ranks` (sorted), in that order.
+fn sketches_of<R: Rows>(rows: &R, ranks: &[u32]) -> Result<Vec<Sketch>, R::Error> {
+    let mut out = Vec::with_capacity(ranks.len());
+    rows.each(false, &mut |row| {
+        if ranks.binary_search(&row.rank).is_ok() {
+            out.push(row.sketch.clone());
+        }
+    })?;
+    Ok(out)
+}
+
+/// What one partition of LSH buckets found.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct BucketEdges {
+    /// `(first, copy)`: a copy of the first document with the same words.
+    pub copies: Vec<(u32, u32)>,
+    /// Candidate pairs that passed verification.
+    pub near: Vec<(u32, u32)>,
+    /// Distinct candidate pairs of this partition's buckets (a pair whose
+    /// documents share buckets of two partitions counts in both).
+    pub candidate_pairs: u64,
+}
+
+/// Exact copies and verified near-duplicate pairs from the LSH buckets whose
+/// key `part` owns.
+///
+/// An exact copy has the band keys of the first document with its words, so
+/// it meets that document in every bucket it is in: each bucket tells its
+/// copies apart on its own, and only the first of each text is paired.
+pub fn bucket_edges<R: Rows>(
+    rows: &R,
+    part: Partition,
+    config: &DedupConfig,
+) -> Result<BucketEdges, R::Error> {
+    let released = rows.released() as u32;
+    let mut entries: Vec<(u64, u32, u128)> = Vec::new();
+    rows.each(false, &mut |row| {
+        for &key in row.sketch.bands.iter().filter(|&&k| part.owns(k)) {
+            entries.push((key, row.rank, row.sketch.content_hash));
+        }
+    })?;
+    entries.par_sort_unstable_by_key(|e| (e.0, e.1));
+    let mut copies = Vec::new();
+    let mut pairs = Vec::new();
+    let mut texts: Vec<(u128, u32)> = Vec::new();
+    for bucket in entries.chunk_by(|x, y| x.0 == y.0) {
+        if bucket.len() < 2 {
+            continue;
+        }
+        texts.clear();
+        texts.extend(bucket.iter().map(|e| (e.2, e.1)));
+        texts.sort_unstable();
+        let mut active: Vec<u32> = Vec::with_capacity(texts.len());
+        for same in texts.chunk_by(|x, y| x.0 == y.0) {
+            active.push(same[0].1);
+            copies.extend(same[1..].iter().map(|c| (same[0].1, c.1)));
+        }
+        active.sort_unstable();
+        if active.len() < 2 {
+            continue;
+        }
+        if active.len() > config.max_bucket {
+            pairs.extend(active[1..].iter().map(|&d| (active[0], d)));
+        } else {
+            for (n, &x) in active.iter().enumerate() {
+                pairs.extend(active[n + 1..].iter().map(|&y| (x, y)));
+            }
+        }
+    }
+    drop(entries);
+    copies.par_sort_unstable();
+    copies.dedup();
+    pairs.par_sort_unstable();
+    pairs.dedup();
+    let candidate_pairs = pairs.len() as u64;
+    // Pairs of two released documents were judged when they were released.
+    pairs.retain(|&(_, b)| b >= released);
+    let mut needed: Vec<u32> = pairs.iter().flat_map(|&(a, b)| [a, b]).collect();
+    needed.par_sort_unstable();
+    needed.dedup();
+    let sketches = sketches_of(rows, &needed)?;
+    let sketch = |d: u32| &sketches[needed.binary_search(&d).unwrap_or_default()];
+    let near = pairs
+        .into_par_iter()
+        .filter(|&(a, b)| config.near_test(sketch(a), sketch(b)).1.is_some())
+        .collect();
+    Ok(BucketEdges {
+        copies,
+        near,
+        candidate_pairs,
+    })
+}
+
+/// A document found inside a longer one.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Contained {
+    pub doc: u32,
+    pub container: u32,
+    /// Share of the document's sample inside the container's.
+    pub score: f64,
+    pub container_shingles: u32,
+    /// The pair is a near-duplicate too (then it is not counted as contained).
+    pub near: bool,
+}
+
+impl Contained {
+    /// Sorts first for the better container: highest containment, then
+    /// longest, then first in rank (the order `best_containers` keeps).
+    fn order(&self) -> (std::cmp::Reverse<u64>, std::cmp::Reverse<u32>, u32) {
+        (
+            std::cmp::Reverse(self.score.to_bits()),
+            std::cmp::Reverse(self.container_shingles),
+            self.container,
+        )
+    }
+}
+
+/// Anchor-count slots: anchors are below 2^(32 − ANCHOR_LEVEL) with their
+/// place bits clear.
+const ANCHOR_SLOTS: usize = 1 << (32 - ANCHOR_LEVEL as u32 - PLACE_BITS);
+/// Query documents held at once.
+const QUERY_BATCH: usize = 4096;
+
+/// For every new document, its best container among the documents whose
+/// rank `part` owns. `copies` are the ranks of exact copies (sorted): they
+/// take no part, as in memory.
+///
+/// Holds the sketches and anchors of its own documents and one posting
+/// count per anchor value (2 bytes × 2^26 = 128 MiB, whatever the input).
+pub fn containers<R: Rows>(
+    rows: &R,
+    part: Partition,
+    copies: &[u32],
+    config: &DedupConfig,
+) -> Result<Vec<Contained>, R::Error> {
+    if config.containment <= 0.0 {
+        return Ok(Vec::new());
+    }
+    let released = rows.released() as u32;
+    let active =
+        |row: &Row<'_>| row.sketch.n_shingles > 0 && copies.binary_search(&row.rank).is_err();
+    let mut counts = vec![0u16; ANCHOR_SLOTS];
+    let mut entries: Vec<u64> = Vec::new();
+    let mut own: Vec<(u32, Sketch)> = Vec::new();
+    rows.each(false, &mut |row| {
+        if !active(&row) {
+            return;
+        }
+        let anchors = containment::anchors(&Candidate {
+            sample: &row.sketch.sample,
+            n_shingles: row.sketch.n_shingles,
+            active: true,
+        });
+        let owned = part.owns(row.rank as u64);
+        for &v in anchors {
+            let slot = (hash_bits(v) >> PLACE_BITS) as usize;
+            counts[slot] = counts[slot].saturating_add(1);
+            if owned {
+                entries.push((hash_bits(v) as u64) << 32 | row.rank as u64);
+            }
+        }
+        if owned {
+            own.push((row.rank, row.sketch.clone()));
+        }
+    })?;
+    let index = AnchorIndex::new(entries);
+    let postings = |v: u32| counts[(v >> PLACE_BITS) as usize] as usize;
+    let container = |b: u32| {
+        let s = &own[own.binary_search_by_key(&b, |o| o.0).unwrap_or_default()].1;
+        (&s.sample, s.n_shingles)
+    };
+    let best = |(rank, sketch): &(u32, Sketch)| -> Option<Contained> {
+        let doc = Candidate {
+            sample: &sketch.sample,
+            n_shingles: sketch.n_shingles,
+            active: true,
+        };
+        let (probes, required) = containment::probes(containment::anchors(&doc), postings)?;
+        let lists: Vec<&[u64]> = probes.iter().map(|&v| index.postings(v)).collect();
+        let found = containment::found_in(&lists, required);
+        let (b, score) = containment::best_of(&doc, &found, container, config.containment)?;
+        let c = &own[own.binary_search_by_key(&b, |o| o.0).unwrap_or_default()].1;
+        Some(Contained {
+            doc: *rank,
+            container: b,
+            score,
+            container_shingles: c.n_shingles,
+            near: config.near_test(sketch, c).1.is_some(),
+        })
+    };
+    let mut found = Vec::new();
+    let mut queries: Vec<(u32, Sketch)> = Vec::with_capacity(QUERY_BATCH);
+    rows.each(false, &mut |row| {
+        if row.rank < released
+            || !active(&row)
+            || (row.sketch.n_shingles as usize) < config.containment_min_words
+        {
+            return;
+        }
+        queries.push((row.rank, row.sketch.clone()));
+        if queries.len() == QUERY_BATCH {
+            found.par_extend(queries.par_iter().filter_map(best));
+            queries.clear();
+        }
+    })?;
+    found.par_extend(queries.par_iter().filter_map(best));
+    Ok(found)
+}
+
+/// A new document in a cluster of two or more.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Member {
+    pub rank: u32,
+    pub doc_id: String,
+    pub cluster_id: String,
+    pub representative: u32,
+    pub representative_id: String,
+    /// The container it was found in, when that made it a duplicate.
+    pub contained_in: Option<u32>,
+}
+
+impl Member {
+    pub fn is_representative(&self) -> bool {
+        self.rank == self.representative
+    }
+}
+
+/// The clusters of a run.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Clusters {
+    /// New documents in clusters, by rank.
+    pub members: Vec<Member>,
+    /// Clusters with a new member.
+    pub clusters: u64,
+    /// Documents counted as contained.
+    pub contained: u64,
+}
+
+/// What the cluster step keeps of a document in an edge.
+struct Node {
+    key: DocKey,
+    n_shingles: u32,
+    released_cluster: Option<String>,
+}
+
+/// Clusters from every partition's edges: `pairs` (copies and verified
+/// pairs) and `contained` (each partition's best containers). Holds only
+/// the documents in an edge.
+pub fn cluster<R: Rows>(
+    rows: &R,
+    pairs: Vec<(u32, u32)>,
+    contained: Vec<Contained>,
+    config: &DedupConfig,
+) -> Result<Clusters, R::Error> {
+    let released = rows.released() as u32;
+    // The best container of each document over all partitions.
+    let mut contained = contained;
+    contained.par_sort_unstable_by_key(|c| (c.doc, c.order()));
+    contained.dedup_by_key(|c| c.doc);
+    let mut nodes: Vec<u32> = pairs
+        .iter()
+        .flat_map(|&(a, b)| [a, b])
+        .chain(contained.iter().flat_map(|c| [c.doc, c.container]))
+        .collect();
+    nodes.par_sort_unstable();
+    nodes.dedup();
+    let at = |rank: u32| nodes.binary_search(&rank).unwrap_or_default() as u32;
+    let mut sets = UnionFind::new(nodes.len());
+    for &(a, b) in &pairs {
+        sets.union(at(a), at(b));
+    }
+    drop(pairs);
+    let mut contained_in: Vec<Option<u32>> = vec![None; nodes.len()];
+    for c in &contained {
+        sets.union(at(c.doc), at(c.container));
+        if !c.near {
+            contained_in[at(c.doc) as usize] = Some(c.container);
+        }
+    }
+    let n_contained = contained.iter().filter(|c| !c.near).count() as u64;
+    drop(contained);
+    let mut info: Vec<Node> = Vec::with_capacity(nodes.len());
+    rows.each(false, &mut |row| {
+        if nodes.binary_search(&row.rank).is_ok() {
+            info.push(Node {
+                key: row.key.clone(),
+                n_shingles: row.sketch.n_shingles,
+                released_cluster: row.released_cluster.map(str::to_string),
+            });
+        }
+    })?;
+    let groups: Vec<Vec<u32>> = sets
+        .groups()
+        .into_iter()
+        .filter(|g| g.iter().any(|&m| nodes[m as usize] >= released))
+        .collect();
+    // Released representatives by id (the last released document of an
+    // id, as a map built over all of them would keep).
+    let mut wanted: Vec<&str> = groups
+        .iter()
+        .flatten()
+        .filter(|&&m| nodes[m as usize] < released)
+        .filter_map(|&m| info[m as usize].released_cluster.as_deref())
+        .collect();
+    wanted.sort_unstable();
+    wanted.dedup();
+    let mut by_id: std::collections::HashMap<String, (u32, Node)> = Default::default();
+    if !wanted.is_empty() {
+        rows.each(true, &mut |row| {
+            if wanted.binary_search(&row.key.doc_id.as_str()).is_ok() {
+                let node = Node {
+                    key: row.key.clone(),
+                    n_shingles: row.sketch.n_shingles,
+                    released_cluster: row.released_cluster.map(str::to_string),
+                };
+                by_id.insert(row.key.doc_id.clone(), (row.rank, node));
+            }
+        })?;
+    }
+    let mut members = Vec::new();
+    for group in &groups {
+        let n_released = group.partition_point(|&m| nodes[m as usize] < released);
+        // Candidates for representative: (rank, node, contained).
+        let candidates: Vec<(u32, &Node, bool)> = if n_released == 0 {
+            group
+                .iter()
+                .map(|&m| {
+                    (
+                        nodes[m as usize],
+                        &info[m as usize],
+                        contained_in[m as usize].is_some(),
+                    )
+                })
+                .collect()
+        } else {
+            let mut reps: Vec<(u32, &Node, bool)> = group[..n_released]
+                .iter()
+                .filter_map(|&m| info[m as usize].released_cluster.as_deref())
+                .filter_map(|id| by_id.get(id))
+                .map(|(rank, node)| (*rank, node, false))
+                .collect();
+            reps.sort_unstable_by_key(|r| r.0);
+            reps.dedup_by_key(|r| r.0);
+            if reps.is_empty() {
+                // An index without its representatives: stand for the match.
+                let first = group[0] as usize;
+                reps.push((nodes[first], &info[first], false));
+            }
+            reps
+        };
+        fn facts<'a>(c: &(u32, &'a Node, bool)) -> RepresentativeFacts<'a> {
+            RepresentativeFacts {
+                key: &c.1.key,
+                n_shingles: c.1.n_shingles,
+                contained: c.2,
+            }
+        }
+        let prefs = &config.representative;
+        let rep = candidates
+            .iter()
+            .min_by(|a, b| facts(a).rank(prefs).cmp(&facts(b).rank(prefs)))
+            .expect("a group has members");
+        let cluster_id = match (&rep.1.released_cluster, rep.0 < released) {
+            (Some(id), true) => id.clone(),
+            _ => rep.1.key.doc_id.clone(),
+        };
+        for &m in &group[n_released..] {
+            members.push(Member {
+                rank: nodes[m as usize],
+                doc_id: info[m as usize].key.doc_id.clone(),
+                cluster_id: cluster_id.clone(),
+                representative: rep.0,
+                representative_id: rep.1.key.doc_id.clone(),
+                contained_in: contained_in[m as usize],
+            });
+        }
+    }
+    members.sort_unstable_by_key(|m| m.rank);
+    Ok(Clusters {
+        clusters: groups.len() as u64,
+        contained: n_contained,
+        members,
+    })
+}
+
+/// The `duplicates` rows of `members` (sorted by rank; representatives
+/// are skipped): each against its representative.
+pub fn describe_members<R: Rows>(
+    rows: &R,
+    members: &[Member],
+    config: &DedupConfig,
+) -> Result<Vec<Duplicate>, R::Error> {
+    let members: Vec<&Member> = members.iter().filter(|m| !m.is_representative()).collect();
+    let mut needed: Vec<u32> = members
+        .iter()
+        .flat_map(|m| [m.rank, m.representative])
+        .collect();
+    needed.par_sort_unstable();
+    needed.dedup();
+    let sketches = sketches_of(rows, &needed)?;
+    let sketch = |d: u32| &sketches[needed.binary_search(&d).unwrap_or_default()];
+    Ok(members
+        .par_iter()
+        .map(|m| {
+            describe(
+                (m.rank as usize, sketch(m.rank)),
+                (m.representative as usize, sketch(m.representative)),
+                &m.cluster_id,
+                m.contained_in,
+                config,
+            )
+        })
+        .collect())
+}
+
+/// The whole partitioned dedup in one process, for tests: every step of
+/// `count` partitions, their outputs merged as the executor merges them.
+pub fn run_partitioned<R: Rows>(
+    rows: &R,
+    count: usize,
+    config: &DedupConfig,
+) -> Result<(Clusters, Vec<Duplicate>), R::Error> {
+    let parts = (0..count).map(|index| Partition { index, count });
+    let mut pairs = Vec::new();
+    let mut copies = Vec::new();
+    for part in parts.clone() {
+        let edges = bucket_edges(rows, part, config)?;
+        copies.extend(edges.copies.iter().map(|c| c.1));
+        pairs.extend(edges.copies);
+        pairs.extend(edges.near);
+    }
+    copies.sort_unstable();
+    copies.dedup();
+    let mut contained = Vec::new();
+    for part in parts.clone() {
+        contained.extend(containers(rows, part, &copies, config)?);
+    }
+    let clusters = cluster(rows, pairs, contained, config)?;
+    let mut duplicates = Vec::new();
+    for part in parts {
+        let mine: Vec<Member> = clusters
+            .members
+            .iter()
+            .filter(|m| part.owns(m.rank as u64))
+            .cloned()
+            .collect();
+        duplicates.extend(describe_members(rows, &mine, config)?);
+    }
+    duplicates.sort_unstable_by_key(|d| d.doc);
+    Ok((clusters, duplicates))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{deduplicate_with_released, Sketcher};
+    use super::*;
+
+    /// Documents held in memory, released ones first.
+    struct VecRows {
+        keys: Vec<DocKey>,
+        sketches: Vec<Sketch>,
+        released: Vec<String>,
+    }
+
+    impl Rows for VecRows {
+        type Error = std::convert::Infallible;
+        fn released(&self) -> usize {
+            self.released.len()
+        }
+        fn each(&self, released_only: bool, f: &mut dyn FnMut(Row<'_>)) -> Result<(), Self::Error> {
+            let n = if released_only {
+                self.released.len()
+            } else {
+                self.keys.len()
+            };
+            for i in 0..n {
+                f(Row {
+                    rank: i as u32,
+                    key: &self.keys[i],
+                    sketch: &self.sketches[i],
+                    released_cluster: self.released.get(i).map(String::as_str),
+                });
+            }
+            Ok(())
+        }
+    }
+
+    /// A corpus with every kind of duplicate: `n` documents from a few
+    /// stories, copied, edited, cut into excerpts and repeated.
+    fn corpus(n: usize, seed: u64) -> Vec<(DocKey, String)> {
+        let mut x = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+        let mut next = move |m: u64| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x % m
+        };
+        let stories: Vec<Vec<String>> = (0..n / 4 + 1)
+            .map(|_| {
+                (0..80 + next(200))
+                    .map(|_| format!("w{}", next(3000)))
+                    .collect()
+            })
+            .collect();
+        (0..n)
+            .map(|i| {
+                let story = &stories[next(stories.len() as u64) as usize];
+                let words: Vec<String> = match next(5) {
+                    0 => story.clone(),
+                    1 => story
+                        .iter()
+                        .enumerate()
+                        .map(|(k, w)| {
+                            if k % 12 == 5 {
+                                format!("e{}", next(99))
+                            } else {
+                                w.clone()
+                            }
+                        })
+                        .collect(),
+                    2 => story[..story.len() / 3].to_vec(),
+                    3 => (0..60 + next(100))
+                        .map(|_| format!("w{}", next(3000)))
+                        .collect(),
+                    _ => story[5..].to_vec(),
+                };
+                let key = DocKey {
+                    doc_id: format!("d{:03}", next(1000)),
+                    published: (next(3) > 0).then(|| next(50) as i64),
+                };
+                (key, words.join(" "))
+            })
+            .collect()
+    }
+
+    #[test]
+    fn partitions_find_what_memory_finds_whatever_their_number() {
+        for (seed, n, released) in [(1, 120, 0), (2, 200, 60), (3, 90, 30)] {
+            let config = DedupConfig {
+                max_bucket: 6,
+                ..DedupConfig::default()
+            };
+            let docs = corpus(n, seed);
+            let sketcher = Sketcher::new(&config);
+            let keys: Vec<DocKey> = docs.iter().map(|d| d.0.clone()).collect();
+            let sketches: Vec<Sketch> = docs.iter().map(|d| sketcher.sketch(&d.1)).collect();
+            // The released documents' verdicts, from a run over them alone.
+            let first =
+                deduplicate_with_released(&keys[..released], &sketches[..released], &[], &config);
+            let released_ids = first.cluster_id;
+            let whole = deduplicate_with_released(&keys, &sketches, &released_ids, &config);
+            let kinds: std::collections::BTreeSet<&str> =
+                whole.duplicates.iter().map(|d| d.kind.as_str()).collect();
+            assert_eq!(kinds.len(), 3, "exact, near and contained: {kinds:?}");
+            assert!(whole.stats.contained > 0 && whole.stats.clusters > 3);
+            let rows = VecRows {
+                keys: keys.clone(),
+                sketches,
+                released: released_ids,
+            };
+            for count in 1..=5 {
+                let (clusters, duplicates) = run_partitioned(&rows, count, &config).unwrap();
+                assert_eq!(
+                    duplicates, whole.duplicates,
+                    "seed {seed}, {count} partition(s)"
+                );
+                assert_eq!(clusters.clusters, whole.stats.clusters);
+                assert_eq!(clusters.contained, whole.stats.contained);
+                for i in released..n {
+                    let member = clusters.members.iter().find(|m| m.rank == i as u32);
+                    let (id, rep) = member.map_or((keys[i].doc_id.as_str(), true), |m| {
+                        (m.cluster_id.as_str(), m.is_representative())
+                    });
+                    assert_eq!(id, whole.cluster_id[i], "doc {i}, {count} partition(s)");
+                    assert_eq!(rep, whole.is_representative[i], "doc {i}");
+                }
+            }
+        }
+    }
+}
