@@ -573,7 +573,7 @@ mod tests {
             })
             .collect();
         (0..n)
-            .map(|i| {
+            .map(|_| {
                 let story = &stories[next(stories.len() as u64) as usize];
                 let words: Vec<String> = match next(5) {
                     0 => story.clone(),
@@ -636,9 +636,9 @@ mod tests {
                 );
                 assert_eq!(clusters.clusters, whole.stats.clusters);
                 assert_eq!(clusters.contained, whole.stats.contained);
-                for i in released..n {
+                for (i, key) in keys.iter().enumerate().skip(released) {
                     let member = clusters.members.iter().find(|m| m.rank == i as u32);
-                    let (id, rep) = member.map_or((keys[i].doc_id.as_str(), true), |m| {
+                    let (id, rep) = member.map_or((key.doc_id.as_str(), true), |m| {
                         (m.cluster_id.as_str(), m.is_representative())
                     });
                     assert_eq!(id, whole.cluster_id[i], "doc {i}, {count} partition(s)");
