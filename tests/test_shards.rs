@@ -18,8 +18,23 @@ fn tables(ds: &Path) -> Vec<(String, String)> {
         out.push((table.to_string(), format!("{batch:?}")));
     }
     let manifest = gleaner::write::manifest::Manifest::load(ds).unwrap();
+    // The dedup index, row by row (a part per shard).
+    let mut index = gleaner::state::Released::default();
+    for path in gleaner::release::state_files(ds, &manifest, "index") {
+        gleaner::state::read_index(&path, &mut index).unwrap();
+    }
+    let rows: Vec<_> = index.keys.iter().zip(&index.cluster_id).collect();
+    out.push(("index".to_string(), format!("{rows:?}")));
     for (name, record) in manifest.state.iter().chain(&manifest.tables) {
-        if ["documents", "mentions", "boilerplate"].contains(&name.as_str()) {
+        if [
+            "documents",
+            "mentions",
+            "boilerplate",
+            "duplicates",
+            "index",
+        ]
+        .contains(&name.as_str())
+        {
             continue;
         }
         for part in &record.parts {
@@ -30,6 +45,21 @@ fn tables(ds: &Path) -> Vec<(String, String)> {
 }
 
 /// `gleaner plan` for the workspace with `tasks` shards into `plan`.
+/// Asserts two `tables` results are equal, naming the first table that is not.
+fn assert_same(got: &[(String, String)], expected: &[(String, String)], what: &str) {
+    let names = |t: &[(String, String)]| t.iter().map(|x| x.0.clone()).collect::<Vec<_>>();
+    assert_eq!(names(got), names(expected), "{what}");
+    for (g, e) in got.iter().zip(expected) {
+        assert!(
+            g.1 == e.1,
+            "{what}: table {} differs:\n{}\nexpected:\n{}",
+            g.0,
+            g.1,
+            e.1
+        );
+    }
+}
+
 fn plan(w: &Workspace, tasks: usize, plan: &Path, extra: &[&str]) -> std::process::Output {
     common::gleaner()
         .args(["plan", "--scheduler", "none", "--config"])
@@ -64,8 +94,10 @@ fn ok(out: std::process::Output) -> String {
 /// Runs every task of a plan in order, as run-local.sh does.
 fn run_all(tasks: usize, plan: &Path) -> String {
     let mut summary = String::new();
-    for pass in ["scan", "lines", "sketch", "cluster", "write", "commit"] {
-        let n = if ["scan", "sketch", "write"].contains(&pass) {
+    for pass in [
+        "scan", "lines", "sketch", "buckets", "contain", "cluster", "write", "commit",
+    ] {
+        let n = if ["scan", "sketch", "buckets", "contain", "write"].contains(&pass) {
             tasks
         } else {
             1
@@ -90,7 +122,7 @@ fn any_number_of_shards_writes_the_tables_of_a_local_run() {
         ok(plan(&w, tasks, &p, &[]));
         let summary = run_all(tasks, &p);
         assert!(summary.contains("run 1:"), "{summary}");
-        assert_eq!(tables(&w.ds()), expected, "{tasks} shard(s)");
+        assert_same(&tables(&w.ds()), &expected, &format!("{tasks} shard(s)"));
         assert!(
             !p.join("work/parts").exists(),
             "work parts removed after the commit"
@@ -126,7 +158,7 @@ fn a_sharded_run_adds_to_a_release_as_a_local_run_does() {
     let p = sharded.path("plan");
     ok(plan(&sharded, 2, &p, &[]));
     run_all(2, &p);
-    assert_eq!(tables(&sharded.ds()), tables(&local.ds()));
+    assert_same(&tables(&sharded.ds()), &tables(&local.ds()), "added");
     let manifest = sharded.manifest();
     assert_eq!(manifest["runs"].as_array().unwrap().len(), 2);
     assert!(manifest["counts"]["duplicates"].as_u64().unwrap() >= 1);
@@ -153,13 +185,25 @@ fn a_task_killed_half_way_is_run_again_and_nothing_is_lost_or_doubled() {
     for i in 0..3 {
         ok(stage("sketch", i, 3, &p));
     }
+    // A buckets task that ran twice, and a contain task killed before
+    // its report: cluster waits for it.
+    for i in [0, 1, 1, 2] {
+        ok(stage("buckets", i, 3, &p));
+    }
+    for i in 0..3 {
+        ok(stage("contain", i, 3, &p));
+    }
+    std::fs::remove_file(p.join("work/parts/contain-2.json")).unwrap();
+    let out = stage("cluster", 0, 3, &p);
+    assert!(!out.status.success());
+    ok(stage("contain", 2, 3, &p));
     ok(stage("cluster", 0, 3, &p));
     // A write task that ran twice (its first attempt's files replaced).
     for i in [0, 1, 1, 2] {
         ok(stage("write", i, 3, &p));
     }
     ok(stage("commit", 0, 3, &p));
-    assert_eq!(tables(&w.ds()), tables(&local.ds()));
+    assert_same(&tables(&w.ds()), &tables(&local.ds()), "killed");
     // The commit task requeued after its commit: nothing changes.
     let before = common::part_hashes(&w.ds());
     let out = stage("commit", 0, 3, &p);

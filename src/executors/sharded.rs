@@ -11,9 +11,16 @@
 //! | scan | N | its shard's inputs | cleaned documents, line counts |
 //! | lines | 1 | every shard's line counts, the released ones | frequent lines; `_state/lines` |
 //! | sketch | N | its cleaned documents, frequent lines | sketches, signals by doc_id |
-//! | cluster | 1 | every sketch, the released index | verdicts by doc_id per shard; `duplicates`, `_state/index` |
-//! | write | N | its cleaned documents, signals, verdicts | `documents`, `mentions`, `boilerplate` parts, entity totals |
+//! | buckets | N | every sketch; keeps the LSH buckets whose key is its own | exact copies, verified near-duplicate pairs |
+//! | contain | N | every sketch; indexes the documents of its own ranks | each document's best container among them |
+//! | cluster | 1 | the pairs and containers; sketches of documents in one | cluster members by shard |
+//! | write | N | its cleaned documents, signals, members; sketches of its representatives | `documents`, `mentions`, `boilerplate`, `duplicates`, `_state/index` parts, entity totals |
 //! | commit | 1 | every task's report | `entities`, `manifest.json`: the release |
+//!
+//! No task holds every sketch: dedup runs as the partitioned steps of
+//! [`crate::dedup::partitioned`], each task streaming the sketch parts and
+//! keeping what its partition needs; the one global step, `cluster`, holds
+//! only the documents in an edge.
 //!
 //! Tasks hold no lock: table files go to a staging directory of the run
 //! inside the dataset (`.shards-run<id>`), each task under names of its
@@ -22,7 +29,7 @@
 //! dies is run again: it replaces its own files, and a pass refuses to
 //! start until every task of the pass before it has written its report.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -31,11 +38,12 @@ use serde::{de::DeserializeOwned, Deserialize, Serialize};
 use crate::clean::frequent::{FrequentLineCounter, FrequentLines};
 use crate::clean::Cleaner;
 use crate::config::Config;
+use crate::dedup::partitioned::{self, Member, Partition};
+use crate::dedup::DedupStats;
 use crate::dedup::Sketcher;
 use crate::discover::InputFile;
 use crate::entities::EntityTagger;
 use crate::lock::DatasetLock;
-use crate::passes::cluster::{self, NewSketches};
 use crate::passes::scan::{self, ScanContext};
 use crate::passes::{sketch, write, Counts, Progress};
 use crate::pipeline::{
@@ -50,6 +58,8 @@ use crate::state::{self, Released};
 use crate::write::manifest::{InputRecord, Manifest, PartRecord, SkippedInput};
 use crate::write::{DatasetSink, Verdict};
 
+use super::exchange::{self, PlanSketches};
+
 /// The passes, in the order they run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -57,16 +67,20 @@ pub enum Pass {
     Scan,
     Lines,
     Sketch,
+    Buckets,
+    Contain,
     Cluster,
     Write,
     Commit,
 }
 
 impl Pass {
-    pub const ALL: [Pass; 6] = [
+    pub const ALL: [Pass; 8] = [
         Pass::Scan,
         Pass::Lines,
         Pass::Sketch,
+        Pass::Buckets,
+        Pass::Contain,
         Pass::Cluster,
         Pass::Write,
         Pass::Commit,
@@ -77,6 +91,8 @@ impl Pass {
             Pass::Scan => "scan",
             Pass::Lines => "lines",
             Pass::Sketch => "sketch",
+            Pass::Buckets => "buckets",
+            Pass::Contain => "contain",
             Pass::Cluster => "cluster",
             Pass::Write => "write",
             Pass::Commit => "commit",
@@ -85,7 +101,10 @@ impl Pass {
 
     /// Whether the pass runs as one task per shard (else as a single task).
     pub fn per_shard(self) -> bool {
-        matches!(self, Pass::Scan | Pass::Sketch | Pass::Write)
+        matches!(
+            self,
+            Pass::Scan | Pass::Sketch | Pass::Buckets | Pass::Contain | Pass::Write
+        )
     }
 }
 
@@ -144,10 +163,22 @@ struct SketchReport {
 }
 
 #[derive(Debug, Serialize, Deserialize)]
+struct BucketsReport {
+    candidate_pairs: u64,
+    verified_pairs: u64,
+    seconds: f64,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct ContainReport {
+    found: u64,
+    seconds: f64,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
 struct ClusterReport {
-    parts: Vec<(String, PartRecord)>,
-    stats: crate::dedup::DedupStats,
-    n_duplicates: u64,
+    clusters: u64,
+    contained: u64,
     seconds: f64,
 }
 
@@ -512,84 +543,111 @@ pub fn run_stage(
             };
             work.write_json(&format!("sketch-{shard}.json"), &report)?;
         }
-        Pass::Cluster => {
-            let mut new = Released::default();
-            let mut ends = Vec::with_capacity(n);
+        Pass::Buckets => {
+            let sketches = plan_sketches(&plan, &base, &work)?;
+            let part = Partition {
+                index: shard,
+                count: n,
+            };
+            let edges = partitioned::bucket_edges(&sketches, part, &config.dedup)?;
+            let mut pairs = edges.copies.clone();
+            pairs.extend(&edges.near);
+            work.write_batch(
+                &format!("copies-{shard}.parquet"),
+                &exchange::pairs_batch(&edges.copies),
+            )?;
+            work.write_batch(
+                &format!("pairs-{shard}.parquet"),
+                &exchange::pairs_batch(&pairs),
+            )?;
+            let report = BucketsReport {
+                candidate_pairs: edges.candidate_pairs,
+                verified_pairs: edges.near.len() as u64,
+                seconds: started.elapsed().as_secs_f64(),
+            };
+            work.write_json(&format!("buckets-{shard}.json"), &report)?;
+        }
+        Pass::Contain => {
+            let mut copies = Vec::new();
             for i in 0..n {
-                work.read_json::<serde_json::Value>(&format!("sketch-{i}.json"), Pass::Sketch)
-                    .map(drop)?;
-                state::read_index(&work.part(format!("sketch-{i}.parquet")), &mut new)?;
-                ends.push(new.keys.len());
+                work.read_json::<BucketsReport>(&format!("buckets-{i}.json"), Pass::Buckets)?;
+                exchange::read_pairs(&work.part(format!("copies-{i}.parquet")), &mut copies)?;
             }
-            let released = match &base {
-                Some(m) => released_index(&plan.output, m)?,
-                None => Released::default(),
+            let mut copies: Vec<u32> = copies.into_iter().map(|c| c.1).collect();
+            copies.sort_unstable();
+            copies.dedup();
+            let sketches = plan_sketches(&plan, &base, &work)?;
+            let part = Partition {
+                index: shard,
+                count: n,
             };
-            let new = NewSketches {
-                keys: new.keys,
-                body_hashes: new.body_hash,
-                sketches: new.sketches,
+            let found = partitioned::containers(&sketches, part, &copies, &config.dedup)?;
+            work.write_batch(
+                &format!("contained-{shard}.parquet"),
+                &exchange::contained_batch(&found),
+            )?;
+            let report = ContainReport {
+                found: found.len() as u64,
+                seconds: started.elapsed().as_secs_f64(),
             };
-            let order: Vec<String> = new.keys.iter().map(|k| k.doc_id.clone()).collect();
-            let clustered = cluster::cluster(released, new, &config.dedup)?;
-            let mut verdicts = clustered.verdicts;
-            let mut start = 0;
-            for (i, &end) in ends.iter().enumerate() {
-                let shard_verdicts: Vec<(String, Verdict)> = order[start..end]
-                    .iter()
-                    .filter_map(|id| Some((id.clone(), verdicts.remove(id)?)))
-                    .collect();
-                work.write_json(&format!("verdicts-{i}.json"), &shard_verdicts)?;
-                start = end;
+            work.write_json(&format!("contain-{shard}.json"), &report)?;
+        }
+        Pass::Cluster => {
+            let mut pairs = Vec::new();
+            let mut contained = Vec::new();
+            for i in 0..n {
+                work.read_json::<ContainReport>(&format!("contain-{i}.json"), Pass::Contain)?;
+                exchange::read_pairs(&work.part(format!("pairs-{i}.parquet")), &mut pairs)?;
+                exchange::read_contained(
+                    &work.part(format!("contained-{i}.parquet")),
+                    &mut contained,
+                )?;
             }
-            let mut sink = shared()?;
-            let mut parts = Vec::new();
-            for (name, file, batch) in [
-                (
-                    "index",
-                    release::state_file("index", plan.run),
-                    &clustered.index,
-                ),
-                (
-                    "duplicates",
-                    release::part_file("duplicates", plan.run),
-                    &clustered.duplicates,
-                ),
-            ] {
-                let part = release::stage_part(&mut sink, file, plan.run, batch)?;
-                parts.push((name.to_string(), part));
+            let sketches = plan_sketches(&plan, &base, &work)?;
+            let clusters = partitioned::cluster(&sketches, pairs, contained, &config.dedup)?;
+            let mut members = clusters.members.as_slice();
+            for i in 0..n {
+                let end = sketches.ranks_of(i).end;
+                let mine = members.partition_point(|m| m.rank < end);
+                work.write_batch(
+                    &format!("members-{i}.parquet"),
+                    &exchange::members_batch(&members[..mine]),
+                )?;
+                members = &members[mine..];
             }
             let report = ClusterReport {
-                parts,
-                stats: clustered.stats,
-                n_duplicates: clustered.n_duplicates,
+                clusters: clusters.clusters,
+                contained: clusters.contained,
                 seconds: started.elapsed().as_secs_f64(),
             };
             work.write_json("cluster.json", &report)?;
         }
         Pass::Write => {
-            let cluster: ClusterReport = work.read_json("cluster.json", Pass::Cluster)?;
-            drop(cluster);
+            work.read_json::<ClusterReport>("cluster.json", Pass::Cluster)?;
             let frequent = frequent_lines(&work, &config)?;
             let sketched: SketchReport =
                 work.read_json(&format!("sketch-{shard}.json"), Pass::Sketch)?;
-            let verdicts: Vec<(String, Verdict)> =
-                work.read_json(&format!("verdicts-{shard}.json"), Pass::Cluster)?;
+            let members = exchange::read_members(&work.part(format!("members-{shard}.parquet")))?;
+            let sketches = plan_sketches(&plan, &base, &work)?;
+            let mut sink = shared()?;
+            let mut parts =
+                dedup_parts(&plan, &config, &work, &sketches, &members, shard, &mut sink)?;
+            let verdicts = verdicts_of(&work, &sketches, &members, shard)?;
+            drop(members);
             let mut store = SpillStore::open(work.part(format!("scan-{shard}")))?;
             let tagger = EntityTagger::new(&config.entities);
-            let mut sink = shared()?;
-            let mut parts = RunCommit::open_parts(plan.run, &mut sink, shard, n)?;
+            let mut writers = RunCommit::open_parts(plan.run, &mut sink, shard, n)?;
             progress.stage("entities+write", 0);
             let written = write::write(
                 &mut store,
                 &frequent,
                 sketched.signals.into_iter().collect(),
-                &verdicts.into_iter().collect(),
+                &verdicts,
                 &tagger,
-                &mut parts,
+                &mut writers,
                 progress,
             )?;
-            let parts = RunCommit::close_parts(plan.run, parts, shard, n)?;
+            parts.extend(RunCommit::close_parts(plan.run, writers, shard, n)?);
             let batch = crate::write::entities_batch(&written.entities)?;
             work.write_batch(&format!("entities-{shard}.parquet"), &batch)?;
             let report = WriteReport {
@@ -602,6 +660,106 @@ pub fn run_stage(
         Pass::Commit => return commit(&plan, &config, base, &work, started).map(Some),
     }
     Ok(None)
+}
+
+/// Every sketch of the plan: the released index's, then each shard's
+/// (every `sketch` task must have finished).
+fn plan_sketches(
+    plan: &Plan,
+    base: &Option<Manifest>,
+    work: &Work,
+) -> Result<PlanSketches, RunError> {
+    let n = plan.shards.len();
+    for i in 0..n {
+        work.read_json::<serde_json::Value>(&format!("sketch-{i}.json"), Pass::Sketch)?;
+    }
+    let released = match base {
+        Some(m) => release::state_files(&plan.output, m, "index"),
+        None => Vec::new(),
+    };
+    let shards = (0..n)
+        .map(|i| work.part(format!("sketch-{i}.parquet")))
+        .collect();
+    Ok(PlanSketches::new(released, shards)?)
+}
+
+/// Stages shard `shard`'s parts of `duplicates` and of the dedup index;
+/// returns their records.
+fn dedup_parts(
+    plan: &Plan,
+    config: &Config,
+    work: &Work,
+    sketches: &PlanSketches,
+    members: &[Member],
+    shard: usize,
+    sink: &mut DatasetSink,
+) -> Result<Vec<(String, PartRecord)>, RunError> {
+    let n = plan.shards.len();
+    let duplicates = partitioned::describe_members(sketches, members, &config.dedup)?;
+    let rows: Vec<crate::write::DuplicateRow<'_>> = duplicates
+        .iter()
+        .map(|d| {
+            let m = &members[members.partition_point(|m| (m.rank as usize) < d.doc)];
+            (m.doc_id.as_str(), m.representative_id.as_str(), d)
+        })
+        .collect();
+    let batch = crate::write::duplicates_batch(&rows)?;
+    let file = release::shard_file("duplicates", plan.run, shard, n);
+    let mut parts = vec![(
+        "duplicates".to_string(),
+        release::stage_part(sink, file, plan.run, &batch)?,
+    )];
+    let mut released = Released::default();
+    state::read_index(&work.part(format!("sketch-{shard}.parquet")), &mut released)?;
+    // The sketch parts hold no cluster ids yet: a document stands alone
+    // unless it is a member.
+    for (id, key) in released.cluster_id.iter_mut().zip(&released.keys) {
+        id.clone_from(&key.doc_id);
+    }
+    let first = sketches.ranks_of(shard).start as usize;
+    for m in members {
+        released.cluster_id[m.rank as usize - first] = m.cluster_id.clone();
+    }
+    let batch = state::index_batch(
+        &released.keys,
+        &released.cluster_id,
+        &released.body_hash,
+        &released.sketches,
+    )
+    .map_err(crate::passes::arrow_error("index"))
+    .map_err(RunError::from)?;
+    let file = release::state_shard_file("index", plan.run, shard, n);
+    parts.push((
+        "index".to_string(),
+        release::stage_part(sink, file, plan.run, &batch)?,
+    ));
+    Ok(parts)
+}
+
+/// Dedup's verdict on every document of shard `shard`: alone unless it is
+/// one of `members`.
+fn verdicts_of(
+    work: &Work,
+    sketches: &PlanSketches,
+    members: &[Member],
+    shard: usize,
+) -> Result<HashMap<String, Verdict>, RunError> {
+    let mut rank = sketches.ranks_of(shard).start;
+    let mut verdicts = HashMap::new();
+    state::each_index_row(&work.part(format!("sketch-{shard}.parquet")), |row| {
+        let member = members
+            .binary_search_by_key(&rank, |m| m.rank)
+            .ok()
+            .map(|i| &members[i]);
+        let verdict = Verdict {
+            content_hash: format!("{:032x}", row.sketch.content_hash),
+            cluster_id: member.map_or_else(|| row.key.doc_id.clone(), |m| m.cluster_id.clone()),
+            is_representative: member.is_none_or(Member::is_representative),
+        };
+        verdicts.insert(row.key.doc_id, verdict);
+        rank += 1;
+    })?;
+    Ok(verdicts)
 }
 
 /// The frequent lines the `lines` pass found.
@@ -668,11 +826,28 @@ fn commit(
             commit.counts.merge(report.counts);
             time("sketch", report.seconds);
         }
+        let banding = config.dedup.banding();
+        let mut stats = DedupStats {
+            bands: banding.bands,
+            rows: banding.rows,
+            ..DedupStats::default()
+        };
+        for i in 0..n {
+            let report: BucketsReport =
+                work.read_json(&format!("buckets-{i}.json"), Pass::Buckets)?;
+            stats.candidate_pairs += report.candidate_pairs;
+            stats.verified_pairs += report.verified_pairs;
+            time("buckets", report.seconds);
+            let report: ContainReport =
+                work.read_json(&format!("contain-{i}.json"), Pass::Contain)?;
+            time("contain", report.seconds);
+        }
         let cluster: ClusterReport = work.read_json("cluster.json", Pass::Cluster)?;
         time("cluster", cluster.seconds);
-        commit.dedup_stats(cluster.stats, cluster.n_duplicates);
+        stats.clusters = cluster.clusters;
+        stats.contained = cluster.contained;
         let mut partials = Vec::new();
-        let mut parts = cluster.parts;
+        let mut parts = Vec::new();
         for i in 0..n {
             let report: WriteReport = work.read_json(&format!("write-{i}.json"), Pass::Write)?;
             commit.counts.merge(report.counts);
@@ -682,6 +857,12 @@ fn commit(
                 &work.part(format!("entities-{i}.parquet")),
             )?);
         }
+        let n_duplicates = parts
+            .iter()
+            .filter(|(name, _)| name == "duplicates")
+            .map(|(_, part)| part.rows)
+            .sum();
+        commit.dedup_stats(stats, n_duplicates);
         for (name, part) in parts {
             sink.adopt([part.file.clone()])?;
             commit.record(&name, part);

@@ -52,7 +52,16 @@ pub fn cluster(
     )
     .map_err(arrow_error("index"))?;
     drop(sketches);
-    let duplicates = write::duplicates_batch(&keys, &result)?;
+    let rows: Vec<write::DuplicateRow<'_>> = result
+        .duplicates
+        .iter()
+        .map(|d| {
+            let (doc, rep) = (&keys[d.doc].doc_id, &keys[d.representative].doc_id);
+            (doc.as_str(), rep.as_str(), d)
+        })
+        .collect();
+    let duplicates = write::duplicates_batch(&rows)?;
+    drop(rows);
     let n_duplicates = result.duplicates.len() as u64;
     let stats = result.stats;
     let verdicts = keys

@@ -109,7 +109,12 @@ pub fn shard_file(table: &str, run: u32, shard: usize, shards: usize) -> String 
 
 /// Where run `run` writes state store `store`: `_state/index/run=3/part-0.parquet`.
 pub fn state_file(store: &str, run: u32) -> String {
-    format!("{STATE_DIR}/{}", part_file(store, run))
+    state_shard_file(store, run, 0, 1)
+}
+
+/// Where shard `shard` of `shards` writes its part of state store `store`.
+pub fn state_shard_file(store: &str, run: u32, shard: usize, shards: usize) -> String {
+    format!("{STATE_DIR}/{}", shard_file(store, run, shard, shards))
 }
 
 /// What the dataset directory held when a run started.

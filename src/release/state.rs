@@ -155,11 +155,36 @@ pub fn index_batch(
 
 /// Appends the documents of an index partition to `into`.
 pub fn read_index(path: &Path, into: &mut Released) -> Result<(), StateError> {
+    each_index_row(path, |row| {
+        into.keys.push(row.key);
+        into.cluster_id.push(row.cluster_id.to_string());
+        into.body_hash.push(row.body_hash);
+        into.sketches.push(row.sketch);
+    })
+}
+
+/// One document of an index partition.
+pub struct IndexRow<'a> {
+    pub key: DocKey,
+    pub cluster_id: &'a str,
+    pub body_hash: u64,
+    pub sketch: Sketch,
+}
+
+/// Calls `f` on every document of an index partition, in order, holding
+/// one row group at a time (a partition may hold millions of sketches).
+pub fn each_index_row(path: &Path, mut f: impl FnMut(IndexRow<'_>)) -> Result<(), StateError> {
     let fail = |message: &str| StateError {
         path: path.to_path_buf(),
         message: message.to_string(),
     };
-    for batch in read_batches(path)? {
+    let file = File::open(path).map_err(|e| fail(&e.to_string()))?;
+    let reader = ParquetRecordBatchReaderBuilder::try_new(file)
+        .map_err(|e| fail(&e.to_string()))?
+        .build()
+        .map_err(|e| fail(&e.to_string()))?;
+    for batch in reader {
+        let batch = batch.map_err(|e| fail(&e.to_string()))?;
         if batch.schema().fields() != index_schema().fields() {
             return Err(fail("not a dedup index written by this gleaner"));
         }
@@ -178,22 +203,24 @@ pub fn read_index(path: &Path, into: &mut Released) -> Result<(), StateError> {
                 .value(i)
                 .try_into()
                 .map_err(|_| fail("content_hash is not 16 bytes"))?;
-            into.keys.push(DocKey {
-                doc_id: doc_id.value(i).to_string(),
-                published: (!published.is_null(i)).then(|| published.value(i)),
-            });
-            into.cluster_id.push(cluster.value(i).to_string());
-            into.body_hash.push(body.value(i));
             let b = bands.value(i);
             let s = sample.value(i);
-            into.sketches.push(Sketch {
-                content_hash: u128::from_le_bytes(hash),
-                n_shingles: n_shingles.value(i),
-                bands: b.as_primitive::<UInt64Type>().values().to_vec().into(),
-                sample: Sample::from_parts(
-                    level.value(i),
-                    s.as_primitive::<UInt32Type>().values().to_vec(),
-                ),
+            f(IndexRow {
+                key: DocKey {
+                    doc_id: doc_id.value(i).to_string(),
+                    published: (!published.is_null(i)).then(|| published.value(i)),
+                },
+                cluster_id: cluster.value(i),
+                body_hash: body.value(i),
+                sketch: Sketch {
+                    content_hash: u128::from_le_bytes(hash),
+                    n_shingles: n_shingles.value(i),
+                    bands: b.as_primitive::<UInt64Type>().values().to_vec().into(),
+                    sample: Sample::from_parts(
+                        level.value(i),
+                        s.as_primitive::<UInt32Type>().values().to_vec(),
+                    ),
+                },
             });
         }
     }

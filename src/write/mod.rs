@@ -17,7 +17,7 @@ use arrow::array::{
 use arrow::datatypes::SchemaRef;
 use arrow::record_batch::RecordBatch;
 
-use crate::dedup::{Dedup, DocKey};
+use crate::dedup::Duplicate;
 use crate::entities::Mention;
 use crate::entity_table::EntityRow;
 use crate::stages::Processed;
@@ -106,23 +106,22 @@ pub fn documents_batch(
     )
 }
 
-/// `duplicates.parquet` rows, by cluster then document order; `doc_ids` are
-/// those of the documents dedup saw, in its order.
-pub fn duplicates_batch(doc_ids: &[DocKey], dedup: &Dedup) -> Result<RecordBatch, WriteError> {
-    let rows = &dedup.duplicates;
+/// A `duplicates.parquet` row: a duplicate's doc_id, its representative's,
+/// and how they relate.
+pub type DuplicateRow<'a> = (&'a str, &'a str, &'a Duplicate);
+
+/// `duplicates.parquet` rows, in document order.
+pub fn duplicates_batch(rows: &[DuplicateRow<'_>]) -> Result<RecordBatch, WriteError> {
     batch(
         "duplicates",
         schema::duplicates(),
         vec![
-            strings(rows.iter().map(|r| r.cluster_id.as_str())),
-            strings(rows.iter().map(|r| doc_ids[r.doc].doc_id.as_str())),
-            strings(
-                rows.iter()
-                    .map(|r| doc_ids[r.representative].doc_id.as_str()),
-            ),
-            strings(rows.iter().map(|r| r.kind.as_str())),
-            f64s(rows.iter().map(|r| r.similarity)),
-            strings(rows.iter().map(|r| r.test.as_str())),
+            strings(rows.iter().map(|r| r.2.cluster_id.as_str())),
+            strings(rows.iter().map(|r| r.0)),
+            strings(rows.iter().map(|r| r.1)),
+            strings(rows.iter().map(|r| r.2.kind.as_str())),
+            f64s(rows.iter().map(|r| r.2.similarity)),
+            strings(rows.iter().map(|r| r.2.test.as_str())),
         ],
     )
 }
