@@ -55,8 +55,8 @@ for T in $TASKS; do
   LOG="$WORK/plan-$T.times"; : >"$LOG"
   timed plan "$G" plan "$CORPUS" -c "$CONFIG" -o "$WORK/sharded-$T" --tasks "$T" --out "$P" --scheduler none
   : >"$WORK/plan-$T.bytes"
-  for pass in scan lines sketch cluster write commit; do
-    case $pass in scan|sketch|write) n=$T ;; *) n=1 ;; esac
+  for pass in scan lines sketch buckets contain cluster write commit; do
+    case $pass in scan|sketch|buckets|contain|write) n=$T ;; *) n=1 ;; esac
     for ((i = 0; i < n; i++)); do
       timed "$pass" "$G" stage "$pass" --shard "$i/$T" --work "$P/work"
     done

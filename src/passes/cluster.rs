@@ -1,6 +1,8 @@
 //! Pass `cluster`: dedup of this run's documents against each other and
-//! against everything released. The one global step over documents: it
-//! holds every sketch (about 1.2 KB a document), never a text.
+//! against everything released, in memory: it holds every sketch (about
+//! 1.2 KB a document), never a text. This is `gleaner run`'s way; the
+//! sharded executor reaches the same verdicts without holding every sketch
+//! (`dedup::partitioned`).
 
 use std::collections::HashMap;
 

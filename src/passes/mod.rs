@@ -6,6 +6,8 @@
 //! lines (global)       this run's counts + the released ones         → frequent lines
 //! sketch (per shard)   drop frequent lines → quality → MinHash        → keys + sketches, signals by doc_id
 //! cluster (global)     dedup against the released index              → verdicts by doc_id, duplicates, index
+//!                      (the sharded executor runs it as the partitioned steps of
+//!                      `dedup::partitioned`: buckets, contain, cluster, describe)
 //! write (per shard)    documents, mentions, boilerplate partitions    → entity totals of the shard, counts
 //! commit (global)      entity totals over all runs, manifest         → the release
 //! ```
