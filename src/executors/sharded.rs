@@ -189,6 +189,9 @@ struct WriteReport {
     seconds: f64,
 }
 
+/// Rows per row group of a work file.
+const WORK_ROWS_PER_GROUP: usize = 4096;
+
 /// The work directory of a plan: `plan.json` and the pass outputs under
 /// `parts/`.
 struct Work {
@@ -227,7 +230,12 @@ impl Work {
         let path = self.part(name);
         let tmp = self.part(format!("{name}.tmp"));
         let file = std::fs::File::create(&tmp).map_err(|e| work_error(&tmp, e))?;
-        let mut writer = parquet::arrow::ArrowWriter::try_new(file, batch.schema(), None)
+        // Small row groups: a later pass that streams the file holds one
+        // row group at a time (a shard's sketches are ~1.4 KB a document).
+        let props = parquet::file::properties::WriterProperties::builder()
+            .set_max_row_group_row_count(Some(WORK_ROWS_PER_GROUP))
+            .build();
+        let mut writer = parquet::arrow::ArrowWriter::try_new(file, batch.schema(), Some(props))
             .map_err(|e| work_error(&tmp, e))?;
         writer.write(batch).map_err(|e| work_error(&tmp, e))?;
         writer.close().map_err(|e| work_error(&tmp, e))?;
