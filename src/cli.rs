@@ -83,14 +83,16 @@ pub enum Command {
     /// Checks the release as `gleaner run` would (same refusals, same exit
     /// codes), fixes the run's id and inputs, splits the inputs into N
     /// shards of about equal bytes, and writes into --out: work/plan.json,
-    /// one Slurm array job per pass (scan, lines, sketch, cluster, write,
-    /// commit; scan, sketch and write have N tasks, the others one),
-    /// submit.sh (sbatch with --dependency=afterok, in order), and
-    /// run-local.sh (every task here, one after another). Tasks exchange
-    /// part files in work/ (shared storage on a cluster) and stage table
-    /// files in the dataset directory; only the commit task locks the
-    /// dataset and commits. The tables are those `gleaner run` writes on
-    /// the same inputs, whatever N.
+    /// one Slurm array job per pass (scan, lines, sketch, buckets, contain,
+    /// cluster, write, commit; lines, cluster and commit are one task, the
+    /// others N), submit.sh (sbatch with --dependency=afterok, in order),
+    /// and run-local.sh (every task here, one after another). Tasks
+    /// exchange part files in work/ (shared storage on a cluster) and stage
+    /// table files in the dataset directory; no task holds every dedup
+    /// sketch; only the commit task locks the dataset and commits. An
+    /// object-store --output (s3://…, with --features cloud) is mirrored in
+    /// work/ and uploaded by the commit task, the manifest last. The tables
+    /// are those `gleaner run` writes on the same inputs, whatever N.
     #[command(after_help = EXIT_CODES)]
     Plan(PlanArgs),
     /// Run one task of a planned pass: `gleaner stage scan --shard 2/4 --work DIR`.
@@ -106,7 +108,7 @@ pub enum Command {
 pub struct PlanArgs {
     #[command(flatten)]
     pub run: RunArgs,
-    /// Tasks per sharded pass (scan, sketch, write).
+    /// Tasks per sharded pass (scan, sketch, buckets, contain, write).
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=100_000))]
     pub tasks: u32,
     /// Job scripts to write besides run-local.sh: `slurm` (sbatch arrays
@@ -135,7 +137,7 @@ pub enum Scheduler {
 
 #[derive(Debug, Args)]
 pub struct StageArgs {
-    /// The pass: scan, lines, sketch, cluster, write or commit.
+    /// The pass: scan, lines, sketch, buckets, contain, cluster, write or commit.
     #[arg(value_enum)]
     pub pass: gleaner::executors::sharded::Pass,
     /// This task's shard and the number of shards: `I/N`, I from 0. The

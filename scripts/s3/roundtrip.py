@@ -74,6 +74,17 @@ def main() -> None:
         gleaner("run", str(local_in), "--output", str(tmp / "local"), env=env)
         check(tmp / "local", creds, runs=1)
 
+        # The same run as the 2 tasks of a plan (gleaner plan + run-local.sh):
+        # the tasks share a mirror in the plan's work directory and the
+        # commit task uploads, the manifest last.
+        plan = tmp / "plan"
+        gleaner("plan", "s3://inputs/sample", "--output", "s3://datasets/sharded", "--tasks", "2",
+                "--scheduler", "none", "--out", str(plan), env=env)
+        out = subprocess.run(["bash", str(plan / "run-local.sh")], env=env, capture_output=True,
+                             text=True, cwd=REPO)
+        assert out.returncode == 0, out.stderr
+        same_release("news", "sharded", creds)
+
         # Run 2: one object more is added; run 3: nothing new.
         s3.upload_file(str(last), "inputs", f"sample/{last.name}")
         shutil.copy(last, local_in / last.name)
@@ -99,6 +110,26 @@ def main() -> None:
     finally:
         server.stop()
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def same_release(a: str, b: str, creds: dict) -> None:
+    """Datasets s3://datasets/A and /B hold the same documents and entities."""
+    options = {
+        "aws_access_key_id": "testing",
+        "aws_secret_access_key": "testing",
+        "aws_region": "us-east-1",
+        "aws_endpoint_url": creds["AWS_ENDPOINT_URL"],
+        "aws_allow_http": "true",
+    }
+
+    def table(ds: str, name: str, sort: list) -> pl.DataFrame:
+        return pl.read_parquet(f"s3://datasets/{ds}/{name}/**/*.parquet", storage_options=options,
+                               hive_partitioning=False).sort(sort)
+
+    for name, sort in [("documents", ["doc_id"]), ("entities", ["entity_key"]),
+                       ("duplicates", ["doc_id"]), ("mentions", ["doc_id", "start"])]:
+        x, y = table(a, name, sort), table(b, name, sort)
+        assert x.equals(y), f"{name}: {a} and {b} differ"
 
 
 def check(local: Path, creds: dict, runs: int) -> None:

@@ -55,6 +55,7 @@ use crate::read::Reader;
 use crate::release::{self, released_index, table_metadata, Previous, RunCommit};
 use crate::spill::SpillStore;
 use crate::state::{self, Released};
+use crate::storage::{self, Remote};
 use crate::write::manifest::{InputRecord, Manifest, PartRecord, SkippedInput};
 use crate::write::{DatasetSink, Verdict};
 
@@ -128,7 +129,14 @@ pub struct Plan {
     pub skipped: Vec<SkippedInput>,
     pub warnings: Vec<String>,
     pub strict: bool,
+    /// The object-store dataset `output` mirrors, when the dataset is one.
+    #[serde(default)]
+    pub remote: Option<String>,
 }
+
+/// The release an object-store plan was made against, as pulled (in the
+/// work directory): what the commit's upload compares with.
+const REMOTE_BASE: &str = "remote-base-manifest.json";
 
 /// An input file of a plan.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -278,13 +286,35 @@ pub fn plan(
     tasks: usize,
     work: &Path,
 ) -> Result<Plan, RunError> {
-    if let Some(remote) = crate::pipeline::remote_output(config, options) {
-        return Err(RunError::Output(format!(
-            "{}: gleaner plan does not take an object-store output yet (its tasks share a \
-             staging directory on disk); plan into a shared file system, or use gleaner run",
-            remote.url
-        )));
-    }
+    // An object-store dataset: the tasks share a mirror of what the run
+    // builds on in the work directory, and the commit task uploads.
+    let remote = crate::pipeline::remote_output(config, options);
+    let mirrored;
+    let options = match &remote {
+        None => options,
+        Some(remote) => {
+            let mirror = work.join("mirror");
+            std::fs::create_dir_all(&mirror).map_err(|e| work_error(&mirror, e))?;
+            storage::pull_release(remote, &mirror).map_err(|e| match e.refused {
+                true => RunError::Refused(e.to_string()),
+                false => RunError::Storage(e),
+            })?;
+            let base = work.join(REMOTE_BASE);
+            match std::fs::read(mirror.join("manifest.json")) {
+                Ok(bytes) => crate::write::write_atomically(&base, &bytes),
+                Err(_) => std::fs::remove_file(&base).or_else(|e| match e.kind() {
+                    std::io::ErrorKind::NotFound => Ok(()),
+                    _ => Err(e),
+                }),
+            }
+            .map_err(|e| work_error(&base, e))?;
+            mirrored = RunOptions {
+                output: Some(mirror),
+                ..options.clone()
+            };
+            &mirrored
+        }
+    };
     let Opened {
         output,
         lock,
@@ -318,6 +348,7 @@ pub fn plan(
         skipped,
         warnings,
         strict: options.strict,
+        remote: remote.map(|r| r.url),
     };
     drop(lock);
     let parts = work.join("parts");
@@ -375,6 +406,29 @@ fn base_release(plan: &Plan) -> Result<Option<Manifest>, RunError> {
     Ok(previous.manifest().filter(|_| plan.adds).cloned())
 }
 
+/// Uploads the release committed in the mirror, when the dataset is on an
+/// object store: the new files, then the manifest (the commit point).
+/// Run again by a requeued commit task, it uploads the same objects again.
+fn push_remote(plan: &Plan, work: &Work, mut summary: Summary) -> Result<Summary, RunError> {
+    let Some(url) = &plan.remote else {
+        return Ok(summary);
+    };
+    let remote = Remote::parse(url)
+        .ok_or_else(|| RunError::Pass(format!("{url}: not an object-store URL")))?;
+    let base = work.dir.join(REMOTE_BASE);
+    let before = match std::fs::read(&base) {
+        Ok(bytes) => {
+            Some(serde_json::from_slice::<Manifest>(&bytes).map_err(|e| work_error(&base, e))?)
+        }
+        Err(_) => None,
+    };
+    if summary.run.is_some() {
+        storage::push_release(&plan.output, &remote, before.as_ref())?;
+    }
+    summary.output = PathBuf::from(url);
+    Ok(summary)
+}
+
 /// The release as this plan's commit left it, when that commit got past
 /// its commit point but was killed (or its task requeued) before it
 /// reported: the run is in the manifest with the parts the write tasks
@@ -387,10 +441,10 @@ fn committed_by_this_plan(plan: &Plan, work: &Work) -> Option<Summary> {
         return None;
     }
     let ours = match work.read_json::<WriteReport>("write-0.json", Pass::Write) {
-        Ok(report) => report
-            .parts
-            .iter()
-            .all(|(name, part)| m.tables.get(name).is_some_and(|t| t.parts.contains(part))),
+        Ok(report) => report.parts.iter().all(|(name, part)| {
+            let record = m.tables.get(name).or_else(|| m.state.get(name));
+            record.is_some_and(|t| t.parts.contains(part))
+        }),
         // The work files go last: a commit that removed them had finished.
         Err(_) => !work.dir.join("parts").exists(),
     };
@@ -438,7 +492,7 @@ pub fn run_stage(
     let started = Instant::now();
     if pass == Pass::Commit {
         if let Some(summary) = committed_by_this_plan(&plan, &work) {
-            return Ok(Some(summary));
+            return push_remote(&plan, &work, summary).map(Some);
         }
     }
     let base = base_release(&plan)?;
@@ -665,7 +719,10 @@ pub fn run_stage(
             };
             work.write_json(&format!("write-{shard}.json"), &report)?;
         }
-        Pass::Commit => return commit(&plan, &config, base, &work, started).map(Some),
+        Pass::Commit => {
+            let summary = commit(&plan, &config, base, &work, started)?;
+            return push_remote(&plan, &work, summary).map(Some);
+        }
     }
     Ok(None)
 }

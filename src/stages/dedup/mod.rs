@@ -385,12 +385,16 @@ pub struct Dedup {
 pub struct DedupStats {
     pub bands: usize,
     pub rows: usize,
+    /// Distinct candidate pairs, and those verified. A sharded run sums
+    /// them over its `buckets` tasks: a pair whose documents share bands
+    /// of two tasks counts in both.
     pub candidate_pairs: u64,
     pub verified_pairs: u64,
     pub contained: u64,
     /// Clusters of two or more documents.
     pub clusters: u64,
-    /// Mean bytes of dedup state held per document.
+    /// Mean bytes of dedup state held per document (0 in a sharded run,
+    /// where no task holds them all).
     pub state_bytes_per_doc: u64,
 }
 
