@@ -105,7 +105,8 @@ def main() -> None:
         assert "no manifest.json" in out.stderr, out.stderr
         after = sorted(o["Key"] for o in s3.list_objects_v2(Bucket="datasets")["Contents"])
         assert after == [k for k in before if k != "news/manifest.json"], (before, after)
-        print("s3 round trip: inputs read from and releases written to a local S3 server; "
+        print("s3 round trip: inputs read from and releases written to a local S3 server (by gleaner run "
+              "and by a 2-task plan, equal); "
               "polars and DuckDB read them back equal to a local run")
     finally:
         server.stop()
