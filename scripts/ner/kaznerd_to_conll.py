@@ -50,6 +50,8 @@ import os
 import sys
 from collections import Counter
 
+from conll import chunks
+
 MAP = {
     "PERSON": "PER",
     "ORGANISATION": "ORG",
@@ -81,21 +83,6 @@ def read_sentences(path):
     return sents
 
 
-def chunks(tags):
-    """(start, end, type) of an IOB tag list, decoded like conlleval."""
-    out, start, ctype = [], None, None
-    prev, prev_type = "O", ""
-    for i, t in enumerate(list(tags) + ["O"]):
-        tag, typ = t.split("-", 1) if t != "O" else ("O", "")
-        end = prev in ("B", "I") and (tag != "I" or typ != prev_type)
-        begin = tag == "B" or (tag == "I" and (prev == "O" or typ != prev_type))
-        if end and start is not None:
-            out.append((start, i, ctype))
-            start = None
-        if begin:
-            start, ctype = i, typ
-        prev, prev_type = tag, typ
-    return out
 
 
 def convert(sent, stats):

@@ -20,6 +20,8 @@ import os
 import sys
 import time
 
+from conll import chunks, prf, read_conll
+
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
@@ -30,43 +32,10 @@ TYPES = ["PER", "ORG", "LOC", "MISC"]
 SETS = [("dev", "eng.testa"), ("test", "eng.testb"), ("wikigold", "wikigold.conll.txt")]
 
 
-def read_conll(path):
-    sents, cur = [], []
-    with open(path, encoding="utf-8") as f:
-        for line in f:
-            parts = line.split()
-            if not parts or parts[0] == "-DOCSTART-":
-                if cur:
-                    sents.append(cur)
-                    cur = []
-                continue
-            cur.append((parts[0], parts[-1]))
-    if cur:
-        sents.append(cur)
-    return sents
 
 
-def chunks(tags):
-    """conlleval's chunks of a B/I/O tag list (IOB1 or IOB2)."""
-    out, start, ctype = [], None, None
-    prev, prev_type = "O", ""
-    for i, t in enumerate(tags + ["O"]):
-        tag, typ = t.split("-", 1) if t != "O" else ("O", "")
-        end = prev in ("B", "I") and (tag != "I" or typ != prev_type)
-        begin = tag == "B" or (tag == "I" and (prev == "O" or typ != prev_type))
-        if end and start is not None:
-            out.append((start, i, ctype))
-            start = None
-        if begin:
-            start, ctype = i, typ
-        prev, prev_type = tag, typ
-    return out
 
 
-def prf(correct, found, gold):
-    p = correct / found if found else 0.0
-    r = correct / gold if gold else 0.0
-    return 100 * (2 * p * r / (p + r) if p + r else 0.0), 100 * p, 100 * r
 
 
 def score(sents, preds):
@@ -79,10 +48,10 @@ def score(sents, preds):
             counts[c[2]][0] += 1
             counts[c[2]][1] += c in gold
     total = [sum(c[k] for c in counts.values()) for k in range(3)]
-    f1, p, r = prf(total[1], total[0], total[2])
+    p, r, f1 = prf(total[1], total[0], total[2])
     out = {"f1": f1, "precision": p, "recall": r}
     for t in TYPES:
-        out[t], out[f"{t}_p"], out[f"{t}_r"] = prf(counts[t][1], counts[t][0], counts[t][2])
+        out[f"{t}_p"], out[f"{t}_r"], out[t] = prf(counts[t][1], counts[t][0], counts[t][2])
     return out
 
 

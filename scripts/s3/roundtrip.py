@@ -113,15 +113,20 @@ def main() -> None:
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-def same_release(a: str, b: str, creds: dict) -> None:
-    """Datasets s3://datasets/A and /B hold the same documents and entities."""
-    options = {
+def storage_options(creds: dict) -> dict:
+    """polars' options for the moto server."""
+    return {
         "aws_access_key_id": "testing",
         "aws_secret_access_key": "testing",
         "aws_region": "us-east-1",
         "aws_endpoint_url": creds["AWS_ENDPOINT_URL"],
         "aws_allow_http": "true",
     }
+
+
+def same_release(a: str, b: str, creds: dict) -> None:
+    """Datasets s3://datasets/A and /B hold the same documents and entities."""
+    options = storage_options(creds)
 
     def table(ds: str, name: str, sort: list) -> pl.DataFrame:
         return pl.read_parquet(f"s3://datasets/{ds}/{name}/**/*.parquet", storage_options=options,
@@ -141,13 +146,7 @@ def check(local: Path, creds: dict, runs: int) -> None:
     local_manifest = json.loads((local / "manifest.json").read_text())
     assert manifest["counts"]["released_documents"] == local_manifest["counts"]["released_documents"]
 
-    options = {
-        "aws_access_key_id": "testing",
-        "aws_secret_access_key": "testing",
-        "aws_region": "us-east-1",
-        "aws_endpoint_url": creds["AWS_ENDPOINT_URL"],
-        "aws_allow_http": "true",
-    }
+    options = storage_options(creds)
     remote_docs = pl.read_parquet("s3://datasets/news/documents/**/*.parquet",
                                   storage_options=options, hive_partitioning=True)
     local_docs = pl.read_parquet(str(local / "documents/**/*.parquet"), hive_partitioning=True)
