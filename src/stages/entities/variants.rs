@@ -14,6 +14,15 @@
 //! but only when exactly one such person exists, so "J. Smith" never merges
 //! "John Smith" and "Jane Smith". Different spellings that are not variants
 //! ("Nur-Sultan", "Astana") stay apart unless configured as aliases.
+//!
+//! Cyrillic names are transliterated before their skeleton is taken (a
+//! BGN/PCGN-style table, Kazakh letters folded to their nearest Russian
+//! ones), so "Токаев", "Тоқаев" and "Tokayev" share one. A Cyrillic place
+//! or organisation name in a case form ("Астанада", "Астане", "Газпрома")
+//! joins the one group whose name it is with a Russian or Kazakh case
+//! ending taken off (or the final vowel it replaced put back), and only
+//! when exactly one group fits. Person names are not stemmed: "Иванова" is
+//! another person than "Иванов" as often as it is his genitive.
 
 use std::collections::BTreeMap;
 
@@ -28,9 +37,96 @@ pub struct Variant<'a> {
     pub n_mentions: u32,
 }
 
+/// A folded (lower-case, diacritics removed) word in Latin letters:
+/// Cyrillic transliterated, anything else kept.
+fn latin(word: &str) -> String {
+    let mut out = String::with_capacity(word.len());
+    for c in word.chars() {
+        out.push_str(match c {
+            'а' | 'ә' => "a",
+            'б' => "b",
+            'в' => "v",
+            'г' | 'ғ' | 'ґ' => "g",
+            'д' => "d",
+            'е' | 'э' => "e",
+            'є' => "ye",
+            'ж' => "zh",
+            'з' => "z",
+            // `й` folds to `и`; `і` is Kazakh and Ukrainian.
+            'и' | 'і' | 'ї' => "i",
+            'к' | 'қ' => "k",
+            'л' => "l",
+            'м' => "m",
+            'н' | 'ң' => "n",
+            'о' | 'ө' => "o",
+            'п' => "p",
+            'р' => "r",
+            'с' => "s",
+            'т' => "t",
+            'у' | 'ұ' | 'ү' => "u",
+            'ф' => "f",
+            'х' => "kh",
+            'һ' => "h",
+            'ц' => "ts",
+            'ч' => "ch",
+            'ш' => "sh",
+            'щ' => "shch",
+            'ъ' | 'ь' => "",
+            'ы' => "y",
+            'ю' => "yu",
+            'я' => "ya",
+            _ => {
+                out.push(c);
+                continue;
+            }
+        });
+    }
+    out
+}
+
+fn is_cyrillic(name: &str) -> bool {
+    name.chars().any(|c| ('\u{0400}'..='\u{04FF}').contains(&c))
+}
+
+/// Russian and Kazakh case endings (folded), longest first within each
+/// language: what a declined name may carry after its base form.
+const CASE_ENDINGS: [&str; 44] = [
+    // Kazakh: locative-attributive, genitive, ablative, instrumental,
+    // dative, locative, accusative, possessive.
+    "дағы", "дегі", "тағы", "тегі", "ның", "нің", "дың", "дің", "тың", "тің", "нан", "нен", "дан",
+    "ден", "тан", "тен", "мен", "бен", "пен", "ға", "ге", "қа", "ке", "на", "не", "да", "де", "та",
+    "те", "ны", "ні", "ды", "ді", "ты", "ті", "ын", "ін",
+    // Russian: genitive, dative, instrumental, prepositional.
+    "ого", "ому", "ой", "ом", "ым", "ам", "у",
+];
+/// Single letters a Russian case form has in place of (or after) the base
+/// form's final vowel: "Астане", "Москвы", "Казахстана".
+const CASE_VOWELS: [char; 6] = ['а', 'е', 'у', 'ы', 'и', 'ю'];
+
+/// The base forms a folded Cyrillic word may be a case form of: an ending
+/// taken off, or a final letter swapped for the vowel it replaced.
+fn base_forms(word: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let chars = word.chars().count();
+    for ending in CASE_ENDINGS {
+        if let Some(stem) = word.strip_suffix(ending) {
+            if stem.chars().count() >= 3 {
+                out.push(stem.to_string());
+            }
+        }
+    }
+    if chars > 3 && word.ends_with(CASE_VOWELS) {
+        let stem: String = word.chars().take(chars - 1).collect();
+        out.push(stem.clone());
+        out.push(stem.clone() + "а");
+        out.push(stem + "я");
+    }
+    out
+}
+
 /// Spelling of one folded word with transliteration differences removed.
 fn skeleton(word: &str) -> String {
-    let mut s = word.to_string();
+    let mut s = latin(word);
     for (from, to) in [
         // -ayev / -aev, -oyev / -oev: a glide between vowels.
         ("aye", "ae"),
@@ -148,6 +244,43 @@ pub fn canonical_of(variants: &[Variant]) -> Vec<usize> {
             union(&mut parent, group[0], i);
         }
     }
+    // Cyrillic places and organisations in a case form, into the one group
+    // of their base form: every fit is judged against the groups of equal
+    // skeletons, before any case form joins, so the order does not matter.
+    let mut inflected = vec![false; variants.len()];
+    let mut joins = Vec::new();
+    for (i, v) in variants.iter().enumerate() {
+        if !matches!(v.label, "LOCATION" | "ORG") || !is_cyrillic(v.name) {
+            continue;
+        }
+        let folded = fold(v.name);
+        let (head, last) = folded.rsplit_once(' ').unwrap_or(("", &folded));
+        let own = find(&mut parent, i);
+        let mut fits: Vec<usize> = Vec::new();
+        for base in base_forms(last) {
+            let name = if head.is_empty() {
+                base
+            } else {
+                format!("{head} {base}")
+            };
+            let skel = name.split(' ').map(skeleton).collect::<Vec<_>>().join(" ");
+            if let Some(group) = by_skeleton.get(&(v.label, skel)) {
+                let root = find(&mut parent, group[0]);
+                if root != own {
+                    fits.push(root);
+                }
+            }
+        }
+        fits.sort_unstable();
+        fits.dedup();
+        if let [only] = fits[..] {
+            joins.push((only, i));
+        }
+    }
+    for (base, i) in joins {
+        union(&mut parent, base, i);
+        inflected[i] = true;
+    }
     // Shorter person names into the one fuller name they fit.
     let mut by_surname: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
     for (i, p) in persons.iter().enumerate() {
@@ -174,13 +307,19 @@ pub fn canonical_of(variants: &[Variant]) -> Vec<usize> {
             }
         }
     }
-    // The representative: most mentions, then the longest name, then the key.
+    // The representative: a base form before a case form, then most
+    // mentions, then the longest name, then the key.
     let mut best: BTreeMap<usize, usize> = BTreeMap::new();
     for i in 0..variants.len() {
         let root = find(&mut parent, i);
         let rank = |k: usize| {
             let v = &variants[k];
-            (v.n_mentions, v.name.len(), std::cmp::Reverse(v.key))
+            (
+                !inflected[k],
+                v.n_mentions,
+                v.name.len(),
+                std::cmp::Reverse(v.key),
+            )
         };
         let e = best.entry(root).or_insert(i);
         if rank(i) > rank(*e) {
@@ -258,6 +397,41 @@ mod tests {
             ("PERSON", "Tokayev", 3),
         ]);
         assert_eq!(got, [full, "Art Tokayev", "Tokayev"]);
+    }
+
+    #[test]
+    fn cyrillic_and_latin_spellings_join_and_case_forms_find_their_base() {
+        let full = "Kassym-Jomart Tokayev";
+        let got = canon(&[
+            ("PERSON", full, 5),
+            ("PERSON", "Касым-Жомарт Токаев", 2),
+            ("PERSON", "Қасым-Жомарт Тоқаев", 1),
+            ("PERSON", "Токаев", 3),
+            ("PERSON", "Tokayev", 1),
+            ("LOCATION", "Astana", 4),
+            ("LOCATION", "Астана", 2),
+            ("LOCATION", "Астанада", 1),
+            ("LOCATION", "Астане", 1),
+            ("LOCATION", "Kazakhstan", 9),
+            ("LOCATION", "Қазақстан", 2),
+            ("LOCATION", "Казахстана", 1),
+            ("ORG", "Газпром", 2),
+            ("ORG", "Газпрома", 1),
+        ]);
+        assert_eq!(&got[..5], [full; 5]);
+        assert_eq!(&got[5..9], ["Astana"; 4]);
+        assert_eq!(&got[9..12], ["Kazakhstan"; 3]);
+        assert_eq!(&got[12..], ["Газпром"; 2]);
+        // A case form that fits two bases ("Уралы": "Урал" or "Урала"?)
+        // and person names stay apart; the base form names the group.
+        let got = canon(&[
+            ("LOCATION", "Уралы", 1),
+            ("LOCATION", "Урал", 1),
+            ("LOCATION", "Урала", 1),
+            ("PERSON", "Иванов", 2),
+            ("PERSON", "Иванова", 1),
+        ]);
+        assert_eq!(got, ["Уралы", "Урал", "Урал", "Иванов", "Иванова"]);
     }
 
     #[test]
