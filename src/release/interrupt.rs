@@ -36,6 +36,21 @@ pub fn commit_guard() -> std::sync::MutexGuard<'static, ()> {
     COMMITTING.lock().unwrap_or_else(|e| e.into_inner())
 }
 
+/// Removes `dir`, which the run's writer threads may still be adding
+/// files to: `remove_dir_all` then fails on a directory that is not empty
+/// any more, so it is tried again until the directory is gone (the
+/// writers fail once it is).
+fn remove_while_written(dir: &Path) {
+    for _ in 0..100 {
+        match std::fs::remove_dir_all(dir) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                std::thread::sleep(std::time::Duration::from_millis(5));
+            }
+            _ => return,
+        }
+    }
+}
+
 /// Installs the handler: on SIGINT, SIGTERM or SIGHUP, wait for a commit in
 /// progress, remove the registered staging directories, say so on stderr and
 /// exit with status 130. For the binary; the library never calls it.
@@ -49,7 +64,7 @@ pub fn install_cleanup_on_signal() -> std::io::Result<()> {
                 let _commit = commit_guard();
                 let dirs = STAGING.lock().map(|d| d.clone()).unwrap_or_default();
                 for dir in &dirs {
-                    let _ = std::fs::remove_dir_all(dir);
+                    remove_while_written(dir);
                 }
                 eprintln!(
                     "gleaner: interrupted (signal {signal}); removed {} staging director(ies), the release is unchanged",

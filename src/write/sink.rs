@@ -139,12 +139,14 @@ impl DatasetSink {
         if crate::release::is_our_staging(&staging) {
             std::fs::remove_dir_all(&staging).map_err(io(&staging))?;
         }
+        // Registered before it exists: a signal between the two must not
+        // leave it behind.
+        crate::release::register_staging(&staging);
         std::fs::create_dir(&staging).map_err(io(&staging))?;
         // The marker is what lets a later run prove the directory is ours
         // before it removes it (see `release::remove_dead_staging`).
         let marker = staging.join(crate::release::STAGING_MARKER);
         std::fs::write(&marker, format!("pid {}\n", std::process::id())).map_err(io(&marker))?;
-        crate::release::register_staging(&staging);
         Ok(DatasetSink::over(dir, staging, metadata, false))
     }
 
@@ -250,7 +252,7 @@ impl DatasetSink {
     /// Directory for scratch files that go away with the staging area.
     pub fn scratch_dir(&self) -> Result<PathBuf, WriteError> {
         let dir = self.staging.join("scratch");
-        std::fs::create_dir_all(&dir).map_err(io(&dir))?;
+        create_inside(&self.staging, &dir).map_err(io(&dir))?;
         Ok(dir)
     }
 
@@ -268,7 +270,7 @@ impl DatasetSink {
     fn staged_path(&self, file: &str) -> Result<PathBuf, WriteError> {
         let path = self.staging.join(file);
         if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).map_err(io(parent))?;
+            create_inside(&self.staging, parent).map_err(io(parent))?;
         }
         Ok(path)
     }
@@ -343,6 +345,27 @@ impl Drop for DatasetSink {
             crate::release::unregister_staging(&self.staging);
         }
     }
+}
+
+/// Creates `dir` and its parents up to `root`, which must exist: a staging
+/// area removed by the signal handler is not made again by a writer thread
+/// that had not stopped yet (`create_dir_all` would).
+fn create_inside(root: &Path, dir: &Path) -> std::io::Result<()> {
+    let mut path = root.to_path_buf();
+    for part in dir.strip_prefix(root).unwrap_or(dir).components() {
+        path.push(part);
+        match std::fs::create_dir(&path) {
+            Err(e) if e.kind() != std::io::ErrorKind::AlreadyExists => return Err(e),
+            _ => {}
+        }
+    }
+    if path.as_os_str().is_empty() || !root.is_dir() {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::NotFound,
+            "the staging directory is gone",
+        ));
+    }
+    Ok(())
 }
 
 #[cfg(test)]
