@@ -207,7 +207,8 @@ fn repeated_trigram_share(words: &[&str]) -> f64 {
 
 /// Language of `text` (ISO 639-3) and how sure. whatlang has no Kazakh
 /// and calls Kazakh in Cyrillic Russian (or another Cyrillic language);
-/// letters only Kazakh uses among them (ә ғ қ ң ө ұ) are a strong cue, so a
+/// letters only Kazakh uses among them (ә ғ қ ң ө ұ ү һ; not і, which
+/// Ukrainian and Belarusian share) are a strong cue, so a
 /// Cyrillic verdict with enough of them becomes `kaz`.
 pub fn identify_language(text: &str) -> (Option<String>, f64) {
     const CYRILLIC: [&str; 6] = ["rus", "ukr", "bel", "bul", "mkd", "srp"];
@@ -230,7 +231,21 @@ fn is_kazakh(text: &str) -> bool {
             cyrillic += 1;
             kazakh += matches!(
                 c,
-                'ә' | 'Ә' | 'ғ' | 'Ғ' | 'қ' | 'Қ' | 'ң' | 'Ң' | 'ө' | 'Ө' | 'ұ' | 'Ұ'
+                'ә' | 'Ә'
+                    | 'ғ'
+                    | 'Ғ'
+                    | 'қ'
+                    | 'Қ'
+                    | 'ң'
+                    | 'Ң'
+                    | 'ө'
+                    | 'Ө'
+                    | 'ұ'
+                    | 'Ұ'
+                    | 'ү'
+                    | 'Ү'
+                    | 'һ'
+                    | 'Һ'
             ) as usize;
         }
     }
