@@ -80,8 +80,8 @@ pub fn write(
             .par_iter()
             .map(|p| {
                 let lang = p.signals.lang.as_deref();
-                let names = crate::entities::has_name_model(lang, &p.text);
-                (tagger.tag_gated(&p.text, names), names)
+                let model = crate::entities::name_model(lang, &p.text);
+                (tagger.tag_gated(&p.text, model), model.is_some())
             })
             .unzip();
         Ok(Tagged {

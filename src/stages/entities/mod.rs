@@ -17,7 +17,7 @@ pub mod patterns;
 pub mod tagger;
 pub mod variants;
 
-pub use tagger::{has_name_model, EntityTagger, NAME_MODEL_LANGUAGES};
+pub use tagger::{has_name_model, name_model, EntityTagger, NAME_MODEL_LANGUAGES};
 
 /// Settings of the entity stage (from `[entities]` in pipeline.toml).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

@@ -11,7 +11,7 @@
 
 use super::canonical::{name_key, Aliases, PersonIndex};
 use super::lexicon::{MODIFIERS, TITLES};
-use super::ner::{self, NameSpan};
+use super::ner::{self, Model, NameSpan};
 use super::patterns::Patterns;
 use super::{EntityConfig, Label, Mention};
 
@@ -28,24 +28,37 @@ pub struct EntityTagger {
     aliases: Aliases,
 }
 
-/// Languages the built-in name model was trained for.
-pub const NAME_MODEL_LANGUAGES: [&str; 1] = ["eng"];
+/// Languages with a built-in name model (ISO 639-3).
+pub const NAME_MODEL_LANGUAGES: [&str; ner::Language::ALL.len()] = {
+    let mut codes = [""; ner::Language::ALL.len()];
+    let mut i = 0;
+    while i < codes.len() {
+        codes[i] = ner::Language::ALL[i].code();
+        i += 1;
+    }
+    codes
+};
 
-/// Whether names are tagged in a document of language `lang`: a language
-/// with a model; or no language told (too short to tell) and a text mostly
-/// in Latin letters, which is what the English model has seen.
-pub fn has_name_model(lang: Option<&str>, text: &str) -> bool {
+/// The name model for a document of language `lang`: that language's, if
+/// it has one; with no language told (too short to tell), English for a
+/// text mostly in Latin letters, which is what that model has seen.
+pub fn name_model(lang: Option<&str>, text: &str) -> Option<ner::Language> {
     match lang {
-        Some(lang) => NAME_MODEL_LANGUAGES.contains(&lang),
+        Some(lang) => ner::Language::of(lang),
         None => {
             let (mut latin, mut letters) = (0usize, 0usize);
             for c in text.chars().filter(|c| c.is_alphabetic()) {
                 letters += 1;
                 latin += c.is_ascii_alphabetic() as usize;
             }
-            letters > 0 && latin * 10 >= letters * 9
+            (letters > 0 && latin * 10 >= letters * 9).then_some(ner::Language::English)
         }
     }
+}
+
+/// Whether names are tagged in a document of language `lang`.
+pub fn has_name_model(lang: Option<&str>, text: &str) -> bool {
+    name_model(lang, text).is_some()
 }
 
 /// A mention before character offsets: byte range, label, display name, key.
@@ -70,22 +83,22 @@ impl EntityTagger {
     /// such as "Казахстана Касым-Жомарт Токаев" — and pattern entities
     /// (dates, money, URLs…) in every language.
     pub fn tag_in(&self, text: &str, lang: Option<&str>) -> Vec<Mention> {
-        self.tag_gated(text, has_name_model(lang, text))
+        self.tag_gated(text, name_model(lang, text))
     }
 
-    /// [`tag_in`](Self::tag_in) for a caller that already knows
-    /// [`has_name_model`] of the text (and counts it).
-    pub fn tag_gated(&self, text: &str, has_model: bool) -> Vec<Mention> {
-        self.tag_with(text, self.names && has_model)
+    /// [`tag_in`](Self::tag_in) for a caller that already knows the
+    /// [`name_model`] of the text (and counts it).
+    pub fn tag_gated(&self, text: &str, model: Option<ner::Language>) -> Vec<Mention> {
+        self.tag_with(text, model.filter(|_| self.names))
     }
 
-    /// Mentions sorted by start, non-overlapping, names whatever the
-    /// language. Deterministic.
+    /// Mentions sorted by start, non-overlapping, names by the English
+    /// model whatever the language. Deterministic.
     pub fn tag(&self, text: &str) -> Vec<Mention> {
-        self.tag_with(text, self.names)
+        self.tag_with(text, Some(ner::Language::English).filter(|_| self.names))
     }
 
-    fn tag_with(&self, text: &str, names: bool) -> Vec<Mention> {
+    fn tag_with(&self, text: &str, model: Option<ner::Language>) -> Vec<Mention> {
         let pats = self
             .patterns
             .as_ref()
@@ -94,9 +107,9 @@ impl EntityTagger {
             .iter()
             .map(|m| (m.start, m.end, m.label, m.value.clone(), m.key.clone()))
             .collect();
-        if names {
+        if let Some(model) = model {
             let taken: Vec<(usize, usize)> = pats.iter().map(|m| (m.start, m.end)).collect();
-            self.names(text, &taken, &mut spans);
+            self.names(model.model(), text, &taken, &mut spans);
         }
         spans.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(&b.1)));
         let mut offsets: Vec<usize> = spans.iter().flat_map(|s| [s.0, s.1]).collect();
@@ -118,8 +131,8 @@ impl EntityTagger {
     }
 
     /// Names from the model that do not overlap a pattern match (`taken`).
-    fn names(&self, text: &str, taken: &[(usize, usize)], out: &mut Vec<Found>) {
-        let mut spans: Vec<NameSpan> = ner::embedded()
+    fn names(&self, model: &Model, text: &str, taken: &[(usize, usize)], out: &mut Vec<Found>) {
+        let mut spans: Vec<NameSpan> = model
             .find_names(text)
             .into_iter()
             .filter(|n| !taken.iter().any(|&(s, e)| s < n.end && n.start < e))

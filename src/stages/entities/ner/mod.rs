@@ -17,20 +17,59 @@ use std::sync::OnceLock;
 
 pub use model::{Model, ModelError};
 
-/// The model file, zstd-compressed, built by `scripts/ner/train.sh`.
-static EMBEDDED: &[u8] = include_bytes!("../../../../data/models/ner-en.bin");
-
-/// The shipped model, loaded on first use (about 0.1 s) and shared.
-pub fn embedded() -> &'static Model {
-    static MODEL: OnceLock<Model> = OnceLock::new();
-    MODEL.get_or_init(|| {
-        Model::read(EMBEDDED).expect("the entity model built into gleaner is valid")
-    })
+/// A language with a name model built into gleaner.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Language {
+    English,
 }
 
-/// Size in bytes of the built-in model file.
+impl Language {
+    /// Every language with a built-in model.
+    pub const ALL: [Language; 1] = [Language::English];
+
+    /// Its ISO 639-3 code, as language identification gives it.
+    pub const fn code(self) -> &'static str {
+        match self {
+            Language::English => "eng",
+        }
+    }
+
+    /// The language of ISO 639-3 `code`, if it has a model.
+    pub fn of(code: &str) -> Option<Language> {
+        Language::ALL.into_iter().find(|l| l.code() == code)
+    }
+
+    /// The model file, zstd-compressed (`scripts/ner/train.sh` builds the
+    /// English one; data/models/README.md says how and on what).
+    fn bytes(self) -> &'static [u8] {
+        match self {
+            Language::English => include_bytes!("../../../../data/models/ner-en.bin"),
+        }
+    }
+
+    /// The model, loaded on first use (about 0.1 s) and shared.
+    pub fn model(self) -> &'static Model {
+        static MODELS: [OnceLock<Model>; Language::ALL.len()] =
+            [const { OnceLock::new() }; Language::ALL.len()];
+        MODELS[self as usize].get_or_init(|| {
+            Model::read(self.bytes()).expect("the entity models built into gleaner are valid")
+        })
+    }
+
+    /// Size in bytes of the built-in model file.
+    pub fn size(self) -> usize {
+        self.bytes().len()
+    }
+}
+
+/// The English model (the one trained on CoNLL-2003).
+pub fn embedded() -> &'static Model {
+    Language::English.model()
+}
+
+/// Size in bytes of the built-in English model file.
 pub fn embedded_size() -> usize {
-    EMBEDDED.len()
+    Language::English.size()
 }
 
 /// A name found in a text: byte range and type index into [`model::TYPES`].
