@@ -4,8 +4,17 @@
 //!   cargo run --release --example ner -- eval --data DIR [--model FILE] [--json OUT]
 //!
 //! `scripts/ner/train.sh` and `scripts/ner/eval.sh` fetch the data and call
-//! these; see data/models/README.md.
+//! these; see data/models/README.md. Other corpora (any CoNLL files with
+//! PER/ORG/LOC/MISC tags) go in with `--train-file`/`--dev-file`, without
+//! resources if there are none for the language, and are scored with
+//! `--file NAME=PATH`; `scripts/ner/train_lang.sh` does so for Russian and
+//! Kazakh:
+//!
+//!   cargo run --release --example ner -- train --train-file A.conll [--train-file B.conll] \
+//!       [--dev-file DEV.conll [--with-dev]] [--resources DIR] --out FILE
+//!   cargo run --release --example ner -- eval --model FILE --file test=TEST.conll --per-type
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -28,13 +37,23 @@ enum Command {
     /// Train on eng.train (and eng.testa with --with-dev); without --with-dev
     /// report dev F1 after every epoch of every run.
     Train {
-        /// Directory with eng.train, eng.testa (scripts/ner/fetch_data.sh).
+        /// Directory with eng.train, eng.testa (scripts/ner/fetch_data.sh);
+        /// not needed when --train-file is given.
+        #[arg(long, required_unless_present = "train_file")]
+        data: Option<PathBuf>,
+        /// A training corpus in CoNLL format, instead of DATA/eng.train
+        /// (repeatable: the files' documents are concatenated in order).
         #[arg(long)]
-        data: PathBuf,
+        train_file: Vec<PathBuf>,
+        /// The dev corpus, instead of DATA/eng.testa. Without a dev set
+        /// (neither this nor --data) no dev F1 is reported.
+        #[arg(long)]
+        dev_file: Option<PathBuf>,
         /// Directory with lexicon.tsv, gazetteer.<NAME>.txt and gazetteers.txt
-        /// (scripts/ner/build_resources.py).
+        /// (scripts/ner/build_resources.py). Without it the model has no
+        /// resources: no Brown clusters and no name lists.
         #[arg(long)]
-        resources: PathBuf,
+        resources: Option<PathBuf>,
         /// Where to write the model.
         #[arg(long)]
         out: PathBuf,
@@ -49,16 +68,26 @@ enum Command {
         /// Also train on the dev set (for the final model, once features are fixed).
         #[arg(long)]
         with_dev: bool,
+        /// Text appended to the model's info line (e.g. the corpus and its licence).
+        #[arg(long)]
+        info: Option<String>,
     },
     /// Tag the text on stdin and print each sentence's tokens with their labels.
     Tag {
         #[arg(long)]
         model: Option<PathBuf>,
     },
-    /// Score a model on eng.testa, eng.testb and wikigold.conll.txt (those present).
+    /// Score a model on eng.testa, eng.testb and wikigold.conll.txt (those
+    /// present in --data), then on each --file.
     Eval {
+        #[arg(long, required_unless_present = "file")]
+        data: Option<PathBuf>,
+        /// Also score the CoNLL file PATH, reported as NAME (repeatable).
+        #[arg(long, value_name = "NAME=PATH", value_parser = named_path)]
+        file: Vec<(String, PathBuf)>,
+        /// Print precision, recall and F1 of every entity type, conlleval-style.
         #[arg(long)]
-        data: PathBuf,
+        per_type: bool,
         /// Model file (default: the one built into gleaner).
         #[arg(long)]
         model: Option<PathBuf>,
@@ -66,6 +95,24 @@ enum Command {
         #[arg(long)]
         json: Option<PathBuf>,
     },
+}
+
+/// `NAME=PATH` of `eval --file`.
+fn named_path(arg: &str) -> Result<(String, PathBuf), String> {
+    match arg.split_once('=') {
+        Some((name, path)) if !name.is_empty() && !path.is_empty() => {
+            Ok((name.to_string(), PathBuf::from(path)))
+        }
+        _ => Err(format!("expected NAME=PATH, got `{arg}`")),
+    }
+}
+
+/// A file's name, for the model's info line.
+fn file_name(path: &Path) -> String {
+    path.file_name().map_or_else(
+        || path.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    )
 }
 
 fn read_corpus(path: &Path) -> Result<Vec<Document>> {
@@ -123,7 +170,17 @@ fn load_resources(dir: &Path) -> Result<Resources> {
 
 /// Scores and tagging time of a model on a corpus (gold tokens).
 fn score(model: &Model, docs: &[Document]) -> (Scores, usize, f64) {
+    let (scores, tokens, seconds, _) = score_counted(model, docs);
+    (scores, tokens, seconds)
+}
+
+/// Entities found and in the gold standard, per type.
+type Counts = BTreeMap<String, [usize; 2]>;
+
+/// [`score`], with the found / gold entity counts per type.
+fn score_counted(model: &Model, docs: &[Document]) -> (Scores, usize, f64, Counts) {
     let mut scores = Scores::default();
+    let mut counts = Counts::new();
     let mut tokens = 0;
     let mut seconds = 0.0;
     for doc in docs {
@@ -140,10 +197,27 @@ fn score(model: &Model, docs: &[Document]) -> (Scores, usize, f64) {
                 .into_iter()
                 .map(|(a, b, k)| (a, b, TYPES[k].to_string()))
                 .collect();
-            scores.add(&s.chunks(), &predicted);
+            let gold = s.chunks();
+            for (k, chunks) in [&predicted, &gold].into_iter().enumerate() {
+                for (_, _, ty) in chunks {
+                    counts.entry(ty.clone()).or_default()[k] += 1;
+                }
+            }
+            scores.add(&gold, &predicted);
         }
     }
-    (scores, tokens, seconds)
+    (scores, tokens, seconds, counts)
+}
+
+/// conlleval's per-type lines: precision, recall, F1, found and gold counts.
+fn print_per_type(scores: &Scores, counts: &Counts) {
+    for (ty, [found, gold]) in counts {
+        let t = scores.of_type(ty);
+        println!(
+            "{:12}{ty:5} P {:6.2}  R {:6.2}  F1 {:6.2}  found {found:6}  gold {gold:6}",
+            "", t.precision, t.recall, t.f1
+        );
+    }
 }
 
 /// A model file, or the one built into gleaner; with its size in bytes.
@@ -164,19 +238,41 @@ fn main() -> Result<()> {
     match Cli::parse().command {
         Command::Train {
             data,
+            train_file,
+            dev_file,
             resources,
             out,
             epochs,
             seed,
             runs,
             with_dev,
+            info,
         } => {
-            let mut train_docs = read_corpus(&data.join("eng.train"))?;
-            let dev = read_corpus(&data.join("eng.testa"))?;
+            // clap requires --data unless --train-file is given.
+            let train_files = match (&data, train_file.is_empty()) {
+                (Some(data), true) => vec![data.join("eng.train")],
+                _ => train_file,
+            };
+            let dev_file = dev_file.or_else(|| data.as_ref().map(|d| d.join("eng.testa")));
+            let mut train_docs = Vec::new();
+            for path in &train_files {
+                train_docs.extend(read_corpus(path)?);
+            }
+            let dev = match &dev_file {
+                Some(path) => read_corpus(path)?,
+                None if with_dev => bail!("--with-dev needs a dev set: --dev-file or --data"),
+                None => Vec::new(),
+            };
             if with_dev {
                 train_docs.extend(dev.iter().cloned());
             }
-            let res = load_resources(&resources)?;
+            let res = match &resources {
+                Some(dir) => load_resources(dir)?,
+                None => {
+                    eprintln!("no resources: no lexicon, no gazetteers");
+                    Resources::default()
+                }
+            };
             let n_tokens: usize = train_docs.iter().flatten().map(|s| s.words.len()).sum();
             eprintln!(
                 "training on {} documents, {n_tokens} tokens",
@@ -197,22 +293,35 @@ fn main() -> Result<()> {
                 &examples(&train_docs)?,
                 res,
                 TrainConfig { epochs, seed, runs },
-                if with_dev { None } else { Some(&mut report) },
+                if with_dev || dev_file.is_none() {
+                    None
+                } else {
+                    Some(&mut report)
+                },
             );
             eprintln!(
                 "trained in {:.1}s: {} features",
                 t.elapsed().as_secs_f64(),
                 model.n_features()
             );
-            if !with_dev {
+            if !with_dev && dev_file.is_some() {
                 eprintln!("final dev {}", score(&model, &dev).0.line());
             }
             let mut model = model;
-            model.info.push_str(if with_dev {
-                ", trained on eng.train + eng.testa"
-            } else {
-                ", trained on eng.train"
-            });
+            // ", trained on eng.train + eng.testa" for the English model.
+            let mut names: Vec<String> = train_files.iter().map(|p| file_name(p)).collect();
+            if let (true, Some(dev)) = (with_dev, &dev_file) {
+                names.push(file_name(dev));
+            }
+            model.info.push_str(", trained on ");
+            model.info.push_str(&names.join(" + "));
+            if resources.is_none() {
+                model.info.push_str(", no resources");
+            }
+            if let Some(info) = info {
+                model.info.push_str(", ");
+                model.info.push_str(&info);
+            }
             let file = std::fs::File::create(&out)
                 .with_context(|| format!("creating {}", out.display()))?;
             model.write(std::io::BufWriter::new(file))?;
@@ -246,7 +355,13 @@ fn main() -> Result<()> {
                 println!("{}", line.join(" "));
             }
         }
-        Command::Eval { data, model, json } => {
+        Command::Eval {
+            data,
+            file,
+            per_type,
+            model,
+            json,
+        } => {
             let t = Instant::now();
             let (model, size) = load_model(model.as_deref())?;
             let load_ms = t.elapsed().as_secs_f64() * 1000.0;
@@ -260,22 +375,31 @@ fn main() -> Result<()> {
             report.insert("model".into(), model.info.clone().into());
             report.insert("load_ms".into(), load_ms.into());
             report.insert("size_bytes".into(), size.into());
-            for (name, file) in [
-                ("dev", "eng.testa"),
-                ("test", "eng.testb"),
-                ("wikigold", "wikigold.conll.txt"),
-            ] {
-                let path = data.join(file);
-                if !path.exists() {
-                    continue;
+            let mut corpora: Vec<(String, PathBuf)> = Vec::new();
+            if let Some(data) = &data {
+                for (name, file) in [
+                    ("dev", "eng.testa"),
+                    ("test", "eng.testb"),
+                    ("wikigold", "wikigold.conll.txt"),
+                ] {
+                    let path = data.join(file);
+                    if path.exists() {
+                        corpora.push((name.to_string(), path));
+                    }
                 }
+            }
+            corpora.extend(file);
+            for (name, path) in corpora {
                 let docs = read_corpus(&path)?;
-                let (s, tokens, seconds) = score(&model, &docs);
+                let (s, tokens, seconds, counts) = score_counted(&model, &docs);
                 println!(
                     "{name:9} {}  {:.0} tok/s",
                     s.line(),
                     tokens as f64 / seconds
                 );
+                if per_type {
+                    print_per_type(&s, &counts);
+                }
                 let mut entry = serde_json::Map::new();
                 let o = s.overall();
                 entry.insert("f1".into(), o.f1.into());
@@ -309,7 +433,7 @@ fn main() -> Result<()> {
                         (tokens as f64 / secs).into(),
                     );
                 }
-                report.insert(name.into(), entry.into());
+                report.insert(name, entry.into());
             }
             if let Some(path) = json {
                 std::fs::write(&path, serde_json::to_string_pretty(&report)?)?;
