@@ -44,12 +44,13 @@ pub enum Command {
     /// Read, clean, dedup and annotate the inputs; add them to the dataset.
     ///
     /// The dataset directory (default output/<dataset.name>) holds the
-    /// tables documents, duplicates, mentions, entities and boilerplate as
-    /// Hive-style partitions, one per run (documents/run=3/part-0.parquet),
+    /// tables documents, duplicates, mentions, entities, canonical_entities
+    /// and boilerplate as Hive-style partitions, one per run (documents/run=3/part-0.parquet),
     /// plus manifest.json and the state later runs build on (_state/).
     /// A run reads only inputs that are new or changed since the last run,
     /// dedups them against everything released, and adds a partition;
-    /// entities holds the totals over all runs. Nothing new: nothing is
+    /// entities (per spelling) and canonical_entities (per entity, its
+    /// spellings joined) hold the totals over all runs. Nothing new: nothing is
     /// written. --full rebuilds the dataset from all inputs; a changed
     /// config or another gleaner version stops the run (exit 6) and names
     /// the difference, since adding to the release would mix them. Files
@@ -65,7 +66,7 @@ pub enum Command {
     #[command(after_help = EXIT_CODES)]
     CheckConfig(ConfigArg),
     /// Print a summary of a dataset's tables (rows, languages, duplicates,
-    /// removed lines, top entities).
+    /// removed lines, top canonical entities).
     Stats(DatasetArg),
     /// Re-hash a dataset's tables and compare them with its manifest.
     #[command(after_help = EXIT_CODES)]

@@ -99,6 +99,16 @@ impl Table {
         Ok(values.into_iter().map(|v| v.unwrap_or(0) as u64).collect())
     }
 
+    /// The length of each list of list column `name`.
+    fn list_lengths(&self, name: &str) -> Result<Vec<usize>, StatsError> {
+        let mut out = Vec::with_capacity(self.rows());
+        for a in self.column(name)? {
+            let a = a.as_list_opt::<i32>().ok_or_else(|| self.bad_type(name))?;
+            out.extend(a.value_offsets().windows(2).map(|w| (w[1] - w[0]) as usize));
+        }
+        Ok(out)
+    }
+
     fn f64s(&self, name: &str) -> Result<Vec<f64>, StatsError> {
         let values = self.primitives::<Float64Type>(name)?;
         Ok(values.into_iter().map(|v| v.unwrap_or(f64::NAN)).collect())
@@ -165,16 +175,18 @@ pub fn summarize(dataset: &Path) -> Result<String, StatsError> {
     let duplicates = Table::read(dataset, "duplicates")?;
     let mentions = Table::read(dataset, "mentions")?;
     let entities = Table::read(dataset, "entities")?;
+    let canonical = Table::read(dataset, "canonical_entities")?;
     let boilerplate = Table::read(dataset, "boilerplate")?;
     let mut out = String::new();
     let _ = writeln!(out, "dataset {}", dataset.display());
     let _ = writeln!(
         out,
-        "rows: documents {}, duplicates {}, mentions {}, entities {}, boilerplate {}\n",
+        "rows: documents {}, duplicates {}, mentions {}, entities {} ({} canonical), boilerplate {}\n",
         documents.rows(),
         duplicates.rows(),
         mentions.rows(),
         entities.rows(),
+        canonical.rows(),
         boilerplate.rows()
     );
     if documents.rows() > 0 {
@@ -189,11 +201,36 @@ pub fn summarize(dataset: &Path) -> Result<String, StatsError> {
             t[1] += words;
             t[2] += rep as u64;
         }
+        // Whether its names were tagged (documents of an unknown language
+        // are, when mostly in Latin letters: the English model's).
+        let name_model = |lang: &str| {
+            match crate::entities::ner::Language::of(lang) {
+                Some(_) => "yes",
+                None if lang == "null" => "if Latin",
+                None => "no",
+            }
+            .to_string()
+        };
         let rows: Vec<Vec<String>> = by_lang
             .into_iter()
-            .map(|(lang, t)| vec![lang, t[0].to_string(), t[1].to_string(), t[2].to_string()])
+            .map(|(lang, t)| {
+                let names = name_model(&lang);
+                vec![
+                    lang,
+                    t[0].to_string(),
+                    t[1].to_string(),
+                    t[2].to_string(),
+                    names,
+                ]
+            })
             .collect();
-        let header = ["lang", "documents", "words", "representatives"];
+        let header = [
+            "lang",
+            "documents",
+            "words",
+            "representatives",
+            "name_model",
+        ];
         render(&mut out, "documents by language", &header, &rows);
     }
     if duplicates.rows() > 0 {
@@ -246,9 +283,12 @@ pub fn summarize(dataset: &Path) -> Result<String, StatsError> {
             &rows,
         );
     }
-    if entities.rows() > 0 {
-        let (labels, names) = (entities.strings("label")?, entities.strings("name")?);
-        let (n_docs, n_mentions) = (entities.u32s("n_docs")?, entities.u32s("n_mentions")?);
+    // One row per canonical entity: a person spelled three ways is one
+    // person, and a document that uses two spellings counts once.
+    if canonical.rows() > 0 {
+        let (labels, names) = (canonical.strings("label")?, canonical.strings("name")?);
+        let (n_docs, n_mentions) = (canonical.u32s("n_docs")?, canonical.u32s("n_mentions")?);
+        let spellings = canonical.list_lengths("variants")?;
         let mut order: Vec<usize> = (0..labels.len()).collect();
         order.sort_by(|&a, &b| {
             labels[a]
@@ -268,10 +308,11 @@ pub fn summarize(dataset: &Path) -> Result<String, StatsError> {
                     names[i].clone(),
                     n_docs[i].to_string(),
                     n_mentions[i].to_string(),
+                    spellings[i].to_string(),
                 ]);
             }
         }
-        let header = ["label", "name", "n_docs", "n_mentions"];
+        let header = ["label", "name", "n_docs", "n_mentions", "spellings"];
         render(&mut out, "top entities per label", &header, &rows);
     }
     Ok(out)

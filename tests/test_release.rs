@@ -41,8 +41,25 @@ fn assert_entity_totals_match_mentions(ds: &Path) {
     let n_mentions = column::<UInt32Array>(&entities, "n_mentions");
     let keys = texts(&entities, "entity_key");
     assert_eq!(keys.len(), want.len());
+    let canonical_of: BTreeMap<&String, String> =
+        keys.iter().zip(texts(&entities, "canonical_key")).collect();
+    let mut by_canonical: BTreeMap<String, (HashSet<String>, u32)> = BTreeMap::new();
     for (i, key) in keys.iter().enumerate() {
         let (docs, mentions) = &want[key];
+        assert_eq!(n_docs.value(i) as usize, docs.len(), "{key}");
+        assert_eq!(n_mentions.value(i), *mentions, "{key}");
+        let entry = by_canonical.entry(canonical_of[key].clone()).or_default();
+        entry.0.extend(docs.iter().cloned());
+        entry.1 += mentions;
+    }
+    // And the totals per canonical entity count each document once.
+    let canonical = read_table(ds, "canonical_entities");
+    let n_docs = column::<UInt32Array>(&canonical, "n_docs");
+    let n_mentions = column::<UInt32Array>(&canonical, "n_mentions");
+    let keys = texts(&canonical, "canonical_key");
+    assert_eq!(keys.len(), by_canonical.len());
+    for (i, key) in keys.iter().enumerate() {
+        let (docs, mentions) = &by_canonical[key];
         assert_eq!(n_docs.value(i) as usize, docs.len(), "{key}");
         assert_eq!(n_mentions.value(i), *mentions, "{key}");
     }
@@ -250,7 +267,7 @@ fn tables_are_identical_for_any_thread_count_and_input_order() {
         part_hashes(&out)
     };
     let want = run("t1", "1", vec![".".into()], &fwd);
-    assert_eq!(want.len(), 7, "5 tables + 2 state stores");
+    assert_eq!(want.len(), 9, "6 tables + 3 state stores");
     assert_eq!(run("t2", "2", vec![".".into()], &fwd), want);
     assert_eq!(run("t8", "8", vec![".".into()], &fwd), want);
     assert_eq!(run("shuffled", "2", shuffled, &rev), want);

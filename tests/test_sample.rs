@@ -292,6 +292,65 @@ fn spelling_variants_share_a_canonical_entity() {
 }
 
 #[test]
+fn russian_and_kazakh_pages_about_tokayev_join_the_english_entity() {
+    // The same story in Russian and Kazakh next to an English sample page:
+    // each is tagged by its own language's model, and "Касым-Жомарт
+    // Токаев" and "Қасым-Жомарт Тоқаев" share the canonical entity of
+    // "Kassym-Jomart Tokayev".
+    let w = Workspace::new();
+    w.add(
+        "en.txt",
+        &repo().join("data/sample/000_4f724775d4944109.txt"),
+    );
+    let langs = repo().join("tests/data/languages");
+    w.add("ru.txt", &langs.join("tokayev_ru.txt"));
+    w.add("kk.txt", &langs.join("tokayev_kk.txt"));
+    w.run(&[]);
+    let documents = read_table(&w.ds(), "documents");
+    let lang_of: BTreeMap<String, String> = texts(&documents, "doc_id")
+        .into_iter()
+        .zip(texts(&documents, "lang"))
+        .collect();
+    let mentions = read_table(&w.ds(), "mentions");
+    let entities = read_table(&w.ds(), "entities");
+    let canonical: BTreeMap<String, String> = texts(&entities, "entity_key")
+        .into_iter()
+        .zip(texts(&entities, "canonical_key"))
+        .collect();
+    let english = &canonical["PERSON:kassym jomart tokayev"];
+    let mut joined: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for ((doc, surface), (label, key)) in texts(&mentions, "doc_id")
+        .into_iter()
+        .zip(texts(&mentions, "surface"))
+        .zip(
+            texts(&mentions, "label")
+                .into_iter()
+                .zip(texts(&mentions, "entity_key")),
+        )
+    {
+        if label == "PERSON" && &canonical[&key] == english {
+            joined
+                .entry(lang_of[&doc].clone())
+                .or_default()
+                .push(surface);
+        }
+    }
+    assert!(
+        joined["rus"].iter().any(|s| s.ends_with("Токаев")),
+        "{joined:?}"
+    );
+    assert!(
+        joined["kaz"].iter().any(|s| s == "Қасым-Жомарт Тоқаев"),
+        "{joined:?}"
+    );
+    assert!(joined.contains_key("eng"), "{joined:?}");
+    // One row for him in canonical_entities, with all three spellings.
+    let canonical_rows = read_table(&w.ds(), "canonical_entities");
+    let keys = texts(&canonical_rows, "canonical_key");
+    assert_eq!(keys.iter().filter(|k| *k == english).count(), 1);
+}
+
+#[test]
 fn manifest_matches_tables_and_verify_passes() {
     let manifest: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(sample().join("manifest.json")).unwrap())
@@ -308,6 +367,7 @@ fn manifest_matches_tables_and_verify_passes() {
     let out = String::from_utf8_lossy(&stats.get_output().stdout).to_string();
     assert!(out.contains("documents 9"), "{out}");
     assert!(out.contains("feed_footer"), "{out}");
+    assert!(out.contains("spellings"), "{out}");
 }
 
 #[test]

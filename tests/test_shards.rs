@@ -25,6 +25,12 @@ fn tables(ds: &Path) -> Vec<(String, String)> {
     }
     let rows: Vec<_> = index.keys.iter().zip(&index.cluster_id).collect();
     out.push(("index".to_string(), format!("{rows:?}")));
+    // Every document's entity keys, row by row (a part per shard).
+    let mut docs = Vec::new();
+    for path in gleaner::release::state_files(ds, &manifest, "entity_docs") {
+        gleaner::state::each_entity_doc(&path, |keys| docs.push(keys.join(" "))).unwrap();
+    }
+    out.push(("entity_docs".to_string(), format!("{docs:?}")));
     for (name, record) in manifest.state.iter().chain(&manifest.tables) {
         if [
             "documents",
@@ -32,6 +38,7 @@ fn tables(ds: &Path) -> Vec<(String, String)> {
             "boilerplate",
             "duplicates",
             "index",
+            "entity_docs",
         ]
         .contains(&name.as_str())
         {

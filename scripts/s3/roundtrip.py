@@ -133,6 +133,7 @@ def same_release(a: str, b: str, creds: dict) -> None:
                                hive_partitioning=False).sort(sort)
 
     for name, sort in [("documents", ["doc_id"]), ("entities", ["entity_key"]),
+                       ("canonical_entities", ["canonical_key"]),
                        ("duplicates", ["doc_id"]), ("mentions", ["doc_id", "start"])]:
         x, y = table(a, name, sort), table(b, name, sort)
         assert x.equals(y), f"{name}: {a} and {b} differ"

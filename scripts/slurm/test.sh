@@ -141,7 +141,7 @@ import sys
 import duckdb
 local, sharded = sys.argv[1:3]
 bad = 0
-for table in ["documents", "duplicates", "mentions", "entities", "boilerplate"]:
+for table in ["documents", "duplicates", "mentions", "entities", "canonical_entities", "boilerplate"]:
     rows = [duckdb.sql(f"SELECT * FROM read_parquet('{d}/{table}/**/*.parquet')").fetchall()
             for d in (local, sharded)]
     same = rows[0] == rows[1]

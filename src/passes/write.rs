@@ -8,6 +8,7 @@ use rayon::prelude::*;
 
 use super::{site_group, Counts, PassError, Progress};
 use crate::clean::frequent::FrequentLines;
+use crate::entities::ner::Language;
 use crate::entities::{EntityTagger, Mention};
 use crate::entity_table::{self, EntityRow};
 use crate::quality::Signals;
@@ -21,6 +22,9 @@ pub struct PartWriters {
     pub documents: TableWriter,
     pub mentions: TableWriter,
     pub boilerplate: TableWriter,
+    /// The entity keys of each document (a state store: the totals per
+    /// canonical entity are counted from it at every commit).
+    pub entity_docs: TableWriter,
 }
 
 /// What the pass leaves for the commit.
@@ -34,8 +38,8 @@ pub struct Written {
 struct Tagged {
     processed: Vec<Processed>,
     mentions: Vec<Vec<Mention>>,
-    /// Per document: whether the name model ran on it.
-    names_tagged: Vec<bool>,
+    /// Per document: the name model that ran on it, if any.
+    names_tagged: Vec<Option<Language>>,
     /// Documents of the chunk as stored (dropped ones included).
     stored: u64,
 }
@@ -76,12 +80,12 @@ pub fn write(
                 }
             })
             .collect();
-        let (mentions, names_tagged): (Vec<Vec<Mention>>, Vec<bool>) = processed
+        let (mentions, names_tagged): (Vec<Vec<Mention>>, Vec<Option<Language>>) = processed
             .par_iter()
             .map(|p| {
                 let lang = p.signals.lang.as_deref();
                 let model = crate::entities::name_model(lang, &p.text);
-                (tagger.tag_gated(&p.text, model), model.is_some())
+                (tagger.tag_gated(&p.text, model), model)
             })
             .unzip();
         Ok(Tagged {
@@ -115,16 +119,27 @@ pub fn write(
         tables
             .boilerplate
             .write(&write::boilerplate_batch(&processed)?)?;
+        tables.entity_docs.write(
+            &crate::state::entity_docs_batch(&processed, &mentions)
+                .map_err(crate::passes::arrow_error("entity_docs"))?,
+        )?;
         partials.push(entity_table::aggregate(&processed, &mentions));
         for (p, names) in processed.iter().zip(names_tagged) {
             for r in &p.removed {
                 counts.removed(&r.reason);
             }
             counts.run.flagged_low_quality += p.signals.flag.is_some() as u64;
-            if names {
-                counts.run.documents_names_tagged += 1;
-            } else {
-                counts.run.documents_no_name_model += 1;
+            let run = &mut counts.run;
+            match names {
+                None => run.documents_no_name_model += 1,
+                Some(language) => {
+                    run.documents_names_tagged += 1;
+                    *match language {
+                        Language::English => &mut run.documents_names_eng,
+                        Language::Russian => &mut run.documents_names_rus,
+                        Language::Kazakh => &mut run.documents_names_kaz,
+                    } += 1;
+                }
             }
         }
         counts.run.documents += processed.len() as u64;

@@ -10,10 +10,10 @@ use std::path::{Path, PathBuf};
 
 use arrow::record_batch::RecordBatch;
 
-use super::{part_file, shard_file, state_file, state_files, Previous};
+use super::{part_file, shard_file, state_file, state_files, state_shard_file, Previous};
 use crate::config::Config;
 use crate::dedup::DedupStats;
-use crate::entity_table::{self, EntityRow};
+use crate::entity_table::{self, CanonicalTotals, EntityRow};
 use crate::passes::cluster::Clustered;
 use crate::passes::write::PartWriters;
 use crate::passes::Counts;
@@ -75,7 +75,9 @@ impl RunCommit {
     pub fn new(base: Option<&Manifest>, run: u32) -> RunCommit {
         let mut tables = base.map(|m| m.tables.clone()).unwrap_or_default();
         // Entity totals are rewritten whole (see `add_entities`).
-        tables.remove("entities");
+        for name in super::TOTALS_TABLES {
+            tables.remove(name);
+        }
         RunCommit {
             run,
             base: base.cloned(),
@@ -91,11 +93,7 @@ impl RunCommit {
     /// `file` of table `name`.
     pub fn record(&mut self, name: &str, part: PartRecord) {
         let (records, schema) = if super::STATE_STORES.contains(&name) {
-            let schema = match name {
-                "index" => state::index_schema(),
-                _ => state::lines_schema(),
-            };
-            (&mut self.state, schema)
+            (&mut self.state, state::schema_of(name))
         } else {
             (&mut self.tables, schema::by_name(name))
         };
@@ -161,10 +159,19 @@ impl RunCommit {
             let file = shard_file(name, run, shard, shards);
             sink.open_table(&file, schema::by_name(name), rows)
         };
+        let documents = open("documents", DOCUMENT_ROWS_PER_GROUP)?;
+        let mentions = open("mentions", ROW_GROUP_ROWS)?;
+        let boilerplate = open("boilerplate", ROW_GROUP_ROWS)?;
+        let entity_docs = sink.open_table(
+            &state_shard_file("entity_docs", run, shard, shards),
+            state::entity_docs_schema(),
+            ROW_GROUP_ROWS,
+        )?;
         Ok(PartWriters {
-            documents: open("documents", DOCUMENT_ROWS_PER_GROUP)?,
-            mentions: open("mentions", ROW_GROUP_ROWS)?,
-            boilerplate: open("boilerplate", ROW_GROUP_ROWS)?,
+            documents,
+            mentions,
+            boilerplate,
+            entity_docs,
         })
     }
 
@@ -180,11 +187,17 @@ impl RunCommit {
             ("documents", parts.documents),
             ("mentions", parts.mentions),
             ("boilerplate", parts.boilerplate),
+            ("entity_docs", parts.entity_docs),
         ] {
             let rows = table.rows();
             let staged = table.finish()?;
+            let file = if name == "entity_docs" {
+                state_shard_file(name, run, shard, shards)
+            } else {
+                shard_file(name, run, shard, shards)
+            };
             let part = PartRecord {
-                file: shard_file(name, run, shard, shards),
+                file,
                 run,
                 rows,
                 hash: staged.hash,
@@ -208,7 +221,9 @@ impl RunCommit {
     }
 
     /// Stages the entity totals: the released ones of `dir` plus
-    /// `partials`, this run's totals (one per shard).
+    /// `partials`, this run's totals (one per shard); then the totals per
+    /// canonical entity, counted over the `entity_docs` state of every run
+    /// (this run's parts must be recorded first).
     pub fn add_entities(
         &mut self,
         dir: &Path,
@@ -225,7 +240,21 @@ impl RunCommit {
         let mut rows = entity_table::merge(all);
         entity_table::link_variants(&mut rows);
         let batch = write::entities_batch(&rows)?;
-        self.add_table(sink, "entities", &batch)
+        self.add_table(sink, "entities", &batch)?;
+        // Every document's entity keys, released and this run's, one
+        // partition at a time.
+        let mut totals = CanonicalTotals::new(&rows);
+        let parts = self.state.get("entity_docs").map(|t| &t.parts[..]);
+        for part in parts.unwrap_or_default() {
+            let path = if part.run == self.run {
+                sink.staged_file(&part.file)
+            } else {
+                dir.join(&part.file)
+            };
+            state::each_entity_doc(&path, |keys| totals.add_document(keys.iter().copied()))?;
+        }
+        let batch = write::canonical_entities_batch(&totals.finish())?;
+        self.add_table(sink, "canonical_entities", &batch)
     }
 
     /// Writes the manifest and commits the run: its files replace those of
@@ -249,6 +278,7 @@ impl RunCommit {
             skipped_files: skipped.len() as u64,
             released_documents: self.tables.get("documents").map_or(0, |t| t.rows),
             entities: self.tables.get("entities").map_or(0, |t| t.rows),
+            canonical_entities: self.tables.get("canonical_entities").map_or(0, |t| t.rows),
             ..self.counts.run
         };
         let warnings = input_warnings(&self.inputs);

@@ -33,8 +33,13 @@ use crate::write::schema;
 
 /// Directory of the state incremental runs build on.
 pub const STATE_DIR: &str = "_state";
-/// The state stores under [`STATE_DIR`].
-pub const STATE_STORES: [&str; 2] = ["index", "lines"];
+/// The state stores under [`STATE_DIR`]: the dedup index, the frequent
+/// line counts, and the entity keys of every document (for the totals per
+/// canonical entity).
+pub const STATE_STORES: [&str; 3] = ["index", "lines", "entity_docs"];
+/// The tables every run rewrites whole (totals over all runs): only the
+/// last run's partition belongs to the release.
+pub const TOTALS_TABLES: [&str; 2] = ["entities", "canonical_entities"];
 /// Prefix of the staging directory a sharded run's tasks share
 /// (`.shards-run3`); not removed by [`remove_dead_staging`], since its
 /// tasks run without the dataset lock.

@@ -107,16 +107,25 @@ pub fn rebuild_manifest(dir: &Path, config: &Config) -> Result<Repaired, String>
         ));
     }
     // Each run rewrites the entity totals: only the last run's belong.
-    let last_entities = found
+    let last_totals: BTreeMap<&str, u32> = super::TOTALS_TABLES
         .iter()
-        .filter(|(_, store, _, _)| store == "entities")
-        .map(|(_, _, run, _)| *run)
-        .max();
+        .filter_map(|&name| {
+            let last = found
+                .iter()
+                .filter(|(_, store, _, _)| store == name)
+                .map(|(_, _, run, _)| *run)
+                .max()?;
+            Some((name, last))
+        })
+        .collect();
     let mut tables: BTreeMap<String, TableRecord> = BTreeMap::new();
     let mut state: BTreeMap<String, TableRecord> = BTreeMap::new();
     let mut runs: BTreeMap<u32, u64> = BTreeMap::new();
     for (file, store, run, f) in &found {
-        if store == "entities" && Some(*run) != last_entities {
+        if last_totals
+            .get(store.as_str())
+            .is_some_and(|last| last != run)
+        {
             left_out.push((
                 file.clone(),
                 "entity totals of an earlier run (superseded)".into(),
@@ -124,11 +133,7 @@ pub fn rebuild_manifest(dir: &Path, config: &Config) -> Result<Repaired, String>
             continue;
         }
         let record = if let Some(name) = store.strip_prefix(&format!("{STATE_DIR}/")) {
-            let schema = if name == "index" {
-                crate::state::index_schema()
-            } else {
-                crate::state::lines_schema()
-            };
+            let schema = crate::state::schema_of(name);
             state
                 .entry(name.to_string())
                 .or_insert_with(|| TableRecord::new(&schema))

@@ -178,16 +178,7 @@ pub fn each_index_row(path: &Path, mut f: impl FnMut(IndexRow<'_>)) -> Result<()
         path: path.to_path_buf(),
         message: message.to_string(),
     };
-    let file = File::open(path).map_err(|e| fail(&e.to_string()))?;
-    let reader = ParquetRecordBatchReaderBuilder::try_new(file)
-        .map_err(|e| fail(&e.to_string()))?
-        .build()
-        .map_err(|e| fail(&e.to_string()))?;
-    for batch in reader {
-        let batch = batch.map_err(|e| fail(&e.to_string()))?;
-        if batch.schema().fields() != index_schema().fields() {
-            return Err(fail("not a dedup index written by this gleaner"));
-        }
+    each_batch(path, &index_schema(), "a dedup index", |batch| {
         let c = |i: usize| batch.column(i);
         let doc_id = c(0).as_string::<i32>();
         let cluster = c(1).as_string::<i32>();
@@ -223,8 +214,113 @@ pub fn each_index_row(path: &Path, mut f: impl FnMut(IndexRow<'_>)) -> Result<()
                 },
             });
         }
+        Ok(())
+    })
+}
+
+/// Calls `f` on every record batch of `path`, one row group at a time,
+/// after checking it has `schema` (`what` names the store in the error).
+fn each_batch(
+    path: &Path,
+    schema: &SchemaRef,
+    what: &str,
+    mut f: impl FnMut(&RecordBatch) -> Result<(), StateError>,
+) -> Result<(), StateError> {
+    let fail = |message: String| StateError {
+        path: path.to_path_buf(),
+        message,
+    };
+    let file = File::open(path).map_err(|e| fail(e.to_string()))?;
+    let reader = ParquetRecordBatchReaderBuilder::try_new(file)
+        .map_err(|e| fail(e.to_string()))?
+        .build()
+        .map_err(|e| fail(e.to_string()))?;
+    for batch in reader {
+        let batch = batch.map_err(|e| fail(e.to_string()))?;
+        if batch.schema().fields() != schema.fields() {
+            return Err(fail(format!("not {what} written by this gleaner")));
+        }
+        f(&batch)?;
     }
     Ok(())
+}
+
+/// Schema of an entity-documents partition: the entity keys each document
+/// mentions (distinct, sorted), for the totals per canonical entity.
+pub fn entity_docs_schema() -> SchemaRef {
+    Arc::new(Schema::new(vec![
+        Field::new("doc_id", DataType::Utf8, false),
+        Field::new(
+            "entity_keys",
+            DataType::List(Arc::new(Field::new("item", DataType::Utf8, false))),
+            false,
+        ),
+    ]))
+}
+
+/// The entity-documents rows of `docs` (`mentions[i]` are in `docs[i]`);
+/// documents without mentions have none.
+pub fn entity_docs_batch(
+    docs: &[crate::stages::Processed],
+    mentions: &[Vec<crate::entities::Mention>],
+) -> Result<RecordBatch, arrow::error::ArrowError> {
+    let mut ids = Vec::new();
+    let mut keys: Vec<&str> = Vec::new();
+    let mut lengths = Vec::new();
+    let mut own: Vec<&str> = Vec::new();
+    for (p, ms) in docs.iter().zip(mentions) {
+        if ms.is_empty() {
+            continue;
+        }
+        own.clear();
+        own.extend(ms.iter().map(|m| m.entity_key.as_str()));
+        own.sort_unstable();
+        own.dedup();
+        keys.extend_from_slice(&own);
+        ids.push(p.doc.doc_id.as_str());
+        lengths.push(own.len());
+    }
+    let list = ListArray::new(
+        Arc::new(Field::new("item", DataType::Utf8, false)),
+        OffsetBuffer::from_lengths(lengths),
+        Arc::new(StringArray::from_iter_values(keys)),
+        None,
+    );
+    RecordBatch::try_new(
+        entity_docs_schema(),
+        vec![Arc::new(StringArray::from_iter_values(ids)), Arc::new(list)],
+    )
+}
+
+/// Calls `f` with the entity keys of every document of an entity-documents
+/// partition, holding one row group at a time.
+pub fn each_entity_doc(path: &Path, mut f: impl FnMut(&[&str])) -> Result<(), StateError> {
+    each_batch(
+        path,
+        &entity_docs_schema(),
+        "an entity-documents table",
+        |batch| {
+            let lists = batch.column(1).as_list::<i32>();
+            let values = lists.values().as_string::<i32>();
+            let offsets = lists.value_offsets();
+            let mut keys: Vec<&str> = Vec::new();
+            for w in offsets.windows(2) {
+                keys.clear();
+                keys.extend((w[0] as usize..w[1] as usize).map(|j| values.value(j)));
+                f(&keys);
+            }
+            Ok(())
+        },
+    )
+}
+
+/// The schema of state store `store` (one of `release::STATE_STORES`).
+pub fn schema_of(store: &str) -> SchemaRef {
+    match store {
+        "index" => index_schema(),
+        "entity_docs" => entity_docs_schema(),
+        _ => lines_schema(),
+    }
 }
 
 /// Schema of a frequent-line count partition.
@@ -278,11 +374,11 @@ pub fn read_entities(path: &Path) -> Result<Vec<EntityRow>, StateError> {
             });
         }
         let s = |i: usize| batch.column(i).as_string::<i32>();
-        let (key, label, name) = (s(0), s(1), s(2));
-        let n_docs = batch.column(3).as_primitive::<UInt32Type>();
-        let n_mentions = batch.column(4).as_primitive::<UInt32Type>();
-        let first = batch.column(5).as_primitive::<TimestampMicrosecondType>();
-        let last = batch.column(6).as_primitive::<TimestampMicrosecondType>();
+        let (key, label, name, lang) = (s(0), s(1), s(2), s(3));
+        let n_docs = batch.column(4).as_primitive::<UInt32Type>();
+        let n_mentions = batch.column(5).as_primitive::<UInt32Type>();
+        let first = batch.column(6).as_primitive::<TimestampMicrosecondType>();
+        let last = batch.column(7).as_primitive::<TimestampMicrosecondType>();
         let opt = |a: &arrow::array::PrimitiveArray<TimestampMicrosecondType>, i: usize| {
             (!a.is_null(i)).then(|| a.value(i))
         };
@@ -291,6 +387,7 @@ pub fn read_entities(path: &Path) -> Result<Vec<EntityRow>, StateError> {
                 entity_key: key.value(i).to_string(),
                 label: label.value(i).to_string(),
                 name: name.value(i).to_string(),
+                lang: (!lang.is_null(i)).then(|| lang.value(i).to_string()),
                 n_docs: n_docs.value(i),
                 n_mentions: n_mentions.value(i),
                 first_seen: opt(first, i),

@@ -19,6 +19,8 @@ pub struct EntityRow {
     pub entity_key: String,
     pub label: String,
     pub name: String,
+    /// The language of the document of its first mention.
+    pub lang: Option<String>,
     pub n_docs: u32,
     pub n_mentions: u32,
     /// Earliest and latest `published` of the documents it appears in (UTC µs).
@@ -43,6 +45,7 @@ pub fn aggregate(docs: &[Processed], mentions: &[Vec<Mention>]) -> Vec<EntityRow
                     entity_key: m.entity_key.clone(),
                     label: m.label.as_str().to_string(),
                     name: m.name.clone(),
+                    lang: p.signals.lang.clone(),
                     n_docs: 0,
                     n_mentions: 0,
                     first_seen: None,
@@ -110,6 +113,124 @@ pub fn link_variants(rows: &mut [EntityRow]) {
     }
 }
 
+/// One row of `canonical_entities.parquet`: a canonical entity with the
+/// totals of all its spellings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CanonicalRow {
+    pub canonical_key: String,
+    pub label: String,
+    pub name: String,
+    /// Documents that mention any of its spellings, each counted once.
+    pub n_docs: u32,
+    pub n_mentions: u32,
+    pub first_seen: Option<i64>,
+    pub last_seen: Option<i64>,
+    /// Its spellings, the most mentioned first.
+    pub variants: Vec<VariantTotals>,
+}
+
+/// One spelling of a canonical entity: an entity key and its own totals.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VariantTotals {
+    pub entity_key: String,
+    pub name: String,
+    pub lang: Option<String>,
+    pub n_docs: u32,
+    pub n_mentions: u32,
+}
+
+/// Totals per canonical entity, built from the linked rows of `entities`
+/// (after [`link_variants`]) and every document's set of entity keys.
+///
+/// Mentions add up and first/last seen widen over a group's spellings, but
+/// documents do not: a document that says "Tokayev" and "Kassym-Jomart
+/// Tokayev" is one document of that person, not two. So `n_docs` is
+/// counted from the documents themselves ([`add_document`]), one at a
+/// time, in memory the size of the entity table. The groups depend on the
+/// whole corpus (a new spelling can join two), so every run counts over
+/// all released documents again rather than adding to the last totals.
+///
+/// [`add_document`]: CanonicalTotals::add_document
+pub struct CanonicalTotals<'a> {
+    /// Group number of each entity key.
+    group_of: HashMap<&'a str, u32>,
+    groups: Vec<CanonicalRow>,
+    /// The groups of the document being counted (reused).
+    seen: Vec<u32>,
+}
+
+impl<'a> CanonicalTotals<'a> {
+    /// Groups `rows` by canonical key, with every total but `n_docs`.
+    pub fn new(rows: &'a [EntityRow]) -> CanonicalTotals<'a> {
+        let mut by_key: std::collections::BTreeMap<&str, Vec<&EntityRow>> = Default::default();
+        for row in rows {
+            by_key.entry(&row.canonical_key).or_default().push(row);
+        }
+        let mut group_of = HashMap::with_capacity(rows.len());
+        let mut groups = Vec::with_capacity(by_key.len());
+        for (g, (key, mut members)) in by_key.into_iter().enumerate() {
+            members.sort_by(|a, b| {
+                b.n_mentions
+                    .cmp(&a.n_mentions)
+                    .then_with(|| a.entity_key.cmp(&b.entity_key))
+            });
+            let head = members
+                .iter()
+                .find(|r| r.entity_key == key)
+                .unwrap_or(&members[0]);
+            let mut row = CanonicalRow {
+                canonical_key: key.to_string(),
+                label: head.label.clone(),
+                name: head.canonical_name.clone(),
+                n_docs: 0,
+                n_mentions: 0,
+                first_seen: None,
+                last_seen: None,
+                variants: Vec::with_capacity(members.len()),
+            };
+            for m in &members {
+                group_of.insert(m.entity_key.as_str(), g as u32);
+                row.n_mentions += m.n_mentions;
+                row.first_seen = widen(row.first_seen, m.first_seen, i64::min);
+                row.last_seen = widen(row.last_seen, m.last_seen, i64::max);
+                row.variants.push(VariantTotals {
+                    entity_key: m.entity_key.clone(),
+                    name: m.name.clone(),
+                    lang: m.lang.clone(),
+                    n_docs: m.n_docs,
+                    n_mentions: m.n_mentions,
+                });
+            }
+            groups.push(row);
+        }
+        CanonicalTotals {
+            group_of,
+            groups,
+            seen: Vec::new(),
+        }
+    }
+
+    /// Counts one document that mentions `keys` (in any order, repeats
+    /// allowed): each canonical entity among them gains one document.
+    pub fn add_document<'k>(&mut self, keys: impl IntoIterator<Item = &'k str>) {
+        self.seen.clear();
+        self.seen.extend(
+            keys.into_iter()
+                .filter_map(|k| self.group_of.get(k).copied()),
+        );
+        self.seen.sort_unstable();
+        self.seen.dedup();
+        for &g in &self.seen {
+            self.groups[g as usize].n_docs += 1;
+        }
+    }
+
+    /// The rows, by canonical key.
+    pub fn finish(self) -> Vec<CanonicalRow> {
+        self.groups
+    }
+}
+
 fn widen(a: Option<i64>, b: Option<i64>, pick: fn(i64, i64) -> i64) -> Option<i64> {
     match (a, b) {
         (Some(x), Some(y)) => Some(pick(x, y)),
@@ -171,6 +292,48 @@ mod tests {
         assert_eq!((b.n_docs, b.n_mentions), (3, 4));
         assert_eq!((b.first_seen, b.last_seen), (Some(50), Some(100)));
         assert_eq!(b.label, "PERSON");
+    }
+
+    #[test]
+    fn a_document_with_two_spellings_counts_once_for_their_entity() {
+        let docs = [processed(0, Some(10)), processed(1, Some(20))];
+        let mentions = vec![
+            vec![
+                mention("PERSON:kassym jomart tokayev", "Kassym-Jomart Tokayev"),
+                mention("PERSON:kassym jomart tokayev", "Kassym-Jomart Tokayev"),
+                mention("PERSON:kassym jomart tokayev", "Kassym-Jomart Tokayev"),
+                mention("PERSON:tokayev", "Tokayev"),
+            ],
+            vec![mention("PERSON:tokayev", "Tokayev")],
+        ];
+        let mut rows = aggregate(&docs, &mentions);
+        link_variants(&mut rows);
+        assert!(rows
+            .iter()
+            .all(|r| r.canonical_key == "PERSON:kassym jomart tokayev"));
+        let mut totals = CanonicalTotals::new(&rows);
+        for ms in &mentions {
+            totals.add_document(ms.iter().map(|m| m.entity_key.as_str()));
+        }
+        let canonical = totals.finish();
+        assert_eq!(canonical.len(), 1);
+        let c = &canonical[0];
+        assert_eq!((c.n_docs, c.n_mentions), (2, 5));
+        assert_eq!((c.first_seen, c.last_seen), (Some(10), Some(20)));
+        assert_eq!(c.name, "Kassym-Jomart Tokayev");
+        // Its spellings, the most mentioned first, with their own totals.
+        let v: Vec<(&str, u32, u32)> = c
+            .variants
+            .iter()
+            .map(|v| (v.entity_key.as_str(), v.n_docs, v.n_mentions))
+            .collect();
+        assert_eq!(
+            v,
+            [
+                ("PERSON:kassym jomart tokayev", 1, 3),
+                ("PERSON:tokayev", 2, 2)
+            ]
+        );
     }
 
     #[test]

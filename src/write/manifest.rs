@@ -88,10 +88,16 @@ run_counts! {
     mentions,
     /// Rows of the entity totals after this run.
     entities,
+    /// Rows of the totals per canonical entity after this run.
+    canonical_entities,
     /// Documents whose names were tagged, and documents in a language no
     /// name model knows (pattern entities only).
     documents_names_tagged,
     documents_no_name_model,
+    /// Documents whose names were tagged, by the model's language.
+    documents_names_eng,
+    documents_names_rus,
+    documents_names_kaz,
 }
 
 /// One run of a release.

@@ -12,14 +12,16 @@ pub mod sink;
 use std::sync::Arc;
 
 use arrow::array::{
-    ArrayRef, BooleanArray, Float64Array, StringArray, TimestampMicrosecondArray, UInt32Array,
+    Array, ArrayRef, BooleanArray, Float64Array, ListArray, StringArray, StructArray,
+    TimestampMicrosecondArray, UInt32Array,
 };
+use arrow::buffer::OffsetBuffer;
 use arrow::datatypes::SchemaRef;
 use arrow::record_batch::RecordBatch;
 
 use crate::dedup::Duplicate;
 use crate::entities::Mention;
-use crate::entity_table::EntityRow;
+use crate::entity_table::{CanonicalRow, EntityRow, VariantTotals};
 use crate::stages::Processed;
 pub use sink::{DatasetSink, TableWriter, WriteError};
 
@@ -160,12 +162,53 @@ pub fn entities_batch(rows: &[EntityRow]) -> Result<RecordBatch, WriteError> {
             strings(rows.iter().map(|r| r.entity_key.as_str())),
             strings(rows.iter().map(|r| r.label.as_str())),
             strings(rows.iter().map(|r| r.name.as_str())),
+            opt_strings(rows.iter().map(|r| r.lang.as_deref())),
             u32s(rows.iter().map(|r| r.n_docs)),
             u32s(rows.iter().map(|r| r.n_mentions)),
             timestamps(rows.iter().map(|r| r.first_seen)),
             timestamps(rows.iter().map(|r| r.last_seen)),
             strings(rows.iter().map(|r| r.canonical_key.as_str())),
             strings(rows.iter().map(|r| r.canonical_name.as_str())),
+        ],
+    )
+}
+
+/// `canonical_entities.parquet` rows, already sorted by canonical key.
+pub fn canonical_entities_batch(rows: &[CanonicalRow]) -> Result<RecordBatch, WriteError> {
+    let variants: Vec<&VariantTotals> = rows.iter().flat_map(|r| &r.variants).collect();
+    let items = StructArray::new(
+        schema::variant_fields(),
+        vec![
+            strings(variants.iter().map(|v| v.entity_key.as_str())),
+            strings(variants.iter().map(|v| v.name.as_str())),
+            opt_strings(variants.iter().map(|v| v.lang.as_deref())),
+            u32s(variants.iter().map(|v| v.n_docs)),
+            u32s(variants.iter().map(|v| v.n_mentions)),
+        ],
+        None,
+    );
+    let list = ListArray::new(
+        Arc::new(arrow::datatypes::Field::new(
+            "item",
+            items.data_type().clone(),
+            false,
+        )),
+        OffsetBuffer::from_lengths(rows.iter().map(|r| r.variants.len())),
+        Arc::new(items),
+        None,
+    );
+    batch(
+        "canonical_entities",
+        schema::canonical_entities(),
+        vec![
+            strings(rows.iter().map(|r| r.canonical_key.as_str())),
+            strings(rows.iter().map(|r| r.label.as_str())),
+            strings(rows.iter().map(|r| r.name.as_str())),
+            u32s(rows.iter().map(|r| r.n_docs)),
+            u32s(rows.iter().map(|r| r.n_mentions)),
+            timestamps(rows.iter().map(|r| r.first_seen)),
+            timestamps(rows.iter().map(|r| r.last_seen)),
+            Arc::new(list),
         ],
     )
 }

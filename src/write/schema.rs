@@ -83,12 +83,51 @@ pub fn entities() -> SchemaRef {
         utf8("entity_key", false),
         utf8("label", false),
         utf8("name", false),
+        // The language of the document its first mention is in.
+        utf8("lang", true),
         Field::new("n_docs", DataType::UInt32, false),
         Field::new("n_mentions", DataType::UInt32, false),
         timestamp("first_seen"),
         timestamp("last_seen"),
         utf8("canonical_key", false),
         utf8("canonical_name", false),
+    ]))
+}
+
+/// The fields of one item of `canonical_entities.variants`: an entity key
+/// that is a spelling of the canonical entity, with its own totals.
+pub fn variant_fields() -> arrow::datatypes::Fields {
+    vec![
+        utf8("entity_key", false),
+        utf8("name", false),
+        utf8("lang", true),
+        Field::new("n_docs", DataType::UInt32, false),
+        Field::new("n_mentions", DataType::UInt32, false),
+    ]
+    .into()
+}
+
+/// `canonical_entities.parquet`: one row per canonical entity (the groups
+/// of `entities` by `canonical_key`), with totals that count a document
+/// once however many spellings it uses, and its spellings as a list.
+pub fn canonical_entities() -> SchemaRef {
+    Arc::new(Schema::new(vec![
+        utf8("canonical_key", false),
+        utf8("label", false),
+        utf8("name", false),
+        Field::new("n_docs", DataType::UInt32, false),
+        Field::new("n_mentions", DataType::UInt32, false),
+        timestamp("first_seen"),
+        timestamp("last_seen"),
+        Field::new(
+            "variants",
+            DataType::List(Arc::new(Field::new(
+                "item",
+                DataType::Struct(variant_fields()),
+                false,
+            ))),
+            false,
+        ),
     ]))
 }
 
@@ -109,6 +148,7 @@ pub fn all() -> Vec<(&'static str, SchemaRef)> {
         ("duplicates", duplicates()),
         ("mentions", mentions()),
         ("entities", entities()),
+        ("canonical_entities", canonical_entities()),
         ("boilerplate", boilerplate()),
     ]
 }

@@ -267,6 +267,11 @@ impl DatasetSink {
     }
 
     /// Where `file` is staged; its parent directories are created.
+    /// Where `file`, staged by this run (or adopted), is until the commit.
+    pub fn staged_file(&self, file: &str) -> PathBuf {
+        self.staging.join(file)
+    }
+
     fn staged_path(&self, file: &str) -> Result<PathBuf, WriteError> {
         let path = self.staging.join(file);
         if let Some(parent) = path.parent() {

@@ -9,11 +9,12 @@ use arrow::record_batch::RecordBatch;
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 
 /// Every Parquet table of a dataset.
-pub const TABLES: [&str; 5] = [
+pub const TABLES: [&str; 6] = [
     "documents",
     "duplicates",
     "mentions",
     "entities",
+    "canonical_entities",
     "boilerplate",
 ];
 

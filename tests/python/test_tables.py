@@ -43,9 +43,21 @@ SCHEMAS = {
         "entity_key": STR, "lang": STR,
     },
     "entities": {
-        "entity_key": STR, "label": STR, "name": STR, "n_docs": U32,
+        "entity_key": STR, "label": STR, "name": STR, "lang": STR, "n_docs": U32,
         "n_mentions": U32, "first_seen": TS, "last_seen": TS,
         "canonical_key": STR, "canonical_name": STR,
+    },
+    "canonical_entities": {
+        "canonical_key": STR, "label": STR, "name": STR, "n_docs": U32,
+        "n_mentions": U32, "first_seen": TS, "last_seen": TS,
+        "variants": (
+            'STRUCT(entity_key VARCHAR, "name" VARCHAR, lang VARCHAR, '
+            "n_docs UINTEGER, n_mentions UINTEGER)[]",
+            pl.List(pl.Struct({
+                "entity_key": pl.String, "name": pl.String, "lang": pl.String,
+                "n_docs": pl.UInt32, "n_mentions": pl.UInt32,
+            })),
+        ),
     },
     "boilerplate": {"doc_id": STR, "line_no": U32, "text": STR, "reason": STR},
 }
@@ -120,6 +132,47 @@ def test_runs_read_as_one_table(tmp_path):
     ).fetchone()
     (mentions,) = con.execute(f"SELECT count(*) FROM {duck(ds, 'mentions')}").fetchone()
     assert totals == (mentions, 1)
+
+
+def test_canonical_totals_count_each_document_once():
+    """`canonical_entities` = a group-by over mentions joined to their
+    canonical key, in DuckDB; and its variants list = the `entities` rows of
+    that key, in polars."""
+    con = duckdb.connect()
+    want = con.execute(
+        f"""SELECT e.canonical_key, count(DISTINCT m.doc_id), count(*)
+            FROM {duck(DATASET, 'mentions')} m
+            JOIN {duck(DATASET, 'entities')} e USING (entity_key)
+            GROUP BY 1 ORDER BY 1"""
+    ).fetchall()
+    got = con.execute(
+        f"""SELECT canonical_key, n_docs, n_mentions
+            FROM {duck(DATASET, 'canonical_entities')} ORDER BY 1"""
+    ).fetchall()
+    assert got == want
+    # Some entity has several spellings on the sample (Tokayev's).
+    tokayev = con.execute(
+        f"""SELECT n_docs, len(variants), list_sum([v.n_docs FOR v IN variants])
+            FROM {duck(DATASET, 'canonical_entities')}
+            WHERE name = 'Kassym-Jomart Tokayev'"""
+    ).fetchone()
+    assert tokayev[1] > 1 and tokayev[0] <= tokayev[2]
+    variants = (
+        scan(DATASET, "canonical_entities")
+        .select("canonical_key", "variants")
+        .explode("variants")
+        .unnest("variants")
+        .select("canonical_key", "entity_key", "n_mentions")
+        .sort("entity_key")
+        .collect()
+    )
+    entities = (
+        scan(DATASET, "entities")
+        .select("canonical_key", "entity_key", "n_mentions")
+        .sort("entity_key")
+        .collect()
+    )
+    assert variants.equals(entities)
 
 
 def test_sample_numbers_through_duckdb():

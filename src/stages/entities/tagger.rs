@@ -434,9 +434,9 @@ mod tests {
     #[test]
     fn names_only_where_a_model_knows_the_language() {
         let tagger = EntityTagger::new(&EntityConfig::default());
-        let ru =
-            "Президент Казахстана Касым-Жомарт Токаев провёл переговоры в Астане 5 июня 2023 года.";
-        let mentions = tagger.tag_in(ru, Some("rus"));
+        // Ukrainian has no name model: pattern entities only.
+        let uk = "Президент Казахстану Касим-Жомарт Токаєв провів переговори в Астані 5 червня 2023 року.";
+        let mentions = tagger.tag_in(uk, Some("ukr"));
         assert!(
             mentions.iter().all(|m| !matches!(
                 m.label,
@@ -444,9 +444,48 @@ mod tests {
             )),
             "{mentions:?}"
         );
+        assert_eq!(name_model(Some("rus"), uk), Some(ner::Language::Russian));
+        assert_eq!(name_model(Some("kaz"), uk), Some(ner::Language::Kazakh));
         assert!(has_name_model(None, "Tokayev met Netanyahu."));
         assert!(!has_name_model(None, "Токаев встретился с Нетаньяху."));
         let en = "President Kassym-Jomart Tokayev met Benjamin Netanyahu in Astana.";
         assert!(!tagger.tag_in(en, Some("eng")).is_empty());
+    }
+
+    #[test]
+    fn russian_and_kazakh_names_come_from_their_own_models() {
+        // The issue's sentences: the English model made "Казахстана
+        // Касым-Жомарт Токаев" a person and "Астане" another.
+        let tagger = EntityTagger::new(&EntityConfig::default());
+        let names = |text: &str, lang: &str| -> Vec<(String, Label)> {
+            tagger
+                .tag_in(text, Some(lang))
+                .into_iter()
+                .filter(|m| m.label != Label::Date)
+                .map(|m| (m.surface, m.label))
+                .collect()
+        };
+        let ru = names(
+            "Президент Казахстана Касым-Жомарт Токаев провёл переговоры с премьер-министром \
+             Израиля Биньямином Нетаньяху в Астане.",
+            "rus",
+        );
+        assert!(
+            ru.iter()
+                .any(|(s, l)| *l == Label::Person && s.ends_with("Касым-Жомарт Токаев")),
+            "{ru:?}"
+        );
+        assert!(ru.contains(&("Астане".into(), Label::Location)), "{ru:?}");
+        assert!(ru.contains(&("Израиля".into(), Label::Location)), "{ru:?}");
+        let kk = names(
+            "Қазақстан Президенті Қасым-Жомарт Тоқаев Астанада Израиль Премьер-министрі \
+             Биньямин Нетаньяхуды қабылдады.",
+            "kaz",
+        );
+        assert!(
+            kk.contains(&("Қасым-Жомарт Тоқаев".into(), Label::Person)),
+            "{kk:?}"
+        );
+        assert!(!kk.iter().any(|(s, _)| s.contains("Президенті")), "{kk:?}");
     }
 }

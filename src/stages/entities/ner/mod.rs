@@ -21,16 +21,20 @@ pub use model::{Model, ModelError};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Language {
     English,
+    Russian,
+    Kazakh,
 }
 
 impl Language {
     /// Every language with a built-in model.
-    pub const ALL: [Language; 1] = [Language::English];
+    pub const ALL: [Language; 3] = [Language::English, Language::Russian, Language::Kazakh];
 
     /// Its ISO 639-3 code, as language identification gives it.
     pub const fn code(self) -> &'static str {
         match self {
             Language::English => "eng",
+            Language::Russian => "rus",
+            Language::Kazakh => "kaz",
         }
     }
 
@@ -40,10 +44,13 @@ impl Language {
     }
 
     /// The model file, zstd-compressed (`scripts/ner/train.sh` builds the
-    /// English one; data/models/README.md says how and on what).
+    /// English one, `scripts/ner/train_lang.sh` the Russian and Kazakh
+    /// ones; data/models/README.md says how and on what).
     fn bytes(self) -> &'static [u8] {
         match self {
             Language::English => include_bytes!("../../../../data/models/ner-en.bin"),
+            Language::Russian => include_bytes!("../../../../data/models/ner-ru.bin"),
+            Language::Kazakh => include_bytes!("../../../../data/models/ner-kk.bin"),
         }
     }
 
