@@ -845,6 +845,22 @@ mod tests {
     }
 
     #[test]
+    fn char_shingle_size_is_serialized_only_off_its_default() {
+        // Configs (and their hashes, kept in every release) made before the
+        // setting existed stay the same.
+        let json = serde_json::to_string(&DedupConfig::default()).unwrap();
+        assert!(!json.contains("char_shingle_size"), "{json}");
+        let off = DedupConfig {
+            char_shingle_size: 0,
+            ..DedupConfig::default()
+        };
+        let json = serde_json::to_string(&off).unwrap();
+        assert!(json.contains("\"char_shingle_size\":0"), "{json}");
+        let back: DedupConfig = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, off);
+    }
+
+    #[test]
     fn finds_exact_and_near_duplicates() {
         let edited = STORY.replace("very big shoes", "big shoes");
         let shouting = STORY.to_uppercase();

@@ -24,6 +24,17 @@
 //! released sketches stay valid. Hangul is written with spaces and stays
 //! word-based. A translation shares no shingles with its original (other
 //! words, often another script), so it is never a near-duplicate.
+//!
+//! Character 5-grams by default (data-juicer's choice for Chinese too):
+//! Han, Hiragana and Thai text shingles as UAX #29 already cut it, so
+//! released sketches of such text mostly stay valid; Katakana words and
+//! numbers or Latin words inside such text are what change. On UD PUD
+//! Chinese and Thai (200 five-sentence documents each, one copy with a
+//! share of letters substituted), 5 finds 90 % / 99.5 % of copies with 10 %
+//! of letters edited, 4 finds 99.5 % / 100 %, 3 finds 100 %, none merging a
+//! distinct pair; smaller n raises the Jaccard of unrelated texts (Thai
+//! code-point 3-grams: up to 0.14), so 5 stays the default and
+//! `dedup.char_shingle_size` trades recall for precision.
 
 use unicode_script::{Script, UnicodeScript};
 use unicode_segmentation::UnicodeSegmentation;
