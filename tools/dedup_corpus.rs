@@ -989,7 +989,8 @@ fn slug(title: &str) -> String {
 /// gleaner's own shingles (word 5-grams of lowercased Unicode words), so the
 /// report states what gleaner's Jaccard sees.
 fn shingles(text: &str) -> Vec<u64> {
-    gleaner::dedup::shingle::shingle(text, 5).shingles
+    let size = gleaner::dedup::shingle::Size::from(&gleaner::dedup::DedupConfig::default());
+    gleaner::dedup::shingle::shingle(text, size).shingles
 }
 
 #[derive(Serialize, Default, Clone)]

@@ -48,6 +48,13 @@ pub enum Preference {
 pub struct DedupConfig {
     /// Words per shingle.
     pub shingle_size: usize,
+    /// Characters per shingle in scripts written without spaces (Chinese,
+    /// Japanese, Thai, Lao, Khmer, Myanmar; see [`shingle`]); 0 shingles
+    /// them by UAX #29 words like other text. Left out of the config's
+    /// serialized form (and so of its hash) at its default, so releases
+    /// made before it existed keep their config hash.
+    #[serde(skip_serializing_if = "is_default_char_shingle_size")]
+    pub char_shingle_size: usize,
     /// MinHash permutations.
     pub num_perm: usize,
     /// Jaccard similarity at or above which two documents are near-duplicates.
@@ -84,6 +91,13 @@ pub struct DedupConfig {
     pub containment_min_words: usize,
 }
 
+/// Characters per shingle in scripts without spaces, by default.
+const DEFAULT_CHAR_SHINGLE_SIZE: usize = 5;
+
+fn is_default_char_shingle_size(size: &usize) -> bool {
+    *size == DEFAULT_CHAR_SHINGLE_SIZE
+}
+
 /// Upper bounds of the size-like dedup settings (see `validate`).
 const MAX_SHINGLE_SIZE: usize = 32;
 const MAX_NUM_PERM: usize = 1024;
@@ -94,6 +108,7 @@ impl Default for DedupConfig {
     fn default() -> Self {
         DedupConfig {
             shingle_size: 5,
+            char_shingle_size: DEFAULT_CHAR_SHINGLE_SIZE,
             num_perm: 128,
             threshold: 0.7,
             edited_threshold: 0.35,
@@ -128,6 +143,11 @@ impl DedupConfig {
         // document is held for the run (num_perm, sample_size).
         for (key, value, range) in [
             ("shingle_size", self.shingle_size, 1..=MAX_SHINGLE_SIZE),
+            (
+                "char_shingle_size",
+                self.char_shingle_size,
+                0..=MAX_SHINGLE_SIZE,
+            ),
             ("num_perm", self.num_perm, 1..=MAX_NUM_PERM),
             ("sample_size", self.sample_size, 1..=MAX_SAMPLE_SIZE),
             ("max_bucket", self.max_bucket, 1..=MAX_BUCKET),
@@ -282,7 +302,7 @@ impl Sketch {
 pub struct Sketcher {
     hasher: MinHasher,
     banding: Banding,
-    shingle_size: usize,
+    shingle_size: shingle::Size,
     sample_size: usize,
 }
 
@@ -291,7 +311,7 @@ impl Sketcher {
         Sketcher {
             hasher: MinHasher::new(config.num_perm, config.seed),
             banding: config.banding(),
-            shingle_size: config.shingle_size,
+            shingle_size: shingle::Size::from(config),
             sample_size: config.sample_size,
         }
     }
@@ -752,6 +772,92 @@ mod tests {
             ..DedupConfig::default()
         };
         assert_eq!(run(&docs, &off).cluster_id, ["a", "b", "c"]);
+    }
+
+    /// Two texts of each script without spaces on the same meeting
+    /// (written for these tests), the first edited once.
+    const ZH_A: &str = "哈萨克斯坦总统托卡耶夫周一在阿斯塔纳会见了以色列总理，双方讨论了农业、\
+        水资源管理和网络安全领域的合作。托卡耶夫表示，哈萨克斯坦愿意学习以色列在滴灌技术方面的\
+        经验，并希望两国之间的贸易额在未来五年内翻一番。以色列总理则邀请哈萨克斯坦企业参加明年在\
+        特拉维夫举行的创新博览会。";
+    const ZH_B: &str = "以色列代表团本周抵达阿斯塔纳，与哈萨克斯坦政府签署了一系列合作协议。\
+        根据协议，两国将在医疗、教育和高科技产业方面加强交流，并开通新的直飞航线。哈萨克斯坦外交\
+        部长说，这次访问标志着两国关系进入了一个新阶段，双方还同意每年举行一次经济论坛。";
+    const JA_A: &str = "カザフスタンのトカエフ大統領は月曜日、アスタナでイスラエルの首相と会談し、\
+        農業や水資源管理、サイバーセキュリティの分野での協力について話し合った。大統領は点滴灌漑の\
+        技術を学びたいと述べ、今後五年間で両国の貿易額を倍増させたいとの考えを示した。";
+    const JA_B: &str =
+        "イスラエルの代表団が今週アスタナに到着し、カザフスタン政府と一連の協力協定に\
+        署名した。協定によると、両国は医療や教育、ハイテク産業の分野で交流を深め、新たな直行便も\
+        開設する。カザフスタンの外相は、今回の訪問で両国関係は新しい段階に入ったと語った。";
+    const TH_A: &str = "ประธานาธิบดีคาซัคสถานพบกับนายกรัฐมนตรีอิสราเอลที่กรุงอัสตานาเมื่อวันจันทร์ \
+        ทั้งสองฝ่ายหารือเกี่ยวกับความร่วมมือด้านการเกษตร การจัดการน้ำ และความปลอดภัยทางไซเบอร์ \
+        ประธานาธิบดีกล่าวว่าคาซัคสถานต้องการเรียนรู้เทคโนโลยีการให้น้ำแบบหยดจากอิสราเอล \
+        และหวังว่าการค้าระหว่างสองประเทศจะเพิ่มขึ้นเป็นสองเท่าภายในห้าปี";
+    const TH_B: &str = "คณะผู้แทนจากอิสราเอลเดินทางถึงกรุงอัสตานาในสัปดาห์นี้ \
+        และลงนามในข้อตกลงหลายฉบับกับรัฐบาลคาซัคสถาน ตามข้อตกลงดังกล่าว \
+        ทั้งสองประเทศจะร่วมมือกันด้านการแพทย์ การศึกษา และอุตสาหกรรมเทคโนโลยีขั้นสูง \
+        รวมถึงเปิดเส้นทางบินตรงใหม่ รัฐมนตรีต่างประเทศคาซัคสถานกล่าวว่าการเยือนครั้งนี้\
+        เป็นจุดเริ่มต้นของความสัมพันธ์ยุคใหม่";
+    /// [`STORY`] in Russian.
+    const STORY_RU: &str = "Новоизбранному президенту Казахстана Касым-Жомарту Токаеву предстоит \
+        соответствовать очень высокой планке. 66-летний карьерный дипломат, бывший министр \
+        иностранных дел и премьер-министр, избранный руководить Казахстаном в начале этого месяца, \
+        сменил Нурсултана Назарбаева, политического тяжеловеса, которого считают основателем \
+        современного Казахстана.";
+
+    #[test]
+    fn spaceless_scripts_find_edited_copies_and_keep_other_texts_apart() {
+        let zh_edited = ZH_A.replace("五年", "三年");
+        let ja_edited = JA_A.replace("月曜日", "火曜日");
+        let th_edited = TH_A.replace("วันจันทร์", "วันอังคาร");
+        let docs = [
+            ("zh-a", Some(1), ZH_A),
+            ("zh-a2", Some(2), zh_edited.as_str()),
+            ("zh-b", Some(3), ZH_B),
+            ("ja-a", Some(4), JA_A),
+            ("ja-a2", Some(5), ja_edited.as_str()),
+            ("ja-b", Some(6), JA_B),
+            ("th-a", Some(7), TH_A),
+            ("th-a2", Some(8), th_edited.as_str()),
+            ("th-b", Some(9), TH_B),
+            ("en", Some(10), STORY),
+            ("ru", Some(11), STORY_RU),
+        ];
+        let result = run(&docs, &DedupConfig::default());
+        assert_eq!(
+            result.cluster_id,
+            ["zh-a", "zh-a", "zh-b", "ja-a", "ja-a", "ja-b", "th-a", "th-a", "th-b", "en", "ru"]
+        );
+        for dup in &result.duplicates {
+            assert_eq!(dup.kind, Kind::Near);
+            assert!(dup.similarity >= 0.7, "{dup:?}");
+        }
+        // Each edit leaves the copy well above the threshold, and texts on
+        // the same meeting share next to nothing.
+        let sketcher = Sketcher::new(&DedupConfig::default());
+        let jaccard = |a: &str, b: &str| {
+            sample::jaccard_estimate(&sketcher.sketch(a).sample, &sketcher.sketch(b).sample)
+        };
+        for (a, b) in [(ZH_A, ZH_B), (JA_A, JA_B), (TH_A, TH_B), (STORY, STORY_RU)] {
+            assert!(jaccard(a, b) < 0.1, "{} {a:.30}", jaccard(a, b));
+        }
+    }
+
+    #[test]
+    fn char_shingle_size_is_serialized_only_off_its_default() {
+        // Configs (and their hashes, kept in every release) made before the
+        // setting existed stay the same.
+        let json = serde_json::to_string(&DedupConfig::default()).unwrap();
+        assert!(!json.contains("char_shingle_size"), "{json}");
+        let off = DedupConfig {
+            char_shingle_size: 0,
+            ..DedupConfig::default()
+        };
+        let json = serde_json::to_string(&off).unwrap();
+        assert!(json.contains("\"char_shingle_size\":0"), "{json}");
+        let back: DedupConfig = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, off);
     }
 
     #[test]
