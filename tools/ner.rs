@@ -21,7 +21,7 @@ use std::time::Instant;
 use anyhow::{bail, Context, Result};
 use clap::{Parser, Subcommand};
 use gleaner::entities::ner::conll::{self, Document, Scores};
-use gleaner::entities::ner::features::{Gazetteers, Lexicon, Resources, MAX_LISTS};
+use gleaner::entities::ner::features::{FeatureSet, Gazetteers, Lexicon, Resources, MAX_LISTS};
 use gleaner::entities::ner::model::{self, Example, Model, TrainConfig, TYPES};
 use gleaner::entities::ner::tokens;
 
@@ -71,6 +71,13 @@ enum Command {
         /// Text appended to the model's info line (e.g. the corpus and its licence).
         #[arg(long)]
         info: Option<String>,
+        /// Feature templates: `base` (the English model's) or `inflected`
+        /// (adds stems and longer affixes, for Russian and Kazakh).
+        #[arg(long, default_value = "base", value_parser = ["base", "inflected"])]
+        features: String,
+        /// Stem length in characters of the `inflected` features.
+        #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u8).range(1..))]
+        stem: u8,
     },
     /// Tag the text on stdin and print each sentence's tokens with their labels.
     Tag {
@@ -165,6 +172,7 @@ fn load_resources(dir: &Path) -> Result<Resources> {
     Ok(Resources {
         lexicon,
         gazetteers,
+        ..Resources::default()
     })
 }
 
@@ -247,6 +255,8 @@ fn main() -> Result<()> {
             runs,
             with_dev,
             info,
+            features,
+            stem,
         } => {
             // clap requires --data unless --train-file is given.
             let train_files = match (&data, train_file.is_empty()) {
@@ -266,13 +276,16 @@ fn main() -> Result<()> {
             if with_dev {
                 train_docs.extend(dev.iter().cloned());
             }
-            let res = match &resources {
+            let mut res = match &resources {
                 Some(dir) => load_resources(dir)?,
                 None => {
                     eprintln!("no resources: no lexicon, no gazetteers");
                     Resources::default()
                 }
             };
+            if features == "inflected" {
+                res.features = FeatureSet::Inflected { stem };
+            }
             let n_tokens: usize = train_docs.iter().flatten().map(|s| s.words.len()).sum();
             eprintln!(
                 "training on {} documents, {n_tokens} tokens",
@@ -317,6 +330,11 @@ fn main() -> Result<()> {
             model.info.push_str(&names.join(" + "));
             if resources.is_none() {
                 model.info.push_str(", no resources");
+            }
+            if let FeatureSet::Inflected { stem } = model.resources.features {
+                model
+                    .info
+                    .push_str(&format!(", inflected features (stem {stem})"));
             }
             if let Some(info) = info {
                 model.info.push_str(", ");

@@ -1,13 +1,17 @@
 #!/usr/bin/env bash
 # Trains the Russian and Kazakh entity models from CoNLL files, reproducibly,
-# without resources (no Brown clusters, no name lists: none are built for
-# these languages yet), and scores them on their test sets.
+# and scores them on their test sets. Both use the `inflected` feature set
+# (stems and 5–6 letter affixes; src/stages/entities/ner/features.rs); the
+# Russian model also has name lists and word clusters
+# (scripts/ner/ru_resources.sh, built on first use), the Kazakh one no
+# resources.
 #
 #   scripts/ner/train_lang.sh [--tune] [ru|kk ...]     (default: ru kk)
 #
-# Data (TOKEN<TAB>TAG, BIO, -DOCSTART- between documents):
-#   Russian, factRuEval-2016 (MIT):  $GLEANER_NER_RU_TRAIN (dev.conll), $GLEANER_NER_RU_TEST
-#   Kazakh, KazNERD (CC BY 4.0):     $GLEANER_NER_KK_TRAIN (valid.conll), $GLEANER_NER_KK_TEST
+# Data (TOKEN<TAB>TAG, BIO, -DOCSTART- between documents; fetched and
+# converted by scripts/ner/fetch_lang_data.sh into $GLEANER_NER_LANG_DATA):
+#   Russian, factRuEval-2016 (MIT):  $GLEANER_NER_RU_TRAIN (ru/dev.conll), $GLEANER_NER_RU_TEST
+#   Kazakh, KazNERD (CC BY 4.0):     $GLEANER_NER_KK_TRAIN (kk/valid.conll), $GLEANER_NER_KK_TEST
 # (factRuEval's train split is its dev set; KazNERD's train split is not in
 # our mirror, so its valid split is all the training data.)
 #
@@ -23,17 +27,17 @@
 # runs instead of training the models.
 #
 # GLEANER_NER_RU_RESOURCES / GLEANER_NER_KK_RESOURCES: a resources directory
-# (lexicon.tsv, gazetteers.txt, gazetteer.<NAME>.txt) to train with; none by
-# default. (For Russian, name lists from the OpenCorpora dictionary and
-# clusters from navec embeddings raise test F1 from 71.3 to 81.7; they are
-# not built by any script in the repository yet.)
+# (lexicon.tsv, gazetteers.txt, gazetteer.<NAME>.txt) to train with. Russian
+# defaults to $GLEANER_NER_LANG_DATA/ru-resources, made by
+# scripts/ner/ru_resources.sh when missing; Kazakh has none (set it to
+# "none" for Russian to train without).
 #
-# Models go to $GLEANER_NER_MODELS (default /work/ner-data/models), as
-# ner-ru.bin and ner-kk.bin; same inputs ⇒ the same model bytes.
+# Models go to $GLEANER_NER_MODELS (default $GLEANER_NER_LANG_DATA/models),
+# as ner-ru.bin and ner-kk.bin; same inputs ⇒ the same model bytes.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
-data=${GLEANER_NER_LANG_DATA:-/work/ner-data}
+data=${GLEANER_NER_LANG_DATA:-data/external/ner/lang}
 models=${GLEANER_NER_MODELS:-$data/models}
 RU_TRAIN=${GLEANER_NER_RU_TRAIN:-$data/ru/dev.conll}
 RU_TEST=${GLEANER_NER_RU_TEST:-$data/ru/test.conll}
@@ -45,8 +49,10 @@ KK_EPOCHS=${GLEANER_NER_KK_EPOCHS:-16}
 KK_RUNS=${GLEANER_NER_KK_RUNS:-5}
 KK_BLOCK=${GLEANER_NER_KK_BLOCK:-500}
 SEED=${GLEANER_NER_SEED:-42}
-RU_RESOURCES=${GLEANER_NER_RU_RESOURCES:-}
+RU_RESOURCES=${GLEANER_NER_RU_RESOURCES:-$data/ru-resources}
 KK_RESOURCES=${GLEANER_NER_KK_RESOURCES:-}
+RU_FEATURES=(--features inflected --stem "${GLEANER_NER_RU_STEM:-5}")
+KK_FEATURES=(--features inflected --stem "${GLEANER_NER_KK_STEM:-5}")
 
 tune=false
 if [[ "${1:-}" == "--tune" ]]; then
@@ -55,6 +61,14 @@ if [[ "${1:-}" == "--tune" ]]; then
 fi
 langs=("$@")
 if [[ ${#langs[@]} -eq 0 ]]; then langs=(ru kk); fi
+
+if [[ ! -f "$RU_TRAIN" || ! -f "$KK_TRAIN" ]]; then
+    scripts/ner/fetch_lang_data.sh "$data"
+fi
+if [[ " ${langs[*]} " == *" ru "* && "$RU_RESOURCES" != none && ! -f "$RU_RESOURCES/lexicon.tsv" ]]; then
+    scripts/ner/ru_resources.sh "$RU_RESOURCES"
+fi
+if [[ "$RU_RESOURCES" == none ]]; then RU_RESOURCES=; fi
 
 cargo build --release --locked --example ner
 ner="${CARGO_TARGET_DIR:-target}/release/examples/ner"
@@ -71,8 +85,10 @@ mkdir -p "$models"
 for lang in "${langs[@]}"; do
     case $lang in
         ru) train=$RU_TRAIN test=$RU_TEST epochs=$RU_EPOCHS runs=$RU_RUNS block=1 resources=$RU_RESOURCES
+            features=("${RU_FEATURES[@]}")
             info="factRuEval-2016 (MIT), Russian" ;;
         kk) train=$KK_TRAIN test=$KK_TEST epochs=$KK_EPOCHS runs=$KK_RUNS block=$KK_BLOCK resources=$KK_RESOURCES
+            features=("${KK_FEATURES[@]}")
             info="KazNERD (CC BY 4.0), Kazakh, types mapped to PER/ORG/LOC/MISC" ;;
         *) echo "unknown language $lang (ru, kk)" >&2; exit 2 ;;
     esac
@@ -85,7 +101,7 @@ for lang in "${langs[@]}"; do
             for r in 1 3 5; do
                 printf '%s epochs %2d runs %d  ' "$lang" "$e" "$r"
                 "$ner" train --train-file "$dir/trainpart.conll" --dev-file "$dir/tunepart.conll" \
-                    --epochs "$e" --runs "$r" --seed "$SEED" "${res_arg[@]}" --out "$models/ner-$lang-tune.bin" 2>&1 |
+                    --epochs "$e" --runs "$r" --seed "$SEED" "${res_arg[@]}" "${features[@]}" --out "$models/ner-$lang-tune.bin" 2>&1 |
                     grep '^final dev'
             done
         done
@@ -93,6 +109,6 @@ for lang in "${langs[@]}"; do
         continue
     fi
     "$ner" train --train-file "$train" --epochs "$epochs" --runs "$runs" --seed "$SEED" \
-        "${res_arg[@]}" --info "$info" --out "$models/ner-$lang.bin"
+        "${res_arg[@]}" "${features[@]}" --info "$info" --out "$models/ner-$lang.bin"
     "$ner" eval --model "$models/ner-$lang.bin" --file "test=$test" --per-type
 done

@@ -23,6 +23,16 @@
 //!   earlier in the document (extended prediction history, [`History`]);
 //! - label transitions: the previous label, alone and with the word and
 //!   shape ([`edge_bases`]), scored by the Viterbi decoder.
+//!
+//! A model says which templates it uses ([`FeatureSet`], stored in its
+//! file). [`FeatureSet::Base`] is the set above, the English model's. For
+//! highly inflected languages (Russian, Kazakh) [`FeatureSet::Inflected`]
+//! adds 5- and 6-character affixes, a crude stem (the first few letters of
+//! the lower-cased word, so "Путин", "Путина", "Путиным" or "Астана",
+//! "Астанада" share it) as a word feature and around the token, the
+//! ending of a capitalised word, and keys the document features and the
+//! prediction history by the stem instead of the exact form: the same name
+//! in another case is the same name.
 
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
@@ -100,7 +110,36 @@ templates!(
     T_pad,
     T_start,
     T_end,
+    T_stem,
+    T_ctx_stem,
+    T_cap_suffix,
+    T_stem_bigram_prev,
+    T_stem_bigram_next,
 );
+
+/// Which feature templates a model uses; written into the model file.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub enum FeatureSet {
+    /// Ratinov & Roth's templates, as the English model has them.
+    #[default]
+    Base,
+    /// Base plus the templates for inflected languages; `stem` is the
+    /// stem length in characters.
+    Inflected { stem: u8 },
+}
+
+impl FeatureSet {
+    /// Longest prefix and suffix, in characters, given as features.
+    fn affix_chars(self) -> usize {
+        match self {
+            FeatureSet::Base => 4,
+            FeatureSet::Inflected { .. } => MAX_AFFIX,
+        }
+    }
+}
+
+/// Longest affix any feature set uses.
+const MAX_AFFIX: usize = 6;
 
 /// Hasher for keys that are already hashes.
 #[derive(Default, Clone, Copy)]
@@ -209,6 +248,8 @@ impl Gazetteers {
 pub struct Resources {
     pub lexicon: Lexicon,
     pub gazetteers: Gazetteers,
+    /// The templates the features follow.
+    pub features: FeatureSet,
 }
 
 /// One token's precomputed hashes and flags.
@@ -217,9 +258,13 @@ struct Token {
     word: u64,
     lower: u64,
     shape: u64,
-    /// Hashes of the 1..=4-character prefixes and suffixes of the lower-cased
-    /// word (0 when the word is shorter).
-    affixes: [u64; 8],
+    /// Hashes of the 1..=6-character prefixes (`[0..6]`) and suffixes
+    /// (`[6..12]`) of the lower-cased word (0 when the word is shorter or
+    /// the feature set stops at 4).
+    affixes: [u64; 2 * MAX_AFFIX],
+    /// Key of the document features and the history: the lower-cased word
+    /// ([`FeatureSet::Base`]) or its stem.
+    stem: u64,
     /// Brown cluster (0: none or unknown word).
     cluster: u32,
     /// First character upper case.
@@ -317,6 +362,7 @@ pub struct SentenceFeatures {
     hits: Lists,
     /// Document-level features, from [`add_document_features`].
     document: Lists,
+    features: FeatureSet,
 }
 
 impl SentenceFeatures {
@@ -333,13 +379,13 @@ impl SentenceFeatures {
             lower.clear();
             lower.extend(word.chars().flat_map(char::to_lowercase));
             shape_into(word, &mut shape);
-            let mut affixes = [0u64; 8];
+            let mut affixes = [0u64; 2 * MAX_AFFIX];
             let bounds: Vec<usize> = lower.char_indices().map(|(b, _)| b).collect();
             let n = bounds.len();
-            for k in 1..=4.min(n) {
+            for k in 1..=res.features.affix_chars().min(n) {
                 let end = bounds.get(k).copied().unwrap_or(lower.len());
                 affixes[k - 1] = hash_str(&lower[..end]);
-                affixes[3 + k] = hash_str(&lower[bounds[n - k]..]);
+                affixes[MAX_AFFIX - 1 + k] = hash_str(&lower[bounds[n - k]..]);
             }
             // In a headline look words up title-cased: "LONDON" is used like "London".
             let form: Cow<str> = if all_caps && n > 1 {
@@ -364,9 +410,17 @@ impl SentenceFeatures {
                 _ => external.items.push(T_no_cluster),
             }
             external.close();
+            let stem = match res.features {
+                FeatureSet::Base => lower_hash,
+                FeatureSet::Inflected { stem } => {
+                    let end = bounds.get(stem as usize).copied().unwrap_or(lower.len());
+                    hash_str(&lower[..end])
+                }
+            };
             tokens.push(Token {
                 word: hash_str(word),
                 lower: lower_hash,
+                stem,
                 shape: hash_str(&shape),
                 affixes,
                 cluster: entry.unwrap_or(0),
@@ -384,6 +438,7 @@ impl SentenceFeatures {
             external,
             hits: Lists::default(),
             document: Lists::default(),
+            features: res.features,
         };
         s.add_gazetteers(words, &res.gazetteers);
         s
@@ -499,8 +554,19 @@ impl SentenceFeatures {
         ]);
         for (k, &a) in t.affixes.iter().enumerate() {
             if a != 0 {
-                let template = if k < 4 { T_prefix } else { T_suffix };
+                let template = if k < MAX_AFFIX { T_prefix } else { T_suffix };
                 out.push(mix(template, a));
+            }
+        }
+        if let FeatureSet::Inflected { .. } = self.features {
+            out.push(mix(T_stem, t.stem));
+            if t.capitalised {
+                // The case ending of a capitalised word: "-ова", "-ского", "-да".
+                for &a in &t.affixes[MAX_AFFIX..MAX_AFFIX + 3] {
+                    if a != 0 {
+                        out.push(mix(T_cap_suffix, a));
+                    }
+                }
             }
         }
     }
@@ -551,6 +617,16 @@ impl SentenceFeatures {
             }
         }
         out.extend_from_slice(self.document.get(i));
+        if let FeatureSet::Inflected { .. } = self.features {
+            for d in [-2isize, -1, 1, 2] {
+                let stem = at(d).map_or(T_pad, |n| n.stem);
+                out.push(mix(mix(T_ctx_stem, d as u64), stem));
+            }
+            let prev_stem = prev.map_or(T_start, |p| p.stem);
+            let next_stem = next.map_or(T_end, |n| n.stem);
+            out.push(mix(mix(T_stem_bigram_prev, prev_stem), t.stem));
+            out.push(mix(mix(T_stem_bigram_next, t.stem), next_stem));
+        }
     }
 }
 
@@ -574,20 +650,16 @@ pub fn add_document_features(sentences: &mut [SentenceFeatures]) {
     for (k, s) in sentences.iter().enumerate() {
         for (j, t) in s.tokens.iter().enumerate() {
             if !t.capitalised && t.has_lower {
-                lower_seen.insert(t.lower);
+                lower_seen.insert(t.stem);
             }
             if t.capitalised && !s.all_caps {
                 if j > 0 {
-                    capitalised_inside.insert(t.lower);
+                    capitalised_inside.insert(t.stem);
                 }
-                let prev = if j > 0 {
-                    s.tokens[j - 1].lower
-                } else {
-                    T_start
-                };
-                let next = s.tokens.get(j + 1).map_or(T_end, |n| n.lower);
+                let prev = if j > 0 { s.tokens[j - 1].stem } else { T_start };
+                let next = s.tokens.get(j + 1).map_or(T_end, |n| n.stem);
                 occurrences
-                    .entry(t.lower)
+                    .entry(t.stem)
                     .or_default()
                     .push((k as u32, j as u32, prev, next));
             }
@@ -609,11 +681,11 @@ pub fn add_document_features(sentences: &mut [SentenceFeatures]) {
                     f.push(mix(mix(T_topic_gazetteer, topic), hit));
                 }
                 if t.capitalised {
-                    let case = u64::from(lower_seen.contains(&t.lower)) * 4
-                        + u64::from(capitalised_inside.contains(&t.lower)) * 2
+                    let case = u64::from(lower_seen.contains(&t.stem)) * 4
+                        + u64::from(capitalised_inside.contains(&t.stem)) * 2
                         + u64::from(j == 0);
                     f.push(mix(T_doc_case, case));
-                    if let Some(occ) = occurrences.get(&t.lower) {
+                    if let Some(occ) = occurrences.get(&t.stem) {
                         seen.clear();
                         for &(kk, jj, prev, next) in occ.iter().take(MAX_OCCURRENCES) {
                             if (kk as usize, jj as usize) == (k, j) {
@@ -658,7 +730,7 @@ impl History {
     pub fn add(&mut self, s: &SentenceFeatures, kinds: impl Iterator<Item = usize>) {
         for (t, kind) in s.tokens.iter().zip(kinds) {
             if t.capitalised {
-                let c = self.counts.entry(t.lower).or_default();
+                let c = self.counts.entry(t.stem).or_default();
                 c[kind] = c[kind].saturating_add(1);
             }
         }
@@ -670,7 +742,7 @@ impl History {
         if !t.capitalised {
             return;
         }
-        let Some(c) = self.counts.get(&t.lower) else {
+        let Some(c) = self.counts.get(&t.stem) else {
             return;
         };
         let total: u32 = c.iter().map(|&x| x as u32).sum();
@@ -757,6 +829,31 @@ mod tests {
         let s = SentenceFeatures::new(&["NEW", "YORK"], &res);
         assert!(s.all_caps);
         assert!(s.external.get(0).contains(&gz(0)));
+    }
+
+    #[test]
+    fn inflected_features_share_a_stem_across_case_forms() {
+        let res = Resources {
+            features: FeatureSet::Inflected { stem: 5 },
+            ..Resources::default()
+        };
+        let s = SentenceFeatures::new(&["Путин", "Путиным", "Астанада", "Рим"], &res);
+        assert_eq!(s.tokens[0].stem, s.tokens[1].stem);
+        assert_eq!(s.tokens[0].stem, hash_str("путин"));
+        assert_eq!(s.tokens[2].stem, hash_str("астан"));
+        assert_eq!(
+            s.tokens[3].stem,
+            hash_str("рим"),
+            "short words are their own stem"
+        );
+        // 6-letter suffixes, and the stem as a feature.
+        assert!(has(&s, 1, mix(T_suffix, hash_str("утиным"))));
+        assert!(has(&s, 1, mix(T_stem, hash_str("путин"))));
+        // The base set keeps 4-letter affixes and keys by the whole word.
+        let base = SentenceFeatures::new(&["Путиным"], &Resources::default());
+        assert_eq!(base.tokens[0].stem, base.tokens[0].lower);
+        assert!(!has(&base, 0, mix(T_suffix, hash_str("утиным"))));
+        assert!(!has(&base, 0, mix(T_stem, hash_str("путин"))));
     }
 
     #[test]

@@ -16,8 +16,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 use super::features::{
-    add_document_features, edge_bases, edge_key, Gazetteers, HashedMap, History, Resources,
-    SentenceFeatures, MAX_LISTS,
+    add_document_features, edge_bases, edge_key, FeatureSet, Gazetteers, HashedMap, History,
+    Resources, SentenceFeatures, MAX_LISTS,
 };
 
 /// Entity types, in label order.
@@ -659,7 +659,14 @@ impl Trainer {
     }
 }
 
+/// A model with the [`FeatureSet::Base`] templates (the English one).
 const MAGIC: &[u8; 8] = b"GLNER\x00\x00\x02";
+/// A model whose feature set follows the magic (`u32` kind, `u32`
+/// parameter); the rest is laid out as after [`MAGIC`]. Base models are
+/// still written with [`MAGIC`], so their bytes never change.
+const MAGIC_FEATURES: &[u8; 8] = b"GLNER\x00\x00\x03";
+/// Feature set kinds in a [`MAGIC_FEATURES`] file.
+const KIND_INFLECTED: u32 = 1;
 
 /// Model file errors.
 #[derive(Debug, thiserror::Error)]
@@ -678,7 +685,14 @@ impl Model {
     /// label), so the same model always gives the same bytes.
     pub fn write(&self, out: impl Write) -> std::io::Result<()> {
         let mut buf: Vec<u8> = Vec::new();
-        buf.extend_from_slice(MAGIC);
+        match self.resources.features {
+            FeatureSet::Base => buf.extend_from_slice(MAGIC),
+            FeatureSet::Inflected { stem } => {
+                buf.extend_from_slice(MAGIC_FEATURES);
+                buf.extend_from_slice(&KIND_INFLECTED.to_le_bytes());
+                buf.extend_from_slice(&u32::from(stem).to_le_bytes());
+            }
+        }
         put_str(&mut buf, &self.info);
         let mut lex: Vec<(u64, u32)> = self
             .resources
@@ -723,11 +737,23 @@ impl Model {
         let mut buf = Vec::new();
         zstd::Decoder::new(input)?.read_to_end(&mut buf)?;
         let mut r = Reader { buf: &buf, pos: 0 };
-        if r.take(8)? != MAGIC {
-            return Err(ModelError::Magic);
-        }
+        let features = match r.take(8)? {
+            m if m == MAGIC => FeatureSet::Base,
+            m if m == MAGIC_FEATURES => {
+                let kind = r.u32()?;
+                let param = r.u32()?;
+                match (kind, u8::try_from(param)) {
+                    (KIND_INFLECTED, Ok(stem)) if stem > 0 => FeatureSet::Inflected { stem },
+                    _ => return Err(ModelError::Corrupt("unknown feature set")),
+                }
+            }
+            _ => return Err(ModelError::Magic),
+        };
         let info = r.string()?;
-        let mut resources = Resources::default();
+        let mut resources = Resources {
+            features,
+            ..Resources::default()
+        };
         let n = r.len(12)?;
         let keys = r.take(8 * n)?;
         let clusters = r.take(4 * n)?;
@@ -816,6 +842,12 @@ impl<'a> Reader<'a> {
         let s = &self.buf[self.pos..end];
         self.pos = end;
         Ok(s)
+    }
+
+    fn u32(&mut self) -> Result<u32, ModelError> {
+        Ok(u32::from_le_bytes(
+            self.take(4)?.try_into().expect("4 bytes"),
+        ))
     }
 
     fn u64(&mut self) -> Result<u64, ModelError> {
@@ -947,6 +979,12 @@ mod tests {
         }
     }
 
+    fn bytes_of(model: &Model) -> Vec<u8> {
+        let mut out = Vec::new();
+        model.write(&mut out).unwrap();
+        zstd::decode_all(&out[..]).unwrap()
+    }
+
     #[test]
     fn learns_a_toy_pattern_and_round_trips_through_bytes() {
         let config = TrainConfig {
@@ -981,6 +1019,21 @@ mod tests {
             .write(&mut twice)
             .unwrap();
         assert_eq!(bytes, twice);
+        // A base model keeps the version-2 layout (the English file's).
+        assert_eq!(&bytes_of(&model)[..8], MAGIC);
+        // An inflected model records its feature set and tags the same after a round trip.
+        let res = Resources {
+            features: FeatureSet::Inflected { stem: 4 },
+            ..Resources::default()
+        };
+        let inflected = train(&toy_corpus(), res, config, None);
+        assert_eq!(&bytes_of(&inflected)[..8], MAGIC_FEATURES);
+        let mut file = Vec::new();
+        inflected.write(&mut file).unwrap();
+        let again = Model::read(&file[..]).unwrap();
+        assert_eq!(again.resources.features, FeatureSet::Inflected { stem: 4 });
+        assert_eq!(again.tag_document(&words), inflected.tag_document(&words));
+        assert_ne!(inflected.n_features(), model.n_features());
         // A damaged file is an error, not a panic.
         assert!(Model::read(&bytes[..bytes.len() / 2]).is_err());
         assert!(matches!(
