@@ -115,6 +115,7 @@ templates!(
     T_cap_suffix,
     T_stem_bigram_prev,
     T_stem_bigram_next,
+    T_quote,
 );
 
 /// Which feature templates a model uses; written into the model file.
@@ -324,6 +325,71 @@ fn is_number(word: &str) -> bool {
             .all(|b| b.is_ascii_digit() || b".,-/:".contains(&b))
 }
 
+/// Position code of a [`loose_match`] (0–3 are B/I/L/U of exact matches).
+const LOOSE: u64 = 4;
+/// Letters a [`loose_match`] may cut off a word's end.
+const MAX_ENDING: usize = 4;
+
+/// The lists holding a one-word phrase that a capitalised `word` starts
+/// with, the word less 1 to [`MAX_ENDING`] letters (the longest that is
+/// listed; at least 3 letters kept): the lists' words in another case.
+fn loose_match(word: &str, gazetteers: &Gazetteers) -> u16 {
+    if !word.chars().next().is_some_and(char::is_uppercase) {
+        return 0;
+    }
+    let bounds: Vec<usize> = word.char_indices().map(|(b, _)| b).collect();
+    for cut in 1..=MAX_ENDING {
+        let Some(keep) = bounds.len().checked_sub(cut).filter(|&k| k >= 3) else {
+            break;
+        };
+        let bits = gazetteers
+            .phrases
+            .get(&hash_str(&word[..bounds[keep]]))
+            .map_or(0, |&b| b & !PREFIX);
+        if bits != 0 {
+            return bits;
+        }
+    }
+    0
+}
+
+/// Longest quoted phrase, in tokens, marked by [`quoted_phrases`].
+const MAX_QUOTED: usize = 8;
+
+/// For each token, 0 or a hash of its position (B/I/L/U) and the length of
+/// the quoted phrase it is in: tokens between an opening quote («, „, “ or
+/// ") and the next closing one (», “, ” or ") at most [`MAX_QUOTED`] tokens
+/// later, in one sentence.
+fn quoted_phrases<S: AsRef<str>>(words: &[S]) -> Vec<u64> {
+    let mut out = vec![0u64; words.len()];
+    let mut open: Option<usize> = None;
+    for (i, w) in words.iter().enumerate() {
+        let w = w.as_ref();
+        let closes = matches!(w, "»" | "“" | "”" | "\"");
+        let opens = matches!(w, "«" | "„" | "“" | "\"");
+        match open {
+            Some(o) if closes => {
+                let len = i - o - 1;
+                if (1..=MAX_QUOTED).contains(&len) {
+                    for (j, q) in out[o + 1..i].iter_mut().enumerate() {
+                        let position: u64 = match (len, j) {
+                            (1, _) => 3,
+                            (_, 0) => 0,
+                            (n, j) if j == n - 1 => 2,
+                            _ => 1,
+                        };
+                        *q = mix(mix(T_quote, position), len.min(4) as u64);
+                    }
+                }
+                open = None;
+            }
+            _ if opens => open = Some(i),
+            _ => {}
+        }
+    }
+    out
+}
+
 /// A flat list of per-token feature lists.
 #[derive(Debug, Clone, Default)]
 struct Lists {
@@ -363,6 +429,9 @@ pub struct SentenceFeatures {
     /// Document-level features, from [`add_document_features`].
     document: Lists,
     features: FeatureSet,
+    /// [`FeatureSet::Inflected`]: per token, its place in a quoted phrase
+    /// (`«Единая Россия»`, a common way to write a name), 0 outside.
+    quoted: Vec<u64>,
 }
 
 impl SentenceFeatures {
@@ -439,7 +508,11 @@ impl SentenceFeatures {
             hits: Lists::default(),
             document: Lists::default(),
             features: res.features,
+            quoted: Vec::new(),
         };
+        if let FeatureSet::Inflected { .. } = res.features {
+            s.quoted = quoted_phrases(words);
+        }
         s.add_gazetteers(words, &res.gazetteers);
         s
     }
@@ -488,6 +561,16 @@ impl SentenceFeatures {
                 }
             }
             if !any {
+                if let FeatureSet::Inflected { .. } = self.features {
+                    // "Астанада", "Тоқаевтың": a case form of a listed word.
+                    let bits = loose_match(&forms[i], gazetteers);
+                    for (g, &list) in lists.iter().enumerate() {
+                        if bits & (1 << g) != 0 {
+                            let hit = mix(list, LOOSE);
+                            found.push((i, mix(T_gazetteer, hit), hit));
+                        }
+                    }
+                }
                 continue;
             }
             for (g, &list) in lists.iter().enumerate() {
@@ -626,6 +709,10 @@ impl SentenceFeatures {
             let next_stem = next.map_or(T_end, |n| n.stem);
             out.push(mix(mix(T_stem_bigram_prev, prev_stem), t.stem));
             out.push(mix(mix(T_stem_bigram_next, t.stem), next_stem));
+            if let Some(&q) = self.quoted.get(i).filter(|&&q| q != 0) {
+                out.push(q);
+                out.push(mix(q, t.shape));
+            }
         }
     }
 }
@@ -854,6 +941,32 @@ mod tests {
         assert_eq!(base.tokens[0].stem, base.tokens[0].lower);
         assert!(!has(&base, 0, mix(T_suffix, hash_str("утиным"))));
         assert!(!has(&base, 0, mix(T_stem, hash_str("путин"))));
+    }
+
+    #[test]
+    fn quoted_phrases_and_loose_list_matches() {
+        let q = quoted_phrases(&["партия", "«", "Единая", "Россия", "»", "и", "«", "x"]);
+        let at = |pos: u64, len: u64| mix(mix(T_quote, pos), len);
+        assert_eq!(q, [0, 0, at(0, 2), at(2, 2), 0, 0, 0, 0]);
+        let mut gazetteers = Gazetteers::default();
+        gazetteers.add("Geox", "Астана\nНью Йорк\n");
+        let bits = |w: &str| loose_match(w, &gazetteers);
+        assert_eq!(bits("Астанада"), 1);
+        assert_eq!(bits("Астанадағылар"), 0, "at most 4 letters cut");
+        assert_eq!(bits("астанада"), 0, "capitalised words only");
+        assert_eq!(bits("Нью"), 0, "a phrase prefix is not a phrase");
+        let res = Resources {
+            gazetteers,
+            features: FeatureSet::Inflected { stem: 4 },
+            ..Resources::default()
+        };
+        let s = SentenceFeatures::new(&["в", "Астанада", "Астана"], &res);
+        let geox = hash_str("Geox");
+        assert!(s.hits.get(1) == [mix(geox, LOOSE)]);
+        assert!(
+            s.hits.get(2) == [mix(geox, 3)],
+            "an exact match is not also loose"
+        );
     }
 
     #[test]
