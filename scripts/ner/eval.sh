@@ -58,11 +58,7 @@ ru)
     if [[ ! -x "$venv/bin/python" ]]; then
         python3 -m venv "$venv"
     fi
-    "$venv/bin/pip" install --quiet --disable-pip-version-check \
-        natasha==1.6.0 navec==0.10.0 slovnet==0.6.0 razdel==0.5.0 yargy==0.16.0 ipymarkup==0.9.0 \
-        intervaltree==3.2.1 sortedcontainers==2.4.0 \
-        pymorphy2==0.9.1 pymorphy2-dicts-ru==2.4.417127.4579844 DAWG-Python==0.7.2 docopt==0.6.2 \
-        numpy==2.4.6
+    "$venv/bin/pip" install --quiet --disable-pip-version-check -r scripts/ner/requirements-ru.txt
     test=$langdata/ru/test.conll
     echo "== gleaner, $model"
     "${pin[@]}" "$ner" eval --model "$model" --file "test=$test" --per-type --json "$out/ours.json"
