@@ -54,17 +54,22 @@ for T in $TASKS; do
   P="$WORK/plan-$T"
   LOG="$WORK/plan-$T.times"; : >"$LOG"
   timed plan "$G" plan "$CORPUS" -c "$CONFIG" -o "$WORK/sharded-$T" --tasks "$T" --out "$P" --scheduler none
-  : >"$WORK/plan-$T.bytes"
+  : >"$WORK/plan-$T.bytes"; : >"$WORK/plan-$T.read"
   for pass in scan lines sketch buckets contain cluster write commit; do
     case $pass in scan|sketch|buckets|contain|write) n=$T ;; *) n=1 ;; esac
     for ((i = 0; i < n; i++)); do
       timed "$pass" "$G" stage "$pass" --shard "$i/$T" --work "$P/work"
+      # A dedup task says how many bytes of sketches and band keys it read.
+      got=$(tail -n 1 "$WORK/stderr.log" |
+        sed -n "s|.*pass $pass shard $i/$T done (\([0-9]*\) bytes of sketches.*|\1|p")
+      [[ -n $got ]] && echo "$pass $got" >>"$WORK/plan-$T.read"
     done
+    [[ $pass == sketch ]] && echo "sketches $(cat "$P"/work/parts/sketch-*.parquet | wc -c)" >>"$WORK/plan-$T.read"
     [[ -d "$P/work/parts" ]] && echo "$pass $(du -sb "$P/work/parts" | cut -f1)" >>"$WORK/plan-$T.bytes"
   done
-  python3 - "$LOG" "$WORK/plan-$T.bytes" "$T" "$DOCS" <<'PY'
+  python3 - "$LOG" "$WORK/plan-$T.bytes" "$T" "$DOCS" "$WORK/plan-$T.read" <<'PY'
 import sys, collections
-log, sizes, tasks, docs = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+log, sizes, tasks, docs, reads = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
 wall = collections.defaultdict(float); rss = collections.defaultdict(int)
 for line in open(log):
     name, s, kb = line.split()
@@ -75,6 +80,13 @@ print(f"\n{tasks} task(s) per sharded pass: " + ", ".join(
     f"{k} {wall[k]:.1f} s / {rss[k]//1024} MB" for k in wall))
 print("work files after each pass (bytes per document): " + ", ".join(
     f"{p} {int(b)/docs:.0f}" for p, b in (l.split() for l in open(sizes))))
+read = collections.defaultdict(int)
+for line in open(reads):
+    name, b = line.split()
+    read[name] += int(b)
+print(f"sketch files {read.pop('sketches', 0)/docs:.0f} bytes per document; read by the dedup "
+      "tasks, all tasks of a pass together (bytes per document): "
+      + ", ".join(f"{k} {v/docs:.0f}" for k, v in read.items()))
 PY
   "$REPO/.venv/bin/python" - "$WORK/local" "$WORK/sharded-$T" <<'PY'
 import sys, duckdb

@@ -1,6 +1,6 @@
 //! `gleaner stage`: one task of a planned pass.
 
-use gleaner::executors::sharded;
+use gleaner::executors::sharded::{self, StageDone};
 
 use crate::cli::{LogFormat, StageArgs};
 use crate::cmd::run::{failure, report};
@@ -25,11 +25,16 @@ pub fn execute(args: StageArgs, format: LogFormat) -> Result<(), Failure> {
     let result = pool.install(|| sharded::run_stage(args.pass, shard, &args.work, &bars));
     bars.finish();
     match result.map_err(failure)? {
-        Some(summary) => report(&summary, format, "from the plan"),
-        None => eprintln!(
-            "gleaner: pass {} shard {shard}/{tasks} done",
-            args.pass.name()
-        ),
+        StageDone::Committed(summary) => report(&summary, format, "from the plan"),
+        StageDone::Task { dedup_read } => {
+            let read = dedup_read.map_or(String::new(), |b| {
+                format!(" ({b} bytes of sketches and band keys read)")
+            });
+            eprintln!(
+                "gleaner: pass {} shard {shard}/{tasks} done{read}",
+                args.pass.name()
+            )
+        }
     }
     Ok(())
 }

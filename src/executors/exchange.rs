@@ -3,6 +3,7 @@
 //! and the Parquet work files of edges, containers and cluster members.
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 use arrow::array::{
@@ -10,52 +11,123 @@ use arrow::array::{
 };
 use arrow::datatypes::{DataType, Field, Float64Type, Schema, UInt32Type};
 use arrow::record_batch::RecordBatch;
-use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 
-use crate::dedup::partitioned::{Contained, Member, Row, Rows};
+use super::band_files;
+use crate::dedup::partitioned::{Contained, Member, Partition, Row, Rows, SketchFields};
 use crate::state::{self, StateError};
 
 /// Every sketch of a plan: the released index's, then each shard's.
+///
+/// Steps read only what they need: the columns they ask for, the row
+/// groups holding the documents they ask for, and, for the LSH buckets,
+/// the band files of their own keys. It counts the bytes it read, the
+/// figure that decides whether a pass scales.
 pub struct PlanSketches {
-    released: Vec<PathBuf>,
+    files: Vec<SketchFile>,
     released_rows: usize,
-    shards: Vec<PathBuf>,
-    shard_rows: Vec<usize>,
+    /// Shard `i`'s documents are ranks `shard_ranks[i]`.
+    shard_ranks: Vec<std::ops::Range<u32>>,
+    /// Band files and the rank their documents' ranks count from.
+    band_files: Vec<(PathBuf, u32)>,
+    read: AtomicU64,
 }
 
-/// Rows of a Parquet file, from its footer.
-fn rows_of(path: &Path) -> Result<usize, StateError> {
-    let fail = |e: &dyn std::fmt::Display| StateError {
-        path: path.to_path_buf(),
-        message: e.to_string(),
-    };
-    let file = std::fs::File::open(path).map_err(|e| fail(&e))?;
-    let builder = ParquetRecordBatchReaderBuilder::try_new(file).map_err(|e| fail(&e))?;
-    Ok(builder.metadata().file_metadata().num_rows() as usize)
+/// One index file of a plan.
+struct SketchFile {
+    path: PathBuf,
+    /// Rows of each row group.
+    groups: Vec<usize>,
+    /// Rank of its first document.
+    first: u32,
+    released: bool,
 }
 
 impl PlanSketches {
-    pub fn new(released: Vec<PathBuf>, shards: Vec<PathBuf>) -> Result<PlanSketches, StateError> {
-        let mut released_rows = 0;
-        for path in &released {
-            released_rows += rows_of(path)?;
+    /// `bands[i]` are shard `i`'s band files: its slice of the released
+    /// documents' (global ranks) and its own documents' (ranks counted
+    /// from the shard's first).
+    pub fn new(
+        released: Vec<PathBuf>,
+        shards: Vec<PathBuf>,
+        bands: Vec<(PathBuf, PathBuf)>,
+    ) -> Result<PlanSketches, StateError> {
+        let mut files = Vec::new();
+        let mut next = 0u32;
+        let mut shard_ranks = Vec::new();
+        let n_released = released.len();
+        for (i, path) in released.into_iter().chain(shards).enumerate() {
+            let groups = state::row_group_rows(&path)?;
+            let first = next;
+            next += groups.iter().sum::<usize>() as u32;
+            let released = i < n_released;
+            if !released {
+                shard_ranks.push(first..next);
+            }
+            files.push(SketchFile {
+                path,
+                groups,
+                first,
+                released,
+            });
         }
-        let shard_rows = shards
-            .iter()
-            .map(|p| rows_of(p))
-            .collect::<Result<_, _>>()?;
+        let released_rows = shard_ranks.first().map_or(next, |r| r.start) as usize;
+        let band_files = bands
+            .into_iter()
+            .zip(&shard_ranks)
+            .flat_map(|((released, own), ranks)| [(released, 0), (own, ranks.start)])
+            .collect();
         Ok(PlanSketches {
-            released,
+            files,
             released_rows,
-            shards,
-            shard_rows,
+            shard_ranks,
+            band_files,
+            read: AtomicU64::new(0),
         })
     }
 
     /// The ranks of shard `shard`'s documents.
     pub fn ranks_of(&self, shard: usize) -> std::ops::Range<u32> {
-        let start = self.released_rows + self.shard_rows[..shard].iter().sum::<usize>();
-        start as u32..(start + self.shard_rows[shard]) as u32
+        self.shard_ranks[shard].clone()
+    }
+
+    /// Compressed bytes of sketches and band keys read so far.
+    pub fn bytes_read(&self) -> u64 {
+        self.read.load(Ordering::Relaxed)
+    }
+
+    /// Calls `f` on the rows of `file`'s row groups `groups` (ascending),
+    /// with their ranks.
+    fn read_groups(
+        &self,
+        file: &SketchFile,
+        groups: Vec<usize>,
+        fields: SketchFields,
+        f: &mut dyn FnMut(Row<'_>),
+    ) -> Result<(), StateError> {
+        // Where each chosen group starts, to give every row its rank.
+        let mut starts = Vec::with_capacity(groups.len());
+        let mut rank = file.first;
+        for (g, &rows) in file.groups.iter().enumerate() {
+            if groups.binary_search(&g).is_ok() {
+                starts.push((rank, rows));
+            }
+            rank += rows as u32;
+        }
+        let (mut at, mut offset) = (0, 0);
+        let read = state::each_index_row_in(&file.path, Some(groups), Some(fields), |row| {
+            while offset == starts[at].1 {
+                (at, offset) = (at + 1, 0);
+            }
+            f(Row {
+                rank: starts[at].0 + offset as u32,
+                key: &row.key,
+                sketch: &row.sketch,
+                released_cluster: file.released.then_some(row.cluster_id),
+            });
+            offset += 1;
+        })?;
+        self.read.fetch_add(read, Ordering::Relaxed);
+        Ok(())
     }
 }
 
@@ -66,34 +138,53 @@ impl Rows for PlanSketches {
         self.released_rows
     }
 
-    fn each(&self, released_only: bool, f: &mut dyn FnMut(Row<'_>)) -> Result<(), StateError> {
-        let mut rank = 0u32;
-        let shards = if released_only {
-            &[][..]
-        } else {
-            &self.shards[..]
-        };
-        for path in &self.released {
-            state::each_index_row(path, |row| {
-                f(Row {
-                    rank,
-                    key: &row.key,
-                    sketch: &row.sketch,
-                    released_cluster: Some(row.cluster_id),
-                });
-                rank += 1;
-            })?;
+    fn each(
+        &self,
+        released_only: bool,
+        fields: SketchFields,
+        f: &mut dyn FnMut(Row<'_>),
+    ) -> Result<(), StateError> {
+        for file in self.files.iter().filter(|x| x.released || !released_only) {
+            self.read_groups(file, (0..file.groups.len()).collect(), fields, f)?;
         }
-        for path in shards {
-            state::each_index_row(path, |row| {
-                f(Row {
-                    rank,
-                    key: &row.key,
-                    sketch: &row.sketch,
-                    released_cluster: None,
-                });
-                rank += 1;
-            })?;
+        Ok(())
+    }
+
+    /// Reads only the row groups that hold one of `ranks`.
+    fn some(
+        &self,
+        ranks: &[u32],
+        fields: SketchFields,
+        f: &mut dyn FnMut(Row<'_>),
+    ) -> Result<(), StateError> {
+        for file in &self.files {
+            let mut start = file.first;
+            let mut chosen = Vec::new();
+            for (g, &rows) in file.groups.iter().enumerate() {
+                let end = start + rows as u32;
+                let i = ranks.partition_point(|&r| r < start);
+                if ranks.get(i).is_some_and(|&r| r < end) {
+                    chosen.push(g);
+                }
+                start = end;
+            }
+            if !chosen.is_empty() {
+                self.read_groups(file, chosen, fields, &mut |row| {
+                    if ranks.binary_search(&row.rank).is_ok() {
+                        f(row);
+                    }
+                })?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Reads the band files' row groups of `part`'s keys only.
+    fn bands(&self, part: Partition, f: &mut dyn FnMut(u64, u32, u128)) -> Result<(), StateError> {
+        for (path, first) in &self.band_files {
+            let read =
+                band_files::each_owned(path, part, |key, rank, hash| f(key, first + rank, hash))?;
+            self.read.fetch_add(read, Ordering::Relaxed);
         }
         Ok(())
     }

@@ -9,6 +9,7 @@
 //!
 //! Both call the same pass functions, so both write the same tables.
 
+pub mod band_files;
 pub mod exchange;
 pub mod local;
 pub mod scripts;

@@ -38,7 +38,7 @@ use serde::{de::DeserializeOwned, Deserialize, Serialize};
 use crate::clean::frequent::{FrequentLineCounter, FrequentLines};
 use crate::clean::Cleaner;
 use crate::config::Config;
-use crate::dedup::partitioned::{self, Member, Partition};
+use crate::dedup::partitioned::{self, Member, Partition, SketchFields};
 use crate::dedup::DedupStats;
 use crate::dedup::Sketcher;
 use crate::discover::InputFile;
@@ -59,6 +59,7 @@ use crate::storage::{self, Remote};
 use crate::write::manifest::{InputRecord, Manifest, PartRecord, SkippedInput};
 use crate::write::{DatasetSink, Verdict};
 
+use super::band_files::{self, BandWriter};
 use super::exchange::{self, PlanSketches};
 
 /// The passes, in the order they run.
@@ -175,12 +176,14 @@ struct BucketsReport {
     candidate_pairs: u64,
     verified_pairs: u64,
     seconds: f64,
+    read_bytes: u64,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
 struct ContainReport {
     found: u64,
     seconds: f64,
+    read_bytes: u64,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -188,6 +191,7 @@ struct ClusterReport {
     clusters: u64,
     contained: u64,
     seconds: f64,
+    read_bytes: u64,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -469,6 +473,17 @@ fn committed_by_this_plan(plan: &Plan, work: &Work) -> Option<Summary> {
     })
 }
 
+/// What a task did.
+#[derive(Debug)]
+pub enum StageDone {
+    /// Its outputs are in the work directory. `dedup_read`: compressed
+    /// bytes of sketches and band keys a dedup task read (what decides how
+    /// far the dedup passes scale).
+    Task { dedup_read: Option<u64> },
+    /// The `commit` task committed the release.
+    Committed(Box<Summary>),
+}
+
 /// Runs task `shard` of pass `pass` of the plan in `work`. Single-task
 /// passes take shard 0.
 pub fn run_stage(
@@ -476,7 +491,7 @@ pub fn run_stage(
     shard: usize,
     work: &Path,
     progress: &dyn Progress,
-) -> Result<Option<Summary>, RunError> {
+) -> Result<StageDone, RunError> {
     let (plan, config) = load_plan(work)?;
     let n = plan.shards.len();
     let limit = if pass.per_shard() { n } else { 1 };
@@ -492,11 +507,12 @@ pub fn run_stage(
     let started = Instant::now();
     if pass == Pass::Commit {
         if let Some(summary) = committed_by_this_plan(&plan, &work) {
-            return push_remote(&plan, &work, summary).map(Some);
+            return push_remote(&plan, &work, summary).map(|s| StageDone::Committed(Box::new(s)));
         }
     }
     let base = base_release(&plan)?;
     let shared = || DatasetSink::shared(&plan.output, plan.run, table_metadata(&plan.config_hash));
+    let mut read = None;
     match pass {
         Pass::Scan => {
             let files: Vec<InputFile> = plan.shards[shard]
@@ -592,6 +608,19 @@ pub fn run_stage(
             .map_err(crate::passes::arrow_error("index"))
             .map_err(RunError::from)?;
             work.write_batch(&format!("sketch-{shard}.parquet"), &batch)?;
+            // Band keys by owner, for the `buckets` tasks: this shard's and
+            // its slice of the released documents'.
+            let mut bands = BandWriter::create(work.part(format!("bands-{shard}.parquet")), n)?;
+            for (i, sketch) in sketched.sketches.iter().enumerate() {
+                bands.add(i as u32, sketch)?;
+            }
+            bands.finish()?;
+            band_files::write_released_slice(
+                &released_index_files(&plan, &base),
+                shard,
+                n,
+                work.part(format!("released-bands-{shard}.parquet")),
+            )?;
             let mut signals = sketched.signals;
             let report = SketchReport {
                 signals: sketched
@@ -626,7 +655,9 @@ pub fn run_stage(
                 candidate_pairs: edges.candidate_pairs,
                 verified_pairs: edges.near.len() as u64,
                 seconds: started.elapsed().as_secs_f64(),
+                read_bytes: sketches.bytes_read(),
             };
+            read = Some(report.read_bytes);
             work.write_json(&format!("buckets-{shard}.json"), &report)?;
         }
         Pass::Contain => {
@@ -651,7 +682,9 @@ pub fn run_stage(
             let report = ContainReport {
                 found: found.len() as u64,
                 seconds: started.elapsed().as_secs_f64(),
+                read_bytes: sketches.bytes_read(),
             };
+            read = Some(report.read_bytes);
             work.write_json(&format!("contain-{shard}.json"), &report)?;
         }
         Pass::Cluster => {
@@ -681,7 +714,9 @@ pub fn run_stage(
                 clusters: clusters.clusters,
                 contained: clusters.contained,
                 seconds: started.elapsed().as_secs_f64(),
+                read_bytes: sketches.bytes_read(),
             };
+            read = Some(report.read_bytes);
             work.write_json("cluster.json", &report)?;
         }
         Pass::Write => {
@@ -695,6 +730,7 @@ pub fn run_stage(
             let mut parts =
                 dedup_parts(&plan, &config, &work, &sketches, &members, shard, &mut sink)?;
             let verdicts = verdicts_of(&work, &sketches, &members, shard)?;
+            read = Some(sketches.bytes_read());
             drop(members);
             let mut store = SpillStore::open(work.part(format!("scan-{shard}")))?;
             let tagger = EntityTagger::new(&config.entities);
@@ -721,10 +757,10 @@ pub fn run_stage(
         }
         Pass::Commit => {
             let summary = commit(&plan, &config, base, &work, started)?;
-            return push_remote(&plan, &work, summary).map(Some);
+            return push_remote(&plan, &work, summary).map(|s| StageDone::Committed(Box::new(s)));
         }
     }
-    Ok(None)
+    Ok(StageDone::Task { dedup_read: read })
 }
 
 /// Every sketch of the plan: the released index's, then each shard's
@@ -738,14 +774,30 @@ fn plan_sketches(
     for i in 0..n {
         work.read_json::<serde_json::Value>(&format!("sketch-{i}.json"), Pass::Sketch)?;
     }
-    let released = match base {
-        Some(m) => release::state_files(&plan.output, m, "index"),
-        None => Vec::new(),
-    };
     let shards = (0..n)
         .map(|i| work.part(format!("sketch-{i}.parquet")))
         .collect();
-    Ok(PlanSketches::new(released, shards)?)
+    let bands = (0..n)
+        .map(|i| {
+            (
+                work.part(format!("released-bands-{i}.parquet")),
+                work.part(format!("bands-{i}.parquet")),
+            )
+        })
+        .collect();
+    Ok(PlanSketches::new(
+        released_index_files(plan, base),
+        shards,
+        bands,
+    )?)
+}
+
+/// The dedup index files of the release the plan builds on.
+fn released_index_files(plan: &Plan, base: &Option<Manifest>) -> Vec<PathBuf> {
+    match base {
+        Some(m) => release::state_files(&plan.output, m, "index"),
+        None => Vec::new(),
+    }
 }
 
 /// Stages shard `shard`'s parts of `duplicates` and of the dedup index;
@@ -811,7 +863,8 @@ fn verdicts_of(
 ) -> Result<HashMap<String, Verdict>, RunError> {
     let mut rank = sketches.ranks_of(shard).start;
     let mut verdicts = HashMap::new();
-    state::each_index_row(&work.part(format!("sketch-{shard}.parquet")), |row| {
+    let path = work.part(format!("sketch-{shard}.parquet"));
+    state::each_index_row_in(&path, None, Some(SketchFields::Keys), |row| {
         let member = members
             .binary_search_by_key(&rank, |m| m.rank)
             .ok()

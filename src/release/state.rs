@@ -26,7 +26,9 @@ use arrow::datatypes::{
 };
 use arrow::record_batch::RecordBatch;
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+use parquet::arrow::ProjectionMask;
 
+use crate::dedup::partitioned::SketchFields;
 use crate::dedup::sample::Sample;
 use crate::dedup::{DocKey, Sketch};
 use crate::entity_table::EntityRow;
@@ -173,29 +175,88 @@ pub struct IndexRow<'a> {
 
 /// Calls `f` on every document of an index partition, in order, holding
 /// one row group at a time (a partition may hold millions of sketches).
-pub fn each_index_row(path: &Path, mut f: impl FnMut(IndexRow<'_>)) -> Result<(), StateError> {
+pub fn each_index_row(path: &Path, f: impl FnMut(IndexRow<'_>)) -> Result<(), StateError> {
+    each_index_row_in(path, None, None, f).map(|_| ())
+}
+
+/// Row counts of each row group of a Parquet file, from its footer.
+pub fn row_group_rows(path: &Path) -> Result<Vec<usize>, StateError> {
+    let fail = |message: String| StateError {
+        path: path.to_path_buf(),
+        message,
+    };
+    let file = File::open(path).map_err(|e| fail(e.to_string()))?;
+    let builder =
+        ParquetRecordBatchReaderBuilder::try_new(file).map_err(|e| fail(e.to_string()))?;
+    Ok(builder
+        .metadata()
+        .row_groups()
+        .iter()
+        .map(|g| g.num_rows() as usize)
+        .collect())
+}
+
+/// [`each_index_row`] over row groups `groups` only (all when `None`),
+/// reading only the columns `fields` names (all when `None`; the others are
+/// left empty in the sketch). Returns the compressed bytes it read.
+pub fn each_index_row_in(
+    path: &Path,
+    groups: Option<Vec<usize>>,
+    fields: Option<SketchFields>,
+    mut f: impl FnMut(IndexRow<'_>),
+) -> Result<u64, StateError> {
     let fail = |message: &str| StateError {
         path: path.to_path_buf(),
         message: message.to_string(),
     };
-    each_batch(path, &index_schema(), "a dedup index", |batch| {
-        let c = |i: usize| batch.column(i);
-        let doc_id = c(0).as_string::<i32>();
-        let cluster = c(1).as_string::<i32>();
-        let published = c(2).as_primitive::<Int64Type>();
-        let body = c(3).as_primitive::<UInt64Type>();
-        let content = c(4).as_fixed_size_binary();
-        let n_shingles = c(5).as_primitive::<UInt32Type>();
-        let bands = c(6).as_list::<i32>();
-        let level = c(7).as_primitive::<UInt8Type>();
-        let sample = c(8).as_list::<i32>();
+    let file = File::open(path).map_err(|e| fail(&e.to_string()))?;
+    let mut builder =
+        ParquetRecordBatchReaderBuilder::try_new(file).map_err(|e| fail(&e.to_string()))?;
+    if builder.schema().fields() != index_schema().fields() {
+        return Err(fail("not a dedup index written by this gleaner"));
+    }
+    // Root columns: keys 0–5, bands 6, sample level and values 7–8.
+    let wanted = |root: usize| match fields {
+        None => true,
+        Some(fields) => {
+            root <= 5 || (root == 6 && fields.bands()) || (root >= 7 && fields.sample())
+        }
+    };
+    let roots: Vec<usize> = (0..9).filter(|&r| wanted(r)).collect();
+    let schema = builder.parquet_schema();
+    let mask = ProjectionMask::roots(schema, roots);
+    let leaves: Vec<usize> = (0..schema.num_columns())
+        .filter(|&c| wanted(schema.get_column_root_idx(c)))
+        .collect();
+    let meta = builder.metadata().clone();
+    let groups = groups.unwrap_or_else(|| (0..meta.num_row_groups()).collect());
+    let read: i64 = groups
+        .iter()
+        .flat_map(|&g| leaves.iter().map(move |&c| (g, c)))
+        .map(|(g, c)| meta.row_group(g).column(c).compressed_size())
+        .sum();
+    builder = builder.with_projection(mask).with_row_groups(groups);
+    let reader = builder.build().map_err(|e| fail(&e.to_string()))?;
+    for batch in reader {
+        let batch = batch.map_err(|e| fail(&e.to_string()))?;
+        let c = |name: &str| batch.column_by_name(name);
+        let column = |name: &str| c(name).ok_or_else(|| fail(&format!("no column {name}")));
+        let doc_id = column("doc_id")?.as_string::<i32>();
+        let cluster = column("cluster_id")?.as_string::<i32>();
+        let published = column("published")?.as_primitive::<Int64Type>();
+        let body = column("body_hash")?.as_primitive::<UInt64Type>();
+        let content = column("content_hash")?.as_fixed_size_binary();
+        let n_shingles = column("n_shingles")?.as_primitive::<UInt32Type>();
+        let bands = c("bands").map(|a| a.as_list::<i32>());
+        let level = c("sample_level").map(|a| a.as_primitive::<UInt8Type>());
+        let sample = c("sample").map(|a| a.as_list::<i32>());
         for i in 0..batch.num_rows() {
             let hash: [u8; 16] = content
                 .value(i)
                 .try_into()
                 .map_err(|_| fail("content_hash is not 16 bytes"))?;
-            let b = bands.value(i);
-            let s = sample.value(i);
+            let values =
+                |list: Option<&arrow::array::ListArray>, i: usize| list.map(|l| l.value(i));
             f(IndexRow {
                 key: DocKey {
                     doc_id: doc_id.value(i).to_string(),
@@ -206,16 +267,20 @@ pub fn each_index_row(path: &Path, mut f: impl FnMut(IndexRow<'_>)) -> Result<()
                 sketch: Sketch {
                     content_hash: u128::from_le_bytes(hash),
                     n_shingles: n_shingles.value(i),
-                    bands: b.as_primitive::<UInt64Type>().values().to_vec().into(),
+                    bands: values(bands, i).map_or_else(Box::default, |b| {
+                        b.as_primitive::<UInt64Type>().values().to_vec().into()
+                    }),
                     sample: Sample::from_parts(
-                        level.value(i),
-                        s.as_primitive::<UInt32Type>().values().to_vec(),
+                        level.map_or(0, |l| l.value(i)),
+                        values(sample, i).map_or_else(Vec::new, |s| {
+                            s.as_primitive::<UInt32Type>().values().to_vec()
+                        }),
                     ),
                 },
             });
         }
-        Ok(())
-    })
+    }
+    Ok(read as u64)
 }
 
 /// Calls `f` on every record batch of `path`, one row group at a time,

@@ -43,8 +43,13 @@ impl Partition {
     /// The whole: one task owns everything.
     pub const WHOLE: Partition = Partition { index: 0, count: 1 };
 
-    fn owns(self, x: u64) -> bool {
-        x % self.count as u64 == self.index as u64
+    pub fn owns(self, x: u64) -> bool {
+        Partition::owner(x, self.count) == self.index
+    }
+
+    /// The task of `count` that owns `x` (a band key or a rank).
+    pub fn owner(x: u64, count: usize) -> usize {
+        (x % count as u64) as usize
     }
 }
 
@@ -58,23 +63,75 @@ pub struct Row<'a> {
     pub released_cluster: Option<&'a str>,
 }
 
+/// What a step reads of each document's sketch. A store skips the rest:
+/// band keys and samples are most of a sketch's bytes, and at scale every
+/// task reads every document, so what it does not read matters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SketchFields {
+    /// Key, released cluster, content hash and shingle count; `bands` and
+    /// `sample` are left empty.
+    Keys,
+    /// The keys and the LSH band keys; `sample` is left empty.
+    Bands,
+    /// The keys and the sample (verification, containment); `bands` is
+    /// left empty.
+    Sample,
+}
+
+impl SketchFields {
+    pub fn bands(self) -> bool {
+        self == SketchFields::Bands
+    }
+
+    pub fn sample(self) -> bool {
+        self == SketchFields::Sample
+    }
+}
+
 /// Every document's sketch, streamed in rank order.
 pub trait Rows: Sync {
     type Error: Send;
     /// Documents released before this run: ranks `0..released()`.
     fn released(&self) -> usize;
     /// Calls `f` on every document in rank order, or on the released ones
-    /// only.
-    fn each(&self, released_only: bool, f: &mut dyn FnMut(Row<'_>)) -> Result<(), Self::Error>;
+    /// only, with `fields` of its sketch.
+    fn each(
+        &self,
+        released_only: bool,
+        fields: SketchFields,
+        f: &mut dyn FnMut(Row<'_>),
+    ) -> Result<(), Self::Error>;
+    /// Calls `f` on documents `ranks` (sorted) in rank order. A store that
+    /// can skip to them overrides this.
+    fn some(
+        &self,
+        ranks: &[u32],
+        fields: SketchFields,
+        f: &mut dyn FnMut(Row<'_>),
+    ) -> Result<(), Self::Error> {
+        self.each(false, fields, &mut |row| {
+            if ranks.binary_search(&row.rank).is_ok() {
+                f(row);
+            }
+        })
+    }
+    /// Calls `f(key, rank, content_hash)` for every LSH band key that `part`
+    /// owns, in any order. A store that keeps band keys by owner overrides
+    /// this so a task reads only its own.
+    fn bands(&self, part: Partition, f: &mut dyn FnMut(u64, u32, u128)) -> Result<(), Self::Error> {
+        self.each(false, SketchFields::Bands, &mut |row| {
+            for &key in row.sketch.bands.iter().filter(|&&k| part.owns(k)) {
+                f(key, row.rank, row.sketch.content_hash);
+            }
+        })
+    }
 }
 
 /// The sketches of documents `ranks` (sorted), in that order.
 fn sketches_of<R: Rows>(rows: &R, ranks: &[u32]) -> Result<Vec<Sketch>, R::Error> {
     let mut out = Vec::with_capacity(ranks.len());
-    rows.each(false, &mut |row| {
-        if ranks.binary_search(&row.rank).is_ok() {
-            out.push(row.sketch.clone());
-        }
+    rows.some(ranks, SketchFields::Sample, &mut |row| {
+        out.push(row.sketch.clone())
     })?;
     Ok(out)
 }
@@ -104,11 +161,7 @@ pub fn bucket_edges<R: Rows>(
 ) -> Result<BucketEdges, R::Error> {
     let released = rows.released() as u32;
     let mut entries: Vec<(u64, u32, u128)> = Vec::new();
-    rows.each(false, &mut |row| {
-        for &key in row.sketch.bands.iter().filter(|&&k| part.owns(k)) {
-            entries.push((key, row.rank, row.sketch.content_hash));
-        }
-    })?;
+    rows.bands(part, &mut |key, rank, hash| entries.push((key, rank, hash)))?;
     entries.par_sort_unstable_by_key(|e| (e.0, e.1));
     let mut copies = Vec::new();
     let mut pairs = Vec::new();
@@ -212,7 +265,7 @@ pub fn containers<R: Rows>(
     let mut counts = vec![0u16; ANCHOR_SLOTS];
     let mut entries: Vec<u64> = Vec::new();
     let mut own: Vec<(u32, Sketch)> = Vec::new();
-    rows.each(false, &mut |row| {
+    rows.each(false, SketchFields::Sample, &mut |row| {
         if !active(&row) {
             return;
         }
@@ -260,7 +313,7 @@ pub fn containers<R: Rows>(
     };
     let mut found = Vec::new();
     let mut queries: Vec<(u32, Sketch)> = Vec::with_capacity(QUERY_BATCH);
-    rows.each(false, &mut |row| {
+    rows.each(false, SketchFields::Sample, &mut |row| {
         if row.rank < released
             || !active(&row)
             || (row.sketch.n_shingles as usize) < config.containment_min_words
@@ -350,14 +403,12 @@ pub fn cluster<R: Rows>(
     let n_contained = contained.iter().filter(|c| !c.near).count() as u64;
     drop(contained);
     let mut info: Vec<Node> = Vec::with_capacity(nodes.len());
-    rows.each(false, &mut |row| {
-        if nodes.binary_search(&row.rank).is_ok() {
-            info.push(Node {
-                key: row.key.clone(),
-                n_shingles: row.sketch.n_shingles,
-                released_cluster: row.released_cluster.map(str::to_string),
-            });
-        }
+    rows.some(&nodes, SketchFields::Keys, &mut |row| {
+        info.push(Node {
+            key: row.key.clone(),
+            n_shingles: row.sketch.n_shingles,
+            released_cluster: row.released_cluster.map(str::to_string),
+        });
     })?;
     let groups: Vec<Vec<u32>> = sets
         .groups()
@@ -376,7 +427,7 @@ pub fn cluster<R: Rows>(
     wanted.dedup();
     let mut by_id: std::collections::HashMap<String, (u32, Node)> = Default::default();
     if !wanted.is_empty() {
-        rows.each(true, &mut |row| {
+        rows.each(true, SketchFields::Keys, &mut |row| {
             if wanted.binary_search(&row.key.doc_id.as_str()).is_ok() {
                 let node = Node {
                     key: row.key.clone(),
@@ -537,17 +588,39 @@ mod tests {
         fn released(&self) -> usize {
             self.released.len()
         }
-        fn each(&self, released_only: bool, f: &mut dyn FnMut(Row<'_>)) -> Result<(), Self::Error> {
+        /// Gives only `fields`, as a store that skips columns does, so
+        /// a step that asks for too little finds less than memory does.
+        fn each(
+            &self,
+            released_only: bool,
+            fields: SketchFields,
+            f: &mut dyn FnMut(Row<'_>),
+        ) -> Result<(), Self::Error> {
             let n = if released_only {
                 self.released.len()
             } else {
                 self.keys.len()
             };
             for i in 0..n {
+                let whole = &self.sketches[i];
+                let sketch = Sketch {
+                    content_hash: whole.content_hash,
+                    n_shingles: whole.n_shingles,
+                    bands: if fields.bands() {
+                        whole.bands.clone()
+                    } else {
+                        Box::default()
+                    },
+                    sample: if fields.sample() {
+                        whole.sample.clone()
+                    } else {
+                        super::super::sample::Sample::from_parts(0, Vec::new())
+                    },
+                };
                 f(Row {
                     rank: i as u32,
                     key: &self.keys[i],
-                    sketch: &self.sketches[i],
+                    sketch: &sketch,
                     released_cluster: self.released.get(i).map(String::as_str),
                 });
             }
