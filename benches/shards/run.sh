@@ -2,7 +2,7 @@
 # The sharded executor against `gleaner run` on one machine: wall time, peak
 # RSS of the largest task, bytes the passes hand each other per document.
 #
-#   benches/shards/run.sh [--docs N] [--tasks "1 4"] [--config FILE]
+#   benches/shards/run.sh [--docs N] [--tasks "1 4"] [--config FILE] [--dup-share S]
 #
 # Generates N documents (default 200000) with the dedup benchmark's corpus
 # generator (benches/dedup: real BBC sentences, planted duplicates), runs
@@ -15,11 +15,14 @@ REPO=$(cd "$HERE/../.." && pwd)
 DOCS=200000
 TASKS="1 4"
 CONFIG="$REPO/pipeline.toml"
+DUP_SHARE=
 while [[ $# -gt 0 ]]; do
   case $1 in
     --docs) DOCS=$2; shift 2 ;;
     --tasks) TASKS=$2; shift 2 ;;
     --config) CONFIG=$(realpath "$2"); shift 2 ;;
+    # Share of planted duplicates (the generator's default, 0.3, when unset).
+    --dup-share) DUP_SHARE=$2; shift 2 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -28,12 +31,12 @@ TARGET=${CARGO_TARGET_DIR:-$REPO/target}
 [[ -n ${GLEANER_SKIP_BUILD:-} ]] ||
   (cd "$REPO" && cargo build --release --locked --bin gleaner --example dedup_corpus >&2)
 G="$TARGET/release/gleaner"
-WORK="$HERE/work/n$DOCS"
+WORK="$HERE/work/n$DOCS${DUP_SHARE:+-d$DUP_SHARE}"
 mkdir -p "$WORK"
 SOURCE="$REPO/data/external/bbc-news"
 [[ -d "$SOURCE" ]] || bash "$REPO/benches/dedup/fetch_news.sh" >&2
 if [[ ! -d "$WORK/gen/corpus" ]]; then
-  "$TARGET/release/examples/dedup_corpus" --source "$SOURCE" --docs "$DOCS" --out "$WORK/gen" >&2
+  "$TARGET/release/examples/dedup_corpus" --source "$SOURCE" --docs "$DOCS" ${DUP_SHARE:+--dup-share "$DUP_SHARE"} --out "$WORK/gen" >&2
 fi
 CORPUS="$WORK/gen/corpus"
 BYTES=$(du -sb "$CORPUS" | cut -f1)

@@ -12,7 +12,7 @@ use arrow::array::{
 use arrow::datatypes::{DataType, Field, Float64Type, Schema, UInt32Type};
 use arrow::record_batch::RecordBatch;
 
-use super::band_files;
+use super::sketch_extracts::{self, Extracts};
 use crate::dedup::partitioned::{Contained, Member, Partition, Row, Rows, SketchFields};
 use crate::state::{self, StateError};
 
@@ -27,8 +27,11 @@ pub struct PlanSketches {
     released_rows: usize,
     /// Shard `i`'s documents are ranks `shard_ranks[i]`.
     shard_ranks: Vec<std::ops::Range<u32>>,
-    /// Band files and the rank their documents' ranks count from.
-    band_files: Vec<(PathBuf, u32)>,
+    /// Each shard's extracts of its slice of the released index (ranks as
+    /// they are), in rank order.
+    released_extracts: Vec<Extracts>,
+    /// Each shard's extracts of its own documents, and its first rank.
+    shard_extracts: Vec<(Extracts, u32)>,
     read: AtomicU64,
 }
 
@@ -43,13 +46,12 @@ struct SketchFile {
 }
 
 impl PlanSketches {
-    /// `bands[i]` are shard `i`'s band files: its slice of the released
-    /// documents' (global ranks) and its own documents' (ranks counted
-    /// from the shard's first).
+    /// `extracts[i]` are shard `i`'s extract files: of its slice of the
+    /// released documents and of its own documents.
     pub fn new(
         released: Vec<PathBuf>,
         shards: Vec<PathBuf>,
-        bands: Vec<(PathBuf, PathBuf)>,
+        extracts: Vec<(Extracts, Extracts)>,
     ) -> Result<PlanSketches, StateError> {
         let mut files = Vec::new();
         let mut next = 0u32;
@@ -71,16 +73,17 @@ impl PlanSketches {
             });
         }
         let released_rows = shard_ranks.first().map_or(next, |r| r.start) as usize;
-        let band_files = bands
+        let (released_extracts, own): (Vec<_>, Vec<_>) = extracts.into_iter().unzip();
+        let shard_extracts = own
             .into_iter()
-            .zip(&shard_ranks)
-            .flat_map(|((released, own), ranks)| [(released, 0), (own, ranks.start)])
+            .zip(shard_ranks.iter().map(|r| r.start))
             .collect();
         Ok(PlanSketches {
             files,
             released_rows,
             shard_ranks,
-            band_files,
+            released_extracts,
+            shard_extracts,
             read: AtomicU64::new(0),
         })
     }
@@ -181,9 +184,30 @@ impl Rows for PlanSketches {
 
     /// Reads the band files' row groups of `part`'s keys only.
     fn bands(&self, part: Partition, f: &mut dyn FnMut(u64, u32, u128)) -> Result<(), StateError> {
-        for (path, first) in &self.band_files {
-            let read =
-                band_files::each_owned(path, part, |key, rank, hash| f(key, first + rank, hash))?;
+        let released = self.released_extracts.iter().map(|e| (e, 0));
+        let own = self.shard_extracts.iter().map(|(e, first)| (e, *first));
+        for (files, first) in released.chain(own) {
+            let read = sketch_extracts::each_owned(&files.bands, part, |key, rank, hash| {
+                f(key, first + rank, hash)
+            })?;
+            self.read.fetch_add(read, Ordering::Relaxed);
+        }
+        Ok(())
+    }
+
+    /// Reads the anchor files, not the samples.
+    fn anchors(
+        &self,
+        queries: bool,
+        f: &mut dyn FnMut(u32, u32, &[u32]),
+    ) -> Result<(), StateError> {
+        let released = self.released_extracts.iter().filter(|_| !queries);
+        let released = released.map(|e| (e, 0));
+        let own = self.shard_extracts.iter().map(|(e, first)| (e, *first));
+        for (files, first) in released.chain(own) {
+            let read = sketch_extracts::each_anchored(&files.anchors, queries, |rank, n, a| {
+                f(first + rank, n, a)
+            })?;
             self.read.fetch_add(read, Ordering::Relaxed);
         }
         Ok(())

@@ -9,9 +9,9 @@
 //!
 //! Both call the same pass functions, so both write the same tables.
 
-pub mod band_files;
 pub mod exchange;
 pub mod local;
 pub mod scripts;
 pub mod sharded;
+pub mod sketch_extracts;
 pub mod spill;

@@ -59,8 +59,8 @@ use crate::storage::{self, Remote};
 use crate::write::manifest::{InputRecord, Manifest, PartRecord, SkippedInput};
 use crate::write::{DatasetSink, Verdict};
 
-use super::band_files::{self, BandWriter};
 use super::exchange::{self, PlanSketches};
+use super::sketch_extracts::{self, ExtractWriter, Extracts};
 
 /// The passes, in the order they run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Serialize, Deserialize)]
@@ -243,7 +243,8 @@ impl Work {
         let tmp = self.part(format!("{name}.tmp"));
         let file = std::fs::File::create(&tmp).map_err(|e| work_error(&tmp, e))?;
         // Small row groups: a later pass that streams the file holds one
-        // row group at a time (a shard's sketches are ~1.4 KB a document).
+        // row group at a time (a shard's sketches are ~1.3 KB a document),
+        // and one that fetches some documents reads only their groups.
         let props = parquet::file::properties::WriterProperties::builder()
             .set_max_row_group_row_count(Some(WORK_ROWS_PER_GROUP))
             .build();
@@ -608,18 +609,19 @@ pub fn run_stage(
             .map_err(crate::passes::arrow_error("index"))
             .map_err(RunError::from)?;
             work.write_batch(&format!("sketch-{shard}.parquet"), &batch)?;
-            // Band keys by owner, for the `buckets` tasks: this shard's and
-            // its slice of the released documents'.
-            let mut bands = BandWriter::create(work.part(format!("bands-{shard}.parquet")), n)?;
+            // What the later dedup passes read instead of whole sketches:
+            // this shard's and its slice of the released documents'.
+            let (released, own) = extract_files(&work, shard);
+            let mut extracts = ExtractWriter::create(&own, n)?;
             for (i, sketch) in sketched.sketches.iter().enumerate() {
-                bands.add(i as u32, sketch)?;
+                extracts.add(i as u32, sketch)?;
             }
-            bands.finish()?;
-            band_files::write_released_slice(
+            extracts.finish()?;
+            sketch_extracts::write_released_slice(
                 &released_index_files(&plan, &base),
                 shard,
                 n,
-                work.part(format!("released-bands-{shard}.parquet")),
+                &released,
             )?;
             let mut signals = sketched.signals;
             let report = SketchReport {
@@ -777,19 +779,22 @@ fn plan_sketches(
     let shards = (0..n)
         .map(|i| work.part(format!("sketch-{i}.parquet")))
         .collect();
-    let bands = (0..n)
-        .map(|i| {
-            (
-                work.part(format!("released-bands-{i}.parquet")),
-                work.part(format!("bands-{i}.parquet")),
-            )
-        })
-        .collect();
+    let extracts = (0..n).map(|i| extract_files(work, i)).collect();
     Ok(PlanSketches::new(
         released_index_files(plan, base),
         shards,
-        bands,
+        extracts,
     )?)
+}
+
+/// Shard `shard`'s extract files: of its slice of the released index, and
+/// of its own documents.
+fn extract_files(work: &Work, shard: usize) -> (Extracts, Extracts) {
+    let files = |prefix: &str| Extracts {
+        bands: work.part(format!("{prefix}bands-{shard}.parquet")),
+        anchors: work.part(format!("{prefix}anchors-{shard}.parquet")),
+    };
+    (files("released-"), files(""))
 }
 
 /// The dedup index files of the release the plan builds on.

@@ -21,7 +21,7 @@ use super::sample::{containment_estimate, hash_bits, Sample};
 pub const ANCHOR_LEVEL: u8 = 3;
 /// Anchors looked up per document: its smallest values (those are also
 /// anchors at every higher level, so a container has them too).
-const LOOKUPS: usize = 8;
+pub(super) const LOOKUPS: usize = 8;
 /// Posting lists read per document: the rarest of those looked up.
 const PROBES: usize = 4;
 /// Anchors in more documents than this are boilerplate, not evidence.

@@ -115,6 +115,25 @@ pub trait Rows: Sync {
             }
         })
     }
+    /// Calls `f(rank, n_shingles, anchors)` on every document in rank
+    /// order; with `queries`, on the new ones only and with only their
+    /// [`lookups`]. A store that keeps the anchors apart overrides this:
+    /// they are a fraction of a sample, and the lookups a few values.
+    fn anchors(
+        &self,
+        queries: bool,
+        f: &mut dyn FnMut(u32, u32, &[u32]),
+    ) -> Result<(), Self::Error> {
+        let released = self.released() as u32;
+        self.each(false, SketchFields::Sample, &mut |row| {
+            let anchors = anchors_of(row.sketch);
+            if !queries {
+                f(row.rank, row.sketch.n_shingles, anchors);
+            } else if row.rank >= released {
+                f(row.rank, row.sketch.n_shingles, lookups(anchors));
+            }
+        })
+    }
     /// Calls `f(key, rank, content_hash)` for every LSH band key that `part`
     /// owns, in any order. A store that keeps band keys by owner overrides
     /// this so a task reads only its own.
@@ -125,6 +144,22 @@ pub trait Rows: Sync {
             }
         })
     }
+}
+
+/// A document's containment anchors: an eighth of its sample, all that
+/// the anchor counts and a query's probes read.
+pub fn anchors_of(sketch: &Sketch) -> &[u32] {
+    containment::anchors(&Candidate {
+        sample: &sketch.sample,
+        n_shingles: sketch.n_shingles,
+        active: true,
+    })
+}
+
+/// The anchors a query looks up: the first of `anchors`, all that
+/// [`containment::probes`] reads of a query.
+pub fn lookups(anchors: &[u32]) -> &[u32] {
+    &anchors[..anchors.len().min(containment::LOOKUPS)]
 }
 
 /// The sketches of documents `ranks` (sorted), in that order.
@@ -248,8 +283,11 @@ const QUERY_BATCH: usize = 4096;
 /// rank `part` owns. `copies` are the ranks of exact copies (sorted): they
 /// take no part, as in memory.
 ///
-/// Holds the sketches and anchors of its own documents and one posting
-/// count per anchor value (2 bytes × 2^26 = 128 MiB, whatever the input).
+/// Reads anchors only to find candidates (every document's, for the
+/// posting counts and its own index; every new document's, as queries),
+/// then the samples of the queries that found one and of what they found.
+/// Holds its own documents' anchors and one posting count per anchor value
+/// (2 bytes × 2^26 = 128 MiB, whatever the input).
 pub fn containers<R: Rows>(
     rows: &R,
     part: Partition,
@@ -261,73 +299,89 @@ pub fn containers<R: Rows>(
     }
     let released = rows.released() as u32;
     let active =
-        |row: &Row<'_>| row.sketch.n_shingles > 0 && copies.binary_search(&row.rank).is_err();
+        |rank: u32, n_shingles: u32| n_shingles > 0 && copies.binary_search(&rank).is_err();
     let mut counts = vec![0u16; ANCHOR_SLOTS];
     let mut entries: Vec<u64> = Vec::new();
-    let mut own: Vec<(u32, Sketch)> = Vec::new();
-    rows.each(false, SketchFields::Sample, &mut |row| {
-        if !active(&row) {
+    // Its own documents' lengths: only a longer document can contain
+    // another, so shorter ones found need no sample fetched.
+    let mut lengths: Vec<(u32, u32)> = Vec::new();
+    rows.anchors(false, &mut |rank, n_shingles, anchors| {
+        if !active(rank, n_shingles) {
             return;
         }
-        let anchors = containment::anchors(&Candidate {
-            sample: &row.sketch.sample,
-            n_shingles: row.sketch.n_shingles,
-            active: true,
-        });
-        let owned = part.owns(row.rank as u64);
+        let owned = part.owns(rank as u64);
+        if owned {
+            lengths.push((rank, n_shingles));
+        }
         for &v in anchors {
             let slot = (hash_bits(v) >> PLACE_BITS) as usize;
             counts[slot] = counts[slot].saturating_add(1);
             if owned {
-                entries.push((hash_bits(v) as u64) << 32 | row.rank as u64);
+                entries.push((hash_bits(v) as u64) << 32 | rank as u64);
             }
-        }
-        if owned {
-            own.push((row.rank, row.sketch.clone()));
         }
     })?;
     let index = AnchorIndex::new(entries);
     let postings = |v: u32| counts[(v >> PLACE_BITS) as usize] as usize;
-    let container = |b: u32| {
-        let s = &own[own.binary_search_by_key(&b, |o| o.0).unwrap_or_default()].1;
-        (&s.sample, s.n_shingles)
-    };
-    let best = |(rank, sketch): &(u32, Sketch)| -> Option<Contained> {
-        let doc = Candidate {
-            sample: &sketch.sample,
-            n_shingles: sketch.n_shingles,
-            active: true,
-        };
-        let (probes, required) = containment::probes(containment::anchors(&doc), postings)?;
+    let length = |b: u32| lengths[lengths.partition_point(|l| l.0 < b)].1;
+    // Each query's longer documents found in enough of its probes' posting
+    // lists (the others `best_of` would skip).
+    let find = |(rank, n_shingles, anchors): &(u32, u32, Vec<u32>)| {
+        let (probes, required) = containment::probes(anchors, postings)?;
         let lists: Vec<&[u64]> = probes.iter().map(|&v| index.postings(v)).collect();
-        let found = containment::found_in(&lists, required);
-        let (b, score) = containment::best_of(&doc, &found, container, config.containment)?;
-        let c = &own[own.binary_search_by_key(&b, |o| o.0).unwrap_or_default()].1;
-        Some(Contained {
-            doc: *rank,
-            container: b,
-            score,
-            container_shingles: c.n_shingles,
-            near: config.near_test(sketch, c).1.is_some(),
-        })
+        let mut found = containment::found_in(&lists, required);
+        found.retain(|&b| length(b) > *n_shingles);
+        (!found.is_empty()).then_some((*rank, found))
     };
-    let mut found = Vec::new();
-    let mut queries: Vec<(u32, Sketch)> = Vec::with_capacity(QUERY_BATCH);
-    rows.each(false, SketchFields::Sample, &mut |row| {
-        if row.rank < released
-            || !active(&row)
-            || (row.sketch.n_shingles as usize) < config.containment_min_words
+    let mut candidates: Vec<(u32, Vec<u32>)> = Vec::new();
+    let mut queries: Vec<(u32, u32, Vec<u32>)> = Vec::with_capacity(QUERY_BATCH);
+    rows.anchors(true, &mut |rank, n_shingles, anchors| {
+        if rank < released
+            || !active(rank, n_shingles)
+            || (n_shingles as usize) < config.containment_min_words
         {
             return;
         }
-        queries.push((row.rank, row.sketch.clone()));
+        queries.push((rank, n_shingles, anchors.to_vec()));
         if queries.len() == QUERY_BATCH {
-            found.par_extend(queries.par_iter().filter_map(best));
+            candidates.par_extend(queries.par_iter().filter_map(find));
             queries.clear();
         }
     })?;
-    found.par_extend(queries.par_iter().filter_map(best));
-    Ok(found)
+    candidates.par_extend(queries.par_iter().filter_map(find));
+    drop(queries);
+    let mut needed: Vec<u32> = candidates
+        .iter()
+        .flat_map(|(rank, found)| std::iter::once(*rank).chain(found.iter().copied()))
+        .collect();
+    needed.par_sort_unstable();
+    needed.dedup();
+    let sketches = sketches_of(rows, &needed)?;
+    let sketch = |d: u32| &sketches[needed.binary_search(&d).unwrap_or_default()];
+    let container = |b: u32| {
+        let s = sketch(b);
+        (&s.sample, s.n_shingles)
+    };
+    Ok(candidates
+        .par_iter()
+        .filter_map(|(rank, found)| {
+            let s = sketch(*rank);
+            let doc = Candidate {
+                sample: &s.sample,
+                n_shingles: s.n_shingles,
+                active: true,
+            };
+            let (b, score) = containment::best_of(&doc, found, container, config.containment)?;
+            let c = sketch(b);
+            Some(Contained {
+                doc: *rank,
+                container: b,
+                score,
+                container_shingles: c.n_shingles,
+                near: config.near_test(s, c).1.is_some(),
+            })
+        })
+        .collect())
 }
 
 /// A new document in a cluster of two or more.
