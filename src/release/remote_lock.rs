@@ -159,6 +159,9 @@ impl Held {
                 self.lease = next;
                 Ok(())
             }
+            // A write whose reply was lost and that the client retried
+            // fails its condition against itself: the object holds `next`.
+            None if self.holds(&next)? => Ok(()),
             None => {
                 let why = format!(
                     "{}: another run took the lock over after this run's lease (until {}) ended \
@@ -170,6 +173,19 @@ impl Held {
                 Err(LockError::Lost(why))
             }
         }
+    }
+
+    /// Whether the lock object holds `lease` (adopting its version if so).
+    fn holds(&mut self, lease: &Lease) -> Result<bool, LockError> {
+        let Some((bytes, version)) = self.object.read()? else {
+            return Ok(false);
+        };
+        if Lease::parse(&bytes).ok().as_ref() != Some(lease) {
+            return Ok(false);
+        }
+        self.version = version;
+        self.lease = lease.clone();
+        Ok(true)
     }
 }
 
@@ -197,6 +213,11 @@ impl RemoteLock {
                     object.url()
                 ),
             })?;
+            if other.run == run && other.pid == mine.pid {
+                // Our own create, retried by the client after its reply
+                // was lost.
+                break (other, seen);
+            }
             if other.expired(Utc::now()) {
                 if let Some(version) = object.put_if(mine.to_bytes(), Some(&seen))? {
                     stale = Some(other);
