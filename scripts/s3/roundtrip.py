@@ -131,6 +131,13 @@ def main() -> None:
             assert said in out.stderr, out.stderr
         assert objects(s3) == before, "a refused run changed the dataset"
         assert s3.get_object(Bucket="datasets", Key=LOCK)["Body"].read() == held
+        # A plan made now commits after run 2 has changed the release: its
+        # commit task, under the lock, finds that out and refuses (exit 6).
+        s3.delete_object(Bucket="datasets", Key=LOCK)
+        stale_plan = tmp / "stale-plan"
+        gleaner("plan", "s3://inputs/sample", "--output", "s3://datasets/news", "--tasks", "1",
+                "--scheduler", "none", "--out", str(stale_plan), env=env)
+        no_lock(s3)
 
         # Run 2: one object more is added. The lease of the lock object
         # has ended (its run died): the run takes the lock over, says so,
@@ -143,6 +150,12 @@ def main() -> None:
         assert "host other-host, pid 4242" in out.stderr, out.stderr
         no_lock(s3)
         gleaner("run", str(local_in), "--output", str(tmp / "local"), env=env)
+        check(tmp / "local", creds, runs=2)
+        out = subprocess.run(["bash", str(stale_plan / "run-local.sh")], env=env,
+                             capture_output=True, text=True, cwd=REPO)
+        assert out.returncode == 6, (out.returncode, out.stderr)
+        assert "the release in s3://datasets/news changed since this plan" in out.stderr, out.stderr
+        no_lock(s3)
         check(tmp / "local", creds, runs=2)
         # Run 3, nothing new, with --wait on a live lease: it waits for
         # the lease to end, then takes the lock over.
@@ -165,7 +178,8 @@ def main() -> None:
         assert after == [k for k in before if k != "news/manifest.json"], (before, after)
         print("s3 round trip: inputs read from and releases written to a local S3 server (by gleaner run "
               "and by a 2-task plan, equal); the lock object refuses a second writer, "
-              "is taken over once its lease ends, and is gone after each run; "
+              "is taken over once its lease ends, and is gone after each run; a plan's commit "
+              "refuses a release changed since the plan; "
               "polars and DuckDB read them back equal to a local run")
     finally:
         server.stop()
