@@ -176,21 +176,9 @@ pub fn run(
         keep_only_state(&mirror, m);
     }
     summary.output = PathBuf::from(&remote.url);
-    summary.warnings.extend(took_over(&remote, &lock));
+    summary.warnings.extend(lock.took_over());
     summary.warnings.extend(lock.release());
     Ok(summary)
-}
-
-/// The warning that `lock` was taken over from a run that stopped renewing
-/// its lease.
-pub(crate) fn took_over(remote: &Remote, lock: &RemoteLock) -> Option<String> {
-    lock.stale.as_ref().map(|s| {
-        format!(
-            "took over the lock of {} from a run whose lease had ended ({})",
-            remote.url,
-            s.describe()
-        )
-    })
 }
 
 /// The dataset's object-store location, when `--output` (or

@@ -341,8 +341,8 @@ pub fn plan(
     if release::is_our_staging(&staging) {
         std::fs::remove_dir_all(&staging).map_err(|e| work_error(&staging, e))?;
     }
-    if let (Some(remote), Some(lock)) = (&remote, remote_lock) {
-        warnings.extend(crate::pipeline::took_over(remote, &lock));
+    if let Some(lock) = remote_lock {
+        warnings.extend(lock.took_over());
         warnings.extend(lock.release());
     }
     let plan = Plan {
@@ -475,9 +475,7 @@ fn push_remote(
         lock.confirm()?;
         storage::push_release(&plan.output, &remote, before.as_ref())?;
     }
-    summary
-        .warnings
-        .extend(crate::pipeline::took_over(&remote, &lock));
+    summary.warnings.extend(lock.took_over());
     summary.warnings.extend(lock.release());
     summary.output = PathBuf::from(&remote.url);
     Ok(summary)

@@ -123,6 +123,8 @@ pub fn lease_length(value: Option<&str>) -> Result<Duration, LockError> {
 /// The held lock object; renewed by a thread while held, deleted on
 /// [`RemoteLock::release`] or drop.
 pub struct RemoteLock {
+    /// The dataset's URL.
+    url: String,
     shared: Arc<Shared>,
     renewer: Option<JoinHandle<()>>,
     /// The lease of a run that stopped renewing it, when this run took
@@ -255,9 +257,22 @@ impl RemoteLock {
                 })?
         };
         Ok(RemoteLock {
+            url: remote.url.clone(),
             shared,
             renewer: Some(renewer),
             stale,
+        })
+    }
+
+    /// The warning that the lock was taken over from a run that stopped
+    /// renewing its lease, if it was.
+    pub fn took_over(&self) -> Option<String> {
+        self.stale.as_ref().map(|s| {
+            format!(
+                "took over the lock of {} from a run whose lease had ended ({})",
+                self.url,
+                s.describe()
+            )
         })
     }
 
