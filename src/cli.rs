@@ -212,7 +212,9 @@ pub struct RunArgs {
     #[arg(long)]
     pub strict: bool,
     /// If another run holds the dataset's lock, wait for it instead of
-    /// exiting with code 5. A lock left by a run that died is taken over.
+    /// exiting with code 5. A lock left by a run that died is taken over
+    /// (on an object store, once its lease ends: GLEANER_LOCK_LEASE
+    /// seconds, default 600, renewed by the holder while it runs).
     #[arg(long)]
     pub wait: bool,
     /// Rebuild the dataset from all inputs instead of adding what is new

@@ -16,6 +16,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import boto3
@@ -34,10 +35,39 @@ def free_port() -> int:
 
 
 def gleaner(*args: str, env: dict) -> str:
+    return gleaner_out(*args, env=env).stdout
+
+
+def gleaner_out(*args: str, env: dict) -> subprocess.CompletedProcess:
     out = subprocess.run([GLEANER, *args], env=env, capture_output=True, text=True, cwd=REPO)
     if out.returncode != 0:
         sys.exit(f"gleaner {' '.join(args)} failed ({out.returncode}):\n{out.stderr}")
-    return out.stdout
+    return out
+
+
+LOCK = "news/.gleaner.lock"
+
+
+def put_lock(s3, lease_seconds: float) -> bytes:
+    """A lock object of a run on another host whose lease ends in
+    `lease_seconds` (negative: ended)."""
+    now = datetime.now(timezone.utc)
+    fmt = "%Y-%m-%dT%H:%M:%SZ"
+    body = json.dumps({"host": "other-host", "pid": 4242, "run": "0badf00d",
+                       "since": (now - timedelta(hours=1)).strftime(fmt),
+                       "until": (now + timedelta(seconds=lease_seconds)).strftime(fmt)}).encode()
+    s3.put_object(Bucket="datasets", Key=LOCK, Body=body)
+    return body
+
+
+def objects(s3) -> dict:
+    """Every object of the datasets bucket, with its ETag."""
+    return {o["Key"]: o["ETag"] for o in s3.list_objects_v2(Bucket="datasets").get("Contents", [])}
+
+
+def no_lock(s3) -> None:
+    keys = objects(s3)
+    assert not [k for k in keys if k.endswith(".gleaner.lock")], sorted(keys)
 
 
 def main() -> None:
@@ -67,6 +97,7 @@ def main() -> None:
 
         # Run 1 from S3 to S3, and the same files locally.
         gleaner("run", "s3://inputs/sample", "--output", "s3://datasets/news", env=env)
+        no_lock(s3)
         local_in = tmp / "in"
         local_in.mkdir()
         for f in first:
@@ -84,15 +115,55 @@ def main() -> None:
                              text=True, cwd=REPO)
         assert out.returncode == 0, out.stderr
         same_release("news", "sharded", creds)
+        no_lock(s3)
 
-        # Run 2: one object more is added; run 3: nothing new.
+        # The dataset's lock holds across hosts: while another host's lock
+        # object has a live lease, a run stops with exit 5, names the holder
+        # and changes nothing.
         s3.upload_file(str(last), "inputs", f"sample/{last.name}")
+        held = put_lock(s3, 3600)
+        before = objects(s3)
+        out = subprocess.run([GLEANER, "run", "s3://inputs/sample", "--output", "s3://datasets/news"],
+                             env=env, capture_output=True, text=True, cwd=REPO)
+        assert out.returncode == 5, (out.returncode, out.stderr)
+        for said in ["locked by another gleaner run", "host other-host, pid 4242, run 0badf00d",
+                     "lease until", "use --wait"]:
+            assert said in out.stderr, out.stderr
+        assert objects(s3) == before, "a refused run changed the dataset"
+        assert s3.get_object(Bucket="datasets", Key=LOCK)["Body"].read() == held
+        # A plan made now commits after run 2 has changed the release: its
+        # commit task, under the lock, finds that out and refuses (exit 6).
+        s3.delete_object(Bucket="datasets", Key=LOCK)
+        stale_plan = tmp / "stale-plan"
+        gleaner("plan", "s3://inputs/sample", "--output", "s3://datasets/news", "--tasks", "1",
+                "--scheduler", "none", "--out", str(stale_plan), env=env)
+        no_lock(s3)
+
+        # Run 2: one object more is added. The lease of the lock object
+        # has ended (its run died): the run takes the lock over, says so,
+        # and renews its own lease (3 s: every second) while it runs.
+        put_lock(s3, -60)
         shutil.copy(last, local_in / last.name)
-        gleaner("run", "s3://inputs/sample", "--output", "s3://datasets/news", env=env)
+        out = gleaner_out("run", "s3://inputs/sample", "--output", "s3://datasets/news",
+                          env={**env, "GLEANER_LOCK_LEASE": "3"})
+        assert "took over the lock of s3://datasets/news" in out.stderr, out.stderr
+        assert "host other-host, pid 4242" in out.stderr, out.stderr
+        no_lock(s3)
         gleaner("run", str(local_in), "--output", str(tmp / "local"), env=env)
         check(tmp / "local", creds, runs=2)
-        out = gleaner("run", "s3://inputs/sample", "--output", "s3://datasets/news", env=env)
+        out = subprocess.run(["bash", str(stale_plan / "run-local.sh")], env=env,
+                             capture_output=True, text=True, cwd=REPO)
+        assert out.returncode == 6, (out.returncode, out.stderr)
+        assert "the release in s3://datasets/news changed since this plan" in out.stderr, out.stderr
+        no_lock(s3)
+        check(tmp / "local", creds, runs=2)
+        # Run 3, nothing new, with --wait on a live lease: it waits for
+        # the lease to end, then takes the lock over.
+        put_lock(s3, 2)
+        out = gleaner("run", "--wait", "s3://inputs/sample", "--output", "s3://datasets/news",
+                      env=env)
         assert "nothing new" in out, out
+        no_lock(s3)
         check(tmp / "local", creds, runs=2)
 
         # A lost manifest: the partitions stay, the run refuses (exit 6)
@@ -106,7 +177,9 @@ def main() -> None:
         after = sorted(o["Key"] for o in s3.list_objects_v2(Bucket="datasets")["Contents"])
         assert after == [k for k in before if k != "news/manifest.json"], (before, after)
         print("s3 round trip: inputs read from and releases written to a local S3 server (by gleaner run "
-              "and by a 2-task plan, equal); "
+              "and by a 2-task plan, equal); the lock object refuses a second writer, "
+              "is taken over once its lease ends, and is gone after each run; a plan's commit "
+              "refuses a release changed since the plan; "
               "polars and DuckDB read them back equal to a local run")
     finally:
         server.stop()

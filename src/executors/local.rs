@@ -28,6 +28,7 @@ use crate::passes::scan::{self, ScanContext};
 use crate::passes::{self, sketch, write, PassError};
 use crate::read::Reader;
 use crate::release::no_op_counts;
+use crate::release::remote_lock::RemoteLock;
 use crate::release::{self, released_index, table_metadata, InputPlan, Previous, RunCommit};
 use crate::spill::{SpillError, SpillStore};
 use crate::state::{self, Released, StateError};
@@ -148,7 +149,9 @@ pub fn run(
         return pool.install(|| run_in_pool(config, options, progress, threads));
     };
     // An object-store dataset: run into a local mirror of what the run
-    // builds on, then upload the new files, the manifest last.
+    // builds on, then upload the new files, the manifest last. The lock
+    // object keeps out runs on other machines from the pull to the upload.
+    let lock = RemoteLock::acquire(&remote, options.wait_for_lock)?;
     let mirror = cache_dir().join("datasets").join(slug(&remote.url));
     std::fs::create_dir_all(&mirror)
         .map_err(|e| RunError::Output(format!("{}: {e}", mirror.display())))?;
@@ -166,12 +169,15 @@ pub fn run(
     if after.as_ref().map(|m| (m.last_run(), m.inputs.len()))
         != before.as_ref().map(|m| (m.last_run(), m.inputs.len()))
     {
+        lock.confirm()?;
         storage::push_release(&mirror, &remote, before.as_ref())?;
     }
     if let Some(m) = &after {
         keep_only_state(&mirror, m);
     }
     summary.output = PathBuf::from(&remote.url);
+    summary.warnings.extend(lock.took_over());
+    summary.warnings.extend(lock.release());
     Ok(summary)
 }
 

@@ -52,6 +52,7 @@ use crate::pipeline::{
 };
 use crate::quality::Signals;
 use crate::read::Reader;
+use crate::release::remote_lock::RemoteLock;
 use crate::release::{self, released_index, table_metadata, Previous, RunCommit};
 use crate::spill::SpillStore;
 use crate::state::{self, Released};
@@ -294,6 +295,11 @@ pub fn plan(
     // An object-store dataset: the tasks share a mirror of what the run
     // builds on in the work directory, and the commit task uploads.
     let remote = crate::pipeline::remote_output(config, options);
+    // Held, like the local lock, while the plan reads the release.
+    let remote_lock = remote
+        .as_ref()
+        .map(|r| RemoteLock::acquire(r, options.wait_for_lock))
+        .transpose()?;
     let mirrored;
     let options = match &remote {
         None => options,
@@ -323,7 +329,7 @@ pub fn plan(
     let Opened {
         output,
         lock,
-        warnings,
+        mut warnings,
         skipped,
         config_hash,
         previous,
@@ -339,6 +345,10 @@ pub fn plan(
     let staging = output.join(format!("{}{run}", release::SHARDS_PREFIX));
     if release::is_our_staging(&staging) {
         std::fs::remove_dir_all(&staging).map_err(|e| work_error(&staging, e))?;
+    }
+    if let Some(lock) = remote_lock {
+        warnings.extend(lock.took_over());
+        warnings.extend(lock.release());
     }
     let plan = Plan {
         gleaner_version: env!("CARGO_PKG_VERSION").to_string(),
@@ -411,15 +421,54 @@ fn base_release(plan: &Plan) -> Result<Option<Manifest>, RunError> {
     Ok(previous.manifest().filter(|_| plan.adds).cloned())
 }
 
-/// Uploads the release committed in the mirror, when the dataset is on an
-/// object store: the new files, then the manifest (the commit point).
-/// Run again by a requeued commit task, it uploads the same objects again.
-fn push_remote(plan: &Plan, work: &Work, mut summary: Summary) -> Result<Summary, RunError> {
+/// The commit task's hold on an object-store dataset: its lock object,
+/// waited for as the local lock is. Under it, the dataset must still hold
+/// the release the plan was made against (the mirror's check cannot see
+/// runs of other machines), or the one this plan's commit uploaded already
+/// (a requeued task uploads it again).
+fn hold_remote(plan: &Plan) -> Result<Option<(Remote, RemoteLock)>, RunError> {
     let Some(url) = &plan.remote else {
-        return Ok(summary);
+        return Ok(None);
     };
     let remote = Remote::parse(url)
         .ok_or_else(|| RunError::Pass(format!("{url}: not an object-store URL")))?;
+    let lock = RemoteLock::acquire(&remote, true)?;
+    let manifest = storage::ObjectHandle::open(&remote, "manifest.json")?.read()?;
+    let last_run = match &manifest {
+        Some((bytes, _)) => Some(
+            serde_json::from_slice::<Manifest>(bytes)
+                .map_err(|e| RunError::Refused(format!("{url}/manifest.json: {e}")))?
+                .last_run(),
+        ),
+        None => None,
+    };
+    let ours = || {
+        std::fs::read(plan.output.join("manifest.json"))
+            .is_ok_and(|m| manifest.as_ref().is_some_and(|(bytes, _)| *bytes == m))
+    };
+    if last_run != plan.previous_run && !ours() {
+        return Err(RunError::Refused(format!(
+            "the release in {url} changed since this plan was made (its last run was {:?}, \
+             now {last_run:?}); make a new plan",
+            plan.previous_run
+        )));
+    }
+    Ok(Some((remote, lock)))
+}
+
+/// Uploads the release committed in the mirror, when the dataset is on an
+/// object store: the new files, then the manifest (the commit point), under
+/// the lock object [`hold_remote`] took, which it then releases.
+/// Run again by a requeued commit task, it uploads the same objects again.
+fn push_remote(
+    plan: &Plan,
+    work: &Work,
+    mut summary: Summary,
+    remote: Option<(Remote, RemoteLock)>,
+) -> Result<Summary, RunError> {
+    let Some((remote, lock)) = remote else {
+        return Ok(summary);
+    };
     let base = work.dir.join(REMOTE_BASE);
     let before = match std::fs::read(&base) {
         Ok(bytes) => {
@@ -428,9 +477,12 @@ fn push_remote(plan: &Plan, work: &Work, mut summary: Summary) -> Result<Summary
         Err(_) => None,
     };
     if summary.run.is_some() {
+        lock.confirm()?;
         storage::push_release(&plan.output, &remote, before.as_ref())?;
     }
-    summary.output = PathBuf::from(url);
+    summary.warnings.extend(lock.took_over());
+    summary.warnings.extend(lock.release());
+    summary.output = PathBuf::from(&remote.url);
     Ok(summary)
 }
 
@@ -506,9 +558,12 @@ pub fn run_stage(
         dir: work.to_path_buf(),
     };
     let started = Instant::now();
+    let mut remote = None;
     if pass == Pass::Commit {
+        remote = hold_remote(&plan)?;
         if let Some(summary) = committed_by_this_plan(&plan, &work) {
-            return push_remote(&plan, &work, summary).map(|s| StageDone::Committed(Box::new(s)));
+            return push_remote(&plan, &work, summary, remote)
+                .map(|s| StageDone::Committed(Box::new(s)));
         }
     }
     let base = base_release(&plan)?;
@@ -759,7 +814,8 @@ pub fn run_stage(
         }
         Pass::Commit => {
             let summary = commit(&plan, &config, base, &work, started)?;
-            return push_remote(&plan, &work, summary).map(|s| StageDone::Committed(Box::new(s)));
+            return push_remote(&plan, &work, summary, remote)
+                .map(|s| StageDone::Committed(Box::new(s)));
         }
     }
     Ok(StageDone::Task { dedup_read: read })

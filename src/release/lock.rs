@@ -27,6 +27,17 @@ pub enum LockError {
         #[source]
         source: std::io::Error,
     },
+    /// The lock object of an object-store dataset could not be read or
+    /// written ([`super::remote_lock`]).
+    #[error("dataset lock: {0}")]
+    Store(#[from] crate::storage::StorageError),
+    /// `GLEANER_LOCK_LEASE` is not a lease length.
+    #[error("dataset lock: {0}")]
+    Setting(String),
+    /// Another run took over the lock of an object-store dataset after this
+    /// run's lease ended.
+    #[error("lost the dataset's lock: {0}")]
+    Lost(String),
 }
 
 /// The held lock; released (and marked clean) when dropped.

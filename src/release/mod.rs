@@ -13,6 +13,7 @@ mod commit;
 mod interrupt;
 mod journal;
 pub mod lock;
+pub mod remote_lock;
 pub mod repair;
 pub mod state;
 

@@ -64,6 +64,81 @@ fn no_cloud(remote: &Remote) -> StorageError {
     }
 }
 
+/// The version of an object (its ETag) that a conditional write is made
+/// against.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(not(feature = "cloud"), allow(dead_code))]
+pub struct Version {
+    e_tag: Option<String>,
+    version: Option<String>,
+}
+
+/// One object under a dataset's prefix, read and written conditionally so
+/// that runs on several machines can agree on who writes the dataset
+/// ([`crate::release::remote_lock`]).
+pub struct ObjectHandle {
+    url: String,
+    #[cfg(feature = "cloud")]
+    name: String,
+    #[cfg(feature = "cloud")]
+    store: object::Store,
+}
+
+impl ObjectHandle {
+    /// The object `name` under the prefix of `remote`.
+    pub fn open(remote: &Remote, name: &str) -> Result<ObjectHandle, StorageError> {
+        #[cfg(feature = "cloud")]
+        return Ok(ObjectHandle {
+            url: format!("{}/{name}", remote.url),
+            name: name.to_string(),
+            store: object::Store::open(remote)?,
+        });
+        #[cfg(not(feature = "cloud"))]
+        {
+            let _ = name;
+            Err(no_cloud(remote))
+        }
+    }
+
+    /// The object's URL.
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    /// The object's bytes and version; `None` when it does not exist.
+    pub fn read(&self) -> Result<Option<(Vec<u8>, Version)>, StorageError> {
+        #[cfg(feature = "cloud")]
+        return self.store.read(&self.name);
+        #[cfg(not(feature = "cloud"))]
+        unreachable!("{}: opened without the cloud feature", self.url)
+    }
+
+    /// Writes the object if it does not exist (`expected` is `None`) or is
+    /// still at version `expected`; `Ok(None)` when it exists, or has
+    /// changed, so another writer came first.
+    pub fn put_if(
+        &self,
+        bytes: Vec<u8>,
+        expected: Option<&Version>,
+    ) -> Result<Option<Version>, StorageError> {
+        #[cfg(feature = "cloud")]
+        return self.store.put_if(&self.name, bytes, expected);
+        #[cfg(not(feature = "cloud"))]
+        {
+            let _ = (bytes, expected);
+            unreachable!("{}: opened without the cloud feature", self.url)
+        }
+    }
+
+    /// Deletes the object (nothing to do when it does not exist).
+    pub fn delete(&self) -> Result<(), StorageError> {
+        #[cfg(feature = "cloud")]
+        return self.store.delete(&self.name);
+        #[cfg(not(feature = "cloud"))]
+        unreachable!("{}: opened without the cloud feature", self.url)
+    }
+}
+
 /// Downloads every object under `remote` into `cache` and returns them as
 /// inputs, sorted by URL, each named by its URL.
 pub fn fetch_inputs(remote: &Remote, cache: &Path) -> Result<Vec<InputFile>, StorageError> {

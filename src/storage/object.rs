@@ -7,14 +7,14 @@ use std::sync::Arc;
 
 use futures::StreamExt;
 use object_store::path::Path as ObjectPath;
-use object_store::{ObjectStore, PutPayload};
+use object_store::{ObjectStore, PutMode, PutPayload, UpdateVersion};
 
-use super::{Remote, StorageError};
+use super::{Remote, StorageError, Version};
 use crate::discover::InputFile;
 use crate::write::manifest::Manifest;
 
 /// A store, the key prefix under it, and a runtime to wait on it.
-struct Store {
+pub(super) struct Store {
     store: Arc<dyn ObjectStore>,
     prefix: String,
     url: String,
@@ -22,7 +22,7 @@ struct Store {
 }
 
 impl Store {
-    fn open(remote: &Remote) -> Result<Store, StorageError> {
+    pub(super) fn open(remote: &Remote) -> Result<Store, StorageError> {
         let fail = |message: String| StorageError {
             url: remote.url.clone(),
             message,
@@ -127,7 +127,64 @@ impl Store {
         Ok(())
     }
 
-    fn delete(&self, relative: &str) -> Result<(), StorageError> {
+    /// Object `relative` and its version; `None` when it does not exist.
+    pub(super) fn read(&self, relative: &str) -> Result<Option<(Vec<u8>, Version)>, StorageError> {
+        let fail = |e: object_store::Error| self.fail(relative, e);
+        self.runtime.block_on(async {
+            let result = match self.store.get(&self.key(relative)).await {
+                Ok(result) => result,
+                Err(object_store::Error::NotFound { .. }) => return Ok(None),
+                Err(e) => return Err(fail(e)),
+            };
+            let version = Version {
+                e_tag: result.meta.e_tag.clone(),
+                version: result.meta.version.clone(),
+            };
+            let bytes = result.bytes().await.map_err(fail)?;
+            Ok(Some((bytes.to_vec(), version)))
+        })
+    }
+
+    /// Writes `relative` only if it does not exist (`expected` is `None`:
+    /// S3 `If-None-Match: *`) or is still at version `expected` (`If-Match`
+    /// on its ETag). `Ok(None)` when that condition failed.
+    pub(super) fn put_if(
+        &self,
+        relative: &str,
+        bytes: Vec<u8>,
+        expected: Option<&Version>,
+    ) -> Result<Option<Version>, StorageError> {
+        let mode = match expected {
+            None => PutMode::Create,
+            Some(v) => PutMode::Update(UpdateVersion {
+                e_tag: v.e_tag.clone(),
+                version: v.version.clone(),
+            }),
+        };
+        let key = self.key(relative);
+        let put = self
+            .store
+            .put_opts(&key, PutPayload::from(bytes), mode.into());
+        match self.runtime.block_on(put) {
+            Ok(done) => Ok(Some(Version {
+                e_tag: done.e_tag,
+                version: done.version,
+            })),
+            Err(
+                object_store::Error::AlreadyExists { .. }
+                | object_store::Error::Precondition { .. },
+            ) => Ok(None),
+            Err(e @ object_store::Error::NotImplemented) => Err(self.fail(
+                relative,
+                format!(
+                    "{e}: the dataset's lock needs conditional writes (S3 If-None-Match/If-Match)"
+                ),
+            )),
+            Err(e) => Err(self.fail(relative, e)),
+        }
+    }
+
+    pub(super) fn delete(&self, relative: &str) -> Result<(), StorageError> {
         match self
             .runtime
             .block_on(self.store.delete(&self.key(relative)))
