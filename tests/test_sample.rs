@@ -377,6 +377,47 @@ fn russian_and_kazakh_pages_about_tokayev_join_the_english_entity() {
 }
 
 #[test]
+fn a_mixed_page_tags_its_russian_and_kazakh_paragraphs_with_their_own_models() {
+    // An English page (its language told from its first kilobyte) that
+    // quotes the Russian and the Kazakh story: each paragraph's names come
+    // from its own language's model and carry that language, where the
+    // English model alone finds "persons" such as "Казахстана Касым-Жомарт
+    // Токаев".
+    let w = Workspace::new();
+    let english =
+        std::fs::read_to_string(repo().join("data/sample/000_4f724775d4944109.txt")).unwrap();
+    let langs = repo().join("tests/data/languages");
+    let ru = std::fs::read_to_string(langs.join("tokayev_ru.txt")).unwrap();
+    let kk = std::fs::read_to_string(langs.join("tokayev_kk.txt")).unwrap();
+    std::fs::write(w.input("mixed.txt"), format!("{english}\n\n{ru}\n\n{kk}")).unwrap();
+    w.run(&[]);
+    let documents = read_table(&w.ds(), "documents");
+    assert_eq!(texts(&documents, "lang"), ["eng"]);
+    let mentions = read_table(&w.ds(), "mentions");
+    let persons: Vec<(String, String)> = texts(&mentions, "surface")
+        .into_iter()
+        .zip(texts(&mentions, "lang"))
+        .zip(texts(&mentions, "label"))
+        .filter(|(_, label)| label == "PERSON")
+        .map(|(m, _)| m)
+        .collect();
+    for (surface, lang) in [
+        ("Kassym-Jomart Tokayev", "eng"),
+        ("Касым-Жомарт Токаев", "rus"),
+        ("Қасым-Жомарт Тоқаев", "kaz"),
+    ] {
+        assert!(
+            persons.iter().any(|p| p.0 == surface && p.1 == lang),
+            "{surface} ({lang}) in {persons:?}"
+        );
+    }
+    assert!(
+        !persons.iter().any(|p| p.0.starts_with("Казахстана")),
+        "{persons:?}"
+    );
+}
+
+#[test]
 fn manifest_matches_tables_and_verify_passes() {
     let manifest: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(sample().join("manifest.json")).unwrap())

@@ -85,7 +85,7 @@ pub fn write(
             .map(|p| {
                 let lang = p.signals.lang.as_deref();
                 let model = crate::entities::name_model(lang, &p.text);
-                (tagger.tag_gated(&p.text, model), model)
+                (tag_by_paragraph(tagger, &p.text, model), model)
             })
             .unzip();
         Ok(Tagged {
@@ -163,4 +163,19 @@ pub fn write(
         entities: entity_table::merge(partials),
         counts,
     })
+}
+
+/// Mentions of a document whose name model is `model`: a paragraph in
+/// another script is tagged by its own language's model, told by the
+/// quality stage's language id (see [`crate::entities::runs`]).
+fn tag_by_paragraph(tagger: &EntityTagger, text: &str, model: Option<Language>) -> Vec<Mention> {
+    if !tagger.tags_names() {
+        return tagger.tag_gated(text, model);
+    }
+    let identify = |paragraph: &str| {
+        let lang = crate::quality::identify_language(paragraph).0;
+        crate::entities::name_model(lang.as_deref(), paragraph)
+    };
+    let runs = crate::entities::runs::language_runs(text, model, &identify);
+    tagger.tag_runs(text, &runs)
 }

@@ -45,7 +45,10 @@ pub fn aggregate(docs: &[Processed], mentions: &[Vec<Mention>]) -> Vec<EntityRow
                     entity_key: m.entity_key.clone(),
                     label: m.label.as_str().to_string(),
                     name: m.name.clone(),
-                    lang: p.signals.lang.clone(),
+                    lang: m
+                        .lang
+                        .map(str::to_string)
+                        .or_else(|| p.signals.lang.clone()),
                     n_docs: 0,
                     n_mentions: 0,
                     first_seen: None,
@@ -265,6 +268,7 @@ mod tests {
             label: Label::Person,
             entity_key: key.to_string(),
             name: name.to_string(),
+            lang: None,
         }
     }
 

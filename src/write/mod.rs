@@ -148,7 +148,10 @@ pub fn mentions_batch(
             strings(rows.iter().map(|r| r.1.surface.as_str())),
             strings(rows.iter().map(|r| r.1.label.as_str())),
             strings(rows.iter().map(|r| r.1.entity_key.as_str())),
-            opt_strings(rows.iter().map(|r| r.0.signals.lang.as_deref())),
+            opt_strings(
+                rows.iter()
+                    .map(|r| r.1.lang.or(r.0.signals.lang.as_deref())),
+            ),
         ],
     )
 }

@@ -69,9 +69,10 @@ pub fn mentions() -> SchemaRef {
         utf8("surface", false),
         utf8("label", false),
         utf8("entity_key", false),
-        // The document's language: names are tagged only in languages
-        // with a name model, so a query can tell "no names" from "not
-        // looked for".
+        // The document's language, or on a mixed page the language of
+        // the paragraphs whose model found the name: names are tagged only
+        // in languages with a name model, so a query can tell "no names"
+        // from "not looked for".
         utf8("lang", true),
     ]))
 }

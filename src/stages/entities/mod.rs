@@ -14,6 +14,7 @@ pub mod canonical;
 mod lexicon;
 pub mod ner;
 pub mod patterns;
+pub mod runs;
 pub mod tagger;
 pub mod variants;
 
@@ -97,6 +98,9 @@ pub struct Mention {
     /// Canonical display name, e.g. `"Kassym-Jomart Tokayev"`; for patterns the
     /// normalized value (`"2019-06-26"`, `"71%"`, `"$5"`).
     pub name: String,
+    /// The language of the paragraphs it was found in, when a mixed page's
+    /// paragraphs were tagged by their own models; `None`: the document's.
+    pub lang: Option<&'static str>,
 }
 
 #[cfg(test)]

@@ -62,7 +62,7 @@ pub fn has_name_model(lang: Option<&str>, text: &str) -> bool {
 }
 
 /// A mention before character offsets: byte range, label, display name, key.
-type Found = (usize, usize, Label, String, String);
+type Found = (usize, usize, Label, String, String, Option<&'static str>);
 
 impl EntityTagger {
     /// Builds a tagger; compiles all regexes once and loads the model.
@@ -75,6 +75,11 @@ impl EntityTagger {
             patterns: config.patterns.then(Patterns::new),
             aliases: Aliases::new(&config.aliases),
         }
+    }
+
+    /// Whether names are tagged at all (`[entities] names`).
+    pub fn tags_names(&self) -> bool {
+        self.names
     }
 
     /// Mentions in a document of language `lang` (ISO 639-3, as quality
@@ -92,6 +97,22 @@ impl EntityTagger {
         self.tag_with(text, model.filter(|_| self.names))
     }
 
+    /// Mentions with names from each of `runs`' models (byte ranges
+    /// covering `text`, from [`language_runs`](super::runs::language_runs)),
+    /// and pattern entities everywhere. The names of a text of several runs
+    /// carry their run's language; short names are linked to full ones
+    /// within a run.
+    pub fn tag_runs(
+        &self,
+        text: &str,
+        runs: &[(std::ops::Range<usize>, Option<ner::Language>)],
+    ) -> Vec<Mention> {
+        match runs {
+            [(_, model)] => self.tag_gated(text, *model),
+            _ => self.tag_spans(text, runs, true),
+        }
+    }
+
     /// Mentions sorted by start, non-overlapping, names by the English
     /// model whatever the language. Deterministic.
     pub fn tag(&self, text: &str) -> Vec<Mention> {
@@ -99,17 +120,41 @@ impl EntityTagger {
     }
 
     fn tag_with(&self, text: &str, model: Option<ner::Language>) -> Vec<Mention> {
+        self.tag_spans(text, &[(0..text.len(), model)], false)
+    }
+
+    /// Mentions of `text` with names from each run's model; `run_langs`:
+    /// names carry their run's language.
+    fn tag_spans(
+        &self,
+        text: &str,
+        runs: &[(std::ops::Range<usize>, Option<ner::Language>)],
+        run_langs: bool,
+    ) -> Vec<Mention> {
         let pats = self
             .patterns
             .as_ref()
             .map_or_else(Vec::new, |p| p.find(text));
         let mut spans: Vec<Found> = pats
             .iter()
-            .map(|m| (m.start, m.end, m.label, m.value.clone(), m.key.clone()))
+            .map(|m| {
+                (
+                    m.start,
+                    m.end,
+                    m.label,
+                    m.value.clone(),
+                    m.key.clone(),
+                    None,
+                )
+            })
             .collect();
-        if let Some(model) = model {
-            let taken: Vec<(usize, usize)> = pats.iter().map(|m| (m.start, m.end)).collect();
-            self.names(model.model(), text, &taken, &mut spans);
+        let taken: Vec<(usize, usize)> = pats.iter().map(|m| (m.start, m.end)).collect();
+        for (range, model) in runs {
+            let Some(model) = model.filter(|_| self.names) else {
+                continue;
+            };
+            let lang = run_langs.then_some(model.code());
+            self.names(model.model(), text, range.clone(), &taken, lang, &mut spans);
         }
         spans.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(&b.1)));
         let mut offsets: Vec<usize> = spans.iter().flat_map(|s| [s.0, s.1]).collect();
@@ -119,22 +164,38 @@ impl EntityTagger {
         let to_char = |b: usize| offsets.binary_search(&b).map_or(0, |i| chars[i]);
         spans
             .into_iter()
-            .map(|(s, e, label, name, entity_key)| Mention {
+            .map(|(s, e, label, name, entity_key, lang)| Mention {
                 start: to_char(s),
                 end: to_char(e),
                 surface: text[s..e].to_string(),
                 label,
                 entity_key,
                 name,
+                lang,
             })
             .collect()
     }
 
-    /// Names from the model that do not overlap a pattern match (`taken`).
-    fn names(&self, model: &Model, text: &str, taken: &[(usize, usize)], out: &mut Vec<Found>) {
+    /// Names from the model in `text[run]` that do not overlap a pattern
+    /// match (`taken`), labelled with `lang`.
+    fn names(
+        &self,
+        model: &Model,
+        text: &str,
+        run: std::ops::Range<usize>,
+        taken: &[(usize, usize)],
+        lang: Option<&'static str>,
+        out: &mut Vec<Found>,
+    ) {
+        let shift = run.start;
         let mut spans: Vec<NameSpan> = model
-            .find_names(text)
+            .find_names(&text[run])
             .into_iter()
+            .map(|mut n| {
+                n.start += shift;
+                n.end += shift;
+                n
+            })
             .filter(|n| !taken.iter().any(|&(s, e)| s < n.end && n.start < e))
             .filter_map(|n| without_titles(text, n))
             .collect();
@@ -164,6 +225,7 @@ impl EntityTagger {
                 label,
                 display.to_string(),
                 name_key(label, display),
+                lang,
             ));
         }
     }
