@@ -100,7 +100,21 @@ fn ok(out: std::process::Output) -> String {
 
 /// Runs every task of a plan in order, as run-local.sh does.
 fn run_all(tasks: usize, plan: &Path) -> String {
+    run_all_reading(tasks, plan).0
+}
+
+/// What the dedup tasks read: bytes of sketches and band keys by pass (all
+/// its tasks), and the bytes of the sketch files they read from.
+#[derive(Debug, Default)]
+struct Reads {
+    by_pass: std::collections::BTreeMap<String, u64>,
+    sketch_files: u64,
+}
+
+/// [`run_all`], and what its dedup tasks say they read.
+fn run_all_reading(tasks: usize, plan: &Path) -> (String, Reads) {
     let mut summary = String::new();
+    let mut reads = Reads::default();
     for pass in [
         "scan", "lines", "sketch", "buckets", "contain", "cluster", "write", "commit",
     ] {
@@ -110,10 +124,42 @@ fn run_all(tasks: usize, plan: &Path) -> String {
             1
         };
         for i in 0..n {
-            summary = ok(stage(pass, i, tasks, plan));
+            let out = stage(pass, i, tasks, plan);
+            let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+            if let Some(bytes) = stderr
+                .split_once(" done (")
+                .and_then(|(_, rest)| rest.split_once(" bytes of sketches"))
+            {
+                *reads.by_pass.entry(pass.to_string()).or_default() +=
+                    bytes.0.parse::<u64>().unwrap();
+            }
+            summary = ok(out);
+        }
+        if pass == "sketch" {
+            for i in 0..tasks {
+                let file = plan.join(format!("work/parts/sketch-{i}.parquet"));
+                reads.sketch_files += std::fs::metadata(file).unwrap().len();
+            }
         }
     }
-    summary
+    (summary, reads)
+}
+
+#[test]
+fn dedup_tasks_read_only_what_they_use() {
+    let w = Workspace::with_articles(40);
+    w.add("dup.txt", &common::articles()[3]);
+    let p = w.path("plan");
+    ok(plan(&w, 4, &p, &[]));
+    let (_, reads) = run_all_reading(4, &p);
+    let sketches = reads.sketch_files;
+    let read = |pass: &str| reads.by_pass[pass];
+    // Before, every buckets and contain task streamed every sketch file
+    // twice, and the cluster task once.
+    assert!(read("buckets") < 4 * sketches, "{reads:?}");
+    assert!(read("contain") < 4 * sketches, "{reads:?}");
+    // The cluster task reads document keys, not band keys or samples.
+    assert!(read("cluster") * 4 < sketches, "{reads:?}");
 }
 
 #[test]
