@@ -415,6 +415,9 @@ fn a_mixed_page_tags_its_russian_and_kazakh_paragraphs_with_their_own_models() {
         !persons.iter().any(|p| p.0.starts_with("Казахстана")),
         "{persons:?}"
     );
+    let counts = &w.manifest()["counts"];
+    assert_eq!(counts["documents_mixed_languages"], 1, "{counts}");
+    assert_eq!(counts["documents_names_eng"], 1, "{counts}");
 }
 
 #[test]

@@ -39,7 +39,7 @@ struct Tagged {
     processed: Vec<Processed>,
     mentions: Vec<Vec<Mention>>,
     /// Per document: the name model that ran on it, if any.
-    names_tagged: Vec<Option<Language>>,
+    names_tagged: Vec<NamesTagged>,
     /// Documents of the chunk as stored (dropped ones included).
     stored: u64,
 }
@@ -80,12 +80,13 @@ pub fn write(
                 }
             })
             .collect();
-        let (mentions, names_tagged): (Vec<Vec<Mention>>, Vec<Option<Language>>) = processed
+        let (mentions, names_tagged): (Vec<Vec<Mention>>, Vec<NamesTagged>) = processed
             .par_iter()
             .map(|p| {
                 let lang = p.signals.lang.as_deref();
                 let model = crate::entities::name_model(lang, &p.text);
-                (tag_by_paragraph(tagger, &p.text, model), model)
+                let (mentions, mixed) = tag_by_paragraph(tagger, &p.text, model);
+                (mentions, NamesTagged { model, mixed })
             })
             .unzip();
         Ok(Tagged {
@@ -130,7 +131,8 @@ pub fn write(
             }
             counts.run.flagged_low_quality += p.signals.flag.is_some() as u64;
             let run = &mut counts.run;
-            match names {
+            run.documents_mixed_languages += names.mixed as u64;
+            match names.model {
                 None => run.documents_no_name_model += 1,
                 Some(language) => {
                     run.documents_names_tagged += 1;
@@ -165,17 +167,30 @@ pub fn write(
     })
 }
 
-/// Mentions of a document whose name model is `model`: a paragraph in
-/// another script is tagged by its own language's model, told by the
-/// quality stage's language id (see [`crate::entities::runs`]).
-fn tag_by_paragraph(tagger: &EntityTagger, text: &str, model: Option<Language>) -> Vec<Mention> {
+/// How a document's names were tagged, for the counts.
+struct NamesTagged {
+    /// The document's name model.
+    model: Option<Language>,
+    /// Some paragraphs were tagged by another language's model (or none).
+    mixed: bool,
+}
+
+/// Mentions of a document whose name model is `model`, and whether it was
+/// a mixed page: a paragraph in another script is tagged by its own
+/// language's model, told by the quality stage's language id (see
+/// [`crate::entities::runs`]).
+fn tag_by_paragraph(
+    tagger: &EntityTagger,
+    text: &str,
+    model: Option<Language>,
+) -> (Vec<Mention>, bool) {
     if !tagger.tags_names() {
-        return tagger.tag_gated(text, model);
+        return (tagger.tag_gated(text, model), false);
     }
     let identify = |paragraph: &str| {
         let lang = crate::quality::identify_language(paragraph).0;
         crate::entities::name_model(lang.as_deref(), paragraph)
     };
     let runs = crate::entities::runs::language_runs(text, model, &identify);
-    tagger.tag_runs(text, &runs)
+    (tagger.tag_runs(text, &runs), runs.len() > 1)
 }

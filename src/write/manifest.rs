@@ -98,6 +98,9 @@ run_counts! {
     documents_names_eng,
     documents_names_rus,
     documents_names_kaz,
+    /// Documents with paragraphs in another script whose names came from
+    /// another language's model (or none): mixed pages.
+    documents_mixed_languages,
 }
 
 /// One run of a release.
