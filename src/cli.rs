@@ -85,8 +85,8 @@ pub enum Command {
     /// codes), fixes the run's id and inputs, splits the inputs into N
     /// shards of about equal bytes, and writes into --out: work/plan.json,
     /// one Slurm array job per pass (scan, lines, sketch, buckets, contain,
-    /// cluster, write, commit; lines, cluster and commit are one task, the
-    /// others N), submit.sh (sbatch with --dependency=afterok, in order),
+    /// verify, cluster, write, commit; lines, cluster and commit are one
+    /// task, the others N), submit.sh (sbatch with --dependency=afterok, in order),
     /// and run-local.sh (every task here, one after another). Tasks
     /// exchange part files in work/ (shared storage on a cluster) and stage
     /// table files in the dataset directory; no task holds every dedup
@@ -109,7 +109,7 @@ pub enum Command {
 pub struct PlanArgs {
     #[command(flatten)]
     pub run: RunArgs,
-    /// Tasks per sharded pass (scan, sketch, buckets, contain, write).
+    /// Tasks per sharded pass (scan, sketch, buckets, contain, verify, write).
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=100_000))]
     pub tasks: u32,
     /// Job scripts to write besides run-local.sh: `slurm` (sbatch arrays
@@ -138,7 +138,8 @@ pub enum Scheduler {
 
 #[derive(Debug, Args)]
 pub struct StageArgs {
-    /// The pass: scan, lines, sketch, buckets, contain, cluster, write or commit.
+    /// The pass: scan, lines, sketch, buckets, contain, verify, cluster,
+    /// write or commit.
     #[arg(value_enum)]
     pub pass: gleaner::executors::sharded::Pass,
     /// This task's shard and the number of shards: `I/N`, I from 0. The

@@ -116,9 +116,9 @@ fn run_all_reading(tasks: usize, plan: &Path) -> (String, Reads) {
     let mut summary = String::new();
     let mut reads = Reads::default();
     for pass in [
-        "scan", "lines", "sketch", "buckets", "contain", "cluster", "write", "commit",
+        "scan", "lines", "sketch", "buckets", "contain", "verify", "cluster", "write", "commit",
     ] {
-        let n = if ["scan", "sketch", "buckets", "contain", "write"].contains(&pass) {
+        let n = if ["scan", "sketch", "buckets", "contain", "verify", "write"].contains(&pass) {
             tasks
         } else {
             1
@@ -158,6 +158,7 @@ fn dedup_tasks_read_only_what_they_use() {
     // twice, and the cluster task once.
     assert!(read("buckets") < 4 * sketches, "{reads:?}");
     assert!(read("contain") < 4 * sketches, "{reads:?}");
+    assert!(read("verify") < sketches, "{reads:?}");
     // The cluster task reads document keys, not band keys or samples.
     assert!(read("cluster") * 4 < sketches, "{reads:?}");
 }
@@ -239,7 +240,7 @@ fn a_task_killed_half_way_is_run_again_and_nothing_is_lost_or_doubled() {
         ok(stage("sketch", i, 3, &p));
     }
     // A buckets task that ran twice, and a contain task killed before
-    // its report: cluster waits for it.
+    // its report: verify waits for it.
     for i in [0, 1, 1, 2] {
         ok(stage("buckets", i, 3, &p));
     }
@@ -247,9 +248,13 @@ fn a_task_killed_half_way_is_run_again_and_nothing_is_lost_or_doubled() {
         ok(stage("contain", i, 3, &p));
     }
     std::fs::remove_file(p.join("work/parts/contain-2.json")).unwrap();
-    let out = stage("cluster", 0, 3, &p);
+    let out = stage("verify", 0, 3, &p);
     assert!(!out.status.success());
     ok(stage("contain", 2, 3, &p));
+    // A verify task that ran twice.
+    for i in [0, 1, 2, 2] {
+        ok(stage("verify", i, 3, &p));
+    }
     ok(stage("cluster", 0, 3, &p));
     // A write task that ran twice (its first attempt's files replaced).
     for i in [0, 1, 1, 2] {

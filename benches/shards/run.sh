@@ -58,8 +58,8 @@ for T in $TASKS; do
   LOG="$WORK/plan-$T.times"; : >"$LOG"
   timed plan "$G" plan "$CORPUS" -c "$CONFIG" -o "$WORK/sharded-$T" --tasks "$T" --out "$P" --scheduler none
   : >"$WORK/plan-$T.bytes"; : >"$WORK/plan-$T.read"
-  for pass in scan lines sketch buckets contain cluster write commit; do
-    case $pass in scan|sketch|buckets|contain|write) n=$T ;; *) n=1 ;; esac
+  for pass in scan lines sketch buckets contain verify cluster write commit; do
+    case $pass in scan|sketch|buckets|contain|verify|write) n=$T ;; *) n=1 ;; esac
     for ((i = 0; i < n; i++)); do
       timed "$pass" "$G" stage "$pass" --shard "$i/$T" --work "$P/work"
       # A dedup task says how many bytes of sketches and band keys it read.

@@ -7,13 +7,20 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 use arrow::array::{
-    Array, ArrayRef, AsArray, BooleanArray, Float64Array, StringArray, UInt32Array,
+    Array, ArrayRef, AsArray, BooleanArray, Float64Array, ListArray, StringArray, UInt32Array,
+    UInt8Array,
 };
-use arrow::datatypes::{DataType, Field, Float64Type, Schema, UInt32Type};
+use arrow::buffer::OffsetBuffer;
+use arrow::datatypes::{DataType, Field, Float64Type, Schema, SchemaRef, UInt32Type, UInt8Type};
 use arrow::record_batch::RecordBatch;
 
+use super::grouped_files::{each_owned_batch, GroupedWriter};
 use super::sketch_extracts::{self, Extracts};
-use crate::dedup::partitioned::{Contained, Member, Partition, Row, Rows, SketchFields};
+use crate::dedup::partitioned::{
+    Carried, Check, Contained, Member, Partition, Row, Rows, SketchFields,
+};
+use crate::dedup::sample::Sample;
+use crate::dedup::Sketch;
 use crate::state::{self, StateError};
 
 /// Every sketch of a plan: the released index's, then each shard's.
@@ -27,6 +34,8 @@ pub struct PlanSketches {
     released_rows: usize,
     /// Shard `i`'s documents are ranks `shard_ranks[i]`.
     shard_ranks: Vec<std::ops::Range<u32>>,
+    /// First rank of each task's slice of the released documents.
+    released_slices: Vec<u32>,
     /// Each shard's extracts of its slice of the released index (ranks as
     /// they are), in rank order.
     released_extracts: Vec<Extracts>,
@@ -73,6 +82,26 @@ impl PlanSketches {
             });
         }
         let released_rows = shard_ranks.first().map_or(next, |r| r.start) as usize;
+        // The released index's row groups cut into one run per task, as
+        // `write_released_slice` cuts them.
+        let mut group_starts = Vec::new();
+        for file in files.iter().filter(|f| f.released) {
+            let mut rank = file.first;
+            for &rows in &file.groups {
+                group_starts.push(rank);
+                rank += rows as u32;
+            }
+        }
+        let n = shard_ranks.len();
+        let released_slices = (0..n)
+            .map(|s| {
+                let first = group_starts.len() * s / n;
+                group_starts
+                    .get(first)
+                    .copied()
+                    .unwrap_or(released_rows as u32)
+            })
+            .collect();
         let (released_extracts, own): (Vec<_>, Vec<_>) = extracts.into_iter().unzip();
         let shard_extracts = own
             .into_iter()
@@ -82,6 +111,7 @@ impl PlanSketches {
             files,
             released_rows,
             shard_ranks,
+            released_slices,
             released_extracts,
             shard_extracts,
             read: AtomicU64::new(0),
@@ -91,6 +121,22 @@ impl PlanSketches {
     /// The ranks of shard `shard`'s documents.
     pub fn ranks_of(&self, shard: usize) -> std::ops::Range<u32> {
         self.shard_ranks[shard].clone()
+    }
+
+    /// The task that holds document `rank` (and alone reads its sample in
+    /// the checks): its shard's, or for a released document the task whose
+    /// slice of the released index it is in.
+    pub fn holder(&self, rank: u32) -> usize {
+        if (rank as usize) < self.released_rows {
+            self.released_slices.partition_point(|&s| s <= rank) - 1
+        } else {
+            self.shard_ranks.partition_point(|r| r.end <= rank)
+        }
+    }
+
+    /// Counts bytes read from work files besides the sketches.
+    pub fn add_read(&self, bytes: u64) {
+        self.read.fetch_add(bytes, Ordering::Relaxed);
     }
 
     /// Compressed bytes of sketches and band keys read so far.
@@ -235,18 +281,162 @@ fn column<'b>(b: &'b RecordBatch, name: &str, path: &Path) -> Result<&'b ArrayRe
     })
 }
 
-/// Document pairs (copies and verified near-duplicates), by rank.
+fn pair_fields() -> Vec<Field> {
+    vec![
+        Field::new("a", DataType::UInt32, false),
+        Field::new("b", DataType::UInt32, false),
+    ]
+}
+
+/// Document pairs (copies, candidates, verified near-duplicates), by rank.
 pub fn pairs_batch(pairs: &[(u32, u32)]) -> RecordBatch {
     batch(
-        vec![
-            Field::new("a", DataType::UInt32, false),
-            Field::new("b", DataType::UInt32, false),
-        ],
+        pair_fields(),
         vec![
             u32s(pairs.iter().map(|p| p.0)),
             u32s(pairs.iter().map(|p| p.1)),
         ],
     )
+}
+
+/// Writes `pairs` to `path`, each in the share of `owner(pair)` of
+/// `owners` tasks.
+pub fn write_grouped_pairs(
+    path: PathBuf,
+    owners: usize,
+    pairs: &[(u32, u32)],
+    owner: impl Fn(&(u32, u32)) -> usize,
+) -> Result<(), StateError> {
+    let mut shares = vec![Vec::new(); owners];
+    for p in pairs {
+        shares[owner(p)].push(*p);
+    }
+    let mut writer = GroupedWriter::create(path, Arc::new(Schema::new(pair_fields())), owners)?;
+    for (i, share) in shares.iter().enumerate() {
+        writer.write(i, &pairs_batch(share))?;
+    }
+    writer.finish()
+}
+
+/// Appends `part`'s share of the grouped pairs file `path` to `into`;
+/// returns the bytes read.
+pub fn read_grouped_pairs(
+    path: &Path,
+    part: Partition,
+    into: &mut Vec<(u32, u32)>,
+) -> Result<u64, StateError> {
+    let schema = Arc::new(Schema::new(pair_fields()));
+    each_owned_batch(path, part, &schema, |b| {
+        let a = column(b, "a", path)?.as_primitive::<UInt32Type>();
+        let c = column(b, "b", path)?.as_primitive::<UInt32Type>();
+        into.extend(a.values().iter().copied().zip(c.values().iter().copied()));
+        Ok(())
+    })
+}
+
+fn carried_schema() -> SchemaRef {
+    Arc::new(Schema::new(vec![
+        Field::new("contains", DataType::Boolean, false),
+        Field::new("held", DataType::UInt32, false),
+        Field::new("other", DataType::UInt32, false),
+        Field::new("n_shingles", DataType::UInt32, false),
+        Field::new("sample_level", DataType::UInt8, false),
+        Field::new(
+            "sample",
+            DataType::List(Arc::new(Field::new("item", DataType::UInt32, false))),
+            false,
+        ),
+    ]))
+}
+
+fn carried_batch(carried: &[&Carried]) -> Result<RecordBatch, StateError> {
+    let values: Vec<u32> = carried
+        .iter()
+        .flat_map(|c| c.sketch.sample.values().iter().copied())
+        .collect();
+    let sample = ListArray::new(
+        Arc::new(Field::new("item", DataType::UInt32, false)),
+        OffsetBuffer::from_lengths(carried.iter().map(|c| c.sketch.sample.values().len())),
+        Arc::new(UInt32Array::from(values)),
+        None,
+    );
+    let columns: Vec<ArrayRef> = vec![
+        Arc::new(
+            carried
+                .iter()
+                .map(|c| Some(c.check == Check::Contains))
+                .collect::<BooleanArray>(),
+        ),
+        u32s(carried.iter().map(|c| c.held)),
+        u32s(carried.iter().map(|c| c.other)),
+        u32s(carried.iter().map(|c| c.sketch.n_shingles)),
+        Arc::new(UInt8Array::from_iter_values(
+            carried.iter().map(|c| c.sketch.sample.level()),
+        )),
+        Arc::new(sample),
+    ];
+    RecordBatch::try_new(carried_schema(), columns).map_err(|e| StateError {
+        path: PathBuf::new(),
+        message: e.to_string(),
+    })
+}
+
+/// Writes `carried` to `path`, each in the share of the task that holds
+/// its other document.
+pub fn write_carried(
+    path: PathBuf,
+    owners: usize,
+    carried: &[Carried],
+    holder: impl Fn(u32) -> usize,
+) -> Result<(), StateError> {
+    let mut shares: Vec<Vec<&Carried>> = vec![Vec::new(); owners];
+    for c in carried {
+        shares[holder(c.other)].push(c);
+    }
+    let mut writer = GroupedWriter::create(path, carried_schema(), owners)?;
+    for (i, share) in shares.iter().enumerate() {
+        writer.write(i, &carried_batch(share)?)?;
+    }
+    writer.finish()
+}
+
+/// Appends `part`'s share of the carried pairs file `path` to `into`;
+/// returns the bytes read.
+pub fn read_carried(
+    path: &Path,
+    part: Partition,
+    into: &mut Vec<Carried>,
+) -> Result<u64, StateError> {
+    each_owned_batch(path, part, &carried_schema(), |b| {
+        let contains = b.column(0).as_boolean();
+        let held = b.column(1).as_primitive::<UInt32Type>();
+        let other = b.column(2).as_primitive::<UInt32Type>();
+        let n_shingles = b.column(3).as_primitive::<UInt32Type>();
+        let level = b.column(4).as_primitive::<UInt8Type>();
+        let sample = b.column(5).as_list::<i32>();
+        for i in 0..b.num_rows() {
+            let values = sample.value(i);
+            into.push(Carried {
+                check: if contains.value(i) {
+                    Check::Contains
+                } else {
+                    Check::Near
+                },
+                held: held.value(i),
+                other: other.value(i),
+                sketch: Sketch {
+                    content_hash: 0,
+                    n_shingles: n_shingles.value(i),
+                    bands: Box::default(),
+                    sample: Sample::from_parts(
+                        level.value(i),
+                        values.as_primitive::<UInt32Type>().values().to_vec(),
+                    ),
+                },
+            });
+        }
+        Ok(())
+    })
 }
 
 pub fn read_pairs(path: &Path, into: &mut Vec<(u32, u32)>) -> Result<(), StateError> {

@@ -10,6 +10,7 @@
 //! Both call the same pass functions, so both write the same tables.
 
 pub mod exchange;
+pub mod grouped_files;
 pub mod local;
 pub mod scripts;
 pub mod sharded;

@@ -72,18 +72,20 @@ pub enum Pass {
     Sketch,
     Buckets,
     Contain,
+    Verify,
     Cluster,
     Write,
     Commit,
 }
 
 impl Pass {
-    pub const ALL: [Pass; 8] = [
+    pub const ALL: [Pass; 9] = [
         Pass::Scan,
         Pass::Lines,
         Pass::Sketch,
         Pass::Buckets,
         Pass::Contain,
+        Pass::Verify,
         Pass::Cluster,
         Pass::Write,
         Pass::Commit,
@@ -96,6 +98,7 @@ impl Pass {
             Pass::Sketch => "sketch",
             Pass::Buckets => "buckets",
             Pass::Contain => "contain",
+            Pass::Verify => "verify",
             Pass::Cluster => "cluster",
             Pass::Write => "write",
             Pass::Commit => "commit",
@@ -106,7 +109,7 @@ impl Pass {
     pub fn per_shard(self) -> bool {
         matches!(
             self,
-            Pass::Scan | Pass::Sketch | Pass::Buckets | Pass::Contain | Pass::Write
+            Pass::Scan | Pass::Sketch | Pass::Buckets | Pass::Contain | Pass::Verify | Pass::Write
         )
     }
 }
@@ -175,14 +178,23 @@ struct SketchReport {
 #[derive(Debug, Serialize, Deserialize)]
 struct BucketsReport {
     candidate_pairs: u64,
-    verified_pairs: u64,
     seconds: f64,
     read_bytes: u64,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
 struct ContainReport {
+    /// Containment candidates found, and pairs carried to their check.
     found: u64,
+    carried: u64,
+    seconds: f64,
+    read_bytes: u64,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct VerifyReport {
+    verified_pairs: u64,
+    contained: u64,
     seconds: f64,
     read_bytes: u64,
 }
@@ -698,19 +710,19 @@ pub fn run_stage(
                 count: n,
             };
             let edges = partitioned::bucket_edges(&sketches, part, &config.dedup)?;
-            let mut pairs = edges.copies.clone();
-            pairs.extend(&edges.near);
             work.write_batch(
                 &format!("copies-{shard}.parquet"),
                 &exchange::pairs_batch(&edges.copies),
             )?;
-            work.write_batch(
-                &format!("pairs-{shard}.parquet"),
-                &exchange::pairs_batch(&pairs),
+            // Each candidate to the task holding its first document.
+            exchange::write_grouped_pairs(
+                work.part(format!("candidates-{shard}.parquet")),
+                n,
+                &edges.candidates,
+                |p| sketches.holder(p.0),
             )?;
             let report = BucketsReport {
                 candidate_pairs: edges.candidate_pairs,
-                verified_pairs: edges.near.len() as u64,
                 seconds: started.elapsed().as_secs_f64(),
                 read_bytes: sketches.bytes_read(),
             };
@@ -718,38 +730,87 @@ pub fn run_stage(
             work.write_json(&format!("buckets-{shard}.json"), &report)?;
         }
         Pass::Contain => {
-            let mut copies = Vec::new();
-            for i in 0..n {
-                work.read_json::<BucketsReport>(&format!("buckets-{i}.json"), Pass::Buckets)?;
-                exchange::read_pairs(&work.part(format!("copies-{i}.parquet")), &mut copies)?;
-            }
-            let mut copies: Vec<u32> = copies.into_iter().map(|c| c.1).collect();
-            copies.sort_unstable();
-            copies.dedup();
             let sketches = plan_sketches(&plan, &base, &work)?;
             let part = Partition {
                 index: shard,
                 count: n,
             };
-            let found = partitioned::containers(&sketches, part, &copies, &config.dedup)?;
-            work.write_batch(
-                &format!("contained-{shard}.parquet"),
-                &exchange::contained_batch(&found),
+            let mut copies = Vec::new();
+            let mut near = Vec::new();
+            for i in 0..n {
+                work.read_json::<BucketsReport>(&format!("buckets-{i}.json"), Pass::Buckets)?;
+                exchange::read_pairs(&work.part(format!("copies-{i}.parquet")), &mut copies)?;
+                let path = work.part(format!("candidates-{i}.parquet"));
+                sketches.add_read(exchange::read_grouped_pairs(&path, part, &mut near)?);
+            }
+            let mut copies: Vec<u32> = copies.into_iter().map(|c| c.1).collect();
+            copies.sort_unstable();
+            copies.dedup();
+            // A pair in buckets of several tasks came from each.
+            near.sort_unstable();
+            near.dedup();
+            let holder = |rank: u32| sketches.holder(rank);
+            let contains = partitioned::containment_candidates(
+                &sketches,
+                part,
+                &holder,
+                &copies,
+                &config.dedup,
+            )?;
+            let carried = partitioned::carry(&sketches, &near, &contains)?;
+            exchange::write_carried(
+                work.part(format!("carried-{shard}.parquet")),
+                n,
+                &carried,
+                holder,
             )?;
             let report = ContainReport {
-                found: found.len() as u64,
+                found: contains.len() as u64,
+                carried: carried.len() as u64,
                 seconds: started.elapsed().as_secs_f64(),
                 read_bytes: sketches.bytes_read(),
             };
             read = Some(report.read_bytes);
             work.write_json(&format!("contain-{shard}.json"), &report)?;
         }
+        Pass::Verify => {
+            let sketches = plan_sketches(&plan, &base, &work)?;
+            let part = Partition {
+                index: shard,
+                count: n,
+            };
+            let mut carried = Vec::new();
+            for i in 0..n {
+                work.read_json::<ContainReport>(&format!("contain-{i}.json"), Pass::Contain)?;
+                let path = work.part(format!("carried-{i}.parquet"));
+                sketches.add_read(exchange::read_carried(&path, part, &mut carried)?);
+            }
+            let checked = partitioned::check(&sketches, &carried, &config.dedup)?;
+            let (near, contained) = (checked.near, checked.contained);
+            work.write_batch(
+                &format!("near-{shard}.parquet"),
+                &exchange::pairs_batch(&near),
+            )?;
+            work.write_batch(
+                &format!("contained-{shard}.parquet"),
+                &exchange::contained_batch(&contained),
+            )?;
+            let report = VerifyReport {
+                verified_pairs: near.len() as u64,
+                contained: contained.len() as u64,
+                seconds: started.elapsed().as_secs_f64(),
+                read_bytes: sketches.bytes_read(),
+            };
+            read = Some(report.read_bytes);
+            work.write_json(&format!("verify-{shard}.json"), &report)?;
+        }
         Pass::Cluster => {
             let mut pairs = Vec::new();
             let mut contained = Vec::new();
             for i in 0..n {
-                work.read_json::<ContainReport>(&format!("contain-{i}.json"), Pass::Contain)?;
-                exchange::read_pairs(&work.part(format!("pairs-{i}.parquet")), &mut pairs)?;
+                work.read_json::<VerifyReport>(&format!("verify-{i}.json"), Pass::Verify)?;
+                exchange::read_pairs(&work.part(format!("copies-{i}.parquet")), &mut pairs)?;
+                exchange::read_pairs(&work.part(format!("near-{i}.parquet")), &mut pairs)?;
                 exchange::read_contained(
                     &work.part(format!("contained-{i}.parquet")),
                     &mut contained,
@@ -1015,11 +1076,13 @@ fn commit(
             let report: BucketsReport =
                 work.read_json(&format!("buckets-{i}.json"), Pass::Buckets)?;
             stats.candidate_pairs += report.candidate_pairs;
-            stats.verified_pairs += report.verified_pairs;
             time("buckets", report.seconds);
             let report: ContainReport =
                 work.read_json(&format!("contain-{i}.json"), Pass::Contain)?;
             time("contain", report.seconds);
+            let report: VerifyReport = work.read_json(&format!("verify-{i}.json"), Pass::Verify)?;
+            stats.verified_pairs += report.verified_pairs;
+            time("verify", report.seconds);
         }
         let cluster: ClusterReport = work.read_json("cluster.json", Pass::Cluster)?;
         time("cluster", cluster.seconds);

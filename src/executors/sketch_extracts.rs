@@ -27,14 +27,12 @@ use arrow::datatypes::{DataType, Field, Schema, SchemaRef, UInt32Type, UInt64Typ
 use arrow::record_batch::RecordBatch;
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 use parquet::arrow::{ArrowWriter, ProjectionMask};
-use parquet::file::metadata::KeyValue;
 
+use super::grouped_files::{each_owned_batch, fail, GroupedWriter};
 use crate::dedup::partitioned::{self, Partition};
 use crate::dedup::Sketch;
 use crate::state::{self, StateError};
 
-/// Footer key: for each owner, the row groups holding its keys (JSON).
-const GROUPS_KEY: &str = "gleaner.band_owner_groups";
 /// Documents buffered before they are written out: bounds a writer's
 /// memory (42 band keys × 28 bytes a document).
 const CHUNK_DOCS: usize = 65_536;
@@ -50,35 +48,19 @@ fn band_schema() -> SchemaRef {
 /// Writes a band file: `add` each document, then `finish`.
 struct BandWriter {
     path: PathBuf,
-    tmp: PathBuf,
-    writer: ArrowWriter<File>,
+    writer: GroupedWriter,
     /// Buffered `(key, rank, content_hash)` by owner.
     pending: Vec<Vec<(u64, u32, u128)>>,
     pending_docs: usize,
-    groups: Vec<Vec<usize>>,
-}
-
-fn fail(path: &Path, e: impl std::fmt::Display) -> StateError {
-    StateError {
-        path: path.to_path_buf(),
-        message: e.to_string(),
-    }
 }
 
 impl BandWriter {
-    /// A band file for `owners` `buckets` tasks, written to `path` when
-    /// finished (a killed writer leaves only its temporary file).
     fn create(path: PathBuf, owners: usize) -> Result<BandWriter, StateError> {
-        let tmp = path.with_extension("parquet.tmp");
-        let file = File::create(&tmp).map_err(|e| fail(&tmp, e))?;
-        let writer = ArrowWriter::try_new(file, band_schema(), None).map_err(|e| fail(&tmp, e))?;
         Ok(BandWriter {
+            writer: GroupedWriter::create(path.clone(), band_schema(), owners)?,
             path,
-            tmp,
-            writer,
             pending: vec![Vec::new(); owners],
             pending_docs: 0,
-            groups: vec![Vec::new(); owners],
         })
     }
 
@@ -107,30 +89,21 @@ impl BandWriter {
                 Arc::new(UInt32Array::from_iter_values(entries.iter().map(|e| e.1))),
                 Arc::new(
                     FixedSizeBinaryArray::try_new(16, hashes.into(), None)
-                        .map_err(|e| fail(&self.tmp, e))?,
+                        .map_err(|e| fail(&self.path, e))?,
                 ),
             ];
             let batch =
-                RecordBatch::try_new(band_schema(), columns).map_err(|e| fail(&self.tmp, e))?;
-            let before = self.writer.flushed_row_groups().len();
-            self.writer.write(&batch).map_err(|e| fail(&self.tmp, e))?;
-            self.writer.flush().map_err(|e| fail(&self.tmp, e))?;
-            let after = self.writer.flushed_row_groups().len();
-            self.groups[owner].extend(before..after);
+                RecordBatch::try_new(band_schema(), columns).map_err(|e| fail(&self.path, e))?;
+            self.writer.write(owner, &batch)?;
             entries.clear();
         }
         self.pending_docs = 0;
         Ok(())
     }
 
-    /// Writes what is buffered and the footer, and puts the file in place.
     fn finish(mut self) -> Result<(), StateError> {
         self.flush()?;
-        let groups = serde_json::to_string(&self.groups).map_err(|e| fail(&self.tmp, e))?;
-        self.writer
-            .append_key_value_metadata(KeyValue::new(GROUPS_KEY.to_string(), groups));
-        self.writer.close().map_err(|e| fail(&self.tmp, e))?;
-        std::fs::rename(&self.tmp, &self.path).map_err(|e| fail(&self.path, e))
+        self.writer.finish()
     }
 }
 
@@ -142,32 +115,7 @@ pub fn each_owned(
     part: Partition,
     mut f: impl FnMut(u64, u32, u128),
 ) -> Result<u64, StateError> {
-    let file = File::open(path).map_err(|e| fail(path, e))?;
-    let builder = ParquetRecordBatchReaderBuilder::try_new(file).map_err(|e| fail(path, e))?;
-    let meta = builder.metadata().clone();
-    let groups: Vec<Vec<usize>> = meta
-        .file_metadata()
-        .key_value_metadata()
-        .and_then(|kv| kv.iter().find(|k| k.key == GROUPS_KEY))
-        .and_then(|k| serde_json::from_str(k.value.as_deref()?).ok())
-        .ok_or_else(|| fail(path, "not a band file of this gleaner (no owner groups)"))?;
-    if groups.len() != part.count || builder.schema().fields() != band_schema().fields() {
-        return Err(fail(
-            path,
-            format!("a band file for {} tasks, not {}", groups.len(), part.count),
-        ));
-    }
-    let mine = groups[part.index].clone();
-    let read: i64 = mine
-        .iter()
-        .map(|&g| meta.row_group(g).compressed_size())
-        .sum();
-    let reader = builder
-        .with_row_groups(mine)
-        .build()
-        .map_err(|e| fail(path, e))?;
-    for batch in reader {
-        let batch = batch.map_err(|e| fail(path, e))?;
+    each_owned_batch(path, part, &band_schema(), |batch| {
         let keys = batch.column(0).as_primitive::<UInt64Type>();
         let ranks = batch.column(1).as_primitive::<UInt32Type>();
         let hashes = batch.column(2).as_fixed_size_binary();
@@ -178,8 +126,8 @@ pub fn each_owned(
                 .map_err(|_| fail(path, "content_hash is not 16 bytes"))?;
             f(keys.value(i), ranks.value(i), u128::from_le_bytes(hash));
         }
-    }
-    Ok(read as u64)
+        Ok(())
+    })
 }
 
 fn anchor_schema() -> SchemaRef {

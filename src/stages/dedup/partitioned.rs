@@ -2,25 +2,29 @@
 //! that no one task holds every sketch, for runs larger than one machine.
 //!
 //! ```text
-//! bucket_edges (task t of N)  LSH buckets whose key falls in t; exact copies,
-//!                             verified near-duplicate pairs
-//! containers   (task t of N)  an anchor index of the documents of rank ≡ t;
-//!                             every document's best container among them
-//! cluster      (one task)     union-find over those edges, held only for
-//!                             documents in an edge; representatives
-//! describe     (task t of N)  duplicates rows: each member against its
-//!                             representative
+//! bucket_edges  (task t of N)  LSH buckets whose key falls in t: exact
+//!                              copies, candidate near-duplicate pairs
+//! containment_candidates       an anchor index of the documents task t
+//!               (task t of N)  holds: candidate containers of every query
+//! carry         (task t of N)  the candidates whose first document t holds,
+//!                              with its sample, sent to the other's holder
+//! check         (task t of N)  those pairs against the samples t holds:
+//!                              verified near-duplicates, containers
+//! cluster       (one task)     union-find over those edges, held only for
+//!                              documents in an edge; representatives
+//! describe      (task t of N)  duplicates rows: each member against its
+//!                              representative
 //! ```
 //!
-//! Each step streams the documents' sketches (from part files, in the
-//! order the run gave them: its *rank*) once or twice and keeps only what
-//! its partition needs. The result is the one [`deduplicate_with_released`]
-//! gives, whatever N: a bucket is whole in the task that owns its key; the
-//! containment probes are chosen from posting-list lengths counted over
-//! every document; and the best container is a total order, so the best of
-//! the partitions' best is the best. Ranks are the run's order (released
-//! documents first, then the new ones in input order) and break ties there
-//! as positions do in memory.
+//! A document is *held* by one task (its shard's), which alone reads its
+//! sample: candidates travel to samples, in two hops, rather than every
+//! task reading every sample. The result is the one
+//! [`deduplicate_with_released`] gives, whatever N: a bucket is whole in
+//! the task that owns its key; the containment probes are chosen from
+//! posting-list lengths counted over every document; and the best
+//! container is a total order, so the best of all checked containers is
+//! the best. Ranks are the run's order (released documents first, then the
+//! new ones in input order) and break ties there as positions do in memory.
 //!
 //! [`deduplicate_with_released`]: super::deduplicate_with_released
 
@@ -176,15 +180,17 @@ fn sketches_of<R: Rows>(rows: &R, ranks: &[u32]) -> Result<Vec<Sketch>, R::Error
 pub struct BucketEdges {
     /// `(first, copy)`: a copy of the first document with the same words.
     pub copies: Vec<(u32, u32)>,
-    /// Candidate pairs that passed verification.
-    pub near: Vec<(u32, u32)>,
+    /// Candidate pairs `(a, b)`, `a < b`, `b` new, to be [`check`]ed.
+    pub candidates: Vec<(u32, u32)>,
     /// Distinct candidate pairs of this partition's buckets (a pair whose
     /// documents share buckets of two partitions counts in both).
     pub candidate_pairs: u64,
 }
 
-/// Exact copies and verified near-duplicate pairs from the LSH buckets whose
-/// key `part` owns.
+/// Exact copies and candidate near-duplicate pairs from the LSH buckets
+/// whose key `part` owns. The candidates are checked where their
+/// documents' samples are (see [`carry`] and [`check`]), not here: a
+/// bucket task would have to read every sample.
 ///
 /// An exact copy has the band keys of the first document with its words, so
 /// it meets that document in every bucket it is in: each bucket tells its
@@ -233,18 +239,9 @@ pub fn bucket_edges<R: Rows>(
     let candidate_pairs = pairs.len() as u64;
     // Pairs of two released documents were judged when they were released.
     pairs.retain(|&(_, b)| b >= released);
-    let mut needed: Vec<u32> = pairs.iter().flat_map(|&(a, b)| [a, b]).collect();
-    needed.par_sort_unstable();
-    needed.dedup();
-    let sketches = sketches_of(rows, &needed)?;
-    let sketch = |d: u32| &sketches[needed.binary_search(&d).unwrap_or_default()];
-    let near = pairs
-        .into_par_iter()
-        .filter(|&(a, b)| config.near_test(sketch(a), sketch(b)).1.is_some())
-        .collect();
     Ok(BucketEdges {
         copies,
-        near,
+        candidates: pairs,
         candidate_pairs,
     })
 }
@@ -279,21 +276,23 @@ const ANCHOR_SLOTS: usize = 1 << (32 - ANCHOR_LEVEL as u32 - PLACE_BITS);
 /// Query documents held at once.
 const QUERY_BATCH: usize = 4096;
 
-/// For every new document, its best container among the documents whose
-/// rank `part` owns. `copies` are the ranks of exact copies (sorted): they
-/// take no part, as in memory.
+/// Containment candidates `(query, container)`: for every new document,
+/// the longer documents held by task `part.index` (`holder(rank)`) found
+/// in enough of its anchors' posting lists. `copies` are the ranks of
+/// exact copies (sorted): they take no part, as in memory.
 ///
-/// Reads anchors only to find candidates (every document's, for the
-/// posting counts and its own index; every new document's, as queries),
-/// then the samples of the queries that found one and of what they found.
-/// Holds its own documents' anchors and one posting count per anchor value
-/// (2 bytes × 2^26 = 128 MiB, whatever the input).
-pub fn containers<R: Rows>(
+/// Reads anchors only (every document's, for the posting counts; every new
+/// document's lookups, as queries); the candidates are [`check`]ed where
+/// the queries' samples are. Holds its own documents' anchors and one
+/// posting count per anchor value (2 bytes × 2^26 = 128 MiB, whatever the
+/// input).
+pub fn containment_candidates<R: Rows>(
     rows: &R,
     part: Partition,
+    holder: &(dyn Fn(u32) -> usize + Sync),
     copies: &[u32],
     config: &DedupConfig,
-) -> Result<Vec<Contained>, R::Error> {
+) -> Result<Vec<(u32, u32)>, R::Error> {
     if config.containment <= 0.0 {
         return Ok(Vec::new());
     }
@@ -303,13 +302,13 @@ pub fn containers<R: Rows>(
     let mut counts = vec![0u16; ANCHOR_SLOTS];
     let mut entries: Vec<u64> = Vec::new();
     // Its own documents' lengths: only a longer document can contain
-    // another, so shorter ones found need no sample fetched.
+    // another, so shorter ones found are no candidates.
     let mut lengths: Vec<(u32, u32)> = Vec::new();
     rows.anchors(false, &mut |rank, n_shingles, anchors| {
         if !active(rank, n_shingles) {
             return;
         }
-        let owned = part.owns(rank as u64);
+        let owned = holder(rank) == part.index;
         if owned {
             lengths.push((rank, n_shingles));
         }
@@ -324,16 +323,18 @@ pub fn containers<R: Rows>(
     let index = AnchorIndex::new(entries);
     let postings = |v: u32| counts[(v >> PLACE_BITS) as usize] as usize;
     let length = |b: u32| lengths[lengths.partition_point(|l| l.0 < b)].1;
-    // Each query's longer documents found in enough of its probes' posting
-    // lists (the others `best_of` would skip).
     let find = |(rank, n_shingles, anchors): &(u32, u32, Vec<u32>)| {
         let (probes, required) = containment::probes(anchors, postings)?;
         let lists: Vec<&[u64]> = probes.iter().map(|&v| index.postings(v)).collect();
-        let mut found = containment::found_in(&lists, required);
-        found.retain(|&b| length(b) > *n_shingles);
-        (!found.is_empty()).then_some((*rank, found))
+        let found = containment::found_in(&lists, required);
+        let pairs: Vec<(u32, u32)> = found
+            .into_iter()
+            .filter(|&b| length(b) > *n_shingles)
+            .map(|b| (*rank, b))
+            .collect();
+        (!pairs.is_empty()).then_some(pairs)
     };
-    let mut candidates: Vec<(u32, Vec<u32>)> = Vec::new();
+    let mut candidates: Vec<(u32, u32)> = Vec::new();
     let mut queries: Vec<(u32, u32, Vec<u32>)> = Vec::with_capacity(QUERY_BATCH);
     rows.anchors(true, &mut |rank, n_shingles, anchors| {
         if rank < released
@@ -344,44 +345,117 @@ pub fn containers<R: Rows>(
         }
         queries.push((rank, n_shingles, anchors.to_vec()));
         if queries.len() == QUERY_BATCH {
-            candidates.par_extend(queries.par_iter().filter_map(find));
+            candidates.par_extend(queries.par_iter().filter_map(find).flatten());
             queries.clear();
         }
     })?;
-    candidates.par_extend(queries.par_iter().filter_map(find));
-    drop(queries);
-    let mut needed: Vec<u32> = candidates
+    candidates.par_extend(queries.par_iter().filter_map(find).flatten());
+    Ok(candidates)
+}
+
+/// What a carried pair is checked for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Check {
+    /// `(held, other)` is a candidate near-duplicate pair `(a, b)`.
+    Near,
+    /// `held` is a candidate container of the query `other`.
+    Contains,
+}
+
+/// A candidate pair on its way to its check, with the sketch (sample and
+/// length) of the document the task that sent it holds; the task that
+/// checks it holds the other.
+#[derive(Debug, Clone)]
+pub struct Carried {
+    pub check: Check,
+    pub held: u32,
+    pub other: u32,
+    pub sketch: Sketch,
+}
+
+/// The first hop of the check: `near` pairs `(a, b)` whose `a`, and
+/// `contains` pairs `(query, container)` whose container, this task holds,
+/// with those documents' samples. Each pair then goes to the task that
+/// holds its other document, so no task reads samples it does not hold.
+pub fn carry<R: Rows>(
+    rows: &R,
+    near: &[(u32, u32)],
+    contains: &[(u32, u32)],
+) -> Result<Vec<Carried>, R::Error> {
+    let mut needed: Vec<u32> = near
         .iter()
-        .flat_map(|(rank, found)| std::iter::once(*rank).chain(found.iter().copied()))
+        .map(|p| p.0)
+        .chain(contains.iter().map(|p| p.1))
         .collect();
     needed.par_sort_unstable();
     needed.dedup();
     let sketches = sketches_of(rows, &needed)?;
+    let sketch = |d: u32| sketches[needed.binary_search(&d).unwrap_or_default()].clone();
+    let near = near.iter().map(|&(a, b)| Carried {
+        check: Check::Near,
+        held: a,
+        other: b,
+        sketch: sketch(a),
+    });
+    let contains = contains.iter().map(|&(q, c)| Carried {
+        check: Check::Contains,
+        held: c,
+        other: q,
+        sketch: sketch(c),
+    });
+    Ok(near.chain(contains).collect())
+}
+
+/// What a task's checks passed.
+#[derive(Debug, Default)]
+pub struct Checked {
+    /// Verified near-duplicate pairs.
+    pub near: Vec<(u32, u32)>,
+    /// For each query, every container that passed (the cluster step
+    /// keeps the best: highest containment, then longest, then first).
+    pub contained: Vec<Contained>,
+}
+
+/// The second hop: checks `carried` pairs against the samples of their
+/// other documents, which this task holds.
+pub fn check<R: Rows>(
+    rows: &R,
+    carried: &[Carried],
+    config: &DedupConfig,
+) -> Result<Checked, R::Error> {
+    let mut needed: Vec<u32> = carried.iter().map(|c| c.other).collect();
+    needed.par_sort_unstable();
+    needed.dedup();
+    let sketches = sketches_of(rows, &needed)?;
     let sketch = |d: u32| &sketches[needed.binary_search(&d).unwrap_or_default()];
-    let container = |b: u32| {
-        let s = sketch(b);
-        (&s.sample, s.n_shingles)
-    };
-    Ok(candidates
+    let near = carried
         .par_iter()
-        .filter_map(|(rank, found)| {
-            let s = sketch(*rank);
+        .filter(|c| c.check == Check::Near)
+        .filter(|c| config.near_test(&c.sketch, sketch(c.other)).1.is_some())
+        .map(|c| (c.held, c.other))
+        .collect();
+    let contained = carried
+        .par_iter()
+        .filter(|c| c.check == Check::Contains)
+        .filter_map(|c| {
+            let query = sketch(c.other);
             let doc = Candidate {
-                sample: &s.sample,
-                n_shingles: s.n_shingles,
+                sample: &query.sample,
+                n_shingles: query.n_shingles,
                 active: true,
             };
-            let (b, score) = containment::best_of(&doc, found, container, config.containment)?;
-            let c = sketch(b);
+            let container = |_: u32| (&c.sketch.sample, c.sketch.n_shingles);
+            let (_, score) = containment::best_of(&doc, &[c.held], container, config.containment)?;
             Some(Contained {
-                doc: *rank,
-                container: b,
+                doc: c.other,
+                container: c.held,
                 score,
-                container_shingles: c.n_shingles,
-                near: config.near_test(s, c).1.is_some(),
+                container_shingles: c.sketch.n_shingles,
+                near: config.near_test(query, &c.sketch).1.is_some(),
             })
         })
-        .collect())
+        .collect();
+    Ok(Checked { near, contained })
 }
 
 /// A new document in a cluster of two or more.
@@ -589,26 +663,43 @@ pub fn describe_members<R: Rows>(
 }
 
 /// The whole partitioned dedup in one process, for tests: every step of
-/// `count` partitions, their outputs merged as the executor merges them.
+/// `count` partitions, their outputs routed and merged as the executor
+/// does (documents held by rank modulo `count`).
 pub fn run_partitioned<R: Rows>(
     rows: &R,
     count: usize,
     config: &DedupConfig,
 ) -> Result<(Clusters, Vec<Duplicate>), R::Error> {
-    let parts = (0..count).map(|index| Partition { index, count });
+    let parts: Vec<Partition> = (0..count).map(|index| Partition { index, count }).collect();
+    let holder = |rank: u32| Partition::owner(rank as u64, count);
     let mut pairs = Vec::new();
     let mut copies = Vec::new();
-    for part in parts.clone() {
+    let mut candidates: Vec<Vec<(u32, u32)>> = vec![Vec::new(); count];
+    for &part in &parts {
         let edges = bucket_edges(rows, part, config)?;
         copies.extend(edges.copies.iter().map(|c| c.1));
         pairs.extend(edges.copies);
-        pairs.extend(edges.near);
+        for pair in edges.candidates {
+            candidates[holder(pair.0)].push(pair);
+        }
     }
     copies.sort_unstable();
     copies.dedup();
+    let mut carried: Vec<Vec<Carried>> = vec![Vec::new(); count];
+    for &part in &parts {
+        let near = &mut candidates[part.index];
+        near.sort_unstable();
+        near.dedup();
+        let contains = containment_candidates(rows, part, &holder, &copies, config)?;
+        for c in carry(rows, near, &contains)? {
+            carried[holder(c.other)].push(c);
+        }
+    }
     let mut contained = Vec::new();
-    for part in parts.clone() {
-        contained.extend(containers(rows, part, &copies, config)?);
+    for part in &parts {
+        let checked = check(rows, &carried[part.index], config)?;
+        pairs.extend(checked.near);
+        contained.extend(checked.contained);
     }
     let clusters = cluster(rows, pairs, contained, config)?;
     let mut duplicates = Vec::new();
