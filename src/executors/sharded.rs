@@ -581,6 +581,11 @@ pub fn run_stage(
     let base = base_release(&plan)?;
     let shared = || DatasetSink::shared(&plan.output, plan.run, table_metadata(&plan.config_hash));
     let mut read = None;
+    // This task's partition of the dedup passes' work.
+    let part = Partition {
+        index: shard,
+        count: n,
+    };
     match pass {
         Pass::Scan => {
             let files: Vec<InputFile> = plan.shards[shard]
@@ -705,10 +710,6 @@ pub fn run_stage(
         }
         Pass::Buckets => {
             let sketches = plan_sketches(&plan, &base, &work)?;
-            let part = Partition {
-                index: shard,
-                count: n,
-            };
             let edges = partitioned::bucket_edges(&sketches, part, &config.dedup)?;
             work.write_batch(
                 &format!("copies-{shard}.parquet"),
@@ -731,10 +732,6 @@ pub fn run_stage(
         }
         Pass::Contain => {
             let sketches = plan_sketches(&plan, &base, &work)?;
-            let part = Partition {
-                index: shard,
-                count: n,
-            };
             let mut copies = Vec::new();
             let mut near = Vec::new();
             for i in 0..n {
@@ -775,10 +772,6 @@ pub fn run_stage(
         }
         Pass::Verify => {
             let sketches = plan_sketches(&plan, &base, &work)?;
-            let part = Partition {
-                index: shard,
-                count: n,
-            };
             let mut carried = Vec::new();
             for i in 0..n {
                 work.read_json::<ContainReport>(&format!("contain-{i}.json"), Pass::Contain)?;
