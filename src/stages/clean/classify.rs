@@ -55,7 +55,7 @@
 //! `outside_main_block` when the line is not in the densest block, else
 //! `short_line` / `low_text_density`.
 
-use regex::Regex;
+use regex::{RegexSet, RegexSetBuilder};
 use std::collections::HashMap;
 
 use super::body::{self, BodyLine};
@@ -311,22 +311,30 @@ pub struct Doc {
     pub shapes: Vec<Shape>,
 }
 
+/// The explicit signals of a line, as one case-insensitive `RegexSet`
+/// (indices below), only ever asked whether each pattern matches. Most
+/// lines match none, and seven regexes each scanned them to the end; the
+/// set scans a line once.
 struct Res {
-    lexicon: Regex,
-    caption: Regex,
-    date: Regex,
-    byline: Regex,
-    link: Regex,
-    copyright: Regex,
-    comment_header: Regex,
+    signals: RegexSet,
 }
+
+const LEXICON: usize = 0;
+const CAPTION: usize = 1;
+const DATE: usize = 2;
+const BYLINE: usize = 3;
+const LINK: usize = 4;
+const COPYRIGHT: usize = 5;
+const COMMENT_HEADER: usize = 6;
 
 fn res() -> &'static Res {
     static R: OnceLock<Res> = OnceLock::new();
     R.get_or_init(|| {
-        let ci = super::case_insensitive_no_word_boundaries;
-        Res {
-            lexicon: ci(concat!(
+        // `\b` spelled without look-around (see `no_word_boundaries`).
+        let ci = super::no_word_boundaries;
+        let patterns = [
+            // LEXICON
+            ci(concat!(
                 r"\b(?:share(?: this| on| via)?|tweet|sign ?(?:in|up|out)|log ?(?:in|out)|subscribe|subscription|newsletter|",
                 r"read (?:more|next|also)|continue reading|related|recommended|you (?:may|might) (?:also )?like|more (?:from|stories|news)|",
                 r"most (?:popular|read|viewed|shared)|trending|follow us|click here|all rights reserved|privacy|terms of (?:use|service)|",
@@ -341,23 +349,35 @@ fn res() -> &'static Res {
                 r"シェア|コメント|関連記事|広告|ログイン|会員登録|ツイート|ランキング)\b",
                 r"|^(?:シェア|コメント|関連記事|広告|ログイン|무단|댓글|공유|관련기사)"
             )),
-            caption: ci(concat!(
+            // CAPTION
+            ci(concat!(
                 r"^(?:photo|image|picture|foto|imagem|фото|video|vídeo|видео|watch|gallery|caption|credit)s?\b",
                 r"|\b(?:getty images|shutterstock|ap photo|reuters|afp|istock|epa|file photo)\b",
                 r"|^\d+\s*(?:of|/)\s*\d+$|\bimage \d+ of\b"
             )),
-            date: ci(concat!(
+            // DATE
+            ci(concat!(
                 r"\b\d{1,2}:\d{2}\b|\b\d{4}[-/.]\d{1,2}[-/.]\d{1,2}\b|\b\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}\b",
                 r"|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.? \d{1,2}\b|\b\d{1,2} (?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)",
                 r"|\b(?:ago|updated|published|atualizado|publicado|обновлено|опубликовано)\b|\d+年\d+月|입력|수정"
             )),
-            byline: ci(r"^(?:by|por|oleh|автор|von|par)\b|기자$|記者"),
-            link: ci(r"https?://|www\.|\.(?:com|org|net|html?|php|co\.\w\w)\b|(?:^|\s)@\w|\S+@\S+\.\w+"),
-            copyright: ci(r"©|\(c\)|copyright|\ball rights\b"),
-            comment_header: ci(concat!(
+            // BYLINE
+            ci(r"^(?:by|por|oleh|автор|von|par)\b|기자$|記者"),
+            // LINK
+            ci(r"https?://|www\.|\.(?:com|org|net|html?|php|co\.\w\w)\b|(?:^|\s)@\w|\S+@\S+\.\w+"),
+            // COPYRIGHT
+            ci(r"©|\(c\)|copyright|\ball rights\b"),
+            // COMMENT_HEADER
+            ci(concat!(
                 r"(?:said|says|wrote|disse|escreveu|написал\w*|berkata)\s*:$",
                 r"|\b\d{1,2}:\d{2}\s*(?:am|pm)\b.*(?:said|says|reply)|\bat \d{1,2}:\d{2}\s*(?:am|pm)\s*$"
             )),
+        ];
+        Res {
+            signals: RegexSetBuilder::new(patterns)
+                .case_insensitive(true)
+                .build()
+                .unwrap_or_else(|e| panic!("built-in classifier regexes: {e}")),
         }
     })
 }
@@ -508,11 +528,12 @@ fn line_features(line: &str, r: &Res) -> Option<([f32; N_LOCAL], LineInfo, Shape
             || (matches!(c0, '*' | '-' | '–' | 'o' | '·' | '+') && c1 == ' ')
     };
     let arrow = arrow_char || t.contains(">>") || guil_open != guil_close;
-    let link = r.link.is_match(t);
-    let lex = r.lexicon.is_match(t);
-    let caption = r.caption.is_match(t);
-    let date = r.date.is_match(t);
-    let byline = r.byline.is_match(t);
+    let signals = r.signals.matches(t);
+    let link = signals.matched(LINK);
+    let lex = signals.matched(LEXICON);
+    let caption = signals.matched(CAPTION);
+    let date = signals.matched(DATE);
+    let byline = signals.matched(BYLINE);
     let starts_lower = toks[0].chars().next().unwrap().is_lowercase();
     let short = words <= 8.0;
     let b = |x: bool| if x { 1.0 } else { 0.0 };
@@ -555,8 +576,8 @@ fn line_features(line: &str, r: &Res) -> Option<([f32; N_LOCAL], LineInfo, Shape
     f[30] = (tok_chars as f32 / ntok as f32 / 10.0).min(2.0);
     f[31] = b(quote);
     f[32] = b(starts_lower);
-    f[33] = b(r.copyright.is_match(t));
-    let comment_header = r.comment_header.is_match(t);
+    f[33] = b(signals.matched(COPYRIGHT));
+    let comment_header = signals.matched(COMMENT_HEADER);
     f[25] = b(comment_header);
     let info = LineInfo {
         tokens: ntok as u32,
@@ -796,6 +817,41 @@ impl Doc {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Each signal index names its pattern, and the set answers as the
+    /// patterns would one by one.
+    #[test]
+    fn signal_set_answers_as_each_regex() {
+        let set = &res().signals;
+        let lines = [
+            (LEXICON, "Share on Facebook"),
+            (CAPTION, "Photo: Getty Images"),
+            (DATE, "Updated 5 hours ago"),
+            (BYLINE, "By Jane Smith"),
+            (LINK, "More at www.example.com"),
+            (COPYRIGHT, "© 2024 Example News"),
+            (COMMENT_HEADER, "Jane wrote:"),
+        ];
+        for (index, line) in lines {
+            assert!(set.matches(line).matched(index), "{index} {line:?}");
+        }
+        let one_by_one: Vec<regex::Regex> = set
+            .patterns()
+            .iter()
+            .map(|p| {
+                regex::RegexBuilder::new(p)
+                    .case_insensitive(true)
+                    .build()
+                    .unwrap()
+            })
+            .collect();
+        for line in lines.iter().map(|(_, l)| *l).chain(page()) {
+            let matches = set.matches(line);
+            for (i, re) in one_by_one.iter().enumerate() {
+                assert_eq!(matches.matched(i), re.is_match(line), "{i} {line:?}");
+            }
+        }
+    }
 
     fn page() -> Vec<&'static str> {
         vec![
