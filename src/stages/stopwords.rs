@@ -7,6 +7,8 @@
 use std::collections::HashSet;
 use std::sync::OnceLock;
 
+use rustc_hash::FxBuildHasher;
+
 /// Small stop-word lists (lower case) for the main languages of the inputs;
 /// Korean and Japanese are covered by the CJK share and length features.
 const STOP_WORDS: &str = "
@@ -19,22 +21,76 @@ der die das und ist nicht mit den dem ein eine zu von auf für sich auch es im
 yang dan di ke dari ini itu untuk dengan tidak ada dalam akan pada juga oleh sebagai adalah karena bisa atau sudah saat telah mereka kami kita ia tersebut lebih hanya jika namun
 ";
 
-/// [`is_stop_word`] for a word in any case; lower-cases only words that
-/// have a capital, so the common case allocates nothing.
+/// The stop-word set and the length of its longest word. Every word of
+/// every line is looked up (the line classifier, the shape tests, the
+/// quality signal), so the set is hashed with FxHash rather than SipHash
+/// (its keys are fixed, not attacker-chosen), and words longer than any
+/// stop word are answered without a look-up.
+struct StopWords {
+    set: HashSet<&'static str, FxBuildHasher>,
+    /// Characters of the longest stop word.
+    max_chars: usize,
+    /// Bytes of the longest stop word.
+    max_bytes: usize,
+}
+
+fn stop_words() -> &'static StopWords {
+    static SET: OnceLock<StopWords> = OnceLock::new();
+    SET.get_or_init(|| {
+        let set: HashSet<&'static str, FxBuildHasher> = STOP_WORDS.split_whitespace().collect();
+        StopWords {
+            max_chars: set.iter().map(|w| w.chars().count()).max().unwrap_or(0),
+            max_bytes: set.iter().map(|w| w.len()).max().unwrap_or(0),
+            set,
+        }
+    })
+}
+
+/// Bytes of the buffer a short word is lower-cased into; more than any stop
+/// word has (a test checks).
+const LOWER_BUFFER: usize = 32;
+
+/// [`is_stop_word`] for a word in any case, without allocating: a word with
+/// more characters than the longest stop word is none (lower-casing never
+/// makes a word shorter in characters), and a shorter one is lower-cased
+/// into a buffer on the stack. `char::to_lowercase` differs from
+/// `str::to_lowercase` only for a final Greek sigma, and no stop word has a
+/// sigma, so the answer is the same.
 pub fn is_stop_word_any_case(word: &str) -> bool {
-    if word.chars().any(char::is_uppercase) {
-        is_stop_word(&word.to_lowercase())
-    } else {
-        is_stop_word(word)
+    let stop = stop_words();
+    let mut buf = [0u8; LOWER_BUFFER];
+    if word.is_ascii() {
+        // Most words: ASCII lower-cases byte for byte.
+        if word.len() > stop.max_bytes {
+            return false;
+        }
+        let lower = &mut buf[..word.len()];
+        lower.copy_from_slice(word.as_bytes());
+        lower.make_ascii_lowercase();
+        return std::str::from_utf8(lower).is_ok_and(|lower| stop.set.contains(lower));
     }
+    if word.chars().nth(stop.max_chars).is_some() {
+        return false;
+    }
+    if !word.chars().any(char::is_uppercase) {
+        return stop.set.contains(word);
+    }
+    let mut len = 0;
+    for c in word.chars().flat_map(char::to_lowercase) {
+        if len + c.len_utf8() > stop.max_bytes {
+            return false;
+        }
+        len += c.encode_utf8(&mut buf[len..]).len();
+    }
+    // Whole characters were written, so the bytes are UTF-8.
+    std::str::from_utf8(&buf[..len]).is_ok_and(|lower| stop.set.contains(lower))
 }
 
 /// Whether a lower-case word is a stop word of English, Portuguese, Spanish,
 /// French, German, Russian or Indonesian.
 pub fn is_stop_word(lower: &str) -> bool {
-    static SET: OnceLock<HashSet<&'static str>> = OnceLock::new();
-    SET.get_or_init(|| STOP_WORDS.split_whitespace().collect())
-        .contains(lower)
+    let stop = stop_words();
+    lower.len() <= stop.max_bytes && stop.set.contains(lower)
 }
 
 #[cfg(test)]
@@ -49,5 +105,59 @@ mod tests {
         assert!(!is_stop_word("kazakhstan") && !is_stop_word("The"));
         assert!(is_stop_word_any_case("The") && is_stop_word_any_case("ЧТО"));
         assert!(!is_stop_word_any_case("Kazakhstan"));
+    }
+
+    /// A word without capitals is looked up as it is. That is lower-casing
+    /// it only if no character that is not upper case lower-cases into a
+    /// character of a stop word (title-case letters such as `ǅ` do lower-case).
+    #[test]
+    fn only_capitals_lower_case_into_stop_word_letters() {
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            if c.is_uppercase() || c.to_lowercase().eq([c]) {
+                continue;
+            }
+            for l in c.to_lowercase() {
+                assert!(!STOP_WORDS.contains(l), "{c:?} lower-cases to {l:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn any_case_agrees_with_lower_casing_the_whole_word() {
+        assert!(stop_words().max_bytes <= LOWER_BUFFER);
+        let mut words: Vec<String> = STOP_WORDS.split_whitespace().map(str::to_owned).collect();
+        let upper: Vec<String> = words.iter().map(|w| w.to_uppercase()).collect();
+        let title: Vec<String> = words
+            .iter()
+            .map(|w| {
+                let mut c = w.chars();
+                c.next()
+                    .map_or(String::new(), |f| f.to_uppercase().chain(c).collect())
+            })
+            .collect();
+        words.extend(upper);
+        words.extend(title);
+        words.extend(
+            [
+                "İN",
+                "KAZAKHSTAN",
+                "ΣΟΣ",
+                "Ǆ",
+                "THE\u{0301}",
+                "ẞ",
+                "Ａ",
+                "",
+                "AND_",
+                "THEIRS",
+            ]
+            .map(str::to_owned),
+        );
+        for w in &words {
+            assert_eq!(
+                is_stop_word_any_case(w),
+                is_stop_word(&w.to_lowercase()),
+                "{w}"
+            );
+        }
     }
 }

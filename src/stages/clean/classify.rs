@@ -55,7 +55,7 @@
 //! `outside_main_block` when the line is not in the densest block, else
 //! `short_line` / `low_text_density`.
 
-use regex::Regex;
+use regex::{RegexSet, RegexSetBuilder};
 use std::collections::HashMap;
 
 use super::body::{self, BodyLine};
@@ -311,24 +311,30 @@ pub struct Doc {
     pub shapes: Vec<Shape>,
 }
 
+/// The explicit signals of a line, as one case-insensitive `RegexSet`
+/// (indices below), only ever asked whether each pattern matches. Most
+/// lines match none, and seven regexes each scanned them to the end; the
+/// set scans a line once.
 struct Res {
-    token: Regex,
-    lexicon: Regex,
-    caption: Regex,
-    date: Regex,
-    byline: Regex,
-    link: Regex,
-    copyright: Regex,
-    comment_header: Regex,
+    signals: RegexSet,
 }
+
+const LEXICON: usize = 0;
+const CAPTION: usize = 1;
+const DATE: usize = 2;
+const BYLINE: usize = 3;
+const LINK: usize = 4;
+const COPYRIGHT: usize = 5;
+const COMMENT_HEADER: usize = 6;
 
 fn res() -> &'static Res {
     static R: OnceLock<Res> = OnceLock::new();
     R.get_or_init(|| {
-        let ci = super::case_insensitive_no_word_boundaries;
-        Res {
-            token: Regex::new(r"\w+").unwrap(),
-            lexicon: ci(concat!(
+        // `\b` spelled without look-around (see `no_word_boundaries`).
+        let ci = super::no_word_boundaries;
+        let patterns = [
+            // LEXICON
+            ci(concat!(
                 r"\b(?:share(?: this| on| via)?|tweet|sign ?(?:in|up|out)|log ?(?:in|out)|subscribe|subscription|newsletter|",
                 r"read (?:more|next|also)|continue reading|related|recommended|you (?:may|might) (?:also )?like|more (?:from|stories|news)|",
                 r"most (?:popular|read|viewed|shared)|trending|follow us|click here|all rights reserved|privacy|terms of (?:use|service)|",
@@ -343,23 +349,35 @@ fn res() -> &'static Res {
                 r"シェア|コメント|関連記事|広告|ログイン|会員登録|ツイート|ランキング)\b",
                 r"|^(?:シェア|コメント|関連記事|広告|ログイン|무단|댓글|공유|관련기사)"
             )),
-            caption: ci(concat!(
+            // CAPTION
+            ci(concat!(
                 r"^(?:photo|image|picture|foto|imagem|фото|video|vídeo|видео|watch|gallery|caption|credit)s?\b",
                 r"|\b(?:getty images|shutterstock|ap photo|reuters|afp|istock|epa|file photo)\b",
                 r"|^\d+\s*(?:of|/)\s*\d+$|\bimage \d+ of\b"
             )),
-            date: ci(concat!(
+            // DATE
+            ci(concat!(
                 r"\b\d{1,2}:\d{2}\b|\b\d{4}[-/.]\d{1,2}[-/.]\d{1,2}\b|\b\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}\b",
                 r"|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.? \d{1,2}\b|\b\d{1,2} (?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)",
                 r"|\b(?:ago|updated|published|atualizado|publicado|обновлено|опубликовано)\b|\d+年\d+月|입력|수정"
             )),
-            byline: ci(r"^(?:by|por|oleh|автор|von|par)\b|기자$|記者"),
-            link: ci(r"https?://|www\.|\.(?:com|org|net|html?|php|co\.\w\w)\b|(?:^|\s)@\w|\S+@\S+\.\w+"),
-            copyright: ci(r"©|\(c\)|copyright|\ball rights\b"),
-            comment_header: ci(concat!(
+            // BYLINE
+            ci(r"^(?:by|por|oleh|автор|von|par)\b|기자$|記者"),
+            // LINK
+            ci(r"https?://|www\.|\.(?:com|org|net|html?|php|co\.\w\w)\b|(?:^|\s)@\w|\S+@\S+\.\w+"),
+            // COPYRIGHT
+            ci(r"©|\(c\)|copyright|\ball rights\b"),
+            // COMMENT_HEADER
+            ci(concat!(
                 r"(?:said|says|wrote|disse|escreveu|написал\w*|berkata)\s*:$",
                 r"|\b\d{1,2}:\d{2}\s*(?:am|pm)\b.*(?:said|says|reply)|\bat \d{1,2}:\d{2}\s*(?:am|pm)\s*$"
             )),
+        ];
+        Res {
+            signals: RegexSetBuilder::new(patterns)
+                .case_insensitive(true)
+                .build()
+                .unwrap_or_else(|e| panic!("built-in classifier regexes: {e}")),
         }
     })
 }
@@ -376,10 +394,82 @@ fn dot(w: &[f32], x: &[f32]) -> f32 {
     w.iter().zip(x).map(|(a, b)| a * b).sum()
 }
 
+/// What [`line_features`] counts over the characters of a trimmed,
+/// non-empty line, found in one pass: collecting each line into a
+/// `Vec<char>` and making a pass per count took a tenth of the clean stage.
+struct CharCounts {
+    nonspace: usize,
+    digits: usize,
+    /// At least two letters, none lower case, some upper case.
+    all_caps: bool,
+    last: char,
+    /// The character before `last` (a space for a one-character line).
+    prev: char,
+    /// Sentence ends inside the line: `.`, `!` or `?` before a space, or a
+    /// CJK full stop, exclamation or question mark before any character.
+    inner_ends: usize,
+    commas: usize,
+    has_sep: bool,
+    guil_open: usize,
+    guil_close: usize,
+    /// One of the arrows `› ‹ → ← ▸ ❯`.
+    arrow_char: bool,
+    quote: bool,
+}
+
+impl CharCounts {
+    fn of(t: &str) -> CharCounts {
+        let mut n = CharCounts {
+            nonspace: 0,
+            digits: 0,
+            all_caps: false,
+            last: ' ',
+            prev: ' ',
+            inner_ends: 0,
+            commas: 0,
+            has_sep: false,
+            guil_open: 0,
+            guil_close: 0,
+            arrow_char: false,
+            quote: false,
+        };
+        let (mut letters, mut lower, mut upper) = (0usize, false, false);
+        let mut before: Option<char> = None;
+        for c in t.chars() {
+            if let Some(b) = before {
+                if matches!(b, '.' | '!' | '?') && c == ' ' {
+                    n.inner_ends += 1;
+                }
+                if matches!(b, '。' | '！' | '？') {
+                    n.inner_ends += 1;
+                }
+            }
+            n.nonspace += usize::from(!c.is_whitespace());
+            n.digits += usize::from(c.is_ascii_digit());
+            if c.is_alphabetic() {
+                letters += 1;
+                lower |= c.is_lowercase();
+                upper |= c.is_uppercase();
+            }
+            n.commas += usize::from(matches!(c, ',' | '，' | '、' | ';'));
+            n.has_sep |= matches!(c, '|' | '·' | '•' | '/' | '\\');
+            n.guil_open += usize::from(c == '«');
+            n.guil_close += usize::from(c == '»');
+            n.arrow_char |= matches!(c, '›' | '‹' | '→' | '←' | '▸' | '❯');
+            n.quote |= matches!(c, '"' | '“' | '”' | '«' | '„' | '「');
+            n.prev = before.unwrap_or(' ');
+            n.last = c;
+            before = Some(c);
+        }
+        n.all_caps = letters >= 2 && !lower && upper;
+        n
+    }
+}
+
 /// Features of one line that need no neighbours; `None` when it has no word.
 fn line_features(line: &str, r: &Res) -> Option<([f32; N_LOCAL], LineInfo, Shape)> {
     let t = line.trim();
-    let toks: Vec<&str> = r.token.find_iter(t).map(|m| m.as_str()).collect();
+    let toks: Vec<&str> = super::words::words(t).collect();
     if toks.is_empty() {
         return None;
     }
@@ -388,7 +478,6 @@ fn line_features(line: &str, r: &Res) -> Option<([f32; N_LOCAL], LineInfo, Shape
     let mut cjk_toks = 0usize;
     let (mut cased, mut upper_first, mut stops) = (0usize, 0usize, 0usize);
     let mut tok_chars = 0usize;
-    let mut lower = String::new();
     for tok in &toks {
         let c0 = tok.chars().next().unwrap();
         let n_cjk = tok.chars().filter(|&c| is_cjk(c)).count();
@@ -403,48 +492,34 @@ fn line_features(line: &str, r: &Res) -> Option<([f32; N_LOCAL], LineInfo, Shape
                 upper_first += 1;
             }
         }
-        lower.clear();
-        lower.extend(tok.chars().flat_map(char::to_lowercase));
-        if crate::stopwords::is_stop_word(&lower) {
+        // The same test as lower-casing the token character by character
+        // and looking that up, without building the lower-case string.
+        if crate::stopwords::is_stop_word_any_case(tok) {
             stops += 1;
         }
     }
     let ntok = toks.len();
     let words = (ntok - cjk_toks) as f32 + cjk_chars as f32 / 2.0;
     let words = words.max(1.0);
-    let chars: Vec<char> = t.chars().collect();
-    let nonspace = chars.iter().filter(|c| !c.is_whitespace()).count().max(1);
-    let digits = chars.iter().filter(|c| c.is_ascii_digit()).count();
-    let letters: Vec<&char> = chars.iter().filter(|c| c.is_alphabetic()).collect();
-    let all_caps = letters.len() >= 2
-        && letters.iter().all(|c| !c.is_lowercase())
-        && letters.iter().any(|c| c.is_uppercase());
-    let last = *chars.last().unwrap();
-    let prev = if chars.len() >= 2 {
-        chars[chars.len() - 2]
-    } else {
-        ' '
-    };
+    let CharCounts {
+        nonspace,
+        digits,
+        all_caps,
+        last,
+        prev,
+        inner_ends,
+        commas,
+        has_sep,
+        guil_open,
+        guil_close,
+        arrow_char,
+        quote,
+    } = CharCounts::of(t);
+    let nonspace = nonspace.max(1);
     let end_p = |c: char| matches!(c, '.' | '!' | '?' | '。' | '！' | '？' | '…' | ';');
     let ends_sentence =
         end_p(last) || (matches!(last, '"' | '”' | '’' | '\'' | ')' | '»') && end_p(prev));
     let ends_ellipsis = t.ends_with('…') || t.ends_with("...");
-    let mut inner_ends = 0usize;
-    for w in chars.windows(2) {
-        if matches!(w[0], '.' | '!' | '?') && w[1] == ' ' {
-            inner_ends += 1;
-        }
-        if matches!(w[0], '。' | '！' | '？') {
-            inner_ends += 1;
-        }
-    }
-    let commas = chars
-        .iter()
-        .filter(|&&c| matches!(c, ',' | '，' | '、' | ';'))
-        .count();
-    let has_sep = chars
-        .iter()
-        .any(|&c| matches!(c, '|' | '·' | '•' | '/' | '\\'));
     let starts_bullet = {
         let mut it = t.chars();
         let c0 = it.next().unwrap_or(' ');
@@ -452,21 +527,13 @@ fn line_features(line: &str, r: &Res) -> Option<([f32; N_LOCAL], LineInfo, Shape
         matches!(c0, '•' | '▪' | '■' | '►' | '▶' | '◦' | '●')
             || (matches!(c0, '*' | '-' | '–' | 'o' | '·' | '+') && c1 == ' ')
     };
-    let guil_open = chars.iter().filter(|&&c| c == '«').count();
-    let guil_close = chars.iter().filter(|&&c| c == '»').count();
-    let arrow = chars
-        .iter()
-        .any(|&c| matches!(c, '›' | '‹' | '→' | '←' | '▸' | '❯'))
-        || t.contains(">>")
-        || guil_open != guil_close;
-    let link = r.link.is_match(t);
-    let lex = r.lexicon.is_match(t);
-    let caption = r.caption.is_match(t);
-    let date = r.date.is_match(t);
-    let byline = r.byline.is_match(t);
-    let quote = chars
-        .iter()
-        .any(|&c| matches!(c, '"' | '“' | '”' | '«' | '„' | '「'));
+    let arrow = arrow_char || t.contains(">>") || guil_open != guil_close;
+    let signals = r.signals.matches(t);
+    let link = signals.matched(LINK);
+    let lex = signals.matched(LEXICON);
+    let caption = signals.matched(CAPTION);
+    let date = signals.matched(DATE);
+    let byline = signals.matched(BYLINE);
     let starts_lower = toks[0].chars().next().unwrap().is_lowercase();
     let short = words <= 8.0;
     let b = |x: bool| if x { 1.0 } else { 0.0 };
@@ -509,8 +576,8 @@ fn line_features(line: &str, r: &Res) -> Option<([f32; N_LOCAL], LineInfo, Shape
     f[30] = (tok_chars as f32 / ntok as f32 / 10.0).min(2.0);
     f[31] = b(quote);
     f[32] = b(starts_lower);
-    f[33] = b(r.copyright.is_match(t));
-    let comment_header = r.comment_header.is_match(t);
+    f[33] = b(signals.matched(COPYRIGHT));
+    let comment_header = signals.matched(COMMENT_HEADER);
     f[25] = b(comment_header);
     let info = LineInfo {
         tokens: ntok as u32,
@@ -750,6 +817,41 @@ impl Doc {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Each signal index names its pattern, and the set answers as the
+    /// patterns would one by one.
+    #[test]
+    fn signal_set_answers_as_each_regex() {
+        let set = &res().signals;
+        let lines = [
+            (LEXICON, "Share on Facebook"),
+            (CAPTION, "Photo: Getty Images"),
+            (DATE, "Updated 5 hours ago"),
+            (BYLINE, "By Jane Smith"),
+            (LINK, "More at www.example.com"),
+            (COPYRIGHT, "© 2024 Example News"),
+            (COMMENT_HEADER, "Jane wrote:"),
+        ];
+        for (index, line) in lines {
+            assert!(set.matches(line).matched(index), "{index} {line:?}");
+        }
+        let one_by_one: Vec<regex::Regex> = set
+            .patterns()
+            .iter()
+            .map(|p| {
+                regex::RegexBuilder::new(p)
+                    .case_insensitive(true)
+                    .build()
+                    .unwrap()
+            })
+            .collect();
+        for line in lines.iter().map(|(_, l)| *l).chain(page()) {
+            let matches = set.matches(line);
+            for (i, re) in one_by_one.iter().enumerate() {
+                assert_eq!(matches.matched(i), re.is_match(line), "{i} {line:?}");
+            }
+        }
+    }
 
     fn page() -> Vec<&'static str> {
         vec![

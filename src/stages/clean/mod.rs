@@ -20,6 +20,7 @@ pub mod lines;
 pub mod meta;
 pub mod normalize;
 pub mod shape;
+pub mod words;
 
 use std::collections::HashSet;
 

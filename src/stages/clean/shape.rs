@@ -12,6 +12,8 @@
 use regex::Regex;
 use std::sync::OnceLock;
 
+use super::words::words;
+
 /// The kind of one normalized line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Shape {
@@ -47,7 +49,6 @@ const COUNTER: &str = concat!(
 );
 
 struct Res {
-    word: Regex,
     /// Sentences sites put around every article.
     site_sentence: Regex,
     date: Regex,
@@ -66,7 +67,6 @@ fn res() -> &'static Res {
         // every non-ASCII line to the regex crate's slow engine.
         let ci_match = super::case_insensitive_no_word_boundaries;
         Res {
-            word: Regex::new(r"\w+").unwrap(),
             site_sentence: ci_match(SITE_SENTENCE),
             date: ci(concat!(
                 r"\b\d{1,2}:\d{2}(?:\s*[ap]\.?m\.?)?|\b\d{4}[-/.]\d{1,2}[-/.]\d{1,2}\b|\b\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}\b",
@@ -84,12 +84,12 @@ fn res() -> &'static Res {
 pub fn shape(line: &str) -> Shape {
     let r = res();
     let t = line.trim();
-    shape_with(t, || r.word.find_iter(t).map(|m| m.as_str()), r)
+    shape_with(t, || words(t), r)
 }
 
-/// [`shape`] of a trimmed line whose words (the matches of `\w+`, in
+/// [`shape`] of a trimmed line whose words ([`words`], the matches of `\w+`, in
 /// order) the caller has already found: the classifier splits every line
-/// into the same words, and a second regex pass per line was a third of
+/// into the same words, and a second pass over each line was a third of
 /// the clean stage's time.
 pub fn shape_of_words(t: &str, words: &[&str]) -> Shape {
     shape_with(t, || words.iter().copied(), res())
@@ -179,7 +179,7 @@ fn is_cjk(c: char) -> bool {
 }
 
 fn is_prose_with(t: &str, r: &Res) -> bool {
-    is_prose_words(t, r.word.find_iter(t).map(|m| m.as_str()), r)
+    is_prose_words(t, words(t), r)
 }
 
 /// [`is_prose_with`] given the line's words (they are only read when the
@@ -280,7 +280,7 @@ fn is_item_with(t: &str, r: &Res) -> bool {
     } else {
         return false;
     };
-    r.word.find_iter(&rest).count() >= 2 && !r.url.is_match(t) && !r.site_sentence.is_match(t)
+    words(&rest).count() >= 2 && !r.url.is_match(t) && !r.site_sentence.is_match(t)
 }
 
 #[cfg(test)]
