@@ -100,7 +100,9 @@ pub enum Command {
     ///
     /// A pass refuses to start until every task of the pass before it has
     /// finished. A task that failed or was killed is simply run again; it
-    /// replaces its own files. The commit task prints the run's summary.
+    /// replaces its own files. A dedup task (buckets, contain, verify,
+    /// cluster, write) says how many bytes of sketches it read; the commit
+    /// task prints the run's summary.
     #[command(after_help = EXIT_CODES)]
     Stage(StageArgs),
 }
