@@ -381,23 +381,39 @@ fn carried_batch(carried: &[&Carried]) -> Result<RecordBatch, StateError> {
     })
 }
 
-/// Writes `carried` to `path`, each in the share of the task that holds
-/// its other document.
-pub fn write_carried(
-    path: PathBuf,
+/// Writes carried pairs, a batch at a time, each in the share of the task
+/// that holds its other document.
+pub struct CarriedWriter {
+    writer: GroupedWriter,
     owners: usize,
-    carried: &[Carried],
-    holder: impl Fn(u32) -> usize,
-) -> Result<(), StateError> {
-    let mut shares: Vec<Vec<&Carried>> = vec![Vec::new(); owners];
-    for c in carried {
-        shares[holder(c.other)].push(c);
+}
+
+impl CarriedWriter {
+    pub fn create(path: PathBuf, owners: usize) -> Result<CarriedWriter, StateError> {
+        Ok(CarriedWriter {
+            writer: GroupedWriter::create(path, carried_schema(), owners)?,
+            owners,
+        })
     }
-    let mut writer = GroupedWriter::create(path, carried_schema(), owners)?;
-    for (i, share) in shares.iter().enumerate() {
-        writer.write(i, &carried_batch(share)?)?;
+
+    pub fn add(
+        &mut self,
+        carried: &[Carried],
+        holder: impl Fn(u32) -> usize,
+    ) -> Result<(), StateError> {
+        let mut shares: Vec<Vec<&Carried>> = vec![Vec::new(); self.owners];
+        for c in carried {
+            shares[holder(c.other)].push(c);
+        }
+        for (i, share) in shares.iter().enumerate() {
+            self.writer.write(i, &carried_batch(share)?)?;
+        }
+        Ok(())
     }
-    writer.finish()
+
+    pub fn finish(self) -> Result<(), StateError> {
+        self.writer.finish()
+    }
 }
 
 /// Appends `part`'s share of the carried pairs file `path` to `into`;

@@ -754,16 +754,12 @@ pub fn run_stage(
                 &copies,
                 &config.dedup,
             )?;
-            let carried = partitioned::carry(&sketches, &near, &contains)?;
-            exchange::write_carried(
-                work.part(format!("carried-{shard}.parquet")),
-                n,
-                &carried,
-                holder,
-            )?;
+            let found = contains.len() as u64;
+            let path = work.part(format!("carried-{shard}.parquet"));
+            let carried = carry_in_chunks(&sketches, near, contains, path, n)?;
             let report = ContainReport {
-                found: contains.len() as u64,
-                carried: carried.len() as u64,
+                found,
+                carried,
                 seconds: started.elapsed().as_secs_f64(),
                 read_bytes: sketches.bytes_read(),
             };
@@ -873,6 +869,37 @@ pub fn run_stage(
         }
     }
     Ok(StageDone::Task { dedup_read: read })
+}
+
+/// Candidate pairs carried to their checks at a time: memory holds one
+/// chunk's samples, whatever the number of candidates.
+const CARRY_CHUNK: usize = 65_536;
+
+/// Carries `near` pairs `(a, b)` and `contains` pairs `(query, container)`
+/// to the tasks holding their other documents, through the grouped file
+/// `path`, [`CARRY_CHUNK`] pairs at a time in the order of the document
+/// this task holds (so each chunk reads a run of its row groups). Returns
+/// the number of pairs carried.
+fn carry_in_chunks(
+    sketches: &PlanSketches,
+    near: Vec<(u32, u32)>,
+    contains: Vec<(u32, u32)>,
+    path: PathBuf,
+    n: usize,
+) -> Result<u64, RunError> {
+    // (held, other, is_contains), in held order.
+    let mut pairs: Vec<(u32, u32, bool)> = near.into_iter().map(|(a, b)| (a, b, false)).collect();
+    pairs.extend(contains.into_iter().map(|(q, c)| (c, q, true)));
+    pairs.sort_unstable();
+    let mut writer = exchange::CarriedWriter::create(path, n)?;
+    for chunk in pairs.chunks(CARRY_CHUNK) {
+        let near: Vec<(u32, u32)> = chunk.iter().filter(|p| !p.2).map(|p| (p.0, p.1)).collect();
+        let contains: Vec<(u32, u32)> = chunk.iter().filter(|p| p.2).map(|p| (p.1, p.0)).collect();
+        let carried = partitioned::carry(sketches, &near, &contains)?;
+        writer.add(&carried, |rank| sketches.holder(rank))?;
+    }
+    writer.finish()?;
+    Ok(pairs.len() as u64)
 }
 
 /// Every sketch of the plan: the released index's, then each shard's
