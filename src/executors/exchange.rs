@@ -95,7 +95,7 @@ impl PlanSketches {
         let n = shard_ranks.len();
         let released_slices = (0..n)
             .map(|s| {
-                let first = group_starts.len() * s / n;
+                let first = sketch_extracts::released_slice(group_starts.len(), s, n).start;
                 group_starts
                     .get(first)
                     .copied()

@@ -301,6 +301,15 @@ impl ExtractWriter {
     }
 }
 
+/// The row groups (of `groups` in the released index) that make task
+/// `slice` of `of`'s slice: consecutive runs of about equal count. The one
+/// rule both the writer of the slices and [`PlanSketches::holder`] follow.
+///
+/// [`PlanSketches::holder`]: super::exchange::PlanSketches::holder
+pub fn released_slice(groups: usize, slice: usize, of: usize) -> std::ops::Range<usize> {
+    groups * slice / of..groups * (slice + 1) / of
+}
+
 /// Writes the extracts of task `slice` of `of`'s share of the released
 /// dedup index `index` (its row groups cut into `of` runs) to `files`,
 /// with their ranks in the plan (released documents come first, in
@@ -320,7 +329,7 @@ pub fn write_released_slice(
             rank += rows as u32;
         }
     }
-    let mine = &groups[groups.len() * slice / of..groups.len() * (slice + 1) / of];
+    let mine = &groups[released_slice(groups.len(), slice, of)];
     let mut writer = ExtractWriter::create(files, of)?;
     let mut failed = None;
     for &(f, g, first) in mine {
