@@ -9,6 +9,9 @@
 //!   aeb wcxb SPLIT_DIR OUT.json [plain|markdown]
 //!                                    extraction of a WCXB split
 //!                                    (benches/wcxb/run.sh)
+//!   aeb wcxb-lines SPLIT_DIR OUT.jsonl   every line of every page with the
+//!   aeb html-lines AEB_DIR OUT.jsonl     line model's features, for
+//!                                        benches/wcxb/line_model.py
 //!
 //! Pages are loaded into memory first; the timed loop is one thread, as the
 //! peer tools are run. Writes AEB's output format (WCXB's `{id: text}` for
@@ -214,9 +217,35 @@ fn main() -> Result<()> {
             println!("gleaner {} {secs:.3}", pages.len());
             println!("html5ever_parse {} {parse_secs:.3}", pages.len());
         }
+        [mode @ ("wcxb-lines" | "html-lines"), dir, out] => {
+            // Every line of every page with the line model's features
+            // (JSON lines: page id, text, features), for training it.
+            let pages = if mode == "wcxb-lines" {
+                wcxb_pages(Path::new(dir))?
+            } else {
+                pages(Path::new(dir))?
+            };
+            let params = extract_params()?;
+            let mut w = std::io::BufWriter::new(std::fs::File::create(out)?);
+            use std::io::Write;
+            writeln!(
+                w,
+                "{}",
+                serde_json::json!({ "features": gleaner::read::html::LINE_FEATURES })
+            )?;
+            for (id, html, _) in &pages {
+                let lines = gleaner::read::html::page_lines(html, &params);
+                let rows: Vec<_> = lines
+                    .iter()
+                    .map(|l| serde_json::json!([l.text, l.features]))
+                    .collect();
+                writeln!(w, "{}", serde_json::json!({ "page": id, "lines": rows }))?;
+            }
+        }
         _ => bail!(
             "usage: aeb html|html+clean AEB_DIR OUT.json | aeb text AEB_DIR TEXT_DIR OUT.json \
-             | aeb wcxb SPLIT_DIR OUT.json [plain|markdown]"
+             | aeb wcxb SPLIT_DIR OUT.json [plain|markdown] \
+             | aeb wcxb-lines SPLIT_DIR OUT.jsonl | aeb html-lines AEB_DIR OUT.jsonl"
         ),
     }
     Ok(())

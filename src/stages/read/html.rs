@@ -4,7 +4,9 @@
 use crate::document::{parse_timestamp, Document};
 
 use super::article;
-pub use super::article::{Params as ExtractParams, TextFormat};
+pub use super::article::{
+    page_lines, PageLine, Params as ExtractParams, TextFormat, LINE_FEATURES,
+};
 
 /// Reads one HTML page as one document. `url` is where the page came from
 /// (a WARC target URI), used when the page names no canonical URL.

@@ -16,6 +16,8 @@ pub(super) struct Meta {
     pub(super) time: Option<String>,
     pub(super) canonical: Option<String>,
     pub(super) og_url: Option<String>,
+    /// `og:type` (`article`, `product`, `website`, …).
+    pub(super) og_type: Option<String>,
     pub(super) jsonld: Vec<String>,
     /// The longest `<noscript>` body (raw markup, as html5ever keeps it).
     pub(super) noscript: String,
@@ -28,6 +30,8 @@ pub(super) struct JsonLd {
     pub(super) published: Option<String>,
     pub(super) url: Option<String>,
     pub(super) body: Option<String>,
+    /// Every `@type` met, for what the page says it is.
+    pub(super) types: Vec<String>,
 }
 
 pub(super) fn set(slot: &mut Option<String>, v: Option<&str>) {
@@ -66,6 +70,7 @@ impl Meta {
                 match key.to_ascii_lowercase().as_str() {
                     "og:title" | "twitter:title" => set(&mut self.og_title, v),
                     "og:url" => set(&mut self.og_url, v),
+                    "og:type" => set(&mut self.og_type, v),
                     "author" | "article:author" | "dc.creator" | "dc:creator"
                     | "sailthru.author" | "parsely-author" | "byl"
                         if !v.is_some_and(|v| v.starts_with("http")) =>
@@ -168,6 +173,9 @@ pub(super) fn walk_ld(v: &serde_json::Value, out: &mut JsonLd, depth: usize) {
         serde_json::Value::Array(a) => a.iter().for_each(|x| walk_ld(x, out, depth + 1)),
         serde_json::Value::Object(o) => {
             let ty = o.get("@type").and_then(ld_str).unwrap_or_default();
+            if !ty.is_empty() && out.types.len() < 32 {
+                out.types.push(ty.clone());
+            }
             let article = ty.contains("Article")
                 || ty.contains("Posting")
                 || ty == "Report"

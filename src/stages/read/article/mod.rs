@@ -59,6 +59,7 @@
 
 mod arena;
 mod classes;
+mod line_model;
 mod lines;
 mod meta;
 mod render;
@@ -68,6 +69,7 @@ use scraper::Html;
 use serde::{Deserialize, Serialize};
 
 use arena::{char_len, flatten, Node};
+pub use line_model::{page_lines, PageLine, FEATURES as LINE_FEATURES};
 use meta::Meta;
 
 /// How the main text is written out (`[read] text_format`).
@@ -147,6 +149,10 @@ pub struct Params {
     /// than `retry_chars`: 0 off, 1 with the class/id drops, 2 then also
     /// without them (front pages whose cards are all `promo` boxes).
     pub lenient: u8,
+    /// The line model ([`line_model`]) decides, line by line over the whole
+    /// page, starting from the rules' choice (1, the default); 0: the rules
+    /// alone.
+    pub line_model: f32,
 }
 
 impl Params {
@@ -175,6 +181,7 @@ impl Params {
                 "card_links" => self.card_links = f,
                 "retry_chars" => self.retry_chars = f as u32,
                 "lenient" => self.lenient = f as u8,
+                "line_model" => self.line_model = f,
                 _ => return Err(format!("{k}: unknown setting")),
             }
         }
@@ -201,6 +208,7 @@ impl Default for Params {
             card_links: 1.0,
             retry_chars: 250,
             lenient: 2,
+            line_model: 1.0,
         }
     }
 }
@@ -253,32 +261,23 @@ fn extract_at(
     let mut meta = Meta::default();
     let mut arena = flatten(&doc, &mut meta);
     let ld = meta.finish_jsonld();
-    let mut text = main_text(&mut arena, p, true, format);
-    let short = |t: &str| char_len(t) < p.retry_chars as usize;
-    let take_if_longer = |text: &mut String, other: String| {
-        if char_len(&other) > 2 * char_len(text) {
-            *text = other;
-        }
+    // The line model decides unless the page says it is an article; then
+    // it needs the rules' plain text, whose lines are one of its features,
+    // and lays out its own choice in `format`.
+    let kind = line_model::PageKind::of(&meta, &ld);
+    let model = p.line_model > 0.0 && !kind.says_article();
+    let rules = Params {
+        line_model: 0.0,
+        ..*p
     };
-    if short(&text) {
-        let retry = main_text(&mut arena, p, false, format);
-        take_if_longer(&mut text, retry);
-    }
-    // Pages rendered by scripts (Discourse forums) put the whole page for
-    // crawlers inside `<noscript>`, which html5ever keeps as raw text.
-    if short(&text) && depth == 0 && meta.noscript.len() > 1000 {
-        let inner = extract_at(&meta.noscript, url, p, format, 1);
-        take_if_longer(&mut text, inner.text);
-    }
-    if short(&text) && p.lenient > 0 {
-        let lenient = lenient_text(&mut arena, p, format, true);
-        take_if_longer(&mut text, lenient);
-    }
-    // A front page whose every card is a `promo` or `teaser` box: the
-    // same without the class drops (readability's last retry).
-    if short(&text) && p.lenient > 1 {
-        let lenient = lenient_text(&mut arena, p, format, false);
-        take_if_longer(&mut text, lenient);
+    let rules_format = if model { TextFormat::Plain } else { format };
+    let mut text = rules_text(&mut arena, &meta, url, &rules, rules_format, depth);
+    if model {
+        match line_model::model_text(&mut arena, &meta, kind, &text, p, format) {
+            Some(chosen) => text = chosen,
+            None if depth == 0 => text = extract_at(&meta.noscript, url, p, format, 1).text,
+            None => {}
+        }
     }
     let pick = |v: [&Option<String>; 4]| {
         v.into_iter()
@@ -300,6 +299,45 @@ fn extract_at(
         .map(|s| s.trim().to_string()),
         text,
     }
+}
+
+/// The rules' main text: the scored passes and their fallbacks.
+fn rules_text(
+    arena: &mut [Node],
+    meta: &Meta,
+    url: Option<&str>,
+    p: &Params,
+    format: TextFormat,
+    depth: u8,
+) -> String {
+    let mut text = main_text(arena, p, true, format);
+    let short = |t: &str| char_len(t) < p.retry_chars as usize;
+    let take_if_longer = |text: &mut String, other: String| {
+        if char_len(&other) > 2 * char_len(text) {
+            *text = other;
+        }
+    };
+    if short(&text) {
+        let retry = main_text(arena, p, false, format);
+        take_if_longer(&mut text, retry);
+    }
+    // Pages rendered by scripts (Discourse forums) put the whole page for
+    // crawlers inside `<noscript>`, which html5ever keeps as raw text.
+    if short(&text) && depth == 0 && meta.noscript.len() > 1000 {
+        let inner = extract_at(&meta.noscript, url, p, format, 1);
+        take_if_longer(&mut text, inner.text);
+    }
+    if short(&text) && p.lenient > 0 {
+        let lenient = lenient_text(arena, p, format, true);
+        take_if_longer(&mut text, lenient);
+    }
+    // A front page whose every card is a `promo` or `teaser` box: the
+    // same without the class drops (readability's last retry).
+    if short(&text) && p.lenient > 1 {
+        let lenient = lenient_text(arena, p, format, false);
+        take_if_longer(&mut text, lenient);
+    }
+    text
 }
 
 pub(super) fn squash(s: &str) -> String {

@@ -34,6 +34,9 @@ pub(super) struct Line {
     /// own text is mostly not links, so a link title there is content, not
     /// a link list.
     pub(super) in_card: bool,
+    /// The block the line was opened in (the `<pre>` for code): where the
+    /// line model reads its ancestors from.
+    pub(super) node: u32,
 }
 
 impl Line {
@@ -116,6 +119,7 @@ fn empty_line() -> Line {
         kind: LineKind::Para,
         table: NONE,
         in_card: false,
+        node: NONE,
     }
 }
 
@@ -271,6 +275,7 @@ impl Renderer<'_, '_> {
             LineKind::Row => self.tables.last().copied().unwrap_or(NONE),
             _ => NONE,
         };
+        self.cur.node = self.open.last().map_or(NONE, |o| o.node as u32);
     }
 
     /// A `<pre>` as one line that keeps its line breaks and indentation.
@@ -303,6 +308,7 @@ impl Renderer<'_, '_> {
         let last = body.iter().rposition(|l| !l.trim().is_empty());
         if let (Some(f), Some(l)) = (first, last) {
             self.start_line();
+            self.cur.node = pre as u32;
             self.cur.text = body[f..=l].join("\n");
             self.cur.kind = LineKind::Code;
             self.cur.chars = chars;

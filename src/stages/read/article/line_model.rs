@@ -1,0 +1,670 @@
+//! The line model: every line of a page, what it reads about each line,
+//! and the trees that decide which lines are the main content.
+//!
+//! The rules ([`super::select`], [`super::lines`]) choose one region and
+//! trim it; what they miss is content outside that region (a listing's
+//! second column, a product's spec table) and boilerplate inside it. The
+//! model renders the whole body, one line per block, and decides line by
+//! line from the rules' choice (its strongest feature), the line's own shape,
+//! where it sits and what its ancestors say (landmarks, class words, cards).
+//!
+//! The trees are gradient-boosted (scikit-learn's histogram GBM), trained
+//! on the WCXB dev split by `benches/wcxb/line_model.py`, which also reports
+//! them cross-validated by site and by page type; they ship as
+//! `data/models/html-lines.json` (README, "Pages of every type").
+
+use super::arena::*;
+use super::classes::res;
+use super::render::{clean_conditionally, layout, render, Line, LineKind};
+use super::{select, Params, TextFormat};
+use serde::Deserialize;
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+/// One rendered line of the whole page and its features (for training).
+#[derive(Debug, Clone)]
+pub struct PageLine {
+    pub text: String,
+    /// See [`FEATURES`] for the names, in order.
+    pub features: Vec<f32>,
+}
+
+/// Feature names, in the order of [`PageLine::features`].
+pub const FEATURES: &[&str] = &[
+    "selected",
+    "in_root",
+    "pass_drop",
+    "cond_clean",
+    "kind_para",
+    "kind_heading",
+    "kind_item",
+    "kind_row",
+    "kind_code",
+    "ln_chars",
+    "link_density",
+    "ln_words",
+    "ln_commas",
+    "sentences",
+    "digit_share",
+    "capital_share",
+    "in_card",
+    "chrome",
+    "weighed",
+    "soft_drop",
+    "class_boiler",
+    "class_content",
+    "hint",
+    "region",
+    "ln_alike",
+    "ln_depth",
+    "position",
+    "char_position",
+    "ln_page_chars",
+    "page_selected_share",
+    "boiler_line",
+    "date_line",
+    "sel_prev",
+    "sel_next",
+    "sel_prev2",
+    "sel_next2",
+    "ld_prev",
+    "ld_next",
+    "ln_chars_prev",
+    "ln_chars_next",
+    "ln_sel_distance",
+    "inside_selected_span",
+    "container_ld",
+    "ln_container_chars",
+    "ends_punct",
+    "heading_level",
+    "root_share",
+    "tag_p",
+    "tag_li",
+    "tag_td",
+    "tag_div",
+    "tag_quote",
+    "ln_own_alike",
+    "own_class",
+    "container_sel_share",
+    "outer_sel_share",
+    "outer_ld",
+    "ln_outer_chars",
+    "function_words",
+    "words_vs_median",
+    "ln_lines",
+    "og_article",
+    "og_product",
+    "ld_article",
+    "ld_product",
+    "ld_list",
+    "ld_forum",
+    "dated",
+    "prose_share",
+    "selected_prose_share",
+];
+
+/// What the page says it is (its metadata), the same for all its lines:
+/// the rules' choice is right on articles far more often than on listings,
+/// and a comment thread is content on a forum page but not under an article.
+#[derive(Clone, Copy, Default)]
+pub(super) struct PageKind {
+    og_article: bool,
+    og_product: bool,
+    ld_article: bool,
+    ld_product: bool,
+    ld_list: bool,
+    ld_forum: bool,
+    dated: bool,
+}
+
+impl PageKind {
+    /// The page's metadata calls it an article: the rules, made for
+    /// articles, decide alone. Trained on all pages, the model adds the
+    /// comment threads and link lists that WCXB counts as content of forums
+    /// and listings; on AEB's articles that cost 0.02 F1.
+    pub(super) fn says_article(&self) -> bool {
+        self.og_article || self.ld_article
+    }
+
+    pub(super) fn of(meta: &super::meta::Meta, ld: &super::meta::JsonLd) -> PageKind {
+        let og = meta.og_type.as_deref().unwrap_or("").to_ascii_lowercase();
+        let any = |f: &dyn Fn(&str) -> bool| ld.types.iter().any(|t| f(t));
+        PageKind {
+            og_article: og == "article",
+            og_product: og.contains("product"),
+            ld_article: any(&|t| {
+                t.contains("Article") || t.contains("BlogPosting") || t == "Report"
+            }),
+            ld_product: any(&|t| t.contains("Product") || t == "Offer"),
+            ld_list: any(&|t| {
+                t.contains("ItemList")
+                    || t.contains("CollectionPage")
+                    || t.contains("SearchResults")
+            }),
+            ld_forum: any(&|t| {
+                t.contains("DiscussionForum") || t.contains("QAPage") || t == "Question"
+            }),
+            dated: meta.published.is_some() || ld.published.is_some() || meta.time.is_some(),
+        }
+    }
+}
+
+/// Common function words of the languages most pages are in: prose has
+/// them, menus and labels seldom do.
+const FUNCTION_WORDS: &[&str] = &[
+    "the", "and", "of", "to", "a", "in", "is", "for", "that", "with", "on", "as", "are", "it",
+    "this", "be", "by", "or", "from", "at", "you", "your", "we", "can", "an", "was", "will",
+    "have", "not", "but", "which", "der", "die", "und", "das", "le", "la", "les", "et", "de",
+    "des", "el", "los", "y", "en", "que", "il", "di", "и", "в", "на", "не", "что",
+];
+
+/// How many features a line has.
+const N: usize = FEATURES.len();
+
+/// Every line of `html`'s body with its features (the training data of
+/// `aeb wcxb-lines`). The rules run without the model, as in training.
+pub fn page_lines(html: &str, p: &Params) -> Vec<PageLine> {
+    let rules = Params {
+        line_model: 0.0,
+        ..*p
+    };
+    let chosen = super::extract_with(html, None, &rules, TextFormat::Plain).text;
+    let doc = scraper::Html::parse_document(html);
+    let mut meta = super::meta::Meta::default();
+    let mut a = flatten(&doc, &mut meta);
+    let kind = PageKind::of(&meta, &meta.finish_jsonld());
+    let (lines, features) = match lines_of(&mut a, &meta, kind, &chosen, p) {
+        Page::Lines(lines, features) => (lines, features),
+        Page::Noscript => return page_lines_noscript(&meta.noscript, &chosen, p),
+    };
+    to_page_lines(lines, features)
+}
+
+fn page_lines_noscript(html: &str, chosen: &str, p: &Params) -> Vec<PageLine> {
+    let doc = scraper::Html::parse_document(html);
+    let mut meta = super::meta::Meta::default();
+    let mut a = flatten(&doc, &mut meta);
+    let kind = PageKind::of(&meta, &meta.finish_jsonld());
+    match lines_of(&mut a, &super::meta::Meta::default(), kind, chosen, p) {
+        Page::Lines(lines, features) => to_page_lines(lines, features),
+        Page::Noscript => Vec::new(),
+    }
+}
+
+fn to_page_lines(lines: Vec<Line>, features: Vec<[f32; N]>) -> Vec<PageLine> {
+    lines
+        .into_iter()
+        .zip(features)
+        .map(|(l, f)| PageLine {
+            text: l.text,
+            features: f.to_vec(),
+        })
+        .collect()
+}
+
+/// The main text the model chooses, laid out in `format`, given the rules'
+/// plain text `chosen`; `None` when the page's text is in `<noscript>`
+/// (the caller extracts that page instead).
+pub(super) fn model_text(
+    a: &mut [Node],
+    meta: &super::meta::Meta,
+    kind: PageKind,
+    chosen: &str,
+    p: &Params,
+    format: TextFormat,
+) -> Option<String> {
+    let (lines, features) = match lines_of(a, meta, kind, chosen, p) {
+        Page::Lines(lines, features) => (lines, features),
+        Page::Noscript => return None,
+    };
+    let m = model();
+    let kept: Vec<&Line> = lines
+        .iter()
+        .zip(&features)
+        .filter(|(_, f)| m.content(f.as_slice()))
+        .map(|(l, _)| l)
+        .collect();
+    Some(layout(&kept, format))
+}
+
+enum Page {
+    Lines(Vec<Line>, Vec<[f32; N]>),
+    /// The body is nearly empty and `<noscript>` holds the page.
+    Noscript,
+}
+
+/// Renders the whole body of the flattened page and computes each line's
+/// features; `chosen` is the rules' plain text, whose lines are "selected".
+fn lines_of(
+    a: &mut [Node],
+    meta: &super::meta::Meta,
+    kind: PageKind,
+    chosen: &str,
+    p: &Params,
+) -> Page {
+    if a.is_empty() {
+        return Page::Lines(Vec::new(), Vec::new());
+    }
+    // The rules' first pass: its roots, its drops and the boxes
+    // readability's cleaning would take out.
+    let roots = select::choose(a, p, true);
+    let n = a.len();
+    let mut in_root = vec![false; n];
+    for &r in &roots {
+        in_root[r..a[r].end as usize].fill(true);
+    }
+    let root_chars: u32 = roots.iter().map(|&r| a[r].chars).sum();
+    let mut anc = vec![Ancestry::default(); n];
+    for i in 0..n {
+        let par = a[i].parent;
+        let mut x = if i == 0 || par == NONE {
+            Ancestry::default()
+        } else {
+            anc[par as usize]
+        };
+        let node = &a[i];
+        x.depth += 1;
+        x.pass_drop |= node.drop;
+        x.cond_clean |= node.kind == Kind::Block && clean_conditionally(node, true);
+        x.chrome |= node.landmark == Landmark::Chrome;
+        x.weighed |= node.landmark == Landmark::Weighed;
+        x.soft |= node.soft_drop;
+        x.boiler |= node.class_w < 0;
+        x.content |= node.class_w > 0;
+        x.hint |= node.hint;
+        x.region |= node.region;
+        x.alike = x.alike.max(node.alike);
+        anc[i] = x;
+    }
+    for x in a.iter_mut() {
+        x.drop = false;
+    }
+    aggregate(a);
+    let body = (1..n).find(|&i| a[i].tag == Tag::Body).unwrap_or(0);
+    let lines = render(a, &[body], true, true);
+    // Pages rendered by scripts keep their crawler view in `<noscript>`
+    // (as the rules do, see `extract_at`).
+    let chars: u32 = lines.iter().map(|l| l.chars).sum();
+    if chars < p.retry_chars && meta.noscript.len() > 1000 {
+        return Page::Noscript;
+    }
+    let selected = selected_lines(&lines, chosen);
+    let page = PageFacts {
+        a,
+        lines: &lines,
+        selected: &selected,
+        in_root: &in_root,
+        anc: &anc,
+        root_chars,
+        kind,
+    };
+    let features = page.features();
+    Page::Lines(lines, features)
+}
+
+/// Which rendered lines the rules' text holds (each text line used once).
+fn selected_lines(lines: &[Line], chosen: &str) -> Vec<bool> {
+    let mut wanted: HashMap<&str, u32> = HashMap::new();
+    for l in chosen.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        *wanted.entry(l).or_default() += 1;
+    }
+    lines
+        .iter()
+        .map(|l| {
+            let text = l.text.replace('\u{ad}', "");
+            text.lines()
+                .map(str::trim)
+                .filter(|t| !t.is_empty())
+                .all(|t| match wanted.get_mut(t) {
+                    Some(c) if *c > 0 => {
+                        *c -= 1;
+                        true
+                    }
+                    _ => false,
+                })
+        })
+        .collect()
+}
+
+/// The trees, as `benches/wcxb/line_model.py --write` exports them.
+#[derive(Deserialize)]
+struct Model {
+    features: Vec<String>,
+    init: f64,
+    /// Probability of content a line needs to be kept…
+    threshold: f64,
+    /// …or, for a line the rules chose, to stay.
+    keep_threshold: f64,
+    trees: Vec<Tree>,
+}
+
+/// One regression tree: node `i` is a leaf when `feature[i]` is -1, else
+/// goes `left` when the feature is at most `threshold[i]`.
+#[derive(Deserialize)]
+struct Tree {
+    feature: Vec<i32>,
+    threshold: Vec<f64>,
+    left: Vec<u32>,
+    right: Vec<u32>,
+    value: Vec<f64>,
+}
+
+fn model() -> &'static Model {
+    static M: OnceLock<Model> = OnceLock::new();
+    M.get_or_init(|| {
+        let m: Model =
+            serde_json::from_str(include_str!("../../../../data/models/html-lines.json"))
+                .expect("the shipped line model is valid JSON");
+        assert!(
+            m.features
+                .iter()
+                .map(String::as_str)
+                .eq(FEATURES.iter().copied()),
+            "the shipped line model was trained on other features"
+        );
+        m
+    })
+}
+
+impl Model {
+    /// The raw score (log-odds of content).
+    fn raw(&self, x: &[f32]) -> f64 {
+        let mut s = self.init;
+        for t in &self.trees {
+            let mut i = 0usize;
+            while t.feature[i] >= 0 {
+                let f = t.feature[i] as usize;
+                i = if f64::from(x[f]) <= t.threshold[i] {
+                    t.left[i]
+                } else {
+                    t.right[i]
+                } as usize;
+            }
+            s += t.value[i];
+        }
+        s
+    }
+
+    fn content(&self, x: &[f32]) -> bool {
+        let p = 1.0 / (1.0 + (-self.raw(x)).exp());
+        let selected = x[0] > 0.0;
+        p >= if selected {
+            self.keep_threshold
+        } else {
+            self.threshold
+        }
+    }
+}
+
+#[derive(Clone, Copy, Default)]
+struct Ancestry {
+    depth: u32,
+    /// Dropped by the rules' first pass (landmark or class).
+    pass_drop: bool,
+    /// Inside a box readability's cleaning would take out.
+    cond_clean: bool,
+    chrome: bool,
+    weighed: bool,
+    soft: bool,
+    boiler: bool,
+    content: bool,
+    hint: bool,
+    region: bool,
+    alike: u16,
+}
+
+/// Sentence-like pieces longer than 20 bytes.
+fn sentence_count(text: &str) -> f32 {
+    text.split_inclusive(['.', '!', '?'])
+        .filter(|s| s.len() > 20)
+        .count() as f32
+}
+
+fn ln(x: f32) -> f32 {
+    (1.0 + x).ln()
+}
+
+fn flag(b: bool) -> f32 {
+    if b {
+        1.0
+    } else {
+        0.0
+    }
+}
+
+/// What one page's lines are judged against.
+struct PageFacts<'p, 'a> {
+    a: &'p [Node<'a>],
+    lines: &'p [Line],
+    selected: &'p [bool],
+    in_root: &'p [bool],
+    anc: &'p [Ancestry],
+    root_chars: u32,
+    kind: PageKind,
+}
+
+impl PageFacts<'_, '_> {
+    fn features(&self) -> Vec<[f32; N]> {
+        let PageFacts {
+            a,
+            lines,
+            selected,
+            in_root,
+            anc,
+            root_chars,
+            kind: page,
+        } = *self;
+        let r = res();
+        let total: u32 = lines.iter().map(|l| l.chars).sum();
+        let sel_chars: u32 = lines
+            .iter()
+            .zip(selected)
+            .filter(|(_, s)| **s)
+            .map(|(l, _)| l.chars)
+            .sum();
+        let first_sel = selected.iter().position(|&s| s);
+        let last_sel = selected.iter().rposition(|&s| s);
+        let sel_at = |i: isize| -> f32 {
+            if i < 0 || i as usize >= selected.len() {
+                0.0
+            } else {
+                flag(selected[i as usize])
+            }
+        };
+        let line_at = |i: isize| -> Option<&Line> {
+            if i < 0 {
+                None
+            } else {
+                lines.get(i as usize)
+            }
+        };
+        // Characters of lines, and of selected lines, under each element.
+        let mut under = vec![(0u32, 0u32); a.len()];
+        for (l, &s) in lines.iter().zip(selected) {
+            let mut i = if l.node == NONE { 0 } else { l.node as usize };
+            loop {
+                under[i].0 += l.chars;
+                if s {
+                    under[i].1 += l.chars;
+                }
+                if i == 0 || a[i].parent == NONE {
+                    break;
+                }
+                i = a[i].parent as usize;
+            }
+        }
+        let mut nwords: Vec<usize> = lines
+            .iter()
+            .map(|l| l.text.split_whitespace().count())
+            .collect();
+        nwords.sort_unstable();
+        let median = nwords.get(nwords.len() / 2).copied().unwrap_or(1).max(1) as f32;
+        let sel_share = |i: usize, l: &Line, s: bool| -> f32 {
+            let (t, sc) = under[i];
+            let (t, sc) = (t - l.chars.min(t), sc - if s { l.chars.min(sc) } else { 0 });
+            if t == 0 {
+                -1.0
+            } else {
+                sc as f32 / t as f32
+            }
+        };
+        // Lines to the nearest selected line (1000 when none is).
+        let mut sel_distance = vec![1000usize; lines.len()];
+        let mut last: Option<usize> = None;
+        for k in 0..lines.len() {
+            if selected[k] {
+                last = Some(k);
+            }
+            if let Some(j) = last {
+                sel_distance[k] = k - j;
+            }
+        }
+        last = None;
+        for k in (0..lines.len()).rev() {
+            if selected[k] {
+                last = Some(k);
+            }
+            if let Some(j) = last {
+                sel_distance[k] = sel_distance[k].min(j - k);
+            }
+        }
+        // Characters in lines of prose (two sentences or more), of the page
+        // and of the rules' choice.
+        let prose: Vec<bool> = lines
+            .iter()
+            .map(|l| sentence_count(&l.text) >= 2.0)
+            .collect();
+        let prose_chars: u32 = lines
+            .iter()
+            .zip(&prose)
+            .filter(|(_, p)| **p)
+            .map(|(l, _)| l.chars)
+            .sum();
+        let sel_prose: u32 = lines
+            .iter()
+            .zip(&prose)
+            .zip(selected)
+            .filter(|((_, p), s)| **p && **s)
+            .map(|((l, _), _)| l.chars)
+            .sum();
+        let mut before = 0u32;
+        let mut out = Vec::with_capacity(lines.len());
+        for (k, l) in lines.iter().enumerate() {
+            let node = if l.node == NONE { 0 } else { l.node as usize };
+            let x = anc[node];
+            let words: Vec<&str> = l.text.split_whitespace().collect();
+            let nw = words.len().max(1) as f32;
+            let caps = words
+                .iter()
+                .filter(|w| w.chars().next().is_some_and(char::is_uppercase))
+                .count() as f32;
+            let nch = l.text.chars().count().max(1) as f32;
+            let digits = l.text.chars().filter(char::is_ascii_digit).count() as f32;
+            let commas = l.text.chars().filter(|&c| is_comma(c)).count() as f32;
+            let sentences = sentence_count(&l.text);
+            let ki = k as isize;
+            let dist = sel_distance[k] as f32;
+            // The smallest block around the line holding more than it.
+            let mut c = node;
+            while c != 0 && a[c].chars <= l.chars + 10 && a[c].parent != NONE {
+                c = a[c].parent as usize;
+            }
+            let outer = if c != 0 && a[c].parent != NONE {
+                a[c].parent as usize
+            } else {
+                c
+            };
+            let function = words
+                .iter()
+                .filter(|w| {
+                    let w = w
+                        .trim_matches(|ch: char| !ch.is_alphanumeric())
+                        .to_lowercase();
+                    FUNCTION_WORDS.contains(&w.as_str())
+                })
+                .count() as f32;
+            let own = &a[node];
+            let ld_at = |i: isize| line_at(i).map_or(0.0, |l| l.link_density());
+            let ch_at = |i: isize| line_at(i).map_or(0.0, |l| ln(l.chars as f32));
+            let kind = l.kind;
+            let f = [
+                flag(selected[k]),
+                flag(in_root[node]),
+                flag(x.pass_drop),
+                flag(x.cond_clean),
+                flag(kind == LineKind::Para),
+                flag(matches!(kind, LineKind::Heading(_))),
+                flag(kind == LineKind::Item),
+                flag(kind == LineKind::Row),
+                flag(kind == LineKind::Code),
+                ln(l.chars as f32),
+                l.link_density(),
+                ln(nw),
+                ln(commas),
+                sentences,
+                digits / nch,
+                caps / nw,
+                flag(l.in_card),
+                flag(x.chrome),
+                flag(x.weighed),
+                flag(x.soft),
+                flag(x.boiler),
+                flag(x.content),
+                flag(x.hint),
+                flag(x.region),
+                ln(x.alike as f32),
+                ln(x.depth as f32),
+                k as f32 / lines.len().max(1) as f32,
+                before as f32 / total.max(1) as f32,
+                ln(total as f32),
+                sel_chars as f32 / total.max(1) as f32,
+                flag(r.boiler_line.is_match(&l.text)),
+                flag(l.chars < 70 && r.date_line.is_match(&l.text)),
+                sel_at(ki - 1),
+                sel_at(ki + 1),
+                sel_at(ki - 2),
+                sel_at(ki + 2),
+                ld_at(ki - 1),
+                ld_at(ki + 1),
+                ch_at(ki - 1),
+                ch_at(ki + 1),
+                ln(dist),
+                flag(first_sel.is_some_and(|f| f <= k) && last_sel.is_some_and(|e| k <= e)),
+                ld(&a[c]),
+                ln(a[c].chars as f32),
+                flag(l.text.trim_end().ends_with(['.', '!', '?', ':', ';'])),
+                match kind {
+                    LineKind::Heading(h) => h as f32,
+                    _ => 0.0,
+                },
+                root_chars as f32 / total.max(1) as f32,
+                flag(own.tag == Tag::P),
+                flag(own.tag == Tag::Li),
+                flag(own.tag == Tag::Td),
+                flag(own.tag == Tag::Div),
+                flag(own.tag == Tag::Quote),
+                ln(own.alike as f32),
+                own.class_w as f32,
+                sel_share(c, l, selected[k]),
+                sel_share(outer, l, selected[k]),
+                ld(&a[outer]),
+                ln(a[outer].chars as f32),
+                function / nw,
+                nw / median,
+                ln(lines.len() as f32),
+                flag(page.og_article),
+                flag(page.og_product),
+                flag(page.ld_article),
+                flag(page.ld_product),
+                flag(page.ld_list),
+                flag(page.ld_forum),
+                flag(page.dated),
+                prose_chars as f32 / total.max(1) as f32,
+                sel_prose as f32 / prose_chars.max(1) as f32,
+            ];
+            before += l.chars;
+            out.push(f);
+        }
+        out
+    }
+}
