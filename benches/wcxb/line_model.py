@@ -104,13 +104,15 @@ def page_f1(lines, keep, ref):
 
 
 def table(names_scores, types, truth):
-    out = ["| system | " + " | ".join(types) + " | all |", "|---" * (len(types) + 2) + "|"]
+    extra = " | WCXB |" if "aeb" in types else ""
+    out = ["| system | " + " | ".join(types) + " | all |" + extra, "|---" * (len(types) + 2 + bool(extra)) + "|"]
     for name, s in names_scores:
         by = defaultdict(list)
         for pid, v in s.items():
             by[truth[pid][0]].append(v)
         cells = [f"{np.mean(by[t]):.3f}" if by[t] else "-" for t in types]
-        out.append(f"| {name} | " + " | ".join(cells) + f" | {np.mean(list(s.values())):.3f} |")
+        wcxb = f" {np.mean([v for pid, v in s.items() if not pid.startswith('aeb:')]):.3f} |" if extra else ""
+        out.append(f"| {name} | " + " | ".join(cells) + f" | {np.mean(list(s.values())):.3f} |" + wcxb)
     return "\n".join(out)
 
 

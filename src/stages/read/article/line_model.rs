@@ -366,6 +366,35 @@ fn model() -> &'static Model {
     })
 }
 
+/// Loads the shipped model and checks every tree's node links; returns
+/// how many trees it has (for tests).
+#[cfg(test)]
+pub(super) fn check_model() -> usize {
+    let m = model();
+    for t in &m.trees {
+        let n = t.feature.len();
+        assert!(
+            [
+                t.threshold.len(),
+                t.left.len(),
+                t.right.len(),
+                t.value.len()
+            ] == [n; 4]
+        );
+        for i in 0..n {
+            if t.feature[i] >= 0 {
+                assert!((t.feature[i] as usize) < N);
+                assert!((t.left[i] as usize) < n && (t.right[i] as usize) < n);
+                assert!(
+                    t.left[i] as usize > i && t.right[i] as usize > i,
+                    "a tree loops"
+                );
+            }
+        }
+    }
+    m.trees.len()
+}
+
 impl Model {
     /// The raw score (log-odds of content).
     fn raw(&self, x: &[f32]) -> f64 {
@@ -577,10 +606,11 @@ impl PageFacts<'_, '_> {
             let function = words
                 .iter()
                 .filter(|w| {
-                    let w = w
-                        .trim_matches(|ch: char| !ch.is_alphanumeric())
-                        .to_lowercase();
-                    FUNCTION_WORDS.contains(&w.as_str())
+                    let w = w.trim_matches(|ch: char| !ch.is_alphanumeric());
+                    // Every listed word is at most 5 letters: longer words
+                    // are not lower-cased (a copy each) to be looked up.
+                    w.chars().nth(5).is_none()
+                        && FUNCTION_WORDS.contains(&w.to_lowercase().as_str())
                 })
                 .count() as f32;
             let own = &a[node];
