@@ -169,25 +169,20 @@ pub fn page_lines(html: &str, p: &Params) -> Vec<PageLine> {
         ..*p
     };
     let chosen = super::extract_with(html, None, &rules, TextFormat::Plain).text;
-    let doc = scraper::Html::parse_document(html);
-    let mut meta = super::meta::Meta::default();
-    let mut a = flatten(&doc, &mut meta);
-    let kind = PageKind::of(&meta, &meta.finish_jsonld());
-    let (lines, features) = match lines_of(&mut a, &meta, kind, &chosen, p) {
-        Page::Lines(lines, features) => (lines, features),
-        Page::Noscript => return page_lines_noscript(&meta.noscript, &chosen, p),
-    };
-    to_page_lines(lines, features)
+    page_lines_in(html, &chosen, p, true)
 }
 
-fn page_lines_noscript(html: &str, chosen: &str, p: &Params) -> Vec<PageLine> {
+/// [`page_lines`] of one document; `outer` says whether its `<noscript>`
+/// may stand in for a nearly empty body (once, as in `extract_at`).
+fn page_lines_in(html: &str, chosen: &str, p: &Params, outer: bool) -> Vec<PageLine> {
     let doc = scraper::Html::parse_document(html);
     let mut meta = super::meta::Meta::default();
     let mut a = flatten(&doc, &mut meta);
     let kind = PageKind::of(&meta, &meta.finish_jsonld());
-    match lines_of(&mut a, &super::meta::Meta::default(), kind, chosen, p) {
+    let noscript = if outer { meta.noscript.as_str() } else { "" };
+    match lines_of(&mut a, noscript, kind, chosen, p) {
         Page::Lines(lines, features) => to_page_lines(lines, features),
-        Page::Noscript => Vec::new(),
+        Page::Noscript => page_lines_in(noscript, chosen, p, false),
     }
 }
 
@@ -213,7 +208,7 @@ pub(super) fn model_text(
     p: &Params,
     format: TextFormat,
 ) -> Option<String> {
-    let (lines, features) = match lines_of(a, meta, kind, chosen, p) {
+    let (lines, features) = match lines_of(a, &meta.noscript, kind, chosen, p) {
         Page::Lines(lines, features) => (lines, features),
         Page::Noscript => return None,
     };
@@ -235,13 +230,7 @@ enum Page {
 
 /// Renders the whole body of the flattened page and computes each line's
 /// features; `chosen` is the rules' plain text, whose lines are "selected".
-fn lines_of(
-    a: &mut [Node],
-    meta: &super::meta::Meta,
-    kind: PageKind,
-    chosen: &str,
-    p: &Params,
-) -> Page {
+fn lines_of(a: &mut [Node], noscript: &str, kind: PageKind, chosen: &str, p: &Params) -> Page {
     if a.is_empty() {
         return Page::Lines(Vec::new(), Vec::new());
     }
@@ -285,7 +274,7 @@ fn lines_of(
     // Pages rendered by scripts keep their crawler view in `<noscript>`
     // (as the rules do, see `extract_at`).
     let chars: u32 = lines.iter().map(|l| l.chars).sum();
-    if chars < p.retry_chars && meta.noscript.len() > 1000 {
+    if chars < p.retry_chars && noscript.len() > 1000 {
         return Page::Noscript;
     }
     let selected = selected_lines(&lines, chosen);

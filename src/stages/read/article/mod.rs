@@ -48,6 +48,11 @@
 //!    "Read more", …), link lines outside cards, date lines, a short lead,
 //!    trailing headings and duplicates.
 //!
+//! 8. **Line model** ([`line_model`]) – unless the page's metadata says it
+//!    is an article, the whole body is rendered one line per block and
+//!    gradient-boosted trees keep or drop each line, reading the rules'
+//!    choice (steps 1–7 and the fallbacks below) as one of their features.
+//!
 //! Fallbacks when the text is short (trafilatura's idea: a second opinion
 //! only when the first is thin): the passes are re-run without the class/id
 //! drops (readability's retry); a page whose content sits in `<noscript>`
