@@ -17,6 +17,7 @@ use super::arena::*;
 use super::classes::res;
 use super::render::{clean_conditionally, layout, render, Line, LineKind};
 use super::{select, Params, TextFormat};
+use crate::stages::stopwords::is_stop_word_any_case;
 use serde::Deserialize;
 use std::collections::HashMap;
 use std::sync::OnceLock;
@@ -148,15 +149,6 @@ impl PageKind {
         }
     }
 }
-
-/// Common function words of the languages most pages are in: prose has
-/// them, menus and labels seldom do.
-const FUNCTION_WORDS: &[&str] = &[
-    "the", "and", "of", "to", "a", "in", "is", "for", "that", "with", "on", "as", "are", "it",
-    "this", "be", "by", "or", "from", "at", "you", "your", "we", "can", "an", "was", "will",
-    "have", "not", "but", "which", "der", "die", "und", "das", "le", "la", "les", "et", "de",
-    "des", "el", "los", "y", "en", "que", "il", "di", "и", "в", "на", "не", "что",
-];
 
 /// How many features a line has.
 const N: usize = FEATURES.len();
@@ -594,13 +586,7 @@ impl PageFacts<'_, '_> {
             };
             let function = words
                 .iter()
-                .filter(|w| {
-                    let w = w.trim_matches(|ch: char| !ch.is_alphanumeric());
-                    // Every listed word is at most 5 letters: longer words
-                    // are not lower-cased (a copy each) to be looked up.
-                    w.chars().nth(5).is_none()
-                        && FUNCTION_WORDS.contains(&w.to_lowercase().as_str())
-                })
+                .filter(|w| is_stop_word_any_case(w.trim_matches(|ch: char| !ch.is_alphanumeric())))
                 .count() as f32;
             let own = &a[node];
             let ld_at = |i: isize| line_at(i).map_or(0.0, |l| l.link_density());
