@@ -104,7 +104,7 @@ def page_f1(lines, keep, ref):
 
 
 def table(names_scores, types, truth):
-    extra = " | WCXB |" if "aeb" in types else ""
+    extra = " WCXB |" if "aeb" in types else ""
     out = ["| system | " + " | ".join(types) + " | all |" + extra, "|---" * (len(types) + 2 + bool(extra)) + "|"]
     for name, s in names_scores:
         by = defaultdict(list)
