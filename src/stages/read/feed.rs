@@ -4,23 +4,55 @@
 //! `dc:creator`). An item's HTML body (`content:encoded` / Atom `content`,
 //! else the description or summary) goes through the same main-content
 //! extraction as a page, so share buttons and "The post … appeared first"
-//! footers inside it are treated like any page's.
+//! footers inside it are treated like any page's. Feeds `feed-rs` reads as
+//! empty or refuses (Atom 0.3, a file cut off, items after `</channel>`)
+//! are repaired first ([`super::feed_repair`]).
+
+use std::borrow::Cow;
 
 use crate::document::Document;
 
-use super::article;
+use super::{article, feed_repair};
+
+fn parse(text: &str) -> Result<feed_rs::model::Feed, feed_rs::parser::ParseFeedError> {
+    feed_rs::parser::Builder::new()
+        .sanitize_content(false)
+        .build()
+        .parse(text.as_bytes())
+}
 
 /// The items of a feed, in feed order; `Err` when the text is not a feed.
+/// A feed cut off after some complete items gives those, and a warning.
 pub fn read_feed(
     source: &str,
     text: &str,
     format: super::html::TextFormat,
+    warnings: &mut Vec<String>,
 ) -> Result<Vec<Document>, String> {
-    let feed = feed_rs::parser::Builder::new()
-        .sanitize_content(false)
-        .build()
-        .parse(text.as_bytes())
-        .map_err(|e| format!("not an RSS or Atom feed: {e}"))?;
+    let text = feed_repair::atom03(text).map_or(Cow::Borrowed(text), Cow::Owned);
+    let mut feed = match parse(&text) {
+        Ok(feed) => feed,
+        Err(e) => {
+            let refused = || match feed_repair::looks_like_feed(&text) {
+                true => format!("a feed cut off or broken before its first item ends: {e}"),
+                false => format!("not an RSS or Atom feed: {e}"),
+            };
+            let (cut, items) = feed_repair::complete_prefix(&text).ok_or_else(refused)?;
+            let feed = parse(&cut).map_err(|_| refused())?;
+            warnings.push(format!(
+                "the feed breaks off after item {items} ({e}); the items before that are read"
+            ));
+            feed
+        }
+    };
+    if feed.entries.is_empty() {
+        if let Some(fixed) = feed_repair::empty_feed_repairs(&text)
+            .filter_map(|t| parse(&t).ok())
+            .find(|f| !f.entries.is_empty())
+        {
+            feed = fixed;
+        }
+    }
     let mut docs = Vec::new();
     for (i, entry) in feed.entries.into_iter().enumerate() {
         let html = entry
@@ -90,7 +122,7 @@ mod tests {
 
     #[test]
     fn rss_items_become_documents() {
-        let docs = read_feed("f.rss", RSS, TextFormat::Plain).unwrap();
+        let docs = read_feed("f.rss", RSS, TextFormat::Plain, &mut Vec::new()).unwrap();
         assert_eq!(docs.len(), 2);
         let d = &docs[0];
         assert_eq!(
@@ -123,7 +155,7 @@ mod tests {
 
     #[test]
     fn atom_entries_become_documents() {
-        let docs = read_feed("f.atom", ATOM, TextFormat::Plain).unwrap();
+        let docs = read_feed("f.atom", ATOM, TextFormat::Plain, &mut Vec::new()).unwrap();
         assert_eq!(docs.len(), 1);
         assert_eq!(docs[0].author.as_deref(), Some("Jane Reporter"));
         assert_eq!(docs[0].url.as_deref(), Some("https://example.org/peres"));
@@ -135,13 +167,71 @@ mod tests {
     }
 
     #[test]
-    fn not_a_feed_is_an_error() {
-        assert!(read_feed("x.xml", "<html><body>hi</body></html>", TextFormat::Plain).is_err());
+    fn old_and_cut_off_feeds_give_their_items() {
+        // Atom 0.3 (Blogger, 2005): inline XHTML content, `issued` dates.
+        let atom03 = r#"<feed version="0.3" xmlns="http://purl.org/atom/ns#"><title>b</title>
+<entry><title>Post</title><link rel="alternate" type="text/html" href="http://b.example/1"/>
+<issued>2005-07-29T14:32:11Z</issued><id>tag:b,2005:1</id>
+<content type="application/xhtml+xml" xml:space="preserve"><div xmlns="http://www.w3.org/1999/xhtml">Israel's Foreign Minister Shimon Peres paid a two-day visit to Kazakhstan.</div></content>
+</entry></feed>"#;
+        let docs = read_feed("b.xml", atom03, TextFormat::Plain, &mut Vec::new()).unwrap();
+        assert_eq!(docs.len(), 1);
         assert!(
-            read_feed("x.xml", "<rss><channel><item>", TextFormat::Plain).is_err()
-                || read_feed("x.xml", "<rss><channel><item>", TextFormat::Plain)
-                    .unwrap()
-                    .len()
+            docs[0].body.contains("Shimon Peres paid"),
+            "{}",
+            docs[0].body
+        );
+        assert_eq!(
+            docs[0].published,
+            crate::document::parse_timestamp("2005-07-29T14:32:11Z")
+        );
+        // Cut off inside its second item: the first is read, and that is said.
+        let cut = RSS.replacen(
+            "</item>",
+            "</item><item><title>Third</title><description>Cut",
+            1,
+        );
+        let cut = &cut[..cut.find("Cut").unwrap() + 3];
+        let mut warnings = Vec::new();
+        let docs = read_feed("f.rss", cut, TextFormat::Plain, &mut warnings).unwrap();
+        assert_eq!(docs.len(), 1, "{warnings:?}");
+        assert!(docs[0].body.contains("Kassym-Jomart Tokayev"));
+        assert!(
+            warnings[0].contains("breaks off after item 1"),
+            "{warnings:?}"
+        );
+        let err = read_feed("f.rss", &RSS[..200], TextFormat::Plain, &mut Vec::new()).unwrap_err();
+        assert!(
+            err.contains("cut off or broken before its first item"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn not_a_feed_is_an_error() {
+        assert!(read_feed(
+            "x.xml",
+            "<html><body>hi</body></html>",
+            TextFormat::Plain,
+            &mut Vec::new()
+        )
+        .is_err());
+        assert!(
+            read_feed(
+                "x.xml",
+                "<rss><channel><item>",
+                TextFormat::Plain,
+                &mut Vec::new()
+            )
+            .is_err()
+                || read_feed(
+                    "x.xml",
+                    "<rss><channel><item>",
+                    TextFormat::Plain,
+                    &mut Vec::new()
+                )
+                .unwrap()
+                .len()
                     <= 1
         );
     }

@@ -17,6 +17,7 @@ mod article;
 pub mod charset;
 pub mod decode;
 pub mod feed;
+mod feed_repair;
 pub mod html;
 pub mod jsonl;
 pub mod split;
@@ -347,7 +348,8 @@ impl Reader {
             "html" => vec![html::read_html_as(source, &text, None, self.text_format)],
             "feed" => {
                 charset::declare_utf8(&mut text);
-                feed::read_feed(source, &text, self.text_format).map_err(ReadError::NoDocuments)?
+                feed::read_feed(source, &text, self.text_format, &mut warnings)
+                    .map_err(ReadError::NoDocuments)?
             }
             _ => self.read_text(source, text),
         };
