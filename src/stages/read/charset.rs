@@ -12,6 +12,8 @@
 use std::sync::LazyLock;
 
 use encoding_rs::{Encoding, UTF_16BE, UTF_16LE, UTF_8};
+
+use super::wide::{self, Wide};
 use regex::bytes::Regex;
 
 /// How far into a document a `<meta>` or XML declaration is looked for
@@ -33,15 +35,20 @@ pub struct Hints<'a> {
 #[derive(Debug)]
 pub struct Decoded {
     pub text: String,
+    /// How the text is read further (a JSONL file's later lines): the
+    /// encoding of the bytes, but UTF-8 for UTF-32, which `encoding_rs`
+    /// has no decoder for (the text was decoded by [`super::wide`]).
     pub encoding: &'static Encoding,
     /// Byte sequences that were invalid in `encoding` and became U+FFFD.
     pub repaired: u64,
+    /// The encoding's name, as reported (`UTF-32LE` for UTF-32 too).
+    pub name: &'static str,
 }
 
-/// Whether `bytes` start with a UTF-16 byte-order mark (such text is full
-/// of NUL bytes and must not be taken for binary).
-pub fn is_utf16(bytes: &[u8]) -> bool {
-    matches!(Encoding::for_bom(bytes), Some((e, _)) if e == UTF_16LE || e == UTF_16BE)
+/// Whether `bytes` are UTF-16 or UTF-32 ([`super::wide`]): such text is
+/// full of NUL bytes and must not be taken for binary.
+pub fn is_wide(bytes: &[u8]) -> bool {
+    wide::sniff(bytes).is_some()
 }
 
 /// The `charset=` parameter of a `Content-Type` value.
@@ -57,6 +64,9 @@ pub fn charset_param(content_type: &str) -> Option<&str> {
 /// Decodes `bytes` (any byte-order mark removed) by the first evidence
 /// that names an encoding.
 pub fn decode(bytes: Vec<u8>, hints: Hints<'_>) -> Decoded {
+    if let Some((form, mark)) = wide::sniff(&bytes) {
+        return decode_wide(&bytes[mark..], form);
+    }
     if let Some((encoding, bom)) = Encoding::for_bom(&bytes) {
         if encoding == UTF_8 {
             let mut bytes = bytes;
@@ -169,6 +179,7 @@ fn decode_utf8(bytes: Vec<u8>) -> Decoded {
             text,
             encoding: UTF_8,
             repaired: 0,
+            name: "UTF-8",
         },
         Err(e) => {
             let bytes = e.into_bytes();
@@ -180,6 +191,7 @@ fn decode_utf8(bytes: Vec<u8>) -> Decoded {
                 text: String::from_utf8_lossy(&bytes).into_owned(),
                 encoding: UTF_8,
                 repaired,
+                name: "UTF-8",
             }
         }
     }
@@ -190,10 +202,17 @@ pub fn decode_as(bytes: &[u8], encoding: &'static Encoding) -> Decoded {
     if encoding == UTF_8 {
         return decode_utf8(bytes.to_vec());
     }
-    let before = count_replacement_chars(bytes, encoding);
+    if encoding == UTF_16LE {
+        return decode_wide(bytes, Wide::Utf16Le);
+    }
+    if encoding == UTF_16BE {
+        return decode_wide(bytes, Wide::Utf16Be);
+    }
     let (text, had_errors) = encoding.decode_without_bom_handling(bytes);
+    // U+FFFD spelled in the input (UTF-16, handled above) is no repair;
+    // in the legacy encodings every one is.
     let repaired = if had_errors {
-        (text.matches('\u{FFFD}').count() as u64).saturating_sub(before)
+        text.matches('\u{FFFD}').count() as u64
     } else {
         0
     };
@@ -201,18 +220,23 @@ pub fn decode_as(bytes: &[u8], encoding: &'static Encoding) -> Decoded {
         text: text.into_owned(),
         encoding,
         repaired,
+        name: encoding.name(),
     }
 }
 
-/// U+FFFD already in the input, which a decoder error did not cause (only
-/// UTF-16 can spell it; legacy 8-bit encodings have no such character).
-fn count_replacement_chars(bytes: &[u8], encoding: &'static Encoding) -> u64 {
-    let pattern: &[u8] = match encoding.name() {
-        "UTF-16LE" => &[0xFD, 0xFF],
-        "UTF-16BE" => &[0xFF, 0xFD],
-        _ => return 0,
-    };
-    bytes.chunks_exact(2).filter(|w| *w == pattern).count() as u64
+/// UTF-16 or UTF-32 text (without its byte-order mark).
+fn decode_wide(bytes: &[u8], form: Wide) -> Decoded {
+    let (text, repaired) = wide::decode(bytes, form);
+    Decoded {
+        text,
+        encoding: match form {
+            Wide::Utf16Le => UTF_16LE,
+            Wide::Utf16Be => UTF_16BE,
+            Wide::Utf32Le | Wide::Utf32Be => UTF_8,
+        },
+        repaired,
+        name: form.name(),
+    }
 }
 
 /// The XML declaration of a decoded feed still names its old encoding; an
@@ -275,7 +299,7 @@ mod tests {
         assert_eq!(d.encoding, UTF_16LE);
         let mut be = vec![0xFE, 0xFF];
         be.extend(RUSSIAN.encode_utf16().flat_map(u16::to_be_bytes));
-        assert!(is_utf16(&be));
+        assert!(is_wide(&be));
         assert_eq!(decode(be, Hints::default()).text, RUSSIAN);
         let mut utf8 = b"\xEF\xBB\xBF".to_vec();
         utf8.extend(KAZAKH.as_bytes());

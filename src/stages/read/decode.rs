@@ -220,11 +220,11 @@ pub fn stream_error(codec: Codec, e: io::Error) -> ReadError {
     }
 }
 
-/// Refuses a stream whose first bytes hold NUL (and no UTF-16 byte-order
-/// mark), before the rest is read: a bomb of zeros costs one buffer.
+/// Refuses a stream whose first bytes hold NUL (and are not UTF-16 or
+/// UTF-32 text), before the rest is read: a bomb of zeros costs one buffer.
 pub fn check_not_binary(head: &[u8]) -> Result<(), ReadError> {
     let head = &head[..head.len().min(BINARY_SNIFF)];
-    if head.contains(&0) && !charset::is_utf16(head) {
+    if head.contains(&0) && !charset::is_wide(head) {
         return Err(ReadError::Binary);
     }
     Ok(())

@@ -99,7 +99,7 @@ pub fn read_jsonl(
                 };
                 if d.encoding != encoding_rs::UTF_8 {
                     legacy = Some(d.encoding);
-                    out.encoding.get_or_insert(d.encoding.name());
+                    out.encoding.get_or_insert(d.name);
                 }
                 out.repaired += d.repaired;
                 decoded = d.text;

@@ -23,6 +23,7 @@ pub mod jsonl;
 pub mod split;
 pub mod warc;
 mod warc_framing;
+mod wide;
 
 use std::io::BufReader;
 use std::path::Path;
@@ -299,7 +300,7 @@ impl Reader {
             .map_err(|e| decode::stream_error(codec, e))?;
         decode::check_not_binary(head)?;
         let mut warnings = Vec::new();
-        if matches!(format_of_name(inner), Some("jsonl")) && !charset::is_utf16(head) {
+        if matches!(format_of_name(inner), Some("jsonl")) && !charset::is_wide(head) {
             let read = jsonl::read_jsonl(
                 source,
                 stream,
@@ -322,7 +323,7 @@ impl Reader {
         }
         let bytes = decode::read_all(stream, codec)?;
         let decoded = decode::text_of(bytes, Hints::default())?;
-        let encoding = non_utf8(decoded.encoding);
+        let encoding = (decoded.name != "UTF-8").then_some(decoded.name);
         let mut text = decoded.text;
         let format = detect_format(inner, &text);
         let too_big = text.len() as u64 > self.limits.document;
@@ -411,10 +412,6 @@ struct Parsed {
 }
 
 /// The name of an encoding worth recording (not UTF-8).
-fn non_utf8(encoding: &'static encoding_rs::Encoding) -> Option<&'static str> {
-    (encoding != encoding_rs::UTF_8).then(|| encoding.name())
-}
-
 /// The message for a document over `read.max_document_bytes`.
 pub(crate) fn over_document(size: usize, limit: u64) -> String {
     format!("{size} bytes, over read.max_document_bytes ({limit})")

@@ -73,8 +73,8 @@ pub fn read_warc(
         match text_of(page.body, hints) {
             Ok(decoded) => {
                 out.repaired += decoded.repaired;
-                if decoded.encoding != encoding_rs::UTF_8 {
-                    out.encoding.get_or_insert(decoded.encoding.name());
+                if decoded.name != "UTF-8" {
+                    out.encoding.get_or_insert(decoded.name);
                 }
                 out.documents.push(document(
                     source,
