@@ -32,18 +32,21 @@ pub fn read_feed(
     let text = feed_repair::atom03(text).map_or(Cow::Borrowed(text), Cow::Owned);
     let mut feed = match parse(&text) {
         Ok(feed) => feed,
-        Err(e) => {
-            let refused = || match feed_repair::looks_like_feed(&text) {
-                true => format!("a feed cut off or broken before its first item ends: {e}"),
-                false => format!("not an RSS or Atom feed: {e}"),
-            };
-            let (cut, items) = feed_repair::complete_prefix(&text).ok_or_else(refused)?;
-            let feed = parse(&cut).map_err(|_| refused())?;
-            warnings.push(format!(
-                "the feed breaks off after item {items} ({e}); the items before that are read"
-            ));
-            feed
-        }
+        Err(e) => match feed_repair::refused_feed_repairs(&text).find_map(|t| parse(&t).ok()) {
+            Some(feed) => feed,
+            None => {
+                let refused = || match feed_repair::looks_like_feed(&text) {
+                    true => format!("a feed cut off or broken before its first item ends: {e}"),
+                    false => format!("not an RSS or Atom feed: {e}"),
+                };
+                let (cut, items) = feed_repair::complete_prefix(&text).ok_or_else(refused)?;
+                let feed = parse(&cut).map_err(|_| refused())?;
+                warnings.push(format!(
+                    "the feed breaks off after item {items} ({e}); the items before that are read"
+                ));
+                feed
+            }
+        },
     };
     if feed.entries.is_empty() {
         if let Some(fixed) = feed_repair::empty_feed_repairs(&text)

@@ -15,6 +15,9 @@
 //! - **Items after `</channel>`** (some RSS 0.91 exporters): `feed-rs`
 //!   reads items only inside the channel. [`items_in_channel`] moves the
 //!   `</channel>` after them.
+//! - **Small departures it refuses whole** (an `<rss>` without `version`,
+//!   Atom content typed `application/xhtml+xml`):
+//!   [`refused_feed_repairs`].
 
 use std::sync::LazyLock;
 
@@ -68,6 +71,40 @@ pub fn atom03(text: &str) -> Option<String> {
         format!("<{}{attrs}{}>", &c[1], &c[3])
     });
     Some(text.into_owned())
+}
+
+/// Repairs for a feed `feed-rs` refuses that is not cut off: an `<rss>`
+/// root without `version` (it then finds "no root element"), and Atom
+/// content typed `application/xhtml+xml` (it refuses the whole feed for one
+/// such entry), which Atom 1.0 calls `xhtml`.
+pub fn refused_feed_repairs(text: &str) -> impl Iterator<Item = String> + '_ {
+    [rss_version(text), xhtml_type(text)].into_iter().flatten()
+}
+
+/// `<rss>` without a `version` attribute given `version="2.0"`.
+fn rss_version(text: &str) -> Option<String> {
+    static RSS: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"<rss(\s[^>]*)?>").expect("valid regex"));
+    let found = RSS.find(text)?;
+    if found.as_str().contains("version") {
+        return None;
+    }
+    let at = found.start() + "<rss".len();
+    Some(format!("{} version=\"2.0\"{}", &text[..at], &text[at..]))
+}
+
+/// Atom `content`, `summary` and `title` typed `application/xhtml+xml`
+/// retyped `xhtml`.
+fn xhtml_type(text: &str) -> Option<String> {
+    static XHTML: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(
+            r#"(<(?:content|summary|title)\s[^>]*?type\s*=\s*["'])application/xhtml\+xml(["'])"#,
+        )
+        .expect("valid regex")
+    });
+    XHTML
+        .is_match(text)
+        .then(|| XHTML.replace_all(text, "${1}xhtml${2}").into_owned())
 }
 
 /// The feed up to the end of its last complete `item` or `entry`, with
@@ -211,6 +248,19 @@ mod tests {
             "<?xml version='1.0'?><rss><channel><item><title>a"
         ));
         assert!(!looks_like_feed("<html><body>hi</body></html>"));
+    }
+
+    #[test]
+    fn a_versionless_rss_and_xhtml_typed_atom_are_retyped() {
+        let fixed: Vec<String> = refused_feed_repairs("<rss>\n<channel/></rss>").collect();
+        assert_eq!(fixed, ["<rss version=\"2.0\">\n<channel/></rss>"]);
+        let atom = r#"<feed><entry><title type="application/xhtml+xml" mode="xml"><div/></title></entry></feed>"#;
+        let fixed: Vec<String> = refused_feed_repairs(atom).collect();
+        assert_eq!(
+            fixed,
+            [r#"<feed><entry><title type="xhtml" mode="xml"><div/></title></entry></feed>"#]
+        );
+        assert_eq!(refused_feed_repairs(r#"<rss version="2.0"/>"#).count(), 0);
     }
 
     #[test]

@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# Reads real files from other projects' test data, which gleaner was not
+# written against, and prints what became of them: files read, skipped (by
+# reason), documents with text, characters of text, U+FFFD in the text.
+#
+#   benches/outside/run.sh [WORK]          (default WORK: benches/outside/work)
+#
+# Corpora (fetched at pinned commits, not committed):
+# - chardet's test files (github.com/chardet/chardet at 1355907628bf,
+#   `tests/`, LGPL-2.1): 425 feeds, pages and texts of 2005–2010 in 40
+#   encodings, many of them cut off;
+# - feedparser's test feeds (github.com/kurtmckee/feedparser at
+#   a22c5521cbb1, `tests/wellformed` and `tests/illformed`, BSD-2-Clause):
+#   1,768 small RSS, Atom 0.3/1.0, RDF and CDF feeds, many without item text
+#   by design (they test one element each);
+# - warcio's test WARCs and ARCs (github.com/webrecorder/warcio at
+#   2a797aa8c6d6, `test/data`, Apache-2.0): 16 small files, some broken.
+# Where GitHub is not reachable set GLEANER_CHARDET_MIRROR,
+# GLEANER_FEEDPARSER_MIRROR and GLEANER_WARCIO_MIRROR to git directories
+# holding the commits. Uses $CARGO_TARGET_DIR/release/gleaner (built if
+# missing) and polars (tests/python/requirements.txt) in a venv under WORK.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+source "$root/scripts/lib/pinned_archive.sh"
+work=${1:-$here/work}
+target=${CARGO_TARGET_DIR:-$root/target}
+gleaner=$target/release/gleaner
+[[ -x "$gleaner" ]] || (cd "$root" && cargo build --release --locked --bin gleaner >&2)
+mkdir -p "$work"
+venv=$work/venv
+if [[ ! -f "$venv/.installed" ]] || ! cmp -s "$root/tests/python/requirements.txt" "$venv/.installed"; then
+    python3 -m venv "$venv"
+    "$venv/bin/pip" install --quiet --disable-pip-version-check -r "$root/tests/python/requirements.txt" >&2
+    cp "$root/tests/python/requirements.txt" "$venv/.installed"
+fi
+
+# fetch NAME URL COMMIT MIRROR_VAR PATH...: the files of PATH..., flattened
+# into $work/NAME/in (a file's path becomes its name, `/` → `_`).
+fetch() {
+    local name=$1 url=$2 commit=$3 mirror_var=$4
+    shift 4
+    [[ -d "$work/$name/in" ]] && return
+    rm -rf "$work/$name" && mkdir -p "$work/$name/src" "$work/$name/in"
+    pinned_archive outside "$url" "$commit" "$mirror_var" "$work/$name/src.tar" "$@"
+    tar -x -C "$work/$name/src" -f "$work/$name/src.tar"
+    (cd "$work/$name/src" && find . -type f | sort | while read -r f; do
+        cp "$f" "$work/$name/in/$(echo "${f#./}" | tr '/' '_')"
+    done)
+}
+fetch chardet https://github.com/chardet/chardet \
+    1355907628bff3148cc81ec77093b41d922436a7 GLEANER_CHARDET_MIRROR tests
+fetch feedparser https://github.com/kurtmckee/feedparser \
+    a22c5521cbb109871f1a2318948581901bd47e26 GLEANER_FEEDPARSER_MIRROR \
+    tests/wellformed tests/illformed
+fetch warcio https://github.com/webrecorder/warcio \
+    2a797aa8c6d67e70966ce9d1a690208ab250fbe7 GLEANER_WARCIO_MIRROR test/data
+
+printf '| corpus | files | read | skipped | documents | with text | characters | U+FFFD | skipped, by reason |\n'
+printf '|---|---|---|---|---|---|---|---|---|\n'
+for name in chardet feedparser warcio; do
+    rm -rf "$work/$name/out"
+    "$gleaner" run --threads 0 --output "$work/$name/out" "$work/$name/in" >"$work/$name/log" 2>&1 || true
+    "$venv/bin/python" - "$work/$name" "$name" <<'PY'
+import re, sys
+from collections import Counter
+from pathlib import Path
+work, name = Path(sys.argv[1]), sys.argv[2]
+files = sum(1 for _ in (work / "in").iterdir())
+reasons = Counter()
+for line in (work / "log").read_text(errors="replace").splitlines():
+    m = re.match(r"warning: skipped [^:]*: (.*)", line)
+    if m:
+        reason = re.sub(r"(no documents: [^:(]*).*", r"\1", m.group(1)).strip()
+        reasons[reason[:60]] += 1
+import polars as pl
+text = pl.read_parquet(work / "out" / "documents" / "**" / "*.parquet")["text"]
+docs = len(text)
+texts = int((text.str.strip_chars() != "").sum())
+chars = int(text.str.len_chars().sum())
+fffd = int(text.str.count_matches("\ufffd").sum())
+skipped = sum(reasons.values())
+by = "; ".join(f"{n} {r}" for r, n in reasons.most_common())
+print(f"| {name} | {files} | {files - skipped} | {skipped} | {docs} | {texts} | {chars} | {fffd} | {by} |")
+PY
+done
