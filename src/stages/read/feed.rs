@@ -191,7 +191,7 @@ mod tests {
         // Cut off inside its second item: the first is read, and that is said.
         let cut = RSS.replacen(
             "</item>",
-            "</item><item><title>Third</title><description>Cut",
+            "</item><item><title>Second</title><description>Cut",
             1,
         );
         let cut = &cut[..cut.find("Cut").unwrap() + 3];
