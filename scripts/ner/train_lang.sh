@@ -6,11 +6,14 @@
 # (scripts/ner/ru_resources.sh, built on first use), the Kazakh one no
 # resources.
 #
-#   scripts/ner/train_lang.sh [--tune] [ru|kk ...]     (default: ru kk)
+#   scripts/ner/train_lang.sh [--tune|--cv] [ru|kk ...]     (default: ru kk)
 #
 # Data (TOKEN<TAB>TAG, BIO, -DOCSTART- between documents; fetched and
 # converted by scripts/ner/fetch_lang_data.sh into $GLEANER_NER_LANG_DATA):
 #   Russian, factRuEval-2016 (MIT):  $GLEANER_NER_RU_TRAIN (ru/dev.conll), $GLEANER_NER_RU_TEST
+#   Russian, NEREL (extra training data, types mapped to factRuEval's; its
+#   licence is unknown, so it is opt-in and the shipped model is trained
+#   without it):                     GLEANER_NER_RU_NEREL=1 (ru/nerel-train.conll), or a path
 #   Kazakh, KazNERD (CC BY 4.0):     $GLEANER_NER_KK_TRAIN (kk/valid.conll), $GLEANER_NER_KK_TEST
 # (factRuEval's train split is its dev set; KazNERD's train split is not in
 # our mirror, so its valid split is all the training data.)
@@ -25,7 +28,10 @@
 #   both sides, scoring ~89 F1 on tune against ~80 on the official test). With
 # --tune the script writes that split (trainpart.conll and tunepart.conll
 # next to the training file) and prints the tune F1 for a grid of epochs and
-# runs instead of training the models.
+# runs instead of training the models. With --cv (Russian only) it prints
+# the mean tune F1, overall and per type, of a 5-fold cross-validation over
+# the articles of the training file (article n → fold (n − 1) mod 5), each
+# fold trained with $RU_EPOCHS × $RU_RUNS on the other folds plus NEREL.
 #
 # GLEANER_NER_RU_RESOURCES / GLEANER_NER_KK_RESOURCES: a resources directory
 # (lexicon.tsv, gazetteers.txt, gazetteer.<NAME>.txt) to train with. Russian
@@ -42,6 +48,9 @@ data=${GLEANER_NER_LANG_DATA:-data/external/ner/lang}
 models=${GLEANER_NER_MODELS:-$data/models}
 RU_TRAIN=${GLEANER_NER_RU_TRAIN:-$data/ru/dev.conll}
 RU_TEST=${GLEANER_NER_RU_TEST:-$data/ru/test.conll}
+RU_NEREL=${GLEANER_NER_RU_NEREL:-none}
+if [[ "$RU_NEREL" == 1 ]]; then RU_NEREL=$data/ru/nerel-train.conll; fi
+export GLEANER_NER_RU_NEREL=$RU_NEREL
 KK_TRAIN=${GLEANER_NER_KK_TRAIN:-$data/kk/valid.conll}
 KK_TEST=${GLEANER_NER_KK_TEST:-$data/kk/test.conll}
 RU_EPOCHS=${GLEANER_NER_RU_EPOCHS:-20}
@@ -55,21 +64,29 @@ KK_RESOURCES=${GLEANER_NER_KK_RESOURCES:-}
 RU_FEATURES=(--features inflected --stem "${GLEANER_NER_RU_STEM:-4}")
 KK_FEATURES=(--features inflected --stem "${GLEANER_NER_KK_STEM:-4}")
 
-tune=false
+tune=false cv=false
 if [[ "${1:-}" == "--tune" ]]; then
     tune=true
+    shift
+elif [[ "${1:-}" == "--cv" ]]; then
+    cv=true
     shift
 fi
 langs=("$@")
 if [[ ${#langs[@]} -eq 0 ]]; then langs=(ru kk); fi
 
-if [[ ! -f "$RU_TRAIN" || ! -f "$KK_TRAIN" ]]; then
+if [[ ! -f "$RU_TRAIN" || ! -f "$KK_TRAIN" || ( "$RU_NEREL" != none && ! -f "$RU_NEREL" ) ]]; then
     scripts/ner/fetch_lang_data.sh "$data"
 fi
 if [[ " ${langs[*]} " == *" ru "* && "$RU_RESOURCES" != none && ! -f "$RU_RESOURCES/lexicon.tsv" ]]; then
     scripts/ner/ru_resources.sh "$RU_RESOURCES"
 fi
 if [[ "$RU_RESOURCES" == none ]]; then RU_RESOURCES=; fi
+ru_extra=() ru_info="factRuEval-2016 (MIT), Russian"
+if [[ "$RU_NEREL" != none ]]; then
+    ru_extra=(--train-file "$RU_NEREL")
+    ru_info="factRuEval-2016 (MIT) + NEREL v1.0 (types mapped to PER/ORG/LOC), Russian"
+fi
 
 cargo build --release --locked --example ner
 ner="${CARGO_TARGET_DIR:-target}/release/examples/ner"
@@ -86,15 +103,39 @@ mkdir -p "$models"
 for lang in "${langs[@]}"; do
     case $lang in
         ru) train=$RU_TRAIN test=$RU_TEST epochs=$RU_EPOCHS runs=$RU_RUNS block=1 resources=$RU_RESOURCES
-            features=("${RU_FEATURES[@]}")
-            info="factRuEval-2016 (MIT), Russian" ;;
+            features=("${RU_FEATURES[@]}") extra=("${ru_extra[@]}")
+            info=$ru_info ;;
         kk) train=$KK_TRAIN test=$KK_TEST epochs=$KK_EPOCHS runs=$KK_RUNS block=$KK_BLOCK resources=$KK_RESOURCES
-            features=("${KK_FEATURES[@]}")
+            features=("${KK_FEATURES[@]}") extra=()
             info="KazNERD (CC BY 4.0), Kazakh, types mapped to PER/ORG/LOC/MISC" ;;
         *) echo "unknown language $lang (ru, kk)" >&2; exit 2 ;;
     esac
     res_arg=()
     if [[ -n "$resources" ]]; then res_arg=(--resources "$resources"); fi
+    if $cv; then
+        if [[ $lang != ru ]]; then echo "--cv is for ru only" >&2; exit 2; fi
+        dir=$(mktemp -d)
+        for k in 0 1 2 3 4; do
+            awk -v train="$dir/train$k.conll" -v tune="$dir/tune$k.conll" -v k="$k" '
+                /^-DOCSTART-/ { n++ }
+                { print > ((n > 0 && (n - 1) % 5 == k) ? tune : train) }' "$train"
+            "$ner" train --train-file "$dir/train$k.conll" "${extra[@]}" --epochs "$epochs" --runs "$runs" \
+                --seed "$SEED" "${res_arg[@]}" "${features[@]}" --out "$dir/m$k.bin" 2>/dev/null
+            "$ner" eval --model "$dir/m$k.bin" --file "tune=$dir/tune$k.conll" --json "$dir/s$k.json" >/dev/null
+            rm -f "$dir/m$k.bin"
+        done
+        python3 - "$dir" "$lang" "$epochs" "$runs" "${extra[*]:-}" <<'PY'
+import json, sys
+d, lang, e, r, extra = sys.argv[1:]
+s = [json.load(open(f"{d}/s{k}.json"))["tune"] for k in range(5)]
+mean = lambda key: sum(x[key] for x in s) / 5
+print(f"{lang} cv epochs {e} runs {r} {extra or '(factRuEval only)'}: F1 {mean('f1'):.2f}  "
+      + "  ".join(f"{t} {mean(t):.2f}" for t in ("PER", "ORG", "LOC"))
+      + "  folds " + " ".join(f"{x['f1']:.2f}" for x in s))
+PY
+        rm -rf "$dir"
+        continue
+    fi
     if $tune; then
         dir=$(dirname "$train")
         split "$train" "$dir/trainpart.conll" "$dir/tunepart.conll" "$block"
@@ -109,7 +150,7 @@ for lang in "${langs[@]}"; do
         rm -f "$models/ner-$lang-tune.bin"
         continue
     fi
-    "$ner" train --train-file "$train" --epochs "$epochs" --runs "$runs" --seed "$SEED" \
+    "$ner" train --train-file "$train" "${extra[@]}" --epochs "$epochs" --runs "$runs" --seed "$SEED" \
         "${res_arg[@]}" "${features[@]}" --info "$info" --out "$models/ner-$lang.bin"
     "$ner" eval --model "$models/ner-$lang.bin" --file "test=$test" --per-type
 done
