@@ -39,7 +39,11 @@ pub fn read_feed(
                     true => format!("a feed cut off or broken before its first item ends: {e}"),
                     false => format!("not an RSS or Atom feed: {e}"),
                 };
-                let (cut, items) = feed_repair::complete_prefix(&text).ok_or_else(refused)?;
+                // Cut off after a bare ampersand too: the cut is made on
+                // the text with its ampersands escaped.
+                let escaped = feed_repair::bare_ampersands(&text);
+                let whole = escaped.as_deref().unwrap_or(&text);
+                let (cut, items) = feed_repair::complete_prefix(whole).ok_or_else(refused)?;
                 let feed = parse(&cut).map_err(|_| refused())?;
                 warnings.push(format!(
                     "the feed breaks off after item {items} ({e}); the items before that are read"
@@ -203,6 +207,24 @@ mod tests {
             warnings[0].contains("breaks off after item 1"),
             "{warnings:?}"
         );
+        // A bare ampersand no longer costs the whole feed, cut or not.
+        let amp = RSS
+            .replace(
+                "<title>Kazakhstan to join",
+                "<title>Q&A: Kazakhstan to join",
+            )
+            .replace("short description", "short Q&A description");
+        let docs = read_feed("f.rss", &amp, TextFormat::Plain, &mut Vec::new()).unwrap();
+        assert_eq!(docs.len(), 2);
+        assert!(
+            docs[1].body.contains("short Q&A description"),
+            "{}",
+            docs[1].body
+        );
+        let cut = &amp[..amp.find("<item><title>Second").unwrap() + 12];
+        let docs = read_feed("f.rss", cut, TextFormat::Plain, &mut Vec::new()).unwrap();
+        assert_eq!(docs.len(), 1);
+        assert!(docs[0].title.as_deref().unwrap().starts_with("Q&A:"));
         let err = read_feed("f.rss", &RSS[..200], TextFormat::Plain, &mut Vec::new()).unwrap_err();
         assert!(
             err.contains("cut off or broken before its first item"),

@@ -78,7 +78,46 @@ pub fn atom03(text: &str) -> Option<String> {
 /// content typed `application/xhtml+xml` (it refuses the whole feed for one
 /// such entry), which Atom 1.0 calls `xhtml`.
 pub fn refused_feed_repairs(text: &str) -> impl Iterator<Item = String> + '_ {
-    [rss_version(text), xhtml_type(text)].into_iter().flatten()
+    [rss_version(text), xhtml_type(text), bare_ampersands(text)]
+        .into_iter()
+        .flatten()
+}
+
+/// Ampersands that start no entity or character reference ("AT&T", a
+/// query string in a link) escaped as `&amp;`, outside CDATA sections:
+/// XML refuses them, and with them the whole feed (browsers and
+/// feedparser read them as the character).
+pub fn bare_ampersands(text: &str) -> Option<String> {
+    static AMPERSAND: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"&(#[0-9]{1,7};|#[xX][0-9a-fA-F]{1,6};|[A-Za-z][A-Za-z0-9]{0,31};)?")
+            .expect("valid regex")
+    });
+    let mut out = String::with_capacity(text.len() + 64);
+    let mut changed = false;
+    let mut rest = text;
+    while !rest.is_empty() {
+        // Up to the next CDATA section, escaped; the section as it is.
+        let (outside, cdata) = match rest.find("<![CDATA[") {
+            Some(start) => {
+                let end = rest[start..]
+                    .find("]]>")
+                    .map_or(rest.len(), |e| start + e + "]]>".len());
+                (&rest[..start], &rest[start..end])
+            }
+            None => (rest, ""),
+        };
+        out.push_str(&AMPERSAND.replace_all(outside, |c: &regex::Captures| {
+            if c.get(1).is_some() {
+                c[0].to_string()
+            } else {
+                changed = true;
+                "&amp;".to_string()
+            }
+        }));
+        out.push_str(cdata);
+        rest = &rest[outside.len() + cdata.len()..];
+    }
+    changed.then_some(out)
 }
 
 /// `<rss>` without a `version` attribute given `version="2.0"`.
@@ -261,6 +300,12 @@ mod tests {
             [r#"<feed><entry><title type="xhtml" mode="xml"><div/></title></entry></feed>"#]
         );
         assert_eq!(refused_feed_repairs(r#"<rss version="2.0"/>"#).count(), 0);
+        let amp = "<item><title>AT&T &amp; &#38; &nbsp;</title><description><![CDATA[a & b]]> Q&A</description></item>";
+        assert_eq!(
+            bare_ampersands(amp).unwrap(),
+            "<item><title>AT&amp;T &amp; &#38; &nbsp;</title><description><![CDATA[a & b]]> Q&amp;A</description></item>"
+        );
+        assert!(bare_ampersands("<t>&amp; <![CDATA[&]]></t>").is_none());
     }
 
     #[test]
