@@ -19,6 +19,26 @@ def read_conll(path):
     return sents
 
 
+def write_document(f, sentences, docstart=True):
+    """Writes one document: `-DOCSTART-` (unless `docstart` is false), then
+    each sentence as `TOKEN<TAB>TAG` lines and a blank line. Returns the
+    number of sentences and tokens written."""
+    if docstart:
+        f.write("-DOCSTART-\tO\n\n")
+    n_tokens = 0
+    for sent in sentences:
+        for w, tag in sent:
+            f.write(f"{w}\t{tag}\n")
+        f.write("\n")
+        n_tokens += len(sent)
+    return len(sentences), n_tokens
+
+
+def entity_counts(stats, types):
+    """`PER 12, ORG 3, …` from a converter's `entities.TYPE` counters."""
+    return ", ".join(f"{t} {stats['entities.' + t]}" for t in types)
+
+
 def chunks(tags):
     """conlleval's (start, end, type) chunks of a B/I/O tag list (IOB1 or IOB2)."""
     out, start, ctype = [], None, None

@@ -83,6 +83,8 @@ import os
 import sys
 from collections import Counter, defaultdict
 
+from conll import entity_counts, write_document
+
 TYPE_MAP = {"Person": "PER", "Org": "ORG", "Location": "LOC", "LocOrg": "LOC"}
 PER_SPANS = {"name", "surname", "patronymic", "nickname"}
 NAME_SPAN = {"ORG": "org_name", "LOC": "loc_name"}
@@ -256,17 +258,11 @@ def main():
             for ext in (".spans", ".objects"):
                 if not os.path.exists(base + ext):
                     sys.exit(f"{base}{ext} missing")
-            doc = convert_doc(base, stats)
-            if not args.no_docstart:
-                f.write("-DOCSTART-\tO\n\n")
-            for sent in doc:
-                for w, tag in sent:
-                    f.write(f"{w}\t{tag}\n")
-                f.write("\n")
-                n_sents += 1
-                n_tokens += len(sent)
+            sents, tokens = write_document(f, convert_doc(base, stats), not args.no_docstart)
+            n_sents += sents
+            n_tokens += tokens
     print(f"{args.out}: {len(bases)} documents, {n_sents} sentences, {n_tokens} tokens, "
-          + ", ".join(f"{t} {stats['entities.' + t]}" for t in TYPES), file=sys.stderr)
+          + entity_counts(stats, TYPES), file=sys.stderr)
     for k in sorted(stats):
         if not k.startswith("entities."):
             print(f"  {k}: {stats[k]}", file=sys.stderr)

@@ -50,7 +50,7 @@ import os
 import sys
 from collections import Counter
 
-from conll import chunks
+from conll import chunks, entity_counts, write_document
 
 MAP = {
     "PERSON": "PER",
@@ -122,14 +122,9 @@ def main():
         n_tokens = 0
         with open(dst, "w", encoding="utf-8", newline="\n") as f:
             for sent in sents:
-                if args.docstart == "sentence":
-                    f.write("-DOCSTART-\tO\n\n")
-                for w, tag in convert(sent, stats):
-                    f.write(f"{w}\t{tag}\n")
-                f.write("\n")
-                n_tokens += len(sent)
+                n_tokens += write_document(f, [convert(sent, stats)], args.docstart == "sentence")[1]
         print(f"{dst}: {len(sents)} sentences, {n_tokens} tokens, "
-              + ", ".join(f"{t} {stats['entities.' + t]}" for t in TYPES), file=sys.stderr)
+              + entity_counts(stats, TYPES), file=sys.stderr)
         src_counts = sorted((k[7:], v) for k, v in stats.items() if k.startswith("source."))
         print("  source entities: " + ", ".join(f"{k} {v}" for k, v in src_counts), file=sys.stderr)
     if missing:

@@ -72,6 +72,8 @@ import re
 import sys
 from collections import Counter
 
+from conll import entity_counts, write_document
+
 TYPE_MAP = {
     "PERSON": "PER",
     "ORGANIZATION": "ORG",
@@ -295,17 +297,12 @@ def main():
                 ann = txt[: -len(".txt")] + ".ann"
                 if not os.path.exists(ann):
                     sys.exit(f"{ann} missing")
-                doc = convert_doc(txt, ann, args, stats, descr)
-                f.write("-DOCSTART-\tO\n\n")
+                sents, tokens = write_document(f, convert_doc(txt, ann, args, stats, descr))
                 n_docs += 1
-                for sent in doc:
-                    for w, tag in sent:
-                        f.write(f"{w}\t{tag}\n")
-                    f.write("\n")
-                    n_sents += 1
-                    n_tokens += len(sent)
+                n_sents += sents
+                n_tokens += tokens
     print(f"{args.out}: {n_docs} documents, {n_sents} sentences, {n_tokens} tokens, "
-          + ", ".join(f"{t} {stats['entities.' + t]}" for t in TYPES), file=sys.stderr)
+          + entity_counts(stats, TYPES), file=sys.stderr)
     for k in sorted(stats):
         if not k.startswith("entities.") and not k.startswith("nerel."):
             print(f"  {k}: {stats[k]}", file=sys.stderr)
