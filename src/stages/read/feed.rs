@@ -21,6 +21,47 @@ fn parse(text: &str) -> Result<feed_rs::model::Feed, feed_rs::parser::ParseFeedE
         .parse(text.as_bytes())
 }
 
+/// The feed in `text`, as `feed-rs` reads it or, when it refuses the feed
+/// or finds no items, as repaired ([`feed_repair`]). A feed cut off after
+/// some complete items gives those, and a warning.
+fn parse_or_repair(text: &str, warnings: &mut Vec<String>) -> Result<feed_rs::model::Feed, String> {
+    let text = feed_repair::atom03(text).map_or(Cow::Borrowed(text), Cow::Owned);
+    let feed = parse_or_mend(&text, warnings)?;
+    if !feed.entries.is_empty() {
+        return Ok(feed);
+    }
+    let fixed = feed_repair::empty_feed_repairs(&text)
+        .filter_map(|t| parse(&t).ok())
+        .find(|f| !f.entries.is_empty());
+    Ok(fixed.unwrap_or(feed))
+}
+
+/// The feed in `text`; when `feed-rs` refuses it, the first repair it
+/// reads, else its part before the break.
+fn parse_or_mend(text: &str, warnings: &mut Vec<String>) -> Result<feed_rs::model::Feed, String> {
+    let e = match parse(text) {
+        Ok(feed) => return Ok(feed),
+        Err(e) => e,
+    };
+    if let Some(feed) = feed_repair::refused_feed_repairs(text).find_map(|t| parse(&t).ok()) {
+        return Ok(feed);
+    }
+    let refused = || match super::sniffs_as_feed(text) {
+        true => format!("a feed cut off or broken before its first item ends: {e}"),
+        false => format!("not an RSS or Atom feed: {e}"),
+    };
+    // Cut off after a bare ampersand too: the cut is made on the text with
+    // its ampersands escaped.
+    let escaped = feed_repair::bare_ampersands(text);
+    let whole = escaped.as_deref().unwrap_or(text);
+    let (cut, items) = feed_repair::complete_prefix(whole).ok_or_else(refused)?;
+    let feed = parse(&cut).map_err(|_| refused())?;
+    warnings.push(format!(
+        "the feed breaks off after item {items} ({e}); the items before that are read"
+    ));
+    Ok(feed)
+}
+
 /// The items of a feed, in feed order; `Err` when the text is not a feed.
 /// A feed cut off after some complete items gives those, and a warning.
 pub fn read_feed(
@@ -29,37 +70,7 @@ pub fn read_feed(
     format: super::html::TextFormat,
     warnings: &mut Vec<String>,
 ) -> Result<Vec<Document>, String> {
-    let text = feed_repair::atom03(text).map_or(Cow::Borrowed(text), Cow::Owned);
-    let mut feed = match parse(&text) {
-        Ok(feed) => feed,
-        Err(e) => match feed_repair::refused_feed_repairs(&text).find_map(|t| parse(&t).ok()) {
-            Some(feed) => feed,
-            None => {
-                let refused = || match feed_repair::looks_like_feed(&text) {
-                    true => format!("a feed cut off or broken before its first item ends: {e}"),
-                    false => format!("not an RSS or Atom feed: {e}"),
-                };
-                // Cut off after a bare ampersand too: the cut is made on
-                // the text with its ampersands escaped.
-                let escaped = feed_repair::bare_ampersands(&text);
-                let whole = escaped.as_deref().unwrap_or(&text);
-                let (cut, items) = feed_repair::complete_prefix(whole).ok_or_else(refused)?;
-                let feed = parse(&cut).map_err(|_| refused())?;
-                warnings.push(format!(
-                    "the feed breaks off after item {items} ({e}); the items before that are read"
-                ));
-                feed
-            }
-        },
-    };
-    if feed.entries.is_empty() {
-        if let Some(fixed) = feed_repair::empty_feed_repairs(&text)
-            .filter_map(|t| parse(&t).ok())
-            .find(|f| !f.entries.is_empty())
-        {
-            feed = fixed;
-        }
-    }
+    let feed = parse_or_repair(text, warnings)?;
     let mut docs = Vec::new();
     for (i, entry) in feed.entries.into_iter().enumerate() {
         let html = entry

@@ -178,26 +178,18 @@ pub fn complete_prefix(text: &str) -> Option<(String, usize)> {
     Some((cut, items))
 }
 
-/// Whether `text` opens like a feed (an `rss`, `feed` or RDF root in its
-/// first 4 KB).
-pub fn looks_like_feed(text: &str) -> bool {
-    let head = &text.as_bytes()[..text.len().min(4096)];
-    ["<rss", "<feed", "<rdf:RDF"]
-        .iter()
-        .any(|root| memchr::memmem::find(head, root.as_bytes()).is_some())
-}
-
 /// What to try, in order, on a feed `feed-rs` reads without error but
 /// finds no items in: each repair that applies, on the text and on the
 /// text cut after its last complete item (a cut-off feed of this kind
 /// parses without error but still has its items outside).
+/// The repairs are made lazily: the cut only if those of the whole text
+/// fail.
 pub fn empty_feed_repairs(text: &str) -> impl Iterator<Item = String> + '_ {
-    let cut = complete_prefix(text).map(|(cut, _)| cut);
-    [Some(text.to_string()), cut]
-        .into_iter()
+    let repairs = |t: &str| [items_in_channel(t), without_rss_namespace(t)];
+    let cut = std::iter::once_with(move || complete_prefix(text).map(|(cut, _)| cut))
         .flatten()
-        .flat_map(|t| [items_in_channel(&t), without_rss_namespace(&t)])
-        .flatten()
+        .flat_map(move |cut| repairs(&cut));
+    repairs(text).into_iter().chain(cut).flatten()
 }
 
 /// An RSS feed with the default namespace some RSS 2.0 exporters put on
@@ -283,10 +275,12 @@ mod tests {
         assert_eq!(items, 1);
         assert!(cut.ends_with("</entry></feed>"), "{cut}");
         assert!(complete_prefix("<rss><channel><item><title>a").is_none());
-        assert!(looks_like_feed(
+        assert!(super::super::sniffs_as_feed(
             "<?xml version='1.0'?><rss><channel><item><title>a"
         ));
-        assert!(!looks_like_feed("<html><body>hi</body></html>"));
+        assert!(!super::super::sniffs_as_feed(
+            "<html><body>hi</body></html>"
+        ));
     }
 
     #[test]

@@ -437,16 +437,32 @@ fn detect_format(name: &str, text: &str) -> &'static str {
     if let Some(format) = format_of_name(name) {
         return format;
     }
-    let head: String = text.chars().take(1024).collect::<String>().to_lowercase();
+    let head = lower_head(text);
     if head.trim_start().starts_with("<!doctype html") || head.contains("<html") {
         "html"
-    } else if head.contains("<rss") || head.contains("<feed") || head.contains("<rdf:rdf") {
+    } else if head_is_feed(&head) {
         "feed"
     } else if head.trim_start().starts_with('{') {
         "jsonl"
     } else {
         "text"
     }
+}
+
+/// The first 1024 characters of `text`, lower-cased: what the format is
+/// sniffed from.
+fn lower_head(text: &str) -> String {
+    text.chars().take(1024).collect::<String>().to_lowercase()
+}
+
+fn head_is_feed(head: &str) -> bool {
+    head.contains("<rss") || head.contains("<feed") || head.contains("<rdf:rdf")
+}
+
+/// Whether `text` opens with a feed's root, as [`detect_format`] sniffs it
+/// (a feed it cannot parse is then said to be broken, not "not a feed").
+pub(crate) fn sniffs_as_feed(text: &str) -> bool {
+    head_is_feed(&lower_head(text))
 }
 
 /// The first non-empty line, when it looks like a headline (short, no final period).
