@@ -325,6 +325,7 @@ fn run_in_pool(
             run: run_id,
             chunk_bytes: options.chunk_bytes.unwrap_or(CHUNK_BYTES),
             frequent_max_words: config.clean.frequent_max_words,
+            frequent_min_docs: config.clean.frequent_min_docs,
         },
         &mut store,
         progress,
@@ -648,7 +649,7 @@ fn sample_of(items: &[String]) -> String {
 
 /// This run's short-line counts as a state partition.
 pub(crate) fn line_counts_batch(counter: &FrequentLineCounter) -> Result<RecordBatch, RunError> {
-    state::lines_batch(&counter.counts())
+    state::lines_batch(&counter.rows())
         .map_err(passes::arrow_error("lines"))
         .map_err(RunError::from)
 }
@@ -660,7 +661,7 @@ pub(crate) fn add_released_lines(
     counter: &mut FrequentLineCounter,
 ) -> Result<(), RunError> {
     for path in release::state_files(dir, m, "lines") {
-        state::read_lines(&path, |g, h, n| counter.add_count(g, h, n))?;
+        state::read_lines(&path, |g, h, d| counter.add_row(g, h, d))?;
     }
     Ok(())
 }

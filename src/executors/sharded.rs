@@ -613,6 +613,7 @@ pub fn run_stage(
                     run: plan.run,
                     chunk_bytes: CHUNK_BYTES,
                     frequent_max_words: config.clean.frequent_max_words,
+                    frequent_min_docs: config.clean.frequent_min_docs,
                 },
                 &mut store,
                 progress,
@@ -632,11 +633,14 @@ pub fn run_stage(
             work.write_json(&format!("scan-{shard}.json"), &report)?;
         }
         Pass::Lines => {
-            let mut counter = FrequentLineCounter::new(config.clean.frequent_max_words);
+            let mut counter = FrequentLineCounter::new(
+                config.clean.frequent_max_words,
+                config.clean.frequent_min_docs,
+            );
             for i in 0..n {
                 work.read_json::<ScanReport>(&format!("scan-{i}.json"), Pass::Scan)?;
                 let path = work.part(format!("lines-{i}.parquet"));
-                state::read_lines(&path, |g, h, c| counter.add_count(g, h, c))?;
+                state::read_lines(&path, |g, h, d| counter.add_row(g, h, d))?;
             }
             // This run's counts are state; the released ones are added
             // before deciding which lines are frequent.
@@ -647,12 +651,7 @@ pub fn run_stage(
             if let Some(m) = &base {
                 add_released_lines(&plan.output, m, &mut counter)?;
             }
-            let min_docs = config.clean.frequent_min_docs as u32;
-            let frequent: Vec<(&str, u64, u32)> = counter
-                .counts()
-                .into_iter()
-                .filter(|&(_, _, c)| c >= min_docs)
-                .collect();
+            let frequent = counter.frequent_rows(config.clean.frequent_min_docs);
             let batch = state::lines_batch(&frequent)
                 .map_err(crate::passes::arrow_error("lines"))
                 .map_err(RunError::from)?;
@@ -1025,9 +1024,12 @@ fn verdicts_of(
 /// The frequent lines the `lines` pass found.
 fn frequent_lines(work: &Work, config: &Config) -> Result<FrequentLines, RunError> {
     work.read_json::<LinesReport>("lines.json", Pass::Lines)?;
-    let mut counter = FrequentLineCounter::new(config.clean.frequent_max_words);
-    state::read_lines(&work.part("frequent.parquet"), |g, h, c| {
-        counter.add_count(g, h, c)
+    let mut counter = FrequentLineCounter::new(
+        config.clean.frequent_max_words,
+        config.clean.frequent_min_docs,
+    );
+    state::read_lines(&work.part("frequent.parquet"), |g, h, d| {
+        counter.add_row(g, h, d)
     })?;
     Ok(counter.finish(config.clean.frequent_min_docs))
 }

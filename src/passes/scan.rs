@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use rayon::prelude::*;
 
 use super::{site_group, Counts, PassError, Progress};
-use crate::clean::frequent::FrequentLineCounter;
+use crate::clean::frequent::{DocLines, FrequentLineCounter};
 use crate::clean::Cleaner;
 use crate::discover::InputFile;
 use crate::document::Document;
@@ -27,6 +27,8 @@ pub struct ScanContext<'a> {
     pub chunk_bytes: u64,
     /// `[clean] frequent_max_words`: longest line counted.
     pub frequent_max_words: usize,
+    /// `[clean] frequent_min_docs`: documents that make a line frequent.
+    pub frequent_min_docs: usize,
 }
 
 /// What the pass found; the cleaned documents went into the store.
@@ -55,7 +57,7 @@ pub fn scan(
         skipped: Vec::new(),
         documents: 0,
         counts: Counts::default(),
-        lines: FrequentLineCounter::new(ctx.frequent_max_words),
+        lines: FrequentLineCounter::new(ctx.frequent_max_words, ctx.frequent_min_docs),
     };
     for range in chunk_files(files, ctx.chunk_bytes) {
         let chunk = &files[range];
@@ -83,7 +85,7 @@ pub fn scan(
                 }
             })
             .collect();
-        let short: Vec<Vec<u64>> = cleaned
+        let short: Vec<DocLines> = cleaned
             .par_iter()
             .map(|d| out.lines.short_lines(&d.cleaned))
             .collect();

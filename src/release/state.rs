@@ -388,8 +388,19 @@ pub fn schema_of(store: &str) -> SchemaRef {
     }
 }
 
-/// Schema of a frequent-line count partition.
+/// Schema of a frequent-line partition: for each short line of a site, the
+/// hashes of (up to a few of) the distinct documents it was found in.
 pub fn lines_schema() -> SchemaRef {
+    Arc::new(Schema::new(vec![
+        Field::new("group", DataType::Utf8, false),
+        Field::new("line_hash", DataType::UInt64, false),
+        Field::new("doc_hash", DataType::UInt64, false),
+    ]))
+}
+
+/// Schema of the line counts releases kept before documents were counted by
+/// their text: (group, line hash, documents).
+fn counted_lines_schema() -> SchemaRef {
     Arc::new(Schema::new(vec![
         Field::new("group", DataType::Utf8, false),
         Field::new("line_hash", DataType::UInt64, false),
@@ -397,22 +408,33 @@ pub fn lines_schema() -> SchemaRef {
     ]))
 }
 
-/// One partition of line counts: (group, line hash, documents).
-pub fn lines_batch(rows: &[(&str, u64, u32)]) -> Result<RecordBatch, arrow::error::ArrowError> {
+/// One frequent-line partition: (group, line hash, document hash) rows.
+pub fn lines_batch(rows: &[(&str, u64, u64)]) -> Result<RecordBatch, arrow::error::ArrowError> {
     RecordBatch::try_new(
         lines_schema(),
         vec![
             Arc::new(StringArray::from_iter_values(rows.iter().map(|r| r.0))),
             Arc::new(UInt64Array::from_iter_values(rows.iter().map(|r| r.1))),
-            Arc::new(UInt32Array::from_iter_values(rows.iter().map(|r| r.2))),
+            Arc::new(UInt64Array::from_iter_values(rows.iter().map(|r| r.2))),
         ],
     )
 }
 
-/// Calls `add(group, line_hash, docs)` for every row of a line-count partition.
-pub fn read_lines(path: &Path, mut add: impl FnMut(&str, u64, u32)) -> Result<(), StateError> {
+/// Calls `add(group, line_hash, doc_hash)` for every row of a frequent-line
+/// partition.
+///
+/// A partition of a release made before documents were counted by their
+/// text holds a count n instead: it is read as n documents with hashes made
+/// from the file's name and 0..n, so that it counts as much as it did and
+/// two such partitions add up, as they did.
+pub fn read_lines(path: &Path, mut add: impl FnMut(&str, u64, u64)) -> Result<(), StateError> {
+    let seed = path
+        .file_name()
+        .map_or(0, |n| xxhash_rust::xxh3::xxh3_64(n.as_encoded_bytes()));
     for batch in read_batches(path)? {
-        if batch.schema().fields() != lines_schema().fields() {
+        let fields = batch.schema().fields().clone();
+        let counted = fields == *counted_lines_schema().fields();
+        if !counted && fields != *lines_schema().fields() {
             return Err(StateError {
                 path: path.to_path_buf(),
                 message: "not a line-count table written by this gleaner".into(),
@@ -420,9 +442,19 @@ pub fn read_lines(path: &Path, mut add: impl FnMut(&str, u64, u32)) -> Result<()
         }
         let group = batch.column(0).as_string::<i32>();
         let hash = batch.column(1).as_primitive::<UInt64Type>();
-        let docs = batch.column(2).as_primitive::<UInt32Type>();
-        for i in 0..batch.num_rows() {
-            add(group.value(i), hash.value(i), docs.value(i));
+        if counted {
+            let docs = batch.column(2).as_primitive::<UInt32Type>();
+            for i in 0..batch.num_rows() {
+                for n in 0..u64::from(docs.value(i)) {
+                    let doc = xxhash_rust::xxh3::xxh3_64_with_seed(&n.to_le_bytes(), seed);
+                    add(group.value(i), hash.value(i), doc);
+                }
+            }
+        } else {
+            let docs = batch.column(2).as_primitive::<UInt64Type>();
+            for i in 0..batch.num_rows() {
+                add(group.value(i), hash.value(i), docs.value(i));
+            }
         }
     }
     Ok(())
@@ -517,11 +549,11 @@ mod tests {
 
     #[test]
     fn line_counts_round_trip_and_other_tables_are_refused() {
-        let rows = [("a.com", 7u64, 3u32), ("b.org", u64::MAX, 1)];
+        let rows = [("a.com", 7u64, 3u64), ("b.org", u64::MAX, 1)];
         let dir = tempfile::tempdir().unwrap();
         let path = write(dir.path(), &lines_batch(&rows).unwrap());
         let mut back = Vec::new();
-        read_lines(&path, |g, h, n| back.push((g.to_string(), h, n))).unwrap();
+        read_lines(&path, |g, h, d| back.push((g.to_string(), h, d))).unwrap();
         assert_eq!(
             back,
             [
@@ -532,5 +564,45 @@ mod tests {
         let err = read_entities(&path).unwrap_err().to_string();
         assert!(err.contains("not an entities table"), "{err}");
         assert!(err.contains("--full"), "{err}");
+    }
+
+    #[test]
+    fn counts_of_an_earlier_release_are_read_as_that_many_documents() {
+        let counted = RecordBatch::try_new(
+            counted_lines_schema(),
+            vec![
+                Arc::new(StringArray::from_iter_values(["a.com", "a.com"])),
+                Arc::new(UInt64Array::from_iter_values([7, 8])),
+                Arc::new(UInt32Array::from_iter_values([3, 1])),
+            ],
+        )
+        .unwrap();
+        let one = tempfile::tempdir().unwrap();
+        let two = tempfile::tempdir().unwrap();
+        let docs = |dir: &tempfile::TempDir, name: &str| {
+            let path = dir.path().join(name);
+            let mut w = parquet::arrow::ArrowWriter::try_new(
+                File::create(&path).unwrap(),
+                counted.schema(),
+                None,
+            )
+            .unwrap();
+            w.write(&counted).unwrap();
+            w.close().unwrap();
+            let mut back = Vec::new();
+            read_lines(&path, |g, h, d| back.push((g.to_string(), h, d))).unwrap();
+            back
+        };
+        let first = docs(&one, "part-r1.parquet");
+        assert_eq!(first.iter().filter(|r| r.1 == 7).count(), 3);
+        assert_eq!(first.iter().filter(|r| r.1 == 8).count(), 1);
+        let mut distinct: Vec<u64> = first.iter().map(|r| r.2).collect();
+        distinct.sort_unstable();
+        distinct.dedup();
+        assert_eq!(distinct.len(), 3, "n documents are n distinct hashes");
+        // Another run's partition adds its own documents, as counts added.
+        let second = docs(&two, "part-r2.parquet");
+        assert!(second.iter().all(|r| !first.iter().any(|f| f.2 == r.2)));
+        assert_eq!(first, docs(&two, "part-r1.parquet"), "deterministic");
     }
 }
