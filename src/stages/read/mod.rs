@@ -13,6 +13,7 @@
 //! JSONL and WARC are read as streams, a record at a time; the other formats
 //! are read whole, up to the file cap.
 
+mod arc_framing;
 mod article;
 pub mod charset;
 pub mod decode;
@@ -206,8 +207,15 @@ impl Reader {
             .unwrap_or_default();
         let (codec, inner) = decode::codec_of(&name);
         let mut raw = BufReader::with_capacity(decode::BUFFER, RawFile::new(file));
-        let mut parsed = if inner.ends_with(".warc") {
-            self.read_warc(input, codec, &mut raw)?
+        let archive = if inner.ends_with(".warc") {
+            Some(warc::Archive::Warc)
+        } else if inner.ends_with(".arc") {
+            Some(warc::Archive::Arc)
+        } else {
+            None
+        };
+        let mut parsed = if let Some(archive) = archive {
+            self.read_warc(input, archive, codec, &mut raw)?
         } else {
             self.read_other(input, codec, inner, &mut raw)?
         };
@@ -239,10 +247,11 @@ impl Reader {
         })
     }
 
-    /// A WARC archive, record by record.
+    /// A WARC or ARC archive, record by record.
     fn read_warc(
         &self,
         input: &InputFile,
+        archive: warc::Archive,
         codec: Codec,
         raw: &mut BufReader<RawFile>,
     ) -> Result<Parsed, ReadError> {
@@ -255,6 +264,7 @@ impl Reader {
                 let stream = BufReader::with_capacity(decode::BUFFER, stream);
                 let read = warc::read_warc(
                     &input.display,
+                    archive,
                     stream,
                     self.limits.document,
                     self.text_format,
@@ -267,6 +277,7 @@ impl Reader {
                 let stream = decode::decoder(codec, &mut *raw, self.limits.file)?;
                 warc::read_warc(
                     &input.display,
+                    archive,
                     stream,
                     self.limits.document,
                     self.text_format,
@@ -277,7 +288,10 @@ impl Reader {
         .map_err(|e| decode::stream_error(codec, e))?;
         Ok(Parsed {
             documents: read.documents,
-            format: "warc",
+            format: match archive {
+                warc::Archive::Warc => "warc",
+                warc::Archive::Arc => "arc",
+            },
             repaired: read.repaired,
             warnings,
             encoding: read.encoding,

@@ -13,13 +13,17 @@
 //! fetched). Request, metadata and warcinfo records are skipped; a record
 //! that cannot be used is a warning and the archive's other records are
 //! still read.
+//!
+//! ARC files (`.arc`, `.arc.gz`), WARC's predecessor, are read the same way:
+//! [`super::arc_framing`] gives their records WARC's field names.
 
 use std::io::{self, BufRead, Read};
 
+use super::arc_framing::ArcRecords;
 use super::charset::{charset_param, Hints};
 use super::decode::{text_of, Limited, OverLimit};
 use super::html::{read_html_as, TextFormat};
-use super::warc_framing::{Next, Record, Records};
+use super::warc_framing::{Next, Record, RecordStream, Records};
 use crate::document::{doc_id, parse_timestamp, Document};
 
 pub use super::warc_framing::Members;
@@ -34,23 +38,49 @@ pub struct WarcRead {
     pub encoding: Option<&'static str>,
 }
 
-/// Reads the records of an uncompressed WARC stream; no record's content
-/// or decompressed payload over `max_record` bytes is held. I/O errors of
-/// the stream end the read (the caller skips the file).
+/// The two archive formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Archive {
+    Warc,
+    Arc,
+}
+
+impl Archive {
+    /// The format's name, as the manifest and warnings give it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Archive::Warc => "WARC",
+            Archive::Arc => "ARC",
+        }
+    }
+}
+
+/// Reads the records of an uncompressed WARC or ARC stream; no record's
+/// content or decompressed payload over `max_record` bytes is held. I/O
+/// errors of the stream end the read (the caller skips the file).
 pub fn read_warc(
     source: &str,
+    archive: Archive,
     stream: impl BufRead,
     max_record: u64,
     format: TextFormat,
     warnings: &mut Vec<String>,
 ) -> io::Result<WarcRead> {
+    let mut records: Box<dyn RecordStream> = match archive {
+        Archive::Warc => Box::new(Records::new(stream, max_record)),
+        Archive::Arc => Box::new(ArcRecords::new(stream, max_record)),
+    };
+    let label = archive.name();
     let mut out = WarcRead::default();
-    let mut records = Records::new(stream, max_record);
     for index in 0u32.. {
         let record = match records.next_record()? {
             Next::Record(r) => r,
+            Next::Cut(r, why) => {
+                warnings.push(format!("{label} record {index}: {why}"));
+                r
+            }
             Next::Skipped(why) => {
-                warnings.push(format!("WARC record {index}: {why}"));
+                warnings.push(format!("{label} record {index}: {why}"));
                 continue;
             }
             Next::End => break,
@@ -59,7 +89,7 @@ pub fn read_warc(
             Ok(Some(page)) => page,
             Ok(None) => continue,
             Err(why) => {
-                warnings.push(format!("WARC record {index}: {why}"));
+                warnings.push(format!("{label} record {index}: {why}"));
                 continue;
             }
         };
@@ -85,7 +115,7 @@ pub fn read_warc(
                     &decoded.text,
                 ));
             }
-            Err(e) => warnings.push(format!("WARC record {index}: {e}")),
+            Err(e) => warnings.push(format!("{label} record {index}: {e}")),
         }
     }
     Ok(out)
@@ -327,7 +357,15 @@ mod tests {
 
     /// Reads an uncompressed archive with a 1 MiB record cap.
     fn read_all(source: &str, bytes: &[u8], warnings: &mut Vec<String>) -> WarcRead {
-        read_warc(source, bytes, 1 << 20, TextFormat::Plain, warnings).unwrap()
+        read_warc(
+            source,
+            Archive::Warc,
+            bytes,
+            1 << 20,
+            TextFormat::Plain,
+            warnings,
+        )
+        .unwrap()
     }
 
     #[test]
@@ -381,6 +419,7 @@ mod tests {
         let stream = std::io::BufReader::new(Members::new(std::io::Cursor::new(members)));
         let docs = read_warc(
             "c.warc.gz",
+            Archive::Warc,
             stream,
             1 << 20,
             TextFormat::Plain,
@@ -452,6 +491,7 @@ mod tests {
         let mut warnings = Vec::new();
         let read = read_warc(
             "b.warc",
+            Archive::Warc,
             &bytes[..],
             1 << 20,
             TextFormat::Plain,
@@ -502,5 +542,33 @@ mod tests {
         for body in [zlib, raw] {
             assert_eq!(inflate(&body, "deflate", 1000).unwrap(), text);
         }
+    }
+
+    #[test]
+    fn arc_records_become_documents_like_warc_ones() {
+        let http = format!("HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n{PAGE}");
+        let arc = format!(
+            "filedesc://x.arc 0.0.0.0 20140216050221 text/plain 20\n1 0 LiveWeb Capture\n\n\
+             dns:a.kz 1.2.3.4 20140216050220 text/dns 7\n1.2.3.4\n\
+             http://a.kz/1 1.2.3.4 20140216050221 text/html {}\n{http}\n",
+            http.len()
+        );
+        let mut warnings = Vec::new();
+        let read = read_warc(
+            "x.arc",
+            Archive::Arc,
+            arc.as_bytes(),
+            1 << 20,
+            TextFormat::Plain,
+            &mut warnings,
+        )
+        .unwrap();
+        assert!(warnings.is_empty(), "{warnings:?}");
+        assert_eq!(read.documents.len(), 1);
+        let doc = &read.documents[0];
+        assert_eq!(doc.url.as_deref(), Some("http://a.kz/1"));
+        assert!(doc.body.contains("arrived in Jerusalem"), "{}", doc.body);
+        assert!(!doc.body.contains("HTTP/1.1"), "{}", doc.body);
+        assert_eq!(doc.published, parse_timestamp("2014-02-16T05:02:21Z"));
     }
 }

@@ -47,12 +47,23 @@ impl Record {
     }
 }
 
+/// A source of records: WARC here, ARC in [`super::arc_framing`].
+pub trait RecordStream {
+    /// The next record. I/O errors (of the file, of a decompressor, the
+    /// file cap) are the caller's to report; damage inside the archive is
+    /// a [`Next::Skipped`].
+    fn next_record(&mut self) -> io::Result<Next>;
+}
+
 /// What the next step of a WARC stream gave.
 #[derive(Debug)]
 pub enum Next {
     Record(Record),
     /// A record that was skipped or broken, and why; the stream goes on.
     Skipped(String),
+    /// The last record of a file cut short: its content as far as it goes,
+    /// and a warning.
+    Cut(Record, String),
     End,
 }
 
@@ -71,59 +82,6 @@ impl<R: BufRead> Records<R> {
             max_content,
             line: Vec::new(),
         }
-    }
-
-    /// The next record. I/O errors (of the file, of a decompressor, the file
-    /// cap) are the caller's to report; damage inside the archive is a
-    /// [`Next::Skipped`].
-    pub fn next_record(&mut self) -> io::Result<Next> {
-        // Records are separated by blank lines; tolerate extra ones.
-        loop {
-            let head = self.stream.peek(2)?;
-            if head.is_empty() {
-                return Ok(Next::End);
-            }
-            let blank = if head.starts_with(b"\r\n") {
-                2
-            } else if head[0] == b'\n' {
-                1
-            } else {
-                break;
-            };
-            self.stream.consume(blank);
-        }
-        let header = match self.header()? {
-            Ok(header) => header,
-            Err(why) => return self.resync(why),
-        };
-        let length = header
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case("Content-Length"))
-            .and_then(|(_, v)| v.parse::<u64>().ok());
-        let Some(length) = length else {
-            return self.resync("no valid Content-Length".into());
-        };
-        if length > self.max_content {
-            return self.skip_content(length);
-        }
-        let mut content = Vec::with_capacity(length as usize);
-        (&mut self.stream).take(length).read_to_end(&mut content)?;
-        if (content.len() as u64) < length || !self.at_boundary()? {
-            let why = if (content.len() as u64) < length {
-                format!("Content-Length {length} runs past the end of the file")
-            } else {
-                format!("Content-Length {length} does not end at a record boundary")
-            };
-            // A length too long swallowed the next records: read them again.
-            if let Some(i) = memmem::find(&content, NEXT_RECORD) {
-                self.stream.unread(&content[i + 1..]);
-                return Ok(Next::Skipped(format!(
-                    "{why}; resumed at the next WARC/1. header"
-                )));
-            }
-            return self.resync(why);
-        }
-        Ok(Next::Record(Record { header, content }))
     }
 
     /// The version line and the named fields of a header block, or why
@@ -284,15 +242,67 @@ fn trim_blank_lines(mut bytes: &[u8]) -> &[u8] {
     }
 }
 
+impl<R: BufRead> RecordStream for Records<R> {
+    fn next_record(&mut self) -> io::Result<Next> {
+        // Records are separated by blank lines; tolerate extra ones.
+        loop {
+            let head = self.stream.peek(2)?;
+            if head.is_empty() {
+                return Ok(Next::End);
+            }
+            let blank = if head.starts_with(b"\r\n") {
+                2
+            } else if head[0] == b'\n' {
+                1
+            } else {
+                break;
+            };
+            self.stream.consume(blank);
+        }
+        let header = match self.header()? {
+            Ok(header) => header,
+            Err(why) => return self.resync(why),
+        };
+        let length = header
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case("Content-Length"))
+            .and_then(|(_, v)| v.parse::<u64>().ok());
+        let Some(length) = length else {
+            return self.resync("no valid Content-Length".into());
+        };
+        if length > self.max_content {
+            return self.skip_content(length);
+        }
+        let mut content = Vec::with_capacity(length as usize);
+        (&mut self.stream).take(length).read_to_end(&mut content)?;
+        if (content.len() as u64) < length || !self.at_boundary()? {
+            let why = if (content.len() as u64) < length {
+                format!("Content-Length {length} runs past the end of the file")
+            } else {
+                format!("Content-Length {length} does not end at a record boundary")
+            };
+            // A length too long swallowed the next records: read them again.
+            if let Some(i) = memmem::find(&content, NEXT_RECORD) {
+                self.stream.unread(&content[i + 1..]);
+                return Ok(Next::Skipped(format!(
+                    "{why}; resumed at the next WARC/1. header"
+                )));
+            }
+            return self.resync(why);
+        }
+        Ok(Next::Record(Record { header, content }))
+    }
+}
+
 /// A buffered stream that can look ahead any distance and take bytes back.
-struct Rewind<R> {
+pub(super) struct Rewind<R> {
     front: Vec<u8>,
     at: usize,
     inner: R,
 }
 
 impl<R: BufRead> Rewind<R> {
-    fn new(inner: R) -> Rewind<R> {
+    pub(super) fn new(inner: R) -> Rewind<R> {
         Rewind {
             front: Vec::new(),
             at: 0,
@@ -301,7 +311,7 @@ impl<R: BufRead> Rewind<R> {
     }
 
     /// Puts `bytes` back in front of what is still unread.
-    fn unread(&mut self, bytes: &[u8]) {
+    pub(super) fn unread(&mut self, bytes: &[u8]) {
         let mut front = bytes.to_vec();
         front.extend_from_slice(&self.front[self.at..]);
         self.front = front;
@@ -309,7 +319,7 @@ impl<R: BufRead> Rewind<R> {
     }
 
     /// At least `n` unread bytes (fewer only at the end), without consuming.
-    fn peek(&mut self, n: usize) -> io::Result<&[u8]> {
+    pub(super) fn peek(&mut self, n: usize) -> io::Result<&[u8]> {
         while self.front.len() - self.at < n {
             let chunk = self.inner.fill_buf()?;
             if chunk.is_empty() {
@@ -477,6 +487,7 @@ mod tests {
             match records.next_record().unwrap() {
                 Next::Record(r) => contents.push(String::from_utf8(r.content).unwrap()),
                 Next::Skipped(why) => skipped.push(why),
+                Next::Cut(..) => unreachable!("WARC records are never cut"),
                 Next::End => return (contents, skipped),
             }
         }
