@@ -16,15 +16,24 @@
 # (default: all four) and WCXB_PAGES=1 to list gleaner's per-page F1, worst
 # first. WCXB_CV=1 adds the cross-validated table of gleaner's settings
 # (benches/wcxb/cv.py: leave one page type out, and 5 folds by site).
+# WCXB_SPLIT_DIR=DIR scores another page set already in WCXB's layout
+# (DIR/html/*.html.gz, DIR/ground-truth/*.json) instead of a WCXB split,
+# writing to WCXB_OUT and titling the table WCXB_TITLE
+# (benches/readability/run.sh).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 split=${1:-dev}
 format=${2:-plain}
-wcxb=data/external/wcxb
 work=benches/wcxb/work
-out="$work/$split"
-benches/wcxb/fetch.sh "$wcxb"
+if [[ -n "${WCXB_SPLIT_DIR:-}" ]]; then
+    pages=$WCXB_SPLIT_DIR
+    out=${WCXB_OUT:?WCXB_OUT names the output directory for WCXB_SPLIT_DIR}
+else
+    pages=data/external/wcxb/$split
+    out="$work/$split"
+    benches/wcxb/fetch.sh data/external/wcxb
+fi
 rm -rf "$out"
 mkdir -p "$out"
 
@@ -49,20 +58,21 @@ if [[ " ${peers[*]} " == *" rs_trafilatura "* ]]; then
 fi
 
 times="$out/times.txt"
-"${pin[@]}" "$target_dir/release/examples/aeb" wcxb "$wcxb/$split" "$out/gleaner.json" "$format" | tee "$times"
+"${pin[@]}" "$target_dir/release/examples/aeb" wcxb "$pages" "$out/gleaner.json" "$format" | tee "$times"
 if [[ " ${peers[*]} " == *" rs_trafilatura "* ]]; then
-    "${pin[@]}" "$target_dir/aeb-rs-trafilatura/release/aeb-rs-trafilatura" --wcxb "$wcxb/$split" "$out/rs_trafilatura.json" | tee -a "$times"
+    "${pin[@]}" "$target_dir/aeb-rs-trafilatura/release/aeb-rs-trafilatura" --wcxb "$pages" "$out/rs_trafilatura.json" | tee -a "$times"
 fi
 if ((${#python_peers[@]})); then
-    "${pin[@]}" "$work/venv/bin/python" benches/wcxb/run_python.py "$wcxb/$split" "$out" "${python_peers[@]}" | tee -a "$times"
+    "${pin[@]}" "$work/venv/bin/python" benches/wcxb/run_python.py "$pages" "$out" "${python_peers[@]}" | tee -a "$times"
 fi
 outputs=("$out/gleaner.json")
 for p in "${peers[@]}"; do outputs+=("$out/$p.json"); done
-detail=()
-if [[ -n "${WCXB_PAGES:-}" ]]; then detail=(--pages gleaner); fi
-python3 benches/wcxb/score.py "$wcxb/$split" "$times" "${outputs[@]}" "${detail[@]}" | tee "$out/scores.md"
+score_opts=()
+if [[ -n "${WCXB_PAGES:-}" ]]; then score_opts=(--pages gleaner); fi
+if [[ -n "${WCXB_TITLE:-}" ]]; then score_opts+=(--title "$WCXB_TITLE"); fi
+python3 benches/wcxb/score.py "$pages" "$times" "${outputs[@]}" "${score_opts[@]}" | tee "$out/scores.md"
 if [[ -n "${WCXB_CV:-}" ]]; then
     peer_outputs=()
     for p in "${peers[@]}"; do peer_outputs+=("$out/$p.json"); done
-    "${pin[@]}" python3 benches/wcxb/cv.py "$target_dir/release/examples/aeb" "$wcxb/$split" "$out/cv" "${peer_outputs[@]}" | tee "$out/cv.md"
+    "${pin[@]}" python3 benches/wcxb/cv.py "$target_dir/release/examples/aeb" "$pages" "$out/cv" "${peer_outputs[@]}" | tee "$out/cv.md"
 fi

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Scores extractions of one WCXB split by page type; prints a Markdown table.
 
-    score.py SPLIT_DIR TIMES OUT.json... [--pages SYSTEM]
+    score.py SPLIT_DIR TIMES OUT.json... [--pages SYSTEM] [--title TEXT]
 
 Word-bag F1 exactly as WCXB's evaluate.py computes it (lower-cased `\\w+`
 tokens, multiset overlap, mean over pages; an empty reference scores 1 only
@@ -9,6 +9,8 @@ for an empty output). Columns: one per OUT.json (named by its file stem), in
 the order given; the last rows give pages/s from TIMES (`<name> <pages>
 <seconds>` lines) and gleaner's speed as a multiple of each. With --pages SYSTEM, also lists that system's per-page F1
 next to the others' (worst first), for reading failures on the dev split.
+--title replaces the table's title (`WCXB <split> split`), for other page sets
+in WCXB's layout (benches/readability/run.sh).
 """
 import json
 import re
@@ -44,12 +46,15 @@ def page_type(gt):
 
 def main():
     args = sys.argv[1:]
-    detail = None
-    if "--pages" in args:
-        i = args.index("--pages")
-        detail = args[i + 1]
-        del args[i : i + 2]
+    opts = {}
+    for flag in ("--pages", "--title"):
+        if flag in args:
+            i = args.index(flag)
+            opts[flag] = args[i + 1]
+            del args[i : i + 2]
+    detail = opts.get("--pages")
     split, times_path, outs = Path(args[0]), args[1], args[2:]
+    title = opts.get("--title", f"WCXB {split.name} split")
     truth = {}
     for f in sorted((split / "ground-truth").glob("*.json")):
         gt = json.loads(f.read_text())
@@ -67,7 +72,7 @@ def main():
     by_type = defaultdict(list)
     for k, (t, _) in truth.items():
         by_type[t].append(k)
-    print(f"WCXB {split.name} split, {len(truth)} pages: mean word-bag F1 per page type\n")
+    print(f"{title}, {len(truth)} pages: mean word-bag F1 per page type\n")
     print("| page type | pages | " + " | ".join(systems) + " |")
     print("|---|---|" + "---|" * len(systems))
     for t in TYPES + sorted(set(by_type) - set(TYPES)):
