@@ -8,11 +8,14 @@
 //! `<meta http-equiv>`, the XML declaration), then, for bytes that are not
 //! UTF-8, a guess by `chardetng` (Firefox's detector), hinted by the URL's
 //! top-level domain. Decoding is `encoding_rs` (the WHATWG encodings).
+//! Text that is all ASCII but carries ISO-2022-JP or -KR escape sequences
+//! (mail and news archives) is decoded as such ([`super::iso2022`]).
 
 use std::sync::LazyLock;
 
 use encoding_rs::{Encoding, UTF_16BE, UTF_16LE, UTF_8};
 
+use super::iso2022::{self, Iso2022};
 use super::wide::{self, Wide};
 use regex::bytes::Regex;
 
@@ -74,6 +77,20 @@ pub fn decode(bytes: Vec<u8>, hints: Hints<'_>) -> Decoded {
             return decode_utf8(bytes);
         }
         return decode_as(&bytes[bom..], encoding);
+    }
+    if let Some(form) = iso2022::sniff(&bytes) {
+        let (text, repaired) = form.decode(&bytes);
+        return Decoded {
+            text,
+            // ISO-2022-KR has no encoding_rs decoder to read later JSONL
+            // lines by; none is needed, as JSON cannot hold raw escapes.
+            encoding: match form {
+                Iso2022::Jp => encoding_rs::ISO_2022_JP,
+                Iso2022::Kr => UTF_8,
+            },
+            repaired,
+            name: form.name(),
+        };
     }
     let encoding = declared(&bytes, hints).unwrap_or_else(|| undeclared(&bytes, hints));
     if encoding == UTF_8 {

@@ -20,6 +20,7 @@ pub mod decode;
 pub mod feed;
 mod feed_repair;
 pub mod html;
+mod iso2022;
 pub mod jsonl;
 pub mod split;
 pub mod warc;
