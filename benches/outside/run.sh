@@ -14,10 +14,14 @@
 #   1,768 small RSS, Atom 0.3/1.0, RDF and CDF feeds, many without item text
 #   by design (they test one element each);
 # - warcio's test WARCs and ARCs (github.com/webrecorder/warcio at
-#   2a797aa8c6d6, `test/data`, Apache-2.0): 16 small files, some broken.
+#   2a797aa8c6d6, `test/data`, Apache-2.0): 16 small files, some broken;
+# - uchardet's test texts (github.com/freedesktop/uchardet at bdfd6116a965,
+#   `test/`, MPL-1.1/GPL-2/LGPL-2.1): 121 texts in 45 encodings, each named
+#   by its encoding, so the text is also checked against Python's decoding
+#   of the file (a second table: files whose words do not match).
 # Where GitHub is not reachable set GLEANER_CHARDET_MIRROR,
-# GLEANER_FEEDPARSER_MIRROR and GLEANER_WARCIO_MIRROR to git directories
-# holding the commits. Uses $CARGO_TARGET_DIR/release/gleaner (built if
+# GLEANER_FEEDPARSER_MIRROR, GLEANER_WARCIO_MIRROR and
+# GLEANER_UCHARDET_MIRROR to git directories holding the commits. Uses $CARGO_TARGET_DIR/release/gleaner (built if
 # missing) and polars (tests/python/requirements.txt) in a venv under WORK.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -55,10 +59,13 @@ fetch feedparser https://github.com/kurtmckee/feedparser \
     tests/wellformed tests/illformed
 fetch warcio https://github.com/webrecorder/warcio \
     2a797aa8c6d67e70966ce9d1a690208ab250fbe7 GLEANER_WARCIO_MIRROR test/data
+fetch uchardet https://github.com/freedesktop/uchardet \
+    bdfd6116a965fd210ef563613763e724424728b7 GLEANER_UCHARDET_MIRROR test
+rm -f "$work"/uchardet/in/test_CMakeLists.txt "$work"/uchardet/in/*.c
 
 printf '| corpus | files | read | skipped | documents | with text | characters | U+FFFD | skipped, by reason |\n'
 printf '|---|---|---|---|---|---|---|---|---|\n'
-for name in chardet feedparser warcio; do
+for name in chardet feedparser warcio uchardet; do
     rm -rf "$work/$name/out"
     "$gleaner" run --threads 0 --output "$work/$name/out" "$work/$name/in" >"$work/$name/log" 2>&1 || true
     "$venv/bin/python" - "$work/$name" "$name" <<'PY'
@@ -84,3 +91,35 @@ by = "; ".join(f"{n} {r}" for r, n in reasons.most_common())
 print(f"| {name} | {files} | {files - skipped} | {skipped} | {docs} | {texts} | {chars} | {fffd} | {by} |")
 PY
 done
+
+# uchardet: gleaner's text against Python's decoding in the encoding the
+# file is named by (words of gleaner's text found in the truth's words).
+printf '\n| uchardet file | encoding | gleaner words in the truth |\n|---|---|---|\n'
+"$venv/bin/python" - "$work/uchardet" <<'PY'
+import codecs, re, sys, unicodedata
+from pathlib import Path
+import polars as pl
+work = Path(sys.argv[1])
+docs = pl.read_parquet(work / "out" / "documents" / "**" / "*.parquet")
+text = {Path(s).name: t for s, t in zip(docs["source"], docs["text"])}
+alias = {"mac-centraleurope": "mac_latin2", "ibm852": "cp852", "ibm855": "cp855",
+         "ibm866": "cp866", "uhc": "cp949"}
+def words(t):
+    return re.findall(r"\w+", unicodedata.normalize("NFC", t).lower())
+checked = wrong = 0
+for f in sorted((work / "in").iterdir()):
+    stem, ext = f.name.split("_", 2)[2].rsplit(".", 1)  # test_LANG_ENCODING.EXT
+    enc = alias.get(stem, stem) + (ext if ext in ("le", "be") else "")
+    try:
+        truth = set(words(f.read_bytes().decode(enc, errors="replace")))
+    except LookupError:
+        continue  # viscii, euc-tw: no Python codec to check against
+    checked += 1
+    got = words(text.get(f.name, ""))
+    share = sum(w in truth for w in got) / max(1, len(got))
+    if share <= 0.98:
+        wrong += 1
+        print(f"| {f.name} | {enc} | {share:.2f} |")
+print(f"\n{wrong} of {checked} checked files do not match their encoding's text.")
+PY
+
