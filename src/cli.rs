@@ -18,7 +18,7 @@ Exit codes:
      (use --drop-vanished)
   130  interrupted (Ctrl-C, SIGTERM): staging removed, release unchanged";
 
-/// Turn raw scraped text (text dumps, HTML, RSS/Atom, JSONL, WARC/ARC; .gz/.zst) into clean,
+/// Turn raw scraped text (text dumps, HTML, RSS/Atom, JSONL, WARC/WET/ARC; .gz/.zst) into clean,
 /// de-duplicated, entity-annotated Parquet tables.
 #[derive(Debug, Parser)]
 #[command(name = "gleaner", version, after_help = EXIT_CODES)]

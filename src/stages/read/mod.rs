@@ -208,7 +208,9 @@ impl Reader {
             .unwrap_or_default();
         let (codec, inner) = decode::codec_of(&name);
         let mut raw = BufReader::with_capacity(decode::BUFFER, RawFile::new(file));
-        let archive = if inner.ends_with(".warc") {
+        // Common Crawl's text and metadata extracts are WARC files too
+        // (`.warc.wet.gz`, `.warc.wat.gz`).
+        let archive = if [".warc", ".wet", ".wat"].iter().any(|e| inner.ends_with(e)) {
             Some(warc::Archive::Warc)
         } else if inner.ends_with(".arc") {
             Some(warc::Archive::Arc)
@@ -296,7 +298,7 @@ impl Reader {
             repaired: read.repaired,
             warnings,
             encoding: read.encoding,
-            empty_reason: "no HTML or text response records",
+            empty_reason: "no HTML or text response, resource or conversion records",
         })
     }
 

@@ -12,7 +12,8 @@
 //! `<time>`) when it has one, else the record's `WARC-Date` (when it was
 //! fetched). Request, metadata and warcinfo records are skipped; a record
 //! that cannot be used is a warning and the archive's other records are
-//! still read.
+//! still read. The text of a `conversion` record (Common Crawl's WET files)
+//! is a plain-text document.
 //!
 //! ARC files (`.arc`, `.arc.gz`), WARC's predecessor, are read the same way:
 //! [`super::arc_framing`] gives their records WARC's field names.
@@ -156,10 +157,14 @@ fn kind_of(content_type: Option<&str>, body: &[u8]) -> Option<Kind> {
 
 /// The page inside a record: `None` for records that hold no page
 /// (requests, metadata, non-2xx responses, images, scripts).
+///
+/// A `conversion` record holds a page turned into something else; in a
+/// Common Crawl WET file (`.warc.wet.gz`), the page's text, a paragraph a
+/// line, which is read like a resource.
 fn payload(record: &Record, max_body: u64) -> Result<Option<Payload>, String> {
     match record.field("WARC-Type") {
         Some("response") => {}
-        Some("resource") => {
+        Some("resource" | "conversion") => {
             let content_type = record.field("Content-Type");
             let kind = kind_of(content_type, &record.content);
             return Ok(kind.map(|kind| Payload {
@@ -570,5 +575,25 @@ mod tests {
         assert!(doc.body.contains("arrived in Jerusalem"), "{}", doc.body);
         assert!(!doc.body.contains("HTTP/1.1"), "{}", doc.body);
         assert_eq!(doc.published, parse_timestamp("2014-02-16T05:02:21Z"));
+    }
+
+    #[test]
+    fn a_wet_conversion_record_is_a_text_document() {
+        let text = "Kazakhstan's president arrived in Jerusalem on Tuesday.\nTalks on trade and water followed.";
+        let mut w = record("warcinfo", "x", "", b"software: Nutch");
+        w.extend(record(
+            "conversion",
+            "http://a.kz/1",
+            "Content-Type: text/plain\r\nWARC-Identified-Content-Language: eng\r\n",
+            text.as_bytes(),
+        ));
+        let mut warnings = Vec::new();
+        let read = read_all("x.warc.wet", &w, &mut warnings);
+        assert!(warnings.is_empty(), "{warnings:?}");
+        assert_eq!(read.documents.len(), 1);
+        let doc = &read.documents[0];
+        assert_eq!(doc.body, text);
+        assert_eq!(doc.url.as_deref(), Some("http://a.kz/1"));
+        assert!(doc.published.is_some());
     }
 }
