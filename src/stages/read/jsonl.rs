@@ -17,7 +17,10 @@ use crate::document::{
     epoch_int_to_micros, epoch_to_micros, parse_timestamp_unchecked, plausible, Document,
 };
 
-/// Which JSON fields hold what.
+/// Which JSON fields hold what. A name with dots is a path into nested
+/// objects when no top-level field has that name (`metadata.url` in
+/// datatrove's and Dolma's records, `meta.url` in RedPajama's,
+/// `warc_headers.warc-target-uri` in OSCAR's).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct JsonlFields {
@@ -114,7 +117,7 @@ pub fn read_jsonl(
             }
         };
         out.repaired += surrogates;
-        let Some(body) = value.get(&fields.text).and_then(Value::as_str) else {
+        let Some(body) = field(&value, &fields.text).and_then(Value::as_str) else {
             warnings.push(format!("line {n}: no string field `{}`", fields.text));
             continue;
         };
@@ -122,7 +125,7 @@ pub fn read_jsonl(
         doc.id = scalar(&value, &fields.id);
         doc.url = scalar(&value, &fields.url);
         doc.title = scalar(&value, &fields.title);
-        doc.published = match published(value.get(&fields.published)) {
+        doc.published = match published(field(&value, &fields.published)) {
             Ok(t) => t,
             Err(why) => {
                 warnings.push(format!(
@@ -228,9 +231,19 @@ fn epoch(int: Option<i64>, float: Option<f64>) -> Option<i64> {
     }
 }
 
+/// The field `name` of a record: a top-level field of that name, else the
+/// dotted path into nested objects.
+fn field<'a>(value: &'a Value, name: &str) -> Option<&'a Value> {
+    value.get(name).or_else(|| {
+        name.contains('.')
+            .then(|| name.split('.').try_fold(value, |v, key| v.get(key)))
+            .flatten()
+    })
+}
+
 /// A string or number field as text.
-fn scalar(value: &Value, field: &str) -> Option<String> {
-    match value.get(field)? {
+fn scalar(value: &Value, name: &str) -> Option<String> {
+    match field(value, name)? {
         Value::String(s) if !s.is_empty() => Some(s.clone()),
         Value::Number(n) => Some(n.to_string()),
         _ => None,
@@ -368,5 +381,31 @@ mod tests {
         assert!(read.documents[2].body.starts_with("Президент Казахстана"));
         assert_eq!(read.encoding, Some("windows-1251"));
         assert_eq!(read.repaired, 0);
+    }
+
+    #[test]
+    fn dotted_field_names_reach_into_nested_objects() {
+        let fields = JsonlFields {
+            url: "metadata.url".into(),
+            published: "warc_headers.warc-date".into(),
+            ..JsonlFields::default()
+        };
+        let line = br#"{"text":"Body.","metadata":{"url":"https://a.kz/1"},"warc_headers":{"warc-date":"2021-03-04T05:06:07Z"}}"#;
+        let (got, warnings) = read(line, &fields);
+        assert!(warnings.is_empty(), "{warnings:?}");
+        let doc = &got.documents[0];
+        assert_eq!(doc.url.as_deref(), Some("https://a.kz/1"));
+        assert_eq!(doc.published, parse_timestamp("2021-03-04T05:06:07Z"));
+        // A top-level field whose name has a dot wins over the path.
+        let fields = JsonlFields {
+            url: "meta.url".into(),
+            ..JsonlFields::default()
+        };
+        let line =
+            br#"{"text":"Body.","meta.url":"https://top.kz","meta":{"url":"https://nested.kz"}}"#;
+        assert_eq!(
+            read(line, &fields).0.documents[0].url.as_deref(),
+            Some("https://top.kz")
+        );
     }
 }
