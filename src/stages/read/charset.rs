@@ -13,7 +13,7 @@
 
 use std::sync::LazyLock;
 
-use encoding_rs::{Encoding, UTF_16BE, UTF_16LE, UTF_8};
+use encoding_rs::{Encoding, ISO_8859_15, UTF_16BE, UTF_16LE, UTF_8, WINDOWS_1252};
 
 use super::iso2022::{self, Iso2022};
 use super::wide::{self, Wide};
@@ -168,10 +168,34 @@ fn undeclared(bytes: &[u8], hints: Hints<'_>) -> &'static Encoding {
     let sample = &bytes[..bytes.len().min(DETECT)];
     detector.feed(sample, sample.len() == bytes.len());
     let tld = hints.url.and_then(tld);
-    detector.guess(
+    let guess = detector.guess(
         tld.as_deref().map(str::as_bytes),
         chardetng::Utf8Detection::Deny,
-    )
+    );
+    if guess == WINDOWS_1252 && is_latin9(sample) {
+        return ISO_8859_15;
+    }
+    guess
+}
+
+/// Whether text chardetng takes for windows-1252 is ISO-8859-15 (Latin-9),
+/// which Firefox never guesses but Unix systems of the 2000s wrote Estonian,
+/// Finnish and French in. The two differ in eight bytes: where Latin-9 has
+/// `Š š Ž ž Œ œ Ÿ €`, windows-1252 has symbols (`¦ ¨ ´ ¸ ¼ ½ ¾ ¤`) that
+/// no word holds. Such a byte followed by a letter (and not after a digit:
+/// `3½kg`), in text with none of the 0x80–0x9F bytes windows-1252 adds to
+/// Latin-1, is Latin-9: `tšellist`, `l'œuvre`. (`´` is left out: typists
+/// use it for an apostrophe.)
+fn is_latin9(bytes: &[u8]) -> bool {
+    if bytes.iter().any(|b| (0x80..0xA0).contains(b)) {
+        return false;
+    }
+    let letter = |b: u8| b.is_ascii_alphabetic() || (b >= 0xC0 && b != 0xD7 && b != 0xF7);
+    bytes.windows(3).any(|w| {
+        matches!(w[1], 0xA6 | 0xA8 | 0xB8 | 0xBC | 0xBD | 0xBE)
+            && !w[0].is_ascii_digit()
+            && letter(w[2])
+    })
 }
 
 /// The top-level domain of a URL, in the form chardetng accepts (lower-case
@@ -304,6 +328,27 @@ mod tests {
             // KOI8-U is KOI8-R plus Ukrainian letters: the same for Russian.
             let name = d.encoding.name().replace("KOI8-U", "KOI8-R");
             assert_eq!(name, Encoding::for_label(label.as_bytes()).unwrap().name());
+        }
+    }
+
+    #[test]
+    fn latin9_is_told_from_windows_1252_by_letters_inside_words() {
+        let estonian = "Eesti keele õigekiri: šokolaad, žürii ja tšellist. Väga hea!";
+        let french = "Le cœur de l'œuvre est à Paris, dit-elle avec émotion.";
+        for text in [estonian, french] {
+            let d = decode(encode(text, "iso-8859-15"), Hints::default());
+            assert_eq!(d.text, text);
+            assert_eq!(d.encoding, ISO_8859_15);
+        }
+        // Latin-1 text with a symbol beside a word stays windows-1252, and
+        // so does text with windows-1252's own bytes (here the curly quote).
+        for text in [
+            "Prix : 3½ euros, température 20° à Genève.",
+            "C\u{2019}était très ´bien´.",
+        ] {
+            let d = decode(encode(text, "windows-1252"), Hints::default());
+            assert_eq!(d.text, text);
+            assert_eq!(d.encoding, encoding_rs::WINDOWS_1252);
         }
     }
 
