@@ -20,7 +20,7 @@
 use std::io::{self, BufRead, Read};
 
 use super::decode::{read_line_capped, Line};
-use super::warc_framing::{Next, Record, RecordStream, Rewind};
+use super::warc_framing::{length_fault, over_cap, Next, Record, RecordStream, Rewind};
 
 /// Longest header line.
 const MAX_HEADER_LINE: u64 = 64 * 1024;
@@ -203,15 +203,8 @@ impl<R: BufRead> ArcRecords<R> {
             first = false;
         }
         let left = rest.limit();
-        let why = if left > 0 {
-            format!("Archive-length {length} runs past the end of the file")
-        } else if self.at_boundary()? {
-            return Ok(Next::Skipped(format!(
-                "{}; skipped",
-                super::over_document(length as usize, self.max_content)
-            )));
-        } else {
-            format!("Archive-length {length} does not end at a record boundary")
+        let Some(why) = length_fault("Archive-length", length, left, || self.at_boundary())? else {
+            return Ok(over_cap(length, self.max_content));
         };
         if rescue.is_empty() {
             return self.resync(why);
@@ -269,12 +262,7 @@ impl<R: BufRead> RecordStream for ArcRecords<R> {
             );
             return Ok(Next::Cut(head.record(content), why));
         }
-        if short > 0 || !self.at_boundary()? {
-            let why = if short > 0 {
-                format!("Archive-length {length} runs past the end of the file")
-            } else {
-                format!("Archive-length {length} does not end at a record boundary")
-            };
+        if let Some(why) = length_fault("Archive-length", length, short, || self.at_boundary())? {
             // A length too long swallowed the next records: read them again
             // from the first header line inside.
             if let Some(start) = first_header_line(&content) {

@@ -47,6 +47,34 @@ impl Record {
     }
 }
 
+/// A record over `read.max_document_bytes`, skipped whole.
+pub(super) fn over_cap(length: u64, max: u64) -> Next {
+    Next::Skipped(format!(
+        "{}; skipped",
+        super::over_document(length as usize, max)
+    ))
+}
+
+/// Why a record's length field was wrong, or `None` when it was right:
+/// `left` of its `length` bytes were missing at the end of the file, or
+/// what follows the record is not the next one (`at_boundary`).
+pub(super) fn length_fault(
+    field: &str,
+    length: u64,
+    left: u64,
+    at_boundary: impl FnOnce() -> io::Result<bool>,
+) -> io::Result<Option<String>> {
+    Ok(if left > 0 {
+        Some(format!("{field} {length} runs past the end of the file"))
+    } else if at_boundary()? {
+        None
+    } else {
+        Some(format!(
+            "{field} {length} does not end at a record boundary"
+        ))
+    })
+}
+
 /// A source of records: WARC here, ARC in [`super::arc_framing`].
 pub trait RecordStream {
     /// The next record. I/O errors (of the file, of a decompressor, the
@@ -156,15 +184,8 @@ impl<R: BufRead> Records<R> {
             self.stream.consume(n);
             left -= n as u64;
         }
-        let why = if left > 0 {
-            format!("Content-Length {length} runs past the end of the file")
-        } else if self.at_boundary()? {
-            return Ok(Next::Skipped(format!(
-                "{}; skipped",
-                super::over_document(length as usize, self.max_content)
-            )));
-        } else {
-            format!("Content-Length {length} does not end at a record boundary")
+        let Some(why) = length_fault("Content-Length", length, left, || self.at_boundary())? else {
+            return Ok(over_cap(length, self.max_content));
         };
         if rescue.is_empty() {
             return self.resync(why);
@@ -275,12 +296,8 @@ impl<R: BufRead> RecordStream for Records<R> {
         }
         let mut content = Vec::with_capacity(length as usize);
         (&mut self.stream).take(length).read_to_end(&mut content)?;
-        if (content.len() as u64) < length || !self.at_boundary()? {
-            let why = if (content.len() as u64) < length {
-                format!("Content-Length {length} runs past the end of the file")
-            } else {
-                format!("Content-Length {length} does not end at a record boundary")
-            };
+        let short = length - content.len() as u64;
+        if let Some(why) = length_fault("Content-Length", length, short, || self.at_boundary())? {
             // A length too long swallowed the next records: read them again.
             if let Some(i) = memmem::find(&content, NEXT_RECORD) {
                 self.stream.unread(&content[i + 1..]);
