@@ -425,12 +425,17 @@ pub fn lines_batch(rows: &[(&str, u64, u64)]) -> Result<RecordBatch, arrow::erro
 ///
 /// A partition of a release made before documents were counted by their
 /// text holds a count n instead: it is read as n documents with hashes made
-/// from the file's name and 0..n, so that it counts as much as it did and
-/// two such partitions add up, as they did.
+/// from the partition's place in the dataset (`run=N/part-0.parquet`) and
+/// 0..n, so that it counts as much as it did and two such partitions add
+/// up, as they did.
 pub fn read_lines(path: &Path, mut add: impl FnMut(&str, u64, u64)) -> Result<(), StateError> {
-    let seed = path
-        .file_name()
-        .map_or(0, |n| xxhash_rust::xxh3::xxh3_64(n.as_encoded_bytes()));
+    let place: Vec<String> = path
+        .iter()
+        .rev()
+        .take(2)
+        .map(|c| c.to_string_lossy().into_owned())
+        .collect();
+    let seed = xxhash_rust::xxh3::xxh3_64(place.join("/").as_bytes());
     for batch in read_batches(path)? {
         let fields = batch.schema().fields().clone();
         let counted = fields == *counted_lines_schema().fields();
@@ -579,8 +584,10 @@ mod tests {
         .unwrap();
         let one = tempfile::tempdir().unwrap();
         let two = tempfile::tempdir().unwrap();
-        let docs = |dir: &tempfile::TempDir, name: &str| {
-            let path = dir.path().join(name);
+        // Every run's partition is `run=N/part-0.parquet`.
+        let docs = |dir: &tempfile::TempDir, run: &str| {
+            std::fs::create_dir_all(dir.path().join(run)).unwrap();
+            let path = dir.path().join(run).join("part-0.parquet");
             let mut w = parquet::arrow::ArrowWriter::try_new(
                 File::create(&path).unwrap(),
                 counted.schema(),
@@ -593,7 +600,7 @@ mod tests {
             read_lines(&path, |g, h, d| back.push((g.to_string(), h, d))).unwrap();
             back
         };
-        let first = docs(&one, "part-r1.parquet");
+        let first = docs(&one, "run=1");
         assert_eq!(first.iter().filter(|r| r.1 == 7).count(), 3);
         assert_eq!(first.iter().filter(|r| r.1 == 8).count(), 1);
         let mut distinct: Vec<u64> = first.iter().map(|r| r.2).collect();
@@ -601,8 +608,8 @@ mod tests {
         distinct.dedup();
         assert_eq!(distinct.len(), 3, "n documents are n distinct hashes");
         // Another run's partition adds its own documents, as counts added.
-        let second = docs(&two, "part-r2.parquet");
+        let second = docs(&two, "run=2");
         assert!(second.iter().all(|r| !first.iter().any(|f| f.2 == r.2)));
-        assert_eq!(first, docs(&two, "part-r1.parquet"), "deterministic");
+        assert_eq!(first, docs(&two, "run=1"), "deterministic");
     }
 }
