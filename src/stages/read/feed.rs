@@ -52,6 +52,28 @@ fn parse_or_repair(text: &str, warnings: &mut Vec<String>) -> Result<feed_rs::mo
     Ok(fixed.unwrap_or(feed))
 }
 
+/// Whether `text` ends with its root element closed and opens no RSS
+/// `<item>` or Atom `<entry>`: a feed not cut off, just without items.
+fn is_whole_without_items(text: &str) -> bool {
+    let end = text.trim_end().to_ascii_lowercase();
+    let closed = ["</rss>", "</feed>", "</rdf:rdf>"]
+        .iter()
+        .any(|t| end.ends_with(t));
+    closed && !has_item(text)
+}
+
+/// Whether `text` opens an RSS `<item>` or Atom `<entry>` anywhere.
+fn has_item(text: &str) -> bool {
+    ["<item", "<entry"].iter().any(|tag| {
+        text.match_indices(tag).any(|(i, _)| {
+            text[i + tag.len()..]
+                .chars()
+                .next()
+                .is_some_and(|c| c == '>' || c == '/' || c.is_whitespace())
+        })
+    })
+}
+
 /// The feed in `text`; when `feed-rs` refuses it, the first repair it
 /// reads, else its part before the break.
 fn parse_or_mend(text: &str, warnings: &mut Vec<String>) -> Result<feed_rs::model::Feed, String> {
@@ -62,9 +84,10 @@ fn parse_or_mend(text: &str, warnings: &mut Vec<String>) -> Result<feed_rs::mode
     if let Some(feed) = feed_repair::refused_feed_repairs(text).find_map(|t| parse(&t).ok()) {
         return Ok(feed);
     }
-    let refused = || match super::sniffs_as_feed(text) {
-        true => format!("a feed cut off or broken before its first item ends: {e}"),
-        false => format!("not an RSS or Atom feed: {e}"),
+    let refused = || match (super::sniffs_as_feed(text), is_whole_without_items(text)) {
+        (true, false) => format!("a feed cut off or broken before its first item ends: {e}"),
+        (true, true) => format!("a feed with no item that feed-rs can read: {e}"),
+        (false, _) => format!("not an RSS or Atom feed: {e}"),
     };
     // Cut off after a bare ampersand too: the cut is made on the text with
     // its ampersands escaped.
@@ -257,6 +280,9 @@ mod tests {
             err.contains("cut off or broken before its first item"),
             "{err}"
         );
+        let empty = "<rss version=\"2.0\">\n</rss>";
+        let err = read_feed("f.rss", empty, TextFormat::Plain, &mut Vec::new()).unwrap_err();
+        assert!(err.contains("a feed with no item"), "{err}");
     }
 
     #[test]
