@@ -27,7 +27,7 @@ pub mod warc;
 mod warc_framing;
 mod wide;
 
-use std::io::BufReader;
+use std::io::{BufRead, BufReader};
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
@@ -258,36 +258,36 @@ impl Reader {
         codec: Codec,
         raw: &mut BufReader<RawFile>,
     ) -> Result<Parsed, ReadError> {
-        let mut warnings = Vec::new();
-        let read = match codec {
-            // Per-record gzip: a corrupt member costs its record only.
-            Codec::Gzip => {
-                let mut members = warc::Members::new(&mut *raw);
-                let stream = decode::Limited::new(&mut members, self.limits.file);
-                let stream = BufReader::with_capacity(decode::BUFFER, stream);
-                let read = warc::read_warc(
-                    &input.display,
-                    archive,
-                    stream,
-                    self.limits.document,
-                    self.text_format,
-                    &mut warnings,
-                );
-                warnings.splice(0..0, members.warnings);
-                read
-            }
-            _ => {
-                let stream = decode::decoder(codec, &mut *raw, self.limits.file)?;
-                warc::read_warc(
-                    &input.display,
-                    archive,
-                    stream,
-                    self.limits.document,
-                    self.text_format,
-                    &mut warnings,
-                )
-            }
+        if codec != Codec::Gzip {
+            let stream = decode::decoder(codec, &mut *raw, self.limits.file)?;
+            return self.read_records(&input.display, archive, stream, codec);
         }
+        // Per-record gzip: a corrupt member costs its record only.
+        let mut members = warc::Members::new(&mut *raw);
+        let stream = decode::Limited::new(&mut members, self.limits.file);
+        let stream = BufReader::with_capacity(decode::BUFFER, stream);
+        let mut parsed = self.read_records(&input.display, archive, stream, codec)?;
+        parsed.warnings.splice(0..0, members.warnings);
+        Ok(parsed)
+    }
+
+    /// The records of an archive's decompressed `stream`.
+    fn read_records(
+        &self,
+        source: &str,
+        archive: warc::Archive,
+        stream: impl BufRead,
+        codec: Codec,
+    ) -> Result<Parsed, ReadError> {
+        let mut warnings = Vec::new();
+        let read = warc::read_warc(
+            source,
+            archive,
+            stream,
+            self.limits.document,
+            self.text_format,
+            &mut warnings,
+        )
         .map_err(|e| decode::stream_error(codec, e))?;
         Ok(Parsed {
             documents: read.documents,
@@ -315,6 +315,11 @@ impl Reader {
         let head = stream
             .fill_buf()
             .map_err(|e| decode::stream_error(codec, e))?;
+        // An archive by its first bytes, whatever its name: Heritrix's
+        // `.warc.gz.open` while it writes, a download saved as `.dat`.
+        if let Some(archive) = warc::Archive::sniff(head) {
+            return self.read_records(source, archive, stream, codec);
+        }
         decode::check_not_binary(head)?;
         let mut warnings = Vec::new();
         if matches!(format_of_name(inner), Some("jsonl")) && !charset::is_wide(head) {
@@ -508,6 +513,41 @@ mod tests {
             Some("Peres Heads to Kazakhstan".to_string())
         );
         assert_eq!(first_line_title("A full sentence ends here.\nMore"), None);
+    }
+
+    #[test]
+    fn an_archive_is_known_by_its_first_bytes_whatever_its_name() {
+        let page = "<html><body><p>Kazakhstan's president arrived in Jerusalem on Tuesday for talks on trade.</p></body></html>";
+        let http = format!("HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n{page}");
+        let warc = format!(
+            "WARC/1.0\r\nWARC-Type: response\r\nWARC-Target-URI: http://a.kz/1\r\n\
+             Content-Length: {}\r\n\r\n{http}\r\n\r\n",
+            http.len()
+        );
+        let arc = format!(
+            "filedesc://x.arc 0.0.0.0 20140216050221 text/plain 4\n1 0 \n\n\
+             http://a.kz/1 1.2.3.4 20140216050221 text/html {}\n{http}\n",
+            http.len()
+        );
+        let dir = tempfile::tempdir().unwrap();
+        for (name, bytes, format) in [
+            ("crawl.warc.open", warc, "warc"),
+            ("old-crawl.dat", arc, "arc"),
+        ] {
+            let path = dir.path().join(name);
+            std::fs::write(&path, bytes).unwrap();
+            let input = InputFile {
+                display: name.into(),
+                path,
+            };
+            let read = Reader::new(&ReadConfig::default())
+                .unwrap()
+                .read(&input)
+                .unwrap();
+            assert_eq!(read.format, format);
+            assert_eq!(read.documents.len(), 1, "{name}");
+            assert_eq!(read.documents[0].url.as_deref(), Some("http://a.kz/1"));
+        }
     }
 
     #[test]

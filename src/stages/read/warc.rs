@@ -47,6 +47,18 @@ pub enum Archive {
 }
 
 impl Archive {
+    /// The format a stream's first bytes say it is in: a WARC version line,
+    /// or an ARC file's description record.
+    pub fn sniff(head: &[u8]) -> Option<Archive> {
+        if head.starts_with(b"WARC/1.") {
+            Some(Archive::Warc)
+        } else if head.starts_with(b"filedesc://") {
+            Some(Archive::Arc)
+        } else {
+            None
+        }
+    }
+
     /// The format's name, as the manifest and warnings give it.
     pub fn name(self) -> &'static str {
         match self {
