@@ -39,6 +39,18 @@ impl Codec {
     }
 }
 
+/// The codec a file's first bytes say, for a name that says none (a
+/// renamed download, Heritrix's `.warc.gz.open`): gzip's or zstd's magic.
+pub fn codec_of_magic(head: &[u8]) -> Codec {
+    if head.starts_with(&[0x1f, 0x8b, 0x08]) {
+        Codec::Gzip
+    } else if head.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]) {
+        Codec::Zstd
+    } else {
+        Codec::Plain
+    }
+}
+
 /// The codec of a (lower-case) file name and the name of what is inside
 /// (`a.warc.gz` → `a.warc`).
 pub fn codec_of(name: &str) -> (Codec, &str) {

@@ -206,8 +206,12 @@ impl Reader {
             .file_name()
             .map(|n| n.to_string_lossy().to_lowercase())
             .unwrap_or_default();
-        let (codec, inner) = decode::codec_of(&name);
+        let (mut codec, inner) = decode::codec_of(&name);
         let mut raw = BufReader::with_capacity(decode::BUFFER, RawFile::new(file));
+        if codec == Codec::Plain {
+            let head = raw.fill_buf().map_err(|e| ReadError::Io(e.to_string()))?;
+            codec = decode::codec_of_magic(head);
+        }
         // Common Crawl's text and metadata extracts are WARC files too
         // (`.warc.wet.gz`, `.warc.wat.gz`).
         let archive = if [".warc", ".wet", ".wat"].iter().any(|e| inner.ends_with(e)) {
@@ -515,6 +519,13 @@ mod tests {
         assert_eq!(first_line_title("A full sentence ends here.\nMore"), None);
     }
 
+    fn gzip(bytes: &[u8]) -> Vec<u8> {
+        use std::io::Write;
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        gz.write_all(bytes).unwrap();
+        gz.finish().unwrap()
+    }
+
     #[test]
     fn an_archive_is_known_by_its_first_bytes_whatever_its_name() {
         let page = "<html><body><p>Kazakhstan's president arrived in Jerusalem on Tuesday for talks on trade.</p></body></html>";
@@ -531,8 +542,9 @@ mod tests {
         );
         let dir = tempfile::tempdir().unwrap();
         for (name, bytes, format) in [
-            ("crawl.warc.open", warc, "warc"),
-            ("old-crawl.dat", arc, "arc"),
+            ("crawl.warc.open", warc.clone().into_bytes(), "warc"),
+            ("crawl.warc.gz.open", gzip(warc.as_bytes()), "warc"),
+            ("old-crawl.dat", arc.into_bytes(), "arc"),
         ] {
             let path = dir.path().join(name);
             std::fs::write(&path, bytes).unwrap();
