@@ -176,6 +176,15 @@ fn kind_of(content_type: Option<&str>, body: &[u8]) -> Option<Kind> {
 fn payload(record: &Record, max_body: u64) -> Result<Option<Payload>, String> {
     match record.field("WARC-Type") {
         Some("response") => {}
+        // wget stores its command line and log as resources of a
+        // `metadata://` URI: the crawl's own notes, not pages.
+        Some("resource")
+            if record
+                .field("WARC-Target-URI")
+                .is_some_and(|u| u.trim_start_matches('<').starts_with("metadata:")) =>
+        {
+            return Ok(None)
+        }
         Some("resource" | "conversion") => {
             let content_type = record.field("Content-Type");
             let kind = kind_of(content_type, &record.content);
@@ -607,5 +616,24 @@ mod tests {
         assert_eq!(doc.body, text);
         assert_eq!(doc.url.as_deref(), Some("http://a.kz/1"));
         assert!(doc.published.is_some());
+    }
+
+    #[test]
+    fn wget_metadata_resources_are_not_documents() {
+        let mut w = record(
+            "resource",
+            "metadata://gnu.org/software/wget/warc/wget.log",
+            "Content-Type: text/plain\r\n",
+            b"Opening WARC file 'example.com.warc.gz'.",
+        );
+        w.extend(record(
+            "resource",
+            "file:///notes.txt",
+            "Content-Type: text/plain\r\n",
+            b"A resource record of plain text.",
+        ));
+        let read = read_all("w.warc", &w, &mut Vec::new());
+        assert_eq!(read.documents.len(), 1);
+        assert_eq!(read.documents[0].url.as_deref(), Some("file:///notes.txt"));
     }
 }
