@@ -320,6 +320,15 @@ pub fn read_line_capped(stream: &mut dyn BufRead, buf: &mut Vec<u8>, max: u64) -
     })
 }
 
+/// `bytes` as one gzip member (tests of the readers).
+#[cfg(test)]
+pub(crate) fn gzip(bytes: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    gz.write_all(bytes).unwrap();
+    gz.finish().unwrap()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

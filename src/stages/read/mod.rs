@@ -519,13 +519,6 @@ mod tests {
         assert_eq!(first_line_title("A full sentence ends here.\nMore"), None);
     }
 
-    fn gzip(bytes: &[u8]) -> Vec<u8> {
-        use std::io::Write;
-        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
-        gz.write_all(bytes).unwrap();
-        gz.finish().unwrap()
-    }
-
     #[test]
     fn an_archive_is_known_by_its_first_bytes_whatever_its_name() {
         let page = "<html><body><p>Kazakhstan's president arrived in Jerusalem on Tuesday for talks on trade.</p></body></html>";
@@ -543,7 +536,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         for (name, bytes, format) in [
             ("crawl.warc.open", warc.clone().into_bytes(), "warc"),
-            ("crawl.warc.gz.open", gzip(warc.as_bytes()), "warc"),
+            ("crawl.warc.gz.open", decode::gzip(warc.as_bytes()), "warc"),
             ("old-crawl.dat", arc.into_bytes(), "arc"),
         ] {
             let path = dir.path().join(name);

@@ -486,7 +486,7 @@ fn next_member<R: BufRead + Seek>(raw: &mut R, from: u64) -> io::Result<Option<u
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::io::{Cursor, Write};
+    use std::io::Cursor;
 
     fn record(body: &str) -> Vec<u8> {
         format!(
@@ -569,17 +569,11 @@ mod tests {
         );
     }
 
-    fn gzip(bytes: &[u8]) -> Vec<u8> {
-        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
-        gz.write_all(bytes).unwrap();
-        gz.finish().unwrap()
-    }
-
     #[test]
     fn a_corrupt_gzip_member_costs_its_record_only() {
         let members: Vec<Vec<u8>> = ["one", "two", "three", "four"]
             .iter()
-            .map(|b| gzip(&record(&b.repeat(50))))
+            .map(|b| crate::read::decode::gzip(&record(&b.repeat(50))))
             .collect();
         for damage in ["flip", "cut"] {
             let mut file = Vec::new();
