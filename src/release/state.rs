@@ -408,6 +408,11 @@ fn counted_lines_schema() -> SchemaRef {
     ]))
 }
 
+/// Pseudo-documents made from one counted row at most: the counter keeps
+/// only `max(min_docs, 8)` per line, and expanding a count of millions on
+/// every incremental run would be work for nothing.
+const COUNTED_DOCS_CAP: u64 = 1024;
+
 /// One frequent-line partition: (group, line hash, document hash) rows.
 pub fn lines_batch(rows: &[(&str, u64, u64)]) -> Result<RecordBatch, arrow::error::ArrowError> {
     RecordBatch::try_new(
@@ -450,7 +455,9 @@ pub fn read_lines(path: &Path, mut add: impl FnMut(&str, u64, u64)) -> Result<()
         if counted {
             let docs = batch.column(2).as_primitive::<UInt32Type>();
             for i in 0..batch.num_rows() {
-                for n in 0..u64::from(docs.value(i)) {
+                // Past the cap more documents decide nothing the cap does not
+                // (min_docs above it counts these lines as fewer: kept, not lost).
+                for n in 0..u64::from(docs.value(i)).min(COUNTED_DOCS_CAP) {
                     let doc = xxhash_rust::xxh3::xxh3_64_with_seed(&n.to_le_bytes(), seed);
                     add(group.value(i), hash.value(i), doc);
                 }

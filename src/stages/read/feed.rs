@@ -55,7 +55,14 @@ fn parse_or_repair(text: &str, warnings: &mut Vec<String>) -> Result<feed_rs::mo
 /// Whether `text` ends with its root element closed and opens no RSS
 /// `<item>` or Atom `<entry>`: a feed not cut off, just without items.
 fn is_whole_without_items(text: &str) -> bool {
-    let end = text.trim_end().to_ascii_lowercase();
+    let end = text.trim_end();
+    // The last 12 characters hold `</rdf:RDF>`, the longest closing tag.
+    let tail = end
+        .char_indices()
+        .rev()
+        .nth(11)
+        .map_or(end, |(i, _)| &end[i..]);
+    let end = tail.to_ascii_lowercase();
     let closed = ["</rss>", "</feed>", "</rdf:rdf>"]
         .iter()
         .any(|t| end.ends_with(t));
