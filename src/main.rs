@@ -7,6 +7,11 @@ mod progress;
 
 use clap::Parser;
 
+/// mimalloc instead of the system allocator: parsing and tagging make many
+/// short-lived small allocations, which glibc's malloc serves slowly.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     let args = cli::Cli::parse();
     let format = args.log_format;
