@@ -95,7 +95,7 @@ echo "crash_test: $TRIALS trials ($killed killed mid-run): release whole after e
 # Sharded: the tasks of a 3-shard plan, in run-local.sh order.
 tasks=()
 for pass in scan lines sketch buckets contain verify cluster write commit; do
-    case $pass in scan|sketch|buckets|contain|verify|write) n=3 ;; *) n=1 ;; esac
+    case $pass in scan|lines|sketch|buckets|contain|verify|write) n=3 ;; *) n=1 ;; esac
     for ((i = 0; i < n; i++)); do tasks+=("$pass $i"); done
 done
 stage() { "$BIN" stage "$1" --shard "$2/3" --work "$3/work"; }

@@ -59,7 +59,7 @@ for T in $TASKS; do
   timed plan "$G" plan "$CORPUS" -c "$CONFIG" -o "$WORK/sharded-$T" --tasks "$T" --out "$P" --scheduler none
   : >"$WORK/plan-$T.bytes"; : >"$WORK/plan-$T.read"
   for pass in scan lines sketch buckets contain verify cluster write commit; do
-    case $pass in scan|sketch|buckets|contain|verify|write) n=$T ;; *) n=1 ;; esac
+    case $pass in scan|lines|sketch|buckets|contain|verify|write) n=$T ;; *) n=1 ;; esac
     for ((i = 0; i < n; i++)); do
       timed "$pass" "$G" stage "$pass" --shard "$i/$T" --work "$P/work"
       # A dedup task says how many bytes of sketches and band keys it read.

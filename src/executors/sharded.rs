@@ -9,7 +9,7 @@
 //! | pass | tasks | reads | writes |
 //! |---|---|---|---|
 //! | scan | N | its shard's inputs | cleaned documents, line counts |
-//! | lines | 1 | every shard's line counts, the released ones | frequent lines; `_state/lines` |
+//! | lines | N | its range of line hashes from every shard's line counts and the released ones | frequent lines of its range; its `_state/lines` part |
 //! | sketch | N | its cleaned documents, frequent lines | sketches, signals by doc_id |
 //! | buckets | N | every sketch; keeps the LSH buckets whose key is its own | exact copies, verified near-duplicate pairs |
 //! | contain | N | every sketch; indexes the documents of its own ranks | each document's best container among them |
@@ -47,8 +47,7 @@ use crate::lock::DatasetLock;
 use crate::passes::scan::{self, ScanContext};
 use crate::passes::{sketch, write, Counts, Progress};
 use crate::pipeline::{
-    add_released_lines, line_counts_batch, open_run, Opened, RunError, RunOptions, Summary,
-    CHUNK_BYTES,
+    line_counts_batch, open_run, Opened, RunError, RunOptions, Summary, CHUNK_BYTES,
 };
 use crate::quality::Signals;
 use crate::read::Reader;
@@ -61,6 +60,7 @@ use crate::write::manifest::{InputRecord, Manifest, PartRecord, SkippedInput};
 use crate::write::{DatasetSink, Verdict};
 
 use super::exchange::{self, PlanSketches};
+use super::grouped_files;
 use super::sketch_extracts::{self, ExtractWriter, Extracts};
 
 /// The passes, in the order they run.
@@ -109,7 +109,13 @@ impl Pass {
     pub fn per_shard(self) -> bool {
         matches!(
             self,
-            Pass::Scan | Pass::Sketch | Pass::Buckets | Pass::Contain | Pass::Verify | Pass::Write
+            Pass::Scan
+                | Pass::Lines
+                | Pass::Sketch
+                | Pass::Buckets
+                | Pass::Contain
+                | Pass::Verify
+                | Pass::Write
         )
     }
 }
@@ -619,9 +625,10 @@ pub fn run_stage(
                 progress,
             )?;
             store.seal()?;
-            work.write_batch(
-                &format!("lines-{shard}.parquet"),
-                &line_counts_batch(&scanned.lines)?,
+            write_line_shares(
+                work.part(format!("lines-{shard}.parquet")),
+                &scanned.lines,
+                n,
             )?;
             let report = ScanReport {
                 inputs: scanned.inputs,
@@ -633,34 +640,49 @@ pub fn run_stage(
             work.write_json(&format!("scan-{shard}.json"), &report)?;
         }
         Pass::Lines => {
+            // This task counts the lines of its hash range (see
+            // `lines_owner`): no task holds every site's lines.
             let mut counter = FrequentLineCounter::new(
                 config.clean.frequent_max_words,
                 config.clean.frequent_min_docs,
             );
+            let schema = state::lines_schema();
             for i in 0..n {
                 work.read_json::<ScanReport>(&format!("scan-{i}.json"), Pass::Scan)?;
                 let path = work.part(format!("lines-{i}.parquet"));
-                state::read_lines(&path, |g, h, d| counter.add_row(g, h, d))?;
+                grouped_files::each_owned_batch(&path, part, &schema, |batch| {
+                    state::each_line_row(&path, batch, 0, &mut |g, h, d| counter.add_row(g, h, d))
+                })?;
             }
             // This run's counts are state; the released ones are added
             // before deciding which lines are frequent.
             let mut sink = shared()?;
-            let file = release::state_file("lines", plan.run);
-            let part =
+            let file = release::state_shard_file("lines", plan.run, shard, n);
+            let staged =
                 release::stage_part(&mut sink, file, plan.run, &line_counts_batch(&counter)?)?;
             if let Some(m) = &base {
-                add_released_lines(&plan.output, m, &mut counter)?;
+                for path in release::state_files(&plan.output, m, "lines") {
+                    state::read_lines(&path, |g, h, d| {
+                        if lines_owner(h, n) == shard {
+                            counter.add_row(g, h, d)
+                        }
+                    })?;
+                }
             }
             let frequent = counter.frequent_rows(config.clean.frequent_min_docs);
             let batch = state::lines_batch(&frequent)
                 .map_err(crate::passes::arrow_error("lines"))
                 .map_err(RunError::from)?;
-            work.write_batch("frequent.parquet", &batch)?;
+            work.write_batch(&format!("frequent-{shard}.parquet"), &batch)?;
             let seconds = started.elapsed().as_secs_f64();
-            work.write_json("lines.json", &LinesReport { part, seconds })?;
+            let report = LinesReport {
+                part: staged,
+                seconds,
+            };
+            work.write_json(&format!("lines-{shard}.json"), &report)?;
         }
         Pass::Sketch => {
-            let frequent = frequent_lines(&work, &config)?;
+            let frequent = frequent_lines(&work, &config, n)?;
             let store = SpillStore::open(work.part(format!("scan-{shard}")))?;
             progress.stage("sketch", 0);
             let sketched = sketch::sketch(
@@ -827,7 +849,7 @@ pub fn run_stage(
         }
         Pass::Write => {
             work.read_json::<ClusterReport>("cluster.json", Pass::Cluster)?;
-            let frequent = frequent_lines(&work, &config)?;
+            let frequent = frequent_lines(&work, &config, n)?;
             let sketched: SketchReport =
                 work.read_json(&format!("sketch-{shard}.json"), Pass::Sketch)?;
             let members = exchange::read_members(&work.part(format!("members-{shard}.parquet")))?;
@@ -1021,17 +1043,52 @@ fn verdicts_of(
     Ok(verdicts)
 }
 
-/// The frequent lines the `lines` pass found.
-fn frequent_lines(work: &Work, config: &Config) -> Result<FrequentLines, RunError> {
-    work.read_json::<LinesReport>("lines.json", Pass::Lines)?;
+/// The frequent lines the `lines` tasks found, each in its hash range.
+fn frequent_lines(work: &Work, config: &Config, n: usize) -> Result<FrequentLines, RunError> {
     let mut counter = FrequentLineCounter::new(
         config.clean.frequent_max_words,
         config.clean.frequent_min_docs,
     );
-    state::read_lines(&work.part("frequent.parquet"), |g, h, d| {
-        counter.add_row(g, h, d)
-    })?;
+    for i in 0..n {
+        work.read_json::<LinesReport>(&format!("lines-{i}.json"), Pass::Lines)?;
+        state::read_lines(&work.part(format!("frequent-{i}.parquet")), |g, h, d| {
+            counter.add_row(g, h, d)
+        })?;
+    }
     Ok(counter.finish(config.clean.frequent_min_docs))
+}
+
+/// The `lines` task that counts the line hashed `line`: each of the `n`
+/// tasks holds one range of line hashes, every site's, so a line's every
+/// document meets in one task and no task holds every line.
+fn lines_owner(line: u64, n: usize) -> usize {
+    (line % n as u64) as usize
+}
+
+/// Rows per row group of a scan task's line file.
+const LINE_ROWS_PER_GROUP: usize = 65_536;
+
+/// Writes a scan task's short-line rows to `path`, each `lines` task's
+/// share in row groups of its own.
+fn write_line_shares(
+    path: PathBuf,
+    counter: &FrequentLineCounter,
+    n: usize,
+) -> Result<(), RunError> {
+    let mut shares: Vec<Vec<(&str, u64, u64)>> = vec![Vec::new(); n];
+    for row in counter.rows() {
+        shares[lines_owner(row.1, n)].push(row);
+    }
+    let mut file = grouped_files::GroupedWriter::create(path, state::lines_schema(), n)?;
+    for (owner, rows) in shares.iter().enumerate() {
+        for rows in rows.chunks(LINE_ROWS_PER_GROUP) {
+            let batch = state::lines_batch(rows)
+                .map_err(crate::passes::arrow_error("lines"))
+                .map_err(RunError::from)?;
+            file.write(owner, &batch)?;
+        }
+    }
+    Ok(file.finish()?)
 }
 
 /// The `commit` pass: gathers every task's report and commits the run
@@ -1079,10 +1136,12 @@ fn commit(
         };
         commit.record_inputs_only(m, plan.unchanged.clone(), skipped, sink)?
     } else {
-        let lines: LinesReport = work.read_json("lines.json", Pass::Lines)?;
-        time("lines", lines.seconds);
-        sink.adopt([lines.part.file.clone()])?;
-        commit.record("lines", lines.part);
+        for i in 0..n {
+            let lines: LinesReport = work.read_json(&format!("lines-{i}.json"), Pass::Lines)?;
+            time("lines", lines.seconds);
+            sink.adopt([lines.part.file.clone()])?;
+            commit.record("lines", lines.part);
+        }
         for i in 0..n {
             let report: SketchReport = work.read_json(&format!("sketch-{i}.json"), Pass::Sketch)?;
             commit.counts.merge(report.counts);

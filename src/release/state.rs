@@ -442,31 +442,44 @@ pub fn read_lines(path: &Path, mut add: impl FnMut(&str, u64, u64)) -> Result<()
         .collect();
     let seed = xxhash_rust::xxh3::xxh3_64(place.join("/").as_bytes());
     for batch in read_batches(path)? {
-        let fields = batch.schema().fields().clone();
-        let counted = fields == *counted_lines_schema().fields();
-        if !counted && fields != *lines_schema().fields() {
-            return Err(StateError {
-                path: path.to_path_buf(),
-                message: "not a line-count table written by this gleaner".into(),
-            });
+        each_line_row(path, &batch, seed, &mut add)?;
+    }
+    Ok(())
+}
+
+/// Calls `add(group, line_hash, doc_hash)` for every row of one batch of a
+/// line table (a work file's, or a partition's; `seed` makes the documents
+/// of a count, see [`read_lines`]). `path` names the file in errors.
+pub fn each_line_row(
+    path: &Path,
+    batch: &RecordBatch,
+    seed: u64,
+    add: &mut impl FnMut(&str, u64, u64),
+) -> Result<(), StateError> {
+    let fields = batch.schema().fields().clone();
+    let counted = fields == *counted_lines_schema().fields();
+    if !counted && fields != *lines_schema().fields() {
+        return Err(StateError {
+            path: path.to_path_buf(),
+            message: "not a line-count table written by this gleaner".into(),
+        });
+    }
+    let group = batch.column(0).as_string::<i32>();
+    let hash = batch.column(1).as_primitive::<UInt64Type>();
+    if counted {
+        let docs = batch.column(2).as_primitive::<UInt32Type>();
+        for i in 0..batch.num_rows() {
+            // Past the cap more documents decide nothing the cap does not
+            // (min_docs above it counts these lines as fewer: kept, not lost).
+            for n in 0..u64::from(docs.value(i)).min(COUNTED_DOCS_CAP) {
+                let doc = xxhash_rust::xxh3::xxh3_64_with_seed(&n.to_le_bytes(), seed);
+                add(group.value(i), hash.value(i), doc);
+            }
         }
-        let group = batch.column(0).as_string::<i32>();
-        let hash = batch.column(1).as_primitive::<UInt64Type>();
-        if counted {
-            let docs = batch.column(2).as_primitive::<UInt32Type>();
-            for i in 0..batch.num_rows() {
-                // Past the cap more documents decide nothing the cap does not
-                // (min_docs above it counts these lines as fewer: kept, not lost).
-                for n in 0..u64::from(docs.value(i)).min(COUNTED_DOCS_CAP) {
-                    let doc = xxhash_rust::xxh3::xxh3_64_with_seed(&n.to_le_bytes(), seed);
-                    add(group.value(i), hash.value(i), doc);
-                }
-            }
-        } else {
-            let docs = batch.column(2).as_primitive::<UInt64Type>();
-            for i in 0..batch.num_rows() {
-                add(group.value(i), hash.value(i), docs.value(i));
-            }
+    } else {
+        let docs = batch.column(2).as_primitive::<UInt64Type>();
+        for i in 0..batch.num_rows() {
+            add(group.value(i), hash.value(i), docs.value(i));
         }
     }
     Ok(())
