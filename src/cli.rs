@@ -92,7 +92,12 @@ pub enum Command {
     /// table files in the dataset directory; no task holds every dedup
     /// sketch; only the commit task locks the dataset and commits. An
     /// object-store --output (s3://…, with --features cloud) is mirrored in
-    /// work/ and uploaded by the commit task, the manifest last. The tables
+    /// work/ and uploaded by the commit task, the manifest last. --out may
+    /// be an object store too (s3://bucket/plan, with --features cloud): the
+    /// plan goes to <out>/work/ there, the job scripts and logs to
+    /// --scripts, and each task works in a local copy in $GLEANER_CACHE
+    /// (it downloads what its pass reads and uploads what it wrote, its
+    /// report last), so the nodes need no shared file system. The tables
     /// are those `gleaner run` writes on the same inputs, whatever N.
     #[command(after_help = EXIT_CODES)]
     Plan(PlanArgs),
@@ -100,7 +105,12 @@ pub enum Command {
     ///
     /// A pass refuses to start until every task of the pass before it has
     /// finished. A task that failed or was killed is simply run again; it
-    /// replaces its own files. A dedup task (buckets, contain, verify,
+    /// replaces its own files. With --work on an object store
+    /// (s3://bucket/plan/work), the task runs in a local copy in
+    /// $GLEANER_CACHE/work/: it downloads what its pass reads, runs, then
+    /// uploads the files it wrote, its report last (the report's object is
+    /// what tells the next pass it finished); a failed task keeps its copy
+    /// for a rerun here. A dedup task (buckets, contain, verify,
     /// cluster, write) says how many bytes of sketches it read; the commit
     /// task prints the run's summary.
     #[command(after_help = EXIT_CODES)]
@@ -119,9 +129,14 @@ pub struct PlanArgs {
     #[arg(long, value_enum, default_value_t = Scheduler::Slurm)]
     pub scheduler: Scheduler,
     /// Directory for the plan, the job scripts, the work files and the logs
-    /// (on storage every node sees).
+    /// (on storage every node sees), or an object-store prefix
+    /// (s3://bucket/plan) for the plan and the work files.
     #[arg(long, value_name = "DIR", default_value = "gleaner-plan")]
     pub out: PathBuf,
+    /// Directory for the job scripts and the logs when --out is an object
+    /// store [default: gleaner-plan]. With a local --out they go there.
+    #[arg(long, value_name = "DIR")]
+    pub scripts: Option<PathBuf>,
     /// `--cpus-per-task` of the sharded passes' Slurm jobs (0: Slurm's default).
     #[arg(long, value_name = "N", default_value_t = 0)]
     pub cpus_per_task: usize,
@@ -148,7 +163,8 @@ pub struct StageArgs {
     /// passes lines, cluster and commit are one task: `0/N`.
     #[arg(long, value_name = "I/N", value_parser = shard)]
     pub shard: (usize, usize),
-    /// The plan's work directory (`gleaner plan --out DIR` wrote DIR/work).
+    /// The plan's work directory (`gleaner plan --out DIR` wrote DIR/work),
+    /// local or on an object store (s3://bucket/plan/work).
     #[arg(long, value_name = "DIR")]
     pub work: PathBuf,
     /// Worker threads (0 = one per core).

@@ -344,5 +344,20 @@ fn plan_writes_chained_slurm_jobs() {
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert!(stderr.contains("without object-store support"), "{stderr}");
         assert!(!common::repo().join("s3:").exists());
+        // So is an object-store work directory, for a plan and for a task.
+        let out = plan(&w, 2, Path::new("s3://bucket/plan"), &[]);
+        assert!(!out.status.success());
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.contains(
+                "s3://bucket/plan/work: this gleaner was built without object-store support"
+            ),
+            "{stderr}"
+        );
+        let out = stage("scan", 0, 2, Path::new("s3://bucket/plan"));
+        assert!(!out.status.success());
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains("without object-store support"), "{stderr}");
+        assert!(!common::repo().join("s3:").exists());
     }
 }

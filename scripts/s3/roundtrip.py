@@ -11,6 +11,7 @@ run with one more object adds a run; a third finds nothing new.
 import json
 import logging
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -117,6 +118,11 @@ def main() -> None:
         same_release("news", "sharded", creds)
         no_lock(s3)
 
+        # The same run again, the plan's work directory on S3 too, every
+        # task with a fresh, empty GLEANER_CACHE: only the work directory
+        # carries state from one task to the next.
+        s3work_plan(s3, tmp, env, creds, first=True)
+
         # The dataset's lock holds across hosts: while another host's lock
         # object has a live lease, a run stops with exit 5, names the holder
         # and changes nothing.
@@ -157,6 +163,11 @@ def main() -> None:
         assert "the release in s3://datasets/news changed since this plan" in out.stderr, out.stderr
         no_lock(s3)
         check(tmp / "local", creds, runs=2)
+        # Run 2 as a plan on S3 too: it adds to the release the first one
+        # made (released index, line counts and entity totals pulled into
+        # the work directory), in the same work prefix (the old plan's
+        # objects go).
+        s3work_plan(s3, tmp, env, creds, first=False)
         # Run 3, nothing new, with --wait on a live lease: it waits for
         # the lease to end, then takes the lock over.
         put_lock(s3, 2)
@@ -177,13 +188,124 @@ def main() -> None:
         after = sorted(o["Key"] for o in s3.list_objects_v2(Bucket="datasets")["Contents"])
         assert after == [k for k in before if k != "news/manifest.json"], (before, after)
         print("s3 round trip: inputs read from and releases written to a local S3 server (by gleaner run "
-              "and by a 2-task plan, equal); the lock object refuses a second writer, "
+              "and by a 2-task plan, equal, its work directory local or on S3 with nothing "
+              "shared between tasks but S3); the lock object refuses a second writer, "
               "is taken over once its lease ends, and is gone after each run; a plan's commit "
               "refuses a release changed since the plan; "
               "polars and DuckDB read them back equal to a local run")
     finally:
         server.stop()
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+PASSES = [("scan", True), ("lines", True), ("sketch", True), ("buckets", True),
+          ("contain", True), ("verify", True), ("cluster", False), ("write", True),
+          ("commit", False)]
+WORK = "s3://work-bucket/plan/work"
+
+
+def work_objects(s3) -> dict:
+    """Every object of the plan's work directory, with its ETag."""
+    out = s3.list_objects_v2(Bucket="work-bucket", Prefix="plan/work/").get("Contents", [])
+    return {o["Key"].removeprefix("plan/work/"): o["ETag"] for o in out}
+
+
+def task(pass_: str, shard: int, tasks: int, tmp: Path, env: dict,
+         code: int = 0) -> subprocess.CompletedProcess:
+    """`gleaner stage` with a GLEANER_CACHE of its own, removed after."""
+    cache = Path(tempfile.mkdtemp(prefix="task-cache-", dir=tmp))
+    out = subprocess.run([GLEANER, "stage", pass_, "--shard", f"{shard}/{tasks}", "--work", WORK],
+                         env={**env, "GLEANER_CACHE": str(cache)}, capture_output=True, text=True,
+                         cwd=REPO)
+    assert out.returncode == code, (pass_, shard, out.returncode, out.stderr)
+    if code == 0:
+        # A task that succeeded leaves no local copy behind.
+        left = [p for p in cache.rglob("*") if p.is_file()]
+        assert not left, (pass_, shard, left)
+    shutil.rmtree(cache)
+    return out
+
+
+def s3work_plan(s3, tmp: Path, env: dict, creds: dict, first: bool) -> None:
+    """A 2-task plan with `--out s3://work-bucket/plan`, its tasks run one by
+    one with nothing shared on the local disk; equal to `gleaner run`. The
+    first time, a task killed before its report reached the store is run
+    again."""
+    if first:
+        s3.create_bucket(Bucket="work-bucket")
+    scripts = tmp / "s3work-scripts"
+    plan_cache = tmp / "plan-cache"
+    gleaner("plan", "s3://inputs/sample", "--output", "s3://datasets/s3work", "--tasks", "2",
+            "--scheduler", "none", "--out", "s3://work-bucket/plan", "--scripts", str(scripts),
+            env={**env, "GLEANER_CACHE": str(plan_cache)})
+    # Nothing of the plan stays on the local disk but the scripts (and the
+    # inputs the plan fetched, removed here: the scan tasks download theirs).
+    shutil.rmtree(plan_cache)
+    assert "plan.json" in work_objects(s3), work_objects(s3)
+    local = (scripts / "run-local.sh").read_text()
+    assert f"--work '{WORK}'" in local, local
+    assert not (scripts / "work").exists()
+    tasks = 2
+    moved = [0, 0]
+    for pass_, per_shard in PASSES:
+        for shard in range(tasks if per_shard else 1):
+            if first and (pass_, shard) == ("lines", 0):
+                # A pass does not start before every task of the one
+                # before it has uploaded its report.
+                scan1 = work_objects(s3)
+                assert "parts/scan-1.json" in scan1, sorted(scan1)
+                s3.delete_object(Bucket="work-bucket", Key="plan/work/parts/scan-1.json")
+                out = task("lines", 0, tasks, tmp, env, code=1)
+                assert f"{WORK}/parts/scan-1.json is missing" in out.stderr, out.stderr
+                # A task killed after it uploaded some files but before its
+                # report: one of its files is garbage, its report missing.
+                # Run again (anywhere), it replaces its objects.
+                s3.put_object(Bucket="work-bucket", Key="plan/work/parts/lines-1.parquet",
+                              Body=b"not parquet")
+                task("scan", 1, tasks, tmp, env)
+            if first and pass_ == "commit":
+                killed_after_its_commit_point(s3, tmp, env, tasks)
+                continue
+            said = task(pass_, shard, tasks, tmp, env).stderr
+            m = re.search(r"downloaded \d+ object\(s\), (\d+) bytes; uploaded \d+ object\(s\), "
+                          r"(\d+) bytes", said)
+            assert m, said
+            moved[0] += int(m[1])
+            moved[1] += int(m[2])
+    print(f"s3 work directory: the tasks downloaded {moved[0]} bytes and uploaded {moved[1]}")
+    left = work_objects(s3)
+    assert not [k for k in left if k.startswith("parts/") or "/.shards-run" in k], sorted(left)
+    same_release("news", "s3work", creds)
+    no_lock(s3)
+    # The commit task run again after it finished changes nothing.
+    before = objects(s3)
+    out = task("commit", 0, tasks, tmp, env)
+    assert "was committed already" in out.stderr, out.stderr
+    assert objects(s3) == before
+    no_lock(s3)
+
+
+def killed_after_its_commit_point(s3, tmp: Path, env: dict, tasks: int) -> None:
+    """The commit task, killed once it had uploaded the committed mirror to
+    the work directory but before the release was uploaded (the objects are
+    put back as they were then), is run again: it finds its own commit and
+    uploads the release."""
+    def bodies(bucket: str, prefix: str) -> dict:
+        out = s3.list_objects_v2(Bucket=bucket, Prefix=prefix).get("Contents", [])
+        return {o["Key"]: s3.get_object(Bucket=bucket, Key=o["Key"])["Body"].read() for o in out}
+
+    work_before = bodies("work-bucket", "plan/work/")
+    assert not bodies("datasets", "s3work/"), "the release existed before the commit"
+    task("commit", 0, tasks, tmp, env)
+    work_after = bodies("work-bucket", "plan/work/")
+    assert work_after["plan/work/mirror/manifest.json"], sorted(work_after)
+    for key in bodies("datasets", "s3work/"):
+        s3.delete_object(Bucket="datasets", Key=key)
+    for key, body in work_before.items():
+        if key not in work_after:
+            s3.put_object(Bucket="work-bucket", Key=key, Body=body)
+    out = task("commit", 0, tasks, tmp, env)
+    assert "was committed already" in out.stderr, out.stderr
 
 
 def storage_options(creds: dict) -> dict:

@@ -1,7 +1,11 @@
 //! `gleaner plan`: a run as passes of N tasks, and the job scripts.
 
+use std::path::PathBuf;
+
+use gleaner::executors::remote_work;
 use gleaner::executors::scripts::{self, SlurmOptions};
 use gleaner::executors::sharded::{self, Pass};
+use gleaner::storage::Remote;
 
 use crate::cli::{PlanArgs, Scheduler};
 use crate::cmd::run::{failure, options};
@@ -10,9 +14,39 @@ use crate::cmd::{load_config, Failure};
 pub fn execute(args: PlanArgs) -> Result<(), Failure> {
     let (config, _) = load_config(&args.run.config.config)?;
     let tasks = args.tasks as usize;
-    let out = std::path::absolute(&args.out).map_err(|e| Failure::Config(e.to_string()))?;
-    let work = out.join("work");
-    let plan = sharded::plan(&config, &options(args.run), tasks, &work).map_err(failure)?;
+    let absolute =
+        |dir: &PathBuf| std::path::absolute(dir).map_err(|e| Failure::Config(e.to_string()));
+    // `out`: where the scripts and logs go; `work`: the work directory
+    // they name, on an object store or under `out`.
+    let (out, work, plan, shown) = match Remote::parse(&args.out.to_string_lossy()) {
+        None => {
+            if args.scripts.is_some() {
+                return Err(Failure::Config(
+                    "--scripts is for an object-store --out; with a local --out the scripts go there"
+                        .into(),
+                ));
+            }
+            let out = absolute(&args.out)?;
+            let work = out.join("work");
+            let plan = sharded::plan(&config, &options(args.run), tasks, &work).map_err(failure)?;
+            let shown = out.display().to_string();
+            (out, work, plan, shown)
+        }
+        Some(remote) => {
+            let url = Remote::parse(&format!("{}/work", remote.url)).ok_or_else(|| {
+                Failure::Config(format!("{}: not an object-store URL", remote.url))
+            })?;
+            let out = absolute(
+                &args
+                    .scripts
+                    .unwrap_or_else(|| PathBuf::from("gleaner-plan")),
+            )?;
+            let plan =
+                remote_work::plan(&config, &options(args.run), tasks, &url).map_err(failure)?;
+            let shown = format!("{} (scripts in {})", url.url, out.display());
+            (out, PathBuf::from(&url.url), plan, shown)
+        }
+    };
     let gleaner = std::env::current_exe()
         .map_err(|e| Failure::Runtime(format!("cannot tell where this binary is: {e}")))?;
     let logs = out.join("logs");
@@ -51,7 +85,7 @@ pub fn execute(args: PlanArgs) -> Result<(), Failure> {
         plan.run,
         plan.output.display(),
         plan.unchanged.len(),
-        out.display()
+        shown
     );
     match args.scheduler {
         Scheduler::Slurm => println!("submit with: bash {}/submit.sh", out.display()),

@@ -192,7 +192,7 @@ pub(crate) fn remote_output(config: &Config, options: &RunOptions) -> Option<Rem
 
 /// Where object-store inputs and dataset mirrors are kept between runs:
 /// `$GLEANER_CACHE`, else `$XDG_CACHE_HOME/gleaner`, else `~/.cache/gleaner`.
-fn cache_dir() -> PathBuf {
+pub(crate) fn cache_dir() -> PathBuf {
     if let Some(dir) = std::env::var_os("GLEANER_CACHE") {
         return PathBuf::from(dir);
     }
@@ -205,7 +205,7 @@ fn cache_dir() -> PathBuf {
 }
 
 /// A directory name for a URL.
-fn slug(url: &str) -> String {
+pub(crate) fn slug(url: &str) -> String {
     url.chars()
         .map(|c| {
             if c.is_ascii_alphanumeric() || c == '-' {

@@ -5,13 +5,15 @@
 //!   pass in one process, documents handed over in memory;
 //! - the [`sharded`] executor (`gleaner plan`, `gleaner stage`): each pass
 //!   as N tasks of the same binary under a cluster scheduler (Slurm array
-//!   jobs), handing each other part files in a work directory.
+//!   jobs), handing each other part files in a work directory, on a
+//!   shared file system or, through [`remote_work`], on an object store.
 //!
 //! Both call the same pass functions, so both write the same tables.
 
 pub mod exchange;
 pub mod grouped_files;
 pub mod local;
+pub mod remote_work;
 pub mod scripts;
 pub mod sharded;
 pub mod sketch_extracts;

@@ -28,6 +28,11 @@
 //! release is still the one planned against, and commits. A task that
 //! dies is run again: it replaces its own files, and a pass refuses to
 //! start until every task of the pass before it has written its report.
+//!
+//! The work directory is on a file system every task sees, or on an object
+//! store: then each task runs here on a local copy that
+//! [`super::remote_work`] downloads and uploads (`task_reads` says what a
+//! task may read, [`WorkHost`] what else it needs from its copy).
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
@@ -143,6 +148,12 @@ pub struct Plan {
     /// The object-store dataset `output` mirrors, when the dataset is one.
     #[serde(default)]
     pub remote: Option<String>,
+    /// The work directory's object-store URL, when it is on one: each task
+    /// then runs in a local copy of it ([`super::remote_work`]), and a
+    /// mirrored dataset's `output` is that copy's `mirror/`, wherever the
+    /// task runs ([`load_plan`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub work_url: Option<String>,
 }
 
 /// The release an object-store plan was made against, as pulled (in the
@@ -227,6 +238,8 @@ const WORK_ROWS_PER_GROUP: usize = 4096;
 /// `parts/`.
 struct Work {
     dir: PathBuf,
+    /// The object-store URL `dir` is a copy of, if any: what messages name.
+    url: Option<String>,
 }
 
 impl Work {
@@ -244,10 +257,13 @@ impl Work {
     fn read_json<T: DeserializeOwned>(&self, name: &str, pass: Pass) -> Result<T, RunError> {
         let path = self.part(name);
         let bytes = std::fs::read(&path).map_err(|_| {
+            let shown = match &self.url {
+                Some(url) => format!("{url}/parts/{name}"),
+                None => path.display().to_string(),
+            };
             RunError::Pass(format!(
-                "pass {} has not finished: {} is missing; run its tasks first",
-                pass.name(),
-                path.display()
+                "pass {} has not finished: {shown} is missing; run its tasks first",
+                pass.name()
             ))
         })?;
         serde_json::from_slice(&bytes).map_err(|e| work_error(&path, e))
@@ -273,6 +289,85 @@ impl Work {
         writer.close().map_err(|e| work_error(&tmp, e))?;
         std::fs::rename(&tmp, &path).map_err(|e| work_error(&path, e))
     }
+}
+
+/// The report file (under `parts/`) task `shard` of `pass` writes last:
+/// its existence says the task finished. The commit task writes none.
+fn report_name(pass: Pass, shard: usize) -> String {
+    match pass.per_shard() {
+        true => format!("{}-{shard}.json", pass.name()),
+        false => format!("{}.json", pass.name()),
+    }
+}
+
+/// The report of task `shard` of `pass`, as a path under the work
+/// directory (`parts/scan-3.json`); `None` for the commit task.
+pub(crate) fn report_key(pass: Pass, shard: usize) -> Option<String> {
+    (pass != Pass::Commit).then(|| format!("parts/{}", report_name(pass, shard)))
+}
+
+/// The report that shows a commit of this plan finished: while it is in the
+/// work directory the commit checks its parts against the release, once it
+/// is gone the work files are ([`committed_by_this_plan`]). Removed last.
+pub(crate) const COMMIT_PROOF: &str = "parts/write-0.json";
+
+/// Whether task `shard` of `pass` may read the work file `file` (a path
+/// under the work directory): what a task on a copy of an object-store
+/// work directory downloads ([`super::remote_work`]). The table of the
+/// module's doc, by kind of file (`sketch-3.parquet` is of kind `sketch`,
+/// `scan-3/…` holds shard 3's cleaned documents): `plan.json`, the
+/// dataset's mirror and the reports go to every task, the table files
+/// staged in the mirror to the commit alone; a file of a kind not named
+/// here goes to every task.
+pub(crate) fn task_reads(pass: Pass, shard: usize, file: &str) -> bool {
+    let staged = format!("mirror/{}", release::SHARDS_PREFIX);
+    if file.starts_with(&staged) || file == REMOTE_BASE {
+        return pass == Pass::Commit;
+    }
+    let Some(name) = file.strip_prefix("parts/") else {
+        return true;
+    };
+    if let Some((dir, _)) = name.split_once('/') {
+        // A spill directory, `scan-I/`: read by shard I's sketch and write.
+        return dir == format!("scan-{shard}") && matches!(pass, Pass::Sketch | Pass::Write);
+    }
+    let Some(stem) = name.strip_suffix(".parquet") else {
+        return true;
+    };
+    let (kind, owner) = match stem.rsplit_once('-') {
+        Some((kind, i)) if i.parse::<usize>().is_ok() => (kind, Some(i)),
+        _ => (stem, None),
+    };
+    // What [`plan_sketches`] reads.
+    let dedup = matches!(
+        pass,
+        Pass::Buckets | Pass::Contain | Pass::Verify | Pass::Cluster | Pass::Write
+    );
+    match kind {
+        "lines" => pass == Pass::Lines,
+        "frequent" => matches!(pass, Pass::Sketch | Pass::Write),
+        "sketch" | "bands" | "anchors" | "released-bands" | "released-anchors" => dedup,
+        "copies" => matches!(pass, Pass::Contain | Pass::Cluster),
+        "candidates" => pass == Pass::Contain,
+        "carried" => pass == Pass::Verify,
+        "near" | "contained" => pass == Pass::Cluster,
+        "members" => pass == Pass::Write && owner == Some(&shard.to_string()),
+        "entities" => pass == Pass::Commit,
+        _ => true,
+    }
+}
+
+/// Whether the commit removes work file `file` once the run is committed:
+/// the exchanged parts, and the staged table files (committed by then).
+pub(crate) fn removed_by_commit(file: &str) -> bool {
+    file.starts_with("parts/") || file.starts_with(&format!("mirror/{}", release::SHARDS_PREFIX))
+}
+
+/// Whether `file` of a work directory belongs to the machine it is on, so a
+/// local copy never uploads it: the mirror's lock file, a `flock` that
+/// means nothing on another machine.
+pub(crate) fn local_only(file: &str) -> bool {
+    file == format!("mirror/{}", crate::lock::LOCK_FILE)
 }
 
 fn work_error(path: &Path, e: impl std::fmt::Display) -> RunError {
@@ -309,6 +404,18 @@ pub fn plan(
     options: &RunOptions,
     tasks: usize,
     work: &Path,
+) -> Result<Plan, RunError> {
+    plan_in(config, options, tasks, work, None)
+}
+
+/// [`plan`] into `work`, a local copy of the object-store work directory
+/// `work_url` when there is one (the caller uploads it).
+pub(crate) fn plan_in(
+    config: &Config,
+    options: &RunOptions,
+    tasks: usize,
+    work: &Path,
+    work_url: Option<&str>,
 ) -> Result<Plan, RunError> {
     // An object-store dataset: the tasks share a mirror of what the run
     // builds on in the work directory, and the commit task uploads.
@@ -382,6 +489,7 @@ pub fn plan(
         warnings,
         strict: options.strict,
         remote: remote.map(|r| r.url),
+        work_url: work_url.map(str::to_string),
     };
     drop(lock);
     let parts = work.join("parts");
@@ -404,7 +512,13 @@ pub fn load_plan(work: &Path) -> Result<(Plan, Config), RunError> {
             path.display()
         ))
     })?;
-    let plan: Plan = serde_json::from_slice(&bytes).map_err(|e| work_error(&path, e))?;
+    let mut plan: Plan = serde_json::from_slice(&bytes).map_err(|e| work_error(&path, e))?;
+    if plan.work_url.is_some() && plan.remote.is_some() {
+        // The plan's mirror of the dataset, in this task's copy of the work
+        // directory rather than where the plan was made.
+        let work = std::path::absolute(work).map_err(|e| work_error(work, e))?;
+        plan.output = work.join("mirror");
+    }
     if plan.gleaner_version != env!("CARGO_PKG_VERSION") {
         return Err(RunError::Refused(format!(
             "the plan in {} was made by gleaner {}, this is gleaner {}; make a new plan",
@@ -515,7 +629,8 @@ fn committed_by_this_plan(plan: &Plan, work: &Work) -> Option<Summary> {
     if m.last_run() != plan.run || plan.previous_run == Some(plan.run) {
         return None;
     }
-    let ours = match work.read_json::<WriteReport>("write-0.json", Pass::Write) {
+    let proof = COMMIT_PROOF.trim_start_matches("parts/");
+    let ours = match work.read_json::<WriteReport>(proof, Pass::Write) {
         Ok(report) => report.parts.iter().all(|(name, part)| {
             let record = m.tables.get(name).or_else(|| m.state.get(name));
             record.is_some_and(|t| t.parts.contains(part))
@@ -555,6 +670,32 @@ pub enum StageDone {
     Committed(Box<Summary>),
 }
 
+/// What a task needs from where its work directory is kept, besides the
+/// files: nothing on a shared file system; on a local copy of an
+/// object-store work directory, see [`super::remote_work`].
+pub trait WorkHost {
+    /// The file to read for planned input `file`.
+    fn input(&self, file: &PlannedFile) -> Result<PathBuf, RunError>;
+    /// Called by the commit task once the run is committed into the
+    /// dataset's mirror, before the release is uploaded: a copy of the work
+    /// directory must hold that commit first, so that the task, run again
+    /// after the upload began, finds its own commit.
+    fn committed(&self, work: &Path) -> Result<(), RunError>;
+}
+
+/// A work directory every task sees as it is.
+struct SharedWork;
+
+impl WorkHost for SharedWork {
+    fn input(&self, file: &PlannedFile) -> Result<PathBuf, RunError> {
+        Ok(file.path.clone())
+    }
+
+    fn committed(&self, _: &Path) -> Result<(), RunError> {
+        Ok(())
+    }
+}
+
 /// Runs task `shard` of pass `pass` of the plan in `work`. Single-task
 /// passes take shard 0.
 pub fn run_stage(
@@ -562,6 +703,17 @@ pub fn run_stage(
     shard: usize,
     work: &Path,
     progress: &dyn Progress,
+) -> Result<StageDone, RunError> {
+    run_task(pass, shard, work, progress, &SharedWork)
+}
+
+/// [`run_stage`] with the work directory kept by `host`.
+pub(crate) fn run_task(
+    pass: Pass,
+    shard: usize,
+    work: &Path,
+    progress: &dyn Progress,
+    host: &dyn WorkHost,
 ) -> Result<StageDone, RunError> {
     let (plan, config) = load_plan(work)?;
     let n = plan.shards.len();
@@ -574,6 +726,7 @@ pub fn run_stage(
     }
     let work = Work {
         dir: work.to_path_buf(),
+        url: plan.work_url.clone(),
     };
     let started = Instant::now();
     let mut remote = None;
@@ -596,11 +749,13 @@ pub fn run_stage(
         Pass::Scan => {
             let files: Vec<InputFile> = plan.shards[shard]
                 .iter()
-                .map(|f| InputFile {
-                    display: f.display.clone(),
-                    path: f.path.clone(),
+                .map(|f| {
+                    Ok(InputFile {
+                        display: f.display.clone(),
+                        path: host.input(f)?,
+                    })
                 })
-                .collect();
+                .collect::<Result<_, RunError>>()?;
             let released = match &base {
                 Some(m) => released_index(&plan.output, m)?,
                 None => Released::default(),
@@ -637,7 +792,7 @@ pub fn run_stage(
                 counts: scanned.counts,
                 seconds: started.elapsed().as_secs_f64(),
             };
-            work.write_json(&format!("scan-{shard}.json"), &report)?;
+            work.write_json(&report_name(pass, shard), &report)?;
         }
         Pass::Lines => {
             // This task counts the lines of its hash range (see
@@ -679,7 +834,7 @@ pub fn run_stage(
                 part: staged,
                 seconds,
             };
-            work.write_json(&format!("lines-{shard}.json"), &report)?;
+            work.write_json(&report_name(pass, shard), &report)?;
         }
         Pass::Sketch => {
             let frequent = frequent_lines(&work, &config, n)?;
@@ -727,7 +882,7 @@ pub fn run_stage(
                 seconds: started.elapsed().as_secs_f64(),
                 sketch_seconds: sketched.sketch_seconds,
             };
-            work.write_json(&format!("sketch-{shard}.json"), &report)?;
+            work.write_json(&report_name(pass, shard), &report)?;
         }
         Pass::Buckets => {
             let sketches = plan_sketches(&plan, &base, &work)?;
@@ -749,7 +904,7 @@ pub fn run_stage(
                 read_bytes: sketches.bytes_read(),
             };
             read = Some(report.read_bytes);
-            work.write_json(&format!("buckets-{shard}.json"), &report)?;
+            work.write_json(&report_name(pass, shard), &report)?;
         }
         Pass::Contain => {
             let sketches = plan_sketches(&plan, &base, &work)?;
@@ -785,7 +940,7 @@ pub fn run_stage(
                 read_bytes: sketches.bytes_read(),
             };
             read = Some(report.read_bytes);
-            work.write_json(&format!("contain-{shard}.json"), &report)?;
+            work.write_json(&report_name(pass, shard), &report)?;
         }
         Pass::Verify => {
             let sketches = plan_sketches(&plan, &base, &work)?;
@@ -812,7 +967,7 @@ pub fn run_stage(
                 read_bytes: sketches.bytes_read(),
             };
             read = Some(report.read_bytes);
-            work.write_json(&format!("verify-{shard}.json"), &report)?;
+            work.write_json(&report_name(pass, shard), &report)?;
         }
         Pass::Cluster => {
             let mut pairs = Vec::new();
@@ -845,7 +1000,7 @@ pub fn run_stage(
                 read_bytes: sketches.bytes_read(),
             };
             read = Some(report.read_bytes);
-            work.write_json("cluster.json", &report)?;
+            work.write_json(&report_name(pass, shard), &report)?;
         }
         Pass::Write => {
             work.read_json::<ClusterReport>("cluster.json", Pass::Cluster)?;
@@ -881,10 +1036,11 @@ pub fn run_stage(
                 counts: written.counts,
                 seconds: started.elapsed().as_secs_f64(),
             };
-            work.write_json(&format!("write-{shard}.json"), &report)?;
+            work.write_json(&report_name(pass, shard), &report)?;
         }
         Pass::Commit => {
             let summary = commit(&plan, &config, base, &work, started)?;
+            host.committed(&work.dir)?;
             return push_remote(&plan, &work, summary, remote)
                 .map(|s| StageDone::Committed(Box::new(s)));
         }
@@ -1213,4 +1369,51 @@ fn commit(
     };
     summary.warnings.extend(plan.warnings.iter().cloned());
     Ok(summary)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_task_reads_what_its_pass_reads() {
+        let reads = |pass, shard, file| task_reads(pass, shard, file);
+        for pass in Pass::ALL {
+            assert!(reads(pass, 0, "plan.json"));
+            assert!(reads(pass, 0, "mirror/manifest.json"));
+            assert!(reads(pass, 0, "mirror/_state/index/run=1/part-0.parquet"));
+            assert!(
+                reads(pass, 1, "parts/scan-0.json"),
+                "reports go to every task"
+            );
+        }
+        // Cleaned documents: only the shard's own sketch and write tasks.
+        assert!(reads(Pass::Sketch, 1, "parts/scan-1/chunks.json"));
+        assert!(reads(Pass::Write, 1, "parts/scan-1/chunk-000000.jsonl.zst"));
+        assert!(!reads(Pass::Write, 0, "parts/scan-1/chunks.json"));
+        assert!(!reads(Pass::Commit, 0, "parts/scan-0/chunks.json"));
+        // Staged tables and the base manifest: the commit alone.
+        let staged = format!(
+            "mirror/{}3/documents/run=3/part-0.parquet",
+            release::SHARDS_PREFIX
+        );
+        assert!(reads(Pass::Commit, 0, &staged));
+        assert!(!reads(Pass::Write, 0, &staged));
+        assert!(reads(Pass::Commit, 0, REMOTE_BASE));
+        // Exchanged parts, by kind.
+        assert!(reads(Pass::Lines, 0, "parts/lines-1.parquet"));
+        assert!(!reads(Pass::Sketch, 0, "parts/lines-1.parquet"));
+        assert!(reads(Pass::Buckets, 0, "parts/released-bands-1.parquet"));
+        assert!(reads(Pass::Cluster, 0, "parts/sketch-1.parquet"));
+        assert!(!reads(Pass::Commit, 0, "parts/sketch-1.parquet"));
+        assert!(reads(Pass::Write, 1, "parts/members-1.parquet"));
+        assert!(!reads(Pass::Write, 1, "parts/members-0.parquet"));
+        assert!(reads(Pass::Commit, 0, "parts/entities-1.parquet"));
+        assert!(reads(Pass::Scan, 0, "parts/unknown-kind-0.parquet"));
+        assert!(reads(Pass::Commit, 0, COMMIT_PROOF));
+        assert!(local_only(&format!("mirror/{}", crate::lock::LOCK_FILE)));
+        assert!(removed_by_commit("parts/scan-0/chunks.json"));
+        assert!(removed_by_commit(&staged));
+        assert!(!removed_by_commit("mirror/manifest.json"));
+    }
 }

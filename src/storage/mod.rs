@@ -10,7 +10,9 @@
 //! it would locally, and the new files are uploaded, the manifest last:
 //! on an object store the commit point is the manifest's write (there is no
 //! rename), and objects of a run that never wrote its manifest belong to
-//! no release. Credentials and endpoint come from the standard variables
+//! no release. A plan's work directory on an object store is handled
+//! object by object ([`ObjectDir`]). Credentials and endpoint come from the
+//! standard variables
 //! (`AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_REGION`,
 //! `AWS_ENDPOINT_URL`, `AWS_ALLOW_HTTP`, and the GCS/Azure equivalents).
 
@@ -136,6 +138,94 @@ impl ObjectHandle {
         return self.store.delete(&self.name);
         #[cfg(not(feature = "cloud"))]
         unreachable!("{}: opened without the cloud feature", self.url)
+    }
+}
+
+/// An object under an [`ObjectDir`]'s prefix.
+#[derive(Debug, Clone)]
+pub struct ObjectInfo {
+    /// Its key under the prefix (`parts/scan-0.json`).
+    pub key: String,
+    pub size: u64,
+    /// When it was written. A download gets this time, so that a local copy
+    /// can be told unchanged without reading it.
+    pub modified: std::time::SystemTime,
+}
+
+/// The objects under a prefix, handled as files one by one: listed,
+/// downloaded, uploaded, deleted. A plan's work directory on an object
+/// store is one ([`crate::executors::remote_work`]).
+pub struct ObjectDir {
+    url: String,
+    #[cfg(feature = "cloud")]
+    store: object::Store,
+}
+
+impl ObjectDir {
+    pub fn open(remote: &Remote) -> Result<ObjectDir, StorageError> {
+        #[cfg(feature = "cloud")]
+        return Ok(ObjectDir {
+            url: remote.url.clone(),
+            store: object::Store::open(remote)?,
+        });
+        #[cfg(not(feature = "cloud"))]
+        Err(no_cloud(remote))
+    }
+
+    /// The prefix's URL, without a trailing `/`.
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    /// Every object under the prefix, sorted by key.
+    pub fn list(&self) -> Result<Vec<ObjectInfo>, StorageError> {
+        #[cfg(feature = "cloud")]
+        return Ok(self
+            .store
+            .list_meta()?
+            .into_iter()
+            .map(|(key, meta)| ObjectInfo {
+                key,
+                size: meta.size,
+                modified: meta.last_modified.into(),
+            })
+            .collect());
+        #[cfg(not(feature = "cloud"))]
+        unreachable!("{}: opened without the cloud feature", self.url)
+    }
+
+    /// Streams object `key` into `path` (its parents are made), with the
+    /// object's time; `Ok(false)` when there is no such object.
+    pub fn download(&self, key: &str, path: &Path) -> Result<bool, StorageError> {
+        #[cfg(feature = "cloud")]
+        return self.store.download(key, path);
+        #[cfg(not(feature = "cloud"))]
+        {
+            let _ = (key, path);
+            unreachable!("{}: opened without the cloud feature", self.url)
+        }
+    }
+
+    /// Writes file `path` as object `key`, replacing it.
+    pub fn upload(&self, key: &str, path: &Path) -> Result<(), StorageError> {
+        #[cfg(feature = "cloud")]
+        return self.store.upload(key, path);
+        #[cfg(not(feature = "cloud"))]
+        {
+            let _ = (key, path);
+            unreachable!("{}: opened without the cloud feature", self.url)
+        }
+    }
+
+    /// Deletes object `key` (nothing to do when it does not exist).
+    pub fn delete(&self, key: &str) -> Result<(), StorageError> {
+        #[cfg(feature = "cloud")]
+        return self.store.delete(key);
+        #[cfg(not(feature = "cloud"))]
+        {
+            let _ = key;
+            unreachable!("{}: opened without the cloud feature", self.url)
+        }
     }
 }
 

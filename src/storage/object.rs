@@ -1,13 +1,13 @@
 //! The object-store side of [`super`], on the `object_store` crate; built
 //! with the `cloud` feature only (its HTTP and TLS stack compiles slowly).
 
-use std::io::Write;
+use std::io::{Read, Write};
 use std::path::Path;
 use std::sync::Arc;
 
 use futures::StreamExt;
 use object_store::path::Path as ObjectPath;
-use object_store::{ObjectStore, PutMode, PutPayload, UpdateVersion};
+use object_store::{ObjectStore, PutMode, PutPayload, UpdateVersion, WriteMultipart};
 
 use super::{Remote, StorageError, Version};
 use crate::discover::InputFile;
@@ -70,7 +70,9 @@ impl Store {
     }
 
     /// Keys under the prefix (relative to it, sorted) with their metadata.
-    fn list_meta(&self) -> Result<Vec<(String, object_store::ObjectMeta)>, StorageError> {
+    pub(super) fn list_meta(
+        &self,
+    ) -> Result<Vec<(String, object_store::ObjectMeta)>, StorageError> {
         let prefix = (!self.prefix.is_empty()).then(|| ObjectPath::from(self.prefix.as_str()));
         let metas: Vec<_> = self
             .runtime
@@ -93,7 +95,7 @@ impl Store {
     }
 
     /// Streams object `relative` into `path`; `Ok(false)` when it does not exist.
-    fn download(&self, relative: &str, path: &Path) -> Result<bool, StorageError> {
+    pub(super) fn download(&self, relative: &str, path: &Path) -> Result<bool, StorageError> {
         let fail = |e: &dyn std::fmt::Display| self.fail(relative, e);
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent).map_err(|e| fail(&e))?;
@@ -119,12 +121,50 @@ impl Store {
         })
     }
 
-    fn upload(&self, relative: &str, path: &Path) -> Result<(), StorageError> {
-        let bytes = std::fs::read(path).map_err(|e| self.fail(relative, e))?;
-        self.runtime
-            .block_on(self.store.put(&self.key(relative), PutPayload::from(bytes)))
-            .map_err(|e| self.fail(relative, e))?;
-        Ok(())
+    /// Writes file `path` as object `relative`: in one request up to
+    /// [`PART_BYTES`], else streamed from the file in parts of that size, so
+    /// that an upload holds a few parts in memory whatever the file's size
+    /// (a shard's sketches or cleaned documents can be large).
+    pub(super) fn upload(&self, relative: &str, path: &Path) -> Result<(), StorageError> {
+        let fail = |e: &dyn std::fmt::Display| self.fail(relative, e);
+        let mut file = std::fs::File::open(path).map_err(|e| fail(&e))?;
+        let size = file.metadata().map_err(|e| fail(&e))?.len();
+        let key = self.key(relative);
+        if size <= PART_BYTES as u64 {
+            let mut bytes = Vec::with_capacity(size as usize);
+            file.read_to_end(&mut bytes).map_err(|e| fail(&e))?;
+            self.runtime
+                .block_on(self.store.put(&key, PutPayload::from(bytes)))
+                .map_err(|e| fail(&e))?;
+            return Ok(());
+        }
+        self.runtime.block_on(async {
+            let upload = self.store.put_multipart(&key).await.map_err(|e| fail(&e))?;
+            let mut writer = WriteMultipart::new_with_chunk_size(upload, PART_BYTES);
+            let mut buffer = vec![0; PART_BYTES];
+            let streamed: Result<(), StorageError> = async {
+                loop {
+                    let n = read_full(&mut file, &mut buffer).map_err(|e| fail(&e))?;
+                    if n == 0 {
+                        return Ok(());
+                    }
+                    writer
+                        .wait_for_capacity(PARTS_IN_FLIGHT)
+                        .await
+                        .map_err(|e| fail(&e))?;
+                    writer.write(&buffer[..n]);
+                }
+            }
+            .await;
+            match streamed {
+                Ok(()) => writer.finish().await.map(|_| ()).map_err(|e| fail(&e)),
+                Err(e) => {
+                    // No half-uploaded parts left to be billed for.
+                    let _ = writer.abort().await;
+                    Err(e)
+                }
+            }
+        })
     }
 
     /// Object `relative` and its version; `None` when it does not exist.
@@ -193,6 +233,26 @@ impl Store {
             Err(e) => Err(self.fail(relative, e)),
         }
     }
+}
+
+/// Bytes of an upload's parts (S3 wants at least 5 MiB but for the last).
+const PART_BYTES: usize = 16 << 20;
+/// Parts of one upload in flight at once.
+const PARTS_IN_FLIGHT: usize = 4;
+
+/// Fills `buffer` from `file` as far as it goes; the bytes read (fewer only
+/// at the end of the file).
+fn read_full(file: &mut std::fs::File, buffer: &mut [u8]) -> std::io::Result<usize> {
+    let mut filled = 0;
+    while filled < buffer.len() {
+        match file.read(&mut buffer[filled..]) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(filled)
 }
 
 pub fn fetch_inputs(remote: &Remote, cache: &Path) -> Result<Vec<InputFile>, StorageError> {
@@ -284,4 +344,45 @@ pub fn push_release(
         store.delete(&file)?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A store in memory under prefix `p`.
+    fn memory() -> Store {
+        Store {
+            store: Arc::new(object_store::memory::InMemory::new()),
+            prefix: "p".into(),
+            url: "memory://p".into(),
+            runtime: tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap(),
+        }
+    }
+
+    #[test]
+    fn a_large_file_is_uploaded_in_parts_and_comes_back_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = memory();
+        for size in [0, 1000, PART_BYTES, PART_BYTES + 1, 2 * PART_BYTES + 12_345] {
+            let bytes: Vec<u8> = (0..size).map(|i| (i * 7 % 251) as u8).collect();
+            let path = dir.path().join(format!("in-{size}"));
+            std::fs::write(&path, &bytes).unwrap();
+            store.upload(&format!("x/{size}"), &path).unwrap();
+            let back = dir.path().join(format!("out-{size}"));
+            assert!(store.download(&format!("x/{size}"), &back).unwrap());
+            assert!(std::fs::read(&back).unwrap() == bytes, "{size} bytes");
+        }
+        let keys: Vec<String> = store
+            .list_meta()
+            .unwrap()
+            .into_iter()
+            .map(|(k, _)| k)
+            .collect();
+        assert_eq!(keys.len(), 5, "{keys:?}");
+        assert!(keys.iter().all(|k| k.starts_with("x/")), "{keys:?}");
+    }
 }
