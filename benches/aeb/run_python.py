@@ -3,7 +3,8 @@
 
     run_python.py AEB_DIR OUT_DIR TOOL...
 
-TOOL is trafilatura, resiliparse, justext or inscriptis (the full page
+TOOL is trafilatura, resiliparse, justext, justext_trafilatura (jusText
+as trafilatura's evaluation runs it) or inscriptis (the full page
 rendered to text, the input of the plain-text benchmark; with --render DIR
 each page's text is also written to DIR/<id>.txt). Writes OUT_DIR/<tool>.json
 in AEB's output format and prints `<tool> <pages> <seconds>` per tool.
@@ -31,6 +32,18 @@ def extractor(name):
         stop = justext.get_stoplist("English")
         return lambda html, url: "\n".join(
             p.text for p in justext.justext(html.encode("utf-8"), stop) if not p.is_boilerplate
+        )
+    if name == "justext_trafilatura":
+        # as trafilatura's tests/evaluate.py runs it: every language's
+        # stoplist merged, its thresholds
+        import justext
+        from trafilatura.external import jt_stoplist_init
+
+        stop = jt_stoplist_init()
+        return lambda html, url: " ".join(
+            p.text
+            for p in justext.justext(html.encode("utf-8"), stop, 50, 200, 0.1, 0.2, 0.2, 200, True)
+            if not p.is_boilerplate
         )
     if name == "inscriptis":
         from inscriptis import get_text
