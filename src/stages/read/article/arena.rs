@@ -163,11 +163,16 @@ fn landmark(name: &str, e: &scraper::node::Element, in_chrome: bool) -> Landmark
     }
 }
 
-/// Subtrees that are never article text.
+/// Subtrees that are never article text. A ruby annotation (`<rt>`, and
+/// the `<rp>` parentheses for browsers without ruby) is a reading printed
+/// above its base text: inline it would split every annotated word
+/// ("子こども"), so the base text alone is kept, as trafilatura does.
 pub(super) fn hard_skip(name: &str) -> bool {
     matches!(
         name,
         "script"
+            | "rt"
+            | "rp"
             | "style"
             | "noscript"
             | "template"

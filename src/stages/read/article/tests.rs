@@ -45,6 +45,16 @@ fn extracts_main_text() {
 }
 
 #[test]
+fn ruby_readings_are_not_text() {
+    let html = "<html><body><article><p>日本の<ruby>子<rp>(</rp><rt>こ</rt><rp>)</rp></ruby>\
+        <ruby>供<rt>ども</rt></ruby>たちは毎日学校へ行きます。先生と一緒に本を読みます。\
+        そして友だちと公園で遊びます。</p></article></body></html>";
+    let x = extract(html, None);
+    assert!(x.text.contains("日本の子供たちは毎日"), "{}", x.text);
+    assert!(!x.text.contains('こ') && !x.text.contains('('), "{}", x.text);
+}
+
+#[test]
 fn extracts_metadata() {
     let x = extract(PAGE, Some("https://fallback.example/"));
     assert_eq!(x.title.as_deref(), Some("Peres visits Almaty"));
