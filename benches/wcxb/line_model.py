@@ -203,12 +203,16 @@ def main():
                     help="also train on (and score) AEB's articles")
     ap.add_argument("--oof", help="write the by-site out-of-fold probabilities here")
     ap.add_argument("--page-weight", action="store_true", help="weigh each page alike")
+    ap.add_argument("--drop", default="",
+                    help="comma-separated features to hide from the model (set to 0), to measure what they add")
     args = ap.parse_args()
     names, truth, host, pages = load(args.split, args.lines, args.aeb)
     TYPES[:] = score.TYPES + (["aeb"] if args.aeb else [])
     data = {}
     for p in pages:
         X = np.array([f for _, f in p["lines"]], dtype=np.float32).reshape(-1, len(names))
+        for name in filter(None, args.drop.split(",")):
+            X[:, names.index(name)] = 0.0
         y, w = label(p["lines"], truth[p["page"]][1])
         w = np.array(w, dtype=np.float64)
         if args.page_weight:

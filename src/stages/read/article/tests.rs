@@ -51,7 +51,11 @@ fn ruby_readings_are_not_text() {
         そして友だちと公園で遊びます。</p></article></body></html>";
     let x = extract(html, None);
     assert!(x.text.contains("日本の子供たちは毎日"), "{}", x.text);
-    assert!(!x.text.contains('こ') && !x.text.contains('('), "{}", x.text);
+    assert!(
+        !x.text.contains('こ') && !x.text.contains('('),
+        "{}",
+        x.text
+    );
 }
 
 #[test]
