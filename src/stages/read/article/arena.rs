@@ -143,13 +143,26 @@ pub(super) enum Landmark {
     Chrome,
 }
 
-fn landmark(name: &str, e: &scraper::node::Element, in_chrome: bool) -> Landmark {
+/// Whether a `<header>` is the page's banner: per HTML-AAM, one inside
+/// sectioning content (`article`, `section`, `aside`, `nav`) or `main` is
+/// that section's header (its headline, standfirst and byline), not a
+/// landmark, and the article's lead is content.
+fn is_banner(header: ego_tree::NodeRef<'_, DomNode>) -> bool {
+    !header.ancestors().any(|a| {
+        a.value()
+            .as_element()
+            .is_some_and(|e| matches!(e.name(), "article" | "section" | "aside" | "nav" | "main"))
+    })
+}
+
+fn landmark(name: &str, e: &scraper::node::Element, in_chrome: bool, banner: bool) -> Landmark {
     let role = e.attr("role").unwrap_or("");
     if matches!(name, "nav" | "footer" | "menu")
         || matches!(role, "navigation" | "contentinfo" | "menu")
     {
         Landmark::Chrome
-    } else if matches!(name, "header" | "aside" | "dialog")
+    } else if (name == "header" && banner)
+        || matches!(name, "aside" | "dialog")
         || matches!(role, "complementary" | "banner" | "dialog")
         || is_hidden(e)
     {
@@ -269,7 +282,7 @@ pub(super) fn flatten<'a>(doc: &'a Html, meta: &mut Meta) -> Vec<Node<'a>> {
                 // Inside a consent dialog or an ad slot, every landmark is
                 // chrome whatever its size.
                 let chrome = in_chrome || flags & F_STRONG != 0;
-                node.landmark = landmark(name, e, chrome);
+                node.landmark = landmark(name, e, chrome, name == "header" && is_banner(n));
                 let role = e.attr("role").unwrap_or("");
                 node.region = tag == Tag::Main || role == "main";
                 node.hint = tag == Tag::Article

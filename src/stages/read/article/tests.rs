@@ -59,6 +59,27 @@ fn ruby_readings_are_not_text() {
 }
 
 #[test]
+fn an_articles_own_header_is_not_a_landmark_and_the_page_banner_is() {
+    let html = r#"<html><body>
+      <header class="site"><p>Welcome to the best news site in the whole wide world.</p></header>
+      <article><header><h1>Trade talks resume</h1>
+        <p class="lead">Negotiators from both countries met again on Monday.</p></header>
+        <p>The talks covered tariffs on grain, steel and machinery, officials said.</p>
+      </article>
+      <section><header><h2>Markets</h2></header><p>Shares rose.</p></section></body></html>"#;
+    let doc = scraper::Html::parse_document(html);
+    let arena = arena::flatten(&doc, &mut meta::Meta::default());
+    // Only the page's banner (class "site") is a landmark; the article's
+    // and the section's headers are theirs.
+    let landmarks: Vec<&str> = arena
+        .iter()
+        .filter(|n| n.landmark != arena::Landmark::No)
+        .map(|n| n.cls)
+        .collect();
+    assert_eq!(landmarks, ["site"]);
+}
+
+#[test]
 fn extracts_metadata() {
     let x = extract(PAGE, Some("https://fallback.example/"));
     assert_eq!(x.title.as_deref(), Some("Peres visits Almaty"));
