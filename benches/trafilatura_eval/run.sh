@@ -57,11 +57,8 @@ for p in "${peers[@]}"; do
 done
 python=${TRF_EVAL_PYTHON:-benches/wcxb/work/venv/bin/python}
 if ((${#python_peers[@]})) && [[ -z "${TRF_EVAL_PYTHON:-}" ]]; then
-    if [[ ! -x "$python" ]]; then
-        python3 -m venv benches/wcxb/work/venv
-    fi
-    "$python" -m pip install --quiet --disable-pip-version-check \
-        trafilatura==2.3.1 resiliparse==2.0.1 justext==3.0.2 lxml_html_clean==0.4.6
+    source scripts/lib/extraction_peers.sh
+    extraction_peers_venv benches/wcxb/work/venv
 fi
 
 pin=()

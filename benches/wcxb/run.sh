@@ -41,11 +41,8 @@ read -r -a peers <<<"${WCXB_PEERS-trafilatura rs_trafilatura resiliparse justext
 python_peers=()
 for p in "${peers[@]}"; do [[ $p == rs_trafilatura ]] || python_peers+=("$p"); done
 if ((${#python_peers[@]})); then
-    if [[ ! -x "$work/venv/bin/python" ]]; then
-        python3 -m venv "$work/venv"
-    fi
-    "$work/venv/bin/python" -m pip install --quiet --disable-pip-version-check \
-        trafilatura==2.3.1 resiliparse==2.0.1 justext==3.0.2 lxml_html_clean==0.4.6
+    source scripts/lib/extraction_peers.sh
+    extraction_peers_venv "$work/venv"
 fi
 
 pin=()
