@@ -7,8 +7,35 @@
 
 use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
 
+/// What one character becomes in a normalized line.
+enum Out {
+    Char(char),
+    Space,
+    Drop,
+    /// ZWNJ or ZWJ: kept only between two characters of a script or of
+    /// emoji that use it (see [`normalize_line`]).
+    Joiner(char),
+}
+
+fn out_of(c: char) -> Out {
+    match c {
+        '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}' | '\u{2032}' => Out::Char('\''),
+        '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{201F}' | '\u{2033}' => Out::Char('"'),
+        '\u{200C}' | '\u{200D}' => Out::Joiner(c),
+        '\u{200B}' | '\u{2060}' | '\u{FEFF}' | '\u{00AD}' => Out::Drop,
+        c if c.is_whitespace() => Out::Space,
+        c if c.is_control() => Out::Drop,
+        c => Out::Char(c),
+    }
+}
+
 /// NFC, typographic quotes to ASCII, invisible characters dropped, runs of
 /// whitespace collapsed to one space, trimmed.
+///
+/// A zero-width non-joiner or joiner is text where a script needs it: the
+/// ZWNJ of Persian "می‌خواهم" and of Indic conjuncts, the ZWJ inside an
+/// emoji sequence. It is kept between two non-ASCII characters and dropped
+/// elsewhere (stray ones in Latin text are copy-paste or tracking junk).
 pub fn normalize_line(line: &str) -> String {
     let mut out = String::with_capacity(line.len());
     let mut pending_space = false;
@@ -19,23 +46,34 @@ pub fn normalize_line(line: &str) -> String {
         } else {
             Box::new(line.nfc())
         };
-    for c in composed {
-        let c = match c {
-            '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}' | '\u{2032}' => '\'',
-            '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{201F}' | '\u{2033}' => '"',
-            '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{00AD}' => continue,
-            c if c.is_whitespace() => {
+    let mut chars = composed.peekable();
+    let mut last: Option<char> = None;
+    while let Some(c) = chars.next() {
+        let c = match out_of(c) {
+            Out::Char(c) => c,
+            Out::Space => {
                 pending_space = true;
                 continue;
             }
-            c if c.is_control() => continue,
-            c => c,
+            Out::Drop => continue,
+            Out::Joiner(j) => {
+                let joins = |c: Option<char>| c.is_some_and(|c| !c.is_ascii());
+                let next = chars.peek().and_then(|&n| match out_of(n) {
+                    Out::Char(n) => Some(n),
+                    _ => None,
+                });
+                if pending_space || !joins(last) || !joins(next) {
+                    continue;
+                }
+                j
+            }
         };
         if pending_space && !out.is_empty() {
             out.push(' ');
         }
         pending_space = false;
         out.push(c);
+        last = Some(c);
     }
     out
 }
@@ -54,15 +92,51 @@ mod tests {
     }
 
     #[test]
+    fn keeps_the_joiners_a_script_needs() {
+        // Persian "I want": the ZWNJ keeps می apart from خواهم.
+        assert_eq!(normalize_line("می\u{200C}خواهم"), "می\u{200C}خواهم");
+        // A family emoji is three emoji joined by ZWJ.
+        let family = "\u{1F468}\u{200D}\u{1F469}\u{200D}\u{1F467}";
+        assert_eq!(normalize_line(family), family);
+        // Stray ones in Latin text, or at a word's edge, go.
+        assert_eq!(
+            normalize_line("zero\u{200D}width\u{200C}join"),
+            "zerowidthjoin"
+        );
+        assert_eq!(normalize_line("می\u{200C} خواهم\u{200C}"), "می خواهم");
+    }
+
+    #[test]
     fn is_idempotent() {
         for s in [
             "  a  b ",
             "\u{2018}x\u{2019}",
             "рус \u{a0} |\u{a0}  eng",
             "",
+            "\u{6cc}\u{200c}\u{200d}",
+            "\u{6cc}\u{200c}\u{2019}",
+            "\u{6cc}\u{200c}\u{200b}\u{62e}",
+            "\u{6cc} \u{200c}\u{62e}",
         ] {
             let once = normalize_line(s);
             assert_eq!(normalize_line(&once), once);
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn is_idempotent_on_any_text(chars in proptest::collection::vec(
+            proptest::prop_oneof![
+                proptest::char::any(),
+                proptest::strategy::Just('\u{200C}'),
+                proptest::strategy::Just('\u{200D}'),
+                proptest::strategy::Just('\u{2019}'),
+                proptest::strategy::Just(' '),
+            ],
+            0..24,
+        )) {
+            let once = normalize_line(&chars.into_iter().collect::<String>());
+            proptest::prop_assert_eq!(normalize_line(&once), once);
         }
     }
 }
