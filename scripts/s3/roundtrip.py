@@ -235,9 +235,20 @@ def s3work_plan(s3, tmp: Path, env: dict, creds: dict, first: bool) -> None:
         s3.create_bucket(Bucket="work-bucket")
     scripts = tmp / "s3work-scripts"
     plan_cache = tmp / "plan-cache"
-    gleaner("plan", "s3://inputs/sample", "--output", "s3://datasets/s3work", "--tasks", "2",
-            "--scheduler", "none", "--out", "s3://work-bucket/plan", "--scripts", str(scripts),
-            env={**env, "GLEANER_CACHE": str(plan_cache)})
+    plan_args = ["plan", "s3://inputs/sample", "--output", "s3://datasets/s3work", "--tasks", "2",
+                 "--scheduler", "none", "--out", "s3://work-bucket/plan", "--scripts", str(scripts)]
+    if not first:
+        # An object that is no work file of a plan: the prefix is someone
+        # else's, and a plan does not replace what is under it.
+        s3.put_object(Bucket="work-bucket", Key="plan/work/notes.txt", Body=b"mine")
+        out = subprocess.run([GLEANER, *plan_args], env={**env, "GLEANER_CACHE": str(plan_cache)},
+                             capture_output=True, text=True, cwd=REPO)
+        assert out.returncode == 6, (out.returncode, out.stderr)
+        assert "plan/work/notes.txt is not a file of a gleaner work directory" in out.stderr, \
+            out.stderr
+        assert s3.get_object(Bucket="work-bucket", Key="plan/work/notes.txt")["Body"].read() == b"mine"
+        s3.delete_object(Bucket="work-bucket", Key="plan/work/notes.txt")
+    gleaner(*plan_args, env={**env, "GLEANER_CACHE": str(plan_cache)})
     # Nothing of the plan stays on the local disk but the scripts (and the
     # inputs the plan fetched, removed here: the scan tasks download theirs).
     shutil.rmtree(plan_cache)

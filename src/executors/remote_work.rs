@@ -54,6 +54,16 @@ pub fn plan(
 ) -> Result<Plan, RunError> {
     // Opened first: a gleaner without the cloud feature stops here.
     let objects = ObjectDir::open(url)?;
+    // A plan replaces an older plan's objects, and nothing else: objects
+    // outside a work directory's layout mean the prefix is someone else's.
+    let listed = objects.list()?;
+    if let Some(foreign) = listed.iter().find(|o| !sharded::in_work_layout(&o.key)) {
+        return Err(RunError::Refused(format!(
+            "{}/{} is not a file of a gleaner work directory, so gleaner will not replace \
+             what is under {}; give `--out` a prefix of its own",
+            url.url, foreign.key, url.url
+        )));
+    }
     let root = local_root(url, "plan")?;
     remove_dir(&root)?;
     let work = root.join("work");
@@ -61,7 +71,7 @@ pub fn plan(
     let plan = sharded::plan_in(config, options, tasks, &work, Some(&url.url))?;
     let files = local_files(&work)?;
     objects.delete(PLAN)?;
-    for object in objects.list()? {
+    for object in listed {
         if !files.contains_key(&object.key) {
             objects.delete(&object.key)?;
         }

@@ -357,6 +357,16 @@ pub(crate) fn task_reads(pass: Pass, shard: usize, file: &str) -> bool {
     }
 }
 
+/// Whether `file` (a path relative to a work directory) is where a plan
+/// and its tasks write: the plan, the mirror of an object-store dataset
+/// and its manifest, and the exchanged parts. A plan replaces only these.
+pub(crate) fn in_work_layout(file: &str) -> bool {
+    file == "plan.json"
+        || file == REMOTE_BASE
+        || file.starts_with("parts/")
+        || file.starts_with("mirror/")
+}
+
 /// Whether the commit removes work file `file` once the run is committed:
 /// the exchanged parts, and the staged table files (committed by then).
 pub(crate) fn removed_by_commit(file: &str) -> bool {
@@ -1374,6 +1384,21 @@ fn commit(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_plan_replaces_only_the_files_of_a_work_directory() {
+        for ours in [
+            "plan.json",
+            REMOTE_BASE,
+            "parts/scan-0.json",
+            "mirror/manifest.json",
+        ] {
+            assert!(in_work_layout(ours), "{ours}");
+        }
+        for theirs in ["notes.txt", "partsX/a", "data/x.parquet", "plan.json.bak"] {
+            assert!(!in_work_layout(theirs), "{theirs}");
+        }
+    }
 
     #[test]
     fn a_task_reads_what_its_pass_reads() {
