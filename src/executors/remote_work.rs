@@ -366,32 +366,26 @@ fn local_root(url: &Remote, task: &str) -> Result<PathBuf, RunError> {
 /// relative to it (`/`-separated), with its size and modification time.
 fn local_files(dir: &Path) -> Result<BTreeMap<String, (u64, SystemTime)>, RunError> {
     let mut files = BTreeMap::new();
-    let mut pending = vec![dir.to_path_buf()];
-    while let Some(next) = pending.pop() {
-        let entries = match std::fs::read_dir(&next) {
-            Ok(entries) => entries,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
-            Err(e) => return Err(local_error(&next, e)),
-        };
-        for entry in entries {
-            let entry = entry.map_err(|e| local_error(&next, e))?;
-            let path = entry.path();
-            let meta = entry.metadata().map_err(|e| local_error(&path, e))?;
-            if meta.is_dir() {
-                pending.push(path);
-                continue;
-            }
-            let modified = meta.modified().map_err(|e| local_error(&path, e))?;
-            let key: String = path
-                .strip_prefix(dir)
-                .map_err(|e| local_error(&path, e))?
-                .components()
-                .map(|c| c.as_os_str().to_string_lossy())
-                .collect::<Vec<_>>()
-                .join("/");
-            if !sharded::local_only(&key) {
-                files.insert(key, (meta.len(), modified));
-            }
+    if !dir.exists() {
+        return Ok(files);
+    }
+    for entry in walkdir::WalkDir::new(dir).min_depth(1) {
+        let entry = entry.map_err(|e| local_error(dir, e))?;
+        if entry.file_type().is_dir() {
+            continue;
+        }
+        let path = entry.path();
+        let meta = entry.metadata().map_err(|e| local_error(path, e))?;
+        let modified = meta.modified().map_err(|e| local_error(path, e))?;
+        let key: String = path
+            .strip_prefix(dir)
+            .map_err(|e| local_error(path, e))?
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/");
+        if !sharded::local_only(&key) {
+            files.insert(key, (meta.len(), modified));
         }
     }
     Ok(files)

@@ -247,15 +247,22 @@ impl Work {
         self.dir.join("parts").join(name.as_ref())
     }
 
-    fn write_json<T: Serialize>(&self, name: &str, value: &T) -> Result<(), RunError> {
-        let path = self.part(name);
+    /// Writes the report of task `shard` of `pass`, its last file.
+    fn write_report<T: Serialize>(
+        &self,
+        pass: Pass,
+        shard: usize,
+        value: &T,
+    ) -> Result<(), RunError> {
+        let path = self.part(report_name(pass, shard));
         let bytes = serde_json::to_vec(value).map_err(|e| work_error(&path, e))?;
         crate::write::write_atomically(&path, &bytes).map_err(|e| work_error(&path, e))
     }
 
     /// A report of an earlier pass; missing means that task has not finished.
-    fn read_json<T: DeserializeOwned>(&self, name: &str, pass: Pass) -> Result<T, RunError> {
-        let path = self.part(name);
+    fn read_report<T: DeserializeOwned>(&self, pass: Pass, shard: usize) -> Result<T, RunError> {
+        let name = report_name(pass, shard);
+        let path = self.part(&name);
         let bytes = std::fs::read(&path).map_err(|_| {
             let shown = match &self.url {
                 Some(url) => format!("{url}/parts/{name}"),
@@ -309,6 +316,7 @@ pub(crate) fn report_key(pass: Pass, shard: usize) -> Option<String> {
 /// The report that shows a commit of this plan finished: while it is in the
 /// work directory the commit checks its parts against the release, once it
 /// is gone the work files are ([`committed_by_this_plan`]). Removed last.
+/// It is `report_key(Pass::Write, 0)` (a test checks).
 pub(crate) const COMMIT_PROOF: &str = "parts/write-0.json";
 
 /// Whether task `shard` of `pass` may read the work file `file` (a path
@@ -639,8 +647,7 @@ fn committed_by_this_plan(plan: &Plan, work: &Work) -> Option<Summary> {
     if m.last_run() != plan.run || plan.previous_run == Some(plan.run) {
         return None;
     }
-    let proof = COMMIT_PROOF.trim_start_matches("parts/");
-    let ours = match work.read_json::<WriteReport>(proof, Pass::Write) {
+    let ours = match work.read_report::<WriteReport>(Pass::Write, 0) {
         Ok(report) => report.parts.iter().all(|(name, part)| {
             let record = m.tables.get(name).or_else(|| m.state.get(name));
             record.is_some_and(|t| t.parts.contains(part))
@@ -802,18 +809,19 @@ pub(crate) fn run_task(
                 counts: scanned.counts,
                 seconds: started.elapsed().as_secs_f64(),
             };
-            work.write_json(&report_name(pass, shard), &report)?;
+            work.write_report(pass, shard, &report)?;
         }
         Pass::Lines => {
-            // This task counts the lines of its hash range (see
-            // `lines_owner`): no task holds every site's lines.
+            // This task counts the lines of its hash range
+            // (`Partition::owner` of the line hash): no task holds every
+            // site's lines.
             let mut counter = FrequentLineCounter::new(
                 config.clean.frequent_max_words,
                 config.clean.frequent_min_docs,
             );
             let schema = state::lines_schema();
             for i in 0..n {
-                work.read_json::<ScanReport>(&format!("scan-{i}.json"), Pass::Scan)?;
+                work.read_report::<ScanReport>(Pass::Scan, i)?;
                 let path = work.part(format!("lines-{i}.parquet"));
                 grouped_files::each_owned_batch(&path, part, &schema, |batch| {
                     state::each_line_row(&path, batch, 0, &mut |g, h, d| counter.add_row(g, h, d))
@@ -828,7 +836,9 @@ pub(crate) fn run_task(
             if let Some(m) = &base {
                 for path in release::state_files(&plan.output, m, "lines") {
                     state::read_lines(&path, |g, h, d| {
-                        if lines_owner(h, n) == shard {
+                        // This task counts one range of line hashes,
+                        // every site's: a line's documents all meet here.
+                        if part.owns(h) {
                             counter.add_row(g, h, d)
                         }
                     })?;
@@ -844,7 +854,7 @@ pub(crate) fn run_task(
                 part: staged,
                 seconds,
             };
-            work.write_json(&report_name(pass, shard), &report)?;
+            work.write_report(pass, shard, &report)?;
         }
         Pass::Sketch => {
             let frequent = frequent_lines(&work, &config, n)?;
@@ -892,7 +902,7 @@ pub(crate) fn run_task(
                 seconds: started.elapsed().as_secs_f64(),
                 sketch_seconds: sketched.sketch_seconds,
             };
-            work.write_json(&report_name(pass, shard), &report)?;
+            work.write_report(pass, shard, &report)?;
         }
         Pass::Buckets => {
             let sketches = plan_sketches(&plan, &base, &work)?;
@@ -914,14 +924,14 @@ pub(crate) fn run_task(
                 read_bytes: sketches.bytes_read(),
             };
             read = Some(report.read_bytes);
-            work.write_json(&report_name(pass, shard), &report)?;
+            work.write_report(pass, shard, &report)?;
         }
         Pass::Contain => {
             let sketches = plan_sketches(&plan, &base, &work)?;
             let mut copies = Vec::new();
             let mut near = Vec::new();
             for i in 0..n {
-                work.read_json::<BucketsReport>(&format!("buckets-{i}.json"), Pass::Buckets)?;
+                work.read_report::<BucketsReport>(Pass::Buckets, i)?;
                 exchange::read_pairs(&work.part(format!("copies-{i}.parquet")), &mut copies)?;
                 let path = work.part(format!("candidates-{i}.parquet"));
                 sketches.add_read(exchange::read_grouped_pairs(&path, part, &mut near)?);
@@ -950,13 +960,13 @@ pub(crate) fn run_task(
                 read_bytes: sketches.bytes_read(),
             };
             read = Some(report.read_bytes);
-            work.write_json(&report_name(pass, shard), &report)?;
+            work.write_report(pass, shard, &report)?;
         }
         Pass::Verify => {
             let sketches = plan_sketches(&plan, &base, &work)?;
             let mut carried = Vec::new();
             for i in 0..n {
-                work.read_json::<ContainReport>(&format!("contain-{i}.json"), Pass::Contain)?;
+                work.read_report::<ContainReport>(Pass::Contain, i)?;
                 let path = work.part(format!("carried-{i}.parquet"));
                 sketches.add_read(exchange::read_carried(&path, part, &mut carried)?);
             }
@@ -977,13 +987,13 @@ pub(crate) fn run_task(
                 read_bytes: sketches.bytes_read(),
             };
             read = Some(report.read_bytes);
-            work.write_json(&report_name(pass, shard), &report)?;
+            work.write_report(pass, shard, &report)?;
         }
         Pass::Cluster => {
             let mut pairs = Vec::new();
             let mut contained = Vec::new();
             for i in 0..n {
-                work.read_json::<VerifyReport>(&format!("verify-{i}.json"), Pass::Verify)?;
+                work.read_report::<VerifyReport>(Pass::Verify, i)?;
                 exchange::read_pairs(&work.part(format!("copies-{i}.parquet")), &mut pairs)?;
                 exchange::read_pairs(&work.part(format!("near-{i}.parquet")), &mut pairs)?;
                 exchange::read_contained(
@@ -1010,13 +1020,12 @@ pub(crate) fn run_task(
                 read_bytes: sketches.bytes_read(),
             };
             read = Some(report.read_bytes);
-            work.write_json(&report_name(pass, shard), &report)?;
+            work.write_report(pass, shard, &report)?;
         }
         Pass::Write => {
-            work.read_json::<ClusterReport>("cluster.json", Pass::Cluster)?;
+            work.read_report::<ClusterReport>(Pass::Cluster, 0)?;
             let frequent = frequent_lines(&work, &config, n)?;
-            let sketched: SketchReport =
-                work.read_json(&format!("sketch-{shard}.json"), Pass::Sketch)?;
+            let sketched: SketchReport = work.read_report(Pass::Sketch, shard)?;
             let members = exchange::read_members(&work.part(format!("members-{shard}.parquet")))?;
             let sketches = plan_sketches(&plan, &base, &work)?;
             let mut sink = shared()?;
@@ -1046,7 +1055,7 @@ pub(crate) fn run_task(
                 counts: written.counts,
                 seconds: started.elapsed().as_secs_f64(),
             };
-            work.write_json(&report_name(pass, shard), &report)?;
+            work.write_report(pass, shard, &report)?;
         }
         Pass::Commit => {
             let summary = commit(&plan, &config, base, &work, started)?;
@@ -1098,7 +1107,7 @@ fn plan_sketches(
 ) -> Result<PlanSketches, RunError> {
     let n = plan.shards.len();
     for i in 0..n {
-        work.read_json::<serde_json::Value>(&format!("sketch-{i}.json"), Pass::Sketch)?;
+        work.read_report::<serde_json::Value>(Pass::Sketch, i)?;
     }
     let shards = (0..n)
         .map(|i| work.part(format!("sketch-{i}.parquet")))
@@ -1216,19 +1225,12 @@ fn frequent_lines(work: &Work, config: &Config, n: usize) -> Result<FrequentLine
         config.clean.frequent_min_docs,
     );
     for i in 0..n {
-        work.read_json::<LinesReport>(&format!("lines-{i}.json"), Pass::Lines)?;
+        work.read_report::<LinesReport>(Pass::Lines, i)?;
         state::read_lines(&work.part(format!("frequent-{i}.parquet")), |g, h, d| {
             counter.add_row(g, h, d)
         })?;
     }
     Ok(counter.finish(config.clean.frequent_min_docs))
-}
-
-/// The `lines` task that counts the line hashed `line`: each of the `n`
-/// tasks holds one range of line hashes, every site's, so a line's every
-/// document meets in one task and no task holds every line.
-fn lines_owner(line: u64, n: usize) -> usize {
-    (line % n as u64) as usize
 }
 
 /// Rows per row group of a scan task's line file.
@@ -1243,7 +1245,7 @@ fn write_line_shares(
 ) -> Result<(), RunError> {
     let mut shares: Vec<Vec<(&str, u64, u64)>> = vec![Vec::new(); n];
     for row in counter.rows() {
-        shares[lines_owner(row.1, n)].push(row);
+        shares[Partition::owner(row.1, n)].push(row);
     }
     let mut file = grouped_files::GroupedWriter::create(path, state::lines_schema(), n)?;
     for (owner, rows) in shares.iter().enumerate() {
@@ -1269,7 +1271,7 @@ fn commit(
 ) -> Result<Summary, RunError> {
     let n = plan.shards.len();
     let scans: Vec<ScanReport> = (0..n)
-        .map(|i| work.read_json(&format!("scan-{i}.json"), Pass::Scan))
+        .map(|i| work.read_report(Pass::Scan, i))
         .collect::<Result<_, _>>()?;
     let mut skipped = plan.skipped.clone();
     let mut commit = RunCommit::new(base.as_ref(), plan.run);
@@ -1303,13 +1305,13 @@ fn commit(
         commit.record_inputs_only(m, plan.unchanged.clone(), skipped, sink)?
     } else {
         for i in 0..n {
-            let lines: LinesReport = work.read_json(&format!("lines-{i}.json"), Pass::Lines)?;
+            let lines: LinesReport = work.read_report(Pass::Lines, i)?;
             time("lines", lines.seconds);
             sink.adopt([lines.part.file.clone()])?;
             commit.record("lines", lines.part);
         }
         for i in 0..n {
-            let report: SketchReport = work.read_json(&format!("sketch-{i}.json"), Pass::Sketch)?;
+            let report: SketchReport = work.read_report(Pass::Sketch, i)?;
             commit.counts.merge(report.counts);
             time("sketch", report.seconds);
         }
@@ -1320,25 +1322,23 @@ fn commit(
             ..DedupStats::default()
         };
         for i in 0..n {
-            let report: BucketsReport =
-                work.read_json(&format!("buckets-{i}.json"), Pass::Buckets)?;
+            let report: BucketsReport = work.read_report(Pass::Buckets, i)?;
             stats.candidate_pairs += report.candidate_pairs;
             time("buckets", report.seconds);
-            let report: ContainReport =
-                work.read_json(&format!("contain-{i}.json"), Pass::Contain)?;
+            let report: ContainReport = work.read_report(Pass::Contain, i)?;
             time("contain", report.seconds);
-            let report: VerifyReport = work.read_json(&format!("verify-{i}.json"), Pass::Verify)?;
+            let report: VerifyReport = work.read_report(Pass::Verify, i)?;
             stats.verified_pairs += report.verified_pairs;
             time("verify", report.seconds);
         }
-        let cluster: ClusterReport = work.read_json("cluster.json", Pass::Cluster)?;
+        let cluster: ClusterReport = work.read_report(Pass::Cluster, 0)?;
         time("cluster", cluster.seconds);
         stats.clusters = cluster.clusters;
         stats.contained = cluster.contained;
         let mut partials = Vec::new();
         let mut parts = Vec::new();
         for i in 0..n {
-            let report: WriteReport = work.read_json(&format!("write-{i}.json"), Pass::Write)?;
+            let report: WriteReport = work.read_report(Pass::Write, i)?;
             commit.counts.merge(report.counts);
             time("write", report.seconds);
             parts.extend(report.parts);
@@ -1384,6 +1384,19 @@ fn commit(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_commit_proof_is_the_first_write_tasks_report() {
+        assert_eq!(report_key(Pass::Write, 0).as_deref(), Some(COMMIT_PROOF));
+        assert_eq!(
+            report_key(Pass::Cluster, 0).as_deref(),
+            Some("parts/cluster.json")
+        );
+        assert_eq!(
+            report_key(Pass::Lines, 2).as_deref(),
+            Some("parts/lines-2.json")
+        );
+    }
 
     #[test]
     fn a_plan_replaces_only_the_files_of_a_work_directory() {

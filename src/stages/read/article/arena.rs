@@ -155,13 +155,15 @@ fn is_banner(header: ego_tree::NodeRef<'_, DomNode>) -> bool {
     })
 }
 
+/// The landmark an element is; `banner` says it is a `<header>` that
+/// [`is_banner`].
 fn landmark(name: &str, e: &scraper::node::Element, in_chrome: bool, banner: bool) -> Landmark {
     let role = e.attr("role").unwrap_or("");
     if matches!(name, "nav" | "footer" | "menu")
         || matches!(role, "navigation" | "contentinfo" | "menu")
     {
         Landmark::Chrome
-    } else if (name == "header" && banner)
+    } else if banner
         || matches!(name, "aside" | "dialog")
         || matches!(role, "complementary" | "banner" | "dialog")
         || is_hidden(e)
@@ -175,6 +177,10 @@ fn landmark(name: &str, e: &scraper::node::Element, in_chrome: bool, banner: boo
         Landmark::No
     }
 }
+
+/// A map keyed by short strings hashed for every element: FxHash, where
+/// SipHash was 1 % of a whole HTML run.
+pub(super) type FxMap<K, V> = std::collections::HashMap<K, V, rustc_hash::FxBuildHasher>;
 
 /// Subtrees that are never article text. A ruby annotation (`<rt>`, and
 /// the `<rp>` parentheses for browsers without ruby) is a reading printed
@@ -219,10 +225,7 @@ pub(super) fn is_hidden(e: &scraper::node::Element) -> bool {
 
 pub(super) fn flatten<'a>(doc: &'a Html, meta: &mut Meta) -> Vec<Node<'a>> {
     let mut arena: Vec<Node<'a>> = Vec::with_capacity(4096);
-    // FxHash: class and id strings are short and hashed for every element
-    // (SipHash was 1 % of a whole run).
-    let mut cache: std::collections::HashMap<&'a str, u8, rustc_hash::FxBuildHasher> =
-        std::collections::HashMap::default();
+    let mut cache: FxMap<&'a str, u8> = FxMap::default();
     // (dom node, parent index, in_link, owner block, inside a landmark,
     // inside strong boilerplate)
     let mut stack = vec![(doc.tree.root(), NONE, false, 0u32, false, false)];
@@ -325,8 +328,7 @@ pub(super) fn flatten<'a>(doc: &'a Html, meta: &mut Meta) -> Vec<Node<'a>> {
 /// element's tag and class. Cards of a listing, posts of a thread and items
 /// of a product grid repeat one template; boilerplate boxes seldom do.
 fn count_alike(arena: &mut [Node]) {
-    let mut counts: std::collections::HashMap<(u32, Tag, &str), u16, rustc_hash::FxBuildHasher> =
-        std::collections::HashMap::default();
+    let mut counts: FxMap<(u32, Tag, &str), u16> = FxMap::default();
     for n in arena.iter() {
         if n.kind == Kind::Block && !n.cls.is_empty() {
             let c = counts.entry((n.parent, n.tag, n.cls)).or_default();

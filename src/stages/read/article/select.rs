@@ -169,8 +169,7 @@ pub(super) fn choose(a: &mut [Node], p: &Params, soft: bool) -> Vec<usize> {
 /// siblings with the same tag and class: the posts of a thread, each
 /// `class="comment"`, together are the page, however small each one is.
 fn group_mass(a: &[Node], mass: &[u32]) -> Vec<u32> {
-    let mut sums: std::collections::HashMap<(u32, Tag, &str), u32, rustc_hash::FxBuildHasher> =
-        std::collections::HashMap::default();
+    let mut sums: FxMap<(u32, Tag, &str), u32> = FxMap::default();
     for (i, x) in a.iter().enumerate() {
         if x.soft_drop && x.alike >= 2 {
             *sums.entry((x.parent, x.tag, x.cls)).or_default() += mass[i];
