@@ -12,6 +12,7 @@ pub mod conll;
 pub mod features;
 pub mod model;
 pub mod tokens;
+mod weights;
 
 use std::sync::OnceLock;
 

@@ -19,6 +19,7 @@ use super::features::{
     add_document_features, edge_bases, edge_key, FeatureSet, Gazetteers, HashedMap, History,
     Resources, SentenceFeatures, MAX_LISTS,
 };
+use super::weights::WeightTable;
 
 /// Entity types, in label order.
 pub const TYPES: [&str; 4] = ["PER", "ORG", "LOC", "MISC"];
@@ -162,6 +163,22 @@ pub fn decode(labels: &[Label]) -> Vec<(usize, usize, usize)> {
 trait Weights {
     fn add(&self, feature: u64, scores: &mut [f32; N_LABELS]);
 
+    /// Adds the rows of `features` in groups of `group`: group `g`'s rows,
+    /// in order, to `out[g]`. The sums run in the order [`add`](Self::add)
+    /// would run them, so the scores are the same floats.
+    fn add_groups(&self, features: &[u64], group: usize, out: &mut [[f32; N_LABELS]]) {
+        for (chunk, scores) in features.chunks(group.max(1)).zip(out) {
+            for &f in chunk {
+                self.add(f, scores);
+            }
+        }
+    }
+
+    /// Adds the rows of all `features`, in order, to `scores`.
+    fn add_all(&self, features: &[u64], scores: &mut [f32; N_LABELS]) {
+        self.add_groups(features, features.len(), std::slice::from_mut(scores));
+    }
+
     /// Calls `f` with the [`WordScores`] of token `i`, computed in
     /// `scratch` here; a model caches them per word (see [`WordCache`]).
     fn with_word_scores<R>(
@@ -217,20 +234,19 @@ fn word_scores<W: Weights + ?Sized>(
     buf.clear();
     s.word_features(i, buf);
     out.unary = [0.0; N_LABELS];
-    for &f in buf.iter() {
-        w.add(f, &mut out.unary);
-    }
+    w.add_all(buf, &mut out.unary);
     let bases = edge_bases(s, i);
-    let mut k = 0;
-    for p in 0..N_LABELS {
-        let mut edge = [0.0; N_LABELS];
-        for &b in &bases {
-            w.add(edge_key(b, p as Label), &mut edge);
+    // The transition features of every previous label, looked up together.
+    let mut keys = [0u64; N_LABELS * 3];
+    for (p, keys) in keys.chunks_exact_mut(bases.len()).enumerate() {
+        for (key, &b) in keys.iter_mut().zip(&bases) {
+            *key = edge_key(b, p as Label);
         }
-        while k < N_PAIRS && PAIRS[k].0 as usize == p {
-            out.edge[k] = edge[PAIRS[k].1 as usize];
-            k += 1;
-        }
+    }
+    let mut edges = [[0.0; N_LABELS]; N_LABELS];
+    w.add_groups(&keys, bases.len(), &mut edges);
+    for (k, &(p, l)) in PAIRS.iter().enumerate() {
+        out.edge[k] = edges[p as usize][l as usize];
     }
 }
 
@@ -269,8 +285,7 @@ static NEXT_MODEL_ID: AtomicU64 = AtomicU64::new(1);
 #[derive(Debug, Default, Clone)]
 pub struct Model {
     pub resources: Arc<Resources>,
-    rows: HashedMap<u32>,
-    weights: Vec<f32>,
+    table: WeightTable,
     /// How the model was made (printed by the eval command).
     pub info: String,
     /// Which model this is, for the [`WordCache`]; set once the weights
@@ -278,22 +293,14 @@ pub struct Model {
     id: u64,
 }
 
-/// Adds `feature`'s weight row, if it has one, to `scores`: the look-up
-/// the model and the trainer share.
-#[inline]
-fn add_row(rows: &HashedMap<u32>, weights: &[f32], feature: u64, scores: &mut [f32; N_LABELS]) {
-    if let Some(&row) = rows.get(&feature) {
-        let w = &weights[row as usize * N_LABELS..][..N_LABELS];
-        for (s, x) in scores.iter_mut().zip(w) {
-            *s += x;
-        }
-    }
-}
-
 impl Weights for Model {
     #[inline]
     fn add(&self, feature: u64, scores: &mut [f32; N_LABELS]) {
-        add_row(&self.rows, &self.weights, feature, scores);
+        self.table.add(feature, scores);
+    }
+
+    fn add_groups(&self, features: &[u64], group: usize, out: &mut [[f32; N_LABELS]]) {
+        self.table.add_groups(features, group, out);
     }
 
     fn with_word_scores<R>(
@@ -371,9 +378,7 @@ fn viterbi(
         }
         let (next, back) = w.with_word_scores(s, i, &mut sc.word, |word| {
             let mut unary = word.unary;
-            for &f in &buf {
-                w.add(f, &mut unary);
-            }
+            w.add_all(&buf, &mut unary);
             let mut next = [f32::NEG_INFINITY; N_LABELS];
             let mut back = [0u8; N_LABELS];
             // The sentence starts after `O`.
@@ -433,7 +438,7 @@ fn document_features<S: AsRef<str>>(
 impl Model {
     /// Number of features with weights.
     pub fn n_features(&self) -> usize {
-        self.rows.len()
+        self.table.len()
     }
 
     /// Labels of one document's sentences, in order. Document-level
@@ -459,20 +464,16 @@ impl Model {
         info: String,
         rows: Vec<(u64, [f32; N_LABELS])>,
     ) -> Model {
-        let mut model = Model {
+        let rows = rows
+            .into_iter()
+            .filter(|(_, w)| w.iter().any(|x| x.abs() >= 1e-4));
+        Model {
             resources,
             info,
-            ..Model::default()
-        };
-        for (key, w) in rows {
-            if w.iter().all(|x| x.abs() < 1e-4) {
-                continue;
-            }
-            model.rows.insert(key, model.rows.len() as u32);
-            model.weights.extend(w);
+            // The trainer's rows come from a map: one per feature.
+            table: WeightTable::from_rows(rows).expect("one row per feature"),
+            id: NEXT_MODEL_ID.fetch_add(1, Ordering::Relaxed),
         }
-        model.id = NEXT_MODEL_ID.fetch_add(1, Ordering::Relaxed);
-        model
     }
 }
 
@@ -619,7 +620,12 @@ struct Trainer {
 impl Weights for Trainer {
     #[inline]
     fn add(&self, feature: u64, scores: &mut [f32; N_LABELS]) {
-        add_row(&self.rows, &self.weights, feature, scores);
+        if let Some(&row) = self.rows.get(&feature) {
+            let w = &self.weights[row as usize * N_LABELS..][..N_LABELS];
+            for (s, x) in scores.iter_mut().zip(w) {
+                *s += x;
+            }
+        }
     }
 }
 
@@ -716,14 +722,13 @@ impl Model {
         phrases
             .iter()
             .for_each(|&(_, m)| buf.extend_from_slice(&m.to_le_bytes()));
-        let mut rows: Vec<(u64, u32)> = self.rows.iter().map(|(&k, &r)| (k, r)).collect();
-        rows.sort_unstable();
+        let mut rows: Vec<(u64, &[f32])> = self.table.rows().collect();
+        rows.sort_unstable_by_key(|r| r.0);
         put_u64(&mut buf, rows.len() as u64);
         rows.iter().for_each(|&(k, _)| put_u64(&mut buf, k));
         for l in 0..N_LABELS {
-            for &(_, r) in &rows {
-                let w = self.weights[r as usize * N_LABELS + l];
-                buf.extend_from_slice(&w.to_le_bytes());
+            for (_, w) in &rows {
+                buf.extend_from_slice(&w[l].to_le_bytes());
             }
         }
         let mut enc = zstd::Encoder::new(out, 19)?;
@@ -786,30 +791,26 @@ impl Model {
         resources.gazetteers = gazetteers;
         let n = r.len(8 + 4 * N_LABELS)?;
         let keys = r.take(8 * n)?;
-        let mut model = Model {
-            resources: Arc::new(resources),
-            info,
-            ..Model::default()
-        };
-        model.rows.reserve(n);
-        for (i, k) in keys.chunks_exact(8).enumerate() {
-            model.rows.insert(le_u64(k), i as u32);
-        }
-        if model.rows.len() != n {
-            return Err(ModelError::Corrupt("duplicate feature"));
-        }
-        model.weights = vec![0.0; n * N_LABELS];
+        let mut rows: Vec<(u64, [f32; N_LABELS])> = keys
+            .chunks_exact(8)
+            .map(|k| (le_u64(k), [0.0; N_LABELS]))
+            .collect();
         for l in 0..N_LABELS {
             let column = r.take(4 * n)?;
-            for (i, w) in column.chunks_exact(4).enumerate() {
-                model.weights[i * N_LABELS + l] =
-                    f32::from_le_bytes(w.try_into().expect("4 bytes"));
+            for (row, w) in rows.iter_mut().zip(column.chunks_exact(4)) {
+                row.1[l] = f32::from_le_bytes(w.try_into().expect("4 bytes"));
             }
         }
         if r.pos != buf.len() {
             return Err(ModelError::Corrupt("trailing bytes"));
         }
-        model.id = NEXT_MODEL_ID.fetch_add(1, Ordering::Relaxed);
+        let model = Model {
+            resources: Arc::new(resources),
+            info,
+            table: WeightTable::from_rows(rows)
+                .map_err(|_| ModelError::Corrupt("duplicate feature"))?,
+            id: NEXT_MODEL_ID.fetch_add(1, Ordering::Relaxed),
+        };
         Ok(model)
     }
 }

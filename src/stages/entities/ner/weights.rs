@@ -1,0 +1,253 @@
+//! A trained model's weight rows, laid out for the decoder's look-ups.
+//!
+//! Decoding a token adds the weight rows of about 40 hashed features (four
+//! in five of which the model has); the English tables hold 13 MB, so most
+//! look-ups miss the cache. Looked up one by one in a `HashMap`, each miss
+//! waited for the one before: whether a feature has a row is a branch no
+//! predictor guesses, and a mispredicted branch throws away the loads
+//! issued after it. Here the decoder asks for a token's features at once:
+//! every feature's slot is prefetched, then the slots are probed and the
+//! rows found are prefetched, then the rows are added, so the misses of a
+//! step overlap. Same sums in the same order: the same labels (tagging
+//! speed +4 to +9 % on news text, `ner speed`). Keeping only a row's
+//! non-zero weights (3.4 of 17 on average) was tried: a fifth of the
+//! memory, but the scattered adds cost more than the misses they saved.
+
+use super::model::N_LABELS;
+
+/// One slot of the open-addressing index: a feature and its row.
+#[derive(Debug, Clone, Copy, Default)]
+struct Slot {
+    /// The feature's hash; 0 marks an empty slot (a feature hashed to 0
+    /// lives in [`WeightTable::zero`]).
+    key: u64,
+    row: u32,
+}
+
+/// Feature → weight row (`N_LABELS` floats), read-only once built.
+#[derive(Debug, Clone, Default)]
+pub(super) struct WeightTable {
+    /// Linear probing, at most 70 % full: a feature the model lacks is
+    /// found absent after two or three probes, nearly always in one line.
+    slots: Vec<Slot>,
+    /// Shift that takes a mixed key to a slot (`64 - log2(slots)`).
+    shift: u32,
+    /// The row of feature 0, which the empty-slot marker cannot hold.
+    zero: Option<u32>,
+    weights: Vec<f32>,
+    /// Keys in row order (for writing the model back).
+    keys: Vec<u64>,
+}
+
+/// Features looked up together; a token has about 40.
+const BATCH: usize = 64;
+
+impl WeightTable {
+    /// A table of `rows`, each a feature and its weights; row `i` is
+    /// the `i`-th given. A feature given twice is an error (its name).
+    pub fn from_rows(
+        rows: impl IntoIterator<Item = (u64, [f32; N_LABELS])>,
+    ) -> Result<WeightTable, u64> {
+        let rows = rows.into_iter();
+        let mut t = WeightTable::default();
+        let (lower, _) = rows.size_hint();
+        t.keys.reserve(lower);
+        t.weights.reserve(lower * N_LABELS);
+        for (key, w) in rows {
+            t.keys.push(key);
+            t.weights.extend(w);
+        }
+        let bits = (t.keys.len() * 10 / 7 + 1)
+            .max(16)
+            .next_power_of_two()
+            .trailing_zeros();
+        t.shift = 64 - bits;
+        t.slots = vec![Slot::default(); 1 << bits];
+        for (row, &key) in t.keys.iter().enumerate() {
+            let row = row as u32;
+            if key == 0 {
+                if t.zero.replace(row).is_some() {
+                    return Err(key);
+                }
+                continue;
+            }
+            let mut i = t.home(key);
+            loop {
+                let slot = &mut t.slots[i];
+                if slot.key == 0 {
+                    *slot = Slot { key, row };
+                    break;
+                }
+                if slot.key == key {
+                    return Err(key);
+                }
+                i = (i + 1) & (t.slots.len() - 1);
+            }
+        }
+        Ok(t)
+    }
+
+    /// Number of features with a row.
+    pub fn len(&self) -> usize {
+        self.keys.len()
+    }
+
+    /// Every feature and its weights, in row order.
+    pub fn rows(&self) -> impl Iterator<Item = (u64, &[f32])> + '_ {
+        self.keys
+            .iter()
+            .copied()
+            .zip(self.weights.chunks_exact(N_LABELS))
+    }
+
+    /// The slot where a search for `key` starts (Fibonacci hashing: the
+    /// features are hashes already, the multiply spreads any pattern).
+    #[inline]
+    fn home(&self, key: u64) -> usize {
+        (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> self.shift) as usize
+    }
+
+    #[inline]
+    fn row_of(&self, key: u64) -> Option<u32> {
+        if key == 0 {
+            return self.zero;
+        }
+        let mask = self.slots.len().checked_sub(1)?;
+        let mut i = self.home(key);
+        loop {
+            let slot = self.slots[i];
+            if slot.key == key {
+                return Some(slot.row);
+            }
+            if slot.key == 0 {
+                return None;
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
+    #[inline]
+    fn row(&self, row: u32) -> &[f32] {
+        &self.weights[row as usize * N_LABELS..][..N_LABELS]
+    }
+
+    /// Adds `feature`'s row, if it has one, to `scores`.
+    #[inline]
+    pub fn add(&self, feature: u64, scores: &mut [f32; N_LABELS]) {
+        if let Some(row) = self.row_of(feature) {
+            for (s, x) in scores.iter_mut().zip(self.row(row)) {
+                *s += x;
+            }
+        }
+    }
+
+    /// Adds the rows of `features` in groups of `group`: group `g`'s rows,
+    /// in order, to `out[g]` — the same sums in the same order as
+    /// [`add`](Self::add) one feature at a time, so the same floats.
+    pub fn add_groups(&self, features: &[u64], group: usize, out: &mut [[f32; N_LABELS]]) {
+        if self.slots.is_empty() {
+            return;
+        }
+        let group = group.max(1);
+        let mut found = [(0u32, 0u32); BATCH];
+        let (mut g, mut in_group) = (0u32, 0);
+        for chunk in features.chunks(BATCH) {
+            for &f in chunk {
+                prefetch(&self.slots[self.home(f)]);
+            }
+            let mut n = 0;
+            for &f in chunk {
+                if let Some(row) = self.row_of(f) {
+                    let w = self.row(row);
+                    prefetch(&w[0]);
+                    prefetch(&w[N_LABELS - 1]);
+                    found[n] = (g, row);
+                    n += 1;
+                }
+                in_group += 1;
+                if in_group == group {
+                    (g, in_group) = (g + 1, 0);
+                }
+            }
+            for &(g, row) in &found[..n] {
+                for (s, x) in out[g as usize].iter_mut().zip(self.row(row)) {
+                    *s += x;
+                }
+            }
+        }
+    }
+}
+
+/// Asks the CPU to bring `x`'s cache line closer; a hint, nothing more.
+#[inline(always)]
+fn prefetch<T>(x: &T) {
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: a prefetch never faults and writes nothing; `x` is a valid
+    // reference besides.
+    unsafe {
+        use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
+        _mm_prefetch::<_MM_HINT_T0>((x as *const T).cast());
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = x;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(x: f32) -> [f32; N_LABELS] {
+        std::array::from_fn(|l| x + l as f32)
+    }
+
+    #[test]
+    fn finds_every_row_and_nothing_else() {
+        // Enough keys for runs of probes, and feature 0.
+        let keys: Vec<u64> = (1..1000u64)
+            .map(|k| k << 54)
+            .chain([0, 7, u64::MAX])
+            .collect();
+        let t = WeightTable::from_rows(keys.iter().map(|&k| (k, row(k as f32)))).unwrap();
+        assert_eq!(t.len(), keys.len());
+        for &k in &keys {
+            let mut s = [0.0; N_LABELS];
+            t.add(k, &mut s);
+            assert_eq!(s, row(k as f32));
+        }
+        let mut s = [0.0; N_LABELS];
+        for k in [1u64, 3 << 54 | 1, 12345] {
+            t.add(k, &mut s);
+        }
+        assert_eq!(s, [0.0; N_LABELS]);
+        assert_eq!(
+            WeightTable::from_rows([(5, row(1.0)), (5, row(2.0))]).unwrap_err(),
+            5
+        );
+        assert!(WeightTable::from_rows([]).unwrap().rows().next().is_none());
+        // The rows come back as given, in row order.
+        let back: Vec<(u64, Vec<f32>)> = t.rows().map(|(k, w)| (k, w.to_vec())).collect();
+        let given: Vec<(u64, Vec<f32>)> =
+            keys.iter().map(|&k| (k, row(k as f32).to_vec())).collect();
+        assert_eq!(back, given);
+    }
+
+    #[test]
+    fn grouped_sums_are_the_one_by_one_sums() {
+        let t =
+            WeightTable::from_rows((1..200u64).map(|k| (k * 7919, row(1.0 / k as f32)))).unwrap();
+        // More features than a batch, half of them absent, groups of 3.
+        let features: Vec<u64> = (0..150u64).map(|k| k * 7919 + (k % 2)).collect();
+        let mut grouped = vec![[0.0; N_LABELS]; 50];
+        t.add_groups(&features, 3, &mut grouped);
+        for (g, chunk) in features.chunks(3).enumerate() {
+            let mut s = [0.0; N_LABELS];
+            for &f in chunk {
+                t.add(f, &mut s);
+            }
+            assert_eq!(grouped[g], s, "group {g}");
+        }
+        let mut empty = [[0.0; N_LABELS]];
+        WeightTable::default().add_groups(&features, 150, &mut empty);
+        assert_eq!(empty[0], [0.0; N_LABELS]);
+    }
+}
