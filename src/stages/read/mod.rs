@@ -27,7 +27,7 @@ pub mod warc;
 mod warc_framing;
 mod wide;
 
-use std::io::{BufRead, BufReader};
+use std::io::{BufRead, BufReader, Seek, SeekFrom};
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
@@ -322,6 +322,15 @@ impl Reader {
         // An archive by its first bytes, whatever its name: Heritrix's
         // `.warc.gz.open` while it writes, a download saved as `.dat`.
         if let Some(archive) = warc::Archive::sniff(head) {
+            if codec == Codec::Gzip {
+                // Gzipped, it is gzipped per record as a `.warc.gz` is:
+                // read member by member from the start, so a corrupt
+                // member costs its record, not the rest of the file.
+                drop(stream);
+                raw.seek(SeekFrom::Start(0))
+                    .map_err(|e| ReadError::Io(e.to_string()))?;
+                return self.read_warc(input, archive, codec, raw);
+            }
             return self.read_records(source, archive, stream, codec);
         }
         decode::check_not_binary(head)?;
@@ -553,6 +562,44 @@ mod tests {
             assert_eq!(read.documents.len(), 1, "{name}");
             assert_eq!(read.documents[0].url.as_deref(), Some("http://a.kz/1"));
         }
+    }
+
+    #[test]
+    fn a_sniffed_gzipped_archive_loses_only_its_corrupt_member() {
+        let record = |n: usize| {
+            let http = format!(
+                "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n<html><body><p>Story number \
+                 {n}: Kazakhstan's president arrived in Jerusalem on Tuesday for talks.</p></body></html>"
+            );
+            format!(
+                "WARC/1.0\r\nWARC-Type: response\r\nWARC-Target-URI: http://a.kz/{n}\r\n\
+                 Content-Length: {}\r\n\r\n{http}\r\n\r\n",
+                http.len()
+            )
+        };
+        let mut members: Vec<Vec<u8>> =
+            (0..3).map(|n| decode::gzip(record(n).as_bytes())).collect();
+        let at = members[1].len() / 2;
+        members[1][at] ^= 0x55;
+        members[1][at + 1] ^= 0xAA;
+        // Named as neither WARC nor gzip: known by its first bytes.
+        let read = read_bytes("crawl.dat", &members.concat()).unwrap();
+        assert_eq!(read.format, "warc");
+        let urls: Vec<_> = read
+            .documents
+            .iter()
+            .filter_map(|d| d.url.as_deref())
+            .collect();
+        assert_eq!(urls, ["http://a.kz/0", "http://a.kz/2"]);
+        assert!(
+            read.warnings
+                .iter()
+                .any(|w| w.contains("resumed at the next member")),
+            "{:?}",
+            read.warnings
+        );
+        // The fingerprint is the whole file's, as for any other.
+        assert_eq!(read.fingerprint.size, members.concat().len() as u64);
     }
 
     #[test]
