@@ -39,12 +39,21 @@ impl Codec {
     }
 }
 
+/// The magic number of a zstd frame.
+const ZSTD_MAGIC: [u8; 4] = [0x28, 0xb5, 0x2f, 0xfd];
+/// The skippable frame a zstd-compressed WARC (`.warc.zst`, as
+/// ArchiveTeam's wget-at writes) starts with: it holds the dictionary every
+/// record's frame was compressed with, itself zstd-compressed or not.
+const DICTIONARY_FRAME: u32 = 0x184D_2A5D;
+/// Largest dictionary read (the format's writers use 100 KB to a few MB).
+const MAX_DICTIONARY: usize = 64 << 20;
+
 /// The codec a file's first bytes say, for a name that says none (a
 /// renamed download, Heritrix's `.warc.gz.open`): gzip's or zstd's magic.
 pub fn codec_of_magic(head: &[u8]) -> Codec {
     if head.starts_with(&[0x1f, 0x8b, 0x08]) {
         Codec::Gzip
-    } else if head.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]) {
+    } else if head.starts_with(&ZSTD_MAGIC) || head.starts_with(&DICTIONARY_FRAME.to_le_bytes()) {
         Codec::Zstd
     } else {
         Codec::Plain
@@ -210,15 +219,51 @@ pub fn decoder<'a, R: BufRead + 'a>(
         Codec::Plain => Box::new(raw),
         // Members concatenated, as per-record gzipped files are.
         Codec::Gzip => Box::new(flate2::bufread::MultiGzDecoder::new(raw)),
-        Codec::Zstd => Box::new(
-            zstd::stream::read::Decoder::with_buffer(raw)
-                .map_err(|e| ReadError::Decompress(format!("zstd: {e}")))?,
-        ),
+        Codec::Zstd => {
+            zstd_decoder(raw).map_err(|e| ReadError::Decompress(format!("zstd: {e}")))?
+        }
     };
     Ok(Box::new(BufReader::with_capacity(
         BUFFER,
         Limited::new(inner, limit),
     )))
+}
+
+/// A zstd stream; one that starts with a dictionary frame (a `.warc.zst`)
+/// is decoded with that dictionary. Without it, such a file's records would
+/// fail to decode, every one of them.
+fn zstd_decoder<'a, R: BufRead + 'a>(mut raw: R) -> io::Result<Box<dyn Read + 'a>> {
+    let mut header = [0u8; 8];
+    let head = raw.fill_buf()?;
+    if head.len() < 8 || head[..4] != DICTIONARY_FRAME.to_le_bytes() {
+        return Ok(Box::new(zstd::stream::read::Decoder::with_buffer(raw)?));
+    }
+    header.copy_from_slice(&head[..8]);
+    raw.consume(8);
+    let size = u32::from_le_bytes(header[4..].try_into().expect("4 bytes")) as usize;
+    if size > MAX_DICTIONARY {
+        return Err(io::Error::other(format!(
+            "dictionary frame of {size} bytes, over {MAX_DICTIONARY}"
+        )));
+    }
+    let mut frame = vec![0u8; size];
+    raw.read_exact(&mut frame)?;
+    let dictionary = if frame.starts_with(&ZSTD_MAGIC) {
+        let mut out = Vec::new();
+        zstd::stream::read::Decoder::new(&frame[..])?
+            .take(MAX_DICTIONARY as u64 + 1)
+            .read_to_end(&mut out)?;
+        if out.len() > MAX_DICTIONARY {
+            return Err(io::Error::other("dictionary over 64 MiB once decompressed"));
+        }
+        out
+    } else {
+        frame
+    };
+    Ok(Box::new(zstd::stream::read::Decoder::with_dictionary(
+        raw,
+        &dictionary,
+    )?))
 }
 
 /// The [`ReadError`] for an I/O error of the decompressed stream of `codec`.
@@ -358,6 +403,51 @@ mod tests {
             .unwrap()
             .text
             .contains("text"));
+    }
+
+    /// A `.warc.zst` the way wget-at writes one: a skippable frame with
+    /// the dictionary (compressed when `compressed`), then each record its
+    /// own frame compressed with it.
+    fn warc_zst(records: &[&str], dictionary: &[u8], compressed: bool) -> Vec<u8> {
+        let frame = if compressed {
+            zstd::stream::encode_all(dictionary, 3).unwrap()
+        } else {
+            dictionary.to_vec()
+        };
+        let mut out = DICTIONARY_FRAME.to_le_bytes().to_vec();
+        out.extend((frame.len() as u32).to_le_bytes());
+        out.extend(frame);
+        for r in records {
+            let mut c = zstd::bulk::Compressor::with_dictionary(3, dictionary).unwrap();
+            out.extend(c.compress(r.as_bytes()).unwrap());
+        }
+        out
+    }
+
+    #[test]
+    fn a_zstd_warc_with_its_dictionary_is_read() {
+        let records = [
+            "WARC/1.1\r\nWARC-Type: response\r\n\r\nfirst record\r\n\r\n",
+            "WARC/1.1\r\nWARC-Type: response\r\n\r\nsecond record\r\n\r\n",
+        ];
+        // A raw-content dictionary: any bytes will do.
+        let dictionary =
+            "WARC/1.1\r\nWARC-Type: response\r\nContent-Type: text/html\r\n".repeat(20);
+        for compressed in [false, true] {
+            let file = warc_zst(&records, dictionary.as_bytes(), compressed);
+            assert_eq!(codec_of_magic(&file), Codec::Zstd);
+            let text = decode("crawl.warc.zst", &file, 1 << 20).unwrap().text;
+            assert_eq!(
+                text,
+                records.concat().replace("\r\n", "\n"),
+                "compressed: {compressed}"
+            );
+        }
+        // A dictionary frame claiming more than the cap is refused, not allocated.
+        let mut huge = DICTIONARY_FRAME.to_le_bytes().to_vec();
+        huge.extend(u32::MAX.to_le_bytes());
+        let err = decode("crawl.warc.zst", &huge, 1 << 20).unwrap_err();
+        assert!(err.to_string().contains("dictionary frame"), "{err}");
     }
 
     #[test]
