@@ -35,32 +35,13 @@ fi
 BIN=$TARGET/$PROFILE/gleaner
 GEN=$TARGET/$PROFILE/examples/dedup_corpus
 
+source scripts/lib/release_fixture.sh
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-"$GEN" --source tests/data/news --docs 3000 --shards 10 --seed 11 --out "$work/gen" >/dev/null 2>&1
-mkdir -p "$work/old" "$work/new"
-mapfile -t shards < <(find "$work/gen/corpus" -type f | sort)
-half=$(( ${#shards[@]} / 2 ))
-cp "${shards[@]:0:half}" "$work/old/"
-cp "${shards[@]:half}" "$work/new/"
-# The dataset reads $work/in; R0 holds the old files, R1 all of them.
-printf '[dataset]\nname = "crash"\ninputs = ["in"]\n' >"$work/gleaner.toml"
+release_fixture "$BIN" "$GEN" "$work"
+duration_ms=$r1_ms
 run() { "$BIN" run --config "$work/gleaner.toml" --output "$1" "${@:2}"; }
-parts() { python3 -c "
-import json, sys
-m = json.load(open(sys.argv[1] + '/manifest.json'))
-print(sorted((p['file'], p['hash']) for t in (m['tables'], m['state']) for v in t.values() for p in v['parts']))" "$1"; }
-
-mkdir "$work/in" && cp -p "$work/old/"* "$work/in/"
-run "$work/r0" >/dev/null
-r0=$(parts "$work/r0")
-cp -p "$work/new/"* "$work/in/"
-cp -a "$work/r0" "$work/r1"
-start=$(date +%s%N)
-run "$work/r1" >/dev/null
-duration_ms=$(( ($(date +%s%N) - start) / 1000000 ))
-r1=$(parts "$work/r1")
-[[ "$r0" != "$r1" ]] || { echo "crash_test: the second run added nothing" >&2; exit 1; }
+parts() { release_parts "$1"; }
 echo "crash_test: an incremental run takes ${duration_ms} ms; $TRIALS trials" >&2
 
 killed=0

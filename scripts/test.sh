@@ -39,6 +39,15 @@ rm -rf "$(dirname "$dataset")"
 step "kill -9 mid-run: previous release intact, rerun completes it (3 trials; scripts/crash_test.sh 20 for more)"
 scripts/crash_test.sh 3
 
+step "a full disk mid-run: clear error, previous release untouched, the next run completes it (scripts/full_disk_test.sh)"
+status=0
+scripts/full_disk_test.sh 8 || status=$?
+if [ "$status" = 77 ]; then
+  echo "(skipped: no tmpfs can be mounted on this machine)"
+elif [ "$status" != 0 ]; then
+  exit "$status"
+fi
+
 step "a sharded run on a real single-node Slurm matches gleaner run (GLEANER_SLURM_TEST=0 skips)"
 if [ "${GLEANER_SLURM_TEST:-1}" != 0 ]; then
   status=0

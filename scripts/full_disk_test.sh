@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# A full disk mid-run: the run must stop with a clear error, leave the
+# previous release exactly as it was (nothing of its own left behind), and
+# the next run, once there is room, must complete it.
+#
+#   scripts/full_disk_test.sh [STEPS]     (default 12)
+#
+# Release R0 is a run over half the files of a 3,000-document corpus
+# (scripts/lib/release_fixture.sh); R1 is the incremental run once the
+# other half is added. Per step, a copy of R0 is put on a tmpfs with room
+# for R0 plus a growing share of what the incremental run writes (from
+# none to all of it), and `gleaner run` adds the new files. Where it runs
+# out of space it must exit non-zero saying "No space left on device", and
+# `gleaner verify` must find R0, whole and unchanged, with no staging or
+# scratch directory; where it had room, R1. Then the tmpfs is grown and the
+# next run must give exactly R1.
+# Needs to mount a tmpfs (root, or a user namespace that allows it); exits
+# 77 (skipped) when it cannot. Uses the debug binaries unless
+# GLEANER_PROFILE=release. Honours CARGO_TARGET_DIR.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+STEPS=${1:-12}
+PROFILE=${GLEANER_PROFILE:-debug}
+TARGET=${CARGO_TARGET_DIR:-target}
+work=$(mktemp -d)
+disk=$work/disk
+mkdir "$disk"
+cleanup() {
+    umount "$disk" 2>/dev/null || true
+    rm -rf "$work"
+}
+trap cleanup EXIT
+if ! mount -t tmpfs -o size=1m tmpfs "$disk" 2>/dev/null; then
+    echo "full_disk_test: cannot mount a tmpfs here; skipped" >&2
+    exit 77
+fi
+umount "$disk"
+if [[ $PROFILE == release ]]; then
+    cargo build --release --locked --bin gleaner --example dedup_corpus
+else
+    cargo build --locked --bin gleaner --example dedup_corpus
+fi
+BIN=$TARGET/$PROFILE/gleaner
+GEN=$TARGET/$PROFILE/examples/dedup_corpus
+source scripts/lib/release_fixture.sh
+release_fixture "$BIN" "$GEN" "$work"
+r0_kb=$(du -sk "$work/r0" | cut -f1)
+# What the incremental run writes, staging and scratch included, with a
+# margin: the last steps have room enough.
+grow_kb=$(( ($(du -sk "$work/r1" | cut -f1) - r0_kb) * 2 + 256 ))
+ds=$disk/ds
+failed=0
+for step in $(seq 0 "$STEPS"); do
+    room_kb=$(( grow_kb * step / STEPS ))
+    mount -t tmpfs -o size=$(( r0_kb + room_kb + 64 ))k tmpfs "$disk"
+    cp -a "$work/r0" "$ds"
+    status=0
+    "$BIN" run --config "$work/gleaner.toml" --output "$ds" >/dev/null 2>"$work/err" || status=$?
+    now=$(release_parts "$ds")
+    if [[ $status -ne 0 ]]; then
+        failed=$((failed + 1))
+        grep -q "No space left on device" "$work/err" \
+            || { echo "step $step (${room_kb} KB free): failed without saying the disk is full: $(cat "$work/err")" >&2; exit 1; }
+        [[ "$now" == "$r0" ]] \
+            || { echo "step $step (${room_kb} KB free): the failed run changed the release" >&2; exit 1; }
+        leftovers=$(find "$ds" -maxdepth 1 \( -name '.staging-*' -o -name '.scratch-*' \) | wc -l)
+        [[ $leftovers -eq 0 ]] \
+            || { echo "step $step (${room_kb} KB free): $leftovers staging or scratch dirs left" >&2; exit 1; }
+        where=$(grep -o '\.staging-[0-9]*/[^ :]*' "$work/err" | head -1 | cut -d/ -f2- || true)
+        echo "full_disk_test: ${room_kb} KB free: stopped writing ${where:-the release}; R0 intact" >&2
+    else
+        [[ "$now" == "$r1" ]] \
+            || { echo "step $step (${room_kb} KB free): the run succeeded but did not give R1" >&2; exit 1; }
+    fi
+    "$BIN" verify "$ds" >/dev/null 2>"$work/err" \
+        || { echo "step $step (${room_kb} KB free): verify failed: $(cat "$work/err")" >&2; exit 1; }
+    mount -o remount,size=$(( r0_kb + grow_kb * 2 ))k "$disk"
+    "$BIN" run --config "$work/gleaner.toml" --output "$ds" >/dev/null 2>"$work/err" \
+        || { echo "step $step: the run after the disk was grown failed: $(cat "$work/err")" >&2; exit 1; }
+    [[ "$(release_parts "$ds")" == "$r1" ]] \
+        || { echo "step $step: the run after the disk was grown did not give R1" >&2; exit 1; }
+    umount "$disk"
+done
+if [[ $failed -eq 0 || $failed -gt $STEPS ]]; then
+    echo "full_disk_test: $failed of $((STEPS + 1)) runs ran out of space; the steps do not cover both cases" >&2
+    exit 1
+fi
+echo "full_disk_test: $failed of $((STEPS + 1)) runs ran out of space: each stopped saying so with R0 untouched and nothing left behind; every next run gave R1" >&2
