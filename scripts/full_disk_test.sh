@@ -50,39 +50,63 @@ r0_kb=$(du -sk "$work/r0" | cut -f1)
 grow_kb=$(( ($(du -sk "$work/r1" | cut -f1) - r0_kb) * 2 + 256 ))
 ds=$disk/ds
 failed=0
-for step in $(seq 0 "$STEPS"); do
-    room_kb=$(( grow_kb * step / STEPS ))
+runs=0
+# One trial with room for R0 plus `room_kb`; returns 1 when the run ran out
+# of space (after checking what it left), 0 when it completed.
+trial() {
+    local room_kb=$1 status=0 now where leftovers
+    runs=$((runs + 1))
     mount -t tmpfs -o size=$(( r0_kb + room_kb + 64 ))k tmpfs "$disk"
     cp -a "$work/r0" "$ds"
-    status=0
     "$BIN" run --config "$work/gleaner.toml" --output "$ds" >/dev/null 2>"$work/err" || status=$?
     now=$(release_parts "$ds")
     if [[ $status -ne 0 ]]; then
         failed=$((failed + 1))
         grep -q "No space left on device" "$work/err" \
-            || { echo "step $step (${room_kb} KB free): failed without saying the disk is full: $(cat "$work/err")" >&2; exit 1; }
+            || { echo "${room_kb} KB free: failed without saying the disk is full: $(cat "$work/err")" >&2; exit 1; }
         [[ "$now" == "$r0" ]] \
-            || { echo "step $step (${room_kb} KB free): the failed run changed the release" >&2; exit 1; }
-        leftovers=$(find "$ds" -maxdepth 1 \( -name '.staging-*' -o -name '.scratch-*' \) | wc -l)
+            || { echo "${room_kb} KB free: the failed run changed the release" >&2; exit 1; }
+        leftovers=$(find "$ds" -maxdepth 1 \( -name '.staging-*' -o -name '.scratch-*' -o -name '.gleaner-commit*' \) | wc -l)
         [[ $leftovers -eq 0 ]] \
-            || { echo "step $step (${room_kb} KB free): $leftovers staging or scratch dirs left" >&2; exit 1; }
-        where=$(grep -o '\.staging-[0-9]*/[^ :]*' "$work/err" | head -1 | cut -d/ -f2- || true)
-        echo "full_disk_test: ${room_kb} KB free: stopped writing ${where:-the release}; R0 intact" >&2
+            || { echo "${room_kb} KB free: $leftovers staging, scratch or journal files left" >&2; exit 1; }
+        where=$(sed -n 's/.*writing output: \(.*\): No space left.*/\1/p' "$work/err" | head -1)
+        where=${where#"$ds"/}
+        echo "full_disk_test: ${room_kb} KB free: out of space at ${where#.staging-*/}; R0 intact" >&2
     else
         [[ "$now" == "$r1" ]] \
-            || { echo "step $step (${room_kb} KB free): the run succeeded but did not give R1" >&2; exit 1; }
+            || { echo "${room_kb} KB free: the run succeeded but did not give R1" >&2; exit 1; }
     fi
     "$BIN" verify "$ds" >/dev/null 2>"$work/err" \
-        || { echo "step $step (${room_kb} KB free): verify failed: $(cat "$work/err")" >&2; exit 1; }
+        || { echo "${room_kb} KB free: verify failed: $(cat "$work/err")" >&2; exit 1; }
     mount -o remount,size=$(( r0_kb + grow_kb * 2 ))k "$disk"
     "$BIN" run --config "$work/gleaner.toml" --output "$ds" >/dev/null 2>"$work/err" \
-        || { echo "step $step: the run after the disk was grown failed: $(cat "$work/err")" >&2; exit 1; }
+        || { echo "${room_kb} KB free: the run after the disk was grown failed: $(cat "$work/err")" >&2; exit 1; }
     [[ "$(release_parts "$ds")" == "$r1" ]] \
-        || { echo "step $step: the run after the disk was grown did not give R1" >&2; exit 1; }
+        || { echo "${room_kb} KB free: the run after the disk was grown did not give R1" >&2; exit 1; }
     umount "$disk"
+    return $(( status != 0 ))
+}
+# Evenly spaced rooms, from none to enough.
+low=-1 high=$grow_kb
+for step in $(seq 0 "$STEPS"); do
+    room=$(( grow_kb * step / STEPS ))
+    if trial "$room"; then
+        (( room < high )) && high=$room
+    else
+        (( room > low )) && low=$room
+    fi
 done
-if [[ $failed -eq 0 || $failed -gt $STEPS ]]; then
-    echo "full_disk_test: $failed of $((STEPS + 1)) runs ran out of space; the steps do not cover both cases" >&2
+if (( low < 0 || high <= low )); then
+    echo "full_disk_test: the rooms tried do not cover both a full disk and enough room" >&2
     exit 1
 fi
-echo "full_disk_test: $failed of $((STEPS + 1)) runs ran out of space: each stopped saying so with R0 untouched and nothing left behind; every next run gave R1" >&2
+# Then the last writes (the last tables, the commit journal, the manifest):
+# the smallest room that is enough, to a page, and the rooms just below it.
+while (( high - low > 4 )); do
+    mid=$(( (low + high) / 2 ))
+    if trial "$mid"; then high=$mid; else low=$mid; fi
+done
+for below in 4 8 12 16; do
+    (( high - below > 0 )) && { trial $(( high - below )) || true; }
+done
+echo "full_disk_test: $failed of $runs runs ran out of space (the smallest room enough: ${high} KB): each stopped saying so with R0 untouched and nothing left behind; every next run gave R1" >&2

@@ -63,12 +63,9 @@ fn write_atomically(
     manifest: &gleaner::write::manifest::Manifest,
 ) -> Result<(), Failure> {
     let json = serde_json::to_vec_pretty(manifest).unwrap_or_default();
-    let tmp = dir.join("manifest.json.tmp");
-    let fail = |e: std::io::Error| Failure::Runtime(format!("{}: {e}", tmp.display()));
-    let mut file = std::fs::File::create(&tmp).map_err(fail)?;
-    std::io::Write::write_all(&mut file, &json).map_err(fail)?;
-    file.sync_all().map_err(fail)?;
-    std::fs::rename(&tmp, dir.join("manifest.json")).map_err(fail)?;
+    let path = dir.join("manifest.json");
+    gleaner::write::write_atomically(&path, &json)
+        .map_err(|e| Failure::Runtime(format!("{}: {e}", path.display())))?;
     gleaner::release::sync_dir(dir);
     Ok(())
 }

@@ -32,14 +32,8 @@ impl CommitJournal {
     /// Writes the journal durably (temp file, fsync, rename) before the
     /// first rename of the commit.
     pub fn write(&self, dir: &Path) -> std::io::Result<()> {
-        let tmp = dir.join(format!("{JOURNAL_FILE}.tmp"));
         let json = serde_json::to_vec_pretty(self).map_err(std::io::Error::other)?;
-        {
-            let mut file = std::fs::File::create(&tmp)?;
-            std::io::Write::write_all(&mut file, &json)?;
-            file.sync_all()?;
-        }
-        std::fs::rename(&tmp, dir.join(JOURNAL_FILE))?;
+        crate::write::write_atomically(&dir.join(JOURNAL_FILE), &json)?;
         sync_dir(dir);
         Ok(())
     }

@@ -234,14 +234,42 @@ pub fn boilerplate_batch(docs: &[Processed]) -> Result<RecordBatch, WriteError> 
     )
 }
 
-/// Writes `bytes` to `path` through a temporary file and a rename, so a
-/// reader sees the old file or the whole new one, never a part.
+/// Writes `bytes` to `path` through a temporary file (`path` + `.tmp`),
+/// flushed to disk, and a rename, so a reader sees the old file or the whole
+/// new one, never a part. When any step fails (a full disk) the temporary
+/// file is removed: nothing of the attempt is left.
 pub fn write_atomically(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
     let mut tmp = path.as_os_str().to_owned();
     tmp.push(".tmp");
     let tmp = std::path::PathBuf::from(tmp);
-    let mut file = std::fs::File::create(&tmp)?;
-    std::io::Write::write_all(&mut file, bytes)?;
-    file.sync_all()?;
-    std::fs::rename(&tmp, path)
+    let written = std::fs::File::create(&tmp).and_then(|mut file| {
+        std::io::Write::write_all(&mut file, bytes)?;
+        file.sync_all()?;
+        std::fs::rename(&tmp, path)
+    });
+    if written.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    written
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_failed_atomic_write_leaves_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("manifest.json");
+        super::write_atomically(&path, b"one").unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), b"one");
+        // The rename fails: a non-empty directory stands where the file goes.
+        let blocked = dir.path().join("blocked");
+        std::fs::create_dir_all(blocked.join("inside")).unwrap();
+        assert!(super::write_atomically(&blocked, b"two").is_err());
+        let mut names: Vec<String> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        assert_eq!(names, ["blocked", "manifest.json"]);
+    }
 }

@@ -305,7 +305,8 @@ impl DatasetSink {
             moved,
             superseded: superseded.to_vec(),
         };
-        journal.write(&self.dir).map_err(io(&self.dir))?;
+        let journal_path = self.dir.join(crate::release::JOURNAL_FILE);
+        journal.write(&self.dir).map_err(io(&journal_path))?;
         // From the first rename on, the journal (not this sink) undoes an
         // unfinished commit; before it, dropping the sink removes staging.
         self.committed = true;
