@@ -168,7 +168,7 @@ fn ratio(a: usize, b: usize) -> f64 {
 const LANGUAGE_SAMPLE_BYTES: usize = 1024;
 
 /// The text's first [`LANGUAGE_SAMPLE_BYTES`], cut at a character boundary.
-fn language_sample(text: &str) -> &str {
+pub fn language_sample(text: &str) -> &str {
     if text.len() <= LANGUAGE_SAMPLE_BYTES {
         return text;
     }
