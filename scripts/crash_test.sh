@@ -25,17 +25,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 TRIALS=${1:-20}
-PROFILE=${GLEANER_PROFILE:-debug}
-TARGET=${CARGO_TARGET_DIR:-target}
-if [[ $PROFILE == release ]]; then
-    cargo build --release --locked --bin gleaner --example dedup_corpus
-else
-    cargo build --locked --bin gleaner --example dedup_corpus
-fi
-BIN=$TARGET/$PROFILE/gleaner
-GEN=$TARGET/$PROFILE/examples/dedup_corpus
-
 source scripts/lib/release_fixture.sh
+fixture_binaries
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 release_fixture "$BIN" "$GEN" "$work"

@@ -20,8 +20,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 STEPS=${1:-12}
-PROFILE=${GLEANER_PROFILE:-debug}
-TARGET=${CARGO_TARGET_DIR:-target}
 work=$(mktemp -d)
 disk=$work/disk
 mkdir "$disk"
@@ -35,14 +33,8 @@ if ! mount -t tmpfs -o size=1m tmpfs "$disk" 2>/dev/null; then
     exit 77
 fi
 umount "$disk"
-if [[ $PROFILE == release ]]; then
-    cargo build --release --locked --bin gleaner --example dedup_corpus
-else
-    cargo build --locked --bin gleaner --example dedup_corpus
-fi
-BIN=$TARGET/$PROFILE/gleaner
-GEN=$TARGET/$PROFILE/examples/dedup_corpus
 source scripts/lib/release_fixture.sh
+fixture_binaries
 release_fixture "$BIN" "$GEN" "$work"
 r0_kb=$(du -sk "$work/r0" | cut -f1)
 # What the incremental run writes, staging and scratch included, with a

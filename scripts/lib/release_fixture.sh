@@ -1,6 +1,11 @@
 # Sourced by scripts/crash_test.sh and scripts/full_disk_test.sh: the two
 # releases both start from, and a release's identity.
 #
+#   fixture_binaries
+#
+# Builds gleaner and the corpus generator (debug, or release when
+# GLEANER_PROFILE=release; CARGO_TARGET_DIR honoured) and sets BIN and GEN.
+#
 #   release_fixture BIN GEN WORK
 #
 # Generates a 3,000-document corpus with the dedup corpus generator (BBC
@@ -15,6 +20,17 @@
 #
 # Prints the (file, hash) of every table and state part DIR's manifest
 # lists: two releases with the same output are the same release.
+fixture_binaries() {
+    local profile=${GLEANER_PROFILE:-debug} target=${CARGO_TARGET_DIR:-target}
+    if [[ $profile == release ]]; then
+        cargo build --release --locked --bin gleaner --example dedup_corpus
+    else
+        cargo build --locked --bin gleaner --example dedup_corpus
+    fi
+    BIN=$target/$profile/gleaner
+    GEN=$target/$profile/examples/dedup_corpus
+}
+
 release_parts() {
     python3 -c "
 import json, sys
