@@ -237,14 +237,14 @@ fn word_scores<W: Weights + ?Sized>(
     w.add_all(buf, &mut out.unary);
     let bases = edge_bases(s, i);
     // The transition features of every previous label, looked up together.
-    let mut keys = [0u64; N_LABELS * 3];
-    for (p, keys) in keys.chunks_exact_mut(bases.len()).enumerate() {
-        for (key, &b) in keys.iter_mut().zip(&bases) {
-            *key = edge_key(b, p as Label);
+    let mut keys = [bases; N_LABELS];
+    for (p, keys) in keys.iter_mut().enumerate() {
+        for key in keys.iter_mut() {
+            *key = edge_key(*key, p as Label);
         }
     }
     let mut edges = [[0.0; N_LABELS]; N_LABELS];
-    w.add_groups(&keys, bases.len(), &mut edges);
+    w.add_groups(keys.as_flattened(), bases.len(), &mut edges);
     for (k, &(p, l)) in PAIRS.iter().enumerate() {
         out.edge[k] = edges[p as usize][l as usize];
     }
