@@ -45,7 +45,7 @@ const ZSTD_MAGIC: [u8; 4] = [0x28, 0xb5, 0x2f, 0xfd];
 /// ArchiveTeam's wget-at writes) starts with: it holds the dictionary every
 /// record's frame was compressed with, itself zstd-compressed or not.
 const DICTIONARY_FRAME: u32 = 0x184D_2A5D;
-/// Largest dictionary read (the format's writers use 100 KB to a few MB).
+/// Largest dictionary read: a frame claiming more is refused, not allocated.
 const MAX_DICTIONARY: usize = 64 << 20;
 
 /// The codec a file's first bytes say, for a name that says none (a
