@@ -5,7 +5,7 @@
 #
 #   scripts/full_disk_test.sh [STEPS]     (default 12)
 #
-# Release R0 is a run over half the files of a 3,000-document corpus
+# Release R0 is a run over half the files of a 600-document corpus
 # (scripts/lib/release_fixture.sh); R1 is the incremental run once the
 # other half is added. Per step, a copy of R0 is put on a tmpfs with room
 # for R0 plus a growing share of what the incremental run writes (from
@@ -35,7 +35,9 @@ fi
 umount "$disk"
 source scripts/lib/release_fixture.sh
 fixture_binaries
-release_fixture "$BIN" "$GEN" "$work"
+# 600 documents: every write of a run happens at any size, and the trials
+# stay short with a debug build.
+release_fixture "$BIN" "$GEN" "$work" 600
 r0_kb=$(du -sk "$work/r0" | cut -f1)
 # What the incremental run writes, staging and scratch included, with a
 # margin: the last steps have room enough.

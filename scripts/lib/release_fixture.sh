@@ -6,9 +6,9 @@
 # Builds gleaner and the corpus generator (debug, or release when
 # GLEANER_PROFILE=release; CARGO_TARGET_DIR honoured) and sets BIN and GEN.
 #
-#   release_fixture BIN GEN WORK
+#   release_fixture BIN GEN WORK [DOCS]
 #
-# Generates a 3,000-document corpus with the dedup corpus generator (BBC
+# Generates a corpus of DOCS documents (default 3,000) with the dedup corpus generator (BBC
 # articles in tests/data/news) into WORK/gen; WORK/old and WORK/new hold its
 # first and second half of files. WORK/gleaner.toml reads WORK/in. Leaves
 # R0 (a run over the old half) in WORK/r0 and R1 (R0 plus an incremental
@@ -39,8 +39,8 @@ print(sorted((p['file'], p['hash']) for t in (m['tables'], m['state']) for v in 
 }
 
 release_fixture() {
-    local bin=$1 gen=$2 work=$3 shards half start
-    "$gen" --source tests/data/news --docs 3000 --shards 10 --seed 11 --out "$work/gen" >/dev/null 2>&1
+    local bin=$1 gen=$2 work=$3 docs=${4:-3000} shards half start
+    "$gen" --source tests/data/news --docs "$docs" --shards 10 --seed 11 --out "$work/gen" >/dev/null 2>&1
     mkdir -p "$work/old" "$work/new" "$work/in"
     mapfile -t shards < <(find "$work/gen/corpus" -type f | sort)
     half=$(( ${#shards[@]} / 2 ))

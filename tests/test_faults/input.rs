@@ -333,7 +333,7 @@ fn a_corrupt_gzip_member_or_bad_length_costs_one_warc_record() {
     );
     let manifest = std::fs::read_to_string(case.out().join("manifest.json")).unwrap();
     assert!(
-        manifest.contains("resumed at the next member"),
+        manifest.contains("resumed at the next gzip member"),
         "{manifest}"
     );
     assert!(

@@ -233,10 +233,23 @@ pub fn decoder<'a, R: BufRead + 'a>(
 /// is decoded with that dictionary. Without it, such a file's records would
 /// fail to decode, every one of them.
 fn zstd_decoder<'a, R: BufRead + 'a>(mut raw: R) -> io::Result<Box<dyn Read + 'a>> {
+    Ok(match dictionary_frame(&mut raw)? {
+        Some(dictionary) => Box::new(zstd::stream::read::Decoder::with_dictionary(
+            raw,
+            &dictionary,
+        )?),
+        None => Box::new(zstd::stream::read::Decoder::with_buffer(raw)?),
+    })
+}
+
+/// The dictionary of a zstd stream that starts with a dictionary frame
+/// (decompressed if it is compressed), `raw` left just after the frame; or
+/// `None`, nothing consumed.
+pub fn dictionary_frame<R: BufRead>(raw: &mut R) -> io::Result<Option<Vec<u8>>> {
     let mut header = [0u8; 8];
     let head = raw.fill_buf()?;
     if head.len() < 8 || head[..4] != DICTIONARY_FRAME.to_le_bytes() {
-        return Ok(Box::new(zstd::stream::read::Decoder::with_buffer(raw)?));
+        return Ok(None);
     }
     header.copy_from_slice(&head[..8]);
     raw.consume(8);
@@ -248,22 +261,17 @@ fn zstd_decoder<'a, R: BufRead + 'a>(mut raw: R) -> io::Result<Box<dyn Read + 'a
     }
     let mut frame = vec![0u8; size];
     raw.read_exact(&mut frame)?;
-    let dictionary = if frame.starts_with(&ZSTD_MAGIC) {
-        let mut out = Vec::new();
-        zstd::stream::read::Decoder::new(&frame[..])?
-            .take(MAX_DICTIONARY as u64 + 1)
-            .read_to_end(&mut out)?;
-        if out.len() > MAX_DICTIONARY {
-            return Err(io::Error::other("dictionary over 64 MiB once decompressed"));
-        }
-        out
-    } else {
-        frame
-    };
-    Ok(Box::new(zstd::stream::read::Decoder::with_dictionary(
-        raw,
-        &dictionary,
-    )?))
+    if !frame.starts_with(&ZSTD_MAGIC) {
+        return Ok(Some(frame));
+    }
+    let mut out = Vec::new();
+    zstd::stream::read::Decoder::new(&frame[..])?
+        .take(MAX_DICTIONARY as u64 + 1)
+        .read_to_end(&mut out)?;
+    if out.len() > MAX_DICTIONARY {
+        return Err(io::Error::other("dictionary over 64 MiB once decompressed"));
+    }
+    Ok(Some(out))
 }
 
 /// The [`ReadError`] for an I/O error of the decompressed stream of `codec`.

@@ -262,12 +262,35 @@ impl Reader {
         codec: Codec,
         raw: &mut BufReader<RawFile>,
     ) -> Result<Parsed, ReadError> {
-        if codec != Codec::Gzip {
-            let stream = decode::decoder(codec, &mut *raw, self.limits.file)?;
-            return self.read_records(&input.display, archive, stream, codec);
+        // Per-record gzip or zstd: a corrupt frame costs its record only.
+        match codec {
+            Codec::Plain => {
+                let stream = decode::decoder(codec, &mut *raw, self.limits.file)?;
+                self.read_records(&input.display, archive, stream, codec)
+            }
+            Codec::Gzip => self.read_frames(input, archive, codec, raw, warc::GzipMembers),
+            Codec::Zstd => {
+                let dictionary = decode::dictionary_frame(raw)
+                    .map_err(|e| ReadError::Decompress(format!("zstd: {e}")))?
+                    .map(|d| zstd::dict::DecoderDictionary::copy(&d));
+                let frames = warc::ZstdFrames {
+                    dictionary: dictionary.as_ref(),
+                };
+                self.read_frames(input, archive, codec, raw, frames)
+            }
         }
-        // Per-record gzip: a corrupt member costs its record only.
-        let mut members = warc::Members::new(&mut *raw);
+    }
+
+    /// The records of a per-record compressed archive, frame by frame.
+    fn read_frames<C: for<'r> warc::Frames<&'r mut BufReader<RawFile>>>(
+        &self,
+        input: &InputFile,
+        archive: warc::Archive,
+        codec: Codec,
+        raw: &mut BufReader<RawFile>,
+        frames: C,
+    ) -> Result<Parsed, ReadError> {
+        let mut members = warc::Members::new(&mut *raw, frames);
         let stream = decode::Limited::new(&mut members, self.limits.file);
         let stream = BufReader::with_capacity(decode::BUFFER, stream);
         let mut parsed = self.read_records(&input.display, archive, stream, codec)?;
@@ -322,10 +345,10 @@ impl Reader {
         // An archive by its first bytes, whatever its name: Heritrix's
         // `.warc.gz.open` while it writes, a download saved as `.dat`.
         if let Some(archive) = warc::Archive::sniff(head) {
-            if codec == Codec::Gzip {
-                // Gzipped, it is gzipped per record as a `.warc.gz` is:
-                // read member by member from the start, so a corrupt
-                // member costs its record, not the rest of the file.
+            if codec != Codec::Plain {
+                // Compressed, it is compressed per record as a `.warc.gz`
+                // or `.warc.zst` is: read frame by frame from the start, so
+                // a corrupt frame costs its record, not the rest of the file.
                 drop(stream);
                 raw.seek(SeekFrom::Start(0))
                     .map_err(|e| ReadError::Io(e.to_string()))?;
@@ -564,21 +587,24 @@ mod tests {
         }
     }
 
+    /// WARC response record `n`, a page with one story.
+    fn story_record(n: usize) -> String {
+        let http = format!(
+            "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n<html><body><p>Story number \
+             {n}: Kazakhstan's president arrived in Jerusalem on Tuesday for talks.</p></body></html>"
+        );
+        format!(
+            "WARC/1.1\r\nWARC-Type: response\r\nWARC-Target-URI: http://a.kz/{n}\r\n\
+             Content-Length: {}\r\n\r\n{http}\r\n\r\n",
+            http.len()
+        )
+    }
+
     #[test]
     fn a_sniffed_gzipped_archive_loses_only_its_corrupt_member() {
-        let record = |n: usize| {
-            let http = format!(
-                "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n<html><body><p>Story number \
-                 {n}: Kazakhstan's president arrived in Jerusalem on Tuesday for talks.</p></body></html>"
-            );
-            format!(
-                "WARC/1.0\r\nWARC-Type: response\r\nWARC-Target-URI: http://a.kz/{n}\r\n\
-                 Content-Length: {}\r\n\r\n{http}\r\n\r\n",
-                http.len()
-            )
-        };
-        let mut members: Vec<Vec<u8>> =
-            (0..3).map(|n| decode::gzip(record(n).as_bytes())).collect();
+        let mut members: Vec<Vec<u8>> = (0..3)
+            .map(|n| decode::gzip(story_record(n).as_bytes()))
+            .collect();
         let at = members[1].len() / 2;
         members[1][at] ^= 0x55;
         members[1][at + 1] ^= 0xAA;
@@ -594,12 +620,50 @@ mod tests {
         assert!(
             read.warnings
                 .iter()
-                .any(|w| w.contains("resumed at the next member")),
+                .any(|w| w.contains("resumed at the next gzip member")),
             "{:?}",
             read.warnings
         );
         // The fingerprint is the whole file's, as for any other.
         assert_eq!(read.fingerprint.size, members.concat().len() as u64);
+    }
+
+    #[test]
+    fn a_zstd_archive_loses_only_its_corrupt_frame() {
+        // As wget-at writes them: a dictionary frame, then a frame per record.
+        let dictionary =
+            "WARC/1.1\r\nWARC-Type: response\r\nContent-Type: text/html\r\n".repeat(20);
+        let mut file = 0x184D_2A5Du32.to_le_bytes().to_vec();
+        file.extend((dictionary.len() as u32).to_le_bytes());
+        file.extend(dictionary.as_bytes());
+        let mut frames: Vec<Vec<u8>> = (0..3)
+            .map(|n| {
+                zstd::bulk::Compressor::with_dictionary(3, dictionary.as_bytes())
+                    .unwrap()
+                    .compress(story_record(n).as_bytes())
+                    .unwrap()
+            })
+            .collect();
+        let at = frames[1].len() / 2;
+        frames[1][at] ^= 0x55;
+        frames[1][at + 1] ^= 0xAA;
+        file.extend(frames.concat());
+        for name in ["crawl.warc.zst", "crawl.warc.zst.open"] {
+            let read = read_bytes(name, &file).unwrap();
+            let urls: Vec<_> = read
+                .documents
+                .iter()
+                .filter_map(|d| d.url.as_deref())
+                .collect();
+            assert_eq!(urls, ["http://a.kz/0", "http://a.kz/2"], "{name}");
+            assert!(
+                read.warnings
+                    .iter()
+                    .any(|w| w.contains("resumed at the next zstd frame")),
+                "{name}: {:?}",
+                read.warnings
+            );
+        }
     }
 
     #[test]

@@ -27,7 +27,7 @@ use super::html::{read_html_as, TextFormat};
 use super::warc_framing::{Next, Record, RecordStream, Records};
 use crate::document::{doc_id, parse_timestamp, Document};
 
-pub use super::warc_framing::Members;
+pub use super::warc_framing::{Frames, GzipMembers, Members, ZstdFrames};
 
 /// What one archive gave.
 #[derive(Debug, Default)]
@@ -442,7 +442,8 @@ mod tests {
             members.extend(gz.finish().unwrap());
         }
         let mut warnings = Vec::new();
-        let stream = std::io::BufReader::new(Members::new(std::io::Cursor::new(members)));
+        let stream =
+            std::io::BufReader::new(Members::new(std::io::Cursor::new(members), GzipMembers));
         let docs = read_warc(
             "c.warc.gz",
             Archive::Warc,

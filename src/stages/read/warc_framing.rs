@@ -383,27 +383,85 @@ impl<R: BufRead> BufRead for Rewind<R> {
     }
 }
 
-/// The concatenated gzip members of a per-record `.warc.gz`, decompressed,
-/// with a corrupt member skipped: reading resumes at the next gzip member
-/// header after the start of the bad one (the raw file is seekable, so a
-/// member the bad one ran into is not lost). Each skip is a warning, and a
-/// line break is put between the damaged output and the next member's, so
-/// the record that starts there is found at the start of a line.
-pub struct Members<R> {
-    state: Option<MemberState<R>>,
+/// A compression whose per-record archives are runs of independent frames,
+/// one per record: gzip members (`.warc.gz`), zstd frames (`.warc.zst`).
+pub trait Frames<R> {
+    /// One frame being decompressed.
+    type Frame: Read;
+    /// The bytes every frame starts with: where reading resumes after a
+    /// bad one.
+    const MAGIC: &'static [u8];
+    /// What a frame is called in warnings.
+    const NAME: &'static str;
+    fn open(&self, raw: R) -> io::Result<Self::Frame>;
+    /// The raw stream, just after the frame.
+    fn close(frame: Self::Frame) -> R;
+}
+
+/// Gzip members.
+pub struct GzipMembers;
+
+impl<R: BufRead> Frames<R> for GzipMembers {
+    type Frame = flate2::bufread::GzDecoder<R>;
+    const MAGIC: &'static [u8] = GZIP_MEMBER;
+    const NAME: &'static str = "gzip member";
+
+    fn open(&self, raw: R) -> io::Result<Self::Frame> {
+        Ok(flate2::bufread::GzDecoder::new(raw))
+    }
+
+    fn close(frame: Self::Frame) -> R {
+        frame.into_inner()
+    }
+}
+
+/// Zstd frames, each decoded with the archive's dictionary if it has one.
+pub struct ZstdFrames<'d> {
+    pub dictionary: Option<&'d zstd::dict::DecoderDictionary<'d>>,
+}
+
+impl<'d, R: BufRead> Frames<R> for ZstdFrames<'d> {
+    type Frame = zstd::stream::read::Decoder<'d, R>;
+    const MAGIC: &'static [u8] = &[0x28, 0xb5, 0x2f, 0xfd];
+    const NAME: &'static str = "zstd frame";
+
+    fn open(&self, raw: R) -> io::Result<Self::Frame> {
+        let frame = match self.dictionary {
+            Some(d) => zstd::stream::read::Decoder::with_prepared_dictionary(raw, d)?,
+            None => zstd::stream::read::Decoder::with_buffer(raw)?,
+        };
+        Ok(frame.single_frame())
+    }
+
+    fn close(frame: Self::Frame) -> R {
+        frame.finish()
+    }
+}
+
+/// The concatenated frames of a per-record archive (see [`Frames`]),
+/// decompressed, with a corrupt frame skipped: reading resumes at the next
+/// frame header after the start of the bad one (the raw file is seekable,
+/// so a frame the bad one ran into is not lost). Each skip is a warning,
+/// and a line break is put between the damaged output and the next
+/// frame's, so the record that starts there is found at the start of a
+/// line.
+pub struct Members<R, C: Frames<R>> {
+    codec: C,
+    state: Option<MemberState<R, C::Frame>>,
     member_start: u64,
     line_break: bool,
     pub warnings: Vec<String>,
 }
 
-enum MemberState<R> {
+enum MemberState<R, F> {
     Between(R),
-    In(flate2::bufread::GzDecoder<R>),
+    In(F),
 }
 
-impl<R: BufRead + Seek> Members<R> {
-    pub fn new(raw: R) -> Members<R> {
+impl<R: BufRead + Seek, C: Frames<R>> Members<R, C> {
+    pub fn new(raw: R, codec: C) -> Members<R, C> {
         Members {
+            codec,
             state: Some(MemberState::Between(raw)),
             member_start: 0,
             line_break: false,
@@ -412,7 +470,7 @@ impl<R: BufRead + Seek> Members<R> {
     }
 }
 
-impl<R: BufRead + Seek> Read for Members<R> {
+impl<R: BufRead + Seek, C: Frames<R>> Read for Members<R, C> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         if buf.is_empty() {
             return Ok(0);
@@ -433,23 +491,23 @@ impl<R: BufRead + Seek> Read for Members<R> {
                         return Ok(0);
                     }
                     self.member_start = raw.stream_position()?;
-                    self.state = Some(MemberState::In(flate2::bufread::GzDecoder::new(raw)));
+                    self.state = Some(MemberState::In(self.codec.open(raw)?));
                 }
                 MemberState::In(mut member) => match member.read(buf) {
-                    Ok(0) => self.state = Some(MemberState::Between(member.into_inner())),
+                    Ok(0) => self.state = Some(MemberState::Between(C::close(member))),
                     Ok(n) => {
                         self.state = Some(MemberState::In(member));
                         return Ok(n);
                     }
                     Err(e) => {
-                        let mut raw = member.into_inner();
-                        let next = next_member(&mut raw, self.member_start + 1)?;
-                        let start = self.member_start;
+                        let mut raw = C::close(member);
+                        let next = next_member(&mut raw, self.member_start + 1, C::MAGIC)?;
+                        let (start, name) = (self.member_start, C::NAME);
                         self.warnings.push(match next {
                             Some(at) => format!(
-                                "gzip member at byte {start}: {e}; resumed at the next member (byte {at})"
+                                "{name} at byte {start}: {e}; resumed at the next {name} (byte {at})"
                             ),
-                            None => format!("gzip member at byte {start}: {e}; no member after it"),
+                            None => format!("{name} at byte {start}: {e}; no {name} after it"),
                         });
                         self.state = Some(MemberState::Between(raw));
                         self.line_break = true;
@@ -460,25 +518,25 @@ impl<R: BufRead + Seek> Read for Members<R> {
     }
 }
 
-/// Positions `raw` at the first gzip member header at or after `from`
+/// Positions `raw` at the first frame header (`magic`) at or after `from`
 /// (its offset), or at the end.
-fn next_member<R: BufRead + Seek>(raw: &mut R, from: u64) -> io::Result<Option<u64>> {
+fn next_member<R: BufRead + Seek>(raw: &mut R, from: u64, magic: &[u8]) -> io::Result<Option<u64>> {
     raw.seek(SeekFrom::Start(from))?;
     loop {
         // Seeking drops the buffer: each step looks at a full one.
         let at = raw.stream_position()?;
         raw.seek(SeekFrom::Start(at))?;
         let window = raw.fill_buf()?;
-        if let Some(i) = memmem::find(window, GZIP_MEMBER) {
+        if let Some(i) = memmem::find(window, magic) {
             raw.consume(i);
             return Ok(Some(at + i as u64));
         }
-        if window.len() < GZIP_MEMBER.len() {
+        if window.len() < magic.len() {
             let n = window.len();
             raw.consume(n);
             return Ok(None);
         }
-        let n = window.len() - (GZIP_MEMBER.len() - 1);
+        let n = window.len() - (magic.len() - 1);
         raw.consume(n);
     }
 }
@@ -587,7 +645,7 @@ mod tests {
                 }
                 file.extend(m);
             }
-            let mut gz = Members::new(Cursor::new(file));
+            let mut gz = Members::new(Cursor::new(file), GzipMembers);
             let mut text = Vec::new();
             gz.read_to_end(&mut text).unwrap();
             assert_eq!(gz.warnings.len(), 1, "{damage}: {:?}", gz.warnings);
