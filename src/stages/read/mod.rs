@@ -359,26 +359,14 @@ impl Reader {
         decode::check_not_binary(head)?;
         let mut warnings = Vec::new();
         if matches!(format_of_name(inner), Some("jsonl")) && !charset::is_wide(head) {
-            let mut read = jsonl::read_jsonl(
+            let read = jsonl::read_jsonl(
                 source,
                 stream,
                 &self.fields,
                 self.limits.document,
                 &mut warnings,
-            );
-            if let Some((line, e)) = read.cut.take() {
-                let err = decode::stream_error(codec, e);
-                // Over the file cap the file is refused, as in every
-                // format. Otherwise the records before the damage are
-                // whole lines and kept; the loss is said.
-                if matches!(err, ReadError::TooLarge(_)) || read.documents.is_empty() {
-                    return Err(err);
-                }
-                warnings.push(format!(
-                    "{err} at line {line}: the {} records before it are kept, the rest of the file is lost",
-                    read.documents.len()
-                ));
-            }
+            )
+            .map_err(|e| decode::stream_error(codec, e))?;
             if read.documents.is_empty() && !read.any_text {
                 return Err(ReadError::Empty);
             }
@@ -399,7 +387,6 @@ impl Reader {
         let too_big = text.len() as u64 > self.limits.document;
         let documents = match format {
             "jsonl" => {
-                // From memory: nothing can cut the read.
                 jsonl::read_jsonl(
                     source,
                     text.as_bytes(),
@@ -407,6 +394,7 @@ impl Reader {
                     self.limits.document,
                     &mut warnings,
                 )
+                .map_err(|e| ReadError::Io(e.to_string()))?
                 .documents
             }
             // Parsing markup takes many times its size: refuse it first.
@@ -676,57 +664,6 @@ mod tests {
                 read.warnings
             );
         }
-    }
-
-    #[test]
-    fn a_damaged_compressed_jsonl_keeps_the_records_before_the_damage() {
-        let lines: String = (0..2000)
-            .map(|i| format!("{{\"text\":\"Story number {i}: Kazakhstan's president arrived in Jerusalem on Tuesday.\"}}\n"))
-            .collect();
-        let gz = decode::gzip(lines.as_bytes());
-        // Cut off: the last quarter of the file missing.
-        let read = read_bytes("cut.jsonl.gz", &gz[..gz.len() * 3 / 4]).unwrap();
-        let n = read.documents.len();
-        assert!((1000..2000).contains(&n), "{n}");
-        // Whole records, in order, with their line numbers as ids.
-        for (i, d) in read.documents.iter().enumerate() {
-            assert_eq!(d.record, i as u32);
-            assert!(
-                d.body.starts_with(&format!("Story number {i}:")),
-                "{}",
-                d.body
-            );
-        }
-        assert!(
-            read.warnings
-                .iter()
-                .any(|w| w.contains(&format!("the {n} records before it are kept"))),
-            "{:?}",
-            read.warnings
-        );
-        // Damaged in the middle: the same, up to the damage.
-        let mut bad = gz.clone();
-        let at = bad.len() / 2;
-        bad[at] ^= 0x55;
-        bad[at + 1] ^= 0xAA;
-        let read = read_bytes("bad.jsonl.gz", &bad).unwrap();
-        assert!(!read.documents.is_empty() && read.documents.len() < 2000);
-        // Over the file cap, the file is refused as before.
-        let reader = Reader::new(&ReadConfig {
-            max_file_bytes: 10_000,
-            ..ReadConfig::default()
-        })
-        .unwrap();
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("big.jsonl.gz");
-        std::fs::write(&path, &gz).unwrap();
-        let err = reader
-            .read(&InputFile {
-                display: "big.jsonl.gz".into(),
-                path,
-            })
-            .unwrap_err();
-        assert!(matches!(err, ReadError::TooLarge(_)), "{err}");
     }
 
     #[test]
