@@ -39,8 +39,10 @@ impl Codec {
     }
 }
 
+/// The first bytes of a gzip member (magic and the deflate method).
+pub(super) const GZIP_MAGIC: [u8; 3] = [0x1f, 0x8b, 0x08];
 /// The magic number of a zstd frame.
-const ZSTD_MAGIC: [u8; 4] = [0x28, 0xb5, 0x2f, 0xfd];
+pub(super) const ZSTD_MAGIC: [u8; 4] = [0x28, 0xb5, 0x2f, 0xfd];
 /// The skippable frame a zstd-compressed WARC (`.warc.zst`, as
 /// ArchiveTeam's wget-at writes) starts with: it holds the dictionary every
 /// record's frame was compressed with, itself zstd-compressed or not.
@@ -51,7 +53,7 @@ const MAX_DICTIONARY: usize = 64 << 20;
 /// The codec a file's first bytes say, for a name that says none (a
 /// renamed download, Heritrix's `.warc.gz.open`): gzip's or zstd's magic.
 pub fn codec_of_magic(head: &[u8]) -> Codec {
-    if head.starts_with(&[0x1f, 0x8b, 0x08]) {
+    if head.starts_with(&GZIP_MAGIC) {
         Codec::Gzip
     } else if head.starts_with(&ZSTD_MAGIC) || head.starts_with(&DICTIONARY_FRAME.to_le_bytes()) {
         Codec::Zstd

@@ -345,16 +345,12 @@ impl Reader {
         // An archive by its first bytes, whatever its name: Heritrix's
         // `.warc.gz.open` while it writes, a download saved as `.dat`.
         if let Some(archive) = warc::Archive::sniff(head) {
-            if codec != Codec::Plain {
-                // Compressed, it is compressed per record as a `.warc.gz`
-                // or `.warc.zst` is: read frame by frame from the start, so
-                // a corrupt frame costs its record, not the rest of the file.
-                drop(stream);
-                raw.seek(SeekFrom::Start(0))
-                    .map_err(|e| ReadError::Io(e.to_string()))?;
-                return self.read_warc(input, archive, codec, raw);
-            }
-            return self.read_records(source, archive, stream, codec);
+            // Read from the start as an archive named so is: compressed per
+            // record, frame by frame, so a corrupt frame costs its record.
+            drop(stream);
+            raw.seek(SeekFrom::Start(0))
+                .map_err(|e| ReadError::Io(e.to_string()))?;
+            return self.read_warc(input, archive, codec, raw);
         }
         decode::check_not_binary(head)?;
         let mut warnings = Vec::new();

@@ -26,8 +26,6 @@ const MAX_HEADER: usize = 1024 * 1024;
 const RESCUE: usize = 1024 * 1024;
 /// Bytes looked at per step when searching for the next record.
 const SCAN: usize = 64 * 1024;
-/// The magic bytes and method (deflate) of a gzip member header.
-const GZIP_MEMBER: &[u8] = &[0x1f, 0x8b, 0x08];
 
 /// One WARC record: its named header fields and its content block.
 #[derive(Debug)]
@@ -403,7 +401,7 @@ pub struct GzipMembers;
 
 impl<R: BufRead> Frames<R> for GzipMembers {
     type Frame = flate2::bufread::GzDecoder<R>;
-    const MAGIC: &'static [u8] = GZIP_MEMBER;
+    const MAGIC: &'static [u8] = &super::decode::GZIP_MAGIC;
     const NAME: &'static str = "gzip member";
 
     fn open(&self, raw: R) -> io::Result<Self::Frame> {
@@ -422,7 +420,7 @@ pub struct ZstdFrames<'d> {
 
 impl<'d, R: BufRead> Frames<R> for ZstdFrames<'d> {
     type Frame = zstd::stream::read::Decoder<'d, R>;
-    const MAGIC: &'static [u8] = &[0x28, 0xb5, 0x2f, 0xfd];
+    const MAGIC: &'static [u8] = &super::decode::ZSTD_MAGIC;
     const NAME: &'static str = "zstd frame";
 
     fn open(&self, raw: R) -> io::Result<Self::Frame> {

@@ -19,7 +19,7 @@ use super::features::{
     add_document_features, edge_bases, edge_key, FeatureSet, Gazetteers, HashedMap, History,
     Resources, SentenceFeatures, MAX_LISTS,
 };
-use super::weights::WeightTable;
+use super::weights::{add_row, WeightTable};
 
 /// Entity types, in label order.
 pub const TYPES: [&str; 4] = ["PER", "ORG", "LOC", "MISC"];
@@ -621,10 +621,7 @@ impl Weights for Trainer {
     #[inline]
     fn add(&self, feature: u64, scores: &mut [f32; N_LABELS]) {
         if let Some(&row) = self.rows.get(&feature) {
-            let w = &self.weights[row as usize * N_LABELS..][..N_LABELS];
-            for (s, x) in scores.iter_mut().zip(w) {
-                *s += x;
-            }
+            add_row(scores, &self.weights[row as usize * N_LABELS..][..N_LABELS]);
         }
     }
 }

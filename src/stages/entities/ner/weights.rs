@@ -136,9 +136,7 @@ impl WeightTable {
     #[inline]
     pub fn add(&self, feature: u64, scores: &mut [f32; N_LABELS]) {
         if let Some(row) = self.row_of(feature) {
-            for (s, x) in scores.iter_mut().zip(self.row(row)) {
-                *s += x;
-            }
+            add_row(scores, self.row(row));
         }
     }
 
@@ -171,11 +169,18 @@ impl WeightTable {
                 }
             }
             for &(g, row) in &found[..n] {
-                for (s, x) in out[g as usize].iter_mut().zip(self.row(row)) {
-                    *s += x;
-                }
+                add_row(&mut out[g as usize], self.row(row));
             }
         }
+    }
+}
+
+/// Adds a weight row to label scores: the one sum the model's tables and
+/// the trainer's share, so both give the same floats.
+#[inline]
+pub(super) fn add_row(scores: &mut [f32; N_LABELS], row: &[f32]) {
+    for (s, x) in scores.iter_mut().zip(row) {
+        *s += x;
     }
 }
 
