@@ -236,17 +236,18 @@ pub fn boilerplate_batch(docs: &[Processed]) -> Result<RecordBatch, WriteError> 
 
 /// Writes `bytes` to `path` through a temporary file (`path` + `.tmp`),
 /// flushed to disk, and a rename, so a reader sees the old file or the whole
-/// new one, never a part. When any step fails (a full disk) the temporary
-/// file is removed: nothing of the attempt is left.
+/// new one, never a part. When a step after its creation fails (a full
+/// disk) the temporary file is removed: nothing of the attempt is left, and
+/// nothing gleaner did not create is touched.
 pub fn write_atomically(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
     let mut tmp = path.as_os_str().to_owned();
     tmp.push(".tmp");
     let tmp = std::path::PathBuf::from(tmp);
-    let written = std::fs::File::create(&tmp).and_then(|mut file| {
-        std::io::Write::write_all(&mut file, bytes)?;
-        file.sync_all()?;
-        std::fs::rename(&tmp, path)
-    });
+    let mut file = std::fs::File::create(&tmp)?;
+    // From here the temporary file is ours: removed if the write fails.
+    let written = std::io::Write::write_all(&mut file, bytes)
+        .and_then(|()| file.sync_all())
+        .and_then(|()| std::fs::rename(&tmp, path));
     if written.is_err() {
         let _ = std::fs::remove_file(&tmp);
     }
