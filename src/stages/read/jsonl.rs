@@ -53,18 +53,24 @@ pub struct JsonlRead {
     pub encoding: Option<&'static str>,
     /// Whether any line held more than whitespace (else the file is empty).
     pub any_text: bool,
+    /// The error that ended the read early (a corrupt or cut compressed
+    /// stream, the file cap), and the line it came at: the records before
+    /// it are in `documents`.
+    pub cut: Option<(u32, io::Error)>,
 }
 
 /// Reads every line of `stream`; `record` is the 0-based line index so ids
-/// do not move when an earlier line is fixed or broken. I/O errors (a
-/// corrupt compressed stream, the file cap) end the read.
+/// do not move when an earlier line is fixed or broken. An I/O error (a
+/// corrupt compressed stream, the file cap) ends the read, and is returned
+/// in [`JsonlRead::cut`] with the records read before it (the line it cut
+/// is not one of them).
 pub fn read_jsonl(
     source: &str,
     mut stream: impl BufRead,
     fields: &JsonlFields,
     max_line: u64,
     warnings: &mut Vec<String>,
-) -> io::Result<JsonlRead> {
+) -> JsonlRead {
     let mut out = JsonlRead::default();
     let mut line = Vec::new();
     // JSON is UTF-8; a file that is not is in one legacy encoding, guessed
@@ -72,7 +78,14 @@ pub fn read_jsonl(
     let mut legacy: Option<&'static Encoding> = None;
     for index in 0u32.. {
         let n = index as usize + 1;
-        match read_line_capped(&mut stream, &mut line, max_line)? {
+        let read = match read_line_capped(&mut stream, &mut line, max_line) {
+            Ok(read) => read,
+            Err(e) => {
+                out.cut = Some((index + 1, e));
+                break;
+            }
+        };
+        match read {
             Line::End => break,
             Line::TooLong(len) => {
                 out.any_text = true;
@@ -137,7 +150,7 @@ pub fn read_jsonl(
         };
         out.documents.push(doc);
     }
-    Ok(out)
+    out
 }
 
 /// One line as JSON. serde_json refuses a lone UTF-16 surrogate escape
@@ -257,7 +270,7 @@ mod tests {
 
     fn read(text: &[u8], fields: &JsonlFields) -> (JsonlRead, Vec<String>) {
         let mut warnings = Vec::new();
-        let read = read_jsonl("a.jsonl", text, fields, 1 << 20, &mut warnings).unwrap();
+        let read = read_jsonl("a.jsonl", text, fields, 1 << 20, &mut warnings);
         (read, warnings)
     }
 
@@ -300,7 +313,7 @@ mod tests {
         );
         let mut warnings = Vec::new();
         let fields = JsonlFields::default();
-        let read = read_jsonl("a", text.as_bytes(), &fields, 1000, &mut warnings).unwrap();
+        let read = read_jsonl("a", text.as_bytes(), &fields, 1000, &mut warnings);
         let records: Vec<u32> = read.documents.iter().map(|d| d.record).collect();
         assert_eq!(records, [0, 2]);
         assert_eq!(read.documents[1].body, "third");

@@ -27,7 +27,7 @@ pub mod warc;
 mod warc_framing;
 mod wide;
 
-use std::io::{BufRead, BufReader, Seek, SeekFrom};
+use std::io::{self, BufRead, BufReader, Seek, SeekFrom};
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
@@ -355,14 +355,31 @@ impl Reader {
         decode::check_not_binary(head)?;
         let mut warnings = Vec::new();
         if matches!(format_of_name(inner), Some("jsonl")) && !charset::is_wide(head) {
-            let read = jsonl::read_jsonl(
+            let mut read = jsonl::read_jsonl(
                 source,
                 stream,
                 &self.fields,
                 self.limits.document,
                 &mut warnings,
-            )
-            .map_err(|e| decode::stream_error(codec, e))?;
+            );
+            if let Some((line, e)) = read.cut.take() {
+                // A file cut off (a download or copy that stopped) decodes
+                // to a true prefix: its whole records are kept and the loss
+                // is said. Damage inside the stream is another matter: a
+                // flipped bit decodes to plausible but wrong records until
+                // the checksum at the end fails, so such a file is refused
+                // whole, as is one over the file cap. Trials of both:
+                // `a_cut_off_compressed_jsonl_keeps_its_whole_records`.
+                let cut_off = e.kind() == io::ErrorKind::UnexpectedEof;
+                let err = decode::stream_error(codec, e);
+                if !cut_off || matches!(err, ReadError::TooLarge(_)) || read.documents.is_empty() {
+                    return Err(err);
+                }
+                warnings.push(format!(
+                    "{err}: the file is cut off at line {line}; the {} whole records before it are kept",
+                    read.documents.len()
+                ));
+            }
             if read.documents.is_empty() && !read.any_text {
                 return Err(ReadError::Empty);
             }
@@ -383,6 +400,7 @@ impl Reader {
         let too_big = text.len() as u64 > self.limits.document;
         let documents = match format {
             "jsonl" => {
+                // From memory: nothing can cut the read.
                 jsonl::read_jsonl(
                     source,
                     text.as_bytes(),
@@ -390,7 +408,6 @@ impl Reader {
                     self.limits.document,
                     &mut warnings,
                 )
-                .map_err(|e| ReadError::Io(e.to_string()))?
                 .documents
             }
             // Parsing markup takes many times its size: refuse it first.
@@ -529,6 +546,7 @@ fn first_line_title(text: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::io::Write;
 
     #[test]
     fn formats_by_extension_then_content() {
@@ -660,6 +678,109 @@ mod tests {
                 read.warnings
             );
         }
+    }
+
+    /// Trials, each at a pseudo-random byte of a gzip and of a zstd file
+    /// (with the checksum zstd's command line writes): cut off there, the
+    /// file keeps exactly its whole records before the cut; one byte
+    /// damaged there, it is refused whole or read whole, never read with a
+    /// wrong record (a damaged deflate stream decodes to plausible text
+    /// until its checksum fails).
+    #[test]
+    fn a_cut_off_compressed_jsonl_keeps_its_whole_records() {
+        let story = |i: usize| {
+            // A number per line that does not repeat, so the file does not
+            // compress to a few bytes.
+            let tag = (i as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+            format!("Story {i} ({tag:x}): Kazakhstan's president arrived in Jerusalem.")
+        };
+        let lines: String = (0..2000)
+            .map(|i| format!("{{\"text\":\"{}\"}}\n", story(i)))
+            .collect();
+        let zst = {
+            let mut z = zstd::stream::write::Encoder::new(Vec::new(), 3).unwrap();
+            z.include_checksum(true).unwrap();
+            z.write_all(lines.as_bytes()).unwrap();
+            z.finish().unwrap()
+        };
+        let is_prefix = |read: &FileRead| {
+            read.documents
+                .iter()
+                .enumerate()
+                .all(|(i, d)| d.record == i as u32 && d.body == story(i))
+        };
+        let mut at: u64 = 7;
+        for (name, file) in [
+            ("a.jsonl.gz", decode::gzip(lines.as_bytes())),
+            ("a.jsonl.zst", zst),
+        ] {
+            let (mut cut_kept, mut kept, mut refused) = (0, 0, 0);
+            for trial in 0..100 {
+                at = at
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                let at = 64 + (at >> 33) as usize % (file.len() - 64);
+                match read_bytes(name, &file[..at]) {
+                    Ok(read) => {
+                        assert!(is_prefix(&read), "{name} cut at {at}");
+                        let n = read.documents.len();
+                        assert!(n <= 2000, "{name} cut at {at}");
+                        let said = format!("the {n} whole records before it are kept");
+                        assert!(
+                            read.warnings.iter().any(|w| w.contains(&said)),
+                            "{:?}",
+                            read.warnings
+                        );
+                        cut_kept += 1;
+                    }
+                    // Cut before its first whole record, or inside the
+                    // first zstd block (a block decodes whole or not at
+                    // all): nothing to keep.
+                    Err(e) => assert!(
+                        e.to_string().contains("incomplete"),
+                        "{name} cut at {at}: {e}"
+                    ),
+                }
+                let mut damaged = file.clone();
+                damaged[at] ^= 1 << (trial % 8);
+                match read_bytes(name, &damaged) {
+                    Ok(read) => {
+                        assert!(
+                            is_prefix(&read) && read.documents.len() == 2000,
+                            "{name} damaged at {at}"
+                        );
+                        kept += 1;
+                    }
+                    // Refused by its checksum, or by what it decoded to
+                    // (NUL bytes, say).
+                    Err(_) => refused += 1,
+                }
+            }
+            assert!(
+                cut_kept > 10,
+                "{name}: {cut_kept} of 100 cut files kept records"
+            );
+            assert!(
+                refused > 90,
+                "{name}: {refused} of 100 damaged files refused, {kept} read whole"
+            );
+        }
+        // Over the file cap, the file is refused as before.
+        let reader = Reader::new(&ReadConfig {
+            max_file_bytes: 10_000,
+            ..ReadConfig::default()
+        })
+        .unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("big.jsonl.gz");
+        std::fs::write(&path, decode::gzip(lines.as_bytes())).unwrap();
+        let err = reader
+            .read(&InputFile {
+                display: "big.jsonl.gz".into(),
+                path,
+            })
+            .unwrap_err();
+        assert!(matches!(err, ReadError::TooLarge(_)), "{err}");
     }
 
     #[test]
