@@ -65,11 +65,7 @@ done
 echo "crash_test: $TRIALS trials ($killed killed mid-run): release whole after every kill, reruns gave R1" >&2
 
 # Sharded: the tasks of a 3-shard plan, in run-local.sh order.
-tasks=()
-for pass in scan lines sketch buckets contain verify cluster write commit; do
-    case $pass in scan|lines|sketch|buckets|contain|verify|write) n=3 ;; *) n=1 ;; esac
-    for ((i = 0; i < n; i++)); do tasks+=("$pass $i"); done
-done
+mapfile -t tasks < <(shard_tasks 3)
 stage() { "$BIN" stage "$1" --shard "$2/3" --work "$3/work"; }
 rm -rf "$work/s1" && cp -a "$work/r0" "$work/s1"
 "$BIN" plan --config "$work/gleaner.toml" --output "$work/s1" --tasks 3 --scheduler none \

@@ -20,6 +20,11 @@
 #
 # Prints the (file, hash) of every table and state part DIR's manifest
 # lists: two releases with the same output are the same release.
+#
+#   shard_tasks N
+#
+# Prints the tasks of an N-shard plan, "PASS SHARD" a line, in the order
+# run-local.sh runs them.
 fixture_binaries() {
     local profile=${GLEANER_PROFILE:-debug} target=${CARGO_TARGET_DIR:-target}
     if [[ $profile == release ]]; then
@@ -29,6 +34,14 @@ fixture_binaries() {
     fi
     BIN=$target/$profile/gleaner
     GEN=$target/$profile/examples/dedup_corpus
+}
+
+shard_tasks() {
+    local pass n i
+    for pass in scan lines sketch buckets contain verify cluster write commit; do
+        case $pass in cluster|commit) n=1 ;; *) n=$1 ;; esac
+        for ((i = 0; i < n; i++)); do echo "$pass $i"; done
+    done
 }
 
 release_parts() {
