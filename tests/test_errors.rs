@@ -208,6 +208,13 @@ fn no_usable_input_is_an_input_error() {
         .unwrap();
     assert_eq!(out.status.code(), Some(3));
     assert!(!dir.path().join("out/manifest.json").exists());
+    // The error says why each input was skipped: a failed run writes no
+    // manifest to list them in.
+    let err = stderr(&out);
+    assert!(
+        err.contains("1 skipped:") && err.contains("empty.txt: empty file"),
+        "{err}"
+    );
 }
 
 #[test]

@@ -66,6 +66,8 @@ const NAMES: &[&str] = &[
     "a.xml",
     "a.txt.gz",
     "a.jsonl.zst",
+    "a.txt.bz2",
+    "a.jsonl.xz",
     "a.bin",
     "noext",
 ];

@@ -51,7 +51,7 @@ pub fn failure(e: RunError) -> Failure {
         RunError::Config(_) | RunError::Output(_) => Failure::Config(e.to_string()),
         RunError::Release(_) | RunError::State(_) => Failure::Runtime(e.to_string()),
         RunError::Refused(_) => Failure::Refused(e.to_string()),
-        RunError::Inputs(_) | RunError::NoDocuments => Failure::Input(e.to_string()),
+        RunError::Inputs(_) | RunError::NoDocuments(_) => Failure::Input(e.to_string()),
         RunError::Locked(gleaner::lock::LockError::Held { .. }) => Failure::Locked(e.to_string()),
         RunError::Locked(gleaner::lock::LockError::Setting(_)) => Failure::Config(e.to_string()),
         _ => Failure::Runtime(e.to_string()),

@@ -75,8 +75,9 @@ pub enum RunError {
     Config(InvalidValue),
     #[error("{} input(s) could not be read (--strict): {}", .0.len(), describe(.0))]
     Inputs(Vec<SkippedInput>),
-    #[error("no documents to process (all inputs were skipped or empty)")]
-    NoDocuments,
+    /// No input gave a document; the skipped ones, with their reasons.
+    #[error("no documents to process: {}", no_documents(.0))]
+    NoDocuments(Vec<SkippedInput>),
     #[error("writing output: {0}")]
     Write(#[from] WriteError),
     #[error("{0}")]
@@ -109,6 +110,25 @@ impl From<PassError> for RunError {
             PassError::State(e) => RunError::State(e),
             e @ PassError::Missing(_) => RunError::Pass(e.to_string()),
         }
+    }
+}
+
+/// Why a run had no document. Every reason is said, up to a point: when
+/// all inputs were skipped, the reasons are the only useful part of the
+/// error (a run that fails writes no manifest to list them in).
+fn no_documents(skipped: &[SkippedInput]) -> String {
+    const SHOWN: usize = 20;
+    match skipped.len() {
+        0 => "the inputs held no document".to_string(),
+        n if n <= SHOWN => format!(
+            "every input was skipped or held no document; {n} skipped: {}",
+            describe(skipped)
+        ),
+        n => format!(
+            "every input was skipped or held no document; {n} skipped: {}; and {} more",
+            describe(&skipped[..SHOWN]),
+            n - SHOWN
+        ),
     }
 }
 
@@ -339,7 +359,7 @@ fn run_in_pool(
     }
     if scanned.documents == 0 {
         let Some(m) = base else {
-            return Err(RunError::NoDocuments);
+            return Err(RunError::NoDocuments(skipped));
         };
         drop(store);
         let (output, summary) = commit.record_inputs_only(m, plan.unchanged, skipped, sink)?;

@@ -1300,7 +1300,7 @@ fn commit(
     let mut sink = DatasetSink::shared(&plan.output, plan.run, table_metadata(&plan.config_hash))?;
     let (output, summary) = if documents == 0 {
         let Some(m) = &base else {
-            return Err(RunError::NoDocuments);
+            return Err(RunError::NoDocuments(skipped));
         };
         commit.record_inputs_only(m, plan.unchanged.clone(), skipped, sink)?
     } else {

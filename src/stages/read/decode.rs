@@ -3,7 +3,7 @@
 //! decoding of [`super::charset`].
 //!
 //! Kept apart from the format readers so every format gets the same handling
-//! of `.gz`/`.zst`, the same limits and the same verdict on files that are not
+//! of `.gz`/`.zst`/`.bz2`/`.xz`, the same limits and the same verdict on files that are not
 //! text at all. Nothing here reads more than the configured caps into
 //! memory: a 300 KB file that inflates to 8 GB is refused once it passes
 //! `read.max_file_bytes`, not after the allocation.
@@ -27,6 +27,10 @@ pub enum Codec {
     Plain,
     Gzip,
     Zstd,
+    /// Wikipedia's and many corpora's dumps; concatenated streams too
+    /// (pbzip2's output).
+    Bzip2,
+    Xz,
 }
 
 impl Codec {
@@ -35,6 +39,8 @@ impl Codec {
             Codec::Plain => "read",
             Codec::Gzip => "gzip",
             Codec::Zstd => "zstd",
+            Codec::Bzip2 => "bzip2",
+            Codec::Xz => "xz",
         }
     }
 }
@@ -50,16 +56,54 @@ const DICTIONARY_FRAME: u32 = 0x184D_2A5D;
 /// Largest dictionary read: a frame claiming more is refused, not allocated.
 const MAX_DICTIONARY: usize = 64 << 20;
 
+/// The magic number of an xz stream.
+const XZ_MAGIC: [u8; 6] = [0xfd, b'7', b'z', b'X', b'Z', 0x00];
+
 /// The codec a file's first bytes say, for a name that says none (a
-/// renamed download, Heritrix's `.warc.gz.open`): gzip's or zstd's magic.
+/// renamed download, Heritrix's `.warc.gz.open`).
 pub fn codec_of_magic(head: &[u8]) -> Codec {
     if head.starts_with(&GZIP_MAGIC) {
         Codec::Gzip
     } else if head.starts_with(&ZSTD_MAGIC) || head.starts_with(&DICTIONARY_FRAME.to_le_bytes()) {
         Codec::Zstd
+    } else if head.len() >= 4 && head.starts_with(b"BZh") && (b'1'..=b'9').contains(&head[3]) {
+        Codec::Bzip2
+    } else if head.starts_with(&XZ_MAGIC) {
+        Codec::Xz
     } else {
         Codec::Plain
     }
+}
+
+/// What a file is, when its first bytes (decompressed) say it is a
+/// container or compression gleaner does not read: the true reason to skip
+/// it, where "binary file" would say only what it is not.
+pub fn unreadable_kind(head: &[u8]) -> Option<&'static str> {
+    const KINDS: &[(usize, &[u8], &str)] = &[
+        (0, b"PK\x03\x04", "a zip archive: unpack it first"),
+        (257, b"ustar", "a tar archive: unpack it first"),
+        (0, b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive: unpack it first"),
+        (0, b"Rar!\x1a\x07", "a RAR archive: unpack it first"),
+        (
+            0,
+            b"\x04\x22\x4d\x18",
+            "lz4-compressed, which gleaner does not read (gzip, zstd, bzip2 and xz it does)",
+        ),
+        (
+            0,
+            b"\x89LZO",
+            "lzop-compressed, which gleaner does not read (gzip, zstd, bzip2 and xz it does)",
+        ),
+        (
+            0,
+            b"PAR1",
+            "a Parquet file: read it with a Parquet reader and write JSONL",
+        ),
+    ];
+    KINDS
+        .iter()
+        .find(|(at, magic, _)| head.get(*at..).is_some_and(|h| h.starts_with(magic)))
+        .map(|&(_, _, kind)| kind)
 }
 
 /// The codec of a (lower-case) file name and the name of what is inside
@@ -72,6 +116,10 @@ pub fn codec_of(name: &str) -> (Codec, &str) {
         .or_else(|| name.strip_suffix(".zstd"))
     {
         (Codec::Zstd, inner)
+    } else if let Some(inner) = name.strip_suffix(".bz2") {
+        (Codec::Bzip2, inner)
+    } else if let Some(inner) = name.strip_suffix(".xz") {
+        (Codec::Xz, inner)
     } else {
         (Codec::Plain, name)
     }
@@ -224,6 +272,8 @@ pub fn decoder<'a, R: BufRead + 'a>(
         Codec::Zstd => {
             zstd_decoder(raw).map_err(|e| ReadError::Decompress(format!("zstd: {e}")))?
         }
+        Codec::Bzip2 => Box::new(bzip2::bufread::MultiBzDecoder::new(raw)),
+        Codec::Xz => Box::new(liblzma::bufread::XzDecoder::new_multi_decoder(raw)),
     };
     Ok(Box::new(BufReader::with_capacity(
         BUFFER,
@@ -289,7 +339,11 @@ pub fn stream_error(codec: Codec, e: io::Error) -> ReadError {
 
 /// Refuses a stream whose first bytes hold NUL (and are not UTF-16 or
 /// UTF-32 text), before the rest is read: a bomb of zeros costs one buffer.
+/// A container or compression known by its magic says what it is.
 pub fn check_not_binary(head: &[u8]) -> Result<(), ReadError> {
+    if let Some(kind) = unreadable_kind(head) {
+        return Err(ReadError::Unreadable(kind));
+    }
     let head = &head[..head.len().min(BINARY_SNIFF)];
     if head.contains(&0) && !charset::is_wide(head) {
         return Err(ReadError::Binary);
@@ -403,6 +457,54 @@ mod tests {
     }
 
     #[test]
+    fn bzip2_and_xz_read_by_name_or_magic() {
+        use std::io::Write;
+        let text = b"{\"text\":\"a story\"}\n";
+        let mut bz = bzip2::write::BzEncoder::new(Vec::new(), bzip2::Compression::fast());
+        bz.write_all(text).unwrap();
+        let bz = bz.finish().unwrap();
+        // Two streams end to end, as pbzip2 writes: both are read.
+        let bz2 = [bz.clone(), bz].concat();
+        let mut xz = liblzma::write::XzEncoder::new(Vec::new(), 1);
+        xz.write_all(text).unwrap();
+        let xz = xz.finish().unwrap();
+        assert_eq!(codec_of("a.jsonl.bz2"), (Codec::Bzip2, "a.jsonl"));
+        assert_eq!(codec_of("a.jsonl.xz"), (Codec::Xz, "a.jsonl"));
+        assert_eq!(codec_of_magic(&bz2), Codec::Bzip2);
+        assert_eq!(codec_of_magic(&xz), Codec::Xz);
+        let d = decode("a.jsonl.bz2", &bz2, 1 << 20).unwrap();
+        assert_eq!(d.text.matches("a story").count(), 2);
+        assert!(decode("a.jsonl.xz", &xz, 1 << 20)
+            .unwrap()
+            .text
+            .contains("a story"));
+        // Over the cap, refused like any other codec.
+        let big = vec![b'x'; 4 << 20];
+        let mut bz = bzip2::write::BzEncoder::new(Vec::new(), bzip2::Compression::fast());
+        bz.write_all(&big).unwrap();
+        let err = decode("big.txt.bz2", &bz.finish().unwrap(), 1 << 20).unwrap_err();
+        assert!(matches!(err, ReadError::TooLarge(_)), "{err}");
+    }
+
+    #[test]
+    fn containers_gleaner_does_not_read_say_what_they_are() {
+        let mut tar = vec![0u8; 512];
+        tar[..6].copy_from_slice(b"a.json");
+        tar[257..262].copy_from_slice(b"ustar");
+        for (head, says) in [
+            (&b"PK\x03\x04\x14\x00\x00\x00"[..], "zip archive"),
+            (&tar[..], "tar archive"),
+            (&b"\x04\x22\x4d\x18\x64\x40"[..], "lz4-compressed"),
+            (&b"PAR1\x15\x04"[..], "Parquet file"),
+        ] {
+            let err = check_not_binary(head).unwrap_err();
+            assert!(err.to_string().contains(says), "{err}");
+        }
+        // Text that merely starts like one of them is text.
+        assert!(check_not_binary(b"PK is a pitch key").is_ok());
+    }
+
+    #[test]
     fn gzip_and_zstd_round_trip() {
         let d = decode("a.txt.gz", &gzip(b"hello\r\nworld"), 1 << 20).unwrap();
         assert_eq!(d.text, "hello\nworld");
@@ -490,7 +592,7 @@ mod tests {
             Err(ReadError::Empty)
         ));
         assert!(matches!(
-            decode("b.txt", b"PK\x03\x04\x00\x00", 99),
+            decode("b.txt", b"\x01\x02\x00\x00", 99),
             Err(ReadError::Binary)
         ));
         let d = decode("l.txt", b"caf\xe9 \xef\xbf\xbd ok", 99).unwrap();
