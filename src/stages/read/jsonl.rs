@@ -131,7 +131,10 @@ pub fn read_jsonl(
         };
         out.repaired += surrogates;
         let Some(body) = field(&value, &fields.text).and_then(Value::as_str) else {
-            warnings.push(format!("line {n}: no string field `{}`", fields.text));
+            let hint = longest_string_field(&value, "")
+                .map(|(name, _)| format!(" (its longest text is `{name}`: `[read.jsonl] text = \"{name}\"` reads it)"))
+                .unwrap_or_default();
+            warnings.push(format!("line {n}: no string field `{}`{hint}", fields.text));
             continue;
         };
         let mut doc = Document::new(source, index, body.to_string());
@@ -254,6 +257,27 @@ fn field<'a>(value: &'a Value, name: &str) -> Option<&'a Value> {
     })
 }
 
+/// The dotted name and length of the longest string in `value` (objects
+/// two levels deep), for the hint when the text field is missing: OSCAR
+/// calls it `content`, other dumps `body` or `raw_content`.
+fn longest_string_field(value: &Value, prefix: &str) -> Option<(String, usize)> {
+    let Value::Object(map) = value else {
+        return None;
+    };
+    map.iter()
+        .filter_map(|(key, v)| {
+            let name = format!("{prefix}{key}");
+            match v {
+                Value::String(s) => Some((name, s.len())),
+                Value::Object(_) if prefix.is_empty() => {
+                    longest_string_field(v, &format!("{name}."))
+                }
+                _ => None,
+            }
+        })
+        .max_by_key(|(_, len)| *len)
+}
+
 /// A string or number field as text.
 fn scalar(value: &Value, name: &str) -> Option<String> {
     match field(value, name)? {
@@ -272,6 +296,28 @@ mod tests {
         let mut warnings = Vec::new();
         let read = read_jsonl("a.jsonl", text, fields, 1 << 20, &mut warnings);
         (read, warnings)
+    }
+
+    #[test]
+    fn a_missing_text_field_names_the_field_that_holds_the_text() {
+        let fields = JsonlFields::default();
+        let (read, warnings) = read(
+            br#"{"content": "A story of some length.", "url": "http://a.kz/1"}
+{"id": 2, "meta": {"body": "Another story, nested."}}
+[1, 2]
+"#,
+            &fields,
+        );
+        assert!(read.documents.is_empty());
+        assert!(
+            warnings[0].contains(r#"`[read.jsonl] text = "content"` reads it"#),
+            "{warnings:?}"
+        );
+        assert!(
+            warnings[1].contains(r#"text = "meta.body""#),
+            "{warnings:?}"
+        );
+        assert_eq!(warnings[2], "line 3: no string field `text`");
     }
 
     #[test]
