@@ -432,22 +432,48 @@ pub fn read_line_capped(stream: &mut dyn BufRead, buf: &mut Vec<u8>, max: u64) -
 /// `bytes` as one gzip member (tests of the readers).
 #[cfg(test)]
 pub(crate) fn gzip(bytes: &[u8]) -> Vec<u8> {
+    compress(Codec::Gzip, bytes)
+}
+
+/// `bytes` compressed as `codec` writes them by default (tests of the
+/// readers): zstd with the checksum its command line adds.
+#[cfg(test)]
+pub(crate) fn compress(codec: Codec, bytes: &[u8]) -> Vec<u8> {
     use std::io::Write;
-    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
-    gz.write_all(bytes).unwrap();
-    gz.finish().unwrap()
+    fn written<W: Write>(
+        mut w: W,
+        bytes: &[u8],
+        finish: impl FnOnce(W) -> io::Result<Vec<u8>>,
+    ) -> Vec<u8> {
+        w.write_all(bytes).unwrap();
+        finish(w).unwrap()
+    }
+    match codec {
+        Codec::Plain => bytes.to_vec(),
+        Codec::Gzip => written(
+            flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast()),
+            bytes,
+            |w| w.finish(),
+        ),
+        Codec::Zstd => {
+            let mut z = zstd::stream::write::Encoder::new(Vec::new(), 3).unwrap();
+            z.include_checksum(true).unwrap();
+            written(z, bytes, |w| w.finish())
+        }
+        Codec::Bzip2 => written(
+            bzip2::write::BzEncoder::new(Vec::new(), bzip2::Compression::fast()),
+            bytes,
+            |w| w.finish(),
+        ),
+        Codec::Xz => written(liblzma::write::XzEncoder::new(Vec::new(), 1), bytes, |w| {
+            w.finish()
+        }),
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::io::Write;
-
-    fn gzip(bytes: &[u8]) -> Vec<u8> {
-        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
-        gz.write_all(bytes).unwrap();
-        gz.finish().unwrap()
-    }
 
     /// What reading `raw` as the file `name` gives, with a file cap.
     fn decode(name: &str, raw: &[u8], limit: u64) -> Result<Decoded, ReadError> {
@@ -458,16 +484,10 @@ mod tests {
 
     #[test]
     fn bzip2_and_xz_read_by_name_or_magic() {
-        use std::io::Write;
         let text = b"{\"text\":\"a story\"}\n";
-        let mut bz = bzip2::write::BzEncoder::new(Vec::new(), bzip2::Compression::fast());
-        bz.write_all(text).unwrap();
-        let bz = bz.finish().unwrap();
         // Two streams end to end, as pbzip2 writes: both are read.
-        let bz2 = [bz.clone(), bz].concat();
-        let mut xz = liblzma::write::XzEncoder::new(Vec::new(), 1);
-        xz.write_all(text).unwrap();
-        let xz = xz.finish().unwrap();
+        let bz2 = [compress(Codec::Bzip2, text), compress(Codec::Bzip2, text)].concat();
+        let xz = compress(Codec::Xz, text);
         assert_eq!(codec_of("a.jsonl.bz2"), (Codec::Bzip2, "a.jsonl"));
         assert_eq!(codec_of("a.jsonl.xz"), (Codec::Xz, "a.jsonl"));
         assert_eq!(codec_of_magic(&bz2), Codec::Bzip2);
@@ -479,10 +499,8 @@ mod tests {
             .text
             .contains("a story"));
         // Over the cap, refused like any other codec.
-        let big = vec![b'x'; 4 << 20];
-        let mut bz = bzip2::write::BzEncoder::new(Vec::new(), bzip2::Compression::fast());
-        bz.write_all(&big).unwrap();
-        let err = decode("big.txt.bz2", &bz.finish().unwrap(), 1 << 20).unwrap_err();
+        let big = compress(Codec::Bzip2, &vec![b'x'; 4 << 20]);
+        let err = decode("big.txt.bz2", &big, 1 << 20).unwrap_err();
         assert!(matches!(err, ReadError::TooLarge(_)), "{err}");
     }
 

@@ -551,7 +551,6 @@ fn first_line_title(text: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::io::Write;
 
     #[test]
     fn formats_by_extension_then_content() {
@@ -702,12 +701,6 @@ mod tests {
         let lines: String = (0..2000)
             .map(|i| format!("{{\"text\":\"{}\"}}\n", story(i)))
             .collect();
-        let zst = {
-            let mut z = zstd::stream::write::Encoder::new(Vec::new(), 3).unwrap();
-            z.include_checksum(true).unwrap();
-            z.write_all(lines.as_bytes()).unwrap();
-            z.finish().unwrap()
-        };
         let is_prefix = |read: &FileRead| {
             read.documents
                 .iter()
@@ -715,22 +708,8 @@ mod tests {
                 .all(|(i, d)| d.record == i as u32 && d.body == story(i))
         };
         let mut at: u64 = 7;
-        let bz2 = {
-            let mut z = bzip2::write::BzEncoder::new(Vec::new(), bzip2::Compression::fast());
-            z.write_all(lines.as_bytes()).unwrap();
-            z.finish().unwrap()
-        };
-        let xz = {
-            let mut z = liblzma::write::XzEncoder::new(Vec::new(), 1);
-            z.write_all(lines.as_bytes()).unwrap();
-            z.finish().unwrap()
-        };
-        for (name, file) in [
-            ("a.jsonl.gz", decode::gzip(lines.as_bytes())),
-            ("a.jsonl.zst", zst),
-            ("a.jsonl.bz2", bz2),
-            ("a.jsonl.xz", xz),
-        ] {
+        for name in ["a.jsonl.gz", "a.jsonl.zst", "a.jsonl.bz2", "a.jsonl.xz"] {
+            let file = decode::compress(decode::codec_of(name).0, lines.as_bytes());
             let (mut cut_kept, mut kept, mut refused) = (0, 0, 0);
             for trial in 0..100 {
                 at = at
@@ -783,20 +762,12 @@ mod tests {
             );
         }
         // Over the file cap, the file is refused as before.
-        let reader = Reader::new(&ReadConfig {
+        let capped = ReadConfig {
             max_file_bytes: 10_000,
             ..ReadConfig::default()
-        })
-        .unwrap();
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("big.jsonl.gz");
-        std::fs::write(&path, decode::gzip(lines.as_bytes())).unwrap();
-        let err = reader
-            .read(&InputFile {
-                display: "big.jsonl.gz".into(),
-                path,
-            })
-            .unwrap_err();
+        };
+        let err =
+            read_bytes_with(&capped, "big.jsonl.gz", &decode::gzip(lines.as_bytes())).unwrap_err();
         assert!(matches!(err, ReadError::TooLarge(_)), "{err}");
     }
 
@@ -820,6 +791,15 @@ mod tests {
     }
 
     fn read_bytes(name: &str, bytes: &[u8]) -> Result<FileRead, ReadError> {
+        read_bytes_with(&ReadConfig::default(), name, bytes)
+    }
+
+    /// What reading `bytes` as the file `name` gives under `config`.
+    fn read_bytes_with(
+        config: &ReadConfig,
+        name: &str,
+        bytes: &[u8],
+    ) -> Result<FileRead, ReadError> {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join(name);
         std::fs::write(&path, bytes).unwrap();
@@ -827,7 +807,7 @@ mod tests {
             display: name.into(),
             path,
         };
-        Reader::new(&ReadConfig::default()).unwrap().read(&input)
+        Reader::new(config).unwrap().read(&input)
     }
 
     #[test]
@@ -847,20 +827,11 @@ mod tests {
     #[test]
     fn a_page_over_the_document_cap_is_refused_before_parsing() {
         let page = format!("<html><body><p>{}</p></body></html>", "word ".repeat(1000));
-        let reader = Reader::new(&ReadConfig {
+        let capped = ReadConfig {
             max_document_bytes: 1000,
             ..ReadConfig::default()
-        })
-        .unwrap();
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("p.html");
-        std::fs::write(&path, page).unwrap();
-        let err = reader
-            .read(&InputFile {
-                display: "p.html".into(),
-                path,
-            })
-            .unwrap_err();
+        };
+        let err = read_bytes_with(&capped, "p.html", page.as_bytes()).unwrap_err();
         assert_eq!(
             err.to_string(),
             "5033 bytes, over read.max_document_bytes (1000)"
