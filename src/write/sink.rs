@@ -45,6 +45,25 @@ fn io(path: &Path) -> impl FnOnce(std::io::Error) -> WriteError + '_ {
     }
 }
 
+/// Parquet's error writing `path`. An I/O error it wraps (a full disk) is
+/// said as one: "No space left on device", not parquet's "External: …".
+fn parquet(path: &Path) -> impl FnOnce(parquet::errors::ParquetError) -> WriteError + '_ {
+    use parquet::errors::ParquetError;
+    move |source| match source {
+        ParquetError::External(e) => match e.downcast::<std::io::Error>() {
+            Ok(e) => io(path)(*e),
+            Err(e) => WriteError::Parquet {
+                path: path.to_path_buf(),
+                source: ParquetError::External(e),
+            },
+        },
+        source => WriteError::Parquet {
+            path: path.to_path_buf(),
+            source,
+        },
+    }
+}
+
 /// Hashes bytes on their way to the file, so a table's hash needs no second
 /// read of what was just written.
 struct HashingWriter {
@@ -82,12 +101,7 @@ pub struct TableWriter {
 impl TableWriter {
     pub fn write(&mut self, batch: &RecordBatch) -> Result<(), WriteError> {
         self.rows += batch.num_rows() as u64;
-        self.writer
-            .write(batch)
-            .map_err(|source| WriteError::Parquet {
-                path: self.path.clone(),
-                source,
-            })
+        self.writer.write(batch).map_err(parquet(&self.path))
     }
 
     /// Rows written so far.
@@ -98,13 +112,7 @@ impl TableWriter {
     /// Closes the file (footer, fsync) and returns where it is and its hash.
     pub fn finish(self) -> Result<StagedTable, WriteError> {
         let path = self.path;
-        let file = self
-            .writer
-            .into_inner()
-            .map_err(|source| WriteError::Parquet {
-                path: path.clone(),
-                source,
-            })?;
+        let file = self.writer.into_inner().map_err(parquet(&path))?;
         file.file.sync_all().map_err(io(&path))?;
         let hash = format!("{:032x}", file.hasher.digest128());
         Ok(StagedTable { path, hash })
@@ -235,12 +243,7 @@ impl DatasetSink {
             .set_max_row_group_row_count(Some(row_group_rows.max(1)))
             .set_key_value_metadata(Some(self.metadata.clone()))
             .build();
-        let writer = ArrowWriter::try_new(out, schema, Some(props)).map_err(|source| {
-            WriteError::Parquet {
-                path: path.clone(),
-                source,
-            }
-        })?;
+        let writer = ArrowWriter::try_new(out, schema, Some(props)).map_err(parquet(&path))?;
         self.files.push(file.to_string());
         Ok(TableWriter {
             writer,
@@ -379,6 +382,21 @@ mod tests {
     use super::*;
     use arrow::array::{StringArray, UInt32Array};
     use std::sync::Arc;
+
+    #[test]
+    fn a_full_disk_under_parquet_is_said_as_an_io_error() {
+        use parquet::errors::ParquetError;
+        let full = ParquetError::External(Box::new(std::io::Error::from_raw_os_error(28)));
+        let err = parquet(Path::new("t/part-0.parquet"))(full);
+        assert!(matches!(err, WriteError::Io { .. }));
+        assert!(
+            err.to_string()
+                .starts_with("t/part-0.parquet: No space left on device"),
+            "{err}"
+        );
+        let other = parquet(Path::new("p"))(ParquetError::General("bad".into()));
+        assert!(matches!(other, WriteError::Parquet { .. }), "{other}");
+    }
 
     #[test]
     fn nothing_visible_until_commit() {
