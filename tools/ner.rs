@@ -78,6 +78,10 @@ enum Command {
         /// Stem length in characters of the `inflected` features.
         #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u8).range(1..))]
         stem: u8,
+        /// Add the Russian head-noun templates to the `inflected` features
+        /// (organisation and place nouns such as "министерство", "улица").
+        #[arg(long)]
+        heads: bool,
     },
     /// Time the tagger on raw text: each line of FILE is a document (a JSON
     /// object's "text" field when the line is one, else the line itself).
@@ -113,6 +117,12 @@ enum Command {
         /// Also write the figures as JSON.
         #[arg(long)]
         json: Option<PathBuf>,
+        /// Also write each scored corpus's tokens with their gold and
+        /// predicted tags (`WORD<TAB>GOLD<TAB>PREDICTED`, BIO, a
+        /// `-DOCSTART-` line before each document) to PREFIX.NAME.conll,
+        /// for error analysis.
+        #[arg(long, value_name = "PREFIX")]
+        predictions: Option<PathBuf>,
     },
 }
 
@@ -229,6 +239,33 @@ fn score_counted(model: &Model, docs: &[Document]) -> (Scores, usize, f64, Count
     (scores, tokens, seconds, counts)
 }
 
+/// `WORD<TAB>GOLD<TAB>PREDICTED` lines of a corpus, the predictions as BIO
+/// tags, `-DOCSTART-` before each document and a blank line after each
+/// sentence.
+fn predictions_conll(model: &Model, docs: &[Document]) -> String {
+    let mut out = String::new();
+    for doc in docs {
+        out.push_str("-DOCSTART-\tO\tO\n\n");
+        let words: Vec<Vec<&str>> = doc
+            .iter()
+            .map(|s| s.words.iter().map(String::as_str).collect())
+            .collect();
+        for (s, labels) in doc.iter().zip(model.tag_document(&words)) {
+            let mut tags = vec!["O".to_string(); s.words.len()];
+            for (a, b, k) in model::decode(&labels) {
+                for (i, tag) in tags.iter_mut().enumerate().take(b).skip(a) {
+                    *tag = format!("{}-{}", if i == a { "B" } else { "I" }, TYPES[k]);
+                }
+            }
+            for ((w, gold), pred) in s.words.iter().zip(&s.tags).zip(&tags) {
+                out.push_str(&format!("{w}\t{gold}\t{pred}\n"));
+            }
+            out.push('\n');
+        }
+    }
+    out
+}
+
 /// conlleval's per-type lines: precision, recall, F1, found and gold counts.
 fn print_per_type(scores: &Scores, counts: &Counts) {
     for (ty, [found, gold]) in counts {
@@ -269,6 +306,7 @@ fn main() -> Result<()> {
             info,
             features,
             stem,
+            heads,
         } => {
             // clap requires --data unless --train-file is given.
             let train_files = match (&data, train_file.is_empty()) {
@@ -296,7 +334,9 @@ fn main() -> Result<()> {
                 }
             };
             if features == "inflected" {
-                res.features = FeatureSet::Inflected { stem };
+                res.features = FeatureSet::Inflected { stem, heads };
+            } else if heads {
+                bail!("--heads needs --features inflected");
             }
             let n_tokens: usize = train_docs.iter().flatten().map(|s| s.words.len()).sum();
             eprintln!(
@@ -343,10 +383,11 @@ fn main() -> Result<()> {
             if resources.is_none() {
                 model.info.push_str(", no resources");
             }
-            if let FeatureSet::Inflected { stem } = model.resources.features {
+            if let FeatureSet::Inflected { stem, heads } = model.resources.features {
+                let heads = if heads { ", head nouns" } else { "" };
                 model
                     .info
-                    .push_str(&format!(", inflected features (stem {stem})"));
+                    .push_str(&format!(", inflected features (stem {stem}{heads})"));
             }
             if let Some(info) = info {
                 model.info.push_str(", ");
@@ -436,6 +477,7 @@ fn main() -> Result<()> {
             per_type,
             model,
             json,
+            predictions,
         } => {
             let t = Instant::now();
             let (model, size) = load_model(model.as_deref())?;
@@ -474,6 +516,12 @@ fn main() -> Result<()> {
                 );
                 if per_type {
                     print_per_type(&s, &counts);
+                }
+                if let Some(prefix) = &predictions {
+                    let mut path = prefix.clone().into_os_string();
+                    path.push(format!(".{name}.conll"));
+                    std::fs::write(&path, predictions_conll(&model, &docs))
+                        .with_context(|| format!("writing {}", Path::new(&path).display()))?;
                 }
                 let mut entry = serde_json::Map::new();
                 let o = s.overall();

@@ -32,6 +32,9 @@
 # the mean tune F1, overall and per type, of a 5-fold cross-validation over
 # the articles of the training file (article n → fold (n − 1) mod 5), each
 # fold trained with $RU_EPOCHS × $RU_RUNS on the other folds plus NEREL.
+# GLEANER_NER_CV_PREDICTIONS=DIR keeps each fold's tagged tune articles
+# (WORD<TAB>GOLD<TAB>PREDICTED) as DIR/fold<k>.tune.conll, for error
+# analysis on the training data (never on test).
 #
 # GLEANER_NER_RU_RESOURCES / GLEANER_NER_KK_RESOURCES: a resources directory
 # (lexicon.tsv, gazetteers.txt, gazetteer.<NAME>.txt) to train with. Russian
@@ -62,6 +65,10 @@ SEED=${GLEANER_NER_SEED:-42}
 RU_RESOURCES=${GLEANER_NER_RU_RESOURCES:-$data/ru-resources}
 KK_RESOURCES=${GLEANER_NER_KK_RESOURCES:-}
 RU_FEATURES=(--features inflected --stem "${GLEANER_NER_RU_STEM:-4}")
+# Russian head nouns of organisations and places as word classes
+# (GLEANER_NER_RU_HEADS=0 leaves them out): cross-validation 86.82 F1, ORG
+# 71.00, against 86.42, ORG 70.64 without.
+if [[ "${GLEANER_NER_RU_HEADS:-1}" != 0 ]]; then RU_FEATURES+=(--heads); fi
 KK_FEATURES=(--features inflected --stem "${GLEANER_NER_KK_STEM:-4}")
 
 tune=false cv=false
@@ -121,7 +128,13 @@ for lang in "${langs[@]}"; do
                 { print > ((n > 0 && (n - 1) % 5 == k) ? tune : train) }' "$train"
             "$ner" train --train-file "$dir/train$k.conll" "${extra[@]}" --epochs "$epochs" --runs "$runs" \
                 --seed "$SEED" "${res_arg[@]}" "${features[@]}" --out "$dir/m$k.bin" 2>/dev/null
-            "$ner" eval --model "$dir/m$k.bin" --file "tune=$dir/tune$k.conll" --json "$dir/s$k.json" >/dev/null
+            pred=()
+            if [[ -n "${GLEANER_NER_CV_PREDICTIONS:-}" ]]; then
+                mkdir -p "$GLEANER_NER_CV_PREDICTIONS"
+                pred=(--predictions "$GLEANER_NER_CV_PREDICTIONS/fold$k")
+            fi
+            "$ner" eval --model "$dir/m$k.bin" --file "tune=$dir/tune$k.conll" --json "$dir/s$k.json" \
+                "${pred[@]}" >/dev/null
             rm -f "$dir/m$k.bin"
         done
         python3 - "$dir" "$lang" "$epochs" "$runs" "${extra[*]:-}" <<'PY'

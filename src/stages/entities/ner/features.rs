@@ -116,7 +116,155 @@ templates!(
     T_stem_bigram_prev,
     T_stem_bigram_next,
     T_quote,
+    T_head,
+    T_head_ctx,
+    T_head_prev_shape,
+    T_head_next_shape,
+    T_occ_head,
 );
+
+/// Russian nouns that head the description of an organisation
+/// ("министерство", "партия", "компания") or of a place ("республика",
+/// "улица"), as lower-case stems: a word is one of them when it is the stem
+/// plus at most [`HEAD_ENDING`] letters of case ending.
+const ORG_HEADS: &[&str] = &[
+    "министерств",
+    "ведомств",
+    "комитет",
+    "комисси",
+    "совет",
+    "служб",
+    "агентств",
+    "управлени",
+    "департамент",
+    "администраци",
+    "правительств",
+    "парламент",
+    "дум",
+    "парти",
+    "движени",
+    "союз",
+    "фронт",
+    "фракци",
+    "организаци",
+    "ассоциаци",
+    "объединени",
+    "обществ",
+    "фонд",
+    "банк",
+    "компани",
+    "корпораци",
+    "концерн",
+    "холдинг",
+    "завод",
+    "фабрик",
+    "комбинат",
+    "предприяти",
+    "издательств",
+    "газет",
+    "журнал",
+    "телеканал",
+    "радиостанци",
+    "редакци",
+    "университет",
+    "институт",
+    "академи",
+    "училищ",
+    "лаборатори",
+    "центр",
+    "музе",
+    "театр",
+    "библиотек",
+    "клуб",
+    "команд",
+    "сборн",
+    "суд",
+    "прокуратур",
+    "полици",
+    "милици",
+    "палат",
+    "собрани",
+    "сенат",
+    "конгресс",
+    "церк",
+    "епархи",
+    "патриархи",
+    "синод",
+    "отдел",
+    "отделени",
+    "представительств",
+    "посольств",
+    "консульств",
+    "профсоюз",
+    "бирж",
+    "инспекци",
+    "штаб",
+    "бюро",
+    "трибунал",
+    "федераци",
+    "коллеги",
+    "оао",
+    "зао",
+    "ооо",
+    "фирм",
+];
+const LOC_HEADS: &[&str] = &[
+    "государств",
+    "республик",
+    "импери",
+    "королевств",
+    "област",
+    "кра",
+    "округ",
+    "район",
+    "улиц",
+    "проспект",
+    "площад",
+    "бульвар",
+    "переул",
+    "набережн",
+    "шоссе",
+    "остров",
+    "полуостров",
+    "мор",
+    "океан",
+    "рек",
+    "озер",
+    "гор",
+    "побережь",
+    "город",
+    "столиц",
+    "деревн",
+    "сел",
+    "посёл",
+    "посел",
+    "штат",
+    "провинци",
+    "регион",
+    "континент",
+    "пустын",
+    "залив",
+    "пролив",
+    "долин",
+    "хребт",
+    "страна",
+    "стран",
+];
+/// Letters of case ending a [`ORG_HEADS`] or [`LOC_HEADS`] word may add.
+const HEAD_ENDING: usize = 3;
+
+/// 1 for an organisation head noun, 2 for a place one, 0 otherwise.
+fn head_class(lower: &str) -> u64 {
+    let n = lower.chars().count();
+    let fits = |stem: &&str| lower.starts_with(*stem) && n - stem.chars().count() <= HEAD_ENDING;
+    if ORG_HEADS.iter().any(fits) {
+        1
+    } else if LOC_HEADS.iter().any(fits) {
+        2
+    } else {
+        0
+    }
+}
 
 /// Which feature templates a model uses; written into the model file.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -125,11 +273,17 @@ pub enum FeatureSet {
     #[default]
     Base,
     /// Base plus the templates for inflected languages; `stem` is the
-    /// stem length in characters.
-    Inflected { stem: u8 },
+    /// stem length in characters; `heads` adds the Russian head-noun
+    /// templates ([`ORG_HEADS`], [`LOC_HEADS`]).
+    Inflected { stem: u8, heads: bool },
 }
 
 impl FeatureSet {
+    /// With the Russian head-noun templates.
+    fn heads(self) -> bool {
+        matches!(self, FeatureSet::Inflected { heads: true, .. })
+    }
+
     /// Longest prefix and suffix, in characters, given as features.
     fn affix_chars(self) -> usize {
         match self {
@@ -276,6 +430,9 @@ struct Token {
     number: bool,
     /// Could be a Reuters topic word: 3+ ASCII capitals (`SOCCER`).
     topic_like: bool,
+    /// [`head_class`] of the lower-cased word (0 without the head-noun
+    /// templates).
+    head: u64,
 }
 
 /// `Xx`, `X.X.`, `d,d`: the word's characters as classes, runs collapsed.
@@ -481,12 +638,17 @@ impl SentenceFeatures {
             external.close();
             let stem = match res.features {
                 FeatureSet::Base => lower_hash,
-                FeatureSet::Inflected { stem } => {
+                FeatureSet::Inflected { stem, .. } => {
                     let end = bounds.get(stem as usize).copied().unwrap_or(lower.len());
                     hash_str(&lower[..end])
                 }
             };
             tokens.push(Token {
+                head: if res.features.heads() {
+                    head_class(&lower)
+                } else {
+                    0
+                },
                 word: hash_str(word),
                 lower: lower_hash,
                 stem,
@@ -642,6 +804,10 @@ impl SentenceFeatures {
             }
         }
         if let FeatureSet::Inflected { .. } = self.features {
+            if t.head != 0 {
+                // "Министерство", "министерства": an organisation's head noun.
+                out.push(mix(mix(T_head, t.head), u64::from(t.capitalised)));
+            }
             out.push(mix(T_stem, t.stem));
             if t.capitalised {
                 // The case ending of a capitalised word: "-ова", "-ского", "-да".
@@ -713,6 +879,20 @@ impl SentenceFeatures {
                 out.push(q);
                 out.push(mix(q, t.shape));
             }
+            if self.features.heads() {
+                // Head nouns around the token ("Союз координационных советов",
+                // "Конституционного суда"), alone and with whether they
+                // are capitalised, with the token's shape.
+                for d in [-2isize, -1, 1, 2] {
+                    if let Some(n) = at(d).filter(|n| n.head != 0) {
+                        out.push(mix(mix(T_head_ctx, d as u64), n.head));
+                    }
+                }
+                let ph = prev.map_or(6, |p| p.head * 2 + u64::from(p.capitalised));
+                let nh = next.map_or(6, |n| n.head * 2 + u64::from(n.capitalised));
+                out.push(mix(mix(T_head_prev_shape, ph), t.shape));
+                out.push(mix(mix(T_head_next_shape, nh), t.shape));
+            }
         }
     }
 }
@@ -734,6 +914,9 @@ pub fn add_document_features(sentences: &mut [SentenceFeatures]) {
     let mut capitalised_inside = HashedSet::default();
     // lower-cased word → (sentence, token, previous word, next word)
     let mut occurrences: HashedMap<Vec<(u32, u32, u64, u64)>> = HashedMap::default();
+    // stem → head classes (bits) of the words before its capitalised occurrences.
+    let mut occ_heads: HashedMap<u64> = HashedMap::default();
+    let quote = [hash_str("«"), hash_str("\""), hash_str("„"), hash_str("“")];
     for (k, s) in sentences.iter().enumerate() {
         for (j, t) in s.tokens.iter().enumerate() {
             if !t.capitalised && t.has_lower {
@@ -745,6 +928,15 @@ pub fn add_document_features(sentences: &mut [SentenceFeatures]) {
                 }
                 let prev = if j > 0 { s.tokens[j - 1].stem } else { T_start };
                 let next = s.tokens.get(j + 1).map_or(T_end, |n| n.stem);
+                if s.features.heads() {
+                    // "компании Vestas", "партии «Яблоко»" somewhere in the document.
+                    let mut p = j.checked_sub(1);
+                    if let Some(q) = p.filter(|&q| quote.contains(&s.tokens[q].word)) {
+                        p = q.checked_sub(1);
+                    }
+                    let class = p.map_or(0, |q| s.tokens[q].head);
+                    *occ_heads.entry(t.stem).or_default() |= 1 << class;
+                }
                 occurrences
                     .entry(t.stem)
                     .or_default()
@@ -772,6 +964,13 @@ pub fn add_document_features(sentences: &mut [SentenceFeatures]) {
                         + u64::from(capitalised_inside.contains(&t.stem)) * 2
                         + u64::from(j == 0);
                     f.push(mix(T_doc_case, case));
+                    if let Some(&bits) = occ_heads.get(&t.stem) {
+                        for class in 1..3 {
+                            if bits & (1 << class) != 0 {
+                                f.push(mix(T_occ_head, class));
+                            }
+                        }
+                    }
                     if let Some(occ) = occurrences.get(&t.stem) {
                         seen.clear();
                         for &(kk, jj, prev, next) in occ.iter().take(MAX_OCCURRENCES) {
@@ -921,7 +1120,10 @@ mod tests {
     #[test]
     fn inflected_features_share_a_stem_across_case_forms() {
         let res = Resources {
-            features: FeatureSet::Inflected { stem: 5 },
+            features: FeatureSet::Inflected {
+                stem: 5,
+                heads: false,
+            },
             ..Resources::default()
         };
         let s = SentenceFeatures::new(&["Путин", "Путиным", "Астанада", "Рим"], &res);
@@ -957,7 +1159,10 @@ mod tests {
         assert_eq!(bits("Нью"), 0, "a phrase prefix is not a phrase");
         let res = Resources {
             gazetteers,
-            features: FeatureSet::Inflected { stem: 4 },
+            features: FeatureSet::Inflected {
+                stem: 4,
+                heads: false,
+            },
             ..Resources::default()
         };
         let s = SentenceFeatures::new(&["в", "Астанада", "Астана"], &res);
@@ -967,6 +1172,40 @@ mod tests {
             s.hits.get(2) == [mix(geox, 3)],
             "an exact match is not also loose"
         );
+    }
+
+    #[test]
+    fn head_nouns_are_word_classes_with_the_heads_templates() {
+        assert_eq!(head_class("министерства"), 1);
+        assert_eq!(head_class("партией"), 1);
+        assert_eq!(head_class("республике"), 2);
+        assert_eq!(head_class("театральный"), 0, "at most 3 letters of ending");
+        assert_eq!(head_class("путин"), 0);
+        let words = ["партии", "«", "Яблоко", "»", ".", "Яблоко", "выросло"];
+        let heads = Resources {
+            features: FeatureSet::Inflected {
+                stem: 4,
+                heads: true,
+            },
+            ..Resources::default()
+        };
+        let mut doc = vec![SentenceFeatures::new(&words, &heads)];
+        add_document_features(&mut doc);
+        assert!(has(&doc[0], 0, mix(mix(T_head, 1), 0)));
+        assert!(has(&doc[0], 1, mix(mix(T_head_ctx, -1i64 as u64), 1)));
+        // "Яблоко" after "партии «" anywhere in the document.
+        assert!(has(&doc[0], 5, mix(T_occ_head, 1)));
+        let plain = Resources {
+            features: FeatureSet::Inflected {
+                stem: 4,
+                heads: false,
+            },
+            ..Resources::default()
+        };
+        let mut doc = vec![SentenceFeatures::new(&words, &plain)];
+        add_document_features(&mut doc);
+        assert!(!has(&doc[0], 0, mix(mix(T_head, 1), 0)));
+        assert!(!has(&doc[0], 5, mix(T_occ_head, 1)));
     }
 
     #[test]

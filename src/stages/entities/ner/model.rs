@@ -670,6 +670,10 @@ const MAGIC: &[u8; 8] = b"GLNER\x00\x00\x02";
 const MAGIC_FEATURES: &[u8; 8] = b"GLNER\x00\x00\x03";
 /// Feature set kinds in a [`MAGIC_FEATURES`] file.
 const KIND_INFLECTED: u32 = 1;
+/// Bit of a [`KIND_INFLECTED`] parameter (its low byte is the stem length)
+/// set when the set has the Russian head-noun templates; files without it
+/// read as before.
+const INFLECTED_HEADS: u32 = 1 << 8;
 
 /// Model file errors.
 #[derive(Debug, thiserror::Error)]
@@ -690,10 +694,11 @@ impl Model {
         let mut buf: Vec<u8> = Vec::new();
         match self.resources.features {
             FeatureSet::Base => buf.extend_from_slice(MAGIC),
-            FeatureSet::Inflected { stem } => {
+            FeatureSet::Inflected { stem, heads } => {
                 buf.extend_from_slice(MAGIC_FEATURES);
                 buf.extend_from_slice(&KIND_INFLECTED.to_le_bytes());
-                buf.extend_from_slice(&u32::from(stem).to_le_bytes());
+                let param = u32::from(stem) | if heads { INFLECTED_HEADS } else { 0 };
+                buf.extend_from_slice(&param.to_le_bytes());
             }
         }
         put_str(&mut buf, &self.info);
@@ -744,8 +749,9 @@ impl Model {
             m if m == MAGIC_FEATURES => {
                 let kind = r.u32()?;
                 let param = r.u32()?;
-                match (kind, u8::try_from(param)) {
-                    (KIND_INFLECTED, Ok(stem)) if stem > 0 => FeatureSet::Inflected { stem },
+                let heads = param & INFLECTED_HEADS != 0;
+                match (kind, u8::try_from(param & !INFLECTED_HEADS)) {
+                    (KIND_INFLECTED, Ok(stem)) if stem > 0 => FeatureSet::Inflected { stem, heads },
                     _ => return Err(ModelError::Corrupt("unknown feature set")),
                 }
             }
@@ -1021,7 +1027,10 @@ mod tests {
         assert_eq!(&bytes_of(&model)[..8], MAGIC);
         // An inflected model records its feature set and tags the same after a round trip.
         let res = Resources {
-            features: FeatureSet::Inflected { stem: 4 },
+            features: FeatureSet::Inflected {
+                stem: 4,
+                heads: true,
+            },
             ..Resources::default()
         };
         let inflected = train(&toy_corpus(), res, config, None);
@@ -1029,7 +1038,13 @@ mod tests {
         let mut file = Vec::new();
         inflected.write(&mut file).unwrap();
         let again = Model::read(&file[..]).unwrap();
-        assert_eq!(again.resources.features, FeatureSet::Inflected { stem: 4 });
+        assert_eq!(
+            again.resources.features,
+            FeatureSet::Inflected {
+                stem: 4,
+                heads: true
+            }
+        );
         assert_eq!(again.tag_document(&words), inflected.tag_document(&words));
         assert_ne!(inflected.n_features(), model.n_features());
         // A damaged file is an error, not a panic.
