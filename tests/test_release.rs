@@ -411,3 +411,44 @@ fn a_feed_fetched_every_night_keeps_its_short_items() {
         }
     }
 }
+
+#[test]
+fn a_cut_off_file_completed_later_adds_only_its_missing_records() {
+    // A nightly download that stopped half way: the first run keeps the
+    // whole records before the cut; once the file is whole, the next run
+    // adds the rest and no record twice (ids are the line numbers).
+    use std::io::Write;
+    let w = Workspace::new();
+    let lines: String = articles()
+        .iter()
+        .take(40)
+        .enumerate()
+        .map(|(i, a)| {
+            let text = std::fs::read_to_string(a).unwrap();
+            serde_json::json!({"text": text, "url": format!("https://news.kz/{i}")}).to_string()
+                + "\n"
+        })
+        .collect();
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    gz.write_all(lines.as_bytes()).unwrap();
+    let whole = gz.finish().unwrap();
+    std::fs::write(w.input("dump.jsonl.gz"), &whole[..whole.len() / 2]).unwrap();
+    let out = w.try_run(&[]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("whole records before it are kept"));
+    let first = documents(&w.ds());
+    assert!((5..40).contains(&first.len()), "{}", first.len());
+    std::fs::write(w.input("dump.jsonl.gz"), &whole).unwrap();
+    w.run(&[]);
+    let second = documents(&w.ds());
+    assert_eq!(second.len(), 40);
+    assert!(first.keys().all(|id| second.contains_key(id)));
+    let counts = &w.manifest()["counts"];
+    assert_eq!(counts["already_released"], first.len());
+    assert_eq!(counts["documents"], 40 - first.len());
+    assert_eq!(counts["released_documents"], 40);
+}
