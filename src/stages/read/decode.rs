@@ -3,8 +3,8 @@
 //! decoding of [`super::charset`].
 //!
 //! Kept apart from the format readers so every format gets the same handling
-//! of `.gz`/`.zst`/`.bz2`/`.xz`, the same limits and the same verdict on files that are not
-//! text at all. Nothing here reads more than the configured caps into
+//! of `.gz`/`.zst`/`.bz2`/`.xz`, the same limits and the same verdict on
+//! files that are not text at all. Nothing here reads more than the configured caps into
 //! memory: a 300 KB file that inflates to 8 GB is refused once it passes
 //! `read.max_file_bytes`, not after the allocation.
 
@@ -66,13 +66,25 @@ pub fn codec_of_magic(head: &[u8]) -> Codec {
         Codec::Gzip
     } else if head.starts_with(&ZSTD_MAGIC) || head.starts_with(&DICTIONARY_FRAME.to_le_bytes()) {
         Codec::Zstd
-    } else if head.len() >= 4 && head.starts_with(b"BZh") && (b'1'..=b'9').contains(&head[3]) {
+    } else if is_bzip2(head) {
         Codec::Bzip2
     } else if head.starts_with(&XZ_MAGIC) {
         Codec::Xz
     } else {
         Codec::Plain
     }
+}
+
+/// "BZh", the block size digit, then the first block's magic (the digits
+/// of pi) or the end of an empty stream's (of sqrt(pi)): "BZh9" alone is
+/// ASCII a text could start with.
+fn is_bzip2(head: &[u8]) -> bool {
+    const BLOCK: [u8; 6] = [0x31, 0x41, 0x59, 0x26, 0x53, 0x59];
+    const END: [u8; 6] = [0x17, 0x72, 0x45, 0x38, 0x50, 0x90];
+    head.len() >= 10
+        && head.starts_with(b"BZh")
+        && (b'1'..=b'9').contains(&head[3])
+        && (head[4..10] == BLOCK || head[4..10] == END)
 }
 
 /// What a file is, when its first bytes (decompressed) say it is a
@@ -492,6 +504,11 @@ mod tests {
         assert_eq!(codec_of("a.jsonl.xz"), (Codec::Xz, "a.jsonl"));
         assert_eq!(codec_of_magic(&bz2), Codec::Bzip2);
         assert_eq!(codec_of_magic(&xz), Codec::Xz);
+        assert_eq!(
+            codec_of_magic(b"BZh9 is how a bzip2 file starts"),
+            Codec::Plain
+        );
+        assert_eq!(codec_of_magic(&compress(Codec::Bzip2, b"")), Codec::Bzip2);
         let d = decode("a.jsonl.bz2", &bz2, 1 << 20).unwrap();
         assert_eq!(d.text.matches("a story").count(), 2);
         assert!(decode("a.jsonl.xz", &xz, 1 << 20)

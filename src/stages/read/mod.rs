@@ -684,12 +684,12 @@ mod tests {
         }
     }
 
-    /// Trials, each at a pseudo-random byte of a gzip and of a zstd file
-    /// (with the checksum zstd's command line writes): cut off there, the
-    /// file keeps exactly its whole records before the cut; one byte
-    /// damaged there, it is refused whole or read whole, never read with a
-    /// wrong record (a damaged deflate stream decodes to plausible text
-    /// until its checksum fails).
+    /// Trials, each at a pseudo-random byte of a gzip, zstd (with the
+    /// checksum zstd's command line writes), bzip2 and xz file: cut off
+    /// there, the file keeps exactly its whole records before the cut; one
+    /// byte damaged there, it is refused whole or read whole, never read
+    /// with a wrong record (a damaged deflate stream decodes to plausible
+    /// text until its checksum fails).
     #[test]
     fn a_cut_off_compressed_jsonl_keeps_its_whole_records() {
         let story = |i: usize| {
