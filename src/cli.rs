@@ -18,7 +18,7 @@ Exit codes:
      (use --drop-vanished)
   130  interrupted (Ctrl-C, SIGTERM): staging removed, release unchanged";
 
-/// Turn raw scraped text (text dumps, HTML, RSS/Atom, JSONL, WARC/WET/ARC; .gz/.zst) into clean,
+/// Turn raw scraped text (text dumps, HTML, RSS/Atom, JSONL, WARC/WET/ARC; .gz/.zst/.bz2/.xz) into clean,
 /// de-duplicated, entity-annotated Parquet tables.
 #[derive(Debug, Parser)]
 #[command(name = "gleaner", version, after_help = EXIT_CODES)]
@@ -213,7 +213,7 @@ pub struct ConfigArg {
 pub struct RunArgs {
     /// Files, directories (walked recursively, sorted) or globs. Default: the
     /// `dataset.inputs` of the config. The format comes from the extension
-    /// (.txt .html .rss .atom .jsonl .warc, each optionally .gz/.zst), else
+    /// (.txt .html .rss .atom .jsonl .warc, each optionally .gz/.zst/.bz2/.xz), else
     /// from a look at the content.
     #[arg(value_name = "INPUT")]
     pub inputs: Vec<String>,
