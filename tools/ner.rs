@@ -21,7 +21,9 @@ use std::time::Instant;
 use anyhow::{bail, Context, Result};
 use clap::{Parser, Subcommand};
 use gleaner::entities::ner::conll::{self, Document, Scores};
-use gleaner::entities::ner::features::{FeatureSet, Gazetteers, Lexicon, Resources, MAX_LISTS};
+use gleaner::entities::ner::features::{
+    FeatureSet, Gazetteers, Heads, Lexicon, Resources, MAX_LISTS,
+};
 use gleaner::entities::ner::model::{self, Example, Model, TrainConfig, TYPES};
 use gleaner::entities::ner::tokens;
 
@@ -78,10 +80,12 @@ enum Command {
         /// Stem length in characters of the `inflected` features.
         #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u8).range(1..))]
         stem: u8,
-        /// Add the Russian head-noun templates to the `inflected` features
-        /// (organisation and place nouns such as "министерство", "улица").
-        #[arg(long)]
-        heads: bool,
+        /// Add the head-noun templates to the `inflected` features, with
+        /// one language's lists of organisation and place nouns: `ru`
+        /// ("министерство", "улица"; also `--heads` alone) or `kk`
+        /// ("министрлігі", "облысы").
+        #[arg(long, num_args = 0..=1, default_missing_value = "ru", value_parser = ["ru", "kk"])]
+        heads: Option<String>,
     },
     /// Time the tagger on raw text: each line of FILE is a document (a JSON
     /// object's "text" field when the line is one, else the line itself).
@@ -333,9 +337,14 @@ fn main() -> Result<()> {
                     Resources::default()
                 }
             };
+            let heads = match heads.as_deref() {
+                None => Heads::None,
+                Some("kk") => Heads::Kazakh,
+                Some(_) => Heads::Russian,
+            };
             if features == "inflected" {
                 res.features = FeatureSet::Inflected { stem, heads };
-            } else if heads {
+            } else if heads != Heads::None {
                 bail!("--heads needs --features inflected");
             }
             let n_tokens: usize = train_docs.iter().flatten().map(|s| s.words.len()).sum();
@@ -384,7 +393,11 @@ fn main() -> Result<()> {
                 model.info.push_str(", no resources");
             }
             if let FeatureSet::Inflected { stem, heads } = model.resources.features {
-                let heads = if heads { ", head nouns" } else { "" };
+                let heads = match heads {
+                    Heads::None => "",
+                    Heads::Russian => ", head nouns",
+                    Heads::Kazakh => ", Kazakh head nouns",
+                };
                 model
                     .info
                     .push_str(&format!(", inflected features (stem {stem}{heads})"));

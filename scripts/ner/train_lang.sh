@@ -68,8 +68,12 @@ RU_FEATURES=(--features inflected --stem "${GLEANER_NER_RU_STEM:-4}")
 # Russian head nouns of organisations and places as word classes
 # (GLEANER_NER_RU_HEADS=0 leaves them out): cross-validation 86.82 F1, ORG
 # 71.00, against 86.42, ORG 70.64 without.
-if [[ "${GLEANER_NER_RU_HEADS:-1}" != 0 ]]; then RU_FEATURES+=(--heads); fi
+if [[ "${GLEANER_NER_RU_HEADS:-1}" != 0 ]]; then RU_FEATURES+=(--heads ru); fi
 KK_FEATURES=(--features inflected --stem "${GLEANER_NER_KK_STEM:-4}")
+# Kazakh head nouns ("министрлігі", "облысы"; GLEANER_NER_KK_HEADS=0 leaves
+# them out): tune F1 84.16, ORG 76.73, against 83.72, ORG 76.03 without;
+# 5-fold block cross-validation 82.21 against 81.66.
+if [[ "${GLEANER_NER_KK_HEADS:-1}" != 0 ]]; then KK_FEATURES+=(--heads kk); fi
 
 tune=false cv=false
 if [[ "${1:-}" == "--tune" ]]; then

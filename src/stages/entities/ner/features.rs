@@ -266,6 +266,194 @@ fn head_class(lower: &str) -> u64 {
     }
 }
 
+/// Kazakh nouns that head the name of an organisation, as lower-case stems
+/// that any ending of up to [`KK_STEM_ENDING`] letters may follow
+/// ("министрлі" → "министрлік", "министрлігінің"; "банк" → "банктің").
+/// The head follows the name: "Ұлттық банкі", "Денсаулық сақтау
+/// министрлігі". Words whose stem also begins common other words are in
+/// [`KK_ORG_POSSESSED`] instead.
+const KK_ORG_STEMS: &[&str] = &[
+    "министрлі",
+    "комитет",
+    "комиссия",
+    "кеңес",
+    "агентті",
+    "департамент",
+    "басқарма",
+    "әкімді",
+    "үкімет",
+    "парламент",
+    "мәжіліс",
+    "сенат",
+    "партия",
+    "одақ",
+    "одағ",
+    "ұйым",
+    "қауымдасты",
+    "бірлесті",
+    "компания",
+    "корпорация",
+    "холдинг",
+    "банк",
+    "серіктесті",
+    "университет",
+    "институт",
+    "академия",
+    "колледж",
+    "театр",
+    "музей",
+    "прокуратура",
+    "полиция",
+    "инспекция",
+    "ассамблея",
+    "конгресс",
+    "телеарна",
+    "телерадиокешен",
+    "федерация",
+    "фабрика",
+    "комбинат",
+    "ассоциация",
+];
+/// Kazakh organisation heads written with the 3rd-person possessive the
+/// head takes after a name ("Нұр Отан партиясы", "Ұлттық қоры"), matched
+/// as the form itself or the form plus a case ending ([`possessed_case`]):
+/// for words whose bare stem is too short or also an adjective or another
+/// word ("қор", "қорытынды"; "орталық", "Орталық Азия").
+const KK_ORG_POSSESSED: &[&str] = &[
+    "қоры",
+    "қоғамы",
+    "соты",
+    "орталығы",
+    "бөлімі",
+    "бөлімшесі",
+    "арнасы",
+    "газеті",
+    "журналы",
+    "радиосы",
+    "клубы",
+    "командасы",
+    "мектебі",
+    "кәсіпорны",
+];
+/// Kazakh place heads as stems, like [`KK_ORG_STEMS`].
+const KK_LOC_STEMS: &[&str] = &[
+    "даңғыл",
+    "провинция",
+    "корольді",
+    "әмірлік",
+    "әуежай",
+    "станция",
+    "мұражай",
+];
+/// Kazakh place heads with the possessive, like [`KK_ORG_POSSESSED`]:
+/// "Алматы облысы", "Қазақстан Республикасы", "Абай көшесі".
+const KK_LOC_POSSESSED: &[&str] = &[
+    "облысы",
+    "ауданы",
+    "ауылы",
+    "қаласы",
+    "өзені",
+    "көлі",
+    "тауы",
+    "республикасы",
+    "мемлекеті",
+    "елі",
+    "көшесі",
+    "аймағы",
+    "өлкесі",
+    "штаты",
+    "түбегі",
+    "аралы",
+    "теңізі",
+    "мұхиты",
+    "шығанағы",
+    "кенті",
+    "алаңы",
+    "сарайы",
+];
+/// Letters of ending a [`KK_ORG_STEMS`] or [`KK_LOC_STEMS`] word may add:
+/// enough for possessive plus case ("министрлі" + "гінің", "облыс" +
+/// "ындағы") or plural plus possessive ("әмірлік" + "тері"); stems of four
+/// letters or fewer take at most [`KK_SHORT_ENDING`], so that "ұйым" does
+/// not reach "ұйымдастыру".
+const KK_STEM_ENDING: usize = 6;
+const KK_SHORT_ENDING: usize = 4;
+
+/// `rest` is a case ending after the 3rd-person possessive: none, "н"
+/// (accusative), "ның", "на", "нда", "нан", "ндағы" (and their front-vowel
+/// forms) or "мен" — all but "мен" start with "н".
+fn possessed_case(rest: &str) -> bool {
+    rest.is_empty() || rest == "мен" || (rest.starts_with('н') && rest.chars().count() <= 5)
+}
+
+/// [`head_class`] for Kazakh: 1 for an organisation head noun, 2 for a
+/// place one, 0 otherwise.
+fn kk_head_class(lower: &str) -> u64 {
+    let stem = |stem: &&str| {
+        lower.strip_prefix(*stem).is_some_and(|rest| {
+            let max = if stem.chars().count() <= 4 {
+                KK_SHORT_ENDING
+            } else {
+                KK_STEM_ENDING
+            };
+            rest.chars().count() <= max
+        })
+    };
+    let possessed = |form: &&str| lower.strip_prefix(*form).is_some_and(possessed_case);
+    if KK_ORG_STEMS.iter().any(stem) || KK_ORG_POSSESSED.iter().any(possessed) {
+        1
+    } else if KK_LOC_STEMS.iter().any(stem) || KK_LOC_POSSESSED.iter().any(possessed) {
+        2
+    } else {
+        0
+    }
+}
+
+/// The head-noun lists an [`FeatureSet::Inflected`] model uses, stored in
+/// its file as a small id.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub enum Heads {
+    /// No head-noun templates.
+    #[default]
+    None,
+    /// [`ORG_HEADS`], [`LOC_HEADS`].
+    Russian,
+    /// [`KK_ORG_STEMS`], [`KK_ORG_POSSESSED`], [`KK_LOC_STEMS`],
+    /// [`KK_LOC_POSSESSED`].
+    Kazakh,
+}
+
+impl Heads {
+    /// The id written in a model file (0 for none, as in files from before
+    /// the lists; 1 for Russian, as in files from before Kazakh had them).
+    pub fn id(self) -> u8 {
+        match self {
+            Heads::None => 0,
+            Heads::Russian => 1,
+            Heads::Kazakh => 2,
+        }
+    }
+
+    /// The lists with [`Heads::id`] `id`.
+    pub fn from_id(id: u8) -> Option<Heads> {
+        match id {
+            0 => Some(Heads::None),
+            1 => Some(Heads::Russian),
+            2 => Some(Heads::Kazakh),
+            _ => None,
+        }
+    }
+
+    /// 1 for an organisation head noun, 2 for a place one, 0 otherwise.
+    fn class(self, lower: &str) -> u64 {
+        match self {
+            Heads::None => 0,
+            Heads::Russian => head_class(lower),
+            Heads::Kazakh => kk_head_class(lower),
+        }
+    }
+}
+
 /// Which feature templates a model uses; written into the model file.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub enum FeatureSet {
@@ -273,15 +461,23 @@ pub enum FeatureSet {
     #[default]
     Base,
     /// Base plus the templates for inflected languages; `stem` is the
-    /// stem length in characters; `heads` adds the Russian head-noun
-    /// templates ([`ORG_HEADS`], [`LOC_HEADS`]).
-    Inflected { stem: u8, heads: bool },
+    /// stem length in characters; `heads` adds the head-noun templates
+    /// with a language's lists ([`Heads`]).
+    Inflected { stem: u8, heads: Heads },
 }
 
 impl FeatureSet {
-    /// With the Russian head-noun templates.
+    /// The head-noun lists, [`Heads::None`] without the templates.
+    fn head_lists(self) -> Heads {
+        match self {
+            FeatureSet::Inflected { heads, .. } => heads,
+            FeatureSet::Base => Heads::None,
+        }
+    }
+
+    /// With the head-noun templates.
     fn heads(self) -> bool {
-        matches!(self, FeatureSet::Inflected { heads: true, .. })
+        self.head_lists() != Heads::None
     }
 
     /// Longest prefix and suffix, in characters, given as features.
@@ -644,11 +840,7 @@ impl SentenceFeatures {
                 }
             };
             tokens.push(Token {
-                head: if res.features.heads() {
-                    head_class(&lower)
-                } else {
-                    0
-                },
+                head: res.features.head_lists().class(&lower),
                 word: hash_str(word),
                 lower: lower_hash,
                 stem,
@@ -1122,7 +1314,7 @@ mod tests {
         let res = Resources {
             features: FeatureSet::Inflected {
                 stem: 5,
-                heads: false,
+                heads: Heads::None,
             },
             ..Resources::default()
         };
@@ -1161,7 +1353,7 @@ mod tests {
             gazetteers,
             features: FeatureSet::Inflected {
                 stem: 4,
-                heads: false,
+                heads: Heads::None,
             },
             ..Resources::default()
         };
@@ -1182,30 +1374,54 @@ mod tests {
         assert_eq!(head_class("театральный"), 0, "at most 3 letters of ending");
         assert_eq!(head_class("путин"), 0);
         let words = ["партии", "«", "Яблоко", "»", ".", "Яблоко", "выросло"];
-        let heads = Resources {
-            features: FeatureSet::Inflected {
-                stem: 4,
-                heads: true,
-            },
-            ..Resources::default()
-        };
-        let mut doc = vec![SentenceFeatures::new(&words, &heads)];
-        add_document_features(&mut doc);
-        assert!(has(&doc[0], 0, mix(mix(T_head, 1), 0)));
-        assert!(has(&doc[0], 1, mix(mix(T_head_ctx, -1i64 as u64), 1)));
-        // "Яблоко" after "партии «" anywhere in the document.
-        assert!(has(&doc[0], 5, mix(T_occ_head, 1)));
-        let plain = Resources {
-            features: FeatureSet::Inflected {
-                stem: 4,
-                heads: false,
-            },
-            ..Resources::default()
-        };
-        let mut doc = vec![SentenceFeatures::new(&words, &plain)];
-        add_document_features(&mut doc);
-        assert!(!has(&doc[0], 0, mix(mix(T_head, 1), 0)));
-        assert!(!has(&doc[0], 5, mix(T_occ_head, 1)));
+        for heads in [Heads::Russian, Heads::None] {
+            let res = Resources {
+                features: FeatureSet::Inflected { stem: 4, heads },
+                ..Resources::default()
+            };
+            let mut doc = vec![SentenceFeatures::new(&words, &res)];
+            add_document_features(&mut doc);
+            let on = heads == Heads::Russian;
+            assert_eq!(has(&doc[0], 0, mix(mix(T_head, 1), 0)), on);
+            assert_eq!(has(&doc[0], 1, mix(mix(T_head_ctx, -1i64 as u64), 1)), on);
+            // "Яблоко" after "партии «" anywhere in the document.
+            assert_eq!(has(&doc[0], 5, mix(T_occ_head, 1)), on);
+        }
+    }
+
+    #[test]
+    fn kazakh_head_nouns_take_possessive_and_case_endings() {
+        let class = |w: &str| Heads::Kazakh.class(w);
+        assert_eq!(class("министрлігінің"), 1);
+        assert_eq!(class("министрлік"), 1);
+        assert_eq!(class("банктің"), 1);
+        assert_eq!(
+            class("ұйымдастыру"),
+            0,
+            "a short stem takes at most 4 letters"
+        );
+        assert_eq!(class("қоры"), 1);
+        assert_eq!(class("қорының"), 1);
+        assert_eq!(
+            class("қорытынды"),
+            0,
+            "a possessed form takes only a case ending"
+        );
+        assert_eq!(class("облысындағы"), 2);
+        assert_eq!(class("республикасымен"), 2);
+        assert_eq!(class("республикалық"), 0);
+        assert_eq!(class("көлік"), 0);
+        assert_eq!(class("тауып"), 0);
+        assert_eq!(
+            class("министерства"),
+            0,
+            "Russian lists are not Kazakh ones"
+        );
+        assert_eq!(Heads::Russian.class("министерства"), 1);
+        assert_eq!(Heads::None.class("министерства"), 0);
+        for heads in [Heads::None, Heads::Russian, Heads::Kazakh] {
+            assert_eq!(Heads::from_id(heads.id()), Some(heads));
+        }
     }
 
     #[test]

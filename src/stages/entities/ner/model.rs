@@ -16,7 +16,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 use super::features::{
-    add_document_features, edge_bases, edge_key, FeatureSet, Gazetteers, HashedMap, History,
+    add_document_features, edge_bases, edge_key, FeatureSet, Gazetteers, HashedMap, Heads, History,
     Resources, SentenceFeatures, MAX_LISTS,
 };
 use super::weights::{add_row, WeightTable};
@@ -670,10 +670,11 @@ const MAGIC: &[u8; 8] = b"GLNER\x00\x00\x02";
 const MAGIC_FEATURES: &[u8; 8] = b"GLNER\x00\x00\x03";
 /// Feature set kinds in a [`MAGIC_FEATURES`] file.
 const KIND_INFLECTED: u32 = 1;
-/// Bit of a [`KIND_INFLECTED`] parameter (its low byte is the stem length)
-/// set when the set has the Russian head-noun templates; files without it
-/// read as before.
-const INFLECTED_HEADS: u32 = 1 << 8;
+/// Shift of the head-noun lists' id ([`Heads::id`]) in a
+/// [`KIND_INFLECTED`] parameter, whose low byte is the stem length: files
+/// without lists have 0 there, Russian ones 1 (the bit such files were
+/// written with before Kazakh had lists), Kazakh ones 2.
+const INFLECTED_HEADS_SHIFT: u32 = 8;
 
 /// Model file errors.
 #[derive(Debug, thiserror::Error)]
@@ -697,7 +698,7 @@ impl Model {
             FeatureSet::Inflected { stem, heads } => {
                 buf.extend_from_slice(MAGIC_FEATURES);
                 buf.extend_from_slice(&KIND_INFLECTED.to_le_bytes());
-                let param = u32::from(stem) | if heads { INFLECTED_HEADS } else { 0 };
+                let param = u32::from(stem) | u32::from(heads.id()) << INFLECTED_HEADS_SHIFT;
                 buf.extend_from_slice(&param.to_le_bytes());
             }
         }
@@ -749,9 +750,14 @@ impl Model {
             m if m == MAGIC_FEATURES => {
                 let kind = r.u32()?;
                 let param = r.u32()?;
-                let heads = param & INFLECTED_HEADS != 0;
-                match (kind, u8::try_from(param & !INFLECTED_HEADS)) {
-                    (KIND_INFLECTED, Ok(stem)) if stem > 0 => FeatureSet::Inflected { stem, heads },
+                let stem = (param & 0xff) as u8;
+                let heads = u8::try_from(param >> INFLECTED_HEADS_SHIFT)
+                    .ok()
+                    .and_then(Heads::from_id);
+                match (kind, heads) {
+                    (KIND_INFLECTED, Some(heads)) if stem > 0 => {
+                        FeatureSet::Inflected { stem, heads }
+                    }
                     _ => return Err(ModelError::Corrupt("unknown feature set")),
                 }
             }
@@ -1029,7 +1035,7 @@ mod tests {
         let res = Resources {
             features: FeatureSet::Inflected {
                 stem: 4,
-                heads: true,
+                heads: Heads::Russian,
             },
             ..Resources::default()
         };
@@ -1042,11 +1048,34 @@ mod tests {
             again.resources.features,
             FeatureSet::Inflected {
                 stem: 4,
-                heads: true
+                heads: Heads::Russian
             }
         );
         assert_eq!(again.tag_document(&words), inflected.tag_document(&words));
         assert_ne!(inflected.n_features(), model.n_features());
+        // Russian lists keep the parameter of the files written before
+        // Kazakh had lists (stem | 1 << 8); Kazakh ones have id 2.
+        assert_eq!(bytes_of(&inflected)[8..16], [1, 0, 0, 0, 4, 1, 0, 0]);
+        let res = Resources {
+            features: FeatureSet::Inflected {
+                stem: 4,
+                heads: Heads::Kazakh,
+            },
+            ..Resources::default()
+        };
+        let mut raw = bytes_of(&train(&toy_corpus(), res, config, None));
+        assert_eq!(raw[8..16], [1, 0, 0, 0, 4, 2, 0, 0]);
+        let again = Model::read(&zstd::encode_all(&raw[..], 3).unwrap()[..]).unwrap();
+        assert_eq!(
+            again.resources.features,
+            FeatureSet::Inflected {
+                stem: 4,
+                heads: Heads::Kazakh
+            }
+        );
+        // An unknown list id is an error.
+        raw[13] = 9;
+        assert!(Model::read(&zstd::encode_all(&raw[..], 3).unwrap()[..]).is_err());
         // A damaged file is an error, not a panic.
         assert!(Model::read(&bytes[..bytes.len() / 2]).is_err());
         assert!(matches!(
