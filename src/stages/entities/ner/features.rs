@@ -371,8 +371,13 @@ const KK_SHORT_ENDING: usize = 4;
 /// (accusative), "ның", "на", "нда", "нан", "ндағы" (and their front-vowel
 /// forms) or "мен" — all but "мен" start with "н".
 fn possessed_case(rest: &str) -> bool {
-    rest.is_empty() || rest == "мен" || (rest.starts_with('н') && rest.chars().count() <= 5)
+    rest.is_empty()
+        || rest == "мен"
+        || (rest.starts_with('н') && rest.chars().count() <= POSSESSED_CASE_LETTERS)
 }
+
+/// The longest case ending [`possessed_case`] takes ("ндағы").
+const POSSESSED_CASE_LETTERS: usize = 5;
 
 /// What may follow a head in a word for the word to be that head.
 #[derive(Debug, Clone, Copy)]
@@ -388,6 +393,14 @@ impl Follows {
         match self {
             Follows::UpTo(letters) => rest.chars().count() <= letters,
             Follows::Case => possessed_case(rest),
+        }
+    }
+
+    /// The most letters [`allows`](Self::allows) lets follow.
+    fn longest(self) -> usize {
+        match self {
+            Follows::UpTo(letters) => letters,
+            Follows::Case => POSSESSED_CASE_LETTERS,
         }
     }
 }
@@ -415,11 +428,14 @@ impl HeadIndex {
             }
             map
         };
-        HeadIndex {
-            org: map(org),
-            loc: map(loc),
-            longest: HEAD_ENDING.max(KK_STEM_ENDING).max(5),
-        }
+        let (org, loc) = (map(org), map(loc));
+        let longest = org
+            .values()
+            .chain(loc.values())
+            .map(|f| f.longest())
+            .max()
+            .unwrap_or(0);
+        HeadIndex { org, loc, longest }
     }
 
     /// 1 for an organisation head noun, 2 for a place one, 0 otherwise.
