@@ -104,6 +104,7 @@ pub fn link_variants(rows: &mut [EntityRow]) {
             label: &r.label,
             name: &r.name,
             n_mentions: r.n_mentions,
+            lang: r.lang.as_deref(),
         })
         .collect();
     let canonical: Vec<(String, String)> = variants::canonical_of(&variants)
