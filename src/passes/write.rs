@@ -2,7 +2,7 @@
 //! entity mentions and its removed lines, appended to the three
 //! per-document tables; the shard's entity totals go back to the executor.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 
 use rayon::prelude::*;
 
@@ -34,7 +34,7 @@ pub struct Written {
     pub counts: Counts,
 }
 
-/// One chunk of documents, finished and tagged, ready to be written.
+/// One batch of documents, finished and tagged, ready to be written.
 struct Tagged {
     processed: Vec<Processed>,
     mentions: Vec<Vec<Mention>>,
@@ -44,12 +44,19 @@ struct Tagged {
     stored: u64,
 }
 
+/// Documents finished, tagged and written together. Writing is serial
+/// and tagging parallel, so a batch is written while the next is tagged;
+/// batches smaller than a store chunk (64 MB) keep that overlap when the
+/// whole run is one chunk, where before the last chunk's Parquet encoding
+/// left the other cores idle. A fixed count, so the tables do not depend
+/// on the thread count.
+const BATCH_DOCUMENTS: usize = 1024;
+
 /// Finishes every document of `store` that has `signals` (the quality
 /// filter kept it), tags it and writes it; takes the chunks out of `store`.
 ///
-/// Writing is serial (one Parquet writer per table) and tagging is
-/// parallel, so chunk `i` is written while chunk `i + 1` is tagged: the
-/// writer never leaves the other cores idle. Chunks are written in order.
+/// Batch `i` is written while batch `i + 1` is tagged: the writer never
+/// leaves the other cores idle. Batches are written in order.
 pub fn write(
     store: &mut SpillStore,
     frequent: &FrequentLines,
@@ -61,14 +68,30 @@ pub fn write(
 ) -> Result<Written, PassError> {
     let mut partials = Vec::new();
     let mut counts = Counts::default();
-    let mut tag = |store: &mut SpillStore, i: usize| -> Result<Tagged, PassError> {
-        let chunk = store.take(i)?;
-        let stored = chunk.len() as u64;
-        let chunk: Vec<_> = chunk
-            .into_iter()
-            .filter_map(|d| Some((signals.remove(&d.doc.doc_id)?, d)))
-            .collect();
-        let processed: Vec<Processed> = chunk
+    // The documents of the chunks taken so far, in batches, each with the
+    // stored documents it advances the progress by (a chunk's on its last).
+    let mut batches = VecDeque::new();
+    let mut next_chunk = 0;
+    let mut tag_next = |store: &mut SpillStore| -> Result<Option<Tagged>, PassError> {
+        while batches.is_empty() && next_chunk < store.len() {
+            let chunk = store.take(next_chunk)?;
+            next_chunk += 1;
+            let stored = chunk.len() as u64;
+            let mut docs: Vec<_> = chunk
+                .into_iter()
+                .filter_map(|d| Some((signals.remove(&d.doc.doc_id)?, d)))
+                .collect();
+            while docs.len() > BATCH_DOCUMENTS {
+                let rest = docs.split_off(BATCH_DOCUMENTS);
+                batches.push_back((docs, 0));
+                docs = rest;
+            }
+            batches.push_back((docs, stored));
+        }
+        let Some((batch, stored)) = batches.pop_front() else {
+            return Ok(None);
+        };
+        let processed: Vec<Processed> = batch
             .into_par_iter()
             .map(|(signals, mut d)| {
                 frequent.apply(&site_group(&d.doc), &mut d.cleaned);
@@ -89,12 +112,12 @@ pub fn write(
                 (mentions, NamesTagged { model, mixed })
             })
             .unzip();
-        Ok(Tagged {
+        Ok(Some(Tagged {
             processed,
             mentions,
             names_tagged,
             stored,
-        })
+        }))
     };
     let mut write_one = |t: Tagged| -> Result<(), PassError> {
         let Tagged {
@@ -149,17 +172,11 @@ pub fn write(
         progress.advance(stored);
         Ok(())
     };
-    let mut pending: Option<Tagged> = None;
-    for i in 0..store.len() {
-        let (written, tagged) = match pending.take() {
-            None => (Ok(()), tag(store, i)),
-            Some(ready) => rayon::join(|| write_one(ready), || tag(store, i)),
-        };
+    let mut pending = tag_next(store)?;
+    while let Some(ready) = pending {
+        let (written, tagged) = rayon::join(|| write_one(ready), || tag_next(store));
         written?;
-        pending = Some(tagged?);
-    }
-    if let Some(ready) = pending {
-        write_one(ready)?;
+        pending = tagged?;
     }
     Ok(Written {
         entities: entity_table::merge(partials),
