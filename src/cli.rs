@@ -14,8 +14,8 @@ Exit codes:
   5  another gleaner run holds the dataset's lock (run: without --wait)
   6  the run would lose or mix released data, and changed nothing: no manifest
      beside partitions, a config or gleaner version other than the release's
-     (use --full), or --full would drop documents of vanished inputs
-     (use --drop-vanished)
+     (use --full), or --full would drop documents of vanished or unreadable
+     inputs (use --drop-vanished)
   130  interrupted (Ctrl-C, SIGTERM): staging removed, release unchanged";
 
 /// Turn raw scraped text (text dumps, HTML, RSS/Atom, JSONL, WARC/WET/ARC; .gz/.zst/.bz2/.xz) into clean,
@@ -241,8 +241,8 @@ pub struct RunArgs {
     #[arg(long)]
     pub full: bool,
     /// With --full: drop the released documents of inputs that are no longer
-    /// there. Without it, such a rebuild stops (exit 6) and says how many
-    /// documents it would drop.
+    /// there, or that cannot be read now. Without it, such a rebuild stops
+    /// (exit 6) and says how many documents it would drop.
     #[arg(long, requires = "full")]
     pub drop_vanished: bool,
     /// Follow symlinks that lead out of an input directory (or out of a

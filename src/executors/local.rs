@@ -10,7 +10,7 @@
 //! same passes as tasks. Nothing here prints: progress goes through
 //! [`Progress`] and the outcome is a [`Summary`].
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -294,7 +294,7 @@ fn run_in_pool(
     let Opened {
         output,
         lock,
-        warnings,
+        mut warnings,
         mut skipped,
         config_hash,
         previous,
@@ -356,6 +356,14 @@ fn run_in_pool(
     commit.counts.merge(scanned.counts);
     if options.strict && !skipped.is_empty() {
         return Err(RunError::Inputs(skipped));
+    }
+    if !adds {
+        check_rebuild_read(
+            previous.manifest(),
+            &skipped,
+            options.drop_vanished,
+            &mut warnings,
+        )?;
     }
     if scanned.documents == 0 {
         let Some(m) = base else {
@@ -632,24 +640,85 @@ fn open_release(
         .iter()
         .filter(|i| i.documents > 0 && !present.contains(i.path.as_str()))
         .collect();
-    if !vanished.is_empty() {
-        let documents: u64 = vanished.iter().map(|i| i.documents).sum();
-        let paths: Vec<String> = vanished.iter().map(|i| i.path.clone()).collect();
-        if !options.drop_vanished {
-            return Err(RunError::Refused(format!(
-                "--full would drop {documents} released document(s) of {} input(s) that are no \
-                 longer there ({}); restore them, or add --drop-vanished to drop them",
-                vanished.len(),
-                sample_of(&paths)
-            )));
-        }
-        warnings.push(format!(
-            "--full --drop-vanished: {documents} released document(s) of {} vanished input(s) \
-             are not in the new release",
-            vanished.len()
-        ));
-    }
+    let paths = vanished.iter().map(|i| i.path.clone()).collect();
+    keep_or_drop(
+        &vanished,
+        paths,
+        "that are no longer there",
+        "restore them",
+        options.drop_vanished,
+        warnings,
+    )?;
     Ok((previous, false))
+}
+
+/// Refuses a `--full` rebuild that would drop the released documents of
+/// `inputs` (unless `--drop-vanished`, which only warns): inputs that are
+/// gone, or that are still there but gave the rebuild nothing. `labels`
+/// name them in the message.
+fn keep_or_drop(
+    inputs: &[&InputRecord],
+    labels: Vec<String>,
+    what: &str,
+    remedy: &str,
+    drop_vanished: bool,
+    warnings: &mut Vec<String>,
+) -> Result<(), RunError> {
+    if inputs.is_empty() {
+        return Ok(());
+    }
+    let documents: u64 = inputs.iter().map(|i| i.documents).sum();
+    if !drop_vanished {
+        return Err(RunError::Refused(format!(
+            "--full would drop {documents} released document(s) of {} input(s) {what} ({}); \
+             {remedy}, or add --drop-vanished to drop them",
+            inputs.len(),
+            sample_of(&labels)
+        )));
+    }
+    warnings.push(format!(
+        "--full --drop-vanished: {documents} released document(s) of {} input(s) {what} \
+         are not in the new release",
+        inputs.len()
+    ));
+    Ok(())
+}
+
+/// After a rebuild's scan: refuses it (unless `--drop-vanished`) when
+/// released inputs still on disk could not be read this time (permission
+/// denied, an I/O error, damage since, or a new config's cap). Their
+/// documents would leave the release as surely as a vanished input's
+/// (they did, before this check, with no more than a warning).
+pub(crate) fn check_rebuild_read(
+    previous: Option<&Manifest>,
+    skipped: &[SkippedInput],
+    drop_vanished: bool,
+    warnings: &mut Vec<String>,
+) -> Result<(), RunError> {
+    let Some(m) = previous else {
+        return Ok(());
+    };
+    let reasons: HashMap<&str, &str> = skipped
+        .iter()
+        .map(|s| (s.path.as_str(), s.reason.as_str()))
+        .collect();
+    let unread: Vec<&InputRecord> = m
+        .inputs
+        .iter()
+        .filter(|i| i.documents > 0 && reasons.contains_key(i.path.as_str()))
+        .collect();
+    let labels = unread
+        .iter()
+        .map(|i| format!("{}: {}", i.path, reasons[i.path.as_str()]))
+        .collect();
+    keep_or_drop(
+        &unread,
+        labels,
+        "that could not be read now",
+        "fix them and run again",
+        drop_vanished,
+        warnings,
+    )
 }
 
 /// The first few of `items`, for a message.

@@ -52,7 +52,8 @@ use crate::lock::DatasetLock;
 use crate::passes::scan::{self, ScanContext};
 use crate::passes::{sketch, write, Counts, Progress};
 use crate::pipeline::{
-    line_counts_batch, open_run, Opened, RunError, RunOptions, Summary, CHUNK_BYTES,
+    check_rebuild_read, line_counts_batch, open_run, Opened, RunError, RunOptions, Summary,
+    CHUNK_BYTES,
 };
 use crate::quality::Signals;
 use crate::read::Reader;
@@ -145,6 +146,11 @@ pub struct Plan {
     pub skipped: Vec<SkippedInput>,
     pub warnings: Vec<String>,
     pub strict: bool,
+    /// `--drop-vanished`: a rebuild may drop the released documents of
+    /// inputs it could not read (checked at the commit, once every scan
+    /// task has said what it skipped).
+    #[serde(default)]
+    pub drop_vanished: bool,
     /// The object-store dataset `output` mirrors, when the dataset is one.
     #[serde(default)]
     pub remote: Option<String>,
@@ -506,6 +512,7 @@ pub(crate) fn plan_in(
         skipped,
         warnings,
         strict: options.strict,
+        drop_vanished: options.drop_vanished,
         remote: remote.map(|r| r.url),
         work_url: work_url.map(str::to_string),
     };
@@ -1297,6 +1304,15 @@ fn commit(
         .map_err(RunError::Release)?;
     let previous = Previous::load(&plan.output);
     base_release(plan)?;
+    let mut rebuild_warnings = Vec::new();
+    if !plan.adds {
+        check_rebuild_read(
+            previous.manifest(),
+            &skipped,
+            plan.drop_vanished,
+            &mut rebuild_warnings,
+        )?;
+    }
     let mut sink = DatasetSink::shared(&plan.output, plan.run, table_metadata(&plan.config_hash))?;
     let (output, summary) = if documents == 0 {
         let Some(m) = &base else {
@@ -1378,6 +1394,7 @@ fn commit(
         ..summary
     };
     summary.warnings.extend(plan.warnings.iter().cloned());
+    summary.warnings.extend(rebuild_warnings);
     Ok(summary)
 }
 

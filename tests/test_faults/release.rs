@@ -220,6 +220,39 @@ fn a_full_rebuild_that_would_drop_vanished_inputs_needs_a_flag() {
 }
 
 #[test]
+fn a_full_rebuild_that_cannot_read_a_released_input_needs_the_flag_too() {
+    let w = Workspace::with_articles(3);
+    w.run(&[]);
+    // Still there, but unreadable now: damaged since its release (or a
+    // permission lost, an I/O error, a new config's cap).
+    std::fs::write(w.input("a0.txt"), [0u8, 1, 2, 0, 255]).unwrap();
+    let before = snapshot(&w.ds());
+    let out = w.try_run(&["--full"]);
+    assert_eq!(out.status.code(), Some(6), "{}", stderr(&out));
+    let message = stderr(&out);
+    assert!(
+        message.contains("would drop 1 released document(s) of 1 input(s) that could not be read now (in/a0.txt: binary file"),
+        "{message}"
+    );
+    assert!(message.contains("--drop-vanished"), "{message}");
+    assert_eq!(snapshot(&w.ds()), before, "not a file touched");
+    let staging = std::fs::read_dir(w.ds())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+        .filter(|name| name.starts_with(".staging"))
+        .count();
+    assert_eq!(staging, 0, "no staging left");
+    // Adding to the release keeps what it has.
+    w.run(&[]);
+    assert_eq!(doc_ids(&w).len(), 3);
+    let out = w.try_run(&["--full", "--drop-vanished"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stderr(&out).contains("could not be read now are not in the new release"));
+    assert_eq!(doc_ids(&w).len(), 2);
+    assert_verifies(&w);
+}
+
+#[test]
 fn new_files_with_no_new_document_do_not_stop_the_nightly() {
     let w = Workspace::with_articles(2);
     std::fs::write(
