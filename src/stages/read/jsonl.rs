@@ -101,6 +101,18 @@ pub fn read_jsonl(
         if index == 0 {
             bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
         }
+        if let Some(last) = memchr::memrchr(0, bytes) {
+            // NUL is never JSON. A run of NULs is the hole a crash leaves in
+            // a file being appended to (its size was written, its data was
+            // not); what the writer appended after the hole is whole, so it
+            // is read, and what the hole took is said.
+            out.any_text = true;
+            warnings.push(format!(
+                "line {n}: {} byte(s) up to a NUL byte dropped (a hole a crash left?)",
+                last + 1
+            ));
+            bytes = &bytes[last + 1..];
+        }
         if bytes.iter().all(u8::is_ascii_whitespace) {
             continue;
         }
@@ -154,6 +166,17 @@ pub fn read_jsonl(
         out.documents.push(doc);
     }
     out
+}
+
+/// Whether `head`, a file's first bytes that hold NUL, has a line that,
+/// past its last NUL byte, begins a JSON object with a key: records with a
+/// hole in them (see [`read_jsonl`]), not binary data, which a `{"` just
+/// after a line break or NUL byte rarely begins.
+pub fn holds_records(head: &[u8]) -> bool {
+    head.split(|&b| b == b'\n').any(|line| {
+        let after = memchr::memrchr(0, line).map_or(line, |i| &line[i + 1..]);
+        after.trim_ascii_start().starts_with(b"{\"")
+    })
 }
 
 /// One line as JSON. serde_json refuses a lone UTF-16 surrogate escape

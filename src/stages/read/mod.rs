@@ -357,9 +357,18 @@ impl Reader {
                 .map_err(|e| ReadError::Io(e.to_string()))?;
             return self.read_warc(input, archive, codec, raw);
         }
-        decode::check_not_binary(head)?;
+        let jsonl = matches!(format_of_name(inner), Some("jsonl")) && !charset::is_wide(head);
+        // A JSONL file with a hole of NULs (a crash while it was appended
+        // to) is read around the hole, not refused whole for good.
+        let holed = match decode::check_not_binary(head) {
+            Err(ReadError::Binary) if jsonl && jsonl::holds_records(head) => true,
+            checked => {
+                checked?;
+                false
+            }
+        };
         let mut warnings = Vec::new();
-        if matches!(format_of_name(inner), Some("jsonl")) && !charset::is_wide(head) {
+        if jsonl {
             let mut read = jsonl::read_jsonl(
                 source,
                 stream,
@@ -384,6 +393,9 @@ impl Reader {
                     "{err}: the file is cut off at line {line}; the {} whole records before it are kept",
                     read.documents.len()
                 ));
+            }
+            if read.documents.is_empty() && holed {
+                return Err(ReadError::Binary);
             }
             if read.documents.is_empty() && !read.any_text {
                 return Err(ReadError::Empty);
@@ -800,6 +812,57 @@ mod tests {
             path,
         };
         Reader::new(config).unwrap().read(&input)
+    }
+
+    #[test]
+    fn a_jsonl_file_with_a_hole_of_nuls_keeps_the_records_around_it() {
+        let record = |i: usize| format!("{{\"id\":\"{i}\",\"text\":\"Story {i} from Almaty.\"}}\n");
+        // A crash while the file was appended to: record 2's bytes read as
+        // zeros, and the writer went on after them. Before, the NULs in the
+        // first 8 KB refused the file whole as binary, on every later night
+        // too; a hole further on cost the record appended after it.
+        for (name, before) in [("a.jsonl", 1), ("a.jsonl.gz", 1), ("big.jsonl", 200)] {
+            let mut bytes: Vec<u8> = (0..before).flat_map(|i| record(i).into_bytes()).collect();
+            bytes.extend(vec![0u8; record(before).len()]);
+            bytes.extend((before + 1..before + 3).flat_map(|i| record(i).into_bytes()));
+            if name.ends_with(".gz") {
+                bytes = decode::compress(Codec::Gzip, &bytes);
+            }
+            let read = read_bytes(name, &bytes).unwrap();
+            let ids: Vec<_> = read
+                .documents
+                .iter()
+                .map(|d| d.id.clone().unwrap())
+                .collect();
+            let want: Vec<String> = (0..before)
+                .chain(before + 1..before + 3)
+                .map(|i| i.to_string())
+                .collect();
+            assert_eq!(ids, want, "{name}");
+            assert!(
+                read.warnings[0].contains(&format!(
+                    "line {}: {} byte(s) up to a NUL",
+                    before + 1,
+                    record(before).len()
+                )),
+                "{name}: {:?}",
+                read.warnings
+            );
+        }
+        // Binary data is still binary, whatever its name.
+        for bytes in [vec![0u8; 20_000], b"\x89PNG\0\0\n{\0\x01".repeat(100)] {
+            assert!(matches!(
+                read_bytes("a.jsonl", &bytes),
+                Err(ReadError::Binary)
+            ));
+        }
+        // Where `{"` happens to follow a line break, it is read, and is
+        // binary for holding no record.
+        let bytes = b"\x89PNG\0\0\n{\"\0\x01\n".repeat(100);
+        assert!(matches!(
+            read_bytes("a.jsonl", &bytes),
+            Err(ReadError::Binary)
+        ));
     }
 
     #[test]
