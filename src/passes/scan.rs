@@ -138,6 +138,7 @@ fn collect_reads(
                     size: read.fingerprint.size,
                     mtime: read.fingerprint.mtime,
                     hash: read.fingerprint.hash,
+                    recheck: read.fingerprint.recheck,
                     documents: read.documents.len() as u64,
                     repaired_utf8: read.repaired_utf8,
                     warnings: read.warnings,

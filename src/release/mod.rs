@@ -354,19 +354,37 @@ pub struct InputPlan {
 
 /// Splits discovered `files` into those to read and those already released.
 /// Only `stat` is needed for an unchanged file, so a run over a large,
-/// mostly old directory does no reading.
+/// mostly old directory does no reading; but a file modified in the second
+/// it was read ([`InputRecord::recheck`]) is hashed as well, since a
+/// same-size rewrite later in that second left its size and mtime alone
+/// (once hashed the same after that second, its record loses the mark).
 pub fn plan_inputs(files: Vec<InputFile>, released: &[InputRecord]) -> InputPlan {
     let by_path: HashMap<&str, &InputRecord> =
         released.iter().map(|r| (r.path.as_str(), r)).collect();
     let mut plan = InputPlan::default();
+    // Before the hashes: a file hashed in its own second stays marked.
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64);
     for file in files {
         let same = by_path.get(file.display.as_str()).filter(|r| {
-            std::fs::metadata(&file.path)
+            let stat_same = std::fs::metadata(&file.path)
                 .map(|m| m.len() == r.size && mtime(&m) == r.mtime)
-                .unwrap_or(false)
+                .unwrap_or(false);
+            stat_same
+                && (!r.recheck
+                    || crate::write::manifest::file_hash(&file.path).is_ok_and(|h| h == r.hash))
         });
         match same {
-            Some(record) => plan.unchanged.push((*record).clone()),
+            Some(record) => {
+                // Hashed the same after its second ended: settled, and
+                // one `stat` is enough from the next release on.
+                let settled = record.mtime < now;
+                plan.unchanged.push(InputRecord {
+                    recheck: record.recheck && !settled,
+                    ..(*record).clone()
+                })
+            }
             None => plan.read.push(file),
         }
     }
@@ -459,7 +477,7 @@ pub(crate) mod tests {
     }
 
     #[test]
-    fn unchanged_inputs_are_known_by_size_and_mtime() {
+    fn unchanged_inputs_are_known_by_size_and_mtime_and_by_hash_if_read_as_they_changed() {
         let dir = tempfile::tempdir().unwrap();
         let file = |name: &str, text: &str| {
             let path = dir.path().join(name);
@@ -475,7 +493,8 @@ pub(crate) mod tests {
                 format: "text".into(),
                 size: meta.len(),
                 mtime: mtime(&meta),
-                hash: String::new(),
+                hash: crate::write::manifest::file_hash(&input.path).unwrap(),
+                recheck: false,
                 documents: 1,
                 repaired_utf8: 0,
                 warnings: vec![],
@@ -490,5 +509,34 @@ pub(crate) mod tests {
         assert_eq!(plan.read, [b, c]);
         assert_eq!(plan.unchanged.len(), 1);
         assert_eq!(plan.unchanged[0].path, ra.path);
+
+        // Read in the second it was written, then written again in that
+        // second with as many bytes: size and mtime are the same, the text
+        // is not. Before, it was taken as unchanged and the new text never
+        // read; the hash tells.
+        let (d, mut rd) = file("d.txt", "first");
+        rd.recheck = true;
+        let set_mtime = |when: std::time::SystemTime| {
+            let f = std::fs::File::options().write(true).open(&d.path).unwrap();
+            f.set_modified(when).unwrap();
+            mtime(&std::fs::metadata(&d.path).unwrap())
+        };
+        // The same bytes are unchanged; the mark stays while the file's
+        // second lasts (here, a clock ahead), and goes once it is over.
+        let now = std::time::SystemTime::now();
+        let hour = std::time::Duration::from_secs(3600);
+        for (when, marked) in [(now + hour, true), (now - hour, false)] {
+            rd.mtime = set_mtime(when);
+            let plan = plan_inputs(vec![d.clone()], std::slice::from_ref(&rd));
+            assert_eq!(plan.unchanged.len(), 1);
+            assert_eq!(plan.unchanged[0].recheck, marked);
+        }
+        std::fs::write(&d.path, "again").unwrap();
+        assert_eq!(set_mtime(now - hour), rd.mtime);
+        let plan = plan_inputs(vec![d.clone()], std::slice::from_ref(&rd));
+        assert_eq!(plan.read, std::slice::from_ref(&d));
+        // Without the mark, size and mtime are trusted (one stat a file).
+        rd.recheck = false;
+        assert_eq!(plan_inputs(vec![d], &[rd]).unchanged.len(), 1);
     }
 }

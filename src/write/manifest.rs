@@ -126,6 +126,11 @@ pub struct InputRecord {
     pub size: u64,
     pub mtime: i64,
     pub hash: String,
+    /// Modified in the second it was read: a same-size rewrite later in
+    /// that second keeps `size` and `mtime`, so the next run compares the
+    /// content hash too before it takes the file as unchanged.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub recheck: bool,
     pub documents: u64,
     pub repaired_utf8: u64,
     pub warnings: Vec<String>,

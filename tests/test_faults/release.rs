@@ -253,6 +253,41 @@ fn a_full_rebuild_that_cannot_read_a_released_input_needs_the_flag_too() {
 }
 
 #[test]
+fn a_file_rewritten_in_the_second_it_was_read_is_read_again() {
+    let w = Workspace::new();
+    let path = w.input("latest.jsonl");
+    let line = |n: u32| {
+        format!("{{\"id\":\"x\",\"text\":\"Story number {n} from Almaty, of some length.\"}}\n")
+    };
+    // The writer's second: that of the run's read (a future mtime makes it
+    // so whenever the test runs; a clock skewed by an NFS server does too).
+    let second = std::time::SystemTime::now() + std::time::Duration::from_secs(3600);
+    let write = |n: u32| {
+        std::fs::write(&path, line(n)).unwrap();
+        let f = std::fs::File::options().write(true).open(&path).unwrap();
+        f.set_modified(second).unwrap();
+    };
+    write(1);
+    w.run(&[]);
+    assert_eq!(w.manifest()["inputs"][0]["recheck"], true);
+    // Nothing changed: still nothing new, and the release is not rewritten.
+    let before = snapshot(&w.ds());
+    assert!(w.run(&[]).contains("nothing new (1 file(s) unchanged"));
+    assert_eq!(snapshot(&w.ds()), before);
+    // The same size, the same mtime, another text: before, taken as
+    // unchanged and never read.
+    write(2);
+    w.run(&[]);
+    let texts = texts(&read_table(&w.ds(), "documents"), "text");
+    assert_eq!(texts.len(), 2, "{texts:?}");
+    assert!(
+        texts.iter().any(|t| t.contains("Story number 2")),
+        "{texts:?}"
+    );
+    assert_verifies(&w);
+}
+
+#[test]
 fn new_files_with_no_new_document_do_not_stop_the_nightly() {
     let w = Workspace::with_articles(2);
     std::fs::write(

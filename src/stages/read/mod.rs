@@ -147,6 +147,10 @@ pub struct Fingerprint {
     pub mtime: i64,
     /// xxh3-128 of the raw bytes, hex.
     pub hash: String,
+    /// Modified in the second it was opened (or later, by a skewed clock):
+    /// a rewrite of the same size later in that second keeps this size and
+    /// mtime, so only the hash can tell the file unchanged.
+    pub recheck: bool,
 }
 
 /// The documents of one file and what reading it noticed.
@@ -203,6 +207,11 @@ impl Reader {
 
     /// Reads one input file into documents.
     pub fn read(&self, input: &InputFile) -> Result<FileRead, ReadError> {
+        // Taken before the stat: a file modified in this second or later
+        // may be written again with this same second as its mtime.
+        let opened = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs() as i64);
         let (file, meta) = decode::open_regular(&input.path)?;
         let mtime = crate::discover::mtime(&meta);
         let name = input
@@ -250,7 +259,12 @@ impl Reader {
         }
         Ok(FileRead {
             documents: parsed.documents,
-            fingerprint: Fingerprint { size, mtime, hash },
+            fingerprint: Fingerprint {
+                size,
+                mtime,
+                hash,
+                recheck: mtime >= opened,
+            },
             format: parsed.format,
             repaired_utf8: parsed.repaired,
             warnings: parsed.warnings,
