@@ -4,11 +4,12 @@
 //! With a byte-order mark the form is certain. Without one (Notepad's and
 //! Windows exports' "Unicode", some dumps) it is told by where the NUL
 //! bytes fall, as chardet does: UTF-32 has a zero top byte in every code
-//! unit; UTF-16 of Latin, Cyrillic or CJK text has many code units with
-//! one zero byte, always on the same side; a run of zeros (a bomb, a
-//! disk image) has zeros on both sides and stays binary. A guess is kept
-//! only if its decoding is clean (no invalid unit, almost no control
-//! characters).
+//! unit; UTF-16 of Latin text has many code units with one zero byte,
+//! always on the same side; a run of zeros (a bomb, a disk image) has
+//! zeros on both sides and stays binary. A guess is kept only if its
+//! decoding is clean (no invalid unit, almost no control characters).
+//! UTF-16 of Cyrillic or CJK text has few such units (its spaces, digits
+//! and line breaks): it is kept if it also decodes to prose.
 //!
 //! `encoding_rs` decodes UTF-16; it has no UTF-32 (the WHATWG standard
 //! leaves it out), so [`decode_utf32`] does: a unit is a code point.
@@ -60,15 +61,32 @@ pub fn sniff(bytes: &[u8]) -> Option<(Wide, usize)> {
     }
     [Wide::Utf32Le, Wide::Utf32Be, Wide::Utf16Le, Wide::Utf16Be]
         .into_iter()
-        .find(|&form| laid_out_as(head, form) && decodes_cleanly(head, form))
+        .find(|&form| match laid_out_as(head, form) {
+            Layout::No => false,
+            Layout::Plain => decodes_cleanly(head, form),
+            Layout::Faint => decodes_cleanly(head, form) && reads_as_prose(head, form),
+        })
         .map(|form| (form, 0))
 }
 
+/// How well the NUL bytes of a head fit a wide form.
+#[derive(Debug, PartialEq, Eq)]
+enum Layout {
+    No,
+    /// As text with many ASCII characters has them.
+    Plain,
+    /// Few, but on the right side: UTF-16 of Cyrillic, Greek or CJK text,
+    /// whose NULs are only those of its spaces, digits and line breaks
+    /// (before, such a file without a byte-order mark was refused as
+    /// binary). Kept only if it decodes to prose.
+    Faint,
+}
+
 /// Whether the NUL bytes of `head` fall where `form` puts them.
-fn laid_out_as(head: &[u8], form: Wide) -> bool {
+fn laid_out_as(head: &[u8], form: Wide) -> Layout {
     let units = head.len() / form.unit();
     let count = |f: &dyn Fn(&[u8]) -> bool| head.chunks_exact(form.unit()).filter(|u| f(u)).count();
-    match form {
+    let fits = match form {
         // The top byte is always zero, the next at most 0x10 (planes), and
         // the code point is not zero.
         Wide::Utf32Le => count(&|u| u[3] == 0 && u[2] <= 0x10 && u[..2] != [0, 0]) == units,
@@ -80,9 +98,41 @@ fn laid_out_as(head: &[u8], form: Wide) -> bool {
             } else {
                 (0, 1)
             };
-            count(&|u| u[high] == 0) * 5 >= units && count(&|u| u[low] == 0) * 50 <= units
+            let (zero_high, zero_low) = (count(&|u| u[high] == 0), count(&|u| u[low] == 0));
+            if zero_low * 50 > units {
+                return Layout::No;
+            }
+            if zero_high * 5 < units {
+                return match zero_high > zero_low {
+                    true => Layout::Faint,
+                    false => Layout::No,
+                };
+            }
+            true
+        }
+    };
+    match fits {
+        true => Layout::Plain,
+        false => Layout::No,
+    }
+}
+
+/// Whether `head` decodes in `form` to prose: at least 95 % letters,
+/// digits, spaces and punctuation. Data that happens to decode without an
+/// invalid unit gives a scatter of symbols, private-use and unassigned
+/// code points instead.
+fn reads_as_prose(head: &[u8], form: Wide) -> bool {
+    let text = decode(head, form).0;
+    let (mut prose, mut all) = (0usize, 0usize);
+    for c in text.chars() {
+        all += 1;
+        let punctuation = c.is_ascii_punctuation()
+            || matches!(c, '\u{00A0}'..='\u{00BF}' | '\u{2000}'..='\u{206F}' | '\u{3000}'..='\u{303F}' | '\u{FF01}'..='\u{FF65}');
+        if c.is_alphanumeric() || c.is_whitespace() || punctuation {
+            prose += 1;
         }
     }
+    all > 0 && prose * 100 >= all * 95
 }
 
 /// Whether `head` decodes in `form` without an invalid unit (but for one
@@ -195,6 +245,31 @@ mod tests {
             let marked = [mark.clone(), bytes].concat();
             assert_eq!(sniff(&marked), Some((form, mark.len())), "{form:?}");
         }
+    }
+
+    #[test]
+    fn utf16_with_few_ascii_characters_is_told_without_a_mark() {
+        // Under 20 % spaces and line breaks: their units are the only ones
+        // with a zero byte.
+        let russian = "Президент Казахстана Касым-Жомарт Токаев провёл встречу с министром \
+            иностранных дел в Астане. Стороны обсудили сотрудничество.\n";
+        let chinese =
+            "中华人民共和国主席在北京会见了哈萨克斯坦总统。双方讨论了经济合作与贸易问题。\n";
+        for text in [russian, chinese] {
+            for (n, form, little) in [(2, Wide::Utf16Le, true), (40, Wide::Utf16Be, false)] {
+                let bytes = utf16(&text.repeat(n), little);
+                assert_eq!(sniff(&bytes), Some((form, 0)), "{form:?} {text}");
+            }
+        }
+        // Data with a few zeros on one side and no invalid unit is not
+        // prose: symbols and private-use code points.
+        let data: Vec<u8> = (0..2048u32)
+            .flat_map(|i| match i % 97 {
+                0 => [0x0A, 0x00],
+                _ => [(i % 251) as u8 | 1, 0xE0 + (i % 0x1F) as u8],
+            })
+            .collect();
+        assert_eq!(sniff(&data), None);
     }
 
     #[test]
