@@ -142,30 +142,119 @@ pub fn read_jsonl(
             }
         };
         out.repaired += surrogates;
-        let Some(body) = field(&value, &fields.text).and_then(Value::as_str) else {
-            let hint = longest_string_field(&value, "")
-                .map(|(name, _)| format!(" (its longest text is `{name}`: `[read.jsonl] text = \"{name}\"` reads it)"))
-                .unwrap_or_default();
-            warnings.push(format!("line {n}: no string field `{}`{hint}", fields.text));
-            continue;
-        };
-        let mut doc = Document::new(source, index, body.to_string());
-        doc.id = scalar(&value, &fields.id);
-        doc.url = scalar(&value, &fields.url);
-        doc.title = scalar(&value, &fields.title);
-        doc.published = match published(field(&value, &fields.published)) {
-            Ok(t) => t,
-            Err(why) => {
-                warnings.push(format!(
-                    "line {n}: `{}` {why}; left empty",
-                    fields.published
-                ));
-                None
-            }
-        };
-        out.documents.push(doc);
+        let label = format!("line {n}");
+        if let Some(doc) = document_of(source, index, &value, fields, &label, warnings) {
+            out.documents.push(doc);
+        }
     }
     out
+}
+
+/// The document of one record (`index` its place in the file, `label` how
+/// warnings name it), or `None`, with a warning, when it has no text.
+fn document_of(
+    source: &str,
+    index: u32,
+    value: &Value,
+    fields: &JsonlFields,
+    label: &str,
+    warnings: &mut Vec<String>,
+) -> Option<Document> {
+    let Some(body) = field(value, &fields.text).and_then(Value::as_str) else {
+        let hint = longest_string_field(value, "")
+            .map(|(name, _)| {
+                format!(
+                    " (its longest text is `{name}`: `[read.jsonl] text = \"{name}\"` reads it)"
+                )
+            })
+            .unwrap_or_default();
+        warnings.push(format!("{label}: no string field `{}`{hint}", fields.text));
+        return None;
+    };
+    let mut doc = Document::new(source, index, body.to_string());
+    doc.id = scalar(value, &fields.id);
+    doc.url = scalar(value, &fields.url);
+    doc.title = scalar(value, &fields.title);
+    doc.published = match published(field(value, &fields.published)) {
+        Ok(t) => t,
+        Err(why) => {
+            warnings.push(format!("{label}: `{}` {why}; left empty", fields.published));
+            None
+        }
+    };
+    Some(doc)
+}
+
+/// Whether `text` opens a JSON array of objects (`[{`, spaces between): the
+/// file a Scrapy `-o items.json` export or a `json.dump(records)` writes.
+pub fn opens_json_array(text: &str) -> bool {
+    text.trim_start()
+        .strip_prefix('[')
+        .is_some_and(|rest| rest.trim_start().starts_with('{'))
+}
+
+/// The records of a JSON array, each read as a JSONL line is (fields named
+/// in `[read.jsonl]`; `record` is the element's index). Elements are taken
+/// one at a time, so memory follows the text and one element, not a tree
+/// of the whole array. An array cut off (a crawl stopped while it wrote)
+/// keeps its whole elements before the cut, with a warning.
+pub fn read_json_array(
+    source: &str,
+    text: &str,
+    fields: &JsonlFields,
+    warnings: &mut Vec<String>,
+) -> Vec<Document> {
+    use serde::de::{Deserializer, SeqAccess, Visitor};
+
+    struct Elements<'a> {
+        source: &'a str,
+        fields: &'a JsonlFields,
+        warnings: &'a mut Vec<String>,
+        documents: &'a mut Vec<Document>,
+        /// Elements read whole, documents or not.
+        whole: &'a mut u32,
+    }
+    impl<'de> Visitor<'de> for Elements<'_> {
+        type Value = ();
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a JSON array of records")
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+            for index in 0u32.. {
+                let Some(value) = seq.next_element::<Value>()? else {
+                    break;
+                };
+                let label = format!("record {}", index + 1);
+                let doc = document_of(
+                    self.source,
+                    index,
+                    &value,
+                    self.fields,
+                    &label,
+                    self.warnings,
+                );
+                self.documents.extend(doc);
+                *self.whole += 1;
+            }
+            Ok(())
+        }
+    }
+
+    let (mut documents, mut whole) = (Vec::new(), 0);
+    let mut de = serde_json::Deserializer::from_str(text);
+    let read = de.deserialize_seq(Elements {
+        source,
+        fields,
+        warnings: &mut *warnings,
+        documents: &mut documents,
+        whole: &mut whole,
+    });
+    if let Err(e) = read.and_then(|()| de.end()) {
+        warnings.push(format!(
+            "the JSON array breaks off after record {whole} ({e}); the records before are kept"
+        ));
+    }
+    documents
 }
 
 /// Whether `head`, a file's first bytes that hold NUL, has a line that,

@@ -441,6 +441,7 @@ impl Reader {
                 )
                 .documents
             }
+            "json" => jsonl::read_json_array(source, &text, &self.fields, &mut warnings),
             // Parsing markup takes many times its size: refuse it first.
             "html" | "feed" if too_big => {
                 return Err(ReadError::TooLarge(over_document(
@@ -546,6 +547,8 @@ fn detect_format(name: &str, text: &str) -> &'static str {
         "feed"
     } else if head.trim_start().starts_with('{') {
         "jsonl"
+    } else if jsonl::opens_json_array(&head) {
+        "json"
     } else {
         "text"
     }
@@ -877,6 +880,48 @@ mod tests {
             read_bytes("a.jsonl", &bytes),
             Err(ReadError::Binary)
         ));
+    }
+
+    #[test]
+    fn a_json_array_of_records_gives_a_document_per_record() {
+        // Scrapy's `-o items.json`: before, the whole array, brackets and
+        // keys, was one text document.
+        let record = |i: u32| {
+            format!("{{\"url\": \"https://a.kz/{i}\", \"text\": \"Story {i} from Almaty.\"}}")
+        };
+        let items = format!(
+            "[\n{}\n]\n",
+            (0..3).map(record).collect::<Vec<_>>().join(",\n")
+        );
+        let read = read_bytes("items.json", items.as_bytes()).unwrap();
+        assert_eq!(read.format, "json");
+        let bodies: Vec<&str> = read.documents.iter().map(|d| d.body.as_str()).collect();
+        assert_eq!(
+            bodies,
+            [
+                "Story 0 from Almaty.",
+                "Story 1 from Almaty.",
+                "Story 2 from Almaty."
+            ]
+        );
+        assert_eq!(read.documents[2].url.as_deref(), Some("https://a.kz/2"));
+        assert_eq!(read.documents[2].record, 2);
+        assert!(read.warnings.is_empty(), "{:?}", read.warnings);
+        // A crawl stopped while it wrote: the whole records are kept.
+        let cut = &items[..items.len() - 20];
+        let read = read_bytes("items.json", cut.as_bytes()).unwrap();
+        assert_eq!(read.documents.len(), 2);
+        assert!(
+            read.warnings[0].contains("breaks off after record 2"),
+            "{:?}",
+            read.warnings
+        );
+        // Elements without the text field say which field holds it.
+        let err = read_bytes("x.json", br#"[{"content": "A story."}]"#).unwrap_err();
+        assert!(
+            err.to_string().contains("record 1: no string field `text`"),
+            "{err}"
+        );
     }
 
     #[test]
