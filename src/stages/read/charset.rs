@@ -125,6 +125,14 @@ fn declared(bytes: &[u8], hints: Hints<'_>) -> Option<&'static Encoding> {
     if encoding != UTF_8 && !bytes.is_ascii() && std::str::from_utf8(bytes).is_ok() {
         return Some(UTF_8);
     }
+    // The other way round: a UTF-8 declaration over bytes that are not
+    // UTF-8 (a windows-1251 article in a CMS template that says UTF-8, a
+    // server's default header). Taken at its word, every letter became
+    // U+FFFD; the bytes decide instead, as undeclared ones do (mostly
+    // UTF-8 is still repaired as UTF-8, not guessed).
+    if encoding == UTF_8 && std::str::from_utf8(bytes).is_err() {
+        return None;
+    }
     Some(encoding)
 }
 
@@ -404,6 +412,24 @@ mod tests {
         let d = decode(page.clone().into_bytes(), Hints::default());
         assert_eq!(d.text, page);
         assert_eq!(d.encoding, UTF_8);
+    }
+
+    #[test]
+    fn a_utf8_declaration_over_legacy_bytes_is_not_believed() {
+        let page = format!("<meta charset=\"utf-8\"><p>{RUSSIAN}</p>");
+        let cp1251 = encode(&page, "windows-1251");
+        let d = decode(cp1251.clone(), Hints::default());
+        assert_eq!((d.text.as_str(), d.repaired), (page.as_str(), 0));
+        let http = Hints {
+            http_charset: Some("UTF-8"),
+            url: None,
+        };
+        assert_eq!(decode(cp1251, http).text, page, "a header's too");
+        // A UTF-8 page with a damaged byte stays UTF-8, repaired.
+        let mut bytes = page.clone().into_bytes();
+        bytes.insert(page.find("<p>").unwrap() + 3, 0xFF);
+        let d = decode(bytes, Hints::default());
+        assert_eq!((d.encoding, d.repaired), (UTF_8, 1));
     }
 
     #[test]
