@@ -185,6 +185,44 @@ fn document_of(
     Some(doc)
 }
 
+/// The records of a file whose lines are not one record each: JSON values
+/// one after another, each read as a JSONL line is (`record` is its
+/// ordinal), for records that span lines (`jq .` without `-c`, a
+/// `json.dump` with `indent`) or end in a bare CR. The first value that
+/// does not parse ends the read, with a warning.
+pub fn read_json_values(
+    source: &str,
+    text: &str,
+    fields: &JsonlFields,
+    warnings: &mut Vec<String>,
+) -> Vec<Document> {
+    let mut documents = Vec::new();
+    let values = serde_json::Deserializer::from_str(text).into_iter::<Value>();
+    for (index, value) in (0u32..).zip(values) {
+        let label = format!("record {}", index + 1);
+        match value {
+            Ok(value) => {
+                documents.extend(document_of(source, index, &value, fields, &label, warnings))
+            }
+            Err(e) => {
+                warnings.push(format!(
+                    "the JSON values break off at record {} ({e}); the records before are kept",
+                    index + 1
+                ));
+                break;
+            }
+        }
+    }
+    if !documents.is_empty() {
+        warnings.insert(
+            0,
+            "records span lines (or end in a bare CR): read as JSON values one after another"
+                .to_string(),
+        );
+    }
+    documents
+}
+
 /// Whether `text` opens a JSON array of objects (`[{`, spaces between): the
 /// file a Scrapy `-o items.json` export or a `json.dump(records)` writes.
 pub fn opens_json_array(text: &str) -> bool {

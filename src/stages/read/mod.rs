@@ -411,6 +411,29 @@ impl Reader {
             if read.documents.is_empty() && holed {
                 return Err(ReadError::Binary);
             }
+            if read.documents.is_empty() && !warnings.is_empty() {
+                // Every line broken: records that span lines (`jq .`
+                // without -c, json.dump with indent) or end in a bare CR
+                // are read again, whole, as a stream of JSON values.
+                raw.seek(SeekFrom::Start(0))
+                    .map_err(|e| ReadError::Io(e.to_string()))?;
+                let stream = decode::decoder(codec, &mut *raw, self.limits.file)?;
+                let bytes = decode::read_all(stream, codec)?;
+                let decoded = decode::text_of(bytes, Hints::default())?;
+                let mut again = Vec::new();
+                let documents =
+                    jsonl::read_json_values(source, &decoded.text, &self.fields, &mut again);
+                if !documents.is_empty() {
+                    return Ok(Parsed {
+                        documents: self.within_cap(documents, &mut again),
+                        format: "jsonl",
+                        repaired: decoded.repaired,
+                        warnings: again,
+                        encoding: (decoded.name != "UTF-8").then_some(decoded.name),
+                        empty_reason: "no records",
+                    });
+                }
+            }
             if read.documents.is_empty() && !read.any_text {
                 return Err(ReadError::Empty);
             }
@@ -432,14 +455,28 @@ impl Reader {
         let documents = match format {
             "jsonl" => {
                 // From memory: nothing can cut the read.
-                jsonl::read_jsonl(
+                let documents = jsonl::read_jsonl(
                     source,
                     text.as_bytes(),
                     &self.fields,
                     self.limits.document,
                     &mut warnings,
                 )
-                .documents
+                .documents;
+                let mut again = Vec::new();
+                match documents.is_empty() {
+                    // Records that span lines, as above.
+                    true => {
+                        match jsonl::read_json_values(source, &text, &self.fields, &mut again) {
+                            d if d.is_empty() => d,
+                            d => {
+                                warnings = again;
+                                d
+                            }
+                        }
+                    }
+                    false => documents,
+                }
             }
             "json" => jsonl::read_json_array(source, &text, &self.fields, &mut warnings),
             // Parsing markup takes many times its size: refuse it first.
@@ -920,6 +957,40 @@ mod tests {
         let err = read_bytes("x.json", br#"[{"content": "A story."}]"#).unwrap_err();
         assert!(
             err.to_string().contains("record 1: no string field `text`"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn jsonl_records_that_span_lines_are_read_as_json_values() {
+        // `jq .` without -c, or old Mac line ends: before, every line was
+        // a broken record and the file was skipped, its records lost.
+        let pretty = "{\n  \"id\": \"1\",\n  \"text\": \"Story one.\"\n}\n{\n  \"id\": \"2\",\n  \"text\": \"Story two.\"\n}\n";
+        let cr = "{\"id\": \"1\", \"text\": \"Story one.\"}\r{\"id\": \"2\", \"text\": \"Story two.\"}\r";
+        for (name, bytes) in [
+            ("a.jsonl", pretty.as_bytes().to_vec()),
+            (
+                "a.jsonl.gz",
+                decode::compress(Codec::Gzip, pretty.as_bytes()),
+            ),
+            ("a", pretty.as_bytes().to_vec()),
+            ("b.jsonl", cr.as_bytes().to_vec()),
+        ] {
+            let read = read_bytes(name, &bytes).unwrap();
+            let bodies: Vec<&str> = read.documents.iter().map(|d| d.body.as_str()).collect();
+            assert_eq!(bodies, ["Story one.", "Story two."], "{name}");
+            assert_eq!(read.format, "jsonl");
+            assert!(
+                read.warnings[0].contains("records span lines"),
+                "{name}: {:?}",
+                read.warnings
+            );
+            assert_eq!(read.warnings.len(), 1, "{name}: {:?}", read.warnings);
+        }
+        // Lines that are records but lack the text field still say so.
+        let err = read_bytes("c.jsonl", b"{\"content\": \"x\"}\n").unwrap_err();
+        assert!(
+            err.to_string().contains("line 1: no string field `text`"),
             "{err}"
         );
     }
