@@ -213,6 +213,11 @@ impl Reader {
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |d| d.as_secs() as i64);
         let (file, meta) = decode::open_regular(&input.path)?;
+        if meta.len() == 0 {
+            // Said as what it is: a crawler that died before its first
+            // write leaves `x.jsonl.gz` empty, which is no corrupt gzip.
+            return Err(ReadError::Empty);
+        }
         let mtime = crate::discover::mtime(&meta);
         let name = input
             .path
@@ -993,6 +998,22 @@ mod tests {
             err.to_string().contains("line 1: no string field `text`"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn a_file_of_no_bytes_is_empty_whatever_its_name() {
+        for name in [
+            "a.jsonl.gz",
+            "a.jsonl.zst",
+            "a.bz2",
+            "a.xz",
+            "a.warc.gz",
+            "a.warc",
+            "a.html",
+        ] {
+            let err = read_bytes(name, b"").unwrap_err();
+            assert!(matches!(err, ReadError::Empty), "{name}: {err}");
+        }
     }
 
     #[test]
