@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Scores gleaner's cleaned documents against make_corpus.py's labels.
 
-    python score.py LABELS.jsonl DATASET_DIR [--name NAME] [--json]
+    python score.py LABELS.jsonl DATASET_DIR [--name NAME] [--json] [--show N]
 
 DATASET_DIR is a `gleaner run --output` directory; its documents table is
 read with pyarrow. Documents are matched by JSONL `id`, else by the file
@@ -18,6 +18,9 @@ Figures (per cent):
 - dateline/byline out of text: those lines gone;
 - published / author filled: correct value / documents with one planted
   (published compared by day, author exactly).
+
+--show N prints to stderr the N most common planted site lines that were
+kept, prose lines that were lost, and wrong published / author values.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import sys
 from collections import Counter
 from pathlib import Path
 
@@ -44,8 +48,11 @@ def read_docs(dataset: Path) -> dict[str, dict]:
     return docs
 
 
-def score(labels_path: Path, dataset: Path) -> dict:
+def score(labels_path: Path, dataset: Path, misses: dict | None = None) -> dict:
     docs = read_docs(dataset)
+    misses = misses if misses is not None else {}
+    for k in ("boiler kept", "prose lost", "published wrong", "author wrong"):
+        misses.setdefault(k, Counter())
     n = emptied = lost10 = missing = with_prose = 0
     words = Counter()
     kept_words = Counter()
@@ -72,6 +79,10 @@ def score(labels_path: Path, dataset: Path) -> dict:
             if kind == "prose":
                 prose_total += w
                 prose_kept += w * kept
+                if not kept:
+                    misses["prose lost"][text[:120]] += 1
+            elif kind == "boiler" and kept:
+                misses["boiler kept"][text] += 1
         if prose_total:
             with_prose += 1
             emptied += not doc["text"].strip()
@@ -82,9 +93,15 @@ def score(labels_path: Path, dataset: Path) -> dict:
             got = doc["published"]
             if isinstance(got, dt.datetime) and got.date().isoformat() == exp["published"]:
                 meta["published_ok"] += 1
+            else:
+                dl = [t for k, t in row["lines"] if k == "dateline"]
+                misses["published wrong"][f"{dl[:1]} -> {got}"] += 1
         if "author" in exp:
             meta["author"] += 1
             meta["author_ok"] += (doc["author"] or "") == exp["author"]
+            if (doc["author"] or "") != exp["author"]:
+                bl = [t for k, t in row["lines"] if k == "byline"]
+                misses["author wrong"][f"{bl[:1]} -> {doc['author']}"] += 1
     pct = lambda a, b: round(100.0 * a / b, 2) if b else None
     return {
         "documents": n,
@@ -118,8 +135,15 @@ def main() -> None:
     ap.add_argument("dataset", type=Path)
     ap.add_argument("--name", default="")
     ap.add_argument("--json", action="store_true")
+    ap.add_argument("--show", type=int, default=0, help="most common misses to print")
     args = ap.parse_args()
-    s = score(args.labels, args.dataset)
+    misses: dict = {}
+    s = score(args.labels, args.dataset, misses)
+    if args.show:
+        for what, counts in misses.items():
+            print(f"## {args.name}: {what} ({sum(counts.values())})", file=sys.stderr)
+            for text, n in counts.most_common(args.show):
+                print(f"{n:6d}  {text}", file=sys.stderr)
     if args.json:
         print(json.dumps({"name": args.name, **s}))
         return
