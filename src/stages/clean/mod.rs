@@ -302,8 +302,9 @@ impl Cleaner {
             .filter(|(i, _)| !code[*i])
             .filter_map(|(i, l)| Some((i, l.as_deref()?)));
         let meta = meta::head_metadata(head, self.date_order);
-        for &i in &meta.datelines {
-            // The date is metadata now; whatever scored it, it is not text.
+        for &i in meta.datelines.iter().chain(&meta.bylines) {
+            // The date and author are metadata now; whatever scored the
+            // line, it is not text.
             reason[i] = reason[i].or(Some("dateline_byline"));
         }
         // A fenced code block (Markdown `text_format`, or a dump holding
@@ -689,6 +690,35 @@ mod tests {
             crate::document::parse_timestamp("2022-12-15")
         );
         assert!(!cleaned.text().contains("15 December 2022"));
+        // Russian and Kazakh: month names, "Автор:", "NAME, тілші"; a short
+        // byline leaves the text with the dateline.
+        for (body, date, author) in [
+            (
+                "Казахстан и ЮАР расширяют сотрудничество\nАвтор: Иван Петров\n15 декабря 2022, 14:35\n\
+                 Мир пережил в этом году много испытаний, и конфликт на Украине затронул всю планету.\n\
+                 Мы также извлекли ценные уроки из трагических событий января, сказал он журналистам.",
+                "2022-12-15",
+                "Иван Петров",
+            ),
+            (
+                "Қазақстан мен Оңтүстік Африка ынтымақтастығы\nАйгерім Нұрланқызы, тілші\n2022 жылғы 15 желтоқсан\n\
+                 Бұл жыл әлем үшін өте қиын болды, және қақтығыс бүкіл планетаға әсер етті деп айтты ол.\n\
+                 Біз қаңтар оқиғаларынан да маңызды сабақ алдық, деді министр журналистерге.",
+                "2022-12-15",
+                "Айгерім Нұрланқызы",
+            ),
+        ] {
+            let cleaned = cleaner().clean(body);
+            assert_eq!(cleaned.author.as_deref(), Some(author), "{body}");
+            assert_eq!(
+                cleaned.published,
+                crate::document::parse_timestamp(date),
+                "{body}"
+            );
+            let text = cleaned.text();
+            assert!(text.lines().count() == 3, "{text}");
+            assert!(!text.contains(author) && !text.contains("2022"), "{text}");
+        }
     }
 
     #[test]
