@@ -51,18 +51,30 @@ pub const BUILTIN: &[(&str, &str, Scope)] = &[
     ),
     (
         "sign_in",
-        r"^(?:sign in|log ?in|sign up|register|log ?out|my account)(?:\s*[|/·]?\s*(?:sign in|log ?in|sign up|register|log ?out|my account))*$",
+        r"^(?:sign in|log ?in|sign up|register|log ?out|my account|войти|регистрация|выйти|личный кабинет|кіру|тіркелу|шығу|anmelden|registrieren|abmelden)(?:\s*[|/·]?\s*(?:sign in|log ?in|sign up|register|log ?out|my account|войти|регистрация|выйти|личный кабинет|кіру|тіркелу|шығу|anmelden|registrieren|abmelden))*$",
         Scope::Line,
     ),
-    // "Help | RSS | Subscribe", "Menu JTA Search"
+    // "Help | RSS | Subscribe", "Menu JTA Search"; "Меню", "Іздеу"
+    // (search), "Все новости" (all news), "Наверх" (to the top).
     (
         "nav_menu",
-        r"^(?:[^|]{1,25}\|\s*){2,}[^|]{1,25}$|^(?:menu|search|home|skip to (?:main )?content)$|^menu\b.{0,40}\bsearch$",
+        r"^(?:[^|]{1,25}\|\s*){2,}[^|]{1,25}$|^(?:menu|search|home|skip to (?:main )?content|меню|поиск|главная|все новости|наверх|мәзір|іздеу|басты бет|барлық жаңалықтар|жоғары|suche|startseite|alle nachrichten|nach oben)$|^menu\b.{0,40}\bsearch$",
         Scope::Line,
     ),
     (
         "social_follow",
         r"^(?:follow|like|join)\b.{0,60}\bon (?:facebook|twitter|x|instagram|telegram|linkedin|youtube)\b.{0,60}$",
+        Scope::Line,
+    ),
+    // "Подписывайтесь на наш канал в Telegram", "Читайте нас в Telegram",
+    // "Telegram арнамызға жазылыңыз" (subscribe to our channel), "Folgen
+    // Sie uns auf Instagram": a short line with a verb and a network.
+    (
+        "social_follow",
+        concat!(
+            r"^(?:подпис\w*|читайте нас|folgen sie|abonnieren sie)\b.{0,50}\b(?:telegram|instagram|facebook|twitter|youtube|tiktok|whatsapp|вконтакте|vk)\b.{0,30}$",
+            r"|^.{0,30}\b(?:telegram|instagram|facebook|twitter|youtube|tiktok|whatsapp)\b.{0,40}\bжазыл\w*$"
+        ),
         Scope::Line,
     ),
     // "Share this article", "Share on Facebook Share on Twitter"
@@ -71,16 +83,23 @@ pub const BUILTIN: &[(&str, &str, Scope)] = &[
         r"^share(?: this(?: article| story| post| page)?)?(?:[\s:|,]*(?:(?:share )?on )?(?:facebook|twitter|x|e-?mail|whatsapp|linkedin|telegram|print|copy link|reddit|pinterest|messenger))*\s*:?$",
         Scope::Line,
     ),
+    // "Поделиться", "Поделиться в соцсетях", "Бөлісу", "Әлеуметтік
+    // желілерде бөлісу" (share on social networks), "Teilen".
+    (
+        "share_buttons",
+        r"^(?:поделиться|бөлісу|teilen)(?:\s+[^\s.!?]+){0,3}\s*:?$|^(?:\S+\s+){0,2}бөлісу$",
+        Scope::Line,
+    ),
     // Ad slots and the lines that announce them.
     (
         "advertisement",
-        r"^(?:advertisement|advertising|advert|sponsored(?: content| links?)?|(?:story|article) continues (?:below|after)(?: (?:this )?(?:advertisement|ad))?|continue reading(?: below| the main story)?|scroll to continue(?: with content)?)\s*:?$",
+        r"^(?:advertisement|advertising|advert|sponsored(?: content| links?)?|(?:story|article) continues (?:below|after)(?: (?:this )?(?:advertisement|ad))?|continue reading(?: below| the main story)?|scroll to continue(?: with content)?|реклама|жарнама|anzeige|werbung)\s*:?$",
         Scope::Line,
     ),
     // "Read more: <headline>", "RELATED: <headline>": a link to another story.
     (
         "read_more_link",
-        r"^(?:read (?:more|also|next)|related|see also|also read)\s*:\s*\S.{0,200}$",
+        r"^(?:read (?:more|also|next)|related|see also|also read|читайте (?:также|ещё|еще)|толығырақ|тағы оқыңыз|lesen sie auch|mehr dazu)\s*:\s*\S.{0,200}$",
         Scope::Line,
     ),
     (
@@ -110,6 +129,46 @@ pub const BUILTIN: &[(&str, &str, Scope)] = &[
         Scope::Line,
     ),
     ("comments_closed", r"^comments are closed\.?$", Scope::Line),
+    // "Комментарии (0)", "Пікірлер" (comments), "Оставить комментарий",
+    // "Пікір қалдыру" (leave a comment), "Kommentare".
+    (
+        "comments",
+        r"^(?:комментарии|пікірлер|kommentare)(?:\s*\(?\d+\)?)?\s*:?$|^(?:оставить комментарий|пікір қалдыру|kommentar schreiben)$",
+        Scope::Line,
+    ),
+    // "© 2024 Новости Казахстана. Все права защищены.", "Барлық
+    // құқықтар қорғалған" (all rights reserved), "Alle Rechte vorbehalten".
+    (
+        "copyright",
+        r"^.{0,80}\b(?:all rights reserved|все права защищены|барлық құқықтар қорғалған|alle rechte vorbehalten)\.?$",
+        Scope::Line,
+    ),
+    // "Tags: politics, economy", "Теги: ...", "Тегтер: ..." (a list of
+    // topic links), "Schlagwörter: ..."; "Фото: Reuters", "Сурет: ..."
+    // (picture), "Видео: YouTube"; "Источник: Tengrinews.kz", "Дереккөз:
+    // Kazinform" (source), "Quelle: dpa".
+    (
+        "tags",
+        r"^(?:tags?|теги|тэги|тегтер|schlagwörter|schlagworte)\s*:\s*\S.{0,150}$",
+        Scope::Line,
+    ),
+    (
+        "photo_credit",
+        r"^(?:photo|image|picture|video|фото|видео|сурет|foto|bild)s?\s*:\s*\S.{0,60}$",
+        Scope::Line,
+    ),
+    (
+        "source_credit",
+        r"^(?:источник|дереккөз|quelle)\s*:\s*\S.{0,60}$",
+        Scope::Line,
+    ),
+    // "Нашли ошибку? Выделите текст и нажмите Ctrl+Enter": a site's
+    // error-report widget, in any language.
+    (
+        "error_report",
+        r"^.{0,100}\bctrl\s*\+\s*enter\b.{0,40}$",
+        Scope::Line,
+    ),
     (
         "rating_widget",
         r"^(?:average rating\b.*|\d+ (?:reviews?|ratings?|votes?)|rate this (?:article|post|story)\b.*)$",
@@ -123,7 +182,7 @@ pub const BUILTIN: &[(&str, &str, Scope)] = &[
     // A box of links to other stories.
     (
         "related_articles",
-        r"^(?:related(?: (?:articles?|stories|posts|news|content|coverage|links|reading))?|read (?:more|also|next)|also read|see also|more (?:stories|news|articles)(?: on this (?:story|topic))?|you (?:may|might) (?:also )?(?:like|enjoy|be interested in)|recommended(?: for you| stories| articles| reading)?)\s*:?$",
+        r"^(?:related(?: (?:articles?|stories|posts|news|content|coverage|links|reading))?|read (?:more|also|next)|also read|see also|more (?:stories|news|articles)(?: on this (?:story|topic))?|you (?:may|might) (?:also )?(?:like|enjoy|be interested in)|recommended(?: for you| stories| articles| reading)?|читайте (?:также|ещё|еще)|похожие (?:новости|статьи|материалы)|тағы оқыңыз|толығырақ|ұқсас жаңалықтар|lesen sie auch|mehr zum thema|das könnte sie auch interessieren)\s*:?$",
         Scope::Rest,
     ),
 ];
@@ -161,7 +220,12 @@ pub struct MenuShape {
 /// True when `line` looks like a menu item: a few capitalized words, no
 /// sentence punctuation.
 pub fn is_menu_item(line: &str, max_words: usize) -> bool {
-    const CONNECTORS: &[&str] = &["and", "of", "the", "&", "for", "in", "to", "a", "|", "-"];
+    // English, Russian, Kazakh and German: "Новости для Бизнеса", "Спорт
+    // және Денсаулық", "Politik und Wirtschaft".
+    const CONNECTORS: &[&str] = &[
+        "and", "of", "the", "&", "for", "in", "to", "a", "|", "-", "и", "в", "для", "на", "по",
+        "о", "с", "және", "мен", "und", "für", "im", "zu", "der", "die", "das",
+    ];
     let words: Vec<&str> = line.split_whitespace().collect();
     if words.is_empty() || words.len() > max_words {
         return false;
@@ -245,6 +309,41 @@ mod tests {
             ("Read more: Kazakhstan to join Abraham Accords", "read_more_link"),
             ("Related articles", "related_articles"),
             ("You may also like", "related_articles"),
+            // Russian, Kazakh and German site lines.
+            ("Войти", "sign_in"),
+            ("Кіру | Тіркелу", "sign_in"),
+            ("Меню", "nav_menu"),
+            ("Іздеу", "nav_menu"),
+            ("Все новости", "nav_menu"),
+            ("Подписывайтесь на наш канал в Telegram", "social_follow"),
+            ("Telegram арнамызға жазылыңыз", "social_follow"),
+            ("Поделиться", "share_buttons"),
+            ("Поделиться в соцсетях", "share_buttons"),
+            ("Әлеуметтік желілерде бөлісу", "share_buttons"),
+            ("Реклама", "advertisement"),
+            ("ЖАРНАМА", "advertisement"),
+            ("Anzeige", "advertisement"),
+            ("Читайте также: Президент подписал закон о бюджете", "read_more_link"),
+            ("Толығырақ: Елордада жаңа мектеп ашылды", "read_more_link"),
+            ("Комментарии (0)", "comments"),
+            ("Пікірлер", "comments"),
+            ("Оставить комментарий", "comments"),
+            ("© 2024 Новости Казахстана. Все права защищены.", "copyright"),
+            ("Барлық құқықтар қорғалған", "copyright"),
+            ("Теги: политика, экономика", "tags"),
+            ("Тегтер: саясат", "tags"),
+            ("Фото: пресс-служба акимата", "photo_credit"),
+            ("Сурет: Ақорда", "photo_credit"),
+            ("Источник: Tengrinews.kz", "source_credit"),
+            ("Дереккөз: Kazinform", "source_credit"),
+            (
+                "Нашли ошибку? Выделите текст и нажмите Ctrl+Enter",
+                "error_report",
+            ),
+            ("Читайте также", "related_articles"),
+            ("Похожие новости", "related_articles"),
+            ("Тағы оқыңыз", "related_articles"),
+            ("Lesen Sie auch:", "related_articles"),
         ];
         for (line, rule) in cases {
             assert_eq!(first_match(line).as_deref(), Some(rule), "{line}");
@@ -263,6 +362,15 @@ mod tests {
             "by Eldad Beck",
             "Share prices fell sharply on Monday.",
             "Related parties were not named.",
+            "Реклама на телевидении за год выросла на десять процентов.",
+            "Поделиться опытом с коллегами.",
+            "Поделиться опытом с коллегами приехали врачи из Алматы и Шымкента.",
+            "Источник в правительстве сообщил, что решение уже принято и будет объявлено в понедельник.",
+            "Фото и видео с места происшествия публикуют очевидцы в социальных сетях, сообщает агентство.",
+            "Он подписал контракт с клубом и рассказал об этом в Instagram, где у него миллион подписчиков.",
+            "Комментарии к закону опубликованы на сайте министерства.",
+            "Тағы оқыңыз деп кеңес берді мұғалім оқушыларға.",
+            "Пікірлер әртүрлі болды, бірақ шешім қабылданды.",
         ];
         for line in keep {
             assert_eq!(first_match(line), None, "{line}");
@@ -285,6 +393,20 @@ mod tests {
             max_words: 4,
         };
         assert_eq!(menu_blocks(&lines, shape), vec![0, 1, 2]);
+    }
+
+    #[test]
+    fn menu_items_may_have_russian_kazakh_and_german_connectors() {
+        for line in [
+            "Экономика и Финансы",
+            "Новости для Бизнеса",
+            "Спорт және Денсаулық",
+            "Politik und Wirtschaft",
+        ] {
+            assert!(is_menu_item(line, 4), "{line}");
+        }
+        assert!(!is_menu_item("Новости для Бизнеса.", 4));
+        assert!(!is_menu_item("в Астане прошёл форум", 4));
     }
 
     #[test]
