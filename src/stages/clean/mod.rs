@@ -234,10 +234,14 @@ impl Cleaner {
             if let Some(rule) = heading {
                 section = Some(rule.name.as_str());
             } else if section.is_some()
-                && matches!(shape::shape(line), shape::Shape::Prose | shape::Shape::Row)
+                && (matches!(shape::shape(line), shape::Shape::Prose | shape::Shape::Row)
+                    || shape::is_sentence(line))
             {
                 // A paragraph, or a table row (a link list has no numbers
-                // in columns), is the article again.
+                // in columns), is the article again; so is a sentence that
+                // is not prose by its words (a short Kazakh one: the list
+                // under "Тағы оқыңыз" took them) since a list's links read
+                // as headlines. The line is left to the other rules.
                 section = None;
             }
             reason[i] = section;
@@ -609,6 +613,19 @@ mod tests {
         assert_eq!(cleaned.text(), format!("{}\n{}", PROSE[0], PROSE[1]));
         let reasons: Vec<&str> = cleaned.removed.iter().map(|r| r.reason.as_str()).collect();
         assert_eq!(reasons, ["related_articles"; 4]);
+    }
+
+    #[test]
+    fn a_section_ends_at_a_sentence_that_is_not_prose() {
+        // Short Kazakh sentences have few listed function words: not
+        // prose, but no headline of the list either.
+        let body = "Тағы оқыңыз\nЕлордада жаңа мектеп ашылды\nБірақ әзірге сұраныс аз.\nОсы бағыттағы жоспарды тыңдауым қажет.";
+        let cleaned = rules_only().clean(body);
+        assert_eq!(
+            cleaned.text(),
+            "Бірақ әзірге сұраныс аз.\nОсы бағыттағы жоспарды тыңдауым қажет."
+        );
+        assert_eq!(cleaned.removed.len(), 2);
     }
 
     #[test]

@@ -130,6 +130,20 @@ pub fn is_prose(line: &str) -> bool {
     is_prose_with(line.trim(), res())
 }
 
+/// Fewest words of a line that ends a section's list by being a sentence
+/// ([`is_sentence`]).
+const SENTENCE_MIN_WORDS: usize = 4;
+
+/// True when `line` ends as a sentence (a full stop, question or
+/// exclamation mark, not a teaser's "…") and has at least four words: not
+/// necessarily prose (a Kazakh sentence of six words may have no listed
+/// function word), but no link of a "Related articles" list either, which
+/// reads as a headline.
+pub fn is_sentence(line: &str) -> bool {
+    let t = line.trim();
+    ends_sentence(t) && words(t).nth(SENTENCE_MIN_WORDS - 1).is_some()
+}
+
 /// True when `line` is a row of a table: at least two numbers that are not
 /// parts of a date or time (or one number and a column separator), not a
 /// sentence, not a page counter ("Page 2 of 5", "12 comments").
@@ -290,6 +304,25 @@ fn is_item_with(t: &str, r: &Res) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sentences_end_with_a_full_stop_and_have_words() {
+        for line in [
+            "Бірақ әзірге сұраныс аз.",
+            "Осы бағыттағы жоспарды тыңдауым қажет.",
+            "Who pays for it?",
+        ] {
+            assert!(is_sentence(line), "{line}");
+        }
+        for line in [
+            "Сол кісі арқылы.",
+            "Kazakhstan to join Abraham Accords",
+            "Президент подписал закон о бюджете…",
+            "Read more...",
+        ] {
+            assert!(!is_sentence(line), "{line}");
+        }
+    }
 
     /// Kazakh sentences: short ones by their function words, long ones by
     /// their length and lower case, with or without a listed word.
