@@ -579,11 +579,16 @@ fn line_features(line: &str, r: &Res) -> Option<([f32; N_LOCAL], LineInfo, Shape
     f[33] = b(signals.matched(COPYRIGHT));
     let comment_header = signals.matched(COMMENT_HEADER);
     f[25] = b(comment_header);
+    // An unpaired guillemet is a link arrow ("More »") on a short line; in
+    // a paragraph it is a quotation mark (Russian, Kazakh, French: a quote
+    // opened in one paragraph closes in the next), and counting it as an
+    // arrow there made the paragraph unrestorable by the body pass.
+    let arrow_link = arrow_char || t.contains(">>") || (guil_open != guil_close && short);
     let info = LineInfo {
         tokens: ntok as u32,
         words,
         link_like: link || arrow || (has_sep && words <= 8.0),
-        url_or_arrow: link || arrow,
+        url_or_arrow: link || arrow_link,
         lexicon: lex,
         caption,
         date_or_byline: date || byline,
@@ -900,6 +905,27 @@ mod tests {
         let v = classify(&page());
         assert_eq!(v[5].reason, "boilerplate_phrase");
         assert_eq!(v[14].reason, "short_link_like");
+    }
+
+    /// A paragraph that closes a quotation opened in the one before it
+    /// keeps its unpaired "»" and is restored like any paragraph; a short
+    /// "More »" line is still a link.
+    #[test]
+    fn an_unpaired_guillemet_in_a_paragraph_is_a_quote() {
+        let lines = [
+            "Главная",
+            "Реклама",
+            "«Мы уже работаем над этим, и первые результаты появятся весной, — сказал министр.",
+            "Но всё когда-нибудь меняется, и мы обязательно найдём способ защититься от этого».",
+            "Все новости »",
+        ];
+        let v = classify_after_rules(&lines, &[true, true, false, false, false], &MODEL);
+        assert!(v[2].keep && v[3].keep, "{v:?}");
+        assert!(!v[4].keep, "{v:?}");
+        let r = res();
+        let (_, quote, _) = line_features(lines[3], r).unwrap();
+        let (_, more, _) = line_features(lines[4], r).unwrap();
+        assert!(!quote.url_or_arrow && more.url_or_arrow);
     }
 
     #[test]
