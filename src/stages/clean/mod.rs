@@ -525,6 +525,11 @@ mod tests {
         "Tokayev understands the winds of change well. He was the first Kazakh politician to use Twitter.",
         "An orderly transition of power is doubly important given that various fundamental Islamic elements continuously push to radicalize the Muslim majority in Kazakhstan.",
         "2023 will be another significant year for Kazakhstan. Parliamentary elections will be held within the first six months.",
+        "Мир пережил в этом году много испытаний, и конфликт на Украине затронул всю планету.",
+        "«Мы уже работаем над этим, и первые результаты появятся весной, — сказал министр.",
+        "Но всё когда-нибудь меняется, и мы обязательно найдём способ защититься от этого».",
+        "Бұл жыл әлем үшін өте қиын болды, және қақтығыс бүкіл планетаға әсер етті деп айтты ол.",
+        "Олар келер жылы Түпқараған және Мұнайлы ауданында іске қосылады деп күтілуде.",
     ];
     /// Site lines of the issue and of real pages; each is removed by a rule
     /// or by the classifier.
@@ -539,6 +544,14 @@ mod tests {
         "Read more: Kazakhstan to join Abraham Accords",
         "Subscribe to our daily newsletter and never miss our top stories!",
         "0 reviews",
+        "Реклама",
+        "Поделиться",
+        "Подписывайтесь на наш канал в Telegram",
+        "Теги: политика, экономика",
+        "Фото: пресс-служба акимата",
+        "Жарнама",
+        "Пікірлер (0)",
+        "Барлық құқықтар қорғалған",
     ];
     /// A section heading and the headlines under it.
     const SECTIONS: &[&str] = &[
@@ -546,11 +559,15 @@ mod tests {
         "Read more",
         "Related Stories",
         "Founding Funders",
+        "Читайте также",
+        "Тағы оқыңыз",
     ];
     const HEADLINES: &[&str] = &[
         "Kazakhstan to join Abraham Accords",
         "New Kazakh president says he urged Iran to recognize Israel",
         "Israel-Kazakhstan relations continue to expand under new president",
+        "Президент подписал закон о республиканском бюджете",
+        "Елордада жаңа мектеп ашылды",
     ];
 
     #[derive(Debug, Clone)]
