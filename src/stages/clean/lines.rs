@@ -72,8 +72,8 @@ pub const BUILTIN: &[(&str, &str, Scope)] = &[
     (
         "social_follow",
         concat!(
-            r"^(?:подпис\w*|читайте нас|folgen sie|abonnieren sie)\b.{0,50}\b(?:telegram|instagram|facebook|twitter|youtube|tiktok|whatsapp|вконтакте|vk)\b.{0,30}$",
-            r"|^.{0,30}\b(?:telegram|instagram|facebook|twitter|youtube|tiktok|whatsapp)\b.{0,40}\bжазыл\w*$"
+            r"^(?:подпис\w*|читайте нас|folgen sie|abonnieren sie)(?:\s+\S+){0,5}\s+(?:telegram|instagram|facebook|twitter|youtube|tiktok|whatsapp|вконтакте|vk)\S*(?:\s+\S+){0,3}$",
+            r"|^(?:\S+\s+){0,3}(?:telegram|instagram|facebook|twitter|youtube|tiktok|whatsapp)\S*(?:\s+\S+){0,3}\s+жазыл\w*$"
         ),
         Scope::Line,
     ),
@@ -140,7 +140,7 @@ pub const BUILTIN: &[(&str, &str, Scope)] = &[
     // құқықтар қорғалған" (all rights reserved), "Alle Rechte vorbehalten".
     (
         "copyright",
-        r"^.{0,80}\b(?:all rights reserved|все права защищены|барлық құқықтар қорғалған|alle rechte vorbehalten)\.?$",
+        r"(?:^|\s)(?:all rights reserved|все права защищены|барлық құқықтар қорғалған|alle rechte vorbehalten)\.?$",
         Scope::Line,
     ),
     // "Tags: politics, economy", "Теги: ...", "Тегтер: ..." (a list of
@@ -166,7 +166,7 @@ pub const BUILTIN: &[(&str, &str, Scope)] = &[
     // error-report widget, in any language.
     (
         "error_report",
-        r"^.{0,100}\bctrl\s*\+\s*enter\b.{0,40}$",
+        r"(?:^|\s)ctrl\s*\+\s*enter(?:\W+\w+)?\W*$",
         Scope::Line,
     ),
     (
@@ -340,6 +340,11 @@ mod tests {
                 "Нашли ошибку? Выделите текст и нажмите Ctrl+Enter",
                 "error_report",
             ),
+            (
+                "Қатені байқасаңыз, белгілеп Ctrl+Enter басыңыз",
+                "error_report",
+            ),
+            ("Читайте нас в Telegram", "social_follow"),
             ("Читайте также", "related_articles"),
             ("Похожие новости", "related_articles"),
             ("Тағы оқыңыз", "related_articles"),
@@ -371,6 +376,8 @@ mod tests {
             "Комментарии к закону опубликованы на сайте министерства.",
             "Тағы оқыңыз деп кеңес берді мұғалім оқушыларға.",
             "Пікірлер әртүрлі болды, бірақ шешім қабылданды.",
+            "Press Ctrl+Enter to send the message, the manual says, and wait for the reply.",
+            "Подписание соглашения о Telegram и других мессенджерах отложили до весны, сообщил министр.",
         ];
         for line in keep {
             assert_eq!(first_match(line), None, "{line}");
