@@ -30,17 +30,7 @@ work=benches/clean/work
 benches/dedup/fetch_news.sh data/external/bbc-news
 benches/aeb/fetch_aeb.sh data/external/aeb
 
-if [[ ! -x "$work/venv/bin/python" ]]; then
-    python3 -m venv "$work/venv"
-fi
-"$work/venv/bin/pip" install --quiet --disable-pip-version-check pyarrow==21.0.0
-
-bin=${1:-}
-if [[ -z "$bin" ]]; then
-    cargo build --release --locked --bin gleaner
-    bin="${CARGO_TARGET_DIR:-target}/release/gleaner"
-fi
-config=${2:-pipeline.toml}
+source benches/clean/setup.sh
 
 rm -rf "$work/corpus" "$work/out"
 mkdir -p "$work/out"

@@ -29,17 +29,7 @@ data=${GLEANER_LANG_DATA:-data/external/ner/lang}
 if [[ ! -f "$data/ru/test.conll" || ! -f "$data/kk/test.conll" ]]; then
     scripts/ner/fetch_lang_data.sh "$data"
 fi
-if [[ ! -x "$work/venv/bin/python" ]]; then
-    python3 -m venv "$work/venv"
-fi
-"$work/venv/bin/pip" install --quiet --disable-pip-version-check pyarrow==21.0.0
-
-bin=${1:-}
-if [[ -z "$bin" ]]; then
-    cargo build --release --locked --bin gleaner
-    bin="${CARGO_TARGET_DIR:-target}/release/gleaner"
-fi
-config=${2:-pipeline.toml}
+source benches/clean/setup.sh
 
 rm -rf "$work/corpus-langs" "$work/out-langs"
 mkdir -p "$work/out-langs"
