@@ -380,18 +380,32 @@ fn skeleton(word: &str) -> String {
 }
 
 /// The key two spellings of one entity share: a person's given names and
-/// surname as [`PersonName::whole`], any other name word by word.
+/// surname as [`PersonName::whole`], an acronym its letters transliterated,
+/// any other name word by word.
 fn skeleton_key(label: &str, name: &str) -> String {
     if label == "PERSON" {
         if let Some(p) = PersonName::of(name) {
             return p.whole();
         }
     }
+    if is_acronym(name) {
+        return latin(&fold(name));
+    }
     fold(name)
         .split(' ')
         .map(skeleton)
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+/// Whether `name` is an acronym: one word of two to six capitals. Its
+/// letters are not a spelling to normalize: a doubled one is another
+/// acronym ("ЕЭС" is not "ЕС", "ВВС" not "ВС", "СССР" not "ССР").
+fn is_acronym(name: &str) -> bool {
+    let letters = name.chars().filter(|c| c.is_alphabetic()).count();
+    (2..=6).contains(&letters)
+        && !name.contains(char::is_whitespace)
+        && name.chars().all(|c| !c.is_lowercase())
 }
 
 /// Given names and surname of a person, as skeletons.
@@ -787,6 +801,25 @@ mod tests {
             &["Али Алиевтің"],
         ];
         assert_groups("PERSON", "rus", &apart);
+    }
+
+    #[test]
+    fn acronyms_keep_their_doubled_letters() {
+        let got = canon(&[
+            ("ORG", "ЕС", 3),
+            ("ORG", "ЕЭС", 1),
+            ("ORG", "ВВС", 2),
+            ("ORG", "ВС", 1),
+            ("LOCATION", "СССР", 4),
+            ("LOCATION", "ССР", 1),
+            ("ORG", "NATO", 2),
+            ("ORG", "НАТО", 1),
+            ("ORG", "Nato", 1),
+        ]);
+        assert_eq!(
+            got,
+            ["ЕС", "ЕЭС", "ВВС", "ВС", "СССР", "ССР", "NATO", "NATO", "NATO"]
+        );
     }
 
     #[test]
