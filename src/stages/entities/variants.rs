@@ -613,26 +613,33 @@ fn union(parent: &mut [usize], a: usize, b: usize) {
 mod tests {
     use super::*;
 
-    fn canon(names: &[(&str, &str, u32)]) -> Vec<String> {
+    /// The canonical name of each `(label, name, n_mentions, lang)`.
+    fn canon_with(names: &[(&str, &str, u32, Option<&str>)]) -> Vec<String> {
         let keys: Vec<String> = names
             .iter()
-            .map(|(l, n, _)| format!("{l}:{}", fold(n)))
+            .map(|(l, n, _, _)| format!("{l}:{}", fold(n)))
             .collect();
         let variants: Vec<Variant> = names
             .iter()
             .zip(&keys)
-            .map(|(&(label, name, n_mentions), key)| Variant {
+            .map(|(&(label, name, n_mentions, lang), key)| Variant {
                 key,
                 label,
                 name,
                 n_mentions,
-                lang: None,
+                lang,
             })
             .collect();
         canonical_of(&variants)
             .into_iter()
             .map(|i| variants[i].name.to_string())
             .collect()
+    }
+
+    /// [`canon_with`] of `(label, name, n_mentions)`, language unknown.
+    fn canon(names: &[(&str, &str, u32)]) -> Vec<String> {
+        let names: Vec<_> = names.iter().map(|&(l, n, m)| (l, n, m, None)).collect();
+        canon_with(&names)
     }
 
     #[test]
@@ -697,27 +704,10 @@ mod tests {
         assert_eq!(got, ["Бора", "Бор", "Боро", "Иванов", "Иванова"]);
     }
 
-    /// [`canon`] with each variant's document language.
+    /// [`canon_with`] of `(label, name, lang)`, one mention each.
     fn canon_in(names: &[(&str, &str, &str)]) -> Vec<String> {
-        let keys: Vec<String> = names
-            .iter()
-            .map(|(l, n, _)| format!("{l}:{}", fold(n)))
-            .collect();
-        let variants: Vec<Variant> = names
-            .iter()
-            .zip(&keys)
-            .map(|(&(label, name, lang), key)| Variant {
-                key,
-                label,
-                name,
-                n_mentions: 1,
-                lang: Some(lang),
-            })
-            .collect();
-        canonical_of(&variants)
-            .into_iter()
-            .map(|i| variants[i].name.to_string())
-            .collect()
+        let names: Vec<_> = names.iter().map(|&(l, n, g)| (l, n, 1, Some(g))).collect();
+        canon_with(&names)
     }
 
     /// Checks that the names of each group, all of `label` in documents of
