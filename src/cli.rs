@@ -59,9 +59,11 @@ pub enum Command {
     /// gleaner never deletes a file it cannot prove it wrote: with no
     /// manifest beside partitions, the run stops (exit 6) and says how to
     /// recover. Unreadable inputs are reported and skipped unless --strict
-    /// is given.
+    /// is given. A run estimated to need more memory than --max-memory
+    /// runs as the passes of `gleaner plan`, their tasks one after another
+    /// here: slower, the same tables.
     #[command(after_help = EXIT_CODES)]
-    Run(RunArgs),
+    Run(RunCommand),
     /// Check a config file: unknown keys, wrong types, invalid regexes.
     #[command(after_help = EXIT_CODES)]
     CheckConfig(ConfigArg),
@@ -252,6 +254,50 @@ pub struct RunArgs {
     pub follow_symlinks: bool,
 }
 
+/// `gleaner run`: the run's arguments, which `gleaner plan` shares, and
+/// what only a run in this process has.
+#[derive(Debug, Args)]
+pub struct RunCommand {
+    #[command(flatten)]
+    pub run: RunArgs,
+    /// Memory the run may hold (bytes, or with K, M, G or T: 6G). A run
+    /// estimated to need more (about 4 KB per released and per new
+    /// document, for dedup, plus 1 GB) runs as partitions, one after
+    /// another, each holding about a part of it; the tables are the same.
+    /// Default: half the machine's memory.
+    #[arg(long, value_name = "SIZE", value_parser = byte_size)]
+    pub max_memory: Option<u64>,
+}
+
+/// A size in bytes: a number, optionally followed by K, M, G or T (powers
+/// of 1024; a trailing `B` or `iB` is allowed: 512M, 4GiB, 6G).
+fn byte_size(value: &str) -> Result<u64, String> {
+    let v = value.trim();
+    let v = v
+        .strip_suffix("iB")
+        .or_else(|| v.strip_suffix('B'))
+        .unwrap_or(v);
+    let (digits, shift) = match v.char_indices().last() {
+        Some((i, c)) if c.is_ascii_alphabetic() => {
+            let shift = match c.to_ascii_uppercase() {
+                'K' => 10,
+                'M' => 20,
+                'G' => 30,
+                'T' => 40,
+                _ => return Err(format!("`{value}`: the unit is K, M, G or T")),
+            };
+            (&v[..i], shift)
+        }
+        _ => (v, 0),
+    };
+    let n: u64 = digits
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{value}` is not a size (such as 6G or 512M)"))?;
+    n.checked_mul(1 << shift)
+        .ok_or_else(|| format!("`{value}` is too large"))
+}
+
 /// Most worker threads a run may ask for: more only costs memory and
 /// start-up time (100,000 threads never finish starting).
 const MAX_THREADS: usize = 1024;
@@ -271,4 +317,23 @@ pub struct DatasetArg {
     /// A dataset directory written by `gleaner run`.
     #[arg(value_name = "DATASET_DIR")]
     pub dataset: PathBuf,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_read_as_people_write_them() {
+        assert_eq!(byte_size("6G"), Ok(6 << 30));
+        assert_eq!(byte_size("512M"), Ok(512 << 20));
+        assert_eq!(byte_size("4GiB"), Ok(4 << 30));
+        assert_eq!(byte_size("2kB"), Ok(2048));
+        assert_eq!(byte_size("1000"), Ok(1000));
+        assert_eq!(byte_size("1t"), Ok(1 << 40));
+        assert!(byte_size("6X").is_err());
+        assert!(byte_size("G").is_err());
+        assert!(byte_size("-1G").is_err());
+        assert!(byte_size("99999999999T").is_err());
+    }
 }

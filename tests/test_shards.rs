@@ -232,6 +232,46 @@ fn a_sharded_run_adds_to_a_release_as_a_local_run_does() {
 }
 
 #[test]
+fn a_run_over_its_memory_limit_runs_as_partitions_with_the_same_tables() {
+    let local = Workspace::with_articles(8);
+    let limited = Workspace::with_articles(8);
+    local.run(&[]);
+    let partitioned = |w: &Workspace| {
+        let out = w.try_run(&["--max-memory", "1M"]);
+        let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+        assert!(out.status.success(), "{stderr}");
+        assert!(stderr.contains("partitions, one after another"), "{stderr}");
+        String::from_utf8_lossy(&out.stdout).to_string()
+    };
+    assert!(partitioned(&limited).contains("run 1:"));
+    assert_same(&tables(&limited.ds()), &tables(&local.ds()), "first run");
+    for w in [&local, &limited] {
+        for (i, article) in common::articles().iter().skip(8).take(5).enumerate() {
+            w.add(&format!("b{i}.txt"), article);
+        }
+        // A re-post of a released article: dedup must see the release.
+        w.add("b-dup.txt", &common::articles()[2]);
+    }
+    local.run(&[]);
+    assert!(partitioned(&limited).contains("run 2:"));
+    assert_same(&tables(&limited.ds()), &tables(&local.ds()), "added");
+    assert!(limited.manifest()["counts"]["duplicates"].as_u64().unwrap() >= 1);
+    let leftovers: Vec<_> = std::fs::read_dir(limited.ds())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".shards") || n.starts_with(".staging"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+    ok(common::gleaner()
+        .arg("verify")
+        .arg(limited.ds())
+        .output()
+        .unwrap());
+    // Nothing new: the limit changes nothing there either.
+    assert!(limited.run(&["--max-memory", "1M"]).contains("nothing new"));
+}
+
+#[test]
 fn a_task_killed_half_way_is_run_again_and_nothing_is_lost_or_doubled() {
     let local = Workspace::with_articles(10);
     local.run(&[]);

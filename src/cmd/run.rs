@@ -6,13 +6,16 @@ use gleaner::pipeline::{self, RunError, RunOptions, Summary};
 
 use serde_json::json;
 
-use crate::cli::{LogFormat, RunArgs};
+use crate::cli::{LogFormat, RunArgs, RunCommand};
 use crate::cmd::{load_config, Failure};
 use crate::progress::StageBars;
 
-pub fn execute(args: RunArgs, format: LogFormat) -> Result<(), Failure> {
-    let (config, config_name) = load_config(&args.config.config)?;
-    let options = options(args);
+pub fn execute(args: RunCommand, format: LogFormat) -> Result<(), Failure> {
+    let (config, config_name) = load_config(&args.run.config.config)?;
+    let options = RunOptions {
+        max_memory: args.max_memory,
+        ..options(args.run)
+    };
     if let Err(e) = gleaner::release::install_cleanup_on_signal() {
         eprintln!("warning: cannot watch for Ctrl-C/SIGTERM ({e}); an interrupted run leaves its staging directory to the next run");
     }

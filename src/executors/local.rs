@@ -16,6 +16,7 @@ use std::time::Instant;
 
 use arrow::record_batch::RecordBatch;
 
+use super::partitioned_run;
 use crate::clean::frequent::FrequentLineCounter;
 use crate::clean::Cleaner;
 use crate::config::{Config, InvalidValue};
@@ -29,9 +30,11 @@ use crate::passes::{self, sketch, write, PassError};
 use crate::read::Reader;
 use crate::release::no_op_counts;
 use crate::release::remote_lock::RemoteLock;
-use crate::release::{self, released_index, table_metadata, InputPlan, Previous, RunCommit};
+use crate::release::{
+    self, released_bodies, released_index, table_metadata, InputPlan, Previous, RunCommit,
+};
 use crate::spill::{SpillError, SpillStore};
-use crate::state::{self, Released, StateError};
+use crate::state::{self, Released, ReleasedBodies, StateError};
 use crate::storage::{self, Remote, StorageError};
 use crate::write::manifest::{InputRecord, Manifest, RunCounts, SkippedInput};
 use crate::write::{DatasetSink, WriteError};
@@ -64,6 +67,10 @@ pub struct RunOptions {
     pub drop_vanished: bool,
     /// Follow symlinks that lead out of an input directory.
     pub follow_symlinks: bool,
+    /// Bytes a run may hold; a run estimated to need more runs as
+    /// partitions ([`super::partitioned_run`]). `None`: half the machine's
+    /// memory. The tables do not depend on it.
+    pub max_memory: Option<u64>,
 }
 
 pub use crate::passes::{Progress, Silent};
@@ -255,7 +262,7 @@ fn keep_only_state(mirror: &Path, m: &Manifest) {
 pub const CHUNK_BYTES: u64 = 64 << 20;
 /// Bytes of cleaned documents kept in memory between passes; chunks beyond
 /// it are spilled to scratch files.
-const MEMORY_BUDGET: usize = 512 << 20;
+pub(crate) const MEMORY_BUDGET: usize = 512 << 20;
 
 /// Times the stages of a run for the manifest.
 pub(crate) struct Laps {
@@ -319,9 +326,42 @@ fn run_in_pool(
             seconds: started.elapsed().as_secs_f64(),
         });
     }
-    let released = match base {
-        Some(m) => released_index(&output, m)?,
-        None => Released::default(),
+    // The scan needs only the released body hashes; the sketches are
+    // read after it, for the cluster pass: the two are never held at once.
+    let fit = partitioned_run::fit(
+        base.and_then(|m| m.state.get("index"))
+            .map_or(0, |t| t.rows),
+        files
+            .iter()
+            .filter_map(|f| std::fs::metadata(&f.path).ok())
+            .map(|m| m.len())
+            .sum(),
+        options
+            .max_memory
+            .unwrap_or_else(partitioned_run::default_max_memory),
+    );
+    if let Some(tasks) = fit.tasks {
+        // Planned again from the start, under the lock the plan takes; the
+        // work files go inside the run's shared staging area, which the
+        // commit removes.
+        drop(lock);
+        let work = std::path::absolute(&output)
+            .unwrap_or_else(|_| output.clone())
+            .join(format!("{}{run_id}", release::SHARDS_PREFIX))
+            .join("work");
+        let mut summary = partitioned_run::run(config, options, tasks, &work, progress)?;
+        summary.warnings.push(format!(
+            "this run would hold about {} MB, over --max-memory: it ran as {tasks} \
+             partitions, one after another (the passes of `gleaner plan`; same tables)",
+            fit.local_bytes >> 20
+        ));
+        summary.seconds = started.elapsed().as_secs_f64();
+        summary.output = output;
+        return Ok(summary);
+    }
+    let released_bodies = match base {
+        Some(m) => released_bodies(&output, m)?,
+        None => ReleasedBodies::default(),
     };
     let mut sink = DatasetSink::create(&output, table_metadata(&config_hash))?;
     let mut commit = RunCommit::new(base, run_id);
@@ -334,7 +374,6 @@ fn run_in_pool(
         sink.scratch_dir()?,
         options.memory_budget.unwrap_or(MEMORY_BUDGET),
     );
-    let released_bodies = released.bodies();
     progress.stage("read", files.len() as u64);
     let scanned = scan::scan(
         &files,
@@ -406,6 +445,10 @@ fn run_in_pool(
 
     // pass cluster, against the released documents
     progress.stage("dedup", 0);
+    let released = match base {
+        Some(m) => released_index(&output, m)?,
+        None => Released::default(),
+    };
     let new = NewSketches {
         keys: sketched.keys,
         body_hashes: sketched.body_hashes,

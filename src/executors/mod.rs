@@ -8,11 +8,14 @@
 //!   jobs), handing each other part files in a work directory, on a
 //!   shared file system or, through [`remote_work`], on an object store.
 //!
-//! Both call the same pass functions, so both write the same tables.
+//! Both call the same pass functions, so both write the same tables. A
+//! `gleaner run` whose estimated memory is over `--max-memory` runs the
+//! sharded passes here, one task after another ([`partitioned_run`]).
 
 pub mod exchange;
 pub mod grouped_files;
 pub mod local;
+pub mod partitioned_run;
 pub mod remote_work;
 pub mod scripts;
 pub mod sharded;

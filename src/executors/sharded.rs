@@ -58,9 +58,9 @@ use crate::pipeline::{
 use crate::quality::Signals;
 use crate::read::Reader;
 use crate::release::remote_lock::RemoteLock;
-use crate::release::{self, released_index, table_metadata, Previous, RunCommit};
+use crate::release::{self, released_bodies, table_metadata, Previous, RunCommit};
 use crate::spill::SpillStore;
-use crate::state::{self, Released};
+use crate::state::{self, Released, ReleasedBodies};
 use crate::storage::{self, Remote};
 use crate::write::manifest::{InputRecord, Manifest, PartRecord, SkippedInput};
 use crate::write::{DatasetSink, Verdict};
@@ -780,11 +780,10 @@ pub(crate) fn run_task(
                     })
                 })
                 .collect::<Result<_, RunError>>()?;
-            let released = match &base {
-                Some(m) => released_index(&plan.output, m)?,
-                None => Released::default(),
+            let bodies = match &base {
+                Some(m) => released_bodies(&plan.output, m)?,
+                None => ReleasedBodies::default(),
             };
-            let bodies = released.bodies();
             let reader = Reader::new(&config.read).map_err(RunError::Config)?;
             let cleaner = Cleaner::new(&config.clean).map_err(RunError::Config)?;
             let mut store = SpillStore::persistent(work.part(format!("scan-{shard}")))?;

@@ -1,8 +1,6 @@
 //! Pass `scan`: reads input files, splits them into documents, cleans each,
 //! and counts its short lines per site for the `lines` pass.
 
-use std::collections::HashMap;
-
 use rayon::prelude::*;
 
 use super::{site_group, Counts, PassError, Progress};
@@ -12,6 +10,7 @@ use crate::discover::InputFile;
 use crate::document::Document;
 use crate::read::{FileRead, ReadError, Reader};
 use crate::spill::{CleanedDoc, SpillStore};
+use crate::state::ReleasedBodies;
 use crate::write::manifest::{InputRecord, SkippedInput};
 
 /// What the pass needs besides the files.
@@ -20,7 +19,7 @@ pub struct ScanContext<'a> {
     pub cleaner: &'a Cleaner,
     /// Body hashes of released documents by `doc_id`: a record read again
     /// with the same text is not a new document.
-    pub released: &'a HashMap<&'a str, u64>,
+    pub released: &'a ReleasedBodies,
     /// The run the documents will belong to (recorded with each input).
     pub run: u32,
     /// Input bytes read per chunk.
@@ -158,20 +157,51 @@ fn collect_reads(
 /// `None` when that very text was released before under its id. A record
 /// whose text changed since its release is a new document (a revision) and
 /// gets an id of its own, so ids stay unique across the release.
-fn new_version(mut doc: Document, released: &HashMap<&str, u64>) -> Option<(Document, u64)> {
+fn new_version(mut doc: Document, released: &ReleasedBodies) -> Option<(Document, u64)> {
     let hash = xxhash_rust::xxh3::xxh3_64(doc.body.as_bytes());
     if released.is_empty() {
         return Some((doc, hash));
     }
-    match released.get(doc.doc_id.as_str()) {
+    match released.get(&doc.doc_id) {
         None => return Some((doc, hash)),
-        Some(&h) if h == hash => return None,
+        Some(h) if h == hash => return None,
         Some(_) => {}
     }
     let revision = crate::document::revision_id(&doc.doc_id, hash);
-    if released.get(revision.as_str()) == Some(&hash) {
+    if released.get(&revision) == Some(hash) {
         return None;
     }
     doc.doc_id = revision;
     Some((doc, hash))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc(id: &str, body: &str) -> Document {
+        Document {
+            doc_id: id.to_string(),
+            ..Document::new("f.jsonl", 0, body.to_string())
+        }
+    }
+
+    #[test]
+    fn a_record_read_again_is_new_only_if_its_text_changed() {
+        let hash = |body: &str| xxhash_rust::xxh3::xxh3_64(body.as_bytes());
+        let mut released = ReleasedBodies::default();
+        released.insert("a", hash("old text"));
+        // Never released: taken as it is.
+        let (d, h) = new_version(doc("b", "text"), &released).unwrap();
+        assert_eq!((d.doc_id.as_str(), h), ("b", hash("text")));
+        // Released with this very text: not new.
+        assert!(new_version(doc("a", "old text"), &released).is_none());
+        // Revised: a new document under an id of its own...
+        let (d, _) = new_version(doc("a", "new text"), &released).unwrap();
+        let revision = crate::document::revision_id("a", hash("new text"));
+        assert_eq!(d.doc_id, revision);
+        // ...which is not new once released.
+        released.insert(&revision, hash("new text"));
+        assert!(new_version(doc("a", "new text"), &released).is_none());
+    }
 }

@@ -5,7 +5,7 @@
 //! Both executors use it: the local run in one process, and the `commit`
 //! task of a sharded run, which adopts the parts its shards staged.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use arrow::record_batch::RecordBatch;
@@ -18,7 +18,7 @@ use crate::passes::cluster::Clustered;
 use crate::passes::write::PartWriters;
 use crate::passes::Counts;
 use crate::pipeline::{RunError, Summary};
-use crate::state::{self, Released};
+use crate::state::{self, Released, ReleasedBodies};
 use crate::write::manifest::{
     InputRecord, Manifest, PartRecord, RunCounts, RunRecord, SkippedInput, TableRecord,
 };
@@ -40,6 +40,17 @@ pub fn released_index(dir: &Path, m: &Manifest) -> Result<Released, RunError> {
         state::read_index(&path, &mut released)?;
     }
     Ok(released)
+}
+
+/// The body hashes of every document released before `m`'s next run:
+/// the `scan` pass's question of the release, answered without holding
+/// the sketches (see [`ReleasedBodies`]).
+pub fn released_bodies(dir: &Path, m: &Manifest) -> Result<ReleasedBodies, RunError> {
+    let mut bodies = ReleasedBodies::default();
+    for path in state_files(dir, m, "index") {
+        state::read_bodies(&path, &mut bodies)?;
+    }
+    Ok(bodies)
 }
 
 /// Stages `batch` as `file` of run `run`; returns its record.
@@ -416,16 +427,5 @@ pub fn no_op_counts(release: &Manifest, unchanged: usize) -> RunCounts {
         unchanged_files: unchanged as u64,
         released_documents: release.tables.get("documents").map_or(0, |t| t.rows),
         ..RunCounts::default()
-    }
-}
-
-impl Released {
-    /// Body hashes by `doc_id`: tells a record read again from a revision.
-    pub fn bodies(&self) -> HashMap<&str, u64> {
-        self.keys
-            .iter()
-            .zip(&self.body_hash)
-            .map(|(k, &h)| (k.doc_id.as_str(), h))
-            .collect()
     }
 }

@@ -20,7 +20,9 @@ pub mod state;
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
-pub use commit::{no_op_counts, released_index, stage_part, table_metadata, RunCommit};
+pub use commit::{
+    no_op_counts, released_bodies, released_index, stage_part, table_metadata, RunCommit,
+};
 pub use interrupt::{
     commit_guard, install_cleanup_on_signal, register_staging, unregister_staging,
 };

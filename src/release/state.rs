@@ -11,6 +11,7 @@
 //! manifest lists them; the entity totals are read back from the released
 //! `entities` table itself.
 
+use std::collections::HashMap;
 use std::fs::File;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -27,6 +28,7 @@ use arrow::datatypes::{
 use arrow::record_batch::RecordBatch;
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 use parquet::arrow::ProjectionMask;
+use rustc_hash::FxBuildHasher;
 
 use crate::dedup::partitioned::SketchFields;
 use crate::dedup::sample::Sample;
@@ -65,6 +67,54 @@ pub struct Released {
     /// re-read record that was already released from a revised one.
     pub body_hash: Vec<u64>,
     pub sketches: Vec<Sketch>,
+}
+
+/// Body hashes of the released documents, by `doc_id`: what the `scan`
+/// pass asks of the release (is this record released already, with this
+/// very text?). Kept apart from [`Released`] because the scan needs only
+/// this, and a whole sketch per document (about 3 KB with its id and
+/// cluster) held for the scan made every incremental run's memory grow
+/// with the release; here a document costs a 128-bit hash of its id and
+/// its body hash, about 50 bytes with the table's slack.
+#[derive(Debug, Default)]
+pub struct ReleasedBodies {
+    /// xxh3-128 of the `doc_id` → body hash. 128 bits: two ids of a
+    /// release that shared a key would make a record a revision of the
+    /// other, and at 10^10 ids the chance is about 10^-19.
+    by_id: HashMap<u128, u64, FxBuildHasher>,
+}
+
+impl ReleasedBodies {
+    fn key(doc_id: &str) -> u128 {
+        xxhash_rust::xxh3::xxh3_128(doc_id.as_bytes())
+    }
+
+    /// Records `doc_id`'s body hash.
+    pub fn insert(&mut self, doc_id: &str, body_hash: u64) {
+        self.by_id.insert(Self::key(doc_id), body_hash);
+    }
+
+    /// The body hash `doc_id` was released with, if it was.
+    pub fn get(&self, doc_id: &str) -> Option<u64> {
+        self.by_id.get(&Self::key(doc_id)).copied()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.by_id.is_empty()
+    }
+
+    pub fn len(&self) -> usize {
+        self.by_id.len()
+    }
+}
+
+/// Adds the body hashes of an index partition to `into`, reading only its
+/// key columns (not the band keys and samples, most of its bytes).
+pub fn read_bodies(path: &Path, into: &mut ReleasedBodies) -> Result<(), StateError> {
+    each_index_row_in(path, None, Some(SketchFields::Keys), |row| {
+        into.insert(&row.key.doc_id, row.body_hash);
+    })
+    .map(|_| ())
 }
 
 /// Schema of a dedup index partition.
@@ -570,6 +620,29 @@ mod tests {
             assert_eq!(a.bands, b.bands);
             assert_eq!(a.sample, b.sample);
         }
+    }
+
+    #[test]
+    fn body_hashes_are_read_by_id_without_the_sketches() {
+        let sketcher = Sketcher::new(&DedupConfig::default());
+        let keys: Vec<DocKey> = ["a", "b"]
+            .iter()
+            .map(|id| DocKey {
+                doc_id: id.to_string(),
+                published: None,
+            })
+            .collect();
+        let sketches = vec![sketcher.sketch("one text"), sketcher.sketch("another")];
+        let clusters = vec!["a".to_string(), "b".to_string()];
+        let batch = index_batch(&keys, &clusters, &[7, u64::MAX], &sketches).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let mut bodies = ReleasedBodies::default();
+        read_bodies(&write(dir.path(), &batch), &mut bodies).unwrap();
+        assert_eq!(bodies.len(), 2);
+        assert_eq!(bodies.get("a"), Some(7));
+        assert_eq!(bodies.get("b"), Some(u64::MAX));
+        assert_eq!(bodies.get("c"), None);
+        assert_eq!(bodies.get("A"), None);
     }
 
     #[test]
