@@ -35,6 +35,7 @@ pub(super) fn choose(a: &mut [Node], p: &Params, soft: bool) -> Vec<usize> {
         let mass = para_mass(a, p);
         let total = mass[0].max(1) as f32;
         let group = group_mass(a, &mass);
+        let article = article_mass(a, &mass);
         // Inside a kept group (a post), nothing is dropped by class: the
         // post's body is `comment-body` too.
         let mut protected_to = 0;
@@ -46,7 +47,13 @@ pub(super) fn choose(a: &mut [Node], p: &Params, soft: bool) -> Vec<usize> {
             if x.soft_drop && grouped {
                 protected_to = x.end as usize;
             }
-            x.drop = x.soft_drop && (mass[i] as f32) < 0.5 * total && !grouped;
+            // Most of the paragraph text of the article it sits in is
+            // that article's body, whatever its class (Barron's sets the
+            // paragraphs past the lead in a `paywall` div): the guard
+            // against the page alone dropped it once the article's own
+            // header counted as text.
+            let body = mass[i] >= LANDMARK_MIN && 2 * mass[i] as u64 >= article[i] as u64;
+            x.drop = x.soft_drop && (mass[i] as f32) < 0.5 * total && !grouped && !body;
         }
         aggregate(a);
     }
@@ -251,6 +258,27 @@ fn cover_page(a: &[Node], top: usize, mass: &[u32], p: &Params) -> usize {
         anc = a[anc].parent as usize;
     }
     top
+}
+
+/// Per node, the paragraph text of the nearest article around it (an
+/// ancestor with the article hint: `<article>`, `articleBody`, the main
+/// region), or `u32::MAX` where there is none, so that no node is that
+/// article's body.
+fn article_mass(a: &[Node], mass: &[u32]) -> Vec<u32> {
+    let mut out = vec![u32::MAX; a.len()];
+    for i in 1..a.len() {
+        let parent = a[i].parent;
+        if parent == NONE {
+            continue;
+        }
+        let parent = parent as usize;
+        out[i] = if a[parent].hint {
+            mass[parent]
+        } else {
+            out[parent]
+        };
+    }
+    out
 }
 
 pub(super) fn init_score(n: &Node) -> f32 {

@@ -80,6 +80,40 @@ fn an_articles_own_header_is_not_a_landmark_and_the_page_banner_is() {
 }
 
 #[test]
+fn an_articles_body_in_a_boilerplate_class_is_kept() {
+    // Barron's sets the paragraphs past the lead in `<div class="paywall">`:
+    // less than half the page's paragraph text once the article's header
+    // and the page's other text count, but most of the article's.
+    let para = |i: usize| {
+        format!(
+            "<p>Paragraph {i} of the story: the company cut its forecast, and analysts said \
+             the lower figure was no surprise given the weather, the housing market and rates.</p>"
+        )
+    };
+    let body: String = (2..9).map(para).collect();
+    let other: String = (0..12)
+        .map(|i| format!("<p>Column {i}: a long opinion piece teaser about markets, rates and the economy at large.</p>"))
+        .collect();
+    let html = format!(
+        "<html><head><meta property=\"og:type\" content=\"article\"></head><body>\
+         <article><header><h1>Home Depot stock falls</h1>\
+         <p class=\"byline\">By A. Writer, Updated Nov. 19, 2019</p></header>\
+         <div class=\"article__body\">{}{}<div class=\"paywall\">{body}</div></div></article>\
+         <div class=\"opinion\">{other}</div></body></html>",
+        para(0),
+        para(1)
+    );
+    let x = extract(&html, None);
+    for i in 0..9 {
+        assert!(
+            x.text.contains(&format!("Paragraph {i} ")),
+            "{i}: {}",
+            x.text
+        );
+    }
+}
+
+#[test]
 fn extracts_metadata() {
     let x = extract(PAGE, Some("https://fallback.example/"));
     assert_eq!(x.title.as_deref(), Some("Peres visits Almaty"));
