@@ -13,8 +13,8 @@ Exit codes:
   4  verify found a table that does not match the manifest (or no manifest)
   5  another gleaner run holds the dataset's lock (run: without --wait)
   6  the run would lose or mix released data, and changed nothing: no manifest
-     beside partitions, a config or gleaner version other than the release's
-     (use --full), or --full would drop documents of vanished or unreadable
+     beside partitions, a config (inputs aside) or gleaner version other than
+     the release's (use --full), or --full would drop documents of vanished or unreadable
      inputs (use --drop-vanished)
   130  interrupted (Ctrl-C, SIGTERM): staging removed, release unchanged";
 
@@ -53,7 +53,9 @@ pub enum Command {
     /// spellings joined) hold the totals over all runs. Nothing new: nothing is
     /// written. --full rebuilds the dataset from all inputs; a changed
     /// config or another gleaner version stops the run (exit 6) and names
-    /// the difference, since adding to the release would mix them. Files
+    /// the difference, since adding to the release would mix them (an
+    /// input added to or removed from dataset.inputs does not: an added one
+    /// is read as new files are, a removed one's documents stay). Files
     /// are staged and the manifest is renamed into place last, so a failed,
     /// interrupted or killed run leaves the previous release as it was.
     /// gleaner never deletes a file it cannot prove it wrote: with no
@@ -75,8 +77,9 @@ pub enum Command {
     Verify(DatasetArg),
     /// Write a lost or damaged manifest.json again from the partitions on
     /// disk. Every partition's Parquet footer names the gleaner version and
-    /// config hash that wrote it; they must all agree, and the config given
-    /// must be that one. Input fingerprints are not recoverable: the next
+    /// config hash that wrote it (and the hash of that config without
+    /// dataset.inputs, which is compared where a footer has it); they must
+    /// all agree, and the config given must be that one. Input fingerprints are not recoverable: the next
     /// run reads every input again and adds only records not yet released.
     /// A damaged manifest is kept as manifest.json.damaged.
     #[command(after_help = EXIT_CODES)]

@@ -173,6 +173,18 @@ impl Config {
         let json = serde_json::to_vec(self).unwrap_or_default();
         format!("{:032x}", xxhash_rust::xxh3::xxh3_128(&json))
     }
+
+    /// Stable hash of every setting that shapes the tables: the
+    /// configuration without `dataset.inputs`. Which inputs a run reads
+    /// decides what goes in, not how it is processed, so a release can take
+    /// a new input (or lose one) and stay one config's output. [`Config::hash`]
+    /// stays the hash of everything, as older releases and Parquet footers
+    /// record it.
+    pub fn processing_hash(&self) -> String {
+        let mut settings = self.clone();
+        settings.dataset.inputs.clear();
+        settings.hash()
+    }
 }
 
 /// Lays `own` over `base`: tables merge key by key, anything else in `own`
@@ -361,5 +373,19 @@ mod tests {
         b.dedup.threshold = 0.5;
         assert_ne!(a.hash(), b.hash());
         assert_eq!(a.hash(), Config::default().hash());
+        assert_ne!(a.processing_hash(), b.processing_hash());
+    }
+
+    #[test]
+    fn the_processing_hash_leaves_out_only_the_inputs() {
+        let a = Config::default();
+        let mut b = Config::default();
+        b.dataset.inputs.push("feeds/new".into());
+        assert_ne!(a.hash(), b.hash(), "the full hash is as before");
+        assert_eq!(a.processing_hash(), b.processing_hash());
+        b.dataset.inputs.clear();
+        assert_eq!(a.processing_hash(), b.processing_hash());
+        b.dataset.name = "other".into();
+        assert_ne!(a.processing_hash(), b.processing_hash());
     }
 }

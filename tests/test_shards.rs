@@ -272,6 +272,32 @@ fn a_run_over_its_memory_limit_runs_as_partitions_with_the_same_tables() {
 }
 
 #[test]
+fn a_plan_adds_an_input_added_to_the_config() {
+    let w = Workspace::with_articles(2);
+    w.run(&[]);
+    // Before, the changed input list made `gleaner plan` exit 6 until --full.
+    std::fs::create_dir(w.path("feed")).unwrap();
+    std::fs::copy(&common::articles()[2], w.path("feed/f0.txt")).unwrap();
+    std::fs::write(
+        w.config(),
+        "[dataset]\nname = \"news\"\ninputs = [\"in\", \"feed\"]\noutput = \"ds\"\n",
+    )
+    .unwrap();
+    let p = w.path("plan");
+    ok(plan(&w, 2, &p, &[]));
+    run_all(2, &p);
+    let manifest = w.manifest();
+    assert_eq!(manifest["runs"].as_array().unwrap().len(), 2);
+    assert_eq!(manifest["runs"][1]["full"], false);
+    assert_eq!(manifest["counts"]["released_documents"], 3);
+    common::gleaner()
+        .arg("verify")
+        .arg(w.ds())
+        .assert()
+        .success();
+}
+
+#[test]
 fn a_task_killed_half_way_is_run_again_and_nothing_is_lost_or_doubled() {
     let local = Workspace::with_articles(10);
     local.run(&[]);

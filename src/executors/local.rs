@@ -363,7 +363,7 @@ fn run_in_pool(
         Some(m) => released_bodies(&output, m)?,
         None => ReleasedBodies::default(),
     };
-    let mut sink = DatasetSink::create(&output, table_metadata(&config_hash))?;
+    let mut sink = DatasetSink::create(&output, table_metadata(config))?;
     let mut commit = RunCommit::new(base, run_id);
     laps.lap("plan");
 
@@ -409,7 +409,8 @@ fn run_in_pool(
             return Err(RunError::NoDocuments(skipped));
         };
         drop(store);
-        let (output, summary) = commit.record_inputs_only(m, plan.unchanged, skipped, sink)?;
+        let (output, summary) =
+            commit.record_inputs_only(config, m, plan.unchanged, skipped, sink)?;
         drop(lock);
         return Ok(Summary {
             output,
@@ -660,19 +661,8 @@ fn open_release(
                 m.gleaner_version
             )));
         }
-        if m.config_hash != config_hash {
-            let now = serde_json::to_value(config).unwrap_or_default();
-            let keys = crate::config::differences(&m.config, &now);
-            return Err(RunError::Refused(format!(
-                "the config differs from the one the release in {dir} was made with ({}); \
-                 adding to it would mix two configs in one release. Use the release's config \
-                 (it is in manifest.json), or run with --full to rebuild with this one",
-                if keys.is_empty() {
-                    "hash only".to_string()
-                } else {
-                    keys.join(", ")
-                }
-            )));
+        if !m.takes_config(config_hash, &config.processing_hash()) {
+            return Err(RunError::Refused(config_refusal(&dir, m, config)));
         }
         return Ok((previous, true));
     }
@@ -687,12 +677,42 @@ fn open_release(
     keep_or_drop(
         &vanished,
         paths,
-        "that are no longer there",
+        "that are no longer found (gone, or no longer among the inputs)",
         "restore them",
         options.drop_vanished,
         warnings,
     )?;
     Ok((previous, false))
+}
+
+/// Why a run may not add to the release `m` of `dir` with `config`: keys
+/// other than `dataset.inputs` differ (inputs may change: a new one is read
+/// as new files are, a removed one is kept as vanished files are), or only
+/// the inputs do but the release was made before gleaner recorded the hash
+/// that leaves them out.
+fn config_refusal(dir: &impl std::fmt::Display, m: &Manifest, config: &Config) -> String {
+    let now = serde_json::to_value(config).unwrap_or_default();
+    let mut keys = crate::config::differences(&m.config, &now);
+    if m.processing_hash.is_none() && keys == ["dataset.inputs"] {
+        return format!(
+            "dataset.inputs differs from the release's in {dir}, which was made before \
+             gleaner recorded a hash of the config without its inputs, so nothing shows that \
+             the other settings are the same. Restore the release's inputs (in manifest.json's \
+             config) until a run writes the manifest (it then records that hash, and later \
+             runs read added inputs as new files), or run with --full to rebuild"
+        );
+    }
+    keys.retain(|k| k != "dataset.inputs");
+    format!(
+        "the config differs from the one the release in {dir} was made with ({}); \
+         adding to it would mix two configs in one release. Use the release's config \
+         (it is in manifest.json), or run with --full to rebuild with this one",
+        if keys.is_empty() {
+            "hash only".to_string()
+        } else {
+            keys.join(", ")
+        }
+    )
 }
 
 /// Refuses a `--full` rebuild that would drop the released documents of

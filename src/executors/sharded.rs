@@ -762,7 +762,7 @@ pub(crate) fn run_task(
         }
     }
     let base = base_release(&plan)?;
-    let shared = || DatasetSink::shared(&plan.output, plan.run, table_metadata(&plan.config_hash));
+    let shared = || DatasetSink::shared(&plan.output, plan.run, table_metadata(&config));
     let mut read = None;
     // This task's partition of the dedup passes' work.
     let part = Partition {
@@ -1312,12 +1312,12 @@ fn commit(
             &mut rebuild_warnings,
         )?;
     }
-    let mut sink = DatasetSink::shared(&plan.output, plan.run, table_metadata(&plan.config_hash))?;
+    let mut sink = DatasetSink::shared(&plan.output, plan.run, table_metadata(config))?;
     let (output, summary) = if documents == 0 {
         let Some(m) = &base else {
             return Err(RunError::NoDocuments(skipped));
         };
-        commit.record_inputs_only(m, plan.unchanged.clone(), skipped, sink)?
+        commit.record_inputs_only(config, m, plan.unchanged.clone(), skipped, sink)?
     } else {
         for i in 0..n {
             let lines: LinesReport = work.read_report(Pass::Lines, i)?;

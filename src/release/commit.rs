@@ -25,11 +25,15 @@ use crate::write::manifest::{
 use crate::write::sink::{DOCUMENT_ROWS_PER_GROUP, ROW_GROUP_ROWS};
 use crate::write::{self, schema, DatasetSink};
 
-/// Key-value metadata written into every Parquet footer of a run.
-pub fn table_metadata(config_hash: &str) -> Vec<(String, String)> {
+/// Key-value metadata written into every Parquet footer of a run: what
+/// `gleaner repair` checks a config against. The processing hash (the config
+/// without its inputs) is what runs that add inputs share; footers written
+/// before it have only the full hash.
+pub fn table_metadata(config: &Config) -> Vec<(String, String)> {
     vec![
         ("gleaner.version".into(), env!("CARGO_PKG_VERSION").into()),
-        ("gleaner.config_hash".into(), config_hash.to_string()),
+        ("gleaner.config_hash".into(), config.hash()),
+        ("gleaner.processing_hash".into(), config.processing_hash()),
     ]
 }
 
@@ -311,6 +315,7 @@ impl RunCommit {
             gleaner_version: env!("CARGO_PKG_VERSION").to_string(),
             dataset: config.dataset.name.clone(),
             config_hash: config_hash.to_string(),
+            processing_hash: Some(config.processing_hash()),
             config: serde_json::to_value(config).unwrap_or_default(),
             runs,
             inputs: merge_inputs(base, unchanged, std::mem::take(&mut self.inputs)),
@@ -341,9 +346,11 @@ impl RunCommit {
     /// corrupt, or records released before): the release stands, and only
     /// the manifest changes. The files' fingerprints and skip reasons go
     /// into it, so tomorrow's run does not read them again and the reasons
-    /// stay on record.
+    /// stay on record. The manifest takes this run's config (the
+    /// release's, or the same settings with other inputs).
     pub fn record_inputs_only(
         self,
+        config: &Config,
         m: &Manifest,
         unchanged: Vec<InputRecord>,
         skipped: Vec<SkippedInput>,
@@ -366,6 +373,9 @@ impl RunCommit {
         let manifest = Manifest {
             inputs: merge_inputs(Some(m), unchanged, inputs),
             skipped: skipped.clone(),
+            config_hash: config.hash(),
+            processing_hash: Some(config.processing_hash()),
+            config: serde_json::to_value(config).unwrap_or_default(),
             ..m.clone()
         };
         let output = commit_with(sink, &manifest, &[])?;

@@ -6,7 +6,10 @@
 //! way back: every partition's Parquet footer records the gleaner version
 //! and config hash that wrote it, so the release can be listed again —
 //! partitions, row counts, file hashes, runs — provided one config (the one
-//! given, whose hash must match the footers) made them all.
+//! given, whose hash must match the footers) made them all. Footers that
+//! also carry the processing hash (the config without its inputs) match a
+//! config by that: runs that added an input to `dataset.inputs` belong to
+//! the same release.
 //!
 //! What a lost manifest took with it cannot be recovered: the inputs'
 //! fingerprints. The next run therefore reads every input again, and the
@@ -35,7 +38,30 @@ pub struct Repaired {
 struct Footer {
     version: String,
     config_hash: String,
+    /// Empty in footers written before it was recorded.
+    processing_hash: String,
     rows: u64,
+}
+
+impl Footer {
+    /// Whether `config` made this partition: by the processing hash when
+    /// the footer has one, else by the whole config's hash.
+    fn made_by(&self, config: &Config) -> bool {
+        if self.processing_hash.is_empty() {
+            self.config_hash == config.hash()
+        } else {
+            self.processing_hash == config.processing_hash()
+        }
+    }
+
+    /// The settings that made this partition, for a message.
+    fn maker(&self) -> String {
+        if self.processing_hash.is_empty() {
+            format!("config hash {}", self.config_hash)
+        } else {
+            format!("processing hash {}", self.processing_hash)
+        }
+    }
 }
 
 fn footer(path: &Path) -> Result<Footer, String> {
@@ -51,6 +77,7 @@ fn footer(path: &Path) -> Result<Footer, String> {
     Ok(Footer {
         version: value("gleaner.version"),
         config_hash: value("gleaner.config_hash"),
+        processing_hash: value("gleaner.processing_hash"),
         rows: meta.num_rows().max(0) as u64,
     })
 }
@@ -85,27 +112,40 @@ pub fn rebuild_manifest(dir: &Path, config: &Config) -> Result<Repaired, String>
             dir.display()
         ));
     }
-    let makers: BTreeSet<(&str, &str)> = found
+    let versions: BTreeSet<&str> = found
         .iter()
-        .map(|(_, _, _, f)| (f.version.as_str(), f.config_hash.as_str()))
+        .map(|(_, _, _, f)| f.version.as_str())
         .collect();
-    if makers.len() > 1 {
-        let list: Vec<String> = makers
+    let others: BTreeSet<String> = found
+        .iter()
+        .filter(|(_, _, _, f)| !f.made_by(config))
+        .map(|(_, _, _, f)| f.maker())
+        .collect();
+    if versions.len() > 1 || others.len() > 1 {
+        let list: Vec<String> = found
             .iter()
-            .map(|(v, h)| format!("gleaner {v} with config {h}"))
+            .map(|(_, _, _, f)| format!("gleaner {} with {}", f.version, f.maker()))
+            .collect::<BTreeSet<_>>()
+            .into_iter()
             .collect();
         return Err(format!(
             "the partitions were made by more than one gleaner version or config ({}); move the ones that do not belong elsewhere, then repair",
             list.join("; ")
         ));
     }
-    let (version, config_hash) = makers.into_iter().next().unwrap_or_default();
-    if config.hash() != config_hash {
+    if let Some(maker) = others.first() {
+        let n = found
+            .iter()
+            .filter(|(_, _, _, f)| !f.made_by(config))
+            .count();
         return Err(format!(
-            "the partitions were made with config hash {config_hash}, the config given has {}; repair needs the config they were made with (--config FILE)",
-            config.hash()
+            "{n} of the {} partition(s) were made with {maker}, the config given has config hash {} (processing hash {}); repair needs the config they were made with (--config FILE; the processing hash leaves out dataset.inputs)",
+            found.len(),
+            config.hash(),
+            config.processing_hash()
         ));
     }
+    let version = versions.into_iter().next().unwrap_or_default();
     // Each run rewrites the entity totals: only the last run's belong.
     let last_totals: BTreeMap<&str, u32> = super::TOTALS_TABLES
         .iter()
@@ -178,7 +218,8 @@ pub fn rebuild_manifest(dir: &Path, config: &Config) -> Result<Repaired, String>
     let manifest = Manifest {
         gleaner_version: version.to_string(),
         dataset: config.dataset.name.clone(),
-        config_hash: config_hash.to_string(),
+        config_hash: config.hash(),
+        processing_hash: Some(config.processing_hash()),
         config: serde_json::to_value(config).unwrap_or_default(),
         runs,
         inputs: Vec::new(),

@@ -24,7 +24,15 @@ use super::sink::StagedTable;
 pub struct Manifest {
     pub gleaner_version: String,
     pub dataset: String,
+    /// [`Config::hash`](crate::config::Config::hash): the whole config.
     pub config_hash: String,
+    /// [`Config::processing_hash`](crate::config::Config::processing_hash):
+    /// the config without its input list. A run whose config has this hash
+    /// adds to the release even if its inputs changed. Absent in releases
+    /// made before it was recorded: their runs compare `config_hash` until
+    /// a run writes this.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub processing_hash: Option<String>,
     pub config: serde_json::Value,
     /// Every run in the release, oldest first; the last wrote this manifest.
     pub runs: Vec<RunRecord>,
@@ -207,6 +215,15 @@ pub fn file_hash(path: &Path) -> std::io::Result<String> {
 }
 
 impl Manifest {
+    /// Whether a run whose config has these hashes may add to this release:
+    /// the same config, or the same settings with other inputs (a feed
+    /// directory added to `dataset.inputs` is read as new files are). A
+    /// release made before the settings' hash was recorded needs the same
+    /// config.
+    pub fn takes_config(&self, config_hash: &str, processing_hash: &str) -> bool {
+        self.config_hash == config_hash || self.processing_hash.as_deref() == Some(processing_hash)
+    }
+
     /// Reads `manifest.json` from a dataset directory.
     pub fn load(dataset: &Path) -> Result<Manifest, String> {
         let path = dataset.join("manifest.json");

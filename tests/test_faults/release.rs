@@ -172,6 +172,115 @@ fn a_changed_config_or_version_stops_the_run_and_changes_nothing() {
     assert_verifies(&w);
 }
 
+/// A workspace config reading `inputs`, with `extra` TOML after it.
+fn config_with_inputs(w: &Workspace, inputs: &[&str], extra: &str) {
+    let list: Vec<String> = inputs.iter().map(|i| format!("{i:?}")).collect();
+    let text = format!(
+        "[dataset]\nname = \"news\"\ninputs = [{}]\noutput = \"ds\"\n{extra}",
+        list.join(", ")
+    );
+    std::fs::write(w.config(), text).unwrap();
+}
+
+#[test]
+fn an_input_added_to_the_config_is_read_incrementally_and_one_removed_is_kept() {
+    let w = Workspace::with_articles(2);
+    w.run(&[]);
+    let first_hash = w.manifest()["config_hash"].clone();
+    // A feed directory added to dataset.inputs: before, the whole config's
+    // hash changed and the nightly stopped with exit 6 until --full.
+    std::fs::create_dir(w.path("feed")).unwrap();
+    std::fs::copy(&articles()[2], w.path("feed/f0.txt")).unwrap();
+    config_with_inputs(&w, &["in", "feed"], "");
+    let out = w.try_run(&[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("1 file(s) read (2 unchanged"), "{stdout}");
+    let m = w.manifest();
+    assert_eq!(m["runs"].as_array().unwrap().len(), 2);
+    assert_eq!(m["runs"][1]["full"], false, "added to, not rebuilt");
+    assert_ne!(
+        m["config_hash"], first_hash,
+        "the manifest has the new config"
+    );
+    assert!(m["processing_hash"].is_string());
+    assert_eq!(doc_ids(&w).len(), 3);
+    assert_verifies(&w);
+
+    // The feed leaves the inputs: its documents stay, as a vanished file's do.
+    config_with_inputs(&w, &["in"], "");
+    std::fs::copy(&articles()[3], w.input("a2.txt")).unwrap();
+    w.run(&[]);
+    assert_eq!(doc_ids(&w).len(), 4);
+    // … and --full will not drop them without --drop-vanished.
+    let before = snapshot(&w.ds());
+    let out = w.try_run(&["--full"]);
+    assert_eq!(out.status.code(), Some(6), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("would drop 1 released document(s)"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(snapshot(&w.ds()), before);
+
+    // Another setting still stops the run, named without the inputs.
+    config_with_inputs(&w, &["in", "feed"], "[quality]\nmin_words = 5\n");
+    let out = w.try_run(&[]);
+    assert_eq!(out.status.code(), Some(6));
+    let message = stderr(&out);
+    assert!(message.contains("(quality.min_words)"), "{message}");
+    assert_eq!(snapshot(&w.ds()), before);
+
+    // Its partitions carry two full config hashes but one processing hash:
+    // repair takes them as one release.
+    config_with_inputs(&w, &["in", "feed"], "");
+    std::fs::remove_file(w.ds().join("manifest.json")).unwrap();
+    gleaner()
+        .args(["repair", "--config"])
+        .arg(w.config())
+        .arg(w.ds())
+        .assert()
+        .success();
+    assert_verifies(&w);
+    assert_eq!(doc_ids(&w).len(), 4);
+}
+
+#[test]
+fn a_release_without_the_processing_hash_needs_its_inputs_until_a_run_records_it() {
+    let w = Workspace::with_articles(2);
+    w.run(&[]);
+    // A manifest written before the processing hash was recorded.
+    let path = w.ds().join("manifest.json");
+    let mut m = w.manifest();
+    m.as_object_mut()
+        .unwrap()
+        .remove("processing_hash")
+        .unwrap();
+    std::fs::write(&path, serde_json::to_vec_pretty(&m).unwrap()).unwrap();
+    std::fs::create_dir(w.path("feed")).unwrap();
+    std::fs::copy(&articles()[2], w.path("feed/f0.txt")).unwrap();
+    config_with_inputs(&w, &["in", "feed"], "");
+    let before = snapshot(&w.ds());
+    let out = w.try_run(&[]);
+    assert_eq!(out.status.code(), Some(6));
+    let message = stderr(&out);
+    assert!(message.contains("dataset.inputs differs"), "{message}");
+    assert!(
+        message.contains("Restore the release's inputs"),
+        "{message}"
+    );
+    assert_eq!(snapshot(&w.ds()), before);
+    // With the release's inputs, a run that writes the manifest records it.
+    config_with_inputs(&w, &["in"], "");
+    std::fs::copy(&articles()[3], w.input("a2.txt")).unwrap();
+    w.run(&[]);
+    assert!(w.manifest()["processing_hash"].is_string());
+    config_with_inputs(&w, &["in", "feed"], "");
+    w.run(&[]);
+    assert_eq!(doc_ids(&w).len(), 4);
+    assert_verifies(&w);
+}
+
 #[test]
 fn without_a_config_file_the_shipped_config_is_used_and_named() {
     let w = Workspace::with_articles(2);
