@@ -155,6 +155,50 @@ proptest! {
             Err(_) => prop_assert_eq!(good, 0),
         }
     }
+
+    #[test]
+    // Compact records, pretty-printed ones (a line that opens an object
+    // the lines after it close) and compact records cut off: every whole
+    // record is kept, each cut line is skipped with its own warning.
+    fn jsonl_keeps_pretty_records_among_compact_ones(items in prop::collection::vec((0u8..3, 1usize..60), 0..25)) {
+        let (mut lines, mut want, mut cut_lines) = (Vec::new(), Vec::new(), 0);
+        for (i, (kind, cut)) in items.iter().enumerate() {
+            let compact = format!("{{\"text\": \"story {i}\", \"n\": {i}}}");
+            match kind {
+                0 => {
+                    lines.push(compact);
+                    want.push(format!("story {i}"));
+                }
+                1 => {
+                    lines.extend([
+                        "{".to_string(),
+                        format!("  \"text\": \"story {i}\","),
+                        format!("  \"tags\": [{{\"n\": {i}}}, \"}} {{\"],"),
+                        "  \"meta\":".to_string(),
+                        "  {".to_string(),
+                        format!("    \"n\": {i}"),
+                        "  }".to_string(),
+                        "}".to_string(),
+                    ]);
+                    want.push(format!("story {i}"));
+                }
+                _ => {
+                    lines.push(compact[..cut % (compact.len() - 1) + 1].to_string());
+                    cut_lines += 1;
+                }
+            }
+        }
+        let text = lines.join("\n") + "\n";
+        match read_as("f.jsonl", text.as_bytes()) {
+            Ok(read) => {
+                let bodies: Vec<&str> = read.documents.iter().map(|d| d.body.as_str()).collect();
+                prop_assert_eq!(bodies, want);
+                let broken = read.warnings.iter().filter(|w| w.contains("invalid JSON")).count();
+                prop_assert_eq!(broken, cut_lines, "{:?}", read.warnings);
+            }
+            Err(_) => prop_assert!(want.is_empty()),
+        }
+    }
 }
 
 /// Caps small enough that bombs of a few MiB cross them.

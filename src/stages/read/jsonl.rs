@@ -5,6 +5,7 @@
 //! line, a line over the cap or an implausible date is a warning, not a
 //! failure: the other records of the file are still good data.
 
+use std::collections::VecDeque;
 use std::io::{self, BufRead};
 
 use encoding_rs::Encoding;
@@ -64,40 +65,132 @@ pub struct JsonlRead {
 /// corrupt compressed stream, the file cap) ends the read, and is returned
 /// in [`JsonlRead::cut`] with the records read before it (the line it cut
 /// is not one of them).
+///
+/// A line that does not parse alone but opens an object that the lines
+/// after it complete (a record pretty-printed among compact ones: `jq .`
+/// without -c, `json.dump` with `indent`) is read as that one record, its
+/// `record` the index of its first line; reading then goes on line by line.
+/// If no following lines complete it as a record (a raw line break inside
+/// a string, text after its closing brace, the end of the file, more than
+/// `max_line` bytes), the first line is skipped with its reason and the
+/// lines after it are read again one by one.
 pub fn read_jsonl(
     source: &str,
-    mut stream: impl BufRead,
+    stream: impl BufRead,
     fields: &JsonlFields,
     max_line: u64,
     warnings: &mut Vec<String>,
 ) -> JsonlRead {
     let mut out = JsonlRead::default();
-    let mut line = Vec::new();
-    // JSON is UTF-8; a file that is not is in one legacy encoding, guessed
-    // from its first line that is not UTF-8 and kept for the rest.
-    let mut legacy: Option<&'static Encoding> = None;
-    for index in 0u32.. {
-        let n = index as usize + 1;
-        let read = match read_line_capped(&mut stream, &mut line, max_line) {
-            Ok(read) => read,
-            Err(e) => {
-                out.cut = Some((index + 1, e));
+    let first_warning = warnings.len();
+    let mut lines = Lines {
+        stream,
+        buf: Vec::new(),
+        next_index: 0,
+        max_line,
+        legacy: None,
+        again: VecDeque::new(),
+    };
+    let mut spanning = 0u32;
+    loop {
+        let line = match lines.next(&mut out, warnings) {
+            Next::End => break,
+            Next::Cut(n, e) => {
+                out.cut = Some((n, e));
                 break;
             }
+            Next::Blank | Next::Skipped => continue,
+            Next::Text(line) => line,
         };
-        match read {
-            Line::End => break,
-            Line::TooLong(len) => {
+        let n = line.index + 1;
+        let (value, label, repaired) = match parse_record(&line.text) {
+            Ok((value, surrogates)) => (value, format!("line {n}"), line.repaired + surrogates),
+            Err(e) => match read_spanning(&mut lines, &line, &e, &mut out, warnings) {
+                Some((value, last, repaired)) => {
+                    spanning += 1;
+                    (value, format!("lines {n}-{}", last + 1), repaired)
+                }
+                None => {
+                    out.repaired += line.repaired;
+                    warnings.push(format!("line {n}: invalid JSON: {e}"));
+                    continue;
+                }
+            },
+        };
+        out.repaired += repaired;
+        if let Some(doc) = document_of(source, line.index, &value, fields, &label, warnings) {
+            out.documents.push(doc);
+        }
+    }
+    if spanning > 0 {
+        warnings.insert(
+            first_warning,
+            format!(
+                "records span lines (jq . without -c, json.dump with indent): {spanning} \
+                 record(s) read as the JSON object their first line opens"
+            ),
+        );
+    }
+    out
+}
+
+/// One decoded line of a JSONL stream.
+struct TextLine {
+    /// 0-based line index in the file.
+    index: u32,
+    text: String,
+    /// Invalid sequences replaced decoding it (not yet counted).
+    repaired: u64,
+}
+
+/// What the next line of a JSONL stream is.
+enum Next {
+    Text(TextLine),
+    /// Only whitespace.
+    Blank,
+    /// Over the cap: skipped, with a warning already given.
+    Skipped,
+    /// The read ended early at this line (see [`JsonlRead::cut`]).
+    Cut(u32, io::Error),
+    End,
+}
+
+/// The lines of a JSONL stream, decoded, with room to read some again.
+struct Lines<R> {
+    stream: R,
+    buf: Vec<u8>,
+    next_index: u32,
+    max_line: u64,
+    /// JSON is UTF-8; a file that is not is in one legacy encoding, guessed
+    /// from its first line that is not UTF-8 and kept for the rest.
+    legacy: Option<&'static Encoding>,
+    /// Lines taken for a record that spans lines, which they did not
+    /// complete: given again, one by one, before the stream's next.
+    again: VecDeque<Next>,
+}
+
+impl<R: BufRead> Lines<R> {
+    fn next(&mut self, out: &mut JsonlRead, warnings: &mut Vec<String>) -> Next {
+        if let Some(line) = self.again.pop_front() {
+            return line;
+        }
+        let index = self.next_index;
+        let n = index as usize + 1;
+        match read_line_capped(&mut self.stream, &mut self.buf, self.max_line) {
+            Ok(Line::End) => return Next::End,
+            Ok(Line::TooLong(len)) => {
+                self.next_index += 1;
                 out.any_text = true;
                 warnings.push(format!(
                     "line {n}: {}; skipped",
-                    super::over_document(len as usize, max_line)
+                    super::over_document(len as usize, self.max_line)
                 ));
-                continue;
+                return Next::Skipped;
             }
-            Line::Read => {}
+            Ok(Line::Read) => self.next_index += 1,
+            Err(e) => return Next::Cut(index + 1, e),
         }
-        let mut bytes = &line[..];
+        let mut bytes = &self.buf[..];
         if index == 0 {
             bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
         }
@@ -114,40 +207,151 @@ pub fn read_jsonl(
             bytes = &bytes[last + 1..];
         }
         if bytes.iter().all(u8::is_ascii_whitespace) {
-            continue;
+            return Next::Blank;
         }
         out.any_text = true;
-        let decoded;
-        let text = match std::str::from_utf8(bytes) {
-            Ok(s) => s,
+        let (text, repaired) = match std::str::from_utf8(bytes) {
+            Ok(s) => (s.to_string(), 0),
             Err(_) => {
-                let d = match legacy {
+                let d = match self.legacy {
                     Some(encoding) => charset::decode_as(bytes, encoding),
                     None => charset::decode(bytes.to_vec(), Hints::default()),
                 };
                 if d.encoding != encoding_rs::UTF_8 {
-                    legacy = Some(d.encoding);
+                    self.legacy = Some(d.encoding);
                     out.encoding.get_or_insert(d.name);
                 }
-                out.repaired += d.repaired;
-                decoded = d.text;
-                &decoded
+                (d.text, d.repaired)
             }
         };
-        let (value, surrogates) = match parse_record(text) {
-            Ok(v) => v,
-            Err(e) => {
-                warnings.push(format!("line {n}: invalid JSON: {e}"));
+        Next::Text(TextLine {
+            index,
+            text,
+            repaired,
+        })
+    }
+}
+
+/// The record that `first`, a line that did not parse alone (`error`),
+/// opens and the lines after it close: its value, the index of its last
+/// line and the replacements made reading it. `None` when `first` does not
+/// open an object cut off at its end, or the lines after it do not make
+/// one record of it; the lines taken are then read again.
+fn read_spanning<R: BufRead>(
+    lines: &mut Lines<R>,
+    first: &TextLine,
+    error: &serde_json::Error,
+    out: &mut JsonlRead,
+    warnings: &mut Vec<String>,
+) -> Option<(Value, u32, u64)> {
+    if !error.is_eof() || !first.text.trim_start().starts_with('{') {
+        return None;
+    }
+    let mut nesting = Nesting::default();
+    if nesting.feed(&first.text).is_some() || nesting.in_string {
+        // Closed on its own line, or a line break inside a string: JSON
+        // has none.
+        return None;
+    }
+    let mut text = first.text.clone();
+    let mut repaired = first.repaired;
+    let mut taken = Vec::new();
+    let done = loop {
+        let line = match lines.next(out, warnings) {
+            Next::Text(line) => line,
+            Next::Blank => {
+                text.push('\n');
                 continue;
             }
+            // A line too long for a record, or the end: no record here.
+            Next::Skipped | Next::End => break None,
+            cut @ Next::Cut(..) => {
+                taken.push(cut);
+                break None;
+            }
         };
-        out.repaired += surrogates;
-        let label = format!("line {n}");
-        if let Some(doc) = document_of(source, index, &value, fields, &label, warnings) {
-            out.documents.push(doc);
+        // Directly inside the record, a line opens a member (`"key": …`) or
+        // closes it; one that opens an object or array can only be a
+        // value whose key ended the line before. Else it is the next
+        // record, and the first line was broken (`{"id": 1,` cut off).
+        let opens_value = line.text.trim_start().starts_with(['{', '[']);
+        let stray = nesting.depth == 1 && opens_value && !text.trim_end().ends_with(':');
+        if stray || text.len() + line.text.len() >= lines.max_line as usize {
+            taken.push(Next::Text(line));
+            break None;
+        }
+        let closed = nesting.feed(&line.text);
+        text.push('\n');
+        text.push_str(&line.text);
+        match closed {
+            Some(end) if line.text[end..].trim().is_empty() => {
+                let parsed = parse_record(&text);
+                match parsed {
+                    Ok((value, surrogates)) => {
+                        break Some((value, line.index, repaired + line.repaired + surrogates))
+                    }
+                    Err(_) => {
+                        taken.push(Next::Text(line));
+                        break None;
+                    }
+                }
+            }
+            None if !nesting.in_string => {
+                repaired += line.repaired;
+                taken.push(Next::Text(line));
+            }
+            _ => {
+                taken.push(Next::Text(line));
+                break None;
+            }
+        }
+    };
+    if done.is_none() {
+        // Read again, in order, before anything not taken yet.
+        for line in taken.into_iter().rev() {
+            lines.again.push_front(line);
         }
     }
-    out
+    done
+}
+
+/// How deep a JSON text is nested at its end, line by line: where a
+/// record that spans lines closes, found in one pass over its lines.
+#[derive(Debug, Default)]
+struct Nesting {
+    depth: u32,
+    in_string: bool,
+    escaped: bool,
+}
+
+impl Nesting {
+    /// Takes one more line; returns the byte just past the bracket that
+    /// closes the outermost value, if this line closes it.
+    fn feed(&mut self, line: &str) -> Option<usize> {
+        for (i, b) in line.bytes().enumerate() {
+            if self.in_string {
+                match b {
+                    _ if self.escaped => self.escaped = false,
+                    b'\\' => self.escaped = true,
+                    b'"' => self.in_string = false,
+                    _ => {}
+                }
+                continue;
+            }
+            match b {
+                b'"' => self.in_string = true,
+                b'{' | b'[' => self.depth += 1,
+                b'}' | b']' => {
+                    self.depth = self.depth.saturating_sub(1);
+                    if self.depth == 0 {
+                        return Some(i + 1);
+                    }
+                }
+                _ => {}
+            }
+        }
+        None
+    }
 }
 
 /// The document of one record (`index` its place in the file, `label` how
@@ -488,6 +692,90 @@ mod tests {
         assert_eq!(docs[1].title.as_deref(), Some("T"));
         assert_eq!(warnings.len(), 2);
         assert!(warnings[0].starts_with("line 2"));
+    }
+
+    #[test]
+    fn pretty_printed_records_among_compact_ones_are_read() {
+        // Before, only a file whose every line was broken was read again
+        // as JSON values; here the pretty records were lost, a warning for
+        // each of their lines.
+        let text = concat!(
+            "{\"text\":\"one\"}\n",
+            "{\n",
+            "  \"id\": \"2\",\n",
+            "  \"text\": \"two, pretty\"\n",
+            "}\n",
+            "{\"text\":\"three\"}\n",
+            "{broken\n",
+            "{\"text\": \"cut off\n",
+            "{\"id\": 1,\n",
+            "{\"text\":\"five\"}\n",
+            "{\n",
+            "  \"text\": \"six\",\n",
+            "\n",
+            "  \"nested\": {\"a\": [1, {\"b\": \"} {\"}]},\n",
+            "  \"list\":\n",
+            "  [\n",
+            "    {\"k\": 2}\n",
+            "  ]\n",
+            "}\n",
+            "{\n",
+            "  \"text\": \"never closed\",\n",
+        );
+        let (read, warnings) = read(text.as_bytes(), &JsonlFields::default());
+        let got: Vec<(u32, &str)> = read
+            .documents
+            .iter()
+            .map(|d| (d.record, d.body.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (0, "one"),
+                (1, "two, pretty"),
+                (5, "three"),
+                (9, "five"),
+                (10, "six")
+            ]
+        );
+        assert_eq!(read.documents[1].id.as_deref(), Some("2"));
+        assert!(
+            warnings[0].starts_with("records span lines") && warnings[0].contains(": 2 record(s)"),
+            "{warnings:?}"
+        );
+        let lines: Vec<&str> = warnings[1..]
+            .iter()
+            .map(|w| w.split(": ").next().unwrap())
+            .collect();
+        // Truly broken lines keep their own reasons, the unclosed record
+        // its first line's, and the line after it is read alone.
+        assert_eq!(
+            lines,
+            ["line 7", "line 8", "line 9", "line 20", "line 21"],
+            "{warnings:?}"
+        );
+        assert!(
+            warnings[4].contains("EOF while parsing an object"),
+            "{warnings:?}"
+        );
+    }
+
+    #[test]
+    fn a_record_spanning_more_than_the_cap_is_not_read() {
+        // Each line under the cap, the record over it.
+        let members: String = (0..20)
+            .map(|i| format!("  \"k{i:02}\": \"{}\",\n", "x".repeat(20)))
+            .collect();
+        let text = format!("{{\n{members}  \"text\": \"t\"\n}}\n{{\"text\":\"after\"}}\n");
+        let mut warnings = Vec::new();
+        let fields = JsonlFields::default();
+        let read = read_jsonl("a", text.as_bytes(), &fields, 300, &mut warnings);
+        let bodies: Vec<&str> = read.documents.iter().map(|d| d.body.as_str()).collect();
+        assert_eq!(bodies, ["after"]);
+        assert!(
+            warnings[0].starts_with("line 1: invalid JSON"),
+            "{warnings:?}"
+        );
     }
 
     #[test]

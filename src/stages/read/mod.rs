@@ -417,9 +417,11 @@ impl Reader {
                 return Err(ReadError::Binary);
             }
             if read.documents.is_empty() && !warnings.is_empty() {
-                // Every line broken: records that span lines (`jq .`
-                // without -c, json.dump with indent) or end in a bare CR
-                // are read again, whole, as a stream of JSON values.
+                // Every line broken: records that end in a bare CR (one
+                // line to the reader), or values the line reader could not
+                // take one at a time (records that span lines are read by
+                // `read_jsonl` itself), are read again, whole, as a stream
+                // of JSON values.
                 raw.seek(SeekFrom::Start(0))
                     .map_err(|e| ReadError::Io(e.to_string()))?;
                 let stream = decode::decoder(codec, &mut *raw, self.limits.file)?;
@@ -470,7 +472,7 @@ impl Reader {
                 .documents;
                 let mut again = Vec::new();
                 match documents.is_empty() {
-                    // Records that span lines, as above.
+                    // Records that end in a bare CR, as above.
                     true => {
                         match jsonl::read_json_values(source, &text, &self.fields, &mut again) {
                             d if d.is_empty() => d,
