@@ -81,7 +81,8 @@ pub enum Command {
     /// dataset.inputs, which is compared where a footer has it); they must
     /// all agree, and the config given must be that one. Input fingerprints are not recoverable: the next
     /// run reads every input again and adds only records not yet released.
-    /// A damaged manifest is kept as manifest.json.damaged.
+    /// A damaged manifest is kept as manifest.json.damaged (or .damaged.1,
+    /// .2, …: one kept before is never overwritten; the output names it).
     #[command(after_help = EXIT_CODES)]
     Repair(RepairArgs),
     /// Plan a run as passes of N tasks each, for a cluster scheduler.

@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use gleaner::lock::DatasetLock;
-use gleaner::release::repair::rebuild_manifest;
+use gleaner::release::repair::{rebuild_manifest, set_aside_damaged};
 use gleaner::release::Previous;
 
 use crate::cli::RepairArgs;
@@ -35,9 +35,9 @@ pub fn execute(args: RepairArgs) -> Result<(), Failure> {
     };
     let repaired = rebuild_manifest(dir, &config).map_err(Failure::Refused)?;
     if damaged.is_some() {
-        let aside = dir.join("manifest.json.damaged");
-        std::fs::rename(dir.join("manifest.json"), &aside)
-            .map_err(|e| Failure::Runtime(format!("{}: {e}", aside.display())))?;
+        let aside = set_aside_damaged(dir).map_err(|e| {
+            Failure::Runtime(format!("{}: {e}", dir.join("manifest.json").display()))
+        })?;
         eprintln!("note: the damaged manifest was kept as {}", aside.display());
     }
     write_atomically(dir, &repaired.manifest)?;

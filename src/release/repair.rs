@@ -82,6 +82,37 @@ fn footer(path: &Path) -> Result<Footer, String> {
     })
 }
 
+/// Moves the damaged `manifest.json` of `dir` aside, to the first of
+/// `manifest.json.damaged`, `manifest.json.damaged.1`, `….2`, … that does
+/// not exist, and returns that path. A damaged manifest set aside by an
+/// earlier repair is never overwritten (before, a second repair replaced
+/// it): each name is taken with a hard link, which fails rather than
+/// replace a file, and then the manifest's own name is removed. On a file
+/// system without hard links the name is checked, then renamed to (repair
+/// holds the dataset lock, so no gleaner run races it).
+pub fn set_aside_damaged(dir: &Path) -> std::io::Result<std::path::PathBuf> {
+    let manifest = dir.join("manifest.json");
+    for n in 0u32.. {
+        let aside = match n {
+            0 => dir.join("manifest.json.damaged"),
+            n => dir.join(format!("manifest.json.damaged.{n}")),
+        };
+        match std::fs::hard_link(&manifest, &aside) {
+            Ok(()) => {
+                std::fs::remove_file(&manifest)?;
+                return Ok(aside);
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(_) if std::fs::symlink_metadata(&aside).is_ok() => continue,
+            Err(_) => {
+                std::fs::rename(&manifest, &aside)?;
+                return Ok(aside);
+            }
+        }
+    }
+    unreachable!("a free name below u32::MAX")
+}
+
 /// Rebuilds the manifest of `dir` from its partitions, checked against
 /// `config`, and returns it (the caller writes it). Fails, naming why, when
 /// the partitions were not all made by one gleaner version and config, or

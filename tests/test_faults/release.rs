@@ -77,6 +77,35 @@ fn a_lost_manifest_stops_the_run_and_repair_brings_the_release_back() {
 }
 
 #[test]
+fn a_second_repair_keeps_the_damaged_manifest_the_first_kept() {
+    let w = Workspace::with_articles(2);
+    w.run(&[]);
+    let names = [
+        "manifest.json.damaged",
+        "manifest.json.damaged.1",
+        "manifest.json.damaged.2",
+    ];
+    for (n, name) in names.iter().enumerate() {
+        std::fs::write(w.ds().join("manifest.json"), format!("{{ damaged {n}")).unwrap();
+        let out = gleaner()
+            .args(["repair", "--config"])
+            .arg(w.config())
+            .arg(w.ds())
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", stderr(&out));
+        let kept = format!("kept as {}", w.ds().join(name).display());
+        assert!(stderr(&out).contains(&kept), "{}", stderr(&out));
+        assert_verifies(&w);
+    }
+    // Before, the second repair renamed over the first one's copy.
+    for (n, name) in names.iter().enumerate() {
+        let text = std::fs::read_to_string(w.ds().join(name)).unwrap();
+        assert_eq!(text, format!("{{ damaged {n}"));
+    }
+}
+
+#[test]
 fn files_gleaner_did_not_write_are_never_deleted() {
     let w = Workspace::with_articles(2);
     for own in [
