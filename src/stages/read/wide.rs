@@ -9,7 +9,11 @@
 //! zeros on both sides and stays binary. A guess is kept only if its
 //! decoding is clean (no invalid unit, almost no control characters).
 //! UTF-16 of Cyrillic or CJK text has few such units (its spaces, digits
-//! and line breaks): it is kept if it also decodes to prose.
+//! and line breaks): it is kept if it also decodes to prose. UTF-16 of CJK
+//! text with no ASCII character at all has no NUL byte: it is told only
+//! where a legacy CJK encoding (GBK, Big5, Shift_JIS, EUC-JP, EUC-KR),
+//! whose double bytes can read as UTF-16 of the same scripts, cannot be
+//! the one ([`sniff_nul_free`]).
 //!
 //! `encoding_rs` decodes UTF-16; it has no UTF-32 (the WHATWG standard
 //! leaves it out), so [`decode_utf32`] does: a unit is a code point.
@@ -56,8 +60,11 @@ pub fn sniff(bytes: &[u8]) -> Option<(Wide, usize)> {
         _ => {}
     }
     let head = &bytes[..bytes.len().min(SNIFF) & !3];
-    if head.len() < 8 || !head.contains(&0) {
+    if head.len() < 8 {
         return None;
+    }
+    if !head.contains(&0) {
+        return sniff_nul_free(head).map(|form| (form, 0));
     }
     [Wide::Utf32Le, Wide::Utf32Be, Wide::Utf16Le, Wide::Utf16Be]
         .into_iter()
@@ -67,6 +74,128 @@ pub fn sniff(bytes: &[u8]) -> Option<(Wide, usize)> {
             Layout::Faint => decodes_cleanly(head, form) && reads_as_prose(head, form),
         })
         .map(|form| (form, 0))
+}
+
+/// The fewest bytes [`sniff_nul_free`] decides on: shorter text is left to
+/// the byte-oriented guess, as before.
+const NUL_FREE_MIN: usize = 64;
+
+/// Legacy encodings whose double bytes read as UTF-16 of CJK text: a
+/// Shift_JIS lead byte 0x81-0x9F makes a CJK ideograph of UTF-16BE, EUC-KR
+/// Hangul makes Hangul syllables.
+const LEGACY_CJK: [&encoding_rs::Encoding; 5] = [
+    encoding_rs::GBK,
+    encoding_rs::BIG5,
+    encoding_rs::SHIFT_JIS,
+    encoding_rs::EUC_JP,
+    encoding_rs::EUC_KR,
+];
+
+/// The UTF-16 form of `head`, a head with no NUL byte, if it is UTF-16 of
+/// CJK text with no ASCII character (no space, digit or line break: before,
+/// such text went to the legacy guess and came out garbled). Taken only
+/// when all of these hold: `head` is not UTF-8; it decodes in the form
+/// without an invalid unit or unpaired surrogate (a pair cut at the end
+/// aside); the text is one script (Han with kana, or Hangul) but for 5 %
+/// and reads as prose; and no legacy CJK encoding reads it ([`legacy_reads`]:
+/// each finds an invalid sequence in every 64 bytes or more, or makes a
+/// mosaic of it). UTF-16 of CJK text breaks their lead and trail byte rules
+/// far more often than that; a real legacy file (GBK, Big5, Shift_JIS,
+/// EUC-JP, EUC-KR) is valid in its own, and common Chinese in GBK reads as
+/// Hangul in UTF-16BE, Shift_JIS kanji as CJK ideographs, EUC-KR Hangul as
+/// Hangul: the legacy encoding decides those.
+fn sniff_nul_free(head: &[u8]) -> Option<Wide> {
+    let utf8 = match std::str::from_utf8(head) {
+        Ok(_) => true,
+        Err(e) => e.error_len().is_none(),
+    };
+    if head.len() < NUL_FREE_MIN || utf8 {
+        return None;
+    }
+    let form = [Wide::Utf16Le, Wide::Utf16Be].into_iter().find(|&form| {
+        let text = decode(head, form).0;
+        // A surrogate pair cut by the head's end.
+        let text = text.strip_suffix('\u{FFFD}').unwrap_or(&text);
+        !text.contains('\u{FFFD}') && one_cjk_script(text) && reads_as_prose(head, form)
+    })?;
+    let legacy = LEGACY_CJK
+        .into_iter()
+        .any(|encoding| legacy_reads(head, encoding));
+    (!legacy).then_some(form)
+}
+
+/// Whether `text` is CJK of one script: Han (with kana and bopomofo, as
+/// Chinese and Japanese text mix them) or Hangul, at least 90 % of its
+/// characters but CJK and general punctuation and full-width forms, and
+/// under 5 % of other characters.
+fn one_cjk_script(text: &str) -> bool {
+    let (mut han, mut hangul, mut neutral, mut all) = (0usize, 0usize, 0usize, 0usize);
+    for c in text.chars() {
+        all += 1;
+        match c {
+            '\u{2010}'..='\u{206F}' | '\u{3000}'..='\u{303F}' | '\u{FF00}'..='\u{FFEF}' => {
+                neutral += 1
+            }
+            '\u{2E80}'..='\u{2FDF}'
+            | '\u{3040}'..='\u{312F}'
+            | '\u{3190}'..='\u{31FF}'
+            | '\u{3400}'..='\u{4DBF}'
+            | '\u{4E00}'..='\u{9FFF}'
+            | '\u{F900}'..='\u{FAFF}'
+            | '\u{20000}'..='\u{3FFFF}' => han += 1,
+            '\u{1100}'..='\u{11FF}' | '\u{3130}'..='\u{318F}' | '\u{AC00}'..='\u{D7A3}' => {
+                hangul += 1
+            }
+            _ => {}
+        }
+    }
+    let script = han.max(hangul);
+    all > neutral && script * 10 >= (all - neutral) * 9 && (script + neutral) * 100 >= all * 95
+}
+
+/// Whether `encoding` reads `head` as text it could hold: under four
+/// invalid sequences, or under one in 64 bytes (a damaged byte or two of a
+/// legacy file; one cut at the end is not one: the head is a file's first
+/// bytes), and not a mosaic: a switch
+/// between ASCII and other characters at a quarter of its characters or
+/// more, or 2 % private-use characters or characters beyond the planes in
+/// use. UTF-16 of CJK text read as GBK is often valid (GB18030 takes
+/// almost any byte pair) but such a mosaic: the high byte of a unit,
+/// 0x4E-0x7F, is a letter or a sign, and four-byte sequences land in
+/// empty planes (`日本の首相` is `錯,gn0枡鴙`); legacy text has its ASCII in
+/// words, numbers and spaces.
+fn legacy_reads(head: &[u8], encoding: &'static encoding_rs::Encoding) -> bool {
+    use encoding_rs::DecoderResult;
+    let mut decoder = encoding.new_decoder_without_bom_handling();
+    let room = decoder
+        .max_utf8_buffer_length_without_replacement(head.len())
+        .unwrap_or(head.len() * 4);
+    let mut text = String::with_capacity(room);
+    let (mut rest, mut errors) = (head, 0);
+    loop {
+        let (result, read) = decoder.decode_to_string_without_replacement(rest, &mut text, false);
+        rest = &rest[read..];
+        match result {
+            DecoderResult::InputEmpty => break,
+            DecoderResult::Malformed(..) => errors += 1,
+            DecoderResult::OutputFull => text.reserve(room),
+        }
+    }
+    if errors >= 4 && errors * 64 >= head.len() {
+        return false;
+    }
+    let chars: Vec<char> = text.chars().collect();
+    // ASCII next to other characters, and characters that are private-use
+    // or beyond the planes in use (GB18030's four-byte sequences reach them).
+    let switches = chars
+        .windows(2)
+        .filter(|w| w[0].is_ascii() != w[1].is_ascii())
+        .count();
+    let odd = chars
+        .iter()
+        .filter(|&&c| c >= '\u{40000}' || ('\u{E000}'..='\u{F8FF}').contains(&c))
+        .count();
+    switches * 4 < chars.len() && odd * 50 < chars.len().max(1)
 }
 
 /// How well the NUL bytes of a head fit a wide form.
@@ -270,6 +399,98 @@ mod tests {
             })
             .collect();
         assert_eq!(sniff(&data), None);
+    }
+
+    /// CJK text with no ASCII character (full-width punctuation): its
+    /// UTF-16 has no NUL byte.
+    const NUL_FREE: [&str; 4] = [
+        "中华人民共和国主席在北京会见了哈萨克斯坦总统，双方讨论了经济合作与贸易问题。",
+        "中華民國總統在臺北會見了哈薩克斯坦總統，雙方討論了經濟合作與貿易問題。",
+        "日本の首相は東京でカザフスタンの大統領と会談し、経済協力と貿易について話し合った。",
+        "한국정부는서울에서카자흐스탄의정상과회담하고경제협력과무역문제를논의했다。",
+    ];
+
+    #[test]
+    fn utf16_of_cjk_text_without_a_nul_byte_is_told() {
+        // Before, it went to the legacy guess and came out garbled.
+        for text in NUL_FREE {
+            for n in [2, 10, 100] {
+                let text = text.repeat(n);
+                for (form, little) in [(Wide::Utf16Le, true), (Wide::Utf16Be, false)] {
+                    let bytes = utf16(&text, little);
+                    assert!(!bytes.contains(&0), "{text}");
+                    assert_eq!(sniff(&bytes), Some((form, 0)), "{form:?} {text}");
+                    let decoded = super::super::charset::decode(bytes, Default::default());
+                    assert_eq!(decoded.text, text);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn legacy_cjk_without_ascii_is_not_taken_for_utf16() {
+        // Shift_JIS kanji read as UTF-16BE are CJK ideographs, EUC-KR Hangul
+        // Hangul syllables: the legacy encoding that reads them cleanly wins.
+        let [zh, zh_hant, ja, ko] = NUL_FREE;
+        let mixed = "据新华社北京3月15日电，哈萨克斯坦总统托卡耶夫（Tokayev）访问了中国，A股上涨。";
+        for (text, encoding) in [
+            (mixed, encoding_rs::GBK),
+            (zh, encoding_rs::GBK),
+            (zh, encoding_rs::GB18030),
+            (zh_hant, encoding_rs::BIG5),
+            (ja, encoding_rs::SHIFT_JIS),
+            (ja, encoding_rs::EUC_JP),
+            (ko, encoding_rs::EUC_KR),
+        ] {
+            for n in [2, 100] {
+                let text = text.repeat(n);
+                let (bytes, _, unmappable) = encoding.encode(&text);
+                assert!(!unmappable && !bytes.contains(&0), "{}", encoding.name());
+                assert_eq!(sniff(&bytes), None, "{} {n}", encoding.name());
+                // A head cut inside a double byte, and a damaged byte.
+                let mut damaged = bytes[..bytes.len().min(SNIFF) - 1].to_vec();
+                damaged[40] = 0xFF;
+                assert_eq!(sniff(&damaged), None, "{} {n} damaged", encoding.name());
+            }
+        }
+    }
+
+    #[test]
+    fn shuffled_cjk_is_utf16_only_in_utf16() {
+        // Texts of each sample's characters in a scrambled order: in every
+        // legacy encoding they stay legacy; in UTF-16 nearly all are told.
+        let encodings = [
+            encoding_rs::GBK,
+            encoding_rs::BIG5,
+            encoding_rs::SHIFT_JIS,
+            encoding_rs::EUC_JP,
+            encoding_rs::EUC_KR,
+        ];
+        let mut seed = 0x2545_F491_4F6C_DD1Du64;
+        let (mut trials, mut told) = (0, 0);
+        for (text, encoding) in NUL_FREE.iter().zip([0, 1, 2, 2, 3]).flat_map(|(t, i)| {
+            let pick = [[0, 0], [1, 1], [2, 3], [4, 4]][i];
+            pick.map(|e| (*t, encodings[e]))
+        }) {
+            let chars: Vec<char> = text.chars().collect();
+            for len in [40, 120, 400, 3000] {
+                let scrambled: String = (0..len)
+                    .map(|_| {
+                        seed ^= seed << 13;
+                        seed ^= seed >> 7;
+                        seed ^= seed << 17;
+                        chars[(seed % chars.len() as u64) as usize]
+                    })
+                    .collect();
+                let (bytes, _, _) = encoding.encode(&scrambled);
+                assert_eq!(sniff(&bytes), None, "{} {scrambled}", encoding.name());
+                for little in [true, false] {
+                    trials += 1;
+                    told += usize::from(sniff(&utf16(&scrambled, little)).is_some());
+                }
+            }
+        }
+        assert!(told * 10 >= trials * 9, "{told} of {trials} told");
     }
 
     #[test]
