@@ -90,6 +90,7 @@ pub fn read_jsonl(
         max_line,
         legacy: None,
         again: VecDeque::new(),
+        read_twice: 0,
     };
     let mut spanning = 0u32;
     loop {
@@ -167,6 +168,17 @@ struct Lines<R> {
     /// Lines taken for a record that spans lines, which they did not
     /// complete: given again, one by one, before the stream's next.
     again: VecDeque<Next>,
+    /// Bytes of lines given again so far. Past [`read_twice_max`], no
+    /// record that spans lines is looked for: lines that each open a value
+    /// nested in the last (hostile input) would otherwise be read again
+    /// and again, for time quadratic in their number.
+    read_twice: u64,
+}
+
+/// Bytes of a file's lines that may be read twice while looking for
+/// records that span lines: at least 64 MiB, or four records at the cap.
+fn read_twice_max(max_line: u64) -> u64 {
+    max_line.saturating_mul(4).max(64 << 20)
 }
 
 impl<R: BufRead> Lines<R> {
@@ -247,6 +259,9 @@ fn read_spanning<R: BufRead>(
     if !error.is_eof() || !first.text.trim_start().starts_with('{') {
         return None;
     }
+    if lines.read_twice > read_twice_max(lines.max_line) {
+        return None;
+    }
     let mut nesting = Nesting::default();
     if nesting.feed(&first.text).is_some() || nesting.in_string {
         // Closed on its own line, or a line break inside a string: JSON
@@ -270,12 +285,14 @@ fn read_spanning<R: BufRead>(
                 break None;
             }
         };
-        // Directly inside the record, a line opens a member (`"key": …`) or
-        // closes it; one that opens an object or array can only be a
-        // value whose key ended the line before. Else it is the next
-        // record, and the first line was broken (`{"id": 1,` cut off).
-        let opens_value = line.text.trim_start().starts_with(['{', '[']);
-        let stray = nesting.depth == 1 && opens_value && !text.trim_end().ends_with(':');
+        // Inside an object, a line opens a member (`"key": …`, or `, "key"`
+        // written comma first) or closes the object; any other is a value
+        // only if its key ended the line before. Else it is the next
+        // record, and the first line was broken (`{"id": 1,` cut off, or
+        // `{"meta": {` with the records after it).
+        let start = line.text.trim_start();
+        let member = start.starts_with(['"', '}', ',']) || text.trim_end().ends_with(':');
+        let stray = nesting.in_object() && !member;
         if stray || text.len() + line.text.len() >= lines.max_line as usize {
             taken.push(Next::Text(line));
             break None;
@@ -308,6 +325,7 @@ fn read_spanning<R: BufRead>(
     };
     if done.is_none() {
         // Read again, in order, before anything not taken yet.
+        lines.read_twice += text.len() as u64;
         for line in taken.into_iter().rev() {
             lines.again.push_front(line);
         }
@@ -315,11 +333,13 @@ fn read_spanning<R: BufRead>(
     done
 }
 
-/// How deep a JSON text is nested at its end, line by line: where a
-/// record that spans lines closes, found in one pass over its lines.
+/// The objects and arrays open at the end of a JSON text, line by line:
+/// where a record that spans lines closes, found in one pass over its
+/// lines.
 #[derive(Debug, Default)]
 struct Nesting {
-    depth: u32,
+    /// `{` or `[` of each open value, outermost first.
+    open: Vec<u8>,
     in_string: bool,
     escaped: bool,
 }
@@ -340,10 +360,10 @@ impl Nesting {
             }
             match b {
                 b'"' => self.in_string = true,
-                b'{' | b'[' => self.depth += 1,
+                b'{' | b'[' => self.open.push(b),
                 b'}' | b']' => {
-                    self.depth = self.depth.saturating_sub(1);
-                    if self.depth == 0 {
+                    self.open.pop();
+                    if self.open.is_empty() {
                         return Some(i + 1);
                     }
                 }
@@ -351,6 +371,11 @@ impl Nesting {
             }
         }
         None
+    }
+
+    /// Whether the innermost open value is an object.
+    fn in_object(&self) -> bool {
+        self.open.last() == Some(&b'{')
     }
 }
 
@@ -708,7 +733,7 @@ mod tests {
             "{\"text\":\"three\"}\n",
             "{broken\n",
             "{\"text\": \"cut off\n",
-            "{\"id\": 1,\n",
+            "{\"id\": 1, \"meta\": {\n",
             "{\"text\":\"five\"}\n",
             "{\n",
             "  \"text\": \"six\",\n",
@@ -776,6 +801,28 @@ mod tests {
             warnings[0].starts_with("line 1: invalid JSON"),
             "{warnings:?}"
         );
+    }
+
+    #[test]
+    fn lines_that_each_open_a_nested_value_are_not_read_again_and_again() {
+        // Each line opens an array inside the last one and none closes:
+        // every one would look ahead to the end of the file. The lines
+        // read twice are bounded (here by the 64 MiB floor: this file is
+        // 2.4 MB, read twice a few dozen times at most).
+        let line = format!("{{\"a\": [\"{}\", [\n", "x".repeat(40));
+        let text = line.repeat(50_000);
+        let mut warnings = Vec::new();
+        let started = std::time::Instant::now();
+        let read = read_jsonl(
+            "a",
+            text.as_bytes(),
+            &JsonlFields::default(),
+            16 << 20,
+            &mut warnings,
+        );
+        assert!(read.documents.is_empty());
+        assert_eq!(warnings.len(), 50_000);
+        assert!(started.elapsed().as_secs() < 20, "{:?}", started.elapsed());
     }
 
     #[test]
