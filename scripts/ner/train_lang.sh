@@ -14,6 +14,12 @@
 #   Russian, NEREL (extra training data, types mapped to factRuEval's; its
 #   licence is unknown, so it is opt-in and the shipped model is trained
 #   without it):                     GLEANER_NER_RU_NEREL=1 (ru/nerel-train.conll), or a path
+#   Russian, silver (natasha 1.6.0's labels on public CC BY-SA text,
+#   scripts/ner/ru_silver.sh; opt-in): GLEANER_NER_RU_SILVER=1
+#   ($GLEANER_NER_LANG_DATA/ru/silver.conll, made by ru_silver.sh when
+#   missing), or a path; GLEANER_NER_RU_GOLD_COPIES=N (default 1) then
+#   repeats the factRuEval training file N times next to it (in --cv, each
+#   fold's training part), so the gold data weighs N times as much
 #   Kazakh, KazNERD (CC BY 4.0):     $GLEANER_NER_KK_TRAIN (kk/valid.conll), $GLEANER_NER_KK_TEST
 # (factRuEval's train split is its dev set; KazNERD's train split is not in
 # our mirror, so its valid split is all the training data.)
@@ -54,6 +60,9 @@ RU_TEST=${GLEANER_NER_RU_TEST:-$data/ru/test.conll}
 RU_NEREL=${GLEANER_NER_RU_NEREL:-none}
 if [[ "$RU_NEREL" == 1 ]]; then RU_NEREL=$data/ru/nerel-train.conll; fi
 export GLEANER_NER_RU_NEREL=$RU_NEREL
+RU_SILVER=${GLEANER_NER_RU_SILVER:-none}
+if [[ "$RU_SILVER" == 1 ]]; then RU_SILVER=$data/ru/silver.conll; fi
+RU_GOLD_COPIES=${GLEANER_NER_RU_GOLD_COPIES:-1}
 KK_TRAIN=${GLEANER_NER_KK_TRAIN:-$data/kk/valid.conll}
 KK_TEST=${GLEANER_NER_KK_TEST:-$data/kk/test.conll}
 RU_EPOCHS=${GLEANER_NER_RU_EPOCHS:-20}
@@ -93,11 +102,20 @@ if [[ " ${langs[*]} " == *" ru "* && "$RU_RESOURCES" != none && ! -f "$RU_RESOUR
     scripts/ner/ru_resources.sh "$RU_RESOURCES"
 fi
 if [[ "$RU_RESOURCES" == none ]]; then RU_RESOURCES=; fi
-ru_extra=() ru_info="factRuEval-2016 (MIT), Russian"
-if [[ "$RU_NEREL" != none ]]; then
-    ru_extra=(--train-file "$RU_NEREL")
-    ru_info="factRuEval-2016 (MIT) + NEREL v1.0 (types mapped to PER/ORG/LOC), Russian"
+if [[ " ${langs[*]} " == *" ru "* && "$RU_SILVER" != none && ! -f "$RU_SILVER" ]]; then
+    scripts/ner/ru_silver.sh "$RU_SILVER"
 fi
+ru_extra=() ru_info="factRuEval-2016 (MIT)"
+if [[ "$RU_GOLD_COPIES" != 1 ]]; then ru_info+=" ×$RU_GOLD_COPIES"; fi
+if [[ "$RU_NEREL" != none ]]; then
+    ru_extra+=(--train-file "$RU_NEREL")
+    ru_info+=" + NEREL v1.0 (types mapped to PER/ORG/LOC)"
+fi
+if [[ "$RU_SILVER" != none ]]; then
+    ru_extra+=(--train-file "$RU_SILVER")
+    ru_info+=" + silver: natasha 1.6.0 labels on $(basename "$RU_SILVER") (scripts/ner/ru_silver.sh)"
+fi
+ru_info+=", Russian"
 
 cargo build --release --locked --example ner
 ner="${CARGO_TARGET_DIR:-target}/release/examples/ner"
@@ -113,12 +131,12 @@ split() {
 mkdir -p "$models"
 for lang in "${langs[@]}"; do
     case $lang in
-        ru) train=$RU_TRAIN test=$RU_TEST epochs=$RU_EPOCHS runs=$RU_RUNS block=1 resources=$RU_RESOURCES
+        ru) train=$RU_TRAIN test=$RU_TEST epochs=$RU_EPOCHS runs=$RU_RUNS block=1 resources=$RU_RESOURCES copies=$RU_GOLD_COPIES
             features=("${RU_FEATURES[@]}") extra=("${ru_extra[@]}")
             info=$ru_info ;;
         kk) train=$KK_TRAIN test=$KK_TEST epochs=$KK_EPOCHS runs=$KK_RUNS block=$KK_BLOCK resources=$KK_RESOURCES
             features=("${KK_FEATURES[@]}") extra=()
-            info="KazNERD (CC BY 4.0), Kazakh, types mapped to PER/ORG/LOC/MISC" ;;
+            info="KazNERD (CC BY 4.0), Kazakh, types mapped to PER/ORG/LOC/MISC" copies=1 ;;
         *) echo "unknown language $lang (ru, kk)" >&2; exit 2 ;;
     esac
     res_arg=()
@@ -130,7 +148,9 @@ for lang in "${langs[@]}"; do
             awk -v train="$dir/train$k.conll" -v tune="$dir/tune$k.conll" -v k="$k" '
                 /^-DOCSTART-/ { n++ }
                 { print > ((n > 0 && (n - 1) % 5 == k) ? tune : train) }' "$train"
-            "$ner" train --train-file "$dir/train$k.conll" "${extra[@]}" --epochs "$epochs" --runs "$runs" \
+            gold=()
+            for ((c = 0; c < copies; c++)); do gold+=(--train-file "$dir/train$k.conll"); done
+            "$ner" train "${gold[@]}" "${extra[@]}" --epochs "$epochs" --runs "$runs" \
                 --seed "$SEED" "${res_arg[@]}" "${features[@]}" --out "$dir/m$k.bin" 2>/dev/null
             pred=()
             if [[ -n "${GLEANER_NER_CV_PREDICTIONS:-}" ]]; then
@@ -141,7 +161,9 @@ for lang in "${langs[@]}"; do
                 "${pred[@]}" >/dev/null
             rm -f "$dir/m$k.bin"
         done
-        python3 - "$dir" "$lang" "$epochs" "$runs" "${extra[*]:-}" <<'PY'
+        cvinfo="${extra[*]:-}"
+        if [[ $copies != 1 ]]; then cvinfo="gold ×$copies $cvinfo"; fi
+        python3 - "$dir" "$lang" "$epochs" "$runs" "$cvinfo" <<'PY'
 import json, sys
 d, lang, e, r, extra = sys.argv[1:]
 s = [json.load(open(f"{d}/s{k}.json"))["tune"] for k in range(5)]
@@ -167,7 +189,9 @@ PY
         rm -f "$models/ner-$lang-tune.bin"
         continue
     fi
-    "$ner" train --train-file "$train" "${extra[@]}" --epochs "$epochs" --runs "$runs" --seed "$SEED" \
+    gold=()
+    for ((c = 0; c < copies; c++)); do gold+=(--train-file "$train"); done
+    "$ner" train "${gold[@]}" "${extra[@]}" --epochs "$epochs" --runs "$runs" --seed "$SEED" \
         "${res_arg[@]}" "${features[@]}" --info "$info" --out "$models/ner-$lang.bin"
     "$ner" eval --model "$models/ner-$lang.bin" --file "test=$test" --per-type
 done

@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# Silver Russian NER data: public, licensed Russian text labelled by natasha
+# 1.6.0 (NewsNERTagger), as a CoNLL file for scripts/ner/train_lang.sh
+# (GLEANER_NER_RU_SILVER=1 there, or a path).
+#
+#   scripts/ner/ru_silver.sh [OUT]    (default: $GLEANER_NER_LANG_DATA/ru/silver.conll)
+#
+# Sources (pinned commits; the sentences of their `# text = ` lines):
+# - UD_Russian-GSD (github.com/UniversalDependencies/UD_Russian-GSD at
+#   5400f2fd7264, CC BY-SA 4.0; Wikipedia): ru_gsd-ud-dev.conllu,
+#   ru_gsd-ud-test.conllu
+# - UD_Russian-PUD (github.com/UniversalDependencies/UD_Russian-PUD at
+#   da5b3816eeaa, CC BY-SA 3.0; news and Wikipedia, the CoNLL 2017 parallel
+#   treebank): ru_pud-ud-test.conllu
+# - UD_Russian-Taiga (github.com/UniversalDependencies/UD_Russian-Taiga at
+#   3c64a056edcd, CC BY-SA 4.0; social media, fiction, encyclopaedias,
+#   poetry): ru_taiga-ud-dev.conllu, ru_taiga-ud-test.conllu
+# (The treebanks' train files are 4 MB and more, which the mirror we can
+# reach drops; UD_Russian-SynTagRus is CC BY-NC-SA, not used.)
+# Opt-in, licence unknown (like NEREL, never for the shipped model):
+# GLEANER_NER_RU_SILVER_BSNLP=1 adds the Russian raw news articles of the
+# BSNLP 2019–2021 shared tasks as kept in
+# github.com/UL-FRI-Zitnik/BSNLP-2021-Shared-Task at 5163242ff2e0
+# (data/datasets/bsnlp/*/raw/ru; rg.ru, ria.ru, … articles; no licence file).
+#
+# Sentences also in factRuEval-2016's test or dev set (DEST/ru/test.conll,
+# dev.conll, from scripts/ner/fetch_lang_data.sh) or in any NEREL v1.0 text
+# (github.com/nerel-ds/NEREL at 8f07d3e410f3, train/dev/test) are dropped,
+# as are duplicates; scripts/ner/ru_silver.py says how (and how natasha's
+# spans become BIO tags). natasha runs in data/external/ner/natasha-venv
+# (GLEANER_NATASHA_VENV to use another), installed from
+# scripts/ner/requirements-ru.txt when missing. Same inputs ⇒ same bytes.
+#
+# Tries `git clone`; where GitHub is not reachable set GLEANER_UD_GSD_MIRROR,
+# GLEANER_UD_PUD_MIRROR, GLEANER_UD_TAIGA_MIRROR, GLEANER_NEREL_MIRROR (and
+# GLEANER_BSNLP_MIRROR) to git directories holding the commits.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+here=scripts/ner
+source scripts/lib/pinned_archive.sh
+
+data=${GLEANER_NER_LANG_DATA:-data/external/ner/lang}
+out=${1:-$data/ru/silver.conll}
+venv=${GLEANER_NATASHA_VENV:-data/external/ner/natasha-venv}
+scripts/ner/fetch_lang_data.sh "$data"
+if [[ ! -x "$venv/bin/python" ]]; then
+    python3 -m venv "$venv"
+fi
+"$venv/bin/pip" install --quiet --disable-pip-version-check -r "$here/requirements-ru.txt"
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+get() { # NAME URL COMMIT MIRROR_VAR PATH...
+    local name=$1
+    shift
+    pinned_archive ru_silver "$1" "$2" "$3" "$tmp/$name.tar" "${@:4}"
+    mkdir -p "$tmp/$name"
+    tar -x -C "$tmp/$name" -f "$tmp/$name.tar"
+}
+get gsd https://github.com/UniversalDependencies/UD_Russian-GSD \
+    5400f2fd7264b7699727bb61b09f53841899df26 GLEANER_UD_GSD_MIRROR ru_gsd-ud-dev.conllu ru_gsd-ud-test.conllu
+get pud https://github.com/UniversalDependencies/UD_Russian-PUD \
+    da5b3816eeaa24283c1d81a48bb1de4d062fc5d5 GLEANER_UD_PUD_MIRROR ru_pud-ud-test.conllu
+get taiga https://github.com/UniversalDependencies/UD_Russian-Taiga \
+    3c64a056edcd5c6e2c29b3724d973729c354e016 GLEANER_UD_TAIGA_MIRROR ru_taiga-ud-dev.conllu ru_taiga-ud-test.conllu
+get nerel https://github.com/nerel-ds/NEREL \
+    8f07d3e410f322d5dbf6b68b13fbf4a4aa077fe9 GLEANER_NEREL_MIRROR NEREL-v1.0
+sources=(--conllu "gsd-dev=$tmp/gsd/ru_gsd-ud-dev.conllu" --conllu "gsd-test=$tmp/gsd/ru_gsd-ud-test.conllu"
+    --conllu "pud=$tmp/pud/ru_pud-ud-test.conllu"
+    --conllu "taiga-dev=$tmp/taiga/ru_taiga-ud-dev.conllu" --conllu "taiga-test=$tmp/taiga/ru_taiga-ud-test.conllu")
+if [[ "${GLEANER_NER_RU_SILVER_BSNLP:-0}" == 1 ]]; then
+    get bsnlp https://github.com/UL-FRI-Zitnik/BSNLP-2021-Shared-Task \
+        5163242ff2e0b41d760afb3b9e9f4508f8dbaac6 GLEANER_BSNLP_MIRROR \
+        data/datasets/bsnlp/{asia_bibi,brexit,covid-19,ec,nord_stream,ryanair,trump,us_election_2020}/raw/ru
+    for topic in asia_bibi brexit covid-19 ec nord_stream ryanair trump us_election_2020; do
+        sources+=(--bsnlp-dir "bsnlp-$topic=$tmp/bsnlp/data/datasets/bsnlp/$topic/raw/ru")
+    done
+fi
+mkdir -p "$(dirname "$out")"
+"$venv/bin/python" "$here/ru_silver.py" --out "$out" "${sources[@]}" \
+    --exclude-conll "$data/ru/test.conll" --exclude-conll "$data/ru/dev.conll" \
+    --exclude-text-dir "$tmp/nerel/NEREL-v1.0"
+sha256sum "$out"
