@@ -86,6 +86,10 @@ enum Command {
         /// ("министрлігі", "облысы").
         #[arg(long, num_args = 0..=1, default_missing_value = "ru", value_parser = ["ru", "kk"])]
         heads: Option<String>,
+        /// Keep at most this many features: those whose largest weight
+        /// (absolute) is largest, to bound the model's size.
+        #[arg(long)]
+        max_features: Option<usize>,
     },
     /// Time the tagger on raw text: each line of FILE is a document (a JSON
     /// object's "text" field when the line is one, else the line itself).
@@ -311,6 +315,7 @@ fn main() -> Result<()> {
             features,
             stem,
             heads,
+            max_features,
         } => {
             // clap requires --data unless --train-file is given.
             let train_files = match (&data, train_file.is_empty()) {
@@ -382,6 +387,15 @@ fn main() -> Result<()> {
                 eprintln!("final dev {}", score(&model, &dev).0.line());
             }
             let mut model = model;
+            if let Some(max) = max_features {
+                let dropped = model.prune(max);
+                eprintln!("pruned {dropped} features: {} left", model.n_features());
+                if dropped > 0 {
+                    model
+                        .info
+                        .push_str(&format!(", pruned to the {max} largest features"));
+                }
+            }
             // ", trained on eng.train + eng.testa" for the English model.
             let mut names: Vec<String> = train_files.iter().map(|p| file_name(p)).collect();
             if let (true, Some(dev)) = (with_dev, &dev_file) {

@@ -457,6 +457,30 @@ impl Model {
             .collect()
     }
 
+    /// Keeps the `max` features whose largest weight (in absolute value)
+    /// is largest, ties broken by feature key, so the same model always
+    /// keeps the same rows; a model of at most `max` features is unchanged.
+    /// Returns how many were dropped.
+    pub fn prune(&mut self, max: usize) -> usize {
+        let n = self.table.len();
+        if n <= max {
+            return 0;
+        }
+        let size = |w: &[f32]| w.iter().fold(0f32, |m, x| m.max(x.abs()));
+        let mut order: Vec<(f32, u64)> = self.table.rows().map(|(k, w)| (size(w), k)).collect();
+        order.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        let keep: std::collections::HashSet<u64> = order[..max].iter().map(|r| r.1).collect();
+        let rows: Vec<(u64, [f32; N_LABELS])> = self
+            .table
+            .rows()
+            .filter(|(k, _)| keep.contains(k))
+            .map(|(k, w)| (k, w.try_into().expect("a row has N_LABELS weights")))
+            .collect();
+        self.table = WeightTable::from_rows(rows).expect("one row per feature");
+        self.id = NEXT_MODEL_ID.fetch_add(1, Ordering::Relaxed);
+        n - max
+    }
+
     /// A model from `(feature, weights)` rows; rows whose weights are all
     /// (nearly) zero are dropped.
     fn from_rows(
@@ -993,6 +1017,36 @@ mod tests {
         let mut out = Vec::new();
         model.write(&mut out).unwrap();
         zstd::decode_all(&out[..]).unwrap()
+    }
+
+    #[test]
+    fn prune_keeps_the_largest_rows_and_is_deterministic() {
+        let config = TrainConfig {
+            epochs: 5,
+            seed: 7,
+            runs: 2,
+        };
+        let model = train(&toy_corpus(), Resources::default(), config, None);
+        let n = model.n_features();
+        let mut same = model.clone();
+        assert_eq!(same.prune(n), 0);
+        assert_eq!(bytes_of(&same), bytes_of(&model));
+        let size = |w: &[f32]| w.iter().fold(0f32, |m, x| m.max(x.abs()));
+        let mut sizes: Vec<f32> = model.table.rows().map(|(_, w)| size(w)).collect();
+        sizes.sort_unstable_by(|a, b| b.total_cmp(a));
+        let mut pruned = model.clone();
+        assert_eq!(pruned.prune(n / 2), n - n / 2);
+        assert_eq!(pruned.n_features(), n / 2);
+        let kept = pruned.table.rows().map(|(_, w)| size(w));
+        assert!(kept.fold(f32::MAX, f32::min) >= sizes[n / 2]);
+        // Every kept row keeps its weights.
+        for (k, w) in pruned.table.rows() {
+            let orig = model.table.rows().find(|r| r.0 == k).unwrap().1;
+            assert_eq!(w, orig);
+        }
+        let mut again = model.clone();
+        again.prune(n / 2);
+        assert_eq!(bytes_of(&again), bytes_of(&pruned));
     }
 
     #[test]
