@@ -76,6 +76,18 @@ fn assert_same(got: &[(String, String)], expected: &[(String, String)], what: &s
     }
 }
 
+/// A committed dataset: no staging area left (a run's or the shards'),
+/// and `verify` passes.
+fn assert_committed_clean(ds: &Path) {
+    let staging: Vec<_> = std::fs::read_dir(ds)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".shards") || n.starts_with(".staging"))
+        .collect();
+    assert!(staging.is_empty(), "{staging:?}");
+    ok(common::gleaner().arg("verify").arg(ds).output().unwrap());
+}
+
 fn plan(w: &Workspace, tasks: usize, plan: &Path, extra: &[&str]) -> std::process::Output {
     common::gleaner()
         .args(["plan", "--scheduler", "none", "--config"])
@@ -194,17 +206,7 @@ fn any_number_of_shards_writes_the_tables_of_a_local_run() {
             !p.join("work/parts").exists(),
             "work parts removed after the commit"
         );
-        let staging: Vec<_> = std::fs::read_dir(w.ds())
-            .unwrap()
-            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .filter(|n| n.starts_with(".shards"))
-            .collect();
-        assert!(staging.is_empty(), "{staging:?}");
-        ok(common::gleaner()
-            .arg("verify")
-            .arg(w.ds())
-            .output()
-            .unwrap());
+        assert_committed_clean(&w.ds());
     }
 }
 
@@ -256,17 +258,7 @@ fn a_run_over_its_memory_limit_runs_as_partitions_with_the_same_tables() {
     assert!(partitioned(&limited).contains("run 2:"));
     assert_same(&tables(&limited.ds()), &tables(&local.ds()), "added");
     assert!(limited.manifest()["counts"]["duplicates"].as_u64().unwrap() >= 1);
-    let leftovers: Vec<_> = std::fs::read_dir(limited.ds())
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n.starts_with(".shards") || n.starts_with(".staging"))
-        .collect();
-    assert!(leftovers.is_empty(), "{leftovers:?}");
-    ok(common::gleaner()
-        .arg("verify")
-        .arg(limited.ds())
-        .output()
-        .unwrap());
+    assert_committed_clean(&limited.ds());
     // Nothing new: the limit changes nothing there either.
     assert!(limited.run(&["--max-memory", "1M"]).contains("nothing new"));
 }
