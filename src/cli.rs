@@ -268,7 +268,8 @@ pub struct RunCommand {
     /// estimated to need more (about 4 KB per released and per new
     /// document, for dedup, plus 1 GB) runs as partitions, one after
     /// another, each holding about a part of it; the tables are the same.
-    /// Default: half the machine's memory.
+    /// Default: half the memory the run may use: the machine's, or a
+    /// control group's limit (a Slurm job's --mem, a container's).
     #[arg(long, value_name = "SIZE", value_parser = byte_size)]
     pub max_memory: Option<u64>,
 }

@@ -68,8 +68,10 @@ pub struct RunOptions {
     /// Follow symlinks that lead out of an input directory.
     pub follow_symlinks: bool,
     /// Bytes a run may hold; a run estimated to need more runs as
-    /// partitions ([`super::partitioned_run`]). `None`: half the machine's
-    /// memory. The tables do not depend on it.
+    /// partitions ([`super::partitioned_run`]). `None`: half the memory
+    /// the run may use (the machine's, or its control group's limit: see
+    /// [`super::partitioned_run::default_max_memory`]). The tables do not
+    /// depend on it.
     pub max_memory: Option<u64>,
 }
 

@@ -62,17 +62,38 @@ pub fn fit(released_documents: u64, input_bytes: u64, max_memory: u64) -> Fit {
     Fit { local_bytes, tasks }
 }
 
-/// `--max-memory` by default: half the machine's memory (the rest is the
-/// page cache's and other programs'), else 8 GiB.
+/// `--max-memory` by default: half the memory this process may use (the
+/// rest is the page cache's and other programs'): the machine's, or less
+/// where a control group limits it (a Slurm job's `--mem`, a container's
+/// limit), else 8 GiB.
 pub fn default_max_memory() -> u64 {
-    std::fs::read_to_string("/proc/meminfo")
+    let machine = std::fs::read_to_string("/proc/meminfo")
         .ok()
         .and_then(|text| {
             let line = text.lines().find(|l| l.starts_with("MemTotal:"))?;
             let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
-            Some(kb * 1024 / 2)
-        })
-        .unwrap_or(DEFAULT_MAX_MEMORY)
+            Some(kb * 1024)
+        });
+    let group = [
+        "/sys/fs/cgroup/memory.max",
+        "/sys/fs/cgroup/memory/memory.limit_in_bytes",
+    ]
+    .iter()
+    .filter_map(|path| std::fs::read_to_string(path).ok())
+    .find_map(|text| group_limit(&text));
+    match (machine, group) {
+        (Some(m), Some(g)) => m.min(g) / 2,
+        (Some(m), None) => m / 2,
+        (None, Some(g)) => g / 2,
+        (None, None) => DEFAULT_MAX_MEMORY,
+    }
+}
+
+/// A control group's memory limit as its file says it: `max` (cgroup v2)
+/// or a page-rounded 2^63 (v1) mean none.
+fn group_limit(text: &str) -> Option<u64> {
+    let bytes: u64 = text.trim().parse().ok()?;
+    (bytes < 1 << 62).then_some(bytes)
 }
 
 /// Plans the run into `work`, a directory inside the run's shared staging
@@ -130,5 +151,13 @@ mod tests {
         // A limit below the fixed part still partitions, at the most.
         assert_eq!(fit(1_000, 0, 1).tasks, Some(2));
         assert_eq!(fit(u64::MAX / 2, u64::MAX / 2, 1).tasks, Some(256));
+    }
+
+    #[test]
+    fn a_control_groups_limit_is_read_and_no_limit_is_none() {
+        assert_eq!(group_limit("4294967296\n"), Some(4 << 30));
+        assert_eq!(group_limit("max\n"), None);
+        assert_eq!(group_limit("9223372036854771712\n"), None);
+        assert!(default_max_memory() > 0);
     }
 }
