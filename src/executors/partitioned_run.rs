@@ -112,15 +112,11 @@ pub fn run(
 ) -> Result<Summary, RunError> {
     let plan = sharded::plan(config, options, tasks, work)?;
     if let Some(staging) = work.parent() {
-        let marker = staging.join(release::STAGING_MARKER);
-        if !marker.exists() {
-            std::fs::write(&marker, format!("run {}\n", plan.run))
-                .map_err(|e| RunError::Pass(format!("{}: {e}", marker.display())))?;
-        }
+        release::mark_shared_staging(staging, plan.run)
+            .map_err(|e| RunError::Pass(format!("{}: {e}", staging.display())))?;
     }
     for pass in Pass::ALL {
-        let n = if pass.per_shard() { tasks } else { 1 };
-        for shard in 0..n {
+        for shard in 0..pass.tasks(tasks) {
             if let StageDone::Committed(summary) = sharded::run_stage(pass, shard, work, progress)?
             {
                 return Ok(*summary);

@@ -124,6 +124,15 @@ impl Pass {
                 | Pass::Write
         )
     }
+
+    /// The pass's task count in a plan of `shards` shards.
+    pub fn tasks(self, shards: usize) -> usize {
+        if self.per_shard() {
+            shards
+        } else {
+            1
+        }
+    }
 }
 
 /// What `gleaner plan` decided; every task reads it.
@@ -741,7 +750,7 @@ pub(crate) fn run_task(
 ) -> Result<StageDone, RunError> {
     let (plan, config) = load_plan(work)?;
     let n = plan.shards.len();
-    let limit = if pass.per_shard() { n } else { 1 };
+    let limit = pass.tasks(n);
     if shard >= limit {
         return Err(RunError::Pass(format!(
             "pass {} has {limit} task(s); there is no shard {shard}",

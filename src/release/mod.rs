@@ -56,6 +56,18 @@ pub fn is_our_staging(dir: &Path) -> bool {
     dir.join(STAGING_MARKER).is_file()
 }
 
+/// Creates the shared staging area `dir` of run `run` of a sharded run (if
+/// missing) with the marker that proves it gleaner's: its first task, or a
+/// run that plans itself into it, before anything else is written there.
+pub fn mark_shared_staging(dir: &Path, run: u32) -> std::io::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    let marker = dir.join(STAGING_MARKER);
+    if !marker.exists() {
+        std::fs::write(&marker, format!("run {run}\n"))?;
+    }
+    Ok(())
+}
+
 /// Removes the staging directories that dead runs left in `dir`: those with
 /// gleaner's marker, and empty ones (a run killed between creating the
 /// directory and writing the marker). Anything else is left alone. Safe only

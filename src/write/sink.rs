@@ -188,11 +188,7 @@ impl DatasetSink {
         metadata: Vec<(String, String)>,
     ) -> Result<DatasetSink, WriteError> {
         let staging = dir.join(format!("{}{run}", crate::release::SHARDS_PREFIX));
-        std::fs::create_dir_all(&staging).map_err(io(&staging))?;
-        let marker = staging.join(crate::release::STAGING_MARKER);
-        if !marker.exists() {
-            std::fs::write(&marker, format!("run {run}\n")).map_err(io(&marker))?;
-        }
+        crate::release::mark_shared_staging(&staging, run).map_err(io(&staging))?;
         Ok(DatasetSink::over(dir, staging, metadata, true))
     }
 
