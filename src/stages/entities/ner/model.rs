@@ -467,14 +467,13 @@ impl Model {
             return 0;
         }
         let size = |w: &[f32]| w.iter().fold(0f32, |m, x| m.max(x.abs()));
-        let mut order: Vec<(f32, u64)> = self.table.rows().map(|(k, w)| (size(w), k)).collect();
+        let mut order: Vec<(f32, u64)> = self.table.rows().map(|(k, w)| (size(&w), k)).collect();
         order.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
         let keep: std::collections::HashSet<u64> = order[..max].iter().map(|r| r.1).collect();
         let rows: Vec<(u64, [f32; N_LABELS])> = self
             .table
             .rows()
             .filter(|(k, _)| keep.contains(k))
-            .map(|(k, w)| (k, w.try_into().expect("a row has N_LABELS weights")))
             .collect();
         self.table = WeightTable::from_rows(rows).expect("one row per feature");
         self.id = NEXT_MODEL_ID.fetch_add(1, Ordering::Relaxed);
@@ -749,7 +748,7 @@ impl Model {
         phrases
             .iter()
             .for_each(|&(_, m)| buf.extend_from_slice(&m.to_le_bytes()));
-        let mut rows: Vec<(u64, &[f32])> = self.table.rows().collect();
+        let mut rows: Vec<(u64, [f32; N_LABELS])> = self.table.rows().collect();
         rows.sort_unstable_by_key(|r| r.0);
         put_u64(&mut buf, rows.len() as u64);
         rows.iter().for_each(|&(k, _)| put_u64(&mut buf, k));
@@ -1032,12 +1031,12 @@ mod tests {
         assert_eq!(same.prune(n), 0);
         assert_eq!(bytes_of(&same), bytes_of(&model));
         let size = |w: &[f32]| w.iter().fold(0f32, |m, x| m.max(x.abs()));
-        let mut sizes: Vec<f32> = model.table.rows().map(|(_, w)| size(w)).collect();
+        let mut sizes: Vec<f32> = model.table.rows().map(|(_, w)| size(&w)).collect();
         sizes.sort_unstable_by(|a, b| b.total_cmp(a));
         let mut pruned = model.clone();
         assert_eq!(pruned.prune(n / 2), n - n / 2);
         assert_eq!(pruned.n_features(), n / 2);
-        let kept = pruned.table.rows().map(|(_, w)| size(w));
+        let kept = pruned.table.rows().map(|(_, w)| size(&w));
         assert!(kept.fold(f32::MAX, f32::min) >= sizes[n / 2]);
         // Every kept row keeps its weights.
         for (k, w) in pruned.table.rows() {

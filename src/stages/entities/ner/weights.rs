@@ -13,17 +13,36 @@
 //! fewer). Keeping only a row's non-zero weights (3.4 of 17 on
 //! average) was tried: a fifth of the memory, but the scattered adds cost
 //! more than the misses they saved.
+//!
+//! A row of 17 floats is 68 bytes, so stored end to end every row spanned
+//! two cache lines, and a found feature cost three: its slot and two for
+//! its row. The slot had 4 bytes of padding, so now the `O` weight lives
+//! there and the other 16 are one aligned 64-byte line: two lines a found
+//! feature. Each label's sum still adds the same floats in the same order.
 
 use super::model::N_LABELS;
 
-/// One slot of the open-addressing index: a feature and its row.
+/// One slot of the open-addressing index: a feature, its row and the
+/// row's weight of label 0 (`O`), which fills what was padding.
 #[derive(Debug, Clone, Copy, Default)]
 struct Slot {
     /// The feature's hash; 0 marks an empty slot (a feature hashed to 0
     /// lives in [`WeightTable::zero`]).
     key: u64,
     row: u32,
+    o: f32,
 }
+
+/// Weights of a row past label 0: one cache line.
+const REST: usize = N_LABELS - 1;
+
+/// The weights of labels 1.. of a row, aligned so that they are one
+/// cache line.
+#[derive(Debug, Clone, Copy)]
+#[repr(C, align(64))]
+struct Rest([f32; REST]);
+
+const _: () = assert!(std::mem::size_of::<Rest>() == 64 && std::mem::size_of::<Slot>() == 16);
 
 /// Feature → weight row (`N_LABELS` floats), read-only once built.
 #[derive(Debug, Clone, Default)]
@@ -33,9 +52,11 @@ pub(super) struct WeightTable {
     slots: Vec<Slot>,
     /// Shift that takes a mixed key to a slot (`64 - log2(slots)`).
     shift: u32,
-    /// The row of feature 0, which the empty-slot marker cannot hold.
-    zero: Option<u32>,
-    weights: Vec<f32>,
+    /// The row and `O` weight of feature 0, which the empty-slot marker
+    /// cannot hold.
+    zero: Option<(u32, f32)>,
+    /// Each row's weights of labels 1.. (label 0's is in its slot).
+    rest: Vec<Rest>,
     /// Keys in row order (for writing the model back).
     keys: Vec<u64>,
 }
@@ -53,10 +74,12 @@ impl WeightTable {
         let mut t = WeightTable::default();
         let (lower, _) = rows.size_hint();
         t.keys.reserve(lower);
-        t.weights.reserve(lower * N_LABELS);
+        t.rest.reserve(lower);
+        let mut o = Vec::with_capacity(lower);
         for (key, w) in rows {
             t.keys.push(key);
-            t.weights.extend(w);
+            o.push(w[0]);
+            t.rest.push(Rest(std::array::from_fn(|l| w[l + 1])));
         }
         let bits = (t.keys.len() * 10 / 7 + 1)
             .max(16)
@@ -64,10 +87,10 @@ impl WeightTable {
             .trailing_zeros();
         t.shift = 64 - bits;
         t.slots = vec![Slot::default(); 1 << bits];
-        for (row, &key) in t.keys.iter().enumerate() {
+        for (row, (&key, &o)) in t.keys.iter().zip(&o).enumerate() {
             let row = row as u32;
             if key == 0 {
-                if t.zero.replace(row).is_some() {
+                if t.zero.replace((row, o)).is_some() {
                     return Err(key);
                 }
                 continue;
@@ -76,7 +99,7 @@ impl WeightTable {
             loop {
                 let slot = &mut t.slots[i];
                 if slot.key == 0 {
-                    *slot = Slot { key, row };
+                    *slot = Slot { key, row, o };
                     break;
                 }
                 if slot.key == key {
@@ -94,11 +117,15 @@ impl WeightTable {
     }
 
     /// Every feature and its weights, in row order.
-    pub fn rows(&self) -> impl Iterator<Item = (u64, &[f32])> + '_ {
-        self.keys
-            .iter()
-            .copied()
-            .zip(self.weights.chunks_exact(N_LABELS))
+    pub fn rows(&self) -> impl Iterator<Item = (u64, [f32; N_LABELS])> + '_ {
+        self.keys.iter().map(|&key| {
+            let (row, o) = self.find(key).expect("every key has a slot");
+            let rest = &self.rest[row as usize].0;
+            (
+                key,
+                std::array::from_fn(|l| if l == 0 { o } else { rest[l - 1] }),
+            )
+        })
     }
 
     /// The slot where a search for `key` starts (Fibonacci hashing: the
@@ -108,8 +135,9 @@ impl WeightTable {
         (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> self.shift) as usize
     }
 
+    /// `key`'s row and its weight of label 0.
     #[inline]
-    fn row_of(&self, key: u64) -> Option<u32> {
+    fn find(&self, key: u64) -> Option<(u32, f32)> {
         if key == 0 {
             return self.zero;
         }
@@ -118,7 +146,7 @@ impl WeightTable {
         loop {
             let slot = self.slots[i];
             if slot.key == key {
-                return Some(slot.row);
+                return Some((slot.row, slot.o));
             }
             if slot.key == 0 {
                 return None;
@@ -127,16 +155,11 @@ impl WeightTable {
         }
     }
 
-    #[inline]
-    fn row(&self, row: u32) -> &[f32] {
-        &self.weights[row as usize * N_LABELS..][..N_LABELS]
-    }
-
     /// Adds `feature`'s row, if it has one, to `scores`.
     #[inline]
     pub fn add(&self, feature: u64, scores: &mut [f32; N_LABELS]) {
-        if let Some(row) = self.row_of(feature) {
-            add_row(scores, self.row(row));
+        if let Some((row, o)) = self.find(feature) {
+            add_split(scores, o, &self.rest[row as usize]);
         }
     }
 
@@ -148,7 +171,7 @@ impl WeightTable {
             return;
         }
         let group = group.max(1);
-        let mut found = [(0u32, 0u32); BATCH];
+        let mut found = [(0u32, 0u32, 0f32); BATCH];
         let (mut g, mut in_group) = (0u32, 0);
         for chunk in features.chunks(BATCH) {
             for &f in chunk {
@@ -156,11 +179,9 @@ impl WeightTable {
             }
             let mut n = 0;
             for &f in chunk {
-                if let Some(row) = self.row_of(f) {
-                    let w = self.row(row);
-                    prefetch(&w[0]);
-                    prefetch(&w[N_LABELS - 1]);
-                    found[n] = (g, row);
+                if let Some((row, o)) = self.find(f) {
+                    prefetch(&self.rest[row as usize]);
+                    found[n] = (g, row, o);
                     n += 1;
                 }
                 in_group += 1;
@@ -168,8 +189,8 @@ impl WeightTable {
                     (g, in_group) = (g + 1, 0);
                 }
             }
-            for &(g, row) in &found[..n] {
-                add_row(&mut out[g as usize], self.row(row));
+            for &(g, row, o) in &found[..n] {
+                add_split(&mut out[g as usize], o, &self.rest[row as usize]);
             }
         }
     }
@@ -180,6 +201,17 @@ impl WeightTable {
 #[inline]
 pub(super) fn add_row(scores: &mut [f32; N_LABELS], row: &[f32]) {
     for (s, x) in scores.iter_mut().zip(row) {
+        *s += x;
+    }
+}
+
+/// [`add_row`] for a row kept as its `O` weight and the rest: each label
+/// gets the same one addition.
+#[inline]
+fn add_split(scores: &mut [f32; N_LABELS], o: f32, rest: &Rest) {
+    let (first, others) = scores.split_at_mut(1);
+    first[0] += o;
+    for (s, x) in others.iter_mut().zip(&rest.0) {
         *s += x;
     }
 }
