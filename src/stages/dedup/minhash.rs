@@ -43,10 +43,47 @@ impl MinHasher {
 
     /// The signature of a shingle set; all `u32::MAX` for an empty set.
     ///
+    /// The same loop is compiled three times: for AVX-512 (which multiplies
+    /// eight 64-bit lanes in one instruction), for AVX2 (four lanes, each
+    /// multiply made of 32-bit ones) and for any x86-64 or other CPU; the
+    /// CPU running it picks one. Integer arithmetic, so every version gives
+    /// the same signature (a test checks the ones this CPU has).
+    pub fn signature(&self, shingles: &[u64]) -> Vec<u32> {
+        #[cfg(target_arch = "x86_64")]
+        {
+            if std::arch::is_x86_feature_detected!("avx512f")
+                && std::arch::is_x86_feature_detected!("avx512dq")
+            {
+                // SAFETY: the CPU has the features the function is built for.
+                return unsafe { self.signature_avx512(shingles) };
+            }
+            if std::arch::is_x86_feature_detected!("avx2") {
+                // SAFETY: as above.
+                return unsafe { self.signature_avx2(shingles) };
+            }
+        }
+        self.signature_with(shingles)
+    }
+
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx512f,avx512dq")]
+    fn signature_avx512(&self, shingles: &[u64]) -> Vec<u32> {
+        self.signature_with(shingles)
+    }
+
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2")]
+    fn signature_avx2(&self, shingles: &[u64]) -> Vec<u32> {
+        self.signature_with(shingles)
+    }
+
+    /// The signature loop, inlined into each CPU's version.
+    ///
     /// Shingles go through the permutations four at a time, so each
     /// permutation's parameters and running minimum are loaded once per four
     /// products instead of once per product: the multiplies are the whole cost.
-    pub fn signature(&self, shingles: &[u64]) -> Vec<u32> {
+    #[inline(always)]
+    fn signature_with(&self, shingles: &[u64]) -> Vec<u32> {
         let mut sig = vec![u32::MAX; self.a.len()];
         let h = |a: u64, b: u64, x: u64| (a.wrapping_mul(x).wrapping_add(b) >> 32) as u32;
         let mut blocks = shingles.chunks_exact(4);
@@ -111,6 +148,29 @@ mod tests {
                 })
                 .collect();
             assert_eq!(hasher.signature(&set), expected, "{n} shingles");
+        }
+    }
+
+    #[test]
+    fn every_cpu_version_gives_the_same_signature() {
+        let hasher = MinHasher::new(128, 11);
+        for n in [0usize, 1, 3, 4, 5, 64, 1001] {
+            let set: Vec<u64> = (0..n as u64).map(|i| avalanche(i * 31 + 7)).collect();
+            let portable = hasher.signature_with(&set);
+            assert_eq!(hasher.signature(&set), portable, "{n} shingles");
+            #[cfg(target_arch = "x86_64")]
+            {
+                if std::arch::is_x86_feature_detected!("avx2") {
+                    // SAFETY: the CPU has AVX2.
+                    assert_eq!(unsafe { hasher.signature_avx2(&set) }, portable);
+                }
+                if std::arch::is_x86_feature_detected!("avx512f")
+                    && std::arch::is_x86_feature_detected!("avx512dq")
+                {
+                    // SAFETY: the CPU has AVX-512 F and DQ.
+                    assert_eq!(unsafe { hasher.signature_avx512(&set) }, portable);
+                }
+            }
         }
     }
 
