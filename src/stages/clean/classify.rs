@@ -56,7 +56,7 @@
 //! `short_line` / `low_text_density`.
 
 use regex::{RegexSet, RegexSetBuilder};
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 use super::body::{self, BodyLine};
 use super::shape::{shape_of_words, Shape};
@@ -480,12 +480,16 @@ fn line_features(line: &str, r: &Res) -> Option<([f32; N_LOCAL], LineInfo, Shape
     let mut tok_chars = 0usize;
     for tok in &toks {
         let c0 = tok.chars().next().unwrap();
-        let n_cjk = tok.chars().filter(|&c| is_cjk(c)).count();
-        cjk_chars += n_cjk;
-        if is_cjk(c0) {
-            cjk_toks += 1;
+        if tok.is_ascii() {
+            // Most tokens: no CJK, a character a byte.
+            tok_chars += tok.len();
+        } else {
+            cjk_chars += tok.chars().filter(|&c| is_cjk(c)).count();
+            if is_cjk(c0) {
+                cjk_toks += 1;
+            }
+            tok_chars += tok.chars().count();
         }
-        tok_chars += tok.chars().count();
         if c0.is_uppercase() || c0.is_lowercase() {
             cased += 1;
             if c0.is_uppercase() {
@@ -746,7 +750,7 @@ impl Doc {
         }
         let n = idx.len();
         // Repeats inside the document.
-        let mut counts: HashMap<&str, u32> = HashMap::new();
+        let mut counts: FxHashMap<&str, u32> = FxHashMap::default();
         for &i in &idx {
             *counts.entry(lines[i].trim()).or_insert(0) += 1;
         }

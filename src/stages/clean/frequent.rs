@@ -13,8 +13,8 @@
 //! union are the smallest k of the smallest k of each part, so counts from
 //! shards, chunks and earlier runs merge in any order to the same answer.
 
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::collections::hash_map::Entry;
-use std::collections::{HashMap, HashSet};
 
 use super::Cleaned;
 
@@ -188,7 +188,7 @@ impl FrequentLineCounter {
     /// "frequent").
     pub fn finish(self, min_docs: usize) -> FrequentLines {
         let frequent = if min_docs < 2 {
-            HashSet::new()
+            HashSet::default()
         } else {
             self.many
                 .into_iter()

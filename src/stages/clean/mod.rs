@@ -22,7 +22,7 @@ pub mod normalize;
 pub mod shape;
 pub mod words;
 
-use std::collections::HashSet;
+use rustc_hash::FxHashSet;
 
 use serde::{Deserialize, Serialize};
 use toml::Spanned;
@@ -266,7 +266,7 @@ impl Cleaner {
         // will survive as one sequence: blank and removed lines do not break
         // a menu run. That keeps cleaning idempotent (the cleaned text has no
         // blank lines, so a run broken only by one would join on a second pass).
-        let mut seen: HashSet<&str> = HashSet::new();
+        let mut seen: FxHashSet<&str> = FxHashSet::default();
         for (i, line) in norm.iter().enumerate() {
             if let (None, Some(text)) = (reason[i], line) {
                 if self.drop_repeated && !extracted && !seen.insert(text.as_str()) {
@@ -607,7 +607,7 @@ mod tests {
             }
             let body = lines.join("\n");
             let cleaned = cleaner().clean(&body);
-            let kept: HashSet<&str> = cleaned.kept.iter().map(|l| l.text.as_str()).collect();
+            let kept: std::collections::HashSet<&str> = cleaned.kept.iter().map(|l| l.text.as_str()).collect();
             for b in &blocks {
                 match b {
                     Block::Prose(i) => proptest::prop_assert!(kept.contains(PROSE[*i]), "prose lost: {}\n{body}", PROSE[*i]),
