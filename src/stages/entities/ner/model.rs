@@ -250,8 +250,8 @@ fn word_scores<W: Weights + ?Sized>(
     }
 }
 
-/// Words whose scores a thread keeps; at 456 bytes each, 16,384 words
-/// hold 7.5 MB per thread, and being full clears the cache. Frequent words
+/// Words whose scores a thread keeps per model; at 456 bytes each,
+/// 16,384 words hold 7.5 MB per thread and model, and being full clears the cache. Frequent words
 /// (most tokens of any text) come back at once. On news text a cache of
 /// 2,048 words missed 37 % of tokens, this one about 8 %: a miss costs ~60
 /// weight-row look-ups, a hit one contiguous read.
@@ -273,8 +273,15 @@ struct WordCache {
     scores: Vec<([u64; 3], WordScores)>,
 }
 
+/// Models whose word scores a thread keeps at once: the English, Russian
+/// and Kazakh ones, and one more. With one cache for all, a thread that
+/// met a Russian document after an English one cleared the English words,
+/// so a corpus of mixed languages missed on nearly every document's
+/// frequent words.
+const WORD_CACHE_MODELS: usize = 4;
+
 thread_local! {
-    static WORD_CACHE: RefCell<WordCache> = RefCell::default();
+    static WORD_CACHE: RefCell<Vec<WordCache>> = RefCell::default();
 }
 
 /// Gives every model its own [`Model::id`], so a thread's [`WordCache`]
@@ -310,9 +317,22 @@ impl Weights for Model {
         scratch: &mut WordScratch,
         f: impl FnOnce(&WordScores) -> R,
     ) -> R {
-        WORD_CACHE.with_borrow_mut(|cache| {
-            if cache.model != self.id || cache.scores.len() >= WORD_CACHE_WORDS {
-                cache.model = self.id;
+        WORD_CACHE.with_borrow_mut(|caches| {
+            let at = match caches.iter().position(|c| c.model == self.id) {
+                Some(at) => at,
+                None => {
+                    if caches.len() >= WORD_CACHE_MODELS {
+                        caches.remove(0);
+                    }
+                    caches.push(WordCache {
+                        model: self.id,
+                        ..WordCache::default()
+                    });
+                    caches.len() - 1
+                }
+            };
+            let cache = &mut caches[at];
+            if cache.scores.len() >= WORD_CACHE_WORDS {
                 cache.index.clear();
                 cache.scores.clear();
             }
