@@ -17,18 +17,20 @@
 #   poetry): ru_taiga-ud-dev.conllu, ru_taiga-ud-test.conllu
 # (The treebanks' train files are 4 MB and more, which the mirror we can
 # reach drops; UD_Russian-SynTagRus is CC BY-NC-SA, not used.)
-# Opt-in, openly licensed, not in the shipped model (GLEANER_NER_RU_SILVER_MORE=1;
-# they lowered cross-validation, see data/models/README.md):
-# - UD_Russian-Taiga's train file as it was at 440cd669bde7 (Nov 2020,
-#   3,138 sentences, 3.7 MB; CC BY-SA 4.0; social media, fiction, poetry,
-#   Lenta.ru news of MorphoRuEval 2017): ru_taiga-ud-train.conllu
-# - NTREX-128 (github.com/MicrosoftTranslator/NTREX at 8561f6a622db,
+# GLEANER_NER_RU_SILVER_EXTRA lists further sources (default "ntrex xquad",
+# the shipped model's; "" for none, as the model before; cross-validation
+# in data/models/README.md):
+# - ntrex: NTREX-128 (github.com/MicrosoftTranslator/NTREX at 8561f6a622db,
 #   CC BY-SA 4.0; the WMT newstest2019 English news translated into
 #   Russian): NTREX-128/newstest2019-ref.rus.txt, documents from
 #   DOCUMENT_IDS.tsv
-# - XQuAD (github.com/google-deepmind/xquad at 7d30520c7175, CC BY-SA 4.0;
+# - xquad: XQuAD (github.com/google-deepmind/xquad at 7d30520c7175, CC BY-SA 4.0;
 #   English Wikipedia paragraphs translated into Russian): the contexts of
 #   xquad.ru.json
+# - taiga2020 (not in the shipped model): UD_Russian-Taiga's train file as
+#   it was at 440cd669bde7 (Nov 2020, 3,138 sentences, 3.7 MB; CC BY-SA
+#   4.0; social media, fiction, poetry, Lenta.ru news of MorphoRuEval
+#   2017): ru_taiga-ud-train.conllu
 # Opt-in, licence unknown (like NEREL, never for the shipped model):
 # GLEANER_NER_RU_SILVER_BSNLP=1 adds the Russian raw news articles of the
 # BSNLP 2019–2021 shared tasks as kept in
@@ -41,8 +43,9 @@
 # as are duplicates; scripts/ner/ru_silver.py says how, how natasha's
 # spans become BIO tags, and where they are changed to follow factRuEval's
 # conventions (a parenthesised part its own name, the quoted name of an
-# "ОАО «…»" alone, the EU / CIS / Kremlin ORG, the ISS LOC, "СМИ" no name). natasha runs in data/external/ner/natasha-venv
-# (GLEANER_NATASHA_VENV to use another), installed from
+# "ОАО «…»" alone, the EU / CIS / Kremlin ORG, the ISS LOC, "СМИ" no name;
+# GLEANER_NER_RU_SILVER_CONVENTIONS=0 keeps natasha's spans). natasha runs
+# in data/external/ner/natasha-venv (GLEANER_NATASHA_VENV to use another), installed from
 # scripts/ner/requirements-ru.txt when missing. Same inputs ⇒ same bytes.
 #
 # Tries `git clone`; where GitHub is not reachable set GLEANER_UD_GSD_MIRROR,
@@ -83,16 +86,21 @@ get nerel https://github.com/nerel-ds/NEREL \
 sources=(--conllu "gsd-dev=$tmp/gsd/ru_gsd-ud-dev.conllu" --conllu "gsd-test=$tmp/gsd/ru_gsd-ud-test.conllu"
     --conllu "pud=$tmp/pud/ru_pud-ud-test.conllu"
     --conllu "taiga-dev=$tmp/taiga/ru_taiga-ud-dev.conllu" --conllu "taiga-test=$tmp/taiga/ru_taiga-ud-test.conllu")
-if [[ "${GLEANER_NER_RU_SILVER_MORE:-0}" == 1 ]]; then
+extra=" ${GLEANER_NER_RU_SILVER_EXTRA-ntrex xquad} "
+if [[ "$extra" == *" taiga2020 "* ]]; then
     get taiga2020 https://github.com/UniversalDependencies/UD_Russian-Taiga \
         440cd669bde748de1c1b316a95b6649d0383cca4 GLEANER_UD_TAIGA_MIRROR ru_taiga-ud-train.conllu
+    sources+=(--conllu "taiga2020-train=$tmp/taiga2020/ru_taiga-ud-train.conllu")
+fi
+if [[ "$extra" == *" ntrex "* ]]; then
     get ntrex https://github.com/MicrosoftTranslator/NTREX \
         8561f6a622db9edad1217683e5c83daefd8bb2bf GLEANER_NTREX_MIRROR NTREX-128/newstest2019-ref.rus.txt DOCUMENT_IDS.tsv
+    sources+=(--lines "ntrex=$tmp/ntrex/NTREX-128/newstest2019-ref.rus.txt,$tmp/ntrex/DOCUMENT_IDS.tsv")
+fi
+if [[ "$extra" == *" xquad "* ]]; then
     get xquad https://github.com/google-deepmind/xquad \
         7d30520c717524000f0d9d2f9c10a069acd9d285 GLEANER_XQUAD_MIRROR xquad.ru.json
-    sources+=(--conllu "taiga2020-train=$tmp/taiga2020/ru_taiga-ud-train.conllu"
-        --lines "ntrex=$tmp/ntrex/NTREX-128/newstest2019-ref.rus.txt,$tmp/ntrex/DOCUMENT_IDS.tsv"
-        --squad "xquad=$tmp/xquad/xquad.ru.json")
+    sources+=(--squad "xquad=$tmp/xquad/xquad.ru.json")
 fi
 if [[ "${GLEANER_NER_RU_SILVER_BSNLP:-0}" == 1 ]]; then
     get bsnlp https://github.com/UL-FRI-Zitnik/BSNLP-2021-Shared-Task \
@@ -107,13 +115,13 @@ mkdir -p "$(dirname "$out")"
 "$venv/bin/python" "$here/ru_silver.py" --out "$out" "${sources[@]}" \
     --exclude-conll "$data/ru/test.conll" --exclude-conll "$data/ru/dev.conll" \
     --exclude-text-dir "$tmp/nerel/NEREL-v1.0"
-# The file the shipped ner-ru.bin was trained on (76,049 tokens); a
-# different sum means other inputs or another natasha / numpy. (With
-# natasha's own conventions, GLEANER_NER_RU_SILVER_CONVENTIONS=0, the file
-# of the model before: 1bb9f8bb750eb40924ecd4d4370799a20e02ca6d7431484c8ee6dbf12b30ef02.)
-want=6c990a9a103abb90b675c11ace95b0bf2c7a706e167eada08cd30486eca18b19
+# The file the shipped ner-ru.bin was trained on (155,160 tokens); a
+# different sum means other inputs or another natasha / numpy. (The model
+# before had GLEANER_NER_RU_SILVER_EXTRA="" GLEANER_NER_RU_SILVER_CONVENTIONS=0:
+# 1bb9f8bb750eb40924ecd4d4370799a20e02ca6d7431484c8ee6dbf12b30ef02.)
+want=052889b029b3e564b450f2a8eb5f31801e9a2f4950268dc15d356a077e360903
 got=$(sha256sum "$out" | cut -d' ' -f1)
-if [[ "${GLEANER_NER_RU_SILVER_BSNLP:-0}" != 1 && "${GLEANER_NER_RU_SILVER_MORE:-0}" != 1 \
+if [[ "${GLEANER_NER_RU_SILVER_BSNLP:-0}" != 1 && "$extra" == " ntrex xquad " \
     && "${GLEANER_NER_RU_SILVER_CONVENTIONS:-1}" != 0 && "$got" != "$want" ]]; then
     echo "ru_silver: warning: $out has sha256 $got, not the shipped model's $want" >&2
 fi
