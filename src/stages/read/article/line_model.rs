@@ -199,19 +199,47 @@ pub(super) fn model_text(
     chosen: &str,
     p: &Params,
     format: TextFormat,
-) -> Option<String> {
+) -> ModelText {
+    model_text_with(model(), a, meta, kind, chosen, p, format)
+}
+
+/// What the line model made of a page.
+#[derive(Debug, PartialEq)]
+pub(super) enum ModelText {
+    /// The lines it kept, laid out.
+    Text(String),
+    /// It kept no line of a page the rules found text in: the rules' text
+    /// stands. The model never empties a page (a refit once dropped pages
+    /// of one line, "Just a line", that the rules had whole).
+    Rules,
+    /// The body is nearly empty and `<noscript>` holds the page.
+    Noscript,
+}
+
+/// [`model_text`] with the trees `m`.
+pub(super) fn model_text_with(
+    m: &Model,
+    a: &mut [Node],
+    meta: &super::meta::Meta,
+    kind: PageKind,
+    chosen: &str,
+    p: &Params,
+    format: TextFormat,
+) -> ModelText {
     let (lines, features) = match lines_of(a, &meta.noscript, kind, chosen, p) {
         Page::Lines(lines, features) => (lines, features),
-        Page::Noscript => return None,
+        Page::Noscript => return ModelText::Noscript,
     };
-    let m = model();
     let kept: Vec<&Line> = lines
         .iter()
         .zip(&features)
         .filter(|(_, f)| m.content(f.as_slice()))
         .map(|(l, _)| l)
         .collect();
-    Some(layout(&kept, format))
+    if kept.is_empty() && !chosen.trim().is_empty() {
+        return ModelText::Rules;
+    }
+    ModelText::Text(layout(&kept, format))
 }
 
 enum Page {
@@ -308,8 +336,8 @@ fn selected_lines(lines: &[Line], chosen: &str) -> Vec<bool> {
 }
 
 /// The trees, as `benches/wcxb/line_model.py --write` exports them.
-#[derive(Deserialize)]
-struct Model {
+#[derive(Deserialize, Clone)]
+pub(super) struct Model {
     features: Vec<String>,
     init: f64,
     /// Probability of content a line needs to be kept…
@@ -321,7 +349,7 @@ struct Model {
 
 /// One regression tree: node `i` is a leaf when `feature[i]` is -1, else
 /// goes `left` when the feature is at most `threshold[i]`.
-#[derive(Deserialize)]
+#[derive(Deserialize, Clone)]
 struct Tree {
     feature: Vec<i32>,
     threshold: Vec<f64>,
@@ -345,6 +373,17 @@ fn model() -> &'static Model {
         );
         m
     })
+}
+
+/// The shipped trees with thresholds no line reaches: a model that keeps
+/// nothing (for tests).
+#[cfg(test)]
+pub(super) fn keeping_nothing() -> Model {
+    Model {
+        threshold: 2.0,
+        keep_threshold: 2.0,
+        ..model().clone()
+    }
 }
 
 /// Loads the shipped model and checks every tree's node links; returns

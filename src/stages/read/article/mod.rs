@@ -74,6 +74,7 @@ use scraper::Html;
 use serde::{Deserialize, Serialize};
 
 use arena::{char_len, flatten, Node};
+use line_model::ModelText;
 pub use line_model::{page_lines, PageLine, FEATURES as LINE_FEATURES};
 use meta::Meta;
 
@@ -279,9 +280,16 @@ fn extract_at(
     let mut text = rules_text(&mut arena, &meta, url, &rules, rules_format, depth);
     if model {
         match line_model::model_text(&mut arena, &meta, kind, &text, p, format) {
-            Some(chosen) => text = chosen,
-            None if depth == 0 => text = extract_at(&meta.noscript, url, p, format, 1).text,
-            None => {}
+            ModelText::Text(chosen) => text = chosen,
+            ModelText::Rules => {
+                if format != TextFormat::Plain {
+                    text = rules_text(&mut arena, &meta, url, &rules, format, depth);
+                }
+            }
+            ModelText::Noscript if depth == 0 => {
+                text = extract_at(&meta.noscript, url, p, format, 1).text
+            }
+            ModelText::Noscript => {}
         }
     }
     let pick = |v: [&Option<String>; 4]| {

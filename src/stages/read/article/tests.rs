@@ -146,6 +146,40 @@ fn page_without_paragraphs_uses_body() {
     assert_eq!(x.text, "Just a line");
 }
 
+#[test]
+fn the_line_model_never_empties_a_page_the_rules_found_text_in() {
+    for (html, format, want) in [
+        (
+            "<html><body><div>Just a line</div></body></html>",
+            TextFormat::Plain,
+            "Just a line",
+        ),
+        (
+            "<html><body><h2>Opening hours</h2><ul><li>Mon to Fri, 9 to 5</li></ul></body></html>",
+            TextFormat::Markdown,
+            "## Opening hours\n\n- Mon to Fri, 9 to 5",
+        ),
+    ] {
+        let doc = Html::parse_document(html);
+        let mut meta = Meta::default();
+        let mut arena = flatten(&doc, &mut meta);
+        let ld = meta.finish_jsonld();
+        let kind = line_model::PageKind::of(&meta, &ld);
+        let rules = Params {
+            line_model: 0.0,
+            ..Params::default()
+        };
+        let text = rules_text(&mut arena, &meta, None, &rules, TextFormat::Plain, 0);
+        assert!(!text.trim().is_empty(), "{html}");
+        let p = Params::default();
+        let never = line_model::keeping_nothing();
+        let made = line_model::model_text_with(&never, &mut arena, &meta, kind, &text, &p, format);
+        assert_eq!(made, ModelText::Rules, "{html}");
+        // What extraction then returns: the rules' text in the format asked.
+        assert_eq!(rules_text(&mut arena, &meta, None, &rules, format, 0), want);
+    }
+}
+
 fn md(html: &str) -> String {
     extract_with(html, None, &Params::default(), TextFormat::Markdown).text
 }
