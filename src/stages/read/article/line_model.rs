@@ -189,20 +189,6 @@ fn to_page_lines(lines: Vec<Line>, features: Vec<[f32; N]>) -> Vec<PageLine> {
         .collect()
 }
 
-/// The main text the model chooses, laid out in `format`, given the rules'
-/// plain text `chosen`; `None` when the page's text is in `<noscript>`
-/// (the caller extracts that page instead).
-pub(super) fn model_text(
-    a: &mut [Node],
-    meta: &super::meta::Meta,
-    kind: PageKind,
-    chosen: &str,
-    p: &Params,
-    format: TextFormat,
-) -> ModelText {
-    model_text_with(model(), a, meta, kind, chosen, p, format)
-}
-
 /// What the line model made of a page.
 #[derive(Debug, PartialEq)]
 pub(super) enum ModelText {
@@ -216,8 +202,9 @@ pub(super) enum ModelText {
     Noscript,
 }
 
-/// [`model_text`] with the trees `m`.
-pub(super) fn model_text_with(
+/// The main text the trees `m` (the shipped ones: [`model`]) choose, laid
+/// out in `format`, given the rules' plain text `chosen`.
+pub(super) fn model_text(
     m: &Model,
     a: &mut [Node],
     meta: &super::meta::Meta,
@@ -358,7 +345,7 @@ struct Tree {
     value: Vec<f64>,
 }
 
-fn model() -> &'static Model {
+pub(super) fn model() -> &'static Model {
     static M: OnceLock<Model> = OnceLock::new();
     M.get_or_init(|| {
         let m: Model =

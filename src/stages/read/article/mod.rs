@@ -279,7 +279,15 @@ fn extract_at(
     let rules_format = if model { TextFormat::Plain } else { format };
     let mut text = rules_text(&mut arena, &meta, url, &rules, rules_format, depth);
     if model {
-        match line_model::model_text(&mut arena, &meta, kind, &text, p, format) {
+        match line_model::model_text(
+            line_model::model(),
+            &mut arena,
+            &meta,
+            kind,
+            &text,
+            p,
+            format,
+        ) {
             ModelText::Text(chosen) => text = chosen,
             ModelText::Rules => {
                 if format != TextFormat::Plain {

@@ -173,7 +173,7 @@ fn the_line_model_never_empties_a_page_the_rules_found_text_in() {
         assert!(!text.trim().is_empty(), "{html}");
         let p = Params::default();
         let never = line_model::keeping_nothing();
-        let made = line_model::model_text_with(&never, &mut arena, &meta, kind, &text, &p, format);
+        let made = line_model::model_text(&never, &mut arena, &meta, kind, &text, &p, format);
         assert_eq!(made, ModelText::Rules, "{html}");
         // What extraction then returns: the rules' text in the format asked.
         assert_eq!(rules_text(&mut arena, &meta, None, &rules, format, 0), want);
