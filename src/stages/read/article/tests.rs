@@ -175,8 +175,11 @@ fn the_line_model_never_empties_a_page_the_rules_found_text_in() {
         let never = line_model::keeping_nothing();
         let made = line_model::model_text(&never, &mut arena, &meta, kind, &text, &p, format);
         assert_eq!(made, ModelText::Rules, "{html}");
-        // What extraction then returns: the rules' text in the format asked.
+        // What extraction then returns: the rules' text in the format asked,
+        // the same as the rules give a page the model never saw.
         assert_eq!(rules_text(&mut arena, &meta, None, &rules, format, 0), want);
+        let mut fresh = flatten(&doc, &mut Meta::default());
+        assert_eq!(rules_text(&mut fresh, &meta, None, &rules, format, 0), want);
     }
 }
 
