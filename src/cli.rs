@@ -13,8 +13,8 @@ Exit codes:
   4  verify found a table that does not match the manifest (or no manifest)
   5  another gleaner run holds the dataset's lock (run: without --wait)
   6  the run would lose or mix released data, and changed nothing: no manifest
-     beside partitions, a config (inputs aside) or gleaner version other than
-     the release's (use --full), or --full would drop documents of vanished or unreadable
+     beside partitions, a config (inputs aside), gleaner version or built-in
+     model other than the release's (use --full), or --full would drop documents of vanished or unreadable
      inputs (use --drop-vanished)
   130  interrupted (Ctrl-C, SIGTERM): staging removed, release unchanged";
 
@@ -30,6 +30,20 @@ pub struct Cli {
     /// the run's summary on stdout; no progress bars).
     #[arg(long, global = true, value_enum, default_value_t = LogFormat::Text)]
     pub log_format: LogFormat,
+}
+
+impl Cli {
+    /// Parses the command line. `--version` prints `long_version` (`-V`
+    /// only the version): the built-in models' hashes, which a release
+    /// records and a plan's tasks must share.
+    pub fn parse_with_long_version(long_version: String) -> Cli {
+        use clap::{CommandFactory, FromArgMatches};
+        // clap without its `string` feature takes a `&'static str`; the
+        // text is made once per process.
+        let long_version: &'static str = Box::leak(long_version.into_boxed_str());
+        let matches = Cli::command().long_version(long_version).get_matches();
+        Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit())
+    }
 }
 
 /// See `--log-format`.
@@ -52,7 +66,8 @@ pub enum Command {
     /// entities (per spelling) and canonical_entities (per entity, its
     /// spellings joined) hold the totals over all runs. Nothing new: nothing is
     /// written. --full rebuilds the dataset from all inputs; a changed
-    /// config or another gleaner version stops the run (exit 6) and names
+    /// config, another gleaner version or other built-in models (see
+    /// `gleaner --version`) stop the run (exit 6) and name
     /// the difference, since adding to the release would mix them (an
     /// input added to or removed from dataset.inputs does not: an added one
     /// is read as new files are, a removed one's documents stay). Files
@@ -76,9 +91,10 @@ pub enum Command {
     #[command(after_help = EXIT_CODES)]
     Verify(DatasetArg),
     /// Write a lost or damaged manifest.json again from the partitions on
-    /// disk. Every partition's Parquet footer names the gleaner version and
-    /// config hash that wrote it (and the hash of that config without
-    /// dataset.inputs, which is compared where a footer has it); they must
+    /// disk. Every partition's Parquet footer names the gleaner version,
+    /// built-in models and config hash that wrote it (and the hash of that
+    /// config without dataset.inputs, which is compared where a footer has
+    /// it); they must
     /// all agree, and the config given must be that one. Input fingerprints are not recoverable: the next
     /// run reads every input again and adds only records not yet released.
     /// A damaged manifest is kept as manifest.json.damaged (or .damaged.1,

@@ -5,15 +5,26 @@ mod cli;
 mod cmd;
 mod progress;
 
-use clap::Parser;
-
 /// mimalloc instead of the system allocator: parsing and tagging make many
 /// short-lived small allocations, which glibc's malloc serves slowly.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// `gleaner --version`: the version and the built-in models' hashes (what
+/// a release's manifest records under `models`).
+fn long_version() -> String {
+    let mut text = format!(
+        "{}\nbuilt-in models (xxh3-128 of the files in data/models/):",
+        env!("CARGO_PKG_VERSION")
+    );
+    for (file, hash) in gleaner::stages::built_in_models() {
+        text.push_str(&format!("\n  {file}  {hash}"));
+    }
+    text
+}
+
 fn main() {
-    let args = cli::Cli::parse();
+    let args = cli::Cli::parse_with_long_version(long_version());
     let format = args.log_format;
     let code = match cmd::dispatch(args) {
         Ok(()) => 0,

@@ -231,6 +231,58 @@ fn a_changed_config_stops_the_run_and_a_damaged_manifest_is_refused() {
     assert_eq!(documents(&w.ds()).len(), 2);
 }
 
+/// A retrained name or line model changes the tables without a change of
+/// version: a release made by a build with other models is not added to
+/// (the run changes nothing), `--full` rebuilds it, and `gleaner repair`
+/// reads the models back from the partitions' footers.
+#[test]
+fn a_release_made_with_other_built_in_models_stops_the_run() {
+    let articles = articles();
+    let w = Workspace::new();
+    w.add("a.txt", &articles[0]);
+    w.run(&[]);
+    let models = w.manifest()["models"].clone();
+    let version = gleaner().arg("--version").output().unwrap();
+    let version = String::from_utf8_lossy(&version.stdout).into_owned();
+    let files = models.as_object().expect("the manifest records the models");
+    assert_eq!(files.len(), 4, "{models}");
+    for (file, hash) in files {
+        assert!(
+            version.contains(&format!("{file}  {}", hash.as_str().unwrap())),
+            "`gleaner --version` lists {file}: {version}"
+        );
+    }
+    let path = w.ds().join("manifest.json");
+    let mut m = w.manifest();
+    m["models"]["ner-en.bin"] = "0".repeat(32).into();
+    std::fs::write(&path, serde_json::to_vec_pretty(&m).unwrap()).unwrap();
+    let released = w.manifest();
+    w.add("b.txt", &articles[1]);
+    let out = w.try_run(&[]);
+    assert_eq!(out.status.code(), Some(6));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("other built-in models") && stderr.contains("(ner-en.bin)"),
+        "names the model: {stderr}"
+    );
+    assert_eq!(w.manifest(), released, "nothing changed");
+    w.run(&["--full"]);
+    assert_eq!(w.manifest()["models"], models);
+    assert_eq!(documents(&w.ds()).len(), 2);
+
+    std::fs::remove_file(&path).unwrap();
+    gleaner()
+        .args(["repair", "--config"])
+        .arg(w.config())
+        .arg(w.ds())
+        .assert()
+        .success();
+    assert_eq!(w.manifest()["models"], models, "read back from the footers");
+    w.add("c.txt", &articles[2]);
+    w.run(&[]);
+    assert_eq!(documents(&w.ds()).len(), 3);
+}
+
 #[test]
 fn tables_are_identical_for_any_thread_count_and_input_order() {
     let articles = articles();

@@ -365,6 +365,26 @@ fn a_plan_does_not_commit_over_a_release_that_moved() {
     assert_eq!(common::part_hashes(&w.ds()), before);
 }
 
+/// Nodes of a cluster may hold other builds of one version: a task run by
+/// a build whose models differ from the planner's refuses, so one run's
+/// shards are never tagged by two models.
+#[test]
+fn a_task_of_a_build_with_other_models_refuses_the_plan() {
+    let w = Workspace::with_articles(3);
+    let p = w.path("plan");
+    ok(plan(&w, 2, &p, &[]));
+    let path = p.join("work").join("plan.json");
+    let mut json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    json["models"]["ner-ru.bin"] = "0".repeat(32).into();
+    std::fs::write(&path, serde_json::to_vec_pretty(&json).unwrap()).unwrap();
+    let out = stage("scan", 0, 2, &p);
+    assert_eq!(out.status.code(), Some(6));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("other models"), "{stderr}");
+    assert!(!w.ds().join("manifest.json").exists(), "nothing released");
+}
+
 #[test]
 fn plan_writes_chained_slurm_jobs() {
     let w = Workspace::with_articles(3);

@@ -602,7 +602,7 @@ pub(crate) fn open_run(config: &Config, options: &RunOptions) -> Result<Opened, 
 /// (`true`) or rebuilds it (`false`: first run, or `--full`). It refuses,
 /// changing nothing, whatever would lose or mix released data: files laid
 /// out like a release but no readable manifest, a release made with another
-/// config or gleaner version (unless `--full`), and a `--full` rebuild that
+/// config, gleaner version or built-in model (unless `--full`), and a `--full` rebuild that
 /// would drop the documents of inputs that are gone (unless
 /// `--drop-vanished`).
 fn open_release(
@@ -665,6 +665,15 @@ fn open_release(
         }
         if !m.takes_config(config_hash, &config.processing_hash()) {
             return Err(RunError::Refused(config_refusal(&dir, m, config)));
+        }
+        let other = m.other_models(&crate::stages::built_in_models());
+        if !other.is_empty() {
+            return Err(RunError::Refused(format!(
+                "the release in {dir} was made with other built-in models than this gleaner's \
+                 ({}); adding to it would mix two models' output in one release. Run with \
+                 --full to rebuild it (the old partitions stay until the new release commits)",
+                other.join(", ")
+            )));
         }
         return Ok((previous, true));
     }

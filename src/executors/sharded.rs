@@ -139,6 +139,12 @@ impl Pass {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Plan {
     pub gleaner_version: String,
+    /// The built-in models of the gleaner that made the plan: every task
+    /// must run a build with the same ones (nodes of a cluster can hold
+    /// other builds of one version), or shards of one run would be tagged
+    /// by different models.
+    #[serde(default)]
+    pub models: std::collections::BTreeMap<String, String>,
     /// The effective config, as TOML.
     pub config: String,
     pub config_hash: String,
@@ -510,6 +516,7 @@ pub(crate) fn plan_in(
     }
     let plan = Plan {
         gleaner_version: env!("CARGO_PKG_VERSION").to_string(),
+        models: crate::stages::built_in_models(),
         config: toml::to_string(config).map_err(|e| RunError::Pass(format!("config: {e}")))?,
         config_hash,
         output,
@@ -559,6 +566,15 @@ pub fn load_plan(work: &Path) -> Result<(Plan, Config), RunError> {
             work.display(),
             plan.gleaner_version,
             env!("CARGO_PKG_VERSION")
+        )));
+    }
+    if plan.models != crate::stages::built_in_models() {
+        return Err(RunError::Refused(format!(
+            "the plan in {} was made by a gleaner {} built with other models than this one's \
+             (compare `models` in its plan.json with `gleaner --version`); run one \
+             build on every node, or make a new plan",
+            work.display(),
+            plan.gleaner_version
         )));
     }
     let config = Config::parse(&plan.config, &path).map_err(|e| work_error(&path, e))?;

@@ -26,14 +26,18 @@ use crate::write::sink::{DOCUMENT_ROWS_PER_GROUP, ROW_GROUP_ROWS};
 use crate::write::{self, schema, DatasetSink};
 
 /// Key-value metadata written into every Parquet footer of a run: what
-/// `gleaner repair` checks a config against. The processing hash (the config
-/// without its inputs) is what runs that add inputs share; footers written
-/// before it have only the full hash.
+/// `gleaner repair` checks a config against and rebuilds a manifest from.
+/// The processing hash (the config without its inputs) is what runs that
+/// add inputs share; footers written before it have only the full hash.
+/// `gleaner.models` is the built-in models' hashes as JSON (footers of
+/// gleaner 0.6 and older have none).
 pub fn table_metadata(config: &Config) -> Vec<(String, String)> {
+    let models = serde_json::to_string(&crate::stages::built_in_models()).unwrap_or_default();
     vec![
         ("gleaner.version".into(), env!("CARGO_PKG_VERSION").into()),
         ("gleaner.config_hash".into(), config.hash()),
         ("gleaner.processing_hash".into(), config.processing_hash()),
+        ("gleaner.models".into(), models),
     ]
 }
 
@@ -317,6 +321,7 @@ impl RunCommit {
             config_hash: config_hash.to_string(),
             processing_hash: Some(config.processing_hash()),
             config: serde_json::to_value(config).unwrap_or_default(),
+            models: crate::stages::built_in_models(),
             runs,
             inputs: merge_inputs(base, unchanged, std::mem::take(&mut self.inputs)),
             skipped: skipped.clone(),

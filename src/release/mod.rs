@@ -175,35 +175,6 @@ impl Previous {
             _ => None,
         }
     }
-
-    /// Why a run must rebuild the dataset rather than add to it, if it must:
-    /// asked to, nothing released, or the release was made with another
-    /// config or gleaner version (mixing them would make it unreproducible).
-    pub fn rebuild_reason(&self, full: bool, config: &crate::config::Config) -> Option<String> {
-        let version = env!("CARGO_PKG_VERSION");
-        let config_hash = config.hash();
-        match self {
-            _ if full => Some("--full".into()),
-            Previous::Nothing => Some("first run".into()),
-            Previous::Unusable(_) | Previous::Orphaned(_) => Some("--full".into()),
-            Previous::Release(m) if !m.takes_config(&config_hash, &config.processing_hash()) => {
-                Some(format!(
-                    "the config changed since the last run (hash {} → {})",
-                    short(&m.config_hash),
-                    short(&config_hash)
-                ))
-            }
-            Previous::Release(m) if m.gleaner_version != version => Some(format!(
-                "the release was made by gleaner {}, this is {version}",
-                m.gleaner_version
-            )),
-            Previous::Release(_) => None,
-        }
-    }
-}
-
-fn short(hash: &str) -> &str {
-    &hash[..hash.len().min(12)]
 }
 
 /// The id of the next run: above every run released or left on disk, so a

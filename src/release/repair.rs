@@ -40,6 +40,9 @@ struct Footer {
     config_hash: String,
     /// Empty in footers written before it was recorded.
     processing_hash: String,
+    /// The built-in models' hashes (JSON); empty in footers written before
+    /// they were recorded.
+    models: String,
     rows: u64,
 }
 
@@ -52,6 +55,16 @@ impl Footer {
         } else {
             self.processing_hash == config.processing_hash()
         }
+    }
+
+    /// The gleaner build that wrote this partition, for a message: its
+    /// version and a short hash of its built-in models' hashes.
+    fn build(&self) -> String {
+        if self.models.is_empty() {
+            return self.version.clone();
+        }
+        let hash = xxhash_rust::xxh3::xxh3_64(self.models.as_bytes());
+        format!("{} (models {hash:016x})", self.version)
     }
 
     /// The settings that made this partition, for a message.
@@ -78,6 +91,7 @@ fn footer(path: &Path) -> Result<Footer, String> {
         version: value("gleaner.version"),
         config_hash: value("gleaner.config_hash"),
         processing_hash: value("gleaner.processing_hash"),
+        models: value("gleaner.models"),
         rows: meta.num_rows().max(0) as u64,
     })
 }
@@ -143,24 +157,26 @@ pub fn rebuild_manifest(dir: &Path, config: &Config) -> Result<Repaired, String>
             dir.display()
         ));
     }
-    let versions: BTreeSet<&str> = found
+    // A build is its version and its built-in models: partitions of two
+    // builds of one version may hold two models' output.
+    let builds: BTreeSet<(&str, &str)> = found
         .iter()
-        .map(|(_, _, _, f)| f.version.as_str())
+        .map(|(_, _, _, f)| (f.version.as_str(), f.models.as_str()))
         .collect();
     let others: BTreeSet<String> = found
         .iter()
         .filter(|(_, _, _, f)| !f.made_by(config))
         .map(|(_, _, _, f)| f.maker())
         .collect();
-    if versions.len() > 1 || others.len() > 1 {
+    if builds.len() > 1 || others.len() > 1 {
         let list: Vec<String> = found
             .iter()
-            .map(|(_, _, _, f)| format!("gleaner {} with {}", f.version, f.maker()))
+            .map(|(_, _, _, f)| format!("gleaner {} with {}", f.build(), f.maker()))
             .collect::<BTreeSet<_>>()
             .into_iter()
             .collect();
         return Err(format!(
-            "the partitions were made by more than one gleaner version or config ({}); move the ones that do not belong elsewhere, then repair",
+            "the partitions were made by more than one gleaner build (version and built-in models) or config ({}); move the ones that do not belong elsewhere, then repair",
             list.join("; ")
         ));
     }
@@ -176,7 +192,7 @@ pub fn rebuild_manifest(dir: &Path, config: &Config) -> Result<Repaired, String>
             config.processing_hash()
         ));
     }
-    let version = versions.into_iter().next().unwrap_or_default();
+    let (version, models) = builds.into_iter().next().unwrap_or_default();
     // Each run rewrites the entity totals: only the last run's belong.
     let last_totals: BTreeMap<&str, u32> = super::TOTALS_TABLES
         .iter()
@@ -252,6 +268,7 @@ pub fn rebuild_manifest(dir: &Path, config: &Config) -> Result<Repaired, String>
         config_hash: config.hash(),
         processing_hash: Some(config.processing_hash()),
         config: serde_json::to_value(config).unwrap_or_default(),
+        models: serde_json::from_str(models).unwrap_or_default(),
         runs,
         inputs: Vec::new(),
         skipped: Vec::new(),

@@ -13,7 +13,28 @@ pub mod quality;
 pub mod read;
 pub mod stopwords;
 
+use std::collections::BTreeMap;
+
 use toml::Spanned;
+
+/// Every model built into the binary that shapes the tables (the HTML line
+/// model, each name model), by its file name in `data/models/`, with the
+/// xxh3-128 hash of the file. A release records them: a retrained model
+/// changes `documents` or `mentions` without any change of code or version
+/// number, and a release must not mix two models' output (see
+/// `Manifest::models`). Hashing the 16 MB takes a few milliseconds.
+pub fn built_in_models() -> BTreeMap<String, String> {
+    let hash = |bytes: &[u8]| format!("{:032x}", xxhash_rust::xxh3::xxh3_128(bytes));
+    let mut models = BTreeMap::new();
+    models.insert(
+        "html-lines.json".to_string(),
+        hash(read::html::LINE_MODEL.as_bytes()),
+    );
+    for language in entities::ner::Language::ALL {
+        models.insert(language.file_name().to_string(), hash(language.bytes()));
+    }
+    models
+}
 
 /// A document after cleaning and quality assessment: what the entity stage
 /// and the writer need.

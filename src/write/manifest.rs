@@ -34,6 +34,13 @@ pub struct Manifest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub processing_hash: Option<String>,
     pub config: serde_json::Value,
+    /// [`built_in_models`](crate::stages::built_in_models): the models the
+    /// tables were made with, file name → hash. A run adds to the release
+    /// only with the same models, as with the same version and config.
+    /// Absent in releases made before it was recorded (by gleaner 0.6 and
+    /// older, whose releases a later version rebuilds anyway).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub models: BTreeMap<String, String>,
     /// Every run in the release, oldest first; the last wrote this manifest.
     pub runs: Vec<RunRecord>,
     /// Every input in the release, sorted by path, as last read.
@@ -222,6 +229,22 @@ impl Manifest {
     /// config.
     pub fn takes_config(&self, config_hash: &str, processing_hash: &str) -> bool {
         self.config_hash == config_hash || self.processing_hash.as_deref() == Some(processing_hash)
+    }
+
+    /// The models of `models` (file name → hash) this release was not made
+    /// with: changed, added or gone, or all of them when the release does
+    /// not record its models. Empty: a run with `models` may add to it.
+    pub fn other_models(&self, models: &BTreeMap<String, String>) -> Vec<String> {
+        if self.models.is_empty() {
+            return vec!["none recorded".to_string()];
+        }
+        let names: std::collections::BTreeSet<&String> =
+            self.models.keys().chain(models.keys()).collect();
+        names
+            .into_iter()
+            .filter(|name| self.models.get(*name) != models.get(*name))
+            .cloned()
+            .collect()
     }
 
     /// Reads `manifest.json` from a dataset directory.

@@ -5,7 +5,7 @@ use crate::document::{parse_timestamp, Document};
 
 use super::article;
 pub use super::article::{
-    page_lines, PageLine, Params as ExtractParams, TextFormat, LINE_FEATURES,
+    page_lines, PageLine, Params as ExtractParams, TextFormat, LINE_FEATURES, LINE_MODEL,
 };
 
 /// Reads one HTML page as one document. `url` is where the page came from

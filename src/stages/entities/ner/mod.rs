@@ -47,11 +47,20 @@ impl Language {
     /// The model file, zstd-compressed (`scripts/ner/train.sh` builds the
     /// English one, `scripts/ner/train_lang.sh` the Russian and Kazakh
     /// ones; data/models/README.md says how and on what).
-    fn bytes(self) -> &'static [u8] {
+    pub fn bytes(self) -> &'static [u8] {
         match self {
             Language::English => include_bytes!("../../../../data/models/ner-en.bin"),
             Language::Russian => include_bytes!("../../../../data/models/ner-ru.bin"),
             Language::Kazakh => include_bytes!("../../../../data/models/ner-kk.bin"),
+        }
+    }
+
+    /// The name of its file in `data/models/`.
+    pub const fn file_name(self) -> &'static str {
+        match self {
+            Language::English => "ner-en.bin",
+            Language::Russian => "ner-ru.bin",
+            Language::Kazakh => "ner-kk.bin",
         }
     }
 

@@ -345,12 +345,14 @@ struct Tree {
     value: Vec<f64>,
 }
 
+/// The shipped trees as their file holds them (`data/models/html-lines.json`,
+/// trained by `benches/wcxb/line_model.sh`).
+pub const SHIPPED: &str = include_str!("../../../../data/models/html-lines.json");
+
 pub(super) fn model() -> &'static Model {
     static M: OnceLock<Model> = OnceLock::new();
     M.get_or_init(|| {
-        let m: Model =
-            serde_json::from_str(include_str!("../../../../data/models/html-lines.json"))
-                .expect("the shipped line model is valid JSON");
+        let m: Model = serde_json::from_str(SHIPPED).expect("the shipped line model is valid JSON");
         assert!(
             m.features
                 .iter()

@@ -75,7 +75,7 @@ use serde::{Deserialize, Serialize};
 
 use arena::{char_len, flatten, Node};
 use line_model::ModelText;
-pub use line_model::{page_lines, PageLine, FEATURES as LINE_FEATURES};
+pub use line_model::{page_lines, PageLine, FEATURES as LINE_FEATURES, SHIPPED as LINE_MODEL};
 use meta::Meta;
 
 /// How the main text is written out (`[read] text_format`).
