@@ -457,7 +457,15 @@ fn run_in_pool(
         body_hashes: sketched.body_hashes,
         sketches: sketched.sketches,
     };
-    let clustered = cluster::cluster(released, new, &config.dedup)?;
+    // The tagger loads its name models (about 0.1 s each) while the
+    // clustering runs: each is mostly one thread's work, so on two cores
+    // neither waits for the other.
+    let languages = sketched.signals.values().map(|s| s.lang.as_deref());
+    let (clustered, tagger) = rayon::join(
+        || cluster::cluster(released, new, &config.dedup),
+        || EntityTagger::with_models_for(&config.entities, languages),
+    );
+    let clustered = clustered?;
     commit.add_state(&mut sink, "index", &clustered.index)?;
     commit.add_table(&mut sink, "duplicates", &clustered.duplicates)?;
     commit.dedup(&clustered);
@@ -465,7 +473,6 @@ fn run_in_pool(
     laps.lap("dedup");
 
     // pass write
-    let tagger = EntityTagger::new(&config.entities);
     progress.stage("entities+write", scanned.documents);
     let mut parts = RunCommit::open_parts(run_id, &mut sink, 0, 1)?;
     let written = write::write(

@@ -134,20 +134,52 @@ pub fn write(
                     .ok_or_else(|| PassError::Missing(format!("dedup verdict of {}", p.doc.doc_id)))
             })
             .collect::<Result<_, _>>()?;
-        tables
-            .documents
-            .write(&write::documents_batch(&processed, &chunk_verdicts)?)?;
-        tables
-            .mentions
-            .write(&write::mentions_batch(&processed, &mentions)?)?;
-        tables
-            .boilerplate
-            .write(&write::boilerplate_batch(&processed)?)?;
-        tables.entity_docs.write(
-            &crate::state::entity_docs_batch(&processed, &mentions)
-                .map_err(crate::passes::arrow_error("entity_docs"))?,
-        )?;
-        partials.push(entity_table::aggregate(&processed, &mentions));
+        // The four tables and the entity totals are built from the same
+        // documents, each on its own: the last batch, which no tagging
+        // overlaps, is then written on every thread rather than one.
+        let PartWriters {
+            documents,
+            mentions: mentions_table,
+            boilerplate,
+            entity_docs,
+        } = &mut *tables;
+        let ((documents, mentions_written), (boilerplate, (entity_docs, partial))) = rayon::join(
+            || {
+                rayon::join(
+                    || -> Result<(), PassError> {
+                        let batch = write::documents_batch(&processed, &chunk_verdicts)?;
+                        Ok(documents.write(&batch)?)
+                    },
+                    || -> Result<(), PassError> {
+                        let batch = write::mentions_batch(&processed, &mentions)?;
+                        Ok(mentions_table.write(&batch)?)
+                    },
+                )
+            },
+            || {
+                rayon::join(
+                    || -> Result<(), PassError> {
+                        let batch = write::boilerplate_batch(&processed)?;
+                        Ok(boilerplate.write(&batch)?)
+                    },
+                    || {
+                        rayon::join(
+                            || -> Result<(), PassError> {
+                                let batch = crate::state::entity_docs_batch(&processed, &mentions)
+                                    .map_err(crate::passes::arrow_error("entity_docs"))?;
+                                Ok(entity_docs.write(&batch)?)
+                            },
+                            || entity_table::aggregate(&processed, &mentions),
+                        )
+                    },
+                )
+            },
+        );
+        documents?;
+        mentions_written?;
+        boilerplate?;
+        entity_docs?;
+        partials.push(partial);
         for (p, names) in processed.iter().zip(names_tagged) {
             for r in &p.removed {
                 counts.removed(&r.reason);

@@ -9,6 +9,8 @@
 //! 3. short mentions linked to the full PERSON name of the same document
 //!    ("Tokayev" → "Kassym-Jomart Tokayev"), then configured aliases.
 
+use rayon::prelude::*;
+
 use super::canonical::{name_key, Aliases, PersonIndex};
 use super::lexicon::{MODIFIERS, TITLES};
 use super::ner::{self, Model, NameSpan};
@@ -75,6 +77,29 @@ impl EntityTagger {
             patterns: config.patterns.then(Patterns::new),
             aliases: Aliases::new(&config.aliases),
         }
+    }
+
+    /// [`new`](Self::new), with the name models of `languages` (ISO
+    /// 639-3, as quality tells them; `None`: not told) loaded as well,
+    /// in parallel. A model loads on first use otherwise (about 0.1 s),
+    /// while the other threads that need it wait; a caller that knows the
+    /// documents' languages builds the tagger while other work runs.
+    pub fn with_models_for<'a>(
+        config: &EntityConfig,
+        languages: impl IntoIterator<Item = Option<&'a str>>,
+    ) -> Self {
+        if config.names {
+            let mut models: Vec<ner::Language> = languages
+                .into_iter()
+                .filter_map(|lang| lang.map_or(Some(ner::Language::English), ner::Language::of))
+                .collect();
+            models.sort_by_key(|m| *m as usize);
+            models.dedup();
+            models.into_par_iter().for_each(|m| {
+                m.model();
+            });
+        }
+        EntityTagger::new(config)
     }
 
     /// Whether names are tagged at all (`[entities] names`).
