@@ -262,22 +262,39 @@ impl RunCommit {
         all.extend(partials);
         let mut rows = entity_table::merge(all);
         entity_table::link_variants(&mut rows);
-        let batch = write::entities_batch(&rows)?;
-        self.add_table(sink, "entities", &batch)?;
         // Every document's entity keys, released and this run's, one
         // partition at a time.
-        let mut totals = CanonicalTotals::new(&rows);
-        let parts = self.state.get("entity_docs").map(|t| &t.parts[..]);
-        for part in parts.unwrap_or_default() {
-            let path = if part.run == self.run {
-                sink.staged_file(&part.file)
-            } else {
-                dir.join(&part.file)
-            };
-            state::each_entity_doc(&path, |keys| totals.add_document(keys.iter().copied()))?;
-        }
-        let batch = write::canonical_entities_batch(&totals.finish())?;
-        self.add_table(sink, "canonical_entities", &batch)
+        let entity_docs: Vec<PathBuf> = self
+            .state
+            .get("entity_docs")
+            .map(|t| &t.parts[..])
+            .unwrap_or_default()
+            .iter()
+            .map(|part| {
+                if part.run == self.run {
+                    sink.staged_file(&part.file)
+                } else {
+                    dir.join(&part.file)
+                }
+            })
+            .collect();
+        // The totals per canonical entity are counted while the entity
+        // table is written: both only read `rows`.
+        let (written, canonical) = rayon::join(
+            || -> Result<(), RunError> {
+                let batch = write::entities_batch(&rows)?;
+                self.add_table(sink, "entities", &batch)
+            },
+            || -> Result<RecordBatch, RunError> {
+                let mut totals = CanonicalTotals::new(&rows);
+                for path in &entity_docs {
+                    state::each_entity_doc(path, |keys| totals.add_document(keys.iter().copied()))?;
+                }
+                Ok(write::canonical_entities_batch(&totals.finish())?)
+            },
+        );
+        written?;
+        self.add_table(sink, "canonical_entities", &canonical?)
     }
 
     /// Writes the manifest and commits the run: its files replace those of
