@@ -48,10 +48,16 @@ impl Language {
     /// English one, `scripts/ner/train_lang.sh` the Russian and Kazakh
     /// ones; data/models/README.md says how and on what).
     pub fn bytes(self) -> &'static [u8] {
+        // Statics, not literals in the function: a small public function
+        // may be inlined into the binary crate, and a literal inlined with
+        // it is a second copy of the model in the binary (16 MB more).
+        static ENGLISH: &[u8] = include_bytes!("../../../../data/models/ner-en.bin");
+        static RUSSIAN: &[u8] = include_bytes!("../../../../data/models/ner-ru.bin");
+        static KAZAKH: &[u8] = include_bytes!("../../../../data/models/ner-kk.bin");
         match self {
-            Language::English => include_bytes!("../../../../data/models/ner-en.bin"),
-            Language::Russian => include_bytes!("../../../../data/models/ner-ru.bin"),
-            Language::Kazakh => include_bytes!("../../../../data/models/ner-kk.bin"),
+            Language::English => ENGLISH,
+            Language::Russian => RUSSIAN,
+            Language::Kazakh => KAZAKH,
         }
     }
 
