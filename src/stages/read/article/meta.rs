@@ -3,6 +3,7 @@
 
 use scraper::Node as DomNode;
 
+use super::arena::Attrs;
 use super::squash;
 
 #[derive(Default)]
@@ -57,6 +58,7 @@ impl Meta {
         &mut self,
         name: &str,
         e: &scraper::node::Element,
+        at: &Attrs,
         n: ego_tree::NodeRef<'_, DomNode>,
     ) {
         match name {
@@ -127,13 +129,13 @@ impl Meta {
                 }
             }
             _ => {
-                if e.attr("itemprop") == Some("datePublished") {
+                if at.itemprop == Some("datePublished") {
                     set(
                         &mut self.published,
                         e.attr("content").or_else(|| e.attr("datetime")),
                     );
                 }
-                if e.attr("rel") == Some("author") && self.rel_author.is_none() {
+                if at.rel == Some("author") && self.rel_author.is_none() {
                     set(&mut self.rel_author, Some(&squash(&node_text(n))));
                 }
             }
