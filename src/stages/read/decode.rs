@@ -384,12 +384,32 @@ pub fn text_of(bytes: Vec<u8>, hints: Hints<'_>) -> Result<Decoded, ReadError> {
     check_not_binary(&bytes)?;
     let mut decoded = charset::decode(bytes, hints);
     if decoded.text.contains('\r') {
-        decoded.text = decoded.text.replace("\r\n", "\n").replace('\r', "\n");
+        decoded.text = unify_line_ends(&decoded.text);
     }
     if decoded.text.trim().is_empty() {
         return Err(ReadError::Empty);
     }
     Ok(decoded)
+}
+
+/// `\r\n` and a lone `\r` made `\n` (as `.replace("\r\n", "\n")`
+/// then `.replace('\r', "\n")` would), in one pass over the text: those two
+/// copies, the first a substring search, were 1 % of an HTML run.
+fn unify_line_ends(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = String::with_capacity(s.len());
+    let mut start = 0;
+    for i in memchr::memchr_iter(b'\r', b) {
+        out.push_str(&s[start..i]);
+        out.push('\n');
+        start = if b.get(i + 1) == Some(&b'\n') {
+            i + 2
+        } else {
+            i + 1
+        };
+    }
+    out.push_str(&s[start..]);
+    out
 }
 
 /// What [`read_line_capped`] found.
@@ -486,6 +506,29 @@ pub(crate) fn compress(codec: Codec, bytes: &[u8]) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn line_ends_are_unified_as_the_two_replaces_did() {
+        for s in [
+            "",
+            "a",
+            "\r",
+            "\n",
+            "\r\n",
+            "\r\r\n",
+            "\n\r",
+            "a\r\nb\rc\n\r\r",
+            "x\r\r\r\n\ny",
+            "é\r\nü\r",
+            "\r\n\r\n",
+        ] {
+            assert_eq!(
+                unify_line_ends(s),
+                s.replace("\r\n", "\n").replace('\r', "\n"),
+                "{s:?}"
+            );
+        }
+    }
 
     /// What reading `raw` as the file `name` gives, with a file cap.
     fn decode(name: &str, raw: &[u8], limit: u64) -> Result<Decoded, ReadError> {
