@@ -362,6 +362,11 @@ impl Reader {
         raw: &mut BufReader<RawFile>,
     ) -> Result<Parsed, ReadError> {
         let source = input.display.as_str();
+        // A plain file read whole holds its size in bytes, up to the cap.
+        let expect = match (codec, raw.get_ref().size()) {
+            (Codec::Plain, Some(size)) => size.min(self.limits.file) as usize,
+            _ => 0,
+        };
         let mut stream = decode::decoder(codec, &mut *raw, self.limits.file)?;
         let head = stream
             .fill_buf()
@@ -425,7 +430,7 @@ impl Reader {
                 raw.seek(SeekFrom::Start(0))
                     .map_err(|e| ReadError::Io(e.to_string()))?;
                 let stream = decode::decoder(codec, &mut *raw, self.limits.file)?;
-                let bytes = decode::read_all(stream, codec)?;
+                let bytes = decode::read_all(stream, codec, 0)?;
                 let decoded = decode::text_of(bytes, Hints::default())?;
                 let mut again = Vec::new();
                 let documents =
@@ -453,7 +458,7 @@ impl Reader {
                 empty_reason: "no records",
             });
         }
-        let bytes = decode::read_all(stream, codec)?;
+        let bytes = decode::read_all(stream, codec, expect)?;
         let decoded = decode::text_of(bytes, Hints::default())?;
         let encoding = (decoded.name != "UTF-8").then_some(decoded.name);
         let mut text = decoded.text;

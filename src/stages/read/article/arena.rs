@@ -214,8 +214,15 @@ pub(super) fn is_hidden(at: &Attrs) -> bool {
         return true;
     }
     if let Some(s) = at.style {
-        let s = s.to_ascii_lowercase().replace(' ', "");
-        if s.contains("display:none") || s.contains("visibility:hidden") {
+        // Lower case without spaces, in one buffer (not two Strings).
+        let s: Vec<u8> = s
+            .bytes()
+            .filter(|&b| b != b' ')
+            .map(|b| b.to_ascii_lowercase())
+            .collect();
+        if memchr::memmem::find(&s, b"display:none").is_some()
+            || memchr::memmem::find(&s, b"visibility:hidden").is_some()
+        {
             return true;
         }
     }
