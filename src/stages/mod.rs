@@ -22,18 +22,14 @@ use toml::Spanned;
 /// xxh3-128 hash of the file. A release records them: a retrained model
 /// changes `documents` or `mentions` without any change of code or version
 /// number, and a release must not mix two models' output (see
-/// `Manifest::models`). Hashing the 16 MB takes a few milliseconds.
+/// `Manifest::models`). `build.rs` hashes the files when the binary is
+/// built (a test checks the hashes against the bytes built in).
 pub fn built_in_models() -> BTreeMap<String, String> {
-    let hash = |bytes: &[u8]| format!("{:032x}", xxhash_rust::xxh3::xxh3_128(bytes));
-    let mut models = BTreeMap::new();
-    models.insert(
-        "html-lines.json".to_string(),
-        hash(read::html::LINE_MODEL.as_bytes()),
-    );
-    for language in entities::ner::Language::ALL {
-        models.insert(language.file_name().to_string(), hash(language.bytes()));
-    }
-    models
+    env!("GLEANER_MODEL_HASHES")
+        .split(',')
+        .filter_map(|pair| pair.split_once('='))
+        .map(|(file, hash)| (file.to_string(), hash.to_string()))
+        .collect()
 }
 
 /// A document after cleaning and quality assessment: what the entity stage
@@ -69,4 +65,21 @@ impl InvalidValue {
 /// Compiles a regex from a spanned setting, naming the key on failure.
 pub fn compile_regex(key: &str, value: &Spanned<String>) -> Result<regex::Regex, InvalidValue> {
     regex::Regex::new(value.get_ref()).map_err(|e| InvalidValue::new(key, value, e))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_model_hashes_are_those_of_the_bytes_built_in() {
+        let hash = |bytes: &[u8]| format!("{:032x}", xxhash_rust::xxh3::xxh3_128(bytes));
+        let mut built_in = std::collections::BTreeMap::new();
+        built_in.insert(
+            "html-lines.json".to_string(),
+            hash(super::read::html::LINE_MODEL.as_bytes()),
+        );
+        for language in super::entities::ner::Language::ALL {
+            built_in.insert(language.file_name().to_string(), hash(language.bytes()));
+        }
+        assert_eq!(super::built_in_models(), built_in);
+    }
 }

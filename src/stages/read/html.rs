@@ -4,8 +4,11 @@
 use crate::document::{parse_timestamp, Document};
 
 use super::article;
+/// The line model's file as built in (its hash is checked in a test).
+#[cfg(test)]
+pub(crate) use super::article::LINE_MODEL;
 pub use super::article::{
-    page_lines, PageLine, Params as ExtractParams, TextFormat, LINE_FEATURES, LINE_MODEL,
+    page_lines, PageLine, Params as ExtractParams, TextFormat, LINE_FEATURES,
 };
 
 /// Reads one HTML page as one document. `url` is where the page came from

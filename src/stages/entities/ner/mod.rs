@@ -47,7 +47,7 @@ impl Language {
     /// The model file, zstd-compressed (`scripts/ner/train.sh` builds the
     /// English one, `scripts/ner/train_lang.sh` the Russian and Kazakh
     /// ones; data/models/README.md says how and on what).
-    pub fn bytes(self) -> &'static [u8] {
+    pub(crate) fn bytes(self) -> &'static [u8] {
         // Statics, not literals in the function: a small public function
         // may be inlined into the binary crate, and a literal inlined with
         // it is a second copy of the model in the binary (16 MB more).

@@ -75,7 +75,9 @@ use serde::{Deserialize, Serialize};
 
 use arena::{char_len, flatten, Node};
 use line_model::ModelText;
-pub use line_model::{page_lines, PageLine, FEATURES as LINE_FEATURES, SHIPPED as LINE_MODEL};
+#[cfg(test)]
+pub(crate) use line_model::SHIPPED as LINE_MODEL;
+pub use line_model::{page_lines, PageLine, FEATURES as LINE_FEATURES};
 use meta::Meta;
 
 /// How the main text is written out (`[read] text_format`).
