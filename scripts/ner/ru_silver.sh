@@ -17,9 +17,9 @@
 #   poetry): ru_taiga-ud-dev.conllu, ru_taiga-ud-test.conllu
 # (The treebanks' train files are 4 MB and more, which the mirror we can
 # reach drops; UD_Russian-SynTagRus is CC BY-NC-SA, not used.)
-# GLEANER_NER_RU_SILVER_EXTRA lists further sources (default "ntrex xquad",
-# the shipped model's; "" for none, as the model before; cross-validation
-# in data/models/README.md):
+# GLEANER_NER_RU_SILVER_EXTRA lists further sources (default "ntrex xquad
+# taiga2020", the shipped model's; "ntrex xquad" as the model before; "" for
+# none, as the one before it; cross-validation in data/models/README.md):
 # - ntrex: NTREX-128 (github.com/MicrosoftTranslator/NTREX at 8561f6a622db,
 #   CC BY-SA 4.0; the WMT newstest2019 English news translated into
 #   Russian): NTREX-128/newstest2019-ref.rus.txt, documents from
@@ -27,7 +27,7 @@
 # - xquad: XQuAD (github.com/google-deepmind/xquad at 7d30520c7175, CC BY-SA 4.0;
 #   English Wikipedia paragraphs translated into Russian): the contexts of
 #   xquad.ru.json
-# - taiga2020 (not in the shipped model): UD_Russian-Taiga's train file as
+# - taiga2020: UD_Russian-Taiga's train file as
 #   it was at 440cd669bde7 (Nov 2020, 3,138 sentences, 3.7 MB; CC BY-SA
 #   4.0; social media, fiction, poetry, Lenta.ru news of MorphoRuEval
 #   2017): ru_taiga-ud-train.conllu
@@ -86,7 +86,7 @@ get nerel https://github.com/nerel-ds/NEREL \
 sources=(--conllu "gsd-dev=$tmp/gsd/ru_gsd-ud-dev.conllu" --conllu "gsd-test=$tmp/gsd/ru_gsd-ud-test.conllu"
     --conllu "pud=$tmp/pud/ru_pud-ud-test.conllu"
     --conllu "taiga-dev=$tmp/taiga/ru_taiga-ud-dev.conllu" --conllu "taiga-test=$tmp/taiga/ru_taiga-ud-test.conllu")
-extra=" ${GLEANER_NER_RU_SILVER_EXTRA-ntrex xquad} "
+extra=" ${GLEANER_NER_RU_SILVER_EXTRA-ntrex xquad taiga2020} "
 if [[ "$extra" == *" taiga2020 "* ]]; then
     get taiga2020 https://github.com/UniversalDependencies/UD_Russian-Taiga \
         440cd669bde748de1c1b316a95b6649d0383cca4 GLEANER_UD_TAIGA_MIRROR ru_taiga-ud-train.conllu
@@ -115,13 +115,15 @@ mkdir -p "$(dirname "$out")"
 "$venv/bin/python" "$here/ru_silver.py" --out "$out" "${sources[@]}" \
     --exclude-conll "$data/ru/test.conll" --exclude-conll "$data/ru/dev.conll" \
     --exclude-text-dir "$tmp/nerel/NEREL-v1.0"
-# The file the shipped ner-ru.bin was trained on (155,160 tokens); a
+# The file the shipped ner-ru.bin was trained on (198,780 tokens); a
 # different sum means other inputs or another natasha / numpy. (The model
-# before had GLEANER_NER_RU_SILVER_EXTRA="" GLEANER_NER_RU_SILVER_CONVENTIONS=0:
+# before had GLEANER_NER_RU_SILVER_EXTRA="ntrex xquad", 155,160 tokens:
+# 052889b029b3e564b450f2a8eb5f31801e9a2f4950268dc15d356a077e360903; the one
+# before it GLEANER_NER_RU_SILVER_EXTRA="" GLEANER_NER_RU_SILVER_CONVENTIONS=0:
 # 1bb9f8bb750eb40924ecd4d4370799a20e02ca6d7431484c8ee6dbf12b30ef02.)
-want=052889b029b3e564b450f2a8eb5f31801e9a2f4950268dc15d356a077e360903
+want=c7d691a05c3209c2c75f9cf5bdc310c8a816c2323bda7b37834a9dc022dca2a6
 got=$(sha256sum "$out" | cut -d' ' -f1)
-if [[ "${GLEANER_NER_RU_SILVER_BSNLP:-0}" != 1 && "$extra" == " ntrex xquad " \
+if [[ "${GLEANER_NER_RU_SILVER_BSNLP:-0}" != 1 && "$extra" == " ntrex xquad taiga2020 " \
     && "${GLEANER_NER_RU_SILVER_CONVENTIONS:-1}" != 0 && "$got" != "$want" ]]; then
     echo "ru_silver: warning: $out has sha256 $got, not the shipped model's $want" >&2
 fi
