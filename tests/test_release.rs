@@ -221,12 +221,7 @@ fn a_changed_config_stops_the_run_and_a_damaged_manifest_is_refused() {
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert!(stderr.contains("gleaner repair"), "{stderr}");
     }
-    gleaner()
-        .args(["repair", "--config"])
-        .arg(&config)
-        .arg(w.ds())
-        .assert()
-        .success();
+    w.repair();
     w.run(&[]);
     assert_eq!(documents(&w.ds()).len(), 2);
 }
@@ -271,12 +266,7 @@ fn a_release_made_with_other_built_in_models_stops_the_run() {
     assert_eq!(documents(&w.ds()).len(), 2);
 
     std::fs::remove_file(&path).unwrap();
-    gleaner()
-        .args(["repair", "--config"])
-        .arg(w.config())
-        .arg(w.ds())
-        .assert()
-        .success();
+    w.repair();
     assert_eq!(w.manifest()["models"], models, "read back from the footers");
     w.add("c.txt", &articles[2]);
     w.run(&[]);

@@ -201,6 +201,16 @@ impl Workspace {
         String::from_utf8_lossy(&out.stdout).to_string()
     }
 
+    /// `gleaner repair` with the workspace's config, which must succeed.
+    pub fn repair(&self) {
+        gleaner()
+            .args(["repair", "--config"])
+            .arg(self.config())
+            .arg(self.ds())
+            .assert()
+            .success();
+    }
+
     pub fn manifest(&self) -> serde_json::Value {
         serde_json::from_slice(&std::fs::read(self.ds().join("manifest.json")).unwrap()).unwrap()
     }

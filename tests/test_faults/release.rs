@@ -17,16 +17,6 @@ fn assert_verifies(w: &Workspace) {
     gleaner().arg("verify").arg(w.ds()).assert().success();
 }
 
-/// `gleaner repair` with the workspace's config, which must succeed.
-fn repair(w: &Workspace) {
-    gleaner()
-        .args(["repair", "--config"])
-        .arg(w.config())
-        .arg(w.ds())
-        .assert()
-        .success();
-}
-
 fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).to_string()
 }
@@ -70,7 +60,7 @@ fn a_lost_manifest_stops_the_run_and_repair_brings_the_release_back() {
     }
     let out = gleaner().arg("verify").arg(w.ds()).output().unwrap();
     assert_eq!(out.status.code(), Some(4), "verify without a manifest");
-    repair(&w);
+    w.repair();
     assert_verifies(&w);
     assert_eq!(doc_ids(&w), released);
     // The next run reads the inputs again and adds nothing twice.
@@ -269,7 +259,7 @@ fn an_input_added_to_the_config_is_read_incrementally_and_one_removed_is_kept() 
     // repair takes them as one release.
     config_with_inputs(&w, &["in", "feed"], "");
     std::fs::remove_file(w.ds().join("manifest.json")).unwrap();
-    repair(&w);
+    w.repair();
     assert_verifies(&w);
     assert_eq!(doc_ids(&w).len(), 4);
 }
