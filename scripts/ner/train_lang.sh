@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
-# Trains the Russian and Kazakh entity models from CoNLL files, reproducibly,
-# and scores them on their test sets. Both use the `inflected` feature set
+# Trains the Russian and Kazakh entity models from CoNLL files,
+# reproducibly. The test sets are scored only when asked
+# (GLEANER_NER_SCORE_TEST=1, or scripts/ner/eval.sh --lang ru|kk, which
+# also runs natasha): a score printed after every training invites
+# choosing settings on test; choose them with --cv or --tune. Both use the `inflected` feature set
 # (stems and 5–6 letter affixes; src/stages/entities/ner/features.rs); the
 # Russian model also has name lists and word clusters
 # (scripts/ner/ru_resources.sh, built on first use), the Kazakh one no
@@ -214,5 +217,9 @@ PY
     for ((c = 0; c < copies; c++)); do gold+=(--train-file "$train"); done
     "$ner" train "${gold[@]}" "${extra[@]}" --epochs "$epochs" --runs "$runs" --seed "$SEED" \
         "${res_arg[@]}" "${features[@]}" --info "$info" --out "$models/ner-$lang.bin"
-    "$ner" eval --model "$models/ner-$lang.bin" --file "test=$test" --per-type
+    if [[ "${GLEANER_NER_SCORE_TEST:-0}" == 1 ]]; then
+        "$ner" eval --model "$models/ner-$lang.bin" --file "test=$test" --per-type
+    else
+        echo "train_lang: $models/ner-$lang.bin written; its test set is not scored (GLEANER_NER_SCORE_TEST=1, or scripts/ner/eval.sh --lang $lang)" >&2
+    fi
 done
