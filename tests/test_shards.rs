@@ -382,6 +382,7 @@ fn a_task_of_a_build_with_other_models_refuses_the_plan() {
     assert_eq!(out.status.code(), Some(6));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("other models"), "{stderr}");
+    assert!(stderr.contains("(ner-ru.bin;"), "names the model: {stderr}");
     assert!(!w.ds().join("manifest.json").exists(), "nothing released");
 }
 

@@ -568,13 +568,16 @@ pub fn load_plan(work: &Path) -> Result<(Plan, Config), RunError> {
             env!("CARGO_PKG_VERSION")
         )));
     }
-    if plan.models != crate::stages::built_in_models() {
+    let other =
+        crate::write::manifest::other_models(&plan.models, &crate::stages::built_in_models());
+    if !other.is_empty() {
         return Err(RunError::Refused(format!(
             "the plan in {} was made by a gleaner {} built with other models than this one's \
-             (compare `models` in its plan.json with `gleaner --version`); run one \
-             build on every node, or make a new plan",
+             ({}; `gleaner --version` lists this one's); run one build on every node, or \
+             make a new plan",
             work.display(),
-            plan.gleaner_version
+            plan.gleaner_version,
+            other.join(", ")
         )));
     }
     let config = Config::parse(&plan.config, &path).map_err(|e| work_error(&path, e))?;

@@ -59,6 +59,24 @@ pub struct Manifest {
     pub timings: BTreeMap<String, f64>,
 }
 
+/// The model files on which `recorded` (a release's or a plan's models,
+/// file name → hash) and `now` differ: changed, added or gone; every one of
+/// `now` when nothing was recorded (made before models were).
+pub fn other_models(
+    recorded: &BTreeMap<String, String>,
+    now: &BTreeMap<String, String>,
+) -> Vec<String> {
+    if recorded.is_empty() {
+        return vec!["none recorded".to_string()];
+    }
+    let names: std::collections::BTreeSet<&String> = recorded.keys().chain(now.keys()).collect();
+    names
+        .into_iter()
+        .filter(|name| recorded.get(*name) != now.get(*name))
+        .cloned()
+        .collect()
+}
+
 /// Declares [`RunCounts`]: every field a `u64` that adds up.
 macro_rules! run_counts {
     ($($(#[$doc:meta])* $field:ident,)*) => {
@@ -232,19 +250,9 @@ impl Manifest {
     }
 
     /// The models of `models` (file name → hash) this release was not made
-    /// with: changed, added or gone, or all of them when the release does
-    /// not record its models. Empty: a run with `models` may add to it.
+    /// with (see [`other_models`]). Empty: a run with `models` may add to it.
     pub fn other_models(&self, models: &BTreeMap<String, String>) -> Vec<String> {
-        if self.models.is_empty() {
-            return vec!["none recorded".to_string()];
-        }
-        let names: std::collections::BTreeSet<&String> =
-            self.models.keys().chain(models.keys()).collect();
-        names
-            .into_iter()
-            .filter(|name| self.models.get(*name) != models.get(*name))
-            .cloned()
-            .collect()
+        other_models(&self.models, models)
     }
 
     /// Reads `manifest.json` from a dataset directory.
