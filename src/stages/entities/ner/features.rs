@@ -838,6 +838,109 @@ impl Lists {
     }
 }
 
+/// The token of `word`: its hashes, affixes, cluster and flags, which
+/// depend on the word, on whether its sentence is a headline
+/// (`all_caps`) and on the model's resources alone. `buffers` are reused
+/// for the lower-cased word and its shape.
+fn token_of(
+    word: &str,
+    all_caps: bool,
+    res: &Resources,
+    (lower, shape): &mut (String, String),
+) -> Token {
+    lower.clear();
+    lower.extend(word.chars().flat_map(char::to_lowercase));
+    shape_into(word, shape);
+    let mut affixes = [0u64; 2 * MAX_AFFIX];
+    let bounds: Vec<usize> = lower.char_indices().map(|(b, _)| b).collect();
+    let n = bounds.len();
+    for k in 1..=res.features.affix_chars().min(n) {
+        let end = bounds.get(k).copied().unwrap_or(lower.len());
+        affixes[k - 1] = hash_str(&lower[..end]);
+        affixes[MAX_AFFIX - 1 + k] = hash_str(&lower[bounds[n - k]..]);
+    }
+    // In a headline look words up title-cased: "LONDON" is used like "London".
+    let form: Cow<str> = if all_caps && n > 1 {
+        Cow::Owned(title_case(word))
+    } else {
+        Cow::Borrowed(word)
+    };
+    let lower_hash = hash_str(lower);
+    let entry = res
+        .lexicon
+        .get(&form)
+        .or_else(|| res.lexicon.entries.get(&lower_hash).copied());
+    let stem = match res.features {
+        FeatureSet::Base => lower_hash,
+        FeatureSet::Inflected { stem, .. } => {
+            let end = bounds.get(stem as usize).copied().unwrap_or(lower.len());
+            hash_str(&lower[..end])
+        }
+    };
+    Token {
+        head: res.features.head_lists().class(lower),
+        word: hash_str(word),
+        lower: lower_hash,
+        stem,
+        shape: hash_str(shape),
+        affixes,
+        cluster: entry.unwrap_or(0),
+        capitalised: word.chars().next().is_some_and(char::is_uppercase),
+        has_lower: !all_caps && word.chars().any(char::is_lowercase),
+        number: is_number(word),
+        topic_like: word.len() >= 3 && word.bytes().all(|b| b.is_ascii_uppercase()),
+    }
+}
+
+/// Words whose tokens a [`TokenCache`] keeps; being full clears it. At
+/// about 200 bytes a word, 16,384 words are 3 MB.
+const TOKEN_CACHE_WORDS: usize = 16_384;
+
+/// Tokens of words met before, for one model's resources (outside
+/// headlines). Why: a token costs ~20 hashes and look-ups of its word,
+/// its affixes and its shape (a tenth of tagging), and most tokens of any
+/// text repeat a word met shortly before. A word is looked up by its hash
+/// and compared in full, so the features never depend on what the cache
+/// held: the same tokens whatever the order of documents or threads.
+#[derive(Default)]
+pub struct TokenCache {
+    /// Word hash → index into `entries`.
+    index: HashedMap<u32>,
+    /// The words, end to end.
+    words: String,
+    /// Each word's end in `words` and its token.
+    entries: Vec<(u32, Token)>,
+}
+
+impl TokenCache {
+    /// The token of `word` in a sentence that is not a headline.
+    fn token(&mut self, word: &str, res: &Resources, buffers: &mut (String, String)) -> Token {
+        let hash = hash_str(word);
+        if let Some(&k) = self.index.get(&hash) {
+            let k = k as usize;
+            let start = k.checked_sub(1).map_or(0, |p| self.entries[p].0 as usize);
+            let (end, token) = &self.entries[k];
+            if &self.words[start..*end as usize] == word {
+                return token.clone();
+            }
+            // Two words with one hash: computed, not cached.
+            return token_of(word, false, res, buffers);
+        }
+        let token = token_of(word, false, res, buffers);
+        if self.entries.len() >= TOKEN_CACHE_WORDS
+            || self.words.len() + word.len() > u32::MAX as usize
+        {
+            self.index.clear();
+            self.words.clear();
+            self.entries.clear();
+        }
+        self.words.push_str(word);
+        self.index.insert(hash, self.entries.len() as u32);
+        self.entries.push((self.words.len() as u32, token.clone()));
+        token
+    }
+}
+
 /// The precomputed features of a sentence.
 #[derive(Debug, Clone)]
 pub struct SentenceFeatures {
@@ -860,69 +963,50 @@ pub struct SentenceFeatures {
 
 impl SentenceFeatures {
     pub fn new<S: AsRef<str>>(words: &[S], res: &Resources) -> SentenceFeatures {
+        SentenceFeatures::with_cache(words, res, None)
+    }
+
+    /// [`new`](Self::new), taking the tokens of words met before from
+    /// `cache` (which must only ever see `res`): the same features.
+    pub fn with_tokens<S: AsRef<str>>(
+        words: &[S],
+        res: &Resources,
+        cache: &mut TokenCache,
+    ) -> SentenceFeatures {
+        SentenceFeatures::with_cache(words, res, Some(cache))
+    }
+
+    fn with_cache<S: AsRef<str>>(
+        words: &[S],
+        res: &Resources,
+        mut cache: Option<&mut TokenCache>,
+    ) -> SentenceFeatures {
         let all_caps = !words
             .iter()
             .any(|w| w.as_ref().chars().any(char::is_lowercase));
-        let mut lower = String::new();
-        let mut shape = String::new();
+        let mut buffers = (String::new(), String::new());
         let mut tokens = Vec::with_capacity(words.len());
         let mut external = Lists::default();
         for w in words {
             let word = w.as_ref();
-            lower.clear();
-            lower.extend(word.chars().flat_map(char::to_lowercase));
-            shape_into(word, &mut shape);
-            let mut affixes = [0u64; 2 * MAX_AFFIX];
-            let bounds: Vec<usize> = lower.char_indices().map(|(b, _)| b).collect();
-            let n = bounds.len();
-            for k in 1..=res.features.affix_chars().min(n) {
-                let end = bounds.get(k).copied().unwrap_or(lower.len());
-                affixes[k - 1] = hash_str(&lower[..end]);
-                affixes[MAX_AFFIX - 1 + k] = hash_str(&lower[bounds[n - k]..]);
-            }
-            // In a headline look words up title-cased: "LONDON" is used like "London".
-            let form: Cow<str> = if all_caps && n > 1 {
-                Cow::Owned(title_case(word))
-            } else {
-                Cow::Borrowed(word)
+            // A headline's tokens depend on it being one (title-cased
+            // look-ups, no lower case): only other sentences' are cached.
+            let token = match cache.as_deref_mut().filter(|_| !all_caps) {
+                Some(cache) => cache.token(word, res, &mut buffers),
+                None => token_of(word, all_caps, res, &mut buffers),
             };
-            let lower_hash = hash_str(&lower);
-            let entry = res
-                .lexicon
-                .get(&form)
-                .or_else(|| res.lexicon.entries.get(&lower_hash).copied());
-            match entry {
-                Some(c) if c != 0 => {
-                    for bits in [4u32, 6, 10, 20] {
-                        let path = c & ((1u32 << bits) - 1);
-                        external
-                            .items
-                            .push(mix(mix(T_cluster, bits as u64), path as u64));
-                    }
+            if token.cluster != 0 {
+                for bits in [4u32, 6, 10, 20] {
+                    let path = token.cluster & ((1u32 << bits) - 1);
+                    external
+                        .items
+                        .push(mix(mix(T_cluster, bits as u64), path as u64));
                 }
-                _ => external.items.push(T_no_cluster),
+            } else {
+                external.items.push(T_no_cluster);
             }
             external.close();
-            let stem = match res.features {
-                FeatureSet::Base => lower_hash,
-                FeatureSet::Inflected { stem, .. } => {
-                    let end = bounds.get(stem as usize).copied().unwrap_or(lower.len());
-                    hash_str(&lower[..end])
-                }
-            };
-            tokens.push(Token {
-                head: res.features.head_lists().class(&lower),
-                word: hash_str(word),
-                lower: lower_hash,
-                stem,
-                shape: hash_str(&shape),
-                affixes,
-                cluster: entry.unwrap_or(0),
-                capitalised: word.chars().next().is_some_and(char::is_uppercase),
-                has_lower: !all_caps && word.chars().any(char::is_lowercase),
-                number: is_number(word),
-                topic_like: word.len() >= 3 && word.bytes().all(|b| b.is_ascii_uppercase()),
-            });
+            tokens.push(token);
         }
         let numbers = tokens.iter().filter(|t| t.number).count().min(3) as u64;
         let mut s = SentenceFeatures {
@@ -1349,6 +1433,53 @@ mod tests {
         assert_eq!(hash_str("a"), 0xaf63_dc4c_8601_ec8c);
         assert_ne!(mix(1, 2), mix(2, 1));
         assert_ne!(edge_key(T_prev_label, 0), edge_key(T_prev_label, 1));
+    }
+
+    #[test]
+    fn cached_tokens_are_the_computed_ones() {
+        let mut res = Resources {
+            features: FeatureSet::Inflected {
+                stem: 5,
+                heads: Heads::None,
+            },
+            ..Resources::default()
+        };
+        res.lexicon.entries.insert(hash_str("London"), 0b1011);
+        res.lexicon.entries.insert(hash_str("paris"), 0b110);
+        res.gazetteers.add("LOC", "New York\n");
+        let sentences: [&[&str]; 5] = [
+            &["London", "and", "Paris", "in", "New", "York"],
+            // A headline: its tokens are title-cased look-ups, never cached.
+            &["LONDON", "AND", "PARIS"],
+            &["LONDON", "and", "London", "«Москва»", "Paris"],
+            &["Paris", "paris", "Astana", "Астанада", ""],
+            &["London", "and", "Paris", "in", "New", "York"],
+        ];
+        let mut cache = TokenCache::default();
+        for _ in 0..2 {
+            for words in sentences {
+                let computed = SentenceFeatures::new(words, &res);
+                let cached = SentenceFeatures::with_tokens(words, &res, &mut cache);
+                assert_eq!(format!("{cached:?}"), format!("{computed:?}"), "{words:?}");
+            }
+        }
+        // Every word met outside the headline, once.
+        assert_eq!(cache.entries.len(), 12);
+        // A full cache starts again: 12 words + the first 16,372 of these
+        // fill it, the last 15 are what it holds.
+        let many: Vec<String> = (0..TOKEN_CACHE_WORDS + 3)
+            .map(|i| format!("w{i}"))
+            .collect();
+        SentenceFeatures::with_tokens(&many, &res, &mut cache);
+        assert_eq!(cache.entries.len(), 15);
+        let words = ["w1", "London"];
+        assert_eq!(
+            format!(
+                "{:?}",
+                SentenceFeatures::with_tokens(&words, &res, &mut cache)
+            ),
+            format!("{:?}", SentenceFeatures::new(&words, &res))
+        );
     }
 
     #[test]

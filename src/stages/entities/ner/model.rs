@@ -17,7 +17,7 @@ use std::sync::Arc;
 
 use super::features::{
     add_document_features, edge_bases, edge_key, FeatureSet, Gazetteers, HashedMap, Heads, History,
-    Resources, SentenceFeatures, MAX_LISTS,
+    Resources, SentenceFeatures, TokenCache, MAX_LISTS,
 };
 use super::weights::{add_row, WeightTable};
 
@@ -271,6 +271,30 @@ struct WordCache {
     index: HashedMap<u32>,
     /// The full word key and the scores.
     scores: Vec<([u64; 3], WordScores)>,
+    /// The model's tokens of words met before (its resources are fixed
+    /// once it has an id).
+    tokens: TokenCache,
+}
+
+impl WordCache {
+    /// The cache of model `id` among a thread's `caches`, made (in place
+    /// of the oldest when there are [`WORD_CACHE_MODELS`]) if it has none.
+    fn of(caches: &mut Vec<WordCache>, id: u64) -> &mut WordCache {
+        let at = match caches.iter().position(|c| c.model == id) {
+            Some(at) => at,
+            None => {
+                if caches.len() >= WORD_CACHE_MODELS {
+                    caches.remove(0);
+                }
+                caches.push(WordCache {
+                    model: id,
+                    ..WordCache::default()
+                });
+                caches.len() - 1
+            }
+        };
+        &mut caches[at]
+    }
 }
 
 /// Models whose word scores a thread keeps at once: the English, Russian
@@ -291,6 +315,8 @@ static NEXT_MODEL_ID: AtomicU64 = AtomicU64::new(1);
 /// A trained model: resources plus one weight row per feature.
 #[derive(Debug, Default, Clone)]
 pub struct Model {
+    /// Fixed once the model has its `id`: a thread's [`TokenCache`] of
+    /// the model holds tokens made with them.
     pub resources: Arc<Resources>,
     table: WeightTable,
     /// How the model was made (printed by the eval command).
@@ -318,20 +344,7 @@ impl Weights for Model {
         f: impl FnOnce(&WordScores) -> R,
     ) -> R {
         WORD_CACHE.with_borrow_mut(|caches| {
-            let at = match caches.iter().position(|c| c.model == self.id) {
-                Some(at) => at,
-                None => {
-                    if caches.len() >= WORD_CACHE_MODELS {
-                        caches.remove(0);
-                    }
-                    caches.push(WordCache {
-                        model: self.id,
-                        ..WordCache::default()
-                    });
-                    caches.len() - 1
-                }
-            };
-            let cache = &mut caches[at];
+            let cache = WordCache::of(caches, self.id);
             if cache.scores.len() >= WORD_CACHE_WORDS {
                 cache.index.clear();
                 cache.scores.clear();
@@ -441,20 +454,6 @@ fn viterbi(
     labels
 }
 
-/// The sentences of a document with their features, document-level ones
-/// included.
-fn document_features<S: AsRef<str>>(
-    sentences: &[Vec<S>],
-    resources: &Resources,
-) -> Vec<SentenceFeatures> {
-    let mut feats: Vec<SentenceFeatures> = sentences
-        .iter()
-        .map(|w| SentenceFeatures::new(w, resources))
-        .collect();
-    add_document_features(&mut feats);
-    feats
-}
-
 impl Model {
     /// Number of features with weights.
     pub fn n_features(&self) -> usize {
@@ -467,7 +466,15 @@ impl Model {
     pub fn tag_document<S: AsRef<str>>(&self, sentences: &[Vec<S>]) -> Vec<Vec<Label>> {
         let mut history = History::default();
         let mut scratch = Scratch::default();
-        document_features(sentences, &self.resources)
+        let mut feats: Vec<SentenceFeatures> = WORD_CACHE.with_borrow_mut(|caches| {
+            let tokens = &mut WordCache::of(caches, self.id).tokens;
+            sentences
+                .iter()
+                .map(|w| SentenceFeatures::with_tokens(w, &self.resources, tokens))
+                .collect()
+        });
+        add_document_features(&mut feats);
+        feats
             .iter()
             .map(|s| {
                 let labels = viterbi(self, s, &history, &mut scratch, false);
