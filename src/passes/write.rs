@@ -66,7 +66,7 @@ pub fn write(
     tables: &mut PartWriters,
     progress: &dyn Progress,
 ) -> Result<Written, PassError> {
-    let mut partials = Vec::new();
+    let mut totals = entity_table::Totals::default();
     let mut counts = Counts::default();
     // The documents of the chunks taken so far, in batches, each with the
     // stored documents it advances the progress by (a chunk's on its last).
@@ -179,7 +179,7 @@ pub fn write(
         mentions_written?;
         boilerplate?;
         entity_docs?;
-        partials.push(partial);
+        totals.add(partial);
         for (p, names) in processed.iter().zip(names_tagged) {
             for r in &p.removed {
                 counts.removed(&r.reason);
@@ -211,7 +211,7 @@ pub fn write(
         pending = tagged?;
     }
     Ok(Written {
-        entities: entity_table::merge(partials),
+        entities: totals.into_rows(),
         counts,
     })
 }

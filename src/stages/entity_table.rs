@@ -77,21 +77,44 @@ pub fn aggregate(docs: &[Processed], mentions: &[Vec<Mention>]) -> Vec<EntityRow
 /// of the first part an entity appears in — what one aggregate over all the
 /// documents in order would give.
 pub fn merge(parts: Vec<Vec<EntityRow>>) -> Vec<EntityRow> {
-    let mut merged: std::collections::BTreeMap<String, EntityRow> = Default::default();
-    for row in parts.into_iter().flatten() {
-        match merged.get_mut(&row.entity_key) {
-            None => {
-                merged.insert(row.entity_key.clone(), row);
-            }
-            Some(m) => {
-                m.n_docs += row.n_docs;
-                m.n_mentions += row.n_mentions;
-                m.first_seen = widen(m.first_seen, row.first_seen, i64::min);
-                m.last_seen = widen(m.last_seen, row.last_seen, i64::max);
+    let mut totals = Totals::default();
+    for part in parts {
+        totals.add(part);
+    }
+    totals.into_rows()
+}
+
+/// Entity totals merged part by part, in order (see [`merge`]). Why not
+/// keep the parts and merge at the end: the write pass makes a part every
+/// 1,024 documents, each repeating the common entities, so the parts grew
+/// with the input while the totals grow with the distinct entities only.
+#[derive(Debug, Default)]
+pub struct Totals {
+    rows: std::collections::BTreeMap<String, EntityRow>,
+}
+
+impl Totals {
+    /// Adds the rows of the next part.
+    pub fn add(&mut self, part: Vec<EntityRow>) {
+        for row in part {
+            match self.rows.get_mut(&row.entity_key) {
+                None => {
+                    self.rows.insert(row.entity_key.clone(), row);
+                }
+                Some(m) => {
+                    m.n_docs += row.n_docs;
+                    m.n_mentions += row.n_mentions;
+                    m.first_seen = widen(m.first_seen, row.first_seen, i64::min);
+                    m.last_seen = widen(m.last_seen, row.last_seen, i64::max);
+                }
             }
         }
     }
-    merged.into_values().collect()
+
+    /// The merged rows, by entity key.
+    pub fn into_rows(self) -> Vec<EntityRow> {
+        self.rows.into_values().collect()
+    }
 }
 
 /// Sets every row's canonical key and name: spelling variants across the
@@ -297,6 +320,24 @@ mod tests {
         assert_eq!((b.n_docs, b.n_mentions), (3, 4));
         assert_eq!((b.first_seen, b.last_seen), (Some(50), Some(100)));
         assert_eq!(b.label, "PERSON");
+    }
+
+    #[test]
+    fn totals_added_part_by_part_are_one_aggregate_of_all() {
+        let docs: Vec<Processed> = (0..5).map(|i| processed(i, Some(10 * i as i64))).collect();
+        let mentions = vec![
+            vec![mention("PERSON:a", "A"), mention("PERSON:b", "B")],
+            vec![mention("PERSON:b", "Bee")],
+            vec![],
+            vec![mention("PERSON:a", "A"), mention("PERSON:a", "A")],
+            vec![mention("PERSON:c", "C"), mention("PERSON:b", "B")],
+        ];
+        let whole = aggregate(&docs, &mentions);
+        let mut totals = Totals::default();
+        for (d, m) in [(0..2), (2..3), (3..5)].map(|r| (&docs[r.clone()], &mentions[r])) {
+            totals.add(aggregate(d, m));
+        }
+        assert_eq!(totals.into_rows(), whole);
     }
 
     #[test]
