@@ -152,7 +152,7 @@ mod tests {
             state >> 33
         };
         let docs: Vec<Option<Vec<u64>>> = (0..4000)
-            .map(|d| (d % 11 != 0).then(|| (0..8u64).map(|b| b << 32 | next() % 500).collect()))
+            .map(|d| (d % 11 != 0).then(|| (0..8u64).map(|b| (b << 32) | (next() % 500)).collect()))
             .collect();
         let keys: Vec<Option<&[u64]>> = docs.iter().map(|k| k.as_deref()).collect();
         let mut entries: Vec<(u64, u32)> = keys
