@@ -257,11 +257,11 @@ fn word_scores<W: Weights + ?Sized>(
 /// weight-row look-ups, a hit one contiguous read.
 const WORD_CACHE_WORDS: usize = 16_384;
 
-/// A thread's cached [`WordScores`] of one model. Why: each token needs
-/// about 60 weight-row lookups (4 word features, 8 affixes, 3 transition
-/// bases × 17 previous labels) that depend on its word alone, and each is
-/// a likely cache miss in a map of millions of rows; most tokens repeat a
-/// word seen shortly before.
+/// A thread's cached [`WordScores`] and tokens (see [`TokenCache`]) of
+/// one model. Why: each token needs about 60 weight-row lookups (4 word
+/// features, 8 affixes, 3 transition bases × 17 previous labels) that
+/// depend on its word alone, and each is a likely cache miss in a map of
+/// millions of rows; most tokens repeat a word seen shortly before.
 #[derive(Default)]
 struct WordCache {
     /// [`Model::id`] of the model the scores came from.
