@@ -466,7 +466,7 @@ fn run_in_pool(
         || EntityTagger::with_models_for(&config.entities, languages),
     );
     let clustered = clustered?;
-    commit.add_state(&mut sink, "index", &clustered.index)?;
+    commit.add_state_batches(&mut sink, "index", &clustered.index)?;
     commit.add_table(&mut sink, "duplicates", &clustered.duplicates)?;
     commit.dedup(&clustered);
     let verdicts = clustered.verdicts;

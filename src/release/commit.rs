@@ -8,6 +8,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use arrow::datatypes::SchemaRef;
 use arrow::record_batch::RecordBatch;
 
 use super::{part_file, shard_file, state_file, state_files, state_shard_file, Previous};
@@ -68,11 +69,23 @@ pub fn stage_part(
     run: u32,
     batch: &RecordBatch,
 ) -> Result<PartRecord, RunError> {
-    let staged = sink.write_table(&file, batch.schema(), std::slice::from_ref(batch))?;
+    stage_batches(sink, file, run, batch.schema(), std::slice::from_ref(batch))
+}
+
+/// [`stage_part`] for a partition given as batches of `schema` (none for
+/// an empty one).
+pub fn stage_batches(
+    sink: &mut DatasetSink,
+    file: String,
+    run: u32,
+    schema: SchemaRef,
+    batches: &[RecordBatch],
+) -> Result<PartRecord, RunError> {
+    let staged = sink.write_table(&file, schema, batches)?;
     Ok(PartRecord {
         file,
         run,
-        rows: batch.num_rows() as u64,
+        rows: batches.iter().map(|b| b.num_rows() as u64).sum(),
         hash: staged.hash,
     })
 }
@@ -136,6 +149,20 @@ impl RunCommit {
     ) -> Result<(), RunError> {
         let part = stage_part(sink, file, self.run, batch)?;
         self.record(name, part);
+        Ok(())
+    }
+
+    /// Stages this run's partition of state store `store`, given as
+    /// batches (none for an empty partition).
+    pub fn add_state_batches(
+        &mut self,
+        sink: &mut DatasetSink,
+        store: &str,
+        batches: &[RecordBatch],
+    ) -> Result<(), RunError> {
+        let file = state_file(store, self.run);
+        let part = stage_batches(sink, file, self.run, state::schema_of(store), batches)?;
+        self.record(store, part);
         Ok(())
     }
 
