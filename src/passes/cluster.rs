@@ -154,5 +154,21 @@ mod tests {
         }
         let none = cluster_in_batches(Released::default(), NewSketches::default(), &config, 3);
         assert!(none.unwrap().index.is_empty());
+        // After released documents, the index holds the new ones only.
+        let released = || Released {
+            keys: vec![DocKey {
+                doc_id: "r0".to_string(),
+                published: None,
+            }],
+            cluster_id: vec!["r0".to_string()],
+            body_hash: vec![9],
+            sketches: vec![sketcher.sketch(texts[0])],
+        };
+        let whole = cluster_in_batches(released(), new(), &config, usize::MAX).unwrap();
+        let batched = cluster_in_batches(released(), new(), &config, 2).unwrap();
+        assert_eq!(batched.index.len(), 4);
+        let joined = concat_batches(&state::index_schema(), &batched.index).unwrap();
+        assert_eq!(joined, whole.index[0]);
+        assert_eq!(joined.num_rows(), texts.len());
     }
 }
