@@ -140,14 +140,17 @@ impl RunCommit {
         table.parts.push(part);
     }
 
+    /// Writes `batches` (of `schema`; none for an empty partition) as
+    /// `file` and records it as a part of table or state store `name`.
     fn stage(
         &mut self,
         sink: &mut DatasetSink,
         name: &str,
         file: String,
-        batch: &RecordBatch,
+        schema: SchemaRef,
+        batches: &[RecordBatch],
     ) -> Result<(), RunError> {
-        let part = stage_part(sink, file, self.run, batch)?;
+        let part = stage_batches(sink, file, self.run, schema, batches)?;
         self.record(name, part);
         Ok(())
     }
@@ -161,9 +164,7 @@ impl RunCommit {
         batches: &[RecordBatch],
     ) -> Result<(), RunError> {
         let file = state_file(store, self.run);
-        let part = stage_batches(sink, file, self.run, state::schema_of(store), batches)?;
-        self.record(store, part);
-        Ok(())
+        self.stage(sink, store, file, state::schema_of(store), batches)
     }
 
     /// Stages this run's partition of state store `store`.
@@ -173,7 +174,14 @@ impl RunCommit {
         store: &str,
         batch: &RecordBatch,
     ) -> Result<(), RunError> {
-        self.stage(sink, store, state_file(store, self.run), batch)
+        let file = state_file(store, self.run);
+        self.stage(
+            sink,
+            store,
+            file,
+            batch.schema(),
+            std::slice::from_ref(batch),
+        )
     }
 
     /// Stages this run's (single) partition of table `name`.
@@ -183,7 +191,14 @@ impl RunCommit {
         name: &str,
         batch: &RecordBatch,
     ) -> Result<(), RunError> {
-        self.stage(sink, name, part_file(name, self.run), batch)
+        let file = part_file(name, self.run);
+        self.stage(
+            sink,
+            name,
+            file,
+            batch.schema(),
+            std::slice::from_ref(batch),
+        )
     }
 
     /// Takes dedup's figures.
