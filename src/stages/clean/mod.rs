@@ -2,10 +2,11 @@
 //!
 //! Per document ([`Cleaner::clean`], pure and parallel): normalize each line,
 //! then apply section rules (a heading such as "Related articles" removes
-//! the list under it, up to the next paragraph of prose), line rules, the
-//! repeated-line rule and the menu block rule; then the line classifier
-//! ([`classify`]: text density in context, the densest block) removes what
-//! the rules missed, and the body pass ([`body`]) keeps every prose
+//! the list under it, up to the next paragraph of prose), line rules, and
+//! for text dumps (not extracted main content) the repeated-line rule, the
+//! menu block rule; then the line classifier ([`classify`]: text density
+//! in context, the densest block; dumps only) removes what the rules
+//! missed, and the body pass ([`body`]) keeps every prose
 //! paragraph and the tables and lists inside the body whatever their
 //! position. A dateline or byline in the head fills [`Cleaned::published`]
 //! and [`Cleaned::author`] ([`meta`]). Across documents
@@ -198,6 +199,12 @@ impl Cleaner {
     /// dumps) would only remove article lines, and a repeated line is
     /// content (a table's headings, a recipe's steps), since extraction
     /// already dropped repeated link lists; on AEB the two cost 0.007 F1.
+    /// The menu rule is for dumps too: in extracted text a run of short
+    /// title-case lines is a list or the headings of short sections (a
+    /// caterer's "Buffet", "Outdoor BBQ"; a product's feature list), since
+    /// extraction dropped the page's navigation with its markup. On the
+    /// WCXB dev pages, 3,317 of the 4,628 lines it removed there were in
+    /// the ground truth.
     pub fn clean_document(&self, body: &str, extracted: bool) -> Cleaned {
         let raw: Vec<&str> = body.lines().collect();
         let code = fenced_code(&raw);
@@ -274,7 +281,7 @@ impl Cleaner {
                 }
             }
         }
-        if let Some(shape) = self.menu {
+        if let Some(shape) = self.menu.filter(|_| !extracted) {
             let survivors: Vec<(usize, &str)> = norm
                 .iter()
                 .enumerate()
@@ -504,6 +511,18 @@ mod tests {
             toml::from_str("[[rules]]\nname = \"standings\"\npattern = '^pos\\. \\|'\n").unwrap();
         let page = Cleaner::new(&config).unwrap().clean_document(body, true);
         assert!(page.removed.iter().any(|r| r.reason == "standings"));
+    }
+
+    #[test]
+    fn extracted_bodies_keep_their_lists_of_short_lines() {
+        // A service page's list of offers, as extraction renders it.
+        let body =
+            "We cater events of every size.\nBuffet\nOutdoor BBQ\nSmall Plates\nPlated Dinner\n";
+        let dump = cleaner().clean_document(body, false);
+        let page = cleaner().clean_document(body, true);
+        assert!(dump.removed.iter().any(|r| r.reason == "menu_block"));
+        assert!(page.removed.is_empty(), "{:?}", page.removed);
+        assert_eq!(page.text(), body.trim_end());
     }
 
     #[test]
