@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::clean::CleanConfig;
+use crate::clean::{CleanConfig, Cleaner};
 use crate::dedup::DedupConfig;
 use crate::entities::EntityConfig;
 use crate::quality::QualityConfig;
@@ -184,6 +184,14 @@ impl Config {
         let mut settings = self.clone();
         settings.dataset.inputs.clear();
         settings.hash()
+    }
+
+    /// The clean stage of a run: `[clean]`, and whether extracted bodies
+    /// are Markdown (`[read] text_format`), whose blank lines between
+    /// blocks the text keeps.
+    pub fn cleaner(&self) -> Result<Cleaner, InvalidValue> {
+        let markdown = self.read.text_format == crate::read::html::TextFormat::Markdown;
+        Ok(Cleaner::new(&self.clean)?.with_markdown(markdown))
     }
 }
 

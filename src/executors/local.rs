@@ -18,7 +18,6 @@ use arrow::record_batch::RecordBatch;
 
 use super::partitioned_run;
 use crate::clean::frequent::FrequentLineCounter;
-use crate::clean::Cleaner;
 use crate::config::{Config, InvalidValue};
 use crate::dedup::Sketcher;
 use crate::discover::{discover, DiscoverOptions, InputFile};
@@ -371,7 +370,7 @@ fn run_in_pool(
 
     // pass scan
     let reader = Reader::new(&config.read).map_err(RunError::Config)?;
-    let cleaner = Cleaner::new(&config.clean).map_err(RunError::Config)?;
+    let cleaner = config.cleaner().map_err(RunError::Config)?;
     let mut store = SpillStore::new(
         sink.scratch_dir()?,
         options.memory_budget.unwrap_or(MEMORY_BUDGET),

@@ -41,7 +41,6 @@ use std::time::Instant;
 use serde::{de::DeserializeOwned, Deserialize, Serialize};
 
 use crate::clean::frequent::{FrequentLineCounter, FrequentLines};
-use crate::clean::Cleaner;
 use crate::config::Config;
 use crate::dedup::partitioned::{self, Member, Partition, SketchFields};
 use crate::dedup::DedupStats;
@@ -813,7 +812,7 @@ pub(crate) fn run_task(
                 None => ReleasedBodies::default(),
             };
             let reader = Reader::new(&config.read).map_err(RunError::Config)?;
-            let cleaner = Cleaner::new(&config.clean).map_err(RunError::Config)?;
+            let cleaner = config.cleaner().map_err(RunError::Config)?;
             let mut store = SpillStore::persistent(work.part(format!("scan-{shard}")))?;
             progress.stage("read", files.len() as u64);
             let scanned = scan::scan(

@@ -291,6 +291,7 @@ mod tests {
                     line_no: i as u32 + 1,
                     text: t.to_string(),
                     raw: t.to_string(),
+                    code: false,
                 })
                 .collect(),
             ..Cleaned::default()

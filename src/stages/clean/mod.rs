@@ -103,6 +103,10 @@ pub struct KeptLine {
     pub text: String,
     /// The line as read, trimmed.
     pub raw: String,
+    /// Inside a fenced code block (fences included), where blank lines
+    /// are part of the code.
+    #[serde(default)]
+    pub code: bool,
 }
 
 impl KeptLine {
@@ -136,17 +140,44 @@ pub struct Cleaned {
     /// Author named by a byline in the document's head.
     #[serde(default)]
     pub author: Option<String>,
+    /// The body is Markdown (`text_format = "markdown"`): [`Cleaned::text`]
+    /// keeps a blank line between blocks, which ends a paragraph there.
+    #[serde(default)]
+    pub blocks: bool,
 }
 
 impl Cleaned {
-    /// The article text: kept lines joined by newlines.
+    /// The article text: kept lines joined by newlines. In a Markdown body
+    /// ([`Cleaned::blocks`]) two lines that had a blank line between them
+    /// keep one (without it, Markdown reads two paragraphs as one), and
+    /// the lines of one code block keep every blank line between them.
     pub fn text(&self) -> String {
+        let mut removed: Vec<u32> = Vec::new();
+        if self.blocks {
+            removed = self.removed.iter().map(|r| r.line_no).collect();
+            removed.sort_unstable();
+        }
         let mut out = String::new();
-        for (i, line) in self.kept.iter().enumerate() {
-            if i > 0 {
+        let mut last: Option<&KeptLine> = None;
+        for line in &self.kept {
+            if let Some(last) = last {
                 out.push('\n');
+                if self.blocks {
+                    // The lines between the two were blank or removed.
+                    let between = line.line_no - last.line_no - 1;
+                    let gone = removed.partition_point(|&n| n < line.line_no)
+                        - removed.partition_point(|&n| n <= last.line_no);
+                    let blank = between as usize - gone;
+                    let blank = if last.code && line.code {
+                        blank
+                    } else {
+                        blank.min(1)
+                    };
+                    out.extend(std::iter::repeat_n('\n', blank));
+                }
             }
             out.push_str(&line.text);
+            last = Some(line);
         }
         out
     }
@@ -160,6 +191,8 @@ pub struct Cleaner {
     drop_repeated: bool,
     classifier: bool,
     date_order: DateOrder,
+    /// Extracted bodies are Markdown (see [`Cleaner::with_markdown`]).
+    markdown: bool,
 }
 
 impl Cleaner {
@@ -186,7 +219,16 @@ impl Cleaner {
             drop_repeated: config.drop_repeated_lines,
             classifier: config.classifier,
             date_order: config.date_order,
+            markdown: false,
         })
+    }
+
+    /// Says that extracted bodies (HTML pages, feed items) are Markdown
+    /// (`[read] text_format = "markdown"`), so that their text keeps its
+    /// blank lines between blocks ([`Cleaned::blocks`]).
+    pub fn with_markdown(mut self, markdown: bool) -> Cleaner {
+        self.markdown = markdown;
+        self
     }
 
     /// Cleans one document body. Blank lines are dropped without a record.
@@ -328,6 +370,7 @@ impl Cleaner {
         let mut out = Cleaned {
             published: meta.published,
             author: meta.author,
+            blocks: extracted && self.markdown,
             ..Cleaned::default()
         };
         for (i, line) in norm.iter().enumerate() {
@@ -336,6 +379,7 @@ impl Cleaner {
                 line_no: i as u32 + 1,
                 text: text.clone(),
                 raw: raw[i].trim().to_string(),
+                code: code[i],
             };
             match reason[i] {
                 Some(name) => out.removed.push(kept.removed(name)),
@@ -511,6 +555,38 @@ mod tests {
             toml::from_str("[[rules]]\nname = \"standings\"\npattern = '^pos\\. \\|'\n").unwrap();
         let page = Cleaner::new(&config).unwrap().clean_document(body, true);
         assert!(page.removed.iter().any(|r| r.reason == "standings"));
+    }
+
+    #[test]
+    fn markdown_bodies_keep_a_blank_line_between_blocks() {
+        // As extraction lays out Markdown: blocks apart, list items and
+        // table rows line by line, code with its own blank lines.
+        let body = "# Install\n\n\
+                    The tool needs a recent compiler, and it builds in a minute.\n\n\
+                    Comments are closed.\n\n\
+                    - fast\n- small\n\n\
+                    ```\nfn main() {\n\n\n    run();\n}\n```\n\n\
+                    | a | b |\n| --- | --- |\n| 1 | 2 |\n";
+        let markdown = rules_only().with_markdown(true);
+        let page = markdown.clean_document(body, true);
+        assert_eq!(page.removed.len(), 1, "{:?}", page.removed);
+        assert_eq!(
+            page.text(),
+            "# Install\n\n\
+             The tool needs a recent compiler, and it builds in a minute.\n\n\
+             - fast\n- small\n\n\
+             ```\nfn main() {\n\n\n    run();\n}\n```\n\n\
+             | a | b |\n| --- | --- |\n| 1 | 2 |"
+        );
+        // Cleaning its own text again changes nothing.
+        assert_eq!(
+            markdown.clean_document(&page.text(), true).text(),
+            page.text()
+        );
+        // Plain bodies, and text dumps, are one block a line as before.
+        let plain = rules_only().clean_document(body, true);
+        assert!(!plain.text().contains("\n\n"));
+        assert!(!markdown.clean_document(body, false).text().contains("\n\n"));
     }
 
     #[test]

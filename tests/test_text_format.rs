@@ -1,0 +1,110 @@
+//! `[read] text_format`: what `documents.text` holds for an HTML page,
+//! through the whole run (extraction, clean, entities).
+
+mod common;
+
+use arrow::array::{Array, StringArray, UInt32Array};
+use common::*;
+
+const PAGE: &str = r#"<!doctype html><html><head><title>Install notes</title></head><body>
+<nav><a href="/">Home</a> <a href="/docs">Docs</a></nav>
+<main><article>
+<h1>Install notes</h1>
+<p>Kassym-Jomart Tokayev opened the new data centre in Astana on Monday, and the
+engineers of the Ministry of Digital Development explained how it was built.</p>
+<h2>What it holds</h2>
+<p>The second paragraph says what the centre holds, how much power it draws, and
+why the city was chosen over Almaty for the first of the three sites.</p>
+<ul><li>Fast</li><li>Small</li><li>Quiet</li></ul>
+<pre><code>fn main() {
+
+
+    run();
+}</code></pre>
+<p>The last paragraph closes the article with the plans for next year and the
+cost of the two sites still to be built in the north of the country.</p>
+</article></main>
+</body></html>"#;
+
+fn run(format: &str) -> (String, Vec<(u32, u32, String)>) {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("in")).unwrap();
+    std::fs::write(dir.path().join("in/page.html"), PAGE).unwrap();
+    let config = dir.path().join("p.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[dataset]\nname = \"t\"\ninputs = [\"in\"]\noutput = \"out\"\n\
+             [read]\ntext_format = \"{format}\"\n"
+        ),
+    )
+    .unwrap();
+    let out = gleaner()
+        .args(["run", "--config"])
+        .arg(&config)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let dataset = dir.path().join("out");
+    let docs = read_table(&dataset, "documents");
+    let text = docs
+        .column_by_name("text")
+        .unwrap()
+        .as_any()
+        .downcast_ref::<StringArray>()
+        .unwrap()
+        .value(0)
+        .to_string();
+    let mentions = read_table(&dataset, "mentions");
+    let col = |name: &str| mentions.column_by_name(name).unwrap().clone();
+    let (start, end, surface) = (col("start"), col("end"), col("surface"));
+    let start = start.as_any().downcast_ref::<UInt32Array>().unwrap();
+    let end = end.as_any().downcast_ref::<UInt32Array>().unwrap();
+    let surface = surface.as_any().downcast_ref::<StringArray>().unwrap();
+    let found = (0..mentions.num_rows())
+        .map(|i| (start.value(i), end.value(i), surface.value(i).to_string()))
+        .collect();
+    (text, found)
+}
+
+/// Markdown keeps a blank line between blocks, or its readers would take
+/// the paragraphs for one; list items stay line by line, and a code block
+/// keeps its own blank lines. Offsets in mentions are characters of it.
+#[test]
+fn markdown_text_keeps_its_blocks_apart() {
+    let (text, mentions) = run("markdown");
+    assert!(text.starts_with("Kassym-Jomart Tokayev"), "{text}");
+    assert!(
+        text.contains("built.\n\n## What it holds\n\nThe second paragraph"),
+        "{text}"
+    );
+    assert!(text.contains("\n\n- Fast\n- Small\n- Quiet\n\n"), "{text}");
+    assert!(text.contains("fn main() {\n\n\n    run();\n}"), "{text}");
+    assert!(!text.contains("\n\n\n\n"), "{text}");
+    assert!(!mentions.is_empty());
+    for (start, end, surface) in &mentions {
+        let at: String = text
+            .chars()
+            .skip(*start as usize)
+            .take((end - start) as usize)
+            .collect();
+        assert_eq!(&at, surface);
+    }
+    assert!(mentions.iter().any(|m| m.2 == "Astana"), "{mentions:?}");
+}
+
+/// Plain text stays one block a line.
+#[test]
+fn plain_text_is_one_block_a_line() {
+    let (text, mentions) = run("plain");
+    assert!(!text.contains("\n\n"), "{text}");
+    assert!(
+        text.contains("built.\nWhat it holds\nThe second paragraph"),
+        "{text}"
+    );
+    assert!(mentions.iter().any(|m| m.2 == "Astana"), "{mentions:?}");
+}
