@@ -117,7 +117,7 @@ fn article_text_kept_and_boilerplate_removed() {
     let docs = read_table(sample(), "documents");
     let lines: HashSet<String> = texts(&docs, "text")
         .iter()
-        .flat_map(|t| t.lines().map(str::to_string).collect::<Vec<_>>())
+        .flat_map(|t| t.lines().map(normalize_line).collect::<Vec<_>>())
         .collect();
     let labels = std::fs::read_to_string(repo().join("tests/data/sample_lines.tsv")).unwrap();
     let (mut kept, mut removed) = (0, 0);

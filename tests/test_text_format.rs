@@ -13,7 +13,8 @@ const PAGE: &str = r#"<!doctype html><html><head><title>Install notes</title></h
 <p>Kassym-Jomart Tokayev opened the new data centre in Astana on Monday, and the
 engineers of the Ministry of Digital Development explained how it was built.</p>
 <h2>What it holds</h2>
-<p>The second paragraph says what the centre holds, how much power it draws, and
+<p>The second paragraph says what the centre holds (“a cloud for the whole
+region,” said Aidan O’Brien), how much power it draws, and
 why the city was chosen over Almaty for the first of the three sites.</p>
 <ul><li>Fast</li><li>Small</li><li>Quiet</li></ul>
 <pre><code>fn main() {
@@ -95,6 +96,15 @@ fn markdown_text_keeps_its_blocks_apart() {
         assert_eq!(&at, surface);
     }
     assert!(mentions.iter().any(|m| m.2 == "Astana"), "{mentions:?}");
+    // Quotes stay as written, and a name with one is tagged.
+    assert!(
+        text.contains("(“a cloud for the whole region,” said Aidan O’Brien)"),
+        "{text}"
+    );
+    assert!(
+        mentions.iter().any(|m| m.2 == "Aidan O’Brien"),
+        "{mentions:?}"
+    );
 }
 
 /// Plain text stays one block a line.

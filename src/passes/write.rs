@@ -106,9 +106,16 @@ pub fn write(
         let (mentions, names_tagged): (Vec<Vec<Mention>>, Vec<NamesTagged>) = processed
             .par_iter()
             .map(|p| {
+                // Names are tagged with quotes folded, as the models were
+                // trained; folding keeps character offsets, and each surface
+                // is then taken from the text as it is.
+                let folded = crate::clean::fold_quotes(&p.text);
                 let lang = p.signals.lang.as_deref();
-                let model = crate::entities::name_model(lang, &p.text);
-                let (mentions, mixed) = tag_by_paragraph(tagger, &p.text, model);
+                let model = crate::entities::name_model(lang, &folded);
+                let (mut mentions, mixed) = tag_by_paragraph(tagger, &folded, model);
+                if let std::borrow::Cow::Owned(_) = folded {
+                    crate::entities::resurface(&p.text, &mut mentions);
+                }
                 (mentions, NamesTagged { model, mixed })
             })
             .unzip();

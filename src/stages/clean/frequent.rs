@@ -16,7 +16,7 @@
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::collections::hash_map::Entry;
 
-use super::Cleaned;
+use super::{fold_quotes, Cleaned};
 
 /// Reason recorded in `boilerplate.parquet` for lines removed here.
 pub const REASON: &str = "frequent_line";
@@ -60,8 +60,11 @@ pub struct FrequentLines {
     frequent: HashSet<(u32, u64)>,
 }
 
+/// Hash of a kept line as counted: quotes folded, so that copies of a line
+/// differing only in them (a slogan typed two ways) are one line, and the
+/// hashes of runs before the text kept its quotes still match.
 fn line_hash(text: &str) -> u64 {
-    xxhash_rust::xxh3::xxh3_64(text.as_bytes())
+    xxhash_rust::xxh3::xxh3_64(fold_quotes(text).as_bytes())
 }
 
 /// Adds `doc` to the ascending `smallest`, which keeps at most `keep`.
@@ -89,7 +92,7 @@ impl FrequentLineCounter {
     pub fn short_lines(&self, doc: &Cleaned) -> DocLines {
         let mut text = xxhash_rust::xxh3::Xxh3::new();
         for line in &doc.kept {
-            text.update(line.text.as_bytes());
+            text.update(fold_quotes(&line.text).as_bytes());
             text.update(b"\n");
         }
         let mut lines: Vec<u64> = doc
@@ -205,7 +208,9 @@ impl FrequentLineCounter {
 
 impl FrequentLines {
     /// The text `doc` will have once [`apply`](Self::apply)'d, without
-    /// changing it: kept lines that are not frequent, joined by newlines.
+    /// changing it: kept lines that are not frequent, joined by newlines,
+    /// quotes folded to ASCII. Quality and dedup read this form, so that
+    /// copies differing only in their quotes are one text.
     pub fn kept_text(&self, group: &str, doc: &Cleaned) -> String {
         let group = self.groups.get(group).copied();
         let mut out = String::new();
@@ -220,7 +225,7 @@ impl FrequentLines {
             if !first {
                 out.push('\n');
             }
-            out.push_str(&line.text);
+            out.push_str(&fold_quotes(&line.text));
             first = false;
         }
         out
@@ -312,6 +317,24 @@ mod tests {
         assert_eq!(docs[0].kept.len(), 1);
         assert_eq!(docs[0].removed[0].reason, REASON);
         assert_eq!(docs[3].kept.len(), 2, "other group untouched");
+    }
+
+    #[test]
+    fn a_line_typed_with_either_quotes_is_one_line() {
+        let mut docs = vec![
+            doc(&["Story one.", "Don't miss a story"]),
+            doc(&["Story two.", "Don\u{2019}t miss a story"]),
+            doc(&["Story three.", "Don't miss a story"]),
+        ];
+        let groups = ["a", "a", "a"].map(String::from);
+        assert_eq!(remove_frequent_lines(&mut docs, &groups, 3, 12), 3);
+        // A copy that differs only in its quotes is the same text.
+        let mut docs = vec![
+            doc(&["\u{201C}Storm\u{201D} closes the M5"]),
+            doc(&["\"Storm\" closes the M5"]),
+            doc(&["\"Storm\" closes the M5"]),
+        ];
+        assert_eq!(remove_frequent_lines(&mut docs, &groups, 3, 12), 0);
     }
 
     #[test]

@@ -23,6 +23,8 @@ pub mod normalize;
 pub mod shape;
 pub mod words;
 
+use std::borrow::Cow;
+
 use rustc_hash::FxHashSet;
 
 use serde::{Deserialize, Serialize};
@@ -31,7 +33,7 @@ use toml::Spanned;
 use crate::config::InvalidValue;
 use lines::{LineRule, MenuShape, Scope};
 pub use meta::DateOrder;
-pub use normalize::normalize_line;
+pub use normalize::{fold_quotes, normalize_line, normalize_line_keeping_quotes};
 
 /// Settings of the clean stage (`[clean]` in pipeline.toml).
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -251,17 +253,30 @@ impl Cleaner {
         let raw: Vec<&str> = body.lines().collect();
         let code = fenced_code(&raw);
         // Code keeps its indentation and spacing: normalizing it would
-        // break a Python block or a YAML sample.
-        let norm: Vec<Option<String>> = raw
+        // break a Python block or a YAML sample. The text keeps its quotes
+        // as written; rules and counts see them folded to ASCII.
+        let shown: Vec<Option<String>> = raw
             .iter()
             .zip(&code)
             .map(|(l, &code)| {
                 let n = if code {
                     l.trim_end().to_string()
                 } else {
-                    normalize_line(l)
+                    normalize_line_keeping_quotes(l)
                 };
                 Some(n).filter(|n| !n.trim().is_empty())
+            })
+            .collect();
+        let norm: Vec<Option<Cow<str>>> = shown
+            .iter()
+            .zip(&code)
+            .map(|(l, &code)| {
+                let l = l.as_deref()?;
+                Some(if code {
+                    Cow::Borrowed(l)
+                } else {
+                    fold_quotes(l)
+                })
             })
             .collect();
         let lines: Vec<&str> = norm.iter().map(|l| l.as_deref().unwrap_or("")).collect();
@@ -318,7 +333,7 @@ impl Cleaner {
         let mut seen: FxHashSet<&str> = FxHashSet::default();
         for (i, line) in norm.iter().enumerate() {
             if let (None, Some(text)) = (reason[i], line) {
-                if self.drop_repeated && !extracted && !seen.insert(text.as_str()) {
+                if self.drop_repeated && !extracted && !seen.insert(&**text) {
                     reason[i] = Some("repeated_line");
                 }
             }
@@ -373,11 +388,11 @@ impl Cleaner {
             blocks: extracted && self.markdown,
             ..Cleaned::default()
         };
-        for (i, line) in norm.iter().enumerate() {
+        for (i, line) in shown.into_iter().enumerate() {
             let Some(text) = line else { continue };
             let kept = KeptLine {
                 line_no: i as u32 + 1,
-                text: text.clone(),
+                text,
                 raw: raw[i].trim().to_string(),
                 code: code[i],
             };
@@ -479,7 +494,7 @@ mod tests {
         let cleaned = rules_only().clean(body);
         assert_eq!(
             cleaned.text(),
-            "Title of the story\nThe first paragraph, with \"quotes\".\nThe second paragraph."
+            "Title of the story\nThe first paragraph, with \u{201C}quotes\u{201D}.\nThe second paragraph."
         );
         let reasons: Vec<(u32, &str)> = cleaned
             .removed
@@ -587,6 +602,16 @@ mod tests {
         let plain = rules_only().clean_document(body, true);
         assert!(!plain.text().contains("\n\n"));
         assert!(!markdown.clean_document(body, false).text().contains("\n\n"));
+    }
+
+    #[test]
+    fn the_text_keeps_its_quotes_and_the_rules_see_them_folded() {
+        let body = "\u{201C}It\u{2019}s  fine,\u{201D} she said.\nDon\u{2019}t miss out\n";
+        let config: CleanConfig =
+            toml::from_str("[[rules]]\nname = \"promo\"\npattern = \"^don't miss\"\n").unwrap();
+        let page = Cleaner::new(&config).unwrap().clean_document(body, true);
+        assert_eq!(page.text(), "\u{201C}It\u{2019}s fine,\u{201D} she said.");
+        assert_eq!(page.removed[0].reason, "promo");
     }
 
     #[test]

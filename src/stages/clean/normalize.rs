@@ -5,6 +5,8 @@
 //! these. Normalizing them first means rules, frequent-line counts and
 //! duplicate hashes see the same text for the same words.
 
+use std::borrow::Cow;
+
 use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
 
 /// What one character becomes in a normalized line.
@@ -17,10 +19,27 @@ enum Out {
     Joiner(char),
 }
 
+/// The ASCII quote a typographic one stands for, if `c` is one.
+fn ascii_quote(c: char) -> Option<char> {
+    match c {
+        '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}' | '\u{2032}' => Some('\''),
+        '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{201F}' | '\u{2033}' => Some('"'),
+        _ => None,
+    }
+}
+
+/// `s` with typographic quotes made ASCII, character for character (so
+/// character offsets into the one are offsets into the other). Borrowed
+/// when `s` has none.
+pub fn fold_quotes(s: &str) -> Cow<'_, str> {
+    if s.is_ascii() || !s.chars().any(|c| ascii_quote(c).is_some()) {
+        return Cow::Borrowed(s);
+    }
+    Cow::Owned(s.chars().map(|c| ascii_quote(c).unwrap_or(c)).collect())
+}
+
 fn out_of(c: char) -> Out {
     match c {
-        '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}' | '\u{2032}' => Out::Char('\''),
-        '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{201F}' | '\u{2033}' => Out::Char('"'),
         '\u{200C}' | '\u{200D}' => Out::Joiner(c),
         '\u{200B}' | '\u{2060}' | '\u{FEFF}' | '\u{00AD}' => Out::Drop,
         c if c.is_whitespace() => Out::Space,
@@ -30,13 +49,26 @@ fn out_of(c: char) -> Out {
 }
 
 /// NFC, typographic quotes to ASCII, invisible characters dropped, runs of
-/// whitespace collapsed to one space, trimmed.
+/// whitespace collapsed to one space, trimmed: the form rules match and
+/// lines are counted in, so that two copies differing only in these are
+/// the same line.
 ///
 /// A zero-width non-joiner or joiner is text where a script needs it: the
 /// ZWNJ of Persian "می‌خواهم" and of Indic conjuncts, the ZWJ inside an
 /// emoji sequence. It is kept between two non-ASCII characters and dropped
 /// elsewhere (stray ones in Latin text are copy-paste or tracking junk).
 pub fn normalize_line(line: &str) -> String {
+    normalize(line, false)
+}
+
+/// [`normalize_line`] keeping typographic quotes as written: the form of a
+/// line in `documents.text`, whose quotes are the author's, not ours to
+/// rewrite. [`fold_quotes`] of it is [`normalize_line`] of the same line.
+pub fn normalize_line_keeping_quotes(line: &str) -> String {
+    normalize(line, true)
+}
+
+fn normalize(line: &str, keep_quotes: bool) -> String {
     let mut out = String::with_capacity(line.len());
     let mut pending_space = false;
     // Most lines are already NFC (all ASCII lines are); skip recomposing them.
@@ -50,14 +82,20 @@ pub fn normalize_line(line: &str) -> String {
     let mut last: Option<char> = None;
     while let Some(c) = chars.next() {
         let c = match out_of(c) {
-            Out::Char(c) => c,
+            // A joiner's neighbours are judged by the folded quote in both
+            // forms, so that folding the one gives the other.
+            Out::Char(c) => match ascii_quote(c) {
+                Some(q) if !keep_quotes => q,
+                _ => c,
+            },
             Out::Space => {
                 pending_space = true;
                 continue;
             }
             Out::Drop => continue,
             Out::Joiner(j) => {
-                let joins = |c: Option<char>| c.is_some_and(|c| !c.is_ascii());
+                let joins =
+                    |c: Option<char>| c.is_some_and(|c| !c.is_ascii() && ascii_quote(c).is_none());
                 let next = chars.peek().and_then(|&n| match out_of(n) {
                     Out::Char(n) => Some(n),
                     _ => None,
@@ -123,7 +161,41 @@ mod tests {
         }
     }
 
+    #[test]
+    fn keeps_quotes_as_written_where_asked() {
+        let line = "  \u{201C}Yes,\u{00A0}it\u{2019}s\u{200B} fine\u{201D} ";
+        assert_eq!(
+            normalize_line_keeping_quotes(line),
+            "\u{201C}Yes, it\u{2019}s fine\u{201D}"
+        );
+        assert_eq!(
+            fold_quotes(&normalize_line_keeping_quotes(line)),
+            normalize_line(line)
+        );
+        assert!(matches!(fold_quotes("it's"), Cow::Borrowed(_)));
+        assert!(matches!(fold_quotes("Zoë"), Cow::Borrowed(_)));
+    }
+
     proptest::proptest! {
+        #[test]
+        fn folding_the_kept_quotes_is_normalizing(chars in proptest::collection::vec(
+            proptest::prop_oneof![
+                proptest::char::any(),
+                proptest::strategy::Just('\u{200C}'),
+                proptest::strategy::Just('\u{200D}'),
+                proptest::strategy::Just('\u{2019}'),
+                proptest::strategy::Just('\u{201C}'),
+                proptest::strategy::Just('é'),
+                proptest::strategy::Just(' '),
+            ],
+            0..24,
+        )) {
+            let line: String = chars.into_iter().collect();
+            let kept = normalize_line_keeping_quotes(&line);
+            proptest::prop_assert_eq!(fold_quotes(&kept).into_owned(), normalize_line(&line));
+            proptest::prop_assert_eq!(fold_quotes(&kept).chars().count(), kept.chars().count());
+        }
+
         #[test]
         fn is_idempotent_on_any_text(chars in proptest::collection::vec(
             proptest::prop_oneof![

@@ -103,9 +103,44 @@ pub struct Mention {
     pub lang: Option<&'static str>,
 }
 
+/// Sets each mention's surface to the characters of `text` at its offsets:
+/// for mentions found in a copy of `text` with the same characters but
+/// some (typographic quotes folded to ASCII).
+pub fn resurface(text: &str, mentions: &mut [Mention]) {
+    // Byte offset of every character, and of the end.
+    let at: Vec<usize> = text
+        .char_indices()
+        .map(|(i, _)| i)
+        .chain(std::iter::once(text.len()))
+        .collect();
+    for m in mentions {
+        if let (Some(&s), Some(&e)) = (at.get(m.start), at.get(m.end)) {
+            m.surface = text[s..e].to_string();
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn surfaces_are_taken_from_the_text_as_written() {
+        let text = "“Zoë” met O’Brien.";
+        let folded = crate::clean::fold_quotes(text);
+        let start = folded.chars().position(|c| c == 'O').unwrap();
+        let mut found = vec![Mention {
+            start,
+            end: start + 7,
+            surface: "O'Brien".into(),
+            label: Label::Person,
+            entity_key: "PERSON:o brien".into(),
+            name: "O'Brien".into(),
+            lang: None,
+        }];
+        resurface(text, &mut found);
+        assert_eq!(found[0].surface, "O’Brien");
+    }
 
     #[test]
     fn config_defaults_and_toml() {
