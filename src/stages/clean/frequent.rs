@@ -16,7 +16,7 @@
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::collections::hash_map::Entry;
 
-use super::{fold_quotes, Cleaned};
+use super::{fold_quotes, Cleaned, KeptLine};
 
 /// Reason recorded in `boilerplate.parquet` for lines removed here.
 pub const REASON: &str = "frequent_line";
@@ -98,6 +98,9 @@ impl FrequentLineCounter {
         let mut lines: Vec<u64> = doc
             .kept
             .iter()
+            // A fenced code block is content whatever its lines look like
+            // (a closing brace is in every Rust page of a site).
+            .filter(|l| !l.code)
             .map(|l| l.text.as_str())
             .filter(|t| t.split_whitespace().count() <= self.max_words)
             // A table row repeats its shape, not its numbers: a row found
@@ -216,11 +219,8 @@ impl FrequentLines {
         let mut out = String::new();
         let mut first = true;
         for line in &doc.kept {
-            if let Some(g) = group {
-                if !self.frequent.is_empty() && self.frequent.contains(&(g, line_hash(&line.text)))
-                {
-                    continue;
-                }
+            if self.is_frequent(group, line) {
+                continue;
             }
             if !first {
                 out.push('\n');
@@ -234,19 +234,13 @@ impl FrequentLines {
     /// Moves the frequent lines of `doc` (of `group`) to its removed lines;
     /// returns how many.
     pub fn apply(&self, group: &str, doc: &mut Cleaned) -> u64 {
-        let Some(&group) = self.groups.get(group) else {
-            return 0;
-        };
-        if self.frequent.is_empty() {
-            return 0;
-        }
-        let gone = |t: &str| self.frequent.contains(&(group, line_hash(t)));
-        if !doc.kept.iter().any(|l| gone(&l.text)) {
+        let group = self.groups.get(group).copied();
+        if !doc.kept.iter().any(|l| self.is_frequent(group, l)) {
             return 0;
         }
         let mut removed = 0;
         for line in std::mem::take(&mut doc.kept) {
-            if gone(&line.text) {
+            if self.is_frequent(group, &line) {
                 doc.removed.push(line.removed(REASON));
                 removed += 1;
             } else {
@@ -255,6 +249,14 @@ impl FrequentLines {
         }
         doc.removed.sort_by_key(|r| r.line_no);
         removed
+    }
+
+    /// Whether `line` of a document of `group` is frequent (never a line
+    /// of a fenced code block).
+    fn is_frequent(&self, group: Option<u32>, line: &KeptLine) -> bool {
+        !line.code
+            && !self.frequent.is_empty()
+            && group.is_some_and(|g| self.frequent.contains(&(g, line_hash(&line.text))))
     }
 }
 
@@ -284,7 +286,7 @@ pub fn remove_frequent_lines(
 
 #[cfg(test)]
 mod tests {
-    use super::super::KeptLine;
+
     use super::*;
 
     fn doc(lines: &[&str]) -> Cleaned {
@@ -334,6 +336,20 @@ mod tests {
             doc(&["\"Storm\" closes the M5"]),
             doc(&["\"Storm\" closes the M5"]),
         ];
+        assert_eq!(remove_frequent_lines(&mut docs, &groups, 3, 12), 0);
+    }
+
+    #[test]
+    fn code_lines_are_never_frequent() {
+        let mut docs: Vec<Cleaned> = ["One.", "Two.", "Three."]
+            .iter()
+            .map(|t| {
+                let mut d = doc(&[t, "```", "}", "```"]);
+                d.kept.iter_mut().skip(1).for_each(|l| l.code = true);
+                d
+            })
+            .collect();
+        let groups = ["a", "a", "a"].map(String::from);
         assert_eq!(remove_frequent_lines(&mut docs, &groups, 3, 12), 0);
     }
 
