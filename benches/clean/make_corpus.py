@@ -9,6 +9,9 @@ benches/dedup/fetch_news.sh; BBC News articles, MIT licence, (c) 2017
 Nikita Savchenko) or `aeb` (SRC_PATH: ground-truth.json of the Article
 Extraction Benchmark fetched by benches/aeb/fetch_aeb.sh, MIT licence,
 (c) Scrapinghub; the hand-made article bodies of 181 pages of many sites),
+or `wcxb` (SRC_PATH: the ground-truth/ folder of a WCXB split fetched by
+benches/wcxb/fetch.sh, CC-BY-4.0; the main text of its article pages,
+many sites, with their tables, lists and embedded posts),
 or `conll-ru` / `conll-kk` (SRC_PATH: a folder of CoNLL files, token in
 the first column, a blank line between sentences, -DOCSTART- between
 documents, as scripts/ner/fetch_lang_data.sh writes them): Russian news
@@ -418,6 +421,21 @@ def articles(source: str, path: Path) -> list[tuple[str, list[str]]]:
     out = []
     if source.startswith("conll-"):
         return conll_articles(source[len("conll-"):], path)
+    if source == "wcxb":
+        # The article pages of a WCXB split: their ground-truth main text.
+        for f in sorted(path.glob("*.json")):
+            gt = json.loads(f.read_text(encoding="utf-8"))
+            kind = (gt.get("_internal") or {}).get("page_type", {})
+            kind = kind.get("primary") if isinstance(kind, dict) else kind
+            truth = gt.get("ground_truth") or {}
+            if kind != "article" or not truth.get("main_content"):
+                continue
+            lines = [norm(l) for l in truth["main_content"].splitlines()]
+            lines = [l for l in lines if l]
+            title = norm(truth.get("title") or "") or lines[0][:80].rsplit(" ", 1)[0]
+            if len(lines) >= 2:
+                out.append((title, lines))
+        return out
     if source == "bbc":
         for f in sorted(path.glob("*/*.txt")):
             raw = f.read_text(encoding="utf-8", errors="replace").splitlines()
@@ -507,7 +525,7 @@ def build(rng: random.Random, arts, i: int, site: int, pool: dict, site_lines: d
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("source", choices=["bbc", "aeb", "conll-ru", "conll-kk"])
+    ap.add_argument("source", choices=["bbc", "aeb", "wcxb", "conll-ru", "conll-kk"])
     ap.add_argument("src_path", type=Path)
     ap.add_argument("out", type=Path)
     ap.add_argument("--seed", type=int, default=13)
