@@ -107,14 +107,32 @@ pub struct Mention {
 /// for mentions found in a copy of `text` with the same characters but
 /// some (typographic quotes folded to ASCII).
 pub fn resurface(text: &str, mentions: &mut [Mention]) {
-    // Byte offset of every character, and of the end.
-    let at: Vec<usize> = text
+    // The byte offset of each character offset the mentions need, found
+    // in one walk over the text (a table of every character's offset
+    // would be eight bytes a character).
+    let mut wanted: Vec<usize> = mentions.iter().flat_map(|m| [m.start, m.end]).collect();
+    wanted.sort_unstable();
+    wanted.dedup();
+    let mut bytes = Vec::with_capacity(wanted.len());
+    let mut chars = text
         .char_indices()
         .map(|(i, _)| i)
         .chain(std::iter::once(text.len()))
-        .collect();
+        .enumerate();
+    for &c in &wanted {
+        match chars.find(|&(k, _)| k == c) {
+            Some((_, b)) => bytes.push(b),
+            None => break,
+        }
+    }
+    let byte_of = |c: usize| {
+        wanted
+            .binary_search(&c)
+            .ok()
+            .and_then(|k| bytes.get(k).copied())
+    };
     for m in mentions {
-        if let (Some(&s), Some(&e)) = (at.get(m.start), at.get(m.end)) {
+        if let (Some(s), Some(e)) = (byte_of(m.start), byte_of(m.end)) {
             m.surface = text[s..e].to_string();
         }
     }
@@ -138,8 +156,14 @@ mod tests {
             name: "O'Brien".into(),
             lang: None,
         }];
+        found.push(Mention {
+            start: 1,
+            end: 4,
+            ..found[0].clone()
+        });
         resurface(text, &mut found);
         assert_eq!(found[0].surface, "O’Brien");
+        assert_eq!(found[1].surface, "Zoë");
     }
 
     #[test]
