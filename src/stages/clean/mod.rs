@@ -101,7 +101,9 @@ impl CleanConfig {
 pub struct KeptLine {
     /// 1-based line number in the document body.
     pub line_no: u32,
-    /// Normalized text.
+    /// The line as `documents.text` holds it: normalized (NFC, spacing,
+    /// invisible characters), typographic quotes as written; a code line
+    /// as read. [`fold_quotes`] of it is what rules and counts match.
     pub text: String,
     /// The line as read, trimmed.
     pub raw: String,
@@ -169,7 +171,7 @@ impl Cleaned {
                     let between = line.line_no - last.line_no - 1;
                     let gone = removed.partition_point(|&n| n < line.line_no)
                         - removed.partition_point(|&n| n <= last.line_no);
-                    let blank = between as usize - gone;
+                    let blank = (between as usize).saturating_sub(gone);
                     let blank = if last.code && line.code {
                         blank
                     } else {
