@@ -3,7 +3,6 @@
 
 mod common;
 
-use arrow::array::{Array, StringArray, UInt32Array};
 use common::*;
 
 const PAGE: &str = r#"<!doctype html><html><head><title>Install notes</title></head><body>
@@ -51,23 +50,13 @@ fn run(format: &str) -> (String, Vec<(u32, u32, String)>) {
         String::from_utf8_lossy(&out.stderr)
     );
     let dataset = dir.path().join("out");
-    let docs = read_table(&dataset, "documents");
-    let text = docs
-        .column_by_name("text")
-        .unwrap()
-        .as_any()
-        .downcast_ref::<StringArray>()
-        .unwrap()
-        .value(0)
-        .to_string();
+    let text = texts(&read_table(&dataset, "documents"), "text").remove(0);
     let mentions = read_table(&dataset, "mentions");
-    let col = |name: &str| mentions.column_by_name(name).unwrap().clone();
-    let (start, end, surface) = (col("start"), col("end"), col("surface"));
-    let start = start.as_any().downcast_ref::<UInt32Array>().unwrap();
-    let end = end.as_any().downcast_ref::<UInt32Array>().unwrap();
-    let surface = surface.as_any().downcast_ref::<StringArray>().unwrap();
-    let found = (0..mentions.num_rows())
-        .map(|i| (start.value(i), end.value(i), surface.value(i).to_string()))
+    let found = u32s(&mentions, "start")
+        .into_iter()
+        .zip(u32s(&mentions, "end"))
+        .zip(texts(&mentions, "surface"))
+        .map(|((start, end), surface)| (start, end, surface))
         .collect();
     (text, found)
 }

@@ -136,6 +136,7 @@ pub struct RemovedLine {
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Cleaned {
     pub kept: Vec<KeptLine>,
+    /// In line order (the frequent-line pass keeps it so).
     pub removed: Vec<RemovedLine>,
     /// Date of a dateline in the document's head (midnight UTC,
     /// microseconds since the epoch), for a document whose container gave none.
@@ -156,11 +157,7 @@ impl Cleaned {
     /// keep one (without it, Markdown reads two paragraphs as one), and
     /// the lines of one code block keep every blank line between them.
     pub fn text(&self) -> String {
-        let mut removed: Vec<u32> = Vec::new();
-        if self.blocks {
-            removed = self.removed.iter().map(|r| r.line_no).collect();
-            removed.sort_unstable();
-        }
+        let removed_before = |n: u32| self.removed.partition_point(|r| r.line_no < n);
         let mut out = String::new();
         let mut last: Option<&KeptLine> = None;
         for line in &self.kept {
@@ -169,8 +166,7 @@ impl Cleaned {
                 if self.blocks {
                     // The lines between the two were blank or removed.
                     let between = line.line_no - last.line_no - 1;
-                    let gone = removed.partition_point(|&n| n < line.line_no)
-                        - removed.partition_point(|&n| n <= last.line_no);
+                    let gone = removed_before(line.line_no) - removed_before(last.line_no + 1);
                     let blank = (between as usize).saturating_sub(gone);
                     let blank = if last.code && line.code {
                         blank

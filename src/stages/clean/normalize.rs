@@ -58,17 +58,17 @@ fn out_of(c: char) -> Out {
 /// emoji sequence. It is kept between two non-ASCII characters and dropped
 /// elsewhere (stray ones in Latin text are copy-paste or tracking junk).
 pub fn normalize_line(line: &str) -> String {
-    normalize(line, false)
+    let kept = normalize_line_keeping_quotes(line);
+    match fold_quotes(&kept) {
+        Cow::Borrowed(_) => kept,
+        Cow::Owned(folded) => folded,
+    }
 }
 
 /// [`normalize_line`] keeping typographic quotes as written: the form of a
 /// line in `documents.text`, whose quotes are the author's, not ours to
 /// rewrite. [`fold_quotes`] of it is [`normalize_line`] of the same line.
 pub fn normalize_line_keeping_quotes(line: &str) -> String {
-    normalize(line, true)
-}
-
-fn normalize(line: &str, keep_quotes: bool) -> String {
     let mut out = String::with_capacity(line.len());
     let mut pending_space = false;
     // Most lines are already NFC (all ASCII lines are); skip recomposing them.
@@ -82,18 +82,15 @@ fn normalize(line: &str, keep_quotes: bool) -> String {
     let mut last: Option<char> = None;
     while let Some(c) = chars.next() {
         let c = match out_of(c) {
-            // A joiner's neighbours are judged by the folded quote in both
-            // forms, so that folding the one gives the other.
-            Out::Char(c) => match ascii_quote(c) {
-                Some(q) if !keep_quotes => q,
-                _ => c,
-            },
+            Out::Char(c) => c,
             Out::Space => {
                 pending_space = true;
                 continue;
             }
             Out::Drop => continue,
             Out::Joiner(j) => {
+                // A typographic quote counts as the ASCII one it folds to,
+                // so that folding this form gives `normalize_line`'s.
                 let joins =
                     |c: Option<char>| c.is_some_and(|c| !c.is_ascii() && ascii_quote(c).is_none());
                 let next = chars.peek().and_then(|&n| match out_of(n) {
