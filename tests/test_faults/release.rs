@@ -40,6 +40,35 @@ fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
     out
 }
 
+/// A new version's tables may differ (0.8.0 keeps typographic quotes and
+/// more of an article): a release made by another gleaner version is not
+/// added to, and no byte of it changes, until `--full` rebuilds it.
+#[test]
+fn a_release_made_by_another_version_stops_the_run_and_stays_whole() {
+    let articles = articles();
+    let w = Workspace::new();
+    w.add("a.txt", &articles[0]);
+    w.run(&[]);
+    let path = w.ds().join("manifest.json");
+    let mut m = w.manifest();
+    m["gleaner_version"] = "0.7.0".into();
+    std::fs::write(&path, serde_json::to_vec_pretty(&m).unwrap()).unwrap();
+    let before = snapshot(&w.ds());
+    w.add("b.txt", &articles[1]);
+    let out = w.try_run(&[]);
+    assert_eq!(out.status.code(), Some(6));
+    assert!(
+        stderr(&out).contains("made by gleaner 0.7.0") && stderr(&out).contains("--full"),
+        "names the version and the way out: {}",
+        stderr(&out)
+    );
+    assert_eq!(snapshot(&w.ds()), before, "every file, byte for byte");
+    w.run(&["--full"]);
+    assert_eq!(w.manifest()["gleaner_version"], env!("CARGO_PKG_VERSION"));
+    assert_eq!(doc_ids(&w).len(), 2);
+    assert_verifies(&w);
+}
+
 #[test]
 fn a_lost_manifest_stops_the_run_and_repair_brings_the_release_back() {
     let w = Workspace::with_articles(3);
