@@ -4,10 +4,10 @@
 //! runs it all and scores the cross-validation with AEB's evaluate.py).
 //!
 //! ```text
-//! line_classifier train --aeb DIR --rendered DIR [--write]
+//! line_classifier train --aeb DIR --rendered DIR [MORE] [--write]
 //!     fit on all pages and print the weights; --write rewrites the
 //!     `// BEGIN WEIGHTS` … `// END WEIGHTS` block of src/stages/clean/classify.rs
-//! line_classifier cv --aeb DIR --rendered DIR --out OUT.json
+//! line_classifier cv --aeb DIR --rendered DIR [MORE] --out OUT.json
 //!     page-level 5-fold cross-validation (fold = index % 5 of the sorted
 //!     page ids; the threshold is tuned on the training folds); OUT.json
 //!     holds the held-out predictions in AEB's output format
@@ -17,7 +17,11 @@
 //! ```
 //!
 //! `--aeb` is the benchmark (ground-truth.json; see benches/aeb/fetch_aeb.sh),
-//! `--rendered` holds `<id>.txt` per page. Training is deterministic.
+//! `--rendered` holds `<id>.txt` per page. MORE are further training sources,
+//! in every fold's training and never held out: `--wcxb SPLIT=RENDERED`
+//! (WCXB-layout pages and their renderings, `--wcxb-weight` each) and
+//! `--labelled CORPUS` (a clean-bench corpus's labels.jsonl,
+//! `--labelled-weight` each). Training is deterministic.
 
 mod metric;
 mod train;
@@ -74,6 +78,41 @@ struct Data {
     /// The pages rendered to text: <id>.txt each.
     #[arg(long)]
     rendered: PathBuf,
+    /// More training pages: a WCXB-layout split and its renderings, as
+    /// SPLIT=RENDERED (always in training, never held out by `cv`).
+    #[arg(long)]
+    wcxb: Vec<String>,
+    /// Training weight of each WCXB page (an AEB page weighs 1).
+    #[arg(long, default_value_t = 1.0)]
+    wcxb_weight: f64,
+    /// More training documents: a clean-bench corpus directory holding
+    /// labels.jsonl (benches/clean/make_corpus.py), never held out by `cv`.
+    #[arg(long)]
+    labelled: Vec<PathBuf>,
+    /// Training weight of each labelled document.
+    #[arg(long, default_value_t = 1.0)]
+    labelled_weight: f64,
+}
+
+impl Data {
+    /// The WCXB pages given with `--wcxb`.
+    fn extra(&self) -> Result<Vec<Page>> {
+        let mut pages = Vec::new();
+        for spec in &self.wcxb {
+            let (split, rendered) = spec
+                .split_once('=')
+                .with_context(|| format!("--wcxb {spec}: not SPLIT=RENDERED"))?;
+            pages.extend(train::load_wcxb(
+                Path::new(split),
+                Path::new(rendered),
+                self.wcxb_weight,
+            )?);
+        }
+        for corpus in &self.labelled {
+            pages.extend(train::load_labelled(corpus, self.labelled_weight)?);
+        }
+        Ok(pages)
+    }
 }
 
 fn repo() -> PathBuf {
@@ -84,7 +123,8 @@ fn main() -> Result<()> {
     match Cli::parse().cmd {
         Cmd::Train { data, write } => {
             let pages = load_pages(&data.aeb, &data.rendered)?;
-            let refs: Vec<&Page> = pages.iter().collect();
+            let extra = data.extra()?;
+            let refs: Vec<&Page> = pages.iter().chain(&extra).collect();
             let model = fit(&refs, L2);
             print_model(&model);
             report(
@@ -93,11 +133,12 @@ fn main() -> Result<()> {
                 &texts(&pages, |_| model),
             );
             if write {
-                write_model(&model, pages.len())?;
+                write_model(&model)?;
             }
         }
         Cmd::Cv { data, out } => {
             let pages = load_pages(&data.aeb, &data.rendered)?;
+            let extra = data.extra()?;
             let mut models = Vec::new();
             for fold in 0..FOLDS {
                 let train: Vec<&Page> = pages
@@ -105,6 +146,7 @@ fn main() -> Result<()> {
                     .enumerate()
                     .filter(|(i, _)| i % FOLDS != fold)
                     .map(|(_, p)| p)
+                    .chain(&extra)
                     .collect();
                 let m = fit(&train, L2);
                 eprintln!(
@@ -160,7 +202,7 @@ fn print_model(m: &Model) {
 }
 
 /// Replaces the weights block of src/stages/clean/classify.rs (markers included).
-fn write_model(model: &Model, n_pages: usize) -> Result<()> {
+fn write_model(model: &Model) -> Result<()> {
     const BEGIN: &str = "// BEGIN WEIGHTS";
     const END: &str = "// END WEIGHTS";
     let path = repo().join("src/stages/clean/classify.rs");
@@ -172,7 +214,7 @@ fn write_model(model: &Model, n_pages: usize) -> Result<()> {
     let new = format!(
         "{}{}{}",
         &src[..a],
-        model_source(model, n_pages),
+        model_source(model),
         &src[b + END.len()..]
     );
     if new == src {
