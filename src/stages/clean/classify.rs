@@ -209,6 +209,7 @@ pub fn classify_after_rules(lines: &[&str], named: &[bool], model: &Model) -> Ve
             kept: last[k] >= model.threshold,
             explicit: doc.info[k].explicit(ctx.in_block[k]),
             named: named.get(i).copied().unwrap_or(false),
+            words: doc.info[k].words,
         })
         .collect();
     body::protect(&mut body);
