@@ -18,14 +18,28 @@ use gleaner::clean::classify::{classify_with, Doc, Model, N_CTX, N_CTX_STAGES, N
 
 use crate::metric;
 
-/// One AEB page rendered to text.
+/// Where a training page comes from: the threshold weighs each source
+/// alike.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    /// An AEB page rendered to text (the only pages `cv` holds out).
+    Aeb,
+    /// A WCXB-layout page rendered to text.
+    Wcxb,
+    /// A clean-bench document with labelled lines.
+    Labelled,
+}
+
+/// One training page as text, with its line labels.
 pub struct Page {
     pub id: String,
     pub text: String,
     /// Per line of `text.split('\n')`: 1 content, 0 boilerplate, -1 no token.
     pub labels: Vec<i8>,
-    /// The ground truth's `articleBody`.
+    /// The page's main text (AEB's `articleBody`, WCXB's `main_content`,
+    /// a labelled document's content lines).
     pub truth: String,
+    pub source: Source,
     /// Weight of the page in training (each page's lines sum to it).
     pub weight: f64,
 }
@@ -84,6 +98,7 @@ pub fn load_pages(aeb: &Path, rendered: &Path) -> Result<Vec<Page>> {
             text,
             truth: body,
             weight: 1.0,
+            source: Source::Aeb,
         });
     }
     pages.sort_by(|a, b| a.id.cmp(&b.id));
@@ -111,13 +126,20 @@ pub fn load_wcxb(split: &Path, rendered: &Path, weight: f64) -> Result<Vec<Page>
             .as_str()
             .unwrap_or("")
             .to_string();
-        let text = std::fs::read_to_string(rendered.join(format!("{id}.txt"))).unwrap_or_default();
+        let path = rendered.join(format!("{id}.txt"));
+        let text = std::fs::read_to_string(&path).with_context(|| {
+            format!(
+                "reading {} (render_pages.py writes one per page)",
+                path.display()
+            )
+        })?;
         pages.push(Page {
             labels: line_labels(&text, &body),
             id: format!("wcxb-{id}"),
             text,
             truth: body,
             weight,
+            source: Source::Wcxb,
         });
     }
     pages.sort_by(|a, b| a.id.cmp(&b.id));
@@ -164,6 +186,7 @@ pub fn load_labelled(corpus: &Path, weight: f64) -> Result<Vec<Page>> {
             labels,
             truth,
             weight,
+            source: Source::Labelled,
         });
     }
     pages.sort_by(|a, b| a.id.cmp(&b.id));
@@ -353,13 +376,7 @@ fn tune_threshold(pages: &[&Page], model: &Model) -> f32 {
         // threshold alone.
         let mut by_source: [Vec<(f64, f64, f64)>; 3] = Default::default();
         for p in pages {
-            let s = if p.id.starts_with("wcxb-") {
-                1
-            } else if p.id.starts_with("lab-") {
-                2
-            } else {
-                0
-            };
+            let s = p.source as usize;
             by_source[s].push(metric::page_tpfpfn(&p.truth, &kept_text(p, &m)));
         }
         let scores: Vec<f64> = by_source
