@@ -32,6 +32,7 @@ if [[ ! -x "$work/venv/bin/python" ]]; then
 fi
 "$work/venv/bin/pip" install --quiet --disable-pip-version-check pyarrow==22.0.0
 
+source benches/wcxb/gleaner_run.sh
 sets=("wcxb_dev:data/external/wcxb/dev:wcxb")
 [[ -d benches/readability/work/split ]] && sets+=("readability:benches/readability/work/split:wcxb")
 [[ -d benches/trafilatura_eval/work/split ]] && sets+=("trafilatura_eval:benches/trafilatura_eval/work/split:trafilatura")
@@ -41,23 +42,11 @@ for set in "${sets[@]}"; do
     out="$work/$name"
     rm -rf "$out"
     mkdir -p "$out"
-    cat >"$out/pipeline.toml" <<TOML
-[dataset]
-name = "$name"
-inputs = ["$PWD/$split/html"]
-output = "$PWD/$out/dataset"
-[entities]
-names = false
-patterns = false
-TOML
-    start=$EPOCHREALTIME
-    "$target_dir/release/gleaner" run -c "$out/pipeline.toml" --threads 1 2>"$out/run.log"
-    secs=$(python3 -c "print($EPOCHREALTIME - $start)")
+    gleaner_run "$name" "$split/html" "$out" "$out/pipeline.json"
     "$target_dir/release/examples/aeb" wcxb "$split" "$out/extraction.json" plain >"$out/times.txt"
     sed -i 's/^gleaner /extraction /; /^html5ever_parse /d' "$out/times.txt"
     n=$(find "$split/html" -type f | wc -l)
     echo "pipeline $n $secs" >>"$out/times.txt"
-    "$work/venv/bin/python" benches/wcxb/pipeline_texts.py "$out/dataset" "$out/pipeline.json"
     echo
     if [[ $scorer == wcxb ]]; then
         python3 benches/wcxb/score.py "$split" "$out/times.txt" "$out/extraction.json" "$out/pipeline.json" \

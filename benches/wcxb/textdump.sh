@@ -29,6 +29,7 @@ if [[ ! -x "$work/venv/bin/python" ]]; then
 fi
 "$work/venv/bin/pip" install --quiet --disable-pip-version-check inscriptis==2.7.6 pyarrow==22.0.0
 
+source benches/wcxb/gleaner_run.sh
 for split in "${splits[@]}"; do
     dir=data/external/wcxb/$split
     out="$work/$split"
@@ -41,19 +42,7 @@ from pathlib import Path
 pages = {p.stem: p.read_text(encoding="utf-8") for p in sorted(Path(sys.argv[1]).glob("*.txt"))}
 Path(sys.argv[2]).write_text(json.dumps(pages))
 PY
-    cat >"$out/pipeline.toml" <<TOML
-[dataset]
-name = "textdump-$split"
-inputs = ["$PWD/$out/rendered"]
-output = "$PWD/$out/dataset"
-[entities]
-names = false
-patterns = false
-TOML
-    start=$EPOCHREALTIME
-    "$target_dir/release/gleaner" run -c "$out/pipeline.toml" --threads 1 2>"$out/run.log"
-    secs=$(python3 -c "print($EPOCHREALTIME - $start)")
-    "$work/venv/bin/python" benches/wcxb/pipeline_texts.py "$out/dataset" "$out/gleaner.json"
+    gleaner_run "textdump-$split" "$out/rendered" "$out" "$out/gleaner.json"
     n=$(find "$out/rendered" -name '*.txt' | wc -l)
     echo "gleaner $n $secs" >"$out/times.txt"
     echo
