@@ -63,10 +63,10 @@ const MAX_HEADINGS: usize = 1;
 /// Fewer words of kept prose and table rows than this (about four
 /// sentences), and under [`MIN_ARTICLE_SHARE`] of the page, is a page
 /// without an article. Chosen on WCXB dev's pages dumped to text
-/// (`benches/wcxb/textdump.sh`: 30 words 0.791, 50 0.795, 80 0.800 against
-/// 0.782 without; listing pages 0.454 → 0.577), AEB's whole pages
-/// (0.899 → 0.898) and the clean bench's dev corpora (site lines removed
-/// within 0.1 point).
+/// (`benches/wcxb/textdump.sh`, classifier threshold 0.62: 30 words 0.791,
+/// 50 0.795, 80 0.800 against 0.782 without; listing pages 0.454 → 0.577),
+/// AEB's whole pages (0.899 → 0.898) and the clean bench's dev corpora
+/// (site lines removed within 0.1 point).
 const MIN_ARTICLE_WORDS: f32 = 80.0;
 
 /// A short article among long site lines (a two-paragraph item under
