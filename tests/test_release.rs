@@ -247,10 +247,7 @@ fn a_release_made_with_other_built_in_models_stops_the_run() {
             "`gleaner --version` lists {file}: {version}"
         );
     }
-    let path = w.ds().join("manifest.json");
-    let mut m = w.manifest();
-    m["models"]["ner-en.bin"] = "0".repeat(32).into();
-    std::fs::write(&path, serde_json::to_vec_pretty(&m).unwrap()).unwrap();
+    w.edit_manifest(|m| m["models"]["ner-en.bin"] = "0".repeat(32).into());
     let released = w.manifest();
     w.add("b.txt", &articles[1]);
     let out = w.try_run(&[]);
@@ -265,7 +262,7 @@ fn a_release_made_with_other_built_in_models_stops_the_run() {
     assert_eq!(w.manifest()["models"], models);
     assert_eq!(documents(&w.ds()).len(), 2);
 
-    std::fs::remove_file(&path).unwrap();
+    std::fs::remove_file(w.ds().join("manifest.json")).unwrap();
     w.repair();
     assert_eq!(w.manifest()["models"], models, "read back from the footers");
     w.add("c.txt", &articles[2]);

@@ -214,4 +214,13 @@ impl Workspace {
     pub fn manifest(&self) -> serde_json::Value {
         serde_json::from_slice(&std::fs::read(self.ds().join("manifest.json")).unwrap()).unwrap()
     }
+
+    /// Rewrites the release's manifest through `edit` (a release made by
+    /// another version, an older manifest), as a test's fault.
+    pub fn edit_manifest(&self, edit: impl FnOnce(&mut serde_json::Value)) {
+        let mut m = self.manifest();
+        edit(&mut m);
+        let path = self.ds().join("manifest.json");
+        std::fs::write(path, serde_json::to_vec_pretty(&m).unwrap()).unwrap();
+    }
 }

@@ -45,16 +45,11 @@ fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
 /// added to, and no byte of it changes, until `--full` rebuilds it.
 #[test]
 fn a_release_made_by_another_version_stops_the_run_and_stays_whole() {
-    let articles = articles();
-    let w = Workspace::new();
-    w.add("a.txt", &articles[0]);
+    let w = Workspace::with_articles(1);
     w.run(&[]);
-    let path = w.ds().join("manifest.json");
-    let mut m = w.manifest();
-    m["gleaner_version"] = "0.7.0".into();
-    std::fs::write(&path, serde_json::to_vec_pretty(&m).unwrap()).unwrap();
+    w.edit_manifest(|m| m["gleaner_version"] = "0.7.0".into());
     let before = snapshot(&w.ds());
-    w.add("b.txt", &articles[1]);
+    w.add("b.txt", &articles()[1]);
     let out = w.try_run(&[]);
     assert_eq!(out.status.code(), Some(6));
     assert!(
@@ -298,13 +293,12 @@ fn a_release_without_the_processing_hash_needs_its_inputs_until_a_run_records_it
     let w = Workspace::with_articles(2);
     w.run(&[]);
     // A manifest written before the processing hash was recorded.
-    let path = w.ds().join("manifest.json");
-    let mut m = w.manifest();
-    m.as_object_mut()
-        .unwrap()
-        .remove("processing_hash")
-        .unwrap();
-    std::fs::write(&path, serde_json::to_vec_pretty(&m).unwrap()).unwrap();
+    w.edit_manifest(|m| {
+        m.as_object_mut()
+            .unwrap()
+            .remove("processing_hash")
+            .unwrap();
+    });
     std::fs::create_dir(w.path("feed")).unwrap();
     std::fs::copy(&articles()[2], w.path("feed/f0.txt")).unwrap();
     config_with_inputs(&w, &["in", "feed"], "");
