@@ -9,7 +9,8 @@
 //!
 //! 1. a prose paragraph ([`Shape::Prose`]) is kept when it is chained to a
 //!    kept paragraph across interruptions (an ad slot, a "Related articles"
-//!    box, a table, a list, one section heading), or when the classifier
+//!    box, a table, a list, one section heading: a listicle's sections,
+//!    each a heading, a list and a paragraph, chain too), or when the classifier
 //!    kept no paragraph at all, unless an explicit signal names it (a
 //!    comment section, a boilerplate phrase);
 //! 2. between the first and the last prose paragraph, table rows and list
@@ -128,6 +129,10 @@ fn protect_article(lines: &mut [BodyLine]) {
                     if headings > MAX_HEADINGS {
                         chained = false;
                     }
+                } else if !lines[k].named && !lines[k].explicit {
+                    // A table or list of the body between two headings:
+                    // they are not in a row.
+                    headings = 0;
                 }
             }
         }
@@ -314,6 +319,30 @@ mod tests {
             (P2, false),
         ]);
         assert_eq!(kept, [true, false, false, false]);
+    }
+
+    #[test]
+    fn headings_with_a_list_between_them_do_not_end_the_article() {
+        // A listicle: each section is a heading, a list and a paragraph.
+        // Two headings with a list between are not in a row.
+        let kept = run(&[
+            (P1, true),
+            ("1. The first agency", false),
+            ("- raise taxes on fuel", false),
+            ("- cut the bus fares", false),
+            ("Key results", false),
+            (P2, false),
+        ]);
+        assert_eq!(kept, [true; 6]);
+        // An ad slot between them does not part them.
+        let kept = run(&[
+            (P1, true),
+            ("Teaser headline here", false),
+            ("Advertisement", false),
+            ("Jane Doe", false),
+            (P2, false),
+        ]);
+        assert_eq!(kept, [true, false, false, false, false]);
     }
 
     #[test]

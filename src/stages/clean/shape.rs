@@ -188,6 +188,36 @@ fn ends_sentence(t: &str) -> bool {
     end(last) || (matches!(last, '"' | '\'' | ')' | '»' | '”' | '’') && rev.next().is_some_and(end))
 }
 
+/// Fewest words of a paragraph that does not end a sentence but holds
+/// [`INNER_SENTENCES`] of them: a quote signed "– NAME, role", a
+/// paragraph ending in a citation or missing its full stop.
+const UNENDED_PROSE_MIN_WORDS: usize = 20;
+
+/// Sentence ends inside a line that make it prose without a final one.
+const INNER_SENTENCES: usize = 2;
+
+/// True when `t` holds [`INNER_SENTENCES`] sentence ends followed by a
+/// capitalized word ("… growing. I get …") and is not a teaser cut short.
+fn holds_sentences(t: &str) -> bool {
+    if t.ends_with("...") || t.ends_with('…') {
+        return false;
+    }
+    let mut n = 0;
+    let mut it = t.chars().peekable();
+    while let Some(c) = it.next() {
+        if matches!(c, '.' | '!' | '?') && it.next_if_eq(&' ').is_some() {
+            let next = it.peek().copied().unwrap_or(' ');
+            if next.is_uppercase() || matches!(next, '"' | '“' | '«') {
+                n += 1;
+                if n >= INNER_SENTENCES {
+                    return true;
+                }
+            }
+        }
+    }
+    false
+}
+
 fn is_cjk(c: char) -> bool {
     matches!(c, '\u{3040}'..='\u{30ff}' | '\u{3400}'..='\u{4dbf}' | '\u{4e00}'..='\u{9fff}' | '\u{ac00}'..='\u{d7af}')
 }
@@ -199,7 +229,8 @@ fn is_prose_with(t: &str, r: &Res) -> bool {
 /// [`is_prose_with`] given the line's words (they are only read when the
 /// cheap tests pass).
 fn is_prose_words<'a>(t: &str, all_words: impl Iterator<Item = &'a str>, r: &Res) -> bool {
-    if !ends_sentence(t) || starts_bullet(t) || r.url.is_match(t) {
+    let ends = ends_sentence(t);
+    if !(ends || holds_sentences(t)) || starts_bullet(t) || r.url.is_match(t) {
         return false;
     }
     let (mut words, mut stops, mut cased, mut capital, mut cjk) = (0usize, 0, 0, 0, 0usize);
@@ -218,7 +249,12 @@ fn is_prose_words<'a>(t: &str, all_words: impl Iterator<Item = &'a str>, r: &Res
         stops += usize::from(crate::stopwords::is_function_word_any_case(w));
     }
     let total = words + cjk / 2;
-    if total < PROSE_MIN_WORDS || r.site_sentence.is_match(t) {
+    let fewest = if ends {
+        PROSE_MIN_WORDS
+    } else {
+        UNENDED_PROSE_MIN_WORDS
+    };
+    if total < fewest || r.site_sentence.is_match(t) {
         return false;
     }
     if cjk >= 20 {
@@ -362,6 +398,27 @@ mod tests {
             "The History Boys by Alan Bennett has been named best new play...",
             "The Prime Minister Says Britain Will Not Join The Euro.",
             "The digitization would not have been possible without the support of the following donors:",
+        ] {
+            assert_ne!(shape(line), Shape::Prose, "{line}");
+        }
+    }
+
+    #[test]
+    fn a_paragraph_of_sentences_without_a_final_stop_is_prose() {
+        // A quote signed with its author, a paragraph missing its full stop.
+        for line in [
+            "Bill and Brad, hosts of the podcast, share insights on the markets. They leverage decades of investing to understand where AI is going. They also cover security. – Ken Englund, technology leader, EY",
+            "The council met on Tuesday to discuss the plan. Members asked for more time to read it. A vote is expected in the spring [1]",
+        ] {
+            assert_eq!(shape(line), Shape::Prose, "{line}");
+        }
+        for line in [
+            // A teaser cut short, however many sentences it holds.
+            "The council met on Tuesday to discuss the plan. Members asked for more time. A vote is expected in the spring, and …",
+            // Too short to be a paragraph without its full stop.
+            "Top stories. Read more. Sign in",
+            // One sentence end inside: a headline over its standfirst.
+            "Council delays vote on bus plan. Members want more time to read the plan that officials put forward on Tuesday night",
         ] {
             assert_ne!(shape(line), Shape::Prose, "{line}");
         }
