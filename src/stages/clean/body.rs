@@ -13,7 +13,10 @@
 //!    each a heading, a list and a paragraph, chain too), or when the classifier
 //!    kept no paragraph at all, unless an explicit signal names it (a
 //!    comment section, a boilerplate phrase);
-//! 2. between the first and the last prose paragraph, table rows and list
+//! 2. between the first and the last kept prose paragraph, every other
+//!    paragraph is kept (a listicle's entries: a name, a place and a
+//!    category over each paragraph, more lines than the chain crosses),
+//!    and so are table rows and list
 //!    items are kept, with the short headings between rows, the line
 //!    that introduces a table ("Results on Friday:") and a section's
 //!    heading (a line over the next paragraph, row or item);
@@ -144,6 +147,15 @@ fn protect_article(lines: &mut [BodyLine]) {
         keep_tables(lines, 0, lines.len());
         return;
     };
+    // A paragraph between two of the article's is the article's, however
+    // many short lines head it: a listicle's entry has a name, a place
+    // and a category over its paragraph, which the chain reads as a
+    // teaser's headline and author.
+    for l in &mut lines[first..=last] {
+        if l.shape == Shape::Prose && !l.explicit {
+            l.kept = true;
+        }
+    }
     for k in first..=last {
         let l = lines[k];
         if l.kept || l.explicit {
@@ -343,6 +355,31 @@ mod tests {
             (P2, false),
         ]);
         assert_eq!(kept, [true, false, false, false, false]);
+    }
+
+    #[test]
+    fn a_paragraph_between_two_of_the_article_is_kept() {
+        // A listicle's entries: a name, a place and a category over each
+        // paragraph; the chain stops at two such lines, the span does not.
+        // The line right above a paragraph heads it; past the article's
+        // last paragraph the teaser is the classifier's.
+        let kept = run(&[
+            (P1, true),
+            ("Agi's Counter", false),
+            ("Crown Heights", false),
+            ("European", false),
+            (P2, false),
+            ("Alta Calidad", false),
+            ("Prospect Heights", false),
+            (P1, true),
+            ("Teaser headline here", false),
+            ("Jane Doe", false),
+            (P2, false),
+        ]);
+        assert_eq!(
+            kept,
+            [true, false, false, true, true, false, true, true, false, false, false]
+        );
     }
 
     #[test]
