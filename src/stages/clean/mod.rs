@@ -22,6 +22,7 @@ pub mod meta;
 pub mod normalize;
 pub mod shape;
 pub mod words;
+pub mod wrapped;
 
 use std::borrow::Cow;
 
@@ -248,7 +249,26 @@ impl Cleaner {
     /// WCXB dev pages, 3,317 of the 4,628 lines it removed there were in
     /// the ground truth.
     pub fn clean_document(&self, body: &str, extracted: bool) -> Cleaned {
-        let raw: Vec<&str> = body.lines().collect();
+        let physical: Vec<&str> = body.lines().collect();
+        // A hard-wrapped dump's paragraphs are read, and kept, as one line
+        // each (`wrapped`); `line_no` stays the paragraph's first line.
+        let paragraphs = if extracted {
+            None
+        } else {
+            wrapped::paragraphs(&physical, &fenced_code(&physical))
+        };
+        let joined: Vec<Cow<str>> = match &paragraphs {
+            Some(p) => p
+                .iter()
+                .map(|r| match &physical[r.clone()] {
+                    [one] => Cow::Borrowed(*one),
+                    many => Cow::Owned(many.iter().map(|l| l.trim()).collect::<Vec<_>>().join(" ")),
+                })
+                .collect(),
+            None => physical.iter().map(|&l| Cow::Borrowed(l)).collect(),
+        };
+        let line_no = |i: usize| paragraphs.as_ref().map_or(i, |p| p[i].start) as u32 + 1;
+        let raw: Vec<&str> = joined.iter().map(|l| l.as_ref()).collect();
         let code = fenced_code(&raw);
         // Code keeps its indentation and spacing: normalizing it would
         // break a Python block or a YAML sample. The text keeps its quotes
@@ -389,7 +409,7 @@ impl Cleaner {
         for (i, line) in shown.into_iter().enumerate() {
             let Some(text) = line else { continue };
             let kept = KeptLine {
-                line_no: i as u32 + 1,
+                line_no: line_no(i),
                 text,
                 raw: raw[i].trim().to_string(),
                 code: code[i],
@@ -514,6 +534,60 @@ mod tests {
             ]
         );
         assert_eq!(cleaned.removed[1].text, "Sign in   Register");
+    }
+
+    /// dpkg's trigger specification (GPL-2+; `/usr/share/doc/dpkg/spec/
+    /// triggers.txt`), wrapped at 70 columns as the file is.
+    const WRAPPED: &str = "\
+Triggers
+========
+
+Introduction
+------------
+
+A dpkg trigger is a facility that allows events caused by one package
+but of interest to another package to be recorded and aggregated, and
+processed later by the interested package.  This feature simplifies
+various registration and system-update tasks and reduces duplication
+of processing.
+
+(NB: Triggers are intended for events that occur during package
+installation, not events in general.)
+
+Share on Facebook Share on Twitter
+
+Concepts
+--------
+
+Each trigger is named, and at any time zero or more packages may be
+interested in it.  We currently envisage three kinds of triggers: file
+triggers, which are activated when a file is installed, and explicit
+triggers, which are activated by a package asking for it.
+";
+
+    #[test]
+    fn a_hard_wrapped_text_keeps_its_paragraphs_as_lines() {
+        // Read a line at a time, the fragments were teasers and menus to
+        // the classifier: most of the file went as boilerplate.
+        let cleaned = cleaner().clean(WRAPPED);
+        let text = cleaned.text();
+        for paragraph in [
+            "A dpkg trigger is a facility that allows events caused by one package but of interest to another package to be recorded and aggregated, and processed later by the interested package. This feature simplifies various registration and system-update tasks and reduces duplication of processing.",
+            "Each trigger is named, and at any time zero or more packages may be interested in it. We currently envisage three kinds of triggers: file triggers, which are activated when a file is installed, and explicit triggers, which are activated by a package asking for it.",
+        ] {
+            assert!(text.lines().any(|l| l == paragraph), "{paragraph}\n---\n{text}");
+        }
+        let share = cleaned
+            .removed
+            .iter()
+            .find(|r| r.text.starts_with("Share on"))
+            .unwrap();
+        assert_eq!(
+            (share.line_no, share.reason.as_str()),
+            (16, "share_buttons")
+        );
+        // Cleaned again, the text (no blank lines) is not joined further.
+        assert_eq!(cleaner().clean(&text).text(), text);
     }
 
     #[test]
