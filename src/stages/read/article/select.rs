@@ -34,7 +34,7 @@ pub(super) fn choose(a: &mut [Node], p: &Params, soft: bool) -> Vec<usize> {
         // page without its landmarks.
         let mass = para_mass(a, p);
         let total = mass[0].max(1) as f32;
-        let group = group_mass(a, &mass);
+        let (group, across) = group_mass(a, &mass);
         let article = article_mass(a, &mass);
         // Inside a kept group (a post), nothing is dropped by class: the
         // post's body is `comment-body` too.
@@ -43,8 +43,12 @@ pub(super) fn choose(a: &mut [Node], p: &Params, soft: bool) -> Vec<usize> {
             if x.drop || i < protected_to {
                 continue;
             }
-            let grouped = p.group_guard > 0.0 && group[i] as f32 >= p.group_guard * total;
-            if x.soft_drop && grouped {
+            let guard = |m: u32| p.group_guard > 0.0 && m as f32 >= p.group_guard * total;
+            let grouped = guard(group[i]) || guard(across[i]);
+            // A post protects what it holds; a class shared across the
+            // page (a page builder's `widget-container` around every
+            // block, the comments' too) protects only the elements.
+            if x.soft_drop && guard(group[i]) {
                 protected_to = x.end as usize;
             }
             // Most of the paragraph text of the article it sits in is
@@ -173,22 +177,52 @@ pub(super) fn choose(a: &mut [Node], p: &Params, soft: bool) -> Vec<usize> {
 }
 
 /// For each soft-dropped element, the paragraph text of it and its
-/// siblings with the same tag and class: the posts of a thread, each
+/// siblings with the same tag and class (first), and of the elements of its
+/// tag and class across the page (second): the posts of a thread, each
 /// `class="comment"`, together are the page, however small each one is.
-fn group_mass(a: &[Node], mass: &[u32]) -> Vec<u32> {
+///
+/// Entries of a listicle are such a group too, though each sits alone in
+/// a wrapper of its own (`div.field__item > div.list-item-large-image`):
+/// the elements of one tag and class anywhere on the page, outermost
+/// ones only, count together when there are [`PAGE_GROUP_MIN`] of them.
+fn group_mass(a: &[Node], mass: &[u32]) -> (Vec<u32>, Vec<u32>) {
     let mut sums: FxMap<(u32, Tag, &str), u32> = FxMap::default();
+    // Per tag and class across the page: members, paragraph text, and the
+    // end of the last member counted (a member inside it is not counted).
+    let mut page: FxMap<(Tag, &str), (u32, u32, u32)> = FxMap::default();
     for (i, x) in a.iter().enumerate() {
-        if x.soft_drop && x.alike >= 2 {
+        if !x.soft_drop {
+            continue;
+        }
+        if x.alike >= 2 {
             *sums.entry((x.parent, x.tag, x.cls)).or_default() += mass[i];
         }
+        if !x.cls.is_empty() {
+            let e = page.entry((x.tag, x.cls)).or_default();
+            if i as u32 >= e.2 {
+                *e = (e.0 + 1, e.1 + mass[i], x.end);
+            }
+        }
     }
-    a.iter()
+    let siblings = a
+        .iter()
         .map(|x| match sums.get(&(x.parent, x.tag, x.cls)) {
             Some(&m) if x.soft_drop && x.alike >= 2 => m,
             _ => 0,
         })
-        .collect()
+        .collect();
+    let across = a
+        .iter()
+        .map(|x| match page.get(&(x.tag, x.cls)) {
+            Some(&(n, m, _)) if x.soft_drop && n >= PAGE_GROUP_MIN => m,
+            _ => 0,
+        })
+        .collect();
+    (siblings, across)
 }
+
+/// Fewest elements of one tag and class across a page that make a group.
+const PAGE_GROUP_MIN: u32 = 3;
 
 /// Readability keeps one block and the siblings that score well; a page
 /// of many similar blocks (a listing's cards, a service page's sections)

@@ -259,6 +259,55 @@ fn forum_keeps_every_post_in_order() {
     assert!(at("Check the cassette") < at("stretched past 0.75"));
 }
 
+/// A listicle whose entries each sit alone in a wrapper of their own, with
+/// a class that reads as boilerplate ("image"), and a comment thread whose
+/// every widget shares one page-builder class with the article's.
+const LISTICLE: &str = r#"<html><head><meta property="og:type" content="article"></head>
+<body><nav><a href="/">Games</a></nav>
+<div class="main">
+ <section><div class="widget-container"><div class="field--name-body"><p>Even as video games explore new horizons, the tabletop scene
+ keeps growing and inviting new players in. Here is our alphabetized selection of the most impressive releases of the year,
+ from complex strategy titles to approachable family fare, each played for weeks at our table.</p></div></div></section>
+ <section><div class="widget-container"><div class="field__items">
+  <div class="field__item"><div class="list-item-large-image"><h2>Chit Chat</h2>
+   <p>It is increasingly hard to carve out a niche among party games, and Chit Chat manages it with an unusual twist on trivia
+   that turns every card into a conversation about which number is larger. Players work together to maximize their score, so
+   it mostly comes down to absurd conversations about hard-to-fathom topics, and it is a fine ice-breaker at any table.</p></div></div>
+  <div class="field__item"><div class="list-item-large-image"><h2>Harbour Lights</h2>
+   <p>Harbour Lights asks players to guide their ships home through fog, trading cards that reveal the rocks ahead, and it
+   rewards careful planning over luck in a way few family games manage. Each round the fog thickens, the harbour fills, and the
+   last ships in must squeeze past the others, which makes for tense and funny endings that everyone remembers.</p></div></div>
+  <div class="field__item"><div class="list-item-large-image"><h2>Moss Garden</h2>
+   <p>Moss Garden is a quiet tile-laying game about growing a garden stone by stone, with gorgeous art and rules that a child
+   can learn in minutes while adults still find plenty of depth. The seasons change the value of every tile, so a garden that
+   looks finished in spring can still be rearranged for autumn, and the best players plan for both at once.</p></div></div>
+  <div class="field__item"><div class="list-item-large-image"><h2>Night Train</h2>
+   <p>Night Train puts up to five players aboard a sleeper service across the mountains, each hiding a secret goal among the
+   passengers. The clever deduction at its heart never drags, because the train keeps moving and every stop changes who is on
+   board, and a full game fits into forty minutes without ever feeling rushed or thin.</p></div></div>
+ </div></div></section>
+ <section><div class="widget-container"><div id="comments"><h3>3 thoughts on this list</h3>
+  <div class="comment"><p>Great list, although I would have put Harbour Lights first because it plays so well with two.</p></div>
+  <div class="comment"><p>Thanks for reading, and for the suggestion; we may well revisit the order next year.</p></div>
+ </div></div></section>
+</div></body></html>"#;
+
+#[test]
+fn a_listicle_keeps_every_entry_and_not_its_comments() {
+    let x = extract(LISTICLE, None);
+    has_all(
+        &x.text,
+        &[
+            "alphabetized selection",
+            "Chit Chat manages it",
+            "Harbour Lights asks players",
+            "Moss Garden is a quiet",
+            "Night Train puts",
+        ],
+    );
+    has_none(&x.text, &["Great list", "Thanks for reading"]);
+}
+
 /// Documentation: a sidebar of links, headings, a list and a code block.
 const DOCS: &str = r#"<html><body>
 <div class="sidebar"><ul><li><a href="/intro">Introduction</a></li><li><a href="/install">Installation</a></li>
