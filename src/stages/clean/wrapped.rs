@@ -151,21 +151,23 @@ mod tests {
         paragraphs(&lines, &vec![false; lines.len()])
     }
 
+    /// Release notes wrapped at 70 columns (written for this test, in the
+    /// style of git's).
     const WRAPPED: &str = "\
-Git 2.28 Release Notes
-======================
+Tool 2.28 Release Notes
+=======================
 
 Updates since v2.27
 -------------------
 
- * \"fetch.writeCommitGraph\" is deemed to be still a bit too risky and
-   is no longer part of the \"feature.experimental\" set.
+ * The \"fetch.writeIndex\" option is deemed to be still a bit too risky
+   and is no longer part of the \"feature.experimental\" set.
 
- * The dumb-http client has been taught to honor the configuration of
-   the remote-curl helper and the fetch-pack process when the server
-   side fails to respond, which has been corrected.
+ * The network client has been taught to honor the configuration of
+   the remote helper and the fetch process when the server side fails
+   to respond, which has been corrected.
 
-The \"--no-checkout\" option of \"git clone\" was changed accidentally in
+The \"--no-checkout\" option of \"tool clone\" was changed accidentally in
 2.27, which has been corrected; the behaviour in 2.26 is restored and
 the test suite checks it now.
 ";
@@ -186,11 +188,11 @@ the test suite checks it now.
             .collect();
         // Headings and their underlines stay apart; each item and each
         // paragraph is one.
-        assert!(joined.contains(&"Git 2.28 Release Notes".to_string()));
-        assert!(joined.contains(&"======================".to_string()));
+        assert!(joined.contains(&"Tool 2.28 Release Notes".to_string()));
+        assert!(joined.contains(&"=======================".to_string()));
         assert!(joined
             .iter()
-            .any(|j| j.starts_with("* \"fetch.writeCommitGraph\"")
+            .any(|j| j.starts_with("* The \"fetch.writeIndex\"")
                 && j.ends_with("\"feature.experimental\" set.")));
         assert!(joined.iter().any(|j| j.starts_with("The \"--no-checkout\"")
             && j.ends_with("the test suite checks it now.")));
