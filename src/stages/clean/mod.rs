@@ -262,7 +262,7 @@ impl Cleaner {
                 .iter()
                 .map(|r| match &physical[r.clone()] {
                     [one] => Cow::Borrowed(*one),
-                    many => Cow::Owned(many.iter().map(|l| l.trim()).collect::<Vec<_>>().join(" ")),
+                    many => Cow::Owned(wrapped::join(many)),
                 })
                 .collect(),
             None => physical.iter().map(|&l| Cow::Borrowed(l)).collect(),

@@ -83,6 +83,25 @@ pub fn paragraphs(lines: &[&str], code: &[bool]) -> Option<Vec<Range<usize>>> {
     Some(out)
 }
 
+/// The lines of one paragraph as one line: trimmed and joined by a space,
+/// except where both sides are of a script written without spaces
+/// (Chinese, Japanese, Thai), where a space would split a word.
+pub fn join(lines: &[&str]) -> String {
+    let mut out = String::new();
+    for line in lines.iter().map(|l| l.trim()).filter(|l| !l.is_empty()) {
+        let spaceless = |c: Option<char>| {
+            c.is_some_and(|c| {
+                crate::stages::dedup::shingle::is_spaceless(c.encode_utf8(&mut [0; 4]))
+            })
+        };
+        if !out.is_empty() && !(spaceless(out.chars().last()) && spaceless(line.chars().next())) {
+            out.push(' ');
+        }
+        out.push_str(line);
+    }
+    out
+}
+
 /// A line that starts a block of its own: a list item, a heading, a quoted
 /// line, a table row or a heading's underline.
 fn starts_block(t: &str) -> bool {
@@ -199,6 +218,22 @@ the test suite checks it now.
         // Every line is in exactly one range, in order.
         let flat: Vec<usize> = p.iter().flat_map(|r| r.clone()).collect();
         assert_eq!(flat, (0..lines.len()).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn lines_join_with_a_space_except_inside_a_spaceless_script() {
+        assert_eq!(
+            join(&["  The council met", "on Tuesday.  "]),
+            "The council met on Tuesday."
+        );
+        assert_eq!(
+            join(&["北京市今天发布了新的", "交通规则。"]),
+            "北京市今天发布了新的交通规则。"
+        );
+        assert_eq!(
+            join(&["版本 2.28 的", "release notes"]),
+            "版本 2.28 的 release notes"
+        );
     }
 
     #[test]
