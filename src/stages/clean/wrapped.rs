@@ -94,7 +94,8 @@ pub fn join(lines: &[&str]) -> String {
                 crate::stages::dedup::shingle::is_spaceless(c.encode_utf8(&mut [0; 4]))
             })
         };
-        if !out.is_empty() && !(spaceless(out.chars().last()) && spaceless(line.chars().next())) {
+        let glued = spaceless(out.chars().last()) && spaceless(line.chars().next());
+        if !out.is_empty() && !glued {
             out.push(' ');
         }
         out.push_str(line);
