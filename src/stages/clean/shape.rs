@@ -230,7 +230,11 @@ fn is_prose_with(t: &str, r: &Res) -> bool {
 /// cheap tests pass).
 fn is_prose_words<'a>(t: &str, all_words: impl Iterator<Item = &'a str>, r: &Res) -> bool {
     let ends = ends_sentence(t);
-    if !(ends || holds_sentences(t)) || starts_bullet(t) || r.url.is_match(t) {
+    // Twenty words and the spaces between take 39 bytes at the least: the
+    // scan for inner sentences is skipped on the short lines that are most
+    // of a page.
+    let unended = || t.len() + 1 >= 2 * UNENDED_PROSE_MIN_WORDS && holds_sentences(t);
+    if !(ends || unended()) || starts_bullet(t) || r.url.is_match(t) {
         return false;
     }
     let (mut words, mut stops, mut cased, mut capital, mut cjk) = (0usize, 0, 0, 0, 0usize);

@@ -39,12 +39,13 @@ const MIN_JOINED_SHARE: f32 = 0.25;
 /// or `None` when the document is not hard-wrapped. `code[i]` marks lines
 /// of fenced code, which are never joined.
 pub fn paragraphs(lines: &[&str], code: &[bool]) -> Option<Vec<Range<usize>>> {
-    let lengths: Vec<usize> = lines.iter().map(|l| l.trim_end().chars().count()).collect();
-    let mut widths: Vec<usize> = lengths.iter().copied().filter(|&n| n > 0).collect();
-    let blank = lines.len() - widths.len();
-    if widths.len() < MIN_LINES || blank == 0 {
+    // Most dumps fail the cheap tests: no blank line, or few lines.
+    let blank = lines.iter().filter(|l| l.trim().is_empty()).count();
+    if blank == 0 || lines.len() - blank < MIN_LINES {
         return None;
     }
+    let lengths: Vec<usize> = lines.iter().map(|l| l.trim_end().chars().count()).collect();
+    let mut widths: Vec<usize> = lengths.iter().copied().filter(|&n| n > 0).collect();
     widths.sort_unstable();
     let width = widths[(widths.len() - 1) * 95 / 100];
     if !WIDTHS.contains(&width) {
