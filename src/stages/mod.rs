@@ -11,6 +11,7 @@ pub mod entities;
 pub mod entity_table;
 pub mod quality;
 pub mod read;
+pub mod script;
 pub mod stopwords;
 
 use std::collections::BTreeMap;

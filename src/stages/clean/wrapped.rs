@@ -22,6 +22,8 @@
 
 use std::ops::Range;
 
+use crate::stages::script::is_spaceless_char;
+
 /// Fewest non-blank lines of a hard-wrapped document.
 const MIN_LINES: usize = 8;
 
@@ -90,11 +92,7 @@ pub fn paragraphs(lines: &[&str], code: &[bool]) -> Option<Vec<Range<usize>>> {
 pub fn join(lines: &[&str]) -> String {
     let mut out = String::new();
     for line in lines.iter().map(|l| l.trim()).filter(|l| !l.is_empty()) {
-        let spaceless = |c: Option<char>| {
-            c.is_some_and(|c| {
-                crate::stages::dedup::shingle::is_spaceless(c.encode_utf8(&mut [0; 4]))
-            })
-        };
+        let spaceless = |c: Option<char>| c.is_some_and(is_spaceless_char);
         let glued = spaceless(out.chars().last()) && spaceless(line.chars().next());
         if !out.is_empty() && !glued {
             out.push(' ');

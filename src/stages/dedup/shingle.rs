@@ -41,8 +41,9 @@
 //! than these texts, so 5 stays the default and `dedup.char_shingle_size`
 //! trades recall for precision.
 
-use unicode_script::{Script, UnicodeScript};
 use unicode_segmentation::UnicodeSegmentation;
+
+use crate::stages::script::is_spaceless;
 use xxhash_rust::xxh3::{xxh3_64, Xxh3};
 
 /// What shingling gives for one text.
@@ -81,26 +82,6 @@ impl From<&super::DedupConfig> for Size {
 /// shingle of all its units; a text without words, none.
 pub fn shingle(text: &str, size: Size) -> Shingled {
     shingle_words(text.unicode_words(), size)
-}
-
-/// Whether a word is of a script written without spaces between words
-/// (Han, Hiragana, Katakana, Thai, Lao, Khmer, Myanmar): it holds a letter
-/// of one. Every such letter lies at or above U+0E00, so Latin, Cyrillic,
-/// Greek, Arabic, Hebrew and Indic words are told by a comparison.
-pub fn is_spaceless(word: &str) -> bool {
-    word.chars().any(|c| {
-        c >= '\u{0E00}'
-            && matches!(
-                c.script(),
-                Script::Han
-                    | Script::Hiragana
-                    | Script::Katakana
-                    | Script::Thai
-                    | Script::Lao
-                    | Script::Khmer
-                    | Script::Myanmar
-            )
-    })
 }
 
 /// [`shingle`] of words already split by `unicode_words`.
