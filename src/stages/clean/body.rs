@@ -16,10 +16,9 @@
 //! 2. between the first and the last kept prose paragraph, every other
 //!    paragraph is kept (a listicle's entries: a name, a place and a
 //!    category over each paragraph, more lines than the chain crosses),
-//!    and so are table rows and list
-//!    items are kept, with the short headings between rows, the line
-//!    that introduces a table ("Results on Friday:") and a section's
-//!    heading (a line over the next paragraph, row or item);
+//!    and so are table rows and list items, the short headings between
+//!    rows, the line that introduces a table ("Results on Friday:") and a
+//!    section's heading (a line over the next paragraph, row or item);
 //! 3. a table that directly follows the last paragraph or precedes the
 //!    first one (a wire item ending in standings) belongs to the body too;
 //! 4. a document without prose whose lines are mostly a table (a wire item

@@ -250,12 +250,13 @@ impl Cleaner {
     /// the ground truth.
     pub fn clean_document(&self, body: &str, extracted: bool) -> Cleaned {
         let physical: Vec<&str> = body.lines().collect();
+        let physical_code = fenced_code(&physical);
         // A hard-wrapped dump's paragraphs are read, and kept, as one line
         // each (`wrapped`); `line_no` stays the paragraph's first line.
         let paragraphs = if extracted {
             None
         } else {
-            wrapped::paragraphs(&physical, &fenced_code(&physical))
+            wrapped::paragraphs(&physical, &physical_code)
         };
         let joined: Vec<Cow<str>> = match &paragraphs {
             Some(p) => p
@@ -269,7 +270,12 @@ impl Cleaner {
         };
         let line_no = |i: usize| paragraphs.as_ref().map_or(i, |p| p[i].start) as u32 + 1;
         let raw: Vec<&str> = joined.iter().map(|l| l.as_ref()).collect();
-        let code = fenced_code(&raw);
+        // Code lines are never joined: a paragraph is code when its first
+        // line is.
+        let code: Vec<bool> = match &paragraphs {
+            Some(p) => p.iter().map(|r| physical_code[r.start]).collect(),
+            None => physical_code,
+        };
         // Code keeps its indentation and spacing: normalizing it would
         // break a Python block or a YAML sample. The text keeps its quotes
         // as written; rules and counts see them folded to ASCII.

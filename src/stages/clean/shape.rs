@@ -181,11 +181,15 @@ fn ends_sentence(t: &str) -> bool {
     let mut rev = t.chars().rev();
     let last = rev.next().unwrap_or(' ');
     let end = |c: char| matches!(c, '.' | '!' | '?' | '。' | '！' | '？' | ';');
-    if t.ends_with("...") || last == '…' {
-        // A teaser cut short, not a sentence.
+    if cut_short(t) {
         return false;
     }
     end(last) || (matches!(last, '"' | '\'' | ')' | '»' | '”' | '’') && rev.next().is_some_and(end))
+}
+
+/// A teaser cut short ("…", "..."), not a sentence, however many it holds.
+fn cut_short(t: &str) -> bool {
+    t.ends_with("...") || t.ends_with('…')
 }
 
 /// Fewest words of a paragraph that does not end a sentence but holds
@@ -199,7 +203,7 @@ const INNER_SENTENCES: usize = 2;
 /// True when `t` holds [`INNER_SENTENCES`] sentence ends followed by a
 /// capitalized word ("… growing. I get …") and is not a teaser cut short.
 fn holds_sentences(t: &str) -> bool {
-    if t.ends_with("...") || t.ends_with('…') {
+    if cut_short(t) {
         return false;
     }
     let mut n = 0;

@@ -69,16 +69,15 @@ pub fn paragraphs(lines: &[&str], code: &[bool]) -> Option<Vec<Range<usize>>> {
             && 2 * this.chars().count() >= width
             && (lengths[i] + 1 + first_word_chars(next) > width || breaks_a_sentence(this, next))
     };
-    let joins = (0..lines.len().saturating_sub(1))
-        .filter(|&i| continues(i))
-        .count();
+    let joined: Vec<bool> = (0..lines.len().saturating_sub(1)).map(continues).collect();
+    let joins = joined.iter().filter(|&&j| j).count();
     if (joins as f32) < MIN_JOINED_SHARE * widths.len() as f32 {
         return None;
     }
     let mut out = Vec::new();
     let mut start = 0;
     for i in 0..lines.len() {
-        if i + 1 == lines.len() || !continues(i) {
+        if !joined.get(i).copied().unwrap_or(false) {
             out.push(start..i + 1);
             start = i + 1;
         }

@@ -39,11 +39,11 @@ pub(super) fn choose(a: &mut [Node], p: &Params, soft: bool) -> Vec<usize> {
         // Inside a kept group (a post), nothing is dropped by class: the
         // post's body is `comment-body` too.
         let mut protected_to = 0;
+        let guard = |m: u32| p.group_guard > 0.0 && m as f32 >= p.group_guard * total;
         for (i, x) in a.iter_mut().enumerate() {
             if x.drop || i < protected_to {
                 continue;
             }
-            let guard = |m: u32| p.group_guard > 0.0 && m as f32 >= p.group_guard * total;
             let grouped = guard(group[i]) || guard(across[i]);
             // A post protects what it holds; a class shared across the
             // page (a page builder's `widget-container` around every
