@@ -123,8 +123,14 @@ impl PageKind {
     /// articles, decide alone. Trained on all pages, the model adds the
     /// comment threads and link lists that WCXB counts as content of forums
     /// and listings; on AEB's articles that cost 0.02 F1.
+    ///
+    /// `og:type` is often the site's default, set on every page (Al
+    /// Jazeera's and Allrecipes' section fronts say "article"); JSON-LD is
+    /// written for the page. So a page whose JSON-LD calls it a list, a
+    /// forum thread or a product is not an article, whatever its `og:type`.
     pub(super) fn says_article(&self) -> bool {
-        self.og_article || self.ld_article
+        let other = self.ld_list || self.ld_forum || self.ld_product;
+        self.ld_article || (self.og_article && !other)
     }
 
     pub(super) fn of(meta: &super::meta::Meta, ld: &super::meta::JsonLd) -> PageKind {

@@ -664,6 +664,36 @@ fn an_article_page_is_extracted_by_the_rules_alone() {
     }
 }
 
+/// `og:type` is often a site's default (section fronts say "article");
+/// JSON-LD is written for the page, so a list, a thread or a product there
+/// overrides it, and the line model decides.
+#[test]
+fn json_ld_naming_a_list_forum_or_product_outweighs_og_type_article() {
+    let says_article = |ld_type: &str| {
+        let html = format!(
+            r#"<html><head><meta property="og:type" content="article">
+            <script type="application/ld+json">{{"@type": "{ld_type}"}}</script>
+            </head><body><p>Text</p></body></html>"#
+        );
+        let doc = Html::parse_document(&html);
+        let mut meta = Meta::default();
+        flatten(&doc, &mut meta);
+        let ld = meta.finish_jsonld();
+        line_model::PageKind::of(&meta, &ld).says_article()
+    };
+    for other in [
+        "CollectionPage",
+        "ItemList",
+        "DiscussionForumPosting",
+        "Product",
+    ] {
+        assert!(!says_article(other), "{other}");
+    }
+    for article in ["NewsArticle", "BlogPosting", "WebPage", "BreadcrumbList"] {
+        assert!(says_article(article), "{article}");
+    }
+}
+
 /// The model lays out its choice in either format over the same lines:
 /// Markdown adds marks, never words.
 #[test]
