@@ -140,9 +140,15 @@ TYPES = list(score.TYPES)
 
 
 def says_article(X, names):
-    """The page's metadata calls it an article (og:type or JSON-LD): the
-    rules, made for articles, decide alone (`PageKind::says_article`)."""
-    return len(X) > 0 and (X[0, names.index("og_article")] > 0 or X[0, names.index("ld_article")] > 0)
+    """The page's metadata calls it an article: the rules, made for
+    articles, decide alone (`PageKind::says_article`). JSON-LD naming the
+    page a list, a forum thread or a product outweighs og:type=article,
+    often a site's default on every page."""
+    if len(X) == 0:
+        return False
+    f = {n: X[0, names.index(n)] > 0 for n in ("og_article", "ld_article", "ld_list", "ld_forum", "ld_product")}
+    other = f["ld_list"] or f["ld_forum"] or f["ld_product"]
+    return f["ld_article"] or (f["og_article"] and not other)
 
 
 def cross_validate(pages, data, truth, folds, args):
