@@ -313,6 +313,9 @@ fn is_row_with(t: &str, r: &Res) -> bool {
 
 /// [`is_row_with`] for a line already known not to be prose.
 fn is_row_unless_prose(t: &str, r: &Res) -> bool {
+    if is_markdown_row(t) {
+        return true;
+    }
     // Every number has an ASCII digit ([`is_number`]), and taking dates
     // out adds none: most lines are settled without a regex.
     if !t.bytes().any(|b| b.is_ascii_digit()) {
@@ -331,6 +334,15 @@ fn is_row_unless_prose(t: &str, r: &Res) -> bool {
     let numbers = toks.iter().filter(|w| is_number(w)).count();
     let columns = t.contains('\t') || t.matches('|').count() >= 2;
     numbers >= 2 || (numbers >= 1 && columns)
+}
+
+/// A row of a Markdown table: framed by pipes, with at least two cells
+/// (`| Company | Type |`, its `|---|---|` rule too). Text written for
+/// language models (Markdown output of extractors and crawlers) holds its
+/// tables so; a row of names and words has no numbers to tell it from a
+/// menu ("Home | About"), but a site's menu is not framed.
+fn is_markdown_row(t: &str) -> bool {
+    t.len() > 2 && t.starts_with('|') && t.ends_with('|') && t.matches('|').count() >= 3
 }
 
 fn is_item_with(t: &str, r: &Res) -> bool {
@@ -441,6 +453,10 @@ mod tests {
             "Dow Jones 5,616.21 -31.12",
             "Soccer - English league results. Arsenal 2 Chelsea 1",
             "| Arsenal | 2 |",
+            // A Markdown table's rows are rows by their frame, numbers or not.
+            "| Company type | What it really means | Well-known examples |",
+            "|---|---|",
+            "| Blue Shield of California | Non-Profit | CA | Yes |",
         ] {
             assert_eq!(shape(line), Shape::Row, "{line}");
         }
@@ -451,6 +467,9 @@ mod tests {
             "Page 2 of 5",
             "12 Comments",
             "15 December 2022",
+            // A menu is not framed, and one cell is no table.
+            "Home | About | Contact",
+            "| Home |",
         ] {
             assert_ne!(shape(line), Shape::Row, "{line}");
         }
