@@ -17,10 +17,8 @@
 //!    rule or explicit signal names is kept: the other paragraphs, a
 //!    listicle's entries (a name, a place and a category over each
 //!    paragraph, more lines than the chain crosses), a table of contents,
-//!    the labels of a fact box ("Location: Barcelona"), section headings;
-//!    table rows and list items are kept even where a rule named them, and
-//!    so are the line that introduces a table ("Results on Friday:") and
-//!    the short headings between rows;
+//!    the labels of a fact box ("Location: Barcelona"), section headings,
+//!    table rows and list items (a line a rule removed stays removed);
 //! 3. a table that directly follows the last paragraph or precedes the
 //!    first one (a wire item ending in standings) belongs to the body too;
 //! 4. a document without prose whose lines are mostly a table (a wire item
