@@ -289,6 +289,9 @@ fn starts_bullet(t: &str) -> bool {
     matches!(
         c0,
         '•' | '▪' | '■' | '►' | '▶' | '◦' | '●' | '◆' | '✓' | '✔'
+            // Check marks, crosses and arrows of pros-and-cons and
+            // to-do lists ("✅ Creating a welcome sequence").
+            | '✅' | '☑' | '✗' | '✘' | '❌' | '➤' | '➔' | '➜' | '▸' | '‣' | '○'
     ) || (matches!(c0, '*' | '-' | '–' | '—' | '·' | '+') && c1 == ' ')
 }
 
@@ -577,6 +580,8 @@ mod tests {
         assert_eq!(shape("• The Gottesman Fund"), Shape::Item);
         assert_eq!(shape("1. Kassym-Jomart Tokayev"), Shape::Item);
         assert_eq!(shape("- raise taxes on fuel"), Shape::Item);
+        assert_eq!(shape("✅ Publishing this post again"), Shape::Item);
+        assert_eq!(shape("❌ No offline mode"), Shape::Item);
         assert_eq!(
             shape("Results of English league matches on Friday:"),
             Shape::Lead
