@@ -16,6 +16,9 @@
 # Give BASE_BIN=path to score an older binary in the same table. Where
 # raw.githubusercontent.com is not reachable, put the files (named as in
 # the first column) in data/external/wrapped/ by other means.
+# WRAPPED_NO_BLANKS=1 scores the same files with their blank lines taken
+# out, as OCR output and some mail archives come: nothing but a short last
+# line parts the paragraphs.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -29,6 +32,14 @@ grep -v '^#' benches/clean/wrapped_sources.tsv | while IFS=$'\t' read -r name re
         || { echo "wrapped.sh: cannot fetch $url (put it in $data/$name)" >&2; exit 1; }
     mv "$data/$name.part" "$data/$name"
 done
+if [[ "${WRAPPED_NO_BLANKS:-}" == 1 ]]; then
+    rm -rf "$work/wrapped-no-blanks"
+    mkdir -p "$work/wrapped-no-blanks"
+    for f in "$data"/*; do
+        grep -v '^[[:space:]]*$' "$f" >"$work/wrapped-no-blanks/$(basename "$f")" || true
+    done
+    data=$work/wrapped-no-blanks
+fi
 
 source benches/clean/setup.sh
 

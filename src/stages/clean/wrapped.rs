@@ -16,9 +16,12 @@
 //! have fitted on it no more (the test a text wrapper applies), at the
 //! width most lines stay within, or when a sentence runs on from it in
 //! lower case (text wrapped by hand is ragged). A document is hard-wrapped only when that
-//! joins a good share of its lines and blank lines part its paragraphs;
-//! a dump of a web page (one block a line, many longer than the width) and
-//! the cleaned text itself (no blank lines) are never joined.
+//! joins a good share of its lines; a dump of a web page (one block a
+//! line, many longer than the width) never is. Without blank lines (OCR
+//! output, some mail archives) a paragraph ends at its short last line,
+//! and the test is stricter: most lines fill the width and continue, most
+//! continuations in lower case, so that a list of headlines of one length
+//! is not read as text, nor the cleaned text (a paragraph a line) again.
 
 use std::ops::Range;
 
@@ -36,14 +39,18 @@ const WIDTHS: Range<usize> = 40..101;
 /// whose lines happen to reach the width now and then is not wrapped.
 const MIN_JOINED_SHARE: f32 = 0.25;
 
+/// Share of lines that must fill four fifths of the width, and share that
+/// must continue, in a hard-wrapped text without blank lines.
+const NO_BLANK_SHARE: f32 = 0.5;
+
 /// The lines of each paragraph of a hard-wrapped document, in order,
 /// covering every line (a line that continues nowhere is its own range),
 /// or `None` when the document is not hard-wrapped. `code[i]` marks lines
 /// of fenced code, which are never joined.
 pub fn paragraphs(lines: &[&str], code: &[bool]) -> Option<Vec<Range<usize>>> {
-    // Most dumps fail the cheap tests: no blank line, or few lines.
+    // Most dumps fail the cheap test: few lines.
     let blank = lines.iter().filter(|l| l.trim().is_empty()).count();
-    if blank == 0 || lines.len() - blank < MIN_LINES {
+    if lines.len() - blank < MIN_LINES {
         return None;
     }
     let lengths: Vec<usize> = lines.iter().map(|l| l.trim_end().chars().count()).collect();
@@ -73,6 +80,21 @@ pub fn paragraphs(lines: &[&str], code: &[bool]) -> Option<Vec<Range<usize>>> {
     let joins = joined.iter().filter(|&&j| j).count();
     if (joins as f32) < MIN_JOINED_SHARE * widths.len() as f32 {
         return None;
+    }
+    // Without blank lines (OCR output, some mail archives) nothing parts
+    // the paragraphs but their short last lines, and a list of headlines
+    // of about one length could pass for text: most lines must then fill
+    // the width, as a wrapper fills them, and continue, and most of those
+    // continue a sentence in lower case (a headline starts upper case).
+    if blank == 0 {
+        let full = lengths.iter().filter(|&&n| n * 5 >= width * 4).count();
+        let lower = (0..joined.len())
+            .filter(|&i| joined[i] && lines[i + 1].trim_start().starts_with(char::is_lowercase))
+            .count();
+        let share = |n: usize| n as f32 / widths.len() as f32;
+        if share(full) < NO_BLANK_SHARE || share(joins) < NO_BLANK_SHARE || 2 * lower < joins {
+            return None;
+        }
     }
     let mut out = Vec::new();
     let mut start = 0;
@@ -233,6 +255,41 @@ the test suite checks it now.
             join(&["版本 2.28 的", "release notes"]),
             "版本 2.28 的 release notes"
         );
+    }
+
+    /// Wrapped at 64 columns without blank lines (as OCR output comes),
+    /// written for this test.
+    const NO_BLANKS: &str = "\
+The council met on Tuesday evening to discuss the new bus
+network, which officials say will connect the northern suburbs
+with the city centre for the first time in twenty years.
+Residents had asked for the change since the old tram line
+closed.
+Members of the transport committee asked for more time to read
+the plan, and the vote was moved to the spring session. A
+spokesman said the delay would not change the opening date of
+the first routes.
+Fares will stay the same for at least two years.";
+
+    #[test]
+    fn a_wrapped_text_without_blank_lines_is_parted_at_short_last_lines() {
+        let p = paras(NO_BLANKS).expect("wrapped");
+        assert_eq!(p, [0..5, 5..9, 9..10]);
+        // Its cleaned text (a paragraph a line) is not joined again.
+        let lines: Vec<&str> = NO_BLANKS.lines().collect();
+        let cleaned: Vec<String> = p.iter().map(|r| join(&lines[r.clone()])).collect();
+        assert_eq!(paras(&cleaned.join("\n")), None);
+        // Headlines of about one length, one a line, are not a text.
+        let headlines = "\
+Council delays vote on the new bus network until the spring
+Fares to stay the same for two years, transport chief says
+Residents of northern suburbs welcome plans for new routes
+Old tram line to become a cycle path by the end of next year
+Transport committee asks for more time to read the proposal
+City centre traffic falls for the third month in a row
+Spokesman says delay will not change opening of first routes
+New timetable for night buses published on Monday morning";
+        assert_eq!(paras(headlines), None);
     }
 
     #[test]
