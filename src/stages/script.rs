@@ -9,22 +9,20 @@ use unicode_script::{Script, UnicodeScript};
 /// of one. Every such letter lies at or above U+0E00, so Latin, Cyrillic,
 /// Greek, Arabic, Hebrew and Indic words are told by a comparison.
 pub fn is_spaceless(word: &str) -> bool {
-    word.chars().any(|c| {
-        c >= '\u{0E00}'
-            && matches!(
-                c.script(),
-                Script::Han
-                    | Script::Hiragana
-                    | Script::Katakana
-                    | Script::Thai
-                    | Script::Lao
-                    | Script::Khmer
-                    | Script::Myanmar
-            )
-    })
+    word.chars().any(is_spaceless_char)
 }
 
 /// [`is_spaceless`] of one character.
 pub fn is_spaceless_char(c: char) -> bool {
-    is_spaceless(c.encode_utf8(&mut [0; 4]))
+    c >= '\u{0E00}'
+        && matches!(
+            c.script(),
+            Script::Han
+                | Script::Hiragana
+                | Script::Katakana
+                | Script::Thai
+                | Script::Lao
+                | Script::Khmer
+                | Script::Myanmar
+        )
 }

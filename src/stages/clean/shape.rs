@@ -282,7 +282,7 @@ fn is_prose_words<'a>(t: &str, all_words: impl Iterator<Item = &'a str>, r: &Res
     long_lower || (stops >= 2 && stops * 100 >= words * 15)
 }
 
-fn starts_bullet(t: &str) -> bool {
+pub(super) fn starts_bullet(t: &str) -> bool {
     let mut it = t.chars();
     let c0 = it.next().unwrap_or(' ');
     let c1 = it.next().unwrap_or(' ');

@@ -25,6 +25,7 @@
 
 use std::ops::Range;
 
+use super::shape::starts_bullet;
 use crate::stages::script::is_spaceless_char;
 
 /// Fewest non-blank lines of a hard-wrapped document.
@@ -130,10 +131,10 @@ fn starts_block(t: &str) -> bool {
     let c0 = chars.next().unwrap_or(' ');
     let c1 = chars.next().unwrap_or(' ');
     let c2 = chars.next().unwrap_or(' ');
-    // "o Item": the second-level bullet of text browsers (inscriptis,
-    // lynx), not the Portuguese article "o governo".
-    let bullet = (matches!(c0, '-' | '*' | '+' | '•' | '–' | '—' | '·') && c1 == ' ')
-        || (c0 == 'o' && c1 == ' ' && !c2.is_lowercase());
+    // A list item as the shape tests read one, or "o Item": the
+    // second-level bullet of text browsers (inscriptis, lynx), not the
+    // Portuguese article "o governo".
+    let bullet = starts_bullet(t) || (c0 == 'o' && c1 == ' ' && !c2.is_lowercase());
     let numbered = {
         let digits = t.chars().take_while(char::is_ascii_digit).count();
         // "1. Item", not "2.27, which" (a version wrapped to the line start).
