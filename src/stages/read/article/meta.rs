@@ -30,7 +30,6 @@ pub(super) struct JsonLd {
     pub(super) author: Option<String>,
     pub(super) published: Option<String>,
     pub(super) url: Option<String>,
-    pub(super) body: Option<String>,
     /// Every `@type` met, for what the page says it is.
     pub(super) types: Vec<String>,
 }
@@ -197,10 +196,6 @@ pub(super) fn walk_ld(v: &serde_json::Value, out: &mut JsonLd, depth: usize) {
                 if ty != "WebPage" {
                     set(&mut out.url, o.get("url").and_then(ld_str).as_deref());
                 }
-                set(
-                    &mut out.body,
-                    o.get("articleBody").and_then(ld_str).as_deref(),
-                );
             }
             if let Some(g) = o.get("@graph") {
                 walk_ld(g, out, depth + 1);
