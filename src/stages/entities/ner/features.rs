@@ -1167,19 +1167,37 @@ impl SentenceFeatures {
         }
     }
 
+    /// The features token `j` gives the token `d` places before it
+    /// (`NEIGHBOUR_OFFSETS[k]` = `d`, features `3k..3k + 3`): its lower
+    /// case, shape and cased form at that offset. They depend on the word
+    /// alone (its [`word_key`](Self::word_key)), which lets the tagger
+    /// cache their rows with the word's scores.
+    pub fn neighbour_features(&self, j: usize) -> [u64; NEIGHBOUR_FEATURES] {
+        let n = &self.tokens[j];
+        neighbour_features_of(|_| (n.lower, n.shape, n.word))
+    }
+
     /// Appends the features of token `i` that look at its neighbours, its
-    /// sentence and its document.
+    /// sentence and its document: for each of [`NEIGHBOUR_OFFSETS`] the
+    /// neighbour's [`neighbour_features`](Self::neighbour_features) (or
+    /// [`PAD_FEATURES`] past an end), then
+    /// [`sentence_features`](Self::sentence_features).
     pub fn context_features(&self, i: usize, out: &mut Vec<u64>) {
+        for (k, d) in NEIGHBOUR_OFFSETS.into_iter().enumerate() {
+            let features = match i.checked_add_signed(d).filter(|&j| j < self.len()) {
+                Some(j) => self.neighbour_features(j),
+                None => *PAD_FEATURES,
+            };
+            out.extend_from_slice(&features[3 * k..3 * k + 3]);
+        }
+        self.sentence_features(i, out);
+    }
+
+    /// Appends the [`context_features`](Self::context_features) of token
+    /// `i` that come after the neighbours' words.
+    pub fn sentence_features(&self, i: usize, out: &mut Vec<u64>) {
         let t = &self.tokens[i];
         let at = |d: isize| i.checked_add_signed(d).and_then(|j| self.tokens.get(j));
-        for d in [-2isize, -1, 1, 2] {
-            let n = at(d);
-            let (lower, shape) = n.map_or((T_pad, T_pad), |n| (n.lower, n.shape));
-            out.push(mix(mix(T_ctx_word, d as u64), lower));
-            out.push(mix(mix(T_ctx_shape, d as u64), shape));
-            let edge = if d < 0 { T_start } else { T_end };
-            out.push(mix(mix(T_cased_ctx, d as u64), n.map_or(edge, |n| n.word)));
-        }
         let prev = at(-1);
         let next = at(1);
         let (prev_lower, prev_shape) = prev.map_or((T_start, T_start), |p| (p.lower, p.shape));
@@ -1242,6 +1260,32 @@ impl SentenceFeatures {
             }
         }
     }
+}
+
+/// Offsets of the neighbours whose words are context features, in the
+/// order [`SentenceFeatures::context_features`] gives them.
+pub const NEIGHBOUR_OFFSETS: [isize; 4] = [-2, -1, 1, 2];
+
+/// Features a neighbour's word gives: three per offset.
+pub const NEIGHBOUR_FEATURES: usize = 3 * NEIGHBOUR_OFFSETS.len();
+
+/// The neighbour features where the sentence has no neighbour: padding
+/// for the word and shape, the sentence's start or end for the cased form.
+pub static PAD_FEATURES: LazyLock<[u64; NEIGHBOUR_FEATURES]> = LazyLock::new(|| {
+    neighbour_features_of(|d| (T_pad, T_pad, if d < 0 { T_start } else { T_end }))
+});
+
+/// The neighbour features of a word whose `(lower, shape, cased)` at
+/// offset `d` are `parts(d)`.
+fn neighbour_features_of(parts: impl Fn(isize) -> (u64, u64, u64)) -> [u64; NEIGHBOUR_FEATURES] {
+    let mut out = [0; NEIGHBOUR_FEATURES];
+    for (k, d) in NEIGHBOUR_OFFSETS.into_iter().enumerate() {
+        let (lower, shape, cased) = parts(d);
+        out[3 * k] = mix(mix(T_ctx_word, d as u64), lower);
+        out[3 * k + 1] = mix(mix(T_ctx_shape, d as u64), shape);
+        out[3 * k + 2] = mix(mix(T_cased_ctx, d as u64), cased);
+    }
+    out
 }
 
 /// Occurrences scanned for the context of a word's other occurrences.

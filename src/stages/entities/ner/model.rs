@@ -17,7 +17,8 @@ use std::sync::Arc;
 
 use super::features::{
     add_document_features, edge_bases, edge_key, FeatureSet, Gazetteers, HashedMap, Heads, History,
-    Resources, SentenceFeatures, TokenCache, MAX_LISTS,
+    Resources, SentenceFeatures, TokenCache, MAX_LISTS, NEIGHBOUR_FEATURES, NEIGHBOUR_OFFSETS,
+    PAD_FEATURES,
 };
 use super::weights::{add_row, WeightTable};
 
@@ -179,25 +180,111 @@ trait Weights {
         self.add_groups(features, features.len(), std::slice::from_mut(scores));
     }
 
-    /// Calls `f` with the [`WordScores`] of token `i`, computed in
-    /// `scratch` here; a model caches them per word (see [`WordCache`]).
-    fn with_word_scores<R>(
+    /// `feature`'s row, found now and added later by
+    /// [`add_found`](Self::add_found). Here the feature itself: looked
+    /// up when added.
+    fn find(&self, feature: u64) -> Found {
+        Found(feature)
+    }
+
+    /// Adds the row `found` by [`find`](Self::find) on these weights,
+    /// unchanged since: the same sum as [`add`](Self::add) of its feature.
+    fn add_found(&self, found: Found, scores: &mut [f32; N_LABELS]) {
+        self.add(found.0, scores);
+    }
+
+    /// Calls `f` with the [`WordScores`] of every token of `s`, computed
+    /// in `scratch` here; a model caches them per word (see [`WordCache`]).
+    fn with_sentence_words<R>(
         &self,
         s: &SentenceFeatures,
-        i: usize,
         scratch: &mut WordScratch,
-        f: impl FnOnce(&WordScores) -> R,
+        f: impl FnOnce(&SentenceWords) -> R,
     ) -> R {
-        word_scores(self, s, i, &mut scratch.buf, &mut scratch.scores);
-        f(&scratch.scores)
+        let WordScratch {
+            buf,
+            computed,
+            at,
+            pad,
+        } = scratch;
+        computed.clear();
+        computed.resize(s.len(), WordScores::default());
+        for (i, out) in computed.iter_mut().enumerate() {
+            word_scores(self, s, i, buf, out);
+        }
+        at.clear();
+        at.extend((0..s.len() as u32).map(|i| i | COMPUTED));
+        *pad = PAD_FEATURES.map(|f| self.find(f));
+        f(&SentenceWords {
+            cached: &[],
+            computed,
+            at,
+            pad,
+        })
     }
+}
+
+/// A row found by [`Weights::find`], in a form only the weights that
+/// found it read: a model's table keeps the row's index and `O` weight in
+/// it, so adding it takes no look-up.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Found(u64);
+
+impl Default for Found {
+    fn default() -> Found {
+        Found(Found::ABSENT)
+    }
+}
+
+impl Found {
+    /// What a model's table gives a feature it has no row for.
+    const ABSENT: u64 = u64::MAX;
 }
 
 /// Buffers for computing [`WordScores`].
 #[derive(Default)]
 struct WordScratch {
     buf: Vec<u64>,
-    scores: WordScores,
+    /// Scores computed for this sentence, not cached.
+    computed: Vec<WordScores>,
+    /// Each token's scores: an index into the cache, or into `computed`
+    /// with [`COMPUTED`] set.
+    at: Vec<u32>,
+    pad: [Found; NEIGHBOUR_FEATURES],
+}
+
+/// Marks a [`WordScratch::at`] index into the computed scores.
+const COMPUTED: u32 = 1 << 31;
+
+/// The [`WordScores`] of a sentence's tokens, wherever they are kept.
+struct SentenceWords<'a> {
+    cached: &'a [([u64; 3], WordScores)],
+    computed: &'a [WordScores],
+    at: &'a [u32],
+    /// The rows of [`PAD_FEATURES`].
+    pad: &'a [Found; NEIGHBOUR_FEATURES],
+}
+
+impl SentenceWords<'_> {
+    /// Token `i`'s scores.
+    fn get(&self, i: usize) -> &WordScores {
+        let at = self.at[i];
+        if at & COMPUTED != 0 {
+            &self.computed[(at & !COMPUTED) as usize]
+        } else {
+            &self.cached[at as usize].1
+        }
+    }
+
+    /// The rows of the three features token `i` gets from its neighbour
+    /// at `NEIGHBOUR_OFFSETS[k]` (the padding's past an end).
+    fn neighbour(&self, i: usize, k: usize) -> &[Found] {
+        let rows = match i.checked_add_signed(NEIGHBOUR_OFFSETS[k]) {
+            Some(j) if j < self.at.len() => &self.get(j).neighbour,
+            _ => self.pad,
+        };
+        &rows[3 * k..3 * k + 3]
+    }
 }
 
 /// The scores that depend on a token's word alone: the unary scores of its
@@ -205,11 +292,17 @@ struct WordScratch {
 /// [`edge_bases`] for every allowed `(previous, label)` pair — only those:
 /// the decoder never reads the others, and a third of the size lets the
 /// [`WordCache`] hold three times the words.
+///
+/// It also keeps the rows of the word's
+/// [`SentenceFeatures::neighbour_features`]: a token's neighbours' words
+/// are a dozen of its ~27 context features, so their rows come from the
+/// neighbours' cached scores instead of a dozen table look-ups.
 #[derive(Clone)]
 struct WordScores {
     unary: [f32; N_LABELS],
     /// `edge[k]` is the score of [`PAIRS`]`[k]`.
     edge: [f32; N_PAIRS],
+    neighbour: [Found; NEIGHBOUR_FEATURES],
 }
 
 impl Default for WordScores {
@@ -217,6 +310,7 @@ impl Default for WordScores {
         WordScores {
             unary: [0.0; N_LABELS],
             edge: [0.0; N_PAIRS],
+            neighbour: [Found::default(); NEIGHBOUR_FEATURES],
         }
     }
 }
@@ -248,10 +342,11 @@ fn word_scores<W: Weights + ?Sized>(
     for (k, &(p, l)) in PAIRS.iter().enumerate() {
         out.edge[k] = edges[p as usize][l as usize];
     }
+    out.neighbour = s.neighbour_features(i).map(|f| w.find(f));
 }
 
-/// Words whose scores a thread keeps per model; at 456 bytes each,
-/// 16,384 words hold 7.5 MB per thread and model, and being full clears the cache. Frequent words
+/// Words whose scores a thread keeps per model; at 552 bytes each,
+/// 16,384 words hold 9 MB per thread and model, and being full clears the cache. Frequent words
 /// (most tokens of any text) come back at once. On news text a cache of
 /// 2,048 words missed 37 % of tokens, this one about 8 %: a miss costs ~60
 /// weight-row look-ups, a hit one contiguous read.
@@ -274,20 +369,23 @@ struct WordCache {
     /// The model's tokens of words met before (its resources are fixed
     /// once it has an id).
     tokens: TokenCache,
+    /// The model's rows of [`PAD_FEATURES`].
+    pad: [Found; NEIGHBOUR_FEATURES],
 }
 
 impl WordCache {
-    /// The cache of model `id` among a thread's `caches`, made (in place
+    /// The cache of `model` among a thread's `caches`, made (in place
     /// of the oldest when there are [`WORD_CACHE_MODELS`]) if it has none.
-    fn of(caches: &mut Vec<WordCache>, id: u64) -> &mut WordCache {
-        let at = match caches.iter().position(|c| c.model == id) {
+    fn of<'a>(caches: &'a mut Vec<WordCache>, model: &Model) -> &'a mut WordCache {
+        let at = match caches.iter().position(|c| c.model == model.id) {
             Some(at) => at,
             None => {
                 if caches.len() >= WORD_CACHE_MODELS {
                     caches.remove(0);
                 }
                 caches.push(WordCache {
-                    model: id,
+                    model: model.id,
+                    pad: PAD_FEATURES.map(|f| model.find(f)),
                     ..WordCache::default()
                 });
                 caches.len() - 1
@@ -336,38 +434,88 @@ impl Weights for Model {
         self.table.add_groups(features, group, out);
     }
 
-    fn with_word_scores<R>(
+    fn find(&self, feature: u64) -> Found {
+        Found(self.table.find(feature).map_or(Found::ABSENT, |(row, o)| {
+            u64::from(row) << 32 | u64::from(o.to_bits())
+        }))
+    }
+
+    #[inline]
+    fn add_found(&self, found: Found, scores: &mut [f32; N_LABELS]) {
+        if found.0 != Found::ABSENT {
+            let o = f32::from_bits(found.0 as u32);
+            self.table.add_row_at((found.0 >> 32) as u32, o, scores);
+        }
+    }
+
+    fn with_sentence_words<R>(
         &self,
         s: &SentenceFeatures,
-        i: usize,
         scratch: &mut WordScratch,
-        f: impl FnOnce(&WordScores) -> R,
+        f: impl FnOnce(&SentenceWords) -> R,
     ) -> R {
         WORD_CACHE.with_borrow_mut(|caches| {
-            let cache = WordCache::of(caches, self.id);
-            if cache.scores.len() >= WORD_CACHE_WORDS {
+            let cache = WordCache::of(caches, self);
+            // Full: cleared before the sentence, so that no index taken
+            // for it goes stale.
+            if cache.scores.len() + s.len() > WORD_CACHE_WORDS {
                 cache.index.clear();
                 cache.scores.clear();
             }
-            let key = s.word_key(i);
-            match cache.index.get(&key[0]) {
-                Some(&k) if cache.scores[k as usize].0 == key => f(&cache.scores[k as usize].1),
-                Some(_) => {
-                    // Two words with one 64-bit hash: never seen in
-                    // practice, and computing is always right.
-                    word_scores(self, s, i, &mut scratch.buf, &mut scratch.scores);
-                    f(&scratch.scores)
-                }
-                None => {
-                    cache.index.insert(key[0], cache.scores.len() as u32);
-                    cache.scores.push((key, WordScores::default()));
-                    let scores = &mut cache.scores.last_mut().expect("just pushed").1;
-                    word_scores(self, s, i, &mut scratch.buf, scores);
-                    f(scores)
+            let WordScratch {
+                buf, computed, at, ..
+            } = scratch;
+            computed.clear();
+            at.clear();
+            for i in 0..s.len() {
+                let key = s.word_key(i);
+                let k = match cache.index.get(&key[0]) {
+                    Some(&k) if cache.scores[k as usize].0 == key => k,
+                    // Two words with one 64-bit hash (never seen in
+                    // practice), or a sentence longer than the cache:
+                    // computing is always right.
+                    Some(_) => COMPUTED,
+                    None if cache.scores.len() >= WORD_CACHE_WORDS => COMPUTED,
+                    None => {
+                        let k = cache.scores.len() as u32;
+                        cache.index.insert(key[0], k);
+                        cache.scores.push((key, WordScores::default()));
+                        let scores = &mut cache.scores.last_mut().expect("just pushed").1;
+                        word_scores(self, s, i, buf, scores);
+                        k
+                    }
+                };
+                if k == COMPUTED {
+                    at.push(COMPUTED | computed.len() as u32);
+                    computed.push(WordScores::default());
+                    word_scores(self, s, i, buf, computed.last_mut().expect("just pushed"));
+                } else {
+                    at.push(k);
                 }
             }
+            f(&SentenceWords {
+                cached: &cache.scores,
+                computed,
+                at,
+                pad: &cache.pad,
+            })
         })
     }
+}
+
+/// Token `i`'s unary scores: its word's, then its neighbours' words',
+/// then `buf`'s rows (its other context features), each sum in the order
+/// of [`SentenceFeatures::word_features`] and
+/// [`SentenceFeatures::context_features`].
+fn unary_scores(w: &impl Weights, words: &SentenceWords, i: usize, buf: &[u64]) -> [f32; N_LABELS] {
+    let mut unary = words.get(i).unary;
+    for k in 0..NEIGHBOUR_OFFSETS.len() {
+        for &f in words.neighbour(i, k) {
+            w.add_found(f, &mut unary);
+        }
+    }
+    w.add_all(buf, &mut unary);
+    unary
 }
 
 /// Buffers reused from sentence to sentence.
@@ -398,20 +546,27 @@ fn viterbi(
     if n == 0 {
         return Vec::new();
     }
-    let mut buf = std::mem::take(&mut sc.buf);
+    let Scratch {
+        buf,
+        word: word_scratch,
+        features,
+        at,
+        back: backs,
+    } = sc;
     let mut delta = [f32::NEG_INFINITY; N_LABELS];
-    for i in 0..n {
-        buf.clear();
-        s.context_features(i, &mut buf);
-        history.features(s, i, &mut buf);
-        if keep {
-            sc.at.push(sc.features.len());
-            s.word_features(i, &mut sc.features);
-            sc.features.extend_from_slice(&buf);
-        }
-        let (next, back) = w.with_word_scores(s, i, &mut sc.word, |word| {
-            let mut unary = word.unary;
-            w.add_all(&buf, &mut unary);
+    w.with_sentence_words(s, word_scratch, |words| {
+        for i in 0..n {
+            buf.clear();
+            s.sentence_features(i, buf);
+            history.features(s, i, buf);
+            if keep {
+                at.push(features.len());
+                s.word_features(i, features);
+                s.context_features(i, features);
+                history.features(s, i, features);
+            }
+            let word = words.get(i);
+            let unary = unary_scores(w, words, i, buf);
             let mut next = [f32::NEG_INFINITY; N_LABELS];
             let mut back = [0u8; N_LABELS];
             // The sentence starts after `O`.
@@ -431,15 +586,13 @@ fn viterbi(
                     back[l as usize] = p;
                 }
             }
-            (next, back)
-        });
-        sc.back.push(back);
-        delta = next;
-    }
+            backs.push(back);
+            delta = next;
+        }
+    });
     if keep {
-        sc.at.push(sc.features.len());
+        at.push(features.len());
     }
-    sc.buf = buf;
     let mut best = 0;
     for l in 1..N_LABELS {
         if ALLOWED[l][0] && delta[l] > delta[best] {
@@ -449,7 +602,7 @@ fn viterbi(
     let mut labels = vec![0; n];
     labels[n - 1] = best as Label;
     for i in (1..n).rev() {
-        labels[i - 1] = sc.back[i][labels[i] as usize];
+        labels[i - 1] = backs[i][labels[i] as usize];
     }
     labels
 }
@@ -467,7 +620,7 @@ impl Model {
         let mut history = History::default();
         let mut scratch = Scratch::default();
         let mut feats: Vec<SentenceFeatures> = WORD_CACHE.with_borrow_mut(|caches| {
-            let tokens = &mut WordCache::of(caches, self.id).tokens;
+            let tokens = &mut WordCache::of(caches, self).tokens;
             sentences
                 .iter()
                 .map(|w| SentenceFeatures::with_tokens(w, &self.resources, tokens))
@@ -1027,15 +1180,69 @@ mod tests {
         // Interleaved, so each model meets the other's cached words.
         for _ in 0..2 {
             for model in [&a, &b] {
-                for i in 0..words.len() {
-                    let mut direct = WordScores::default();
-                    word_scores(model, &s, i, &mut buf, &mut direct);
-                    model.with_word_scores(&s, i, &mut scratch, |cached| {
+                model.with_sentence_words(&s, &mut scratch, |cached| {
+                    for i in 0..words.len() {
+                        let mut direct = WordScores::default();
+                        word_scores(model, &s, i, &mut buf, &mut direct);
+                        let cached = cached.get(i);
                         assert_eq!(cached.unary, direct.unary);
                         assert_eq!(cached.edge, direct.edge);
-                    });
-                }
+                        assert_eq!(cached.neighbour, direct.neighbour);
+                    }
+                });
             }
+        }
+    }
+
+    /// The weights of a model looked up one feature at a time, as the
+    /// trainer's are: the decoder's reference.
+    struct LookedUp<'a>(&'a Model);
+    impl Weights for LookedUp<'_> {
+        fn add(&self, f: u64, scores: &mut [f32; N_LABELS]) {
+            self.0.add(f, scores);
+        }
+    }
+
+    #[test]
+    fn cached_neighbour_rows_give_the_looked_up_scores() {
+        let config = TrainConfig {
+            epochs: 4,
+            seed: 7,
+            runs: 1,
+        };
+        let model = train(&toy_corpus(), Resources::default(), config, None);
+        let plain = LookedUp(&model);
+        // Sentences of one, two and more words (the padding on either
+        // side), a repeated word, and a word the model never saw.
+        let sentences: [&[&str]; 4] = [
+            &["Paris"],
+            &["Mr", "Taylor"],
+            &["Mr", "Taylor", "flew", "to", "Paris", "to", "Taylor", "Zanzibar"],
+            &["to", "to", "to"],
+        ];
+        let (mut cached, mut looked_up) = (WordScratch::default(), WordScratch::default());
+        let mut buf = Vec::new();
+        for words in sentences {
+            let s = SentenceFeatures::new(words, &model.resources);
+            model.with_sentence_words(&s, &mut cached, |fast| {
+                plain.with_sentence_words(&s, &mut looked_up, |slow| {
+                    for i in 0..s.len() {
+                        buf.clear();
+                        s.sentence_features(i, &mut buf);
+                        let fast = unary_scores(&model, fast, i, &buf);
+                        let slow = unary_scores(&plain, slow, i, &buf);
+                        // The same floats, not nearly the same.
+                        assert_eq!(fast.map(f32::to_bits), slow.map(f32::to_bits));
+                        // And both are the sum over every feature.
+                        let mut all = Vec::new();
+                        s.word_features(i, &mut all);
+                        s.context_features(i, &mut all);
+                        let mut sum = [0.0; N_LABELS];
+                        plain.add_all(&all, &mut sum);
+                        assert_eq!(fast.map(f32::to_bits), sum.map(f32::to_bits));
+                    }
+                });
+            });
         }
     }
 

@@ -137,7 +137,7 @@ impl WeightTable {
 
     /// `key`'s row and its weight of label 0.
     #[inline]
-    fn find(&self, key: u64) -> Option<(u32, f32)> {
+    pub fn find(&self, key: u64) -> Option<(u32, f32)> {
         if key == 0 {
             return self.zero;
         }
@@ -161,6 +161,14 @@ impl WeightTable {
         if let Some((row, o)) = self.find(feature) {
             add_split(scores, o, &self.rest[row as usize]);
         }
+    }
+
+    /// Adds row `row`, whose weight of label 0 is `o` (as
+    /// [`find`](Self::find) gave them), to `scores`: the same sum as
+    /// [`add`](Self::add) of its feature.
+    #[inline]
+    pub fn add_row_at(&self, row: u32, o: f32, scores: &mut [f32; N_LABELS]) {
+        add_split(scores, o, &self.rest[row as usize]);
     }
 
     /// Adds the rows of `features` in groups of `group`: group `g`'s rows,
