@@ -518,6 +518,94 @@ fn unary_scores(w: &impl Weights, words: &SentenceWords, i: usize, buf: &[u64]) 
     unary
 }
 
+/// Labels that may follow `O` — `O`, B-* and U-*, in label order — and
+/// so follow every label that closes an entity (`O`, L-*, U-*).
+const OPENING: [u8; 9] = {
+    let mut t = [0u8; 9];
+    let mut k = 0;
+    let mut l = 0;
+    while l < N_LABELS {
+        if ALLOWED[0][l] {
+            t[k] = l as u8;
+            k += 1;
+        }
+        l += 1;
+    }
+    assert!(k == t.len());
+    t
+};
+
+/// Per previous label, its first pair in [`PAIRS`] and whether it closes
+/// an entity: then its pairs are the nine [`OPENING`] labels, in order
+/// (checked here); else the two labels that continue its entity.
+const PREVIOUS: [(usize, bool); N_LABELS] = {
+    let mut t = [(0usize, false); N_LABELS];
+    let mut k = 0;
+    let mut p = 0;
+    while p < N_LABELS {
+        let closes = ALLOWED[p][0];
+        t[p] = (k, closes);
+        let mut n = 0;
+        while k < N_PAIRS && PAIRS[k].0 as usize == p {
+            assert!(!closes || PAIRS[k].1 == OPENING[n]);
+            n += 1;
+            k += 1;
+        }
+        assert!(n == if closes { OPENING.len() } else { 2 });
+        p += 1;
+    }
+    t
+};
+
+/// One step of Viterbi: from the best scores `delta` of the previous
+/// token's labels, this token's best score and best previous label for
+/// every label, given its transition scores `edge` (one per [`PAIRS`])
+/// and unary scores. Each label's candidates are tried in order of
+/// previous label and a later one wins only when strictly better, so ties
+/// go to the first, and each score is `(delta + edge) + unary` — the sums
+/// and choices of trying [`PAIRS`] one by one in order, done for the nine
+/// [`OPENING`] labels side by side.
+fn step(
+    delta: &[f32; N_LABELS],
+    edge: &[f32; N_PAIRS],
+    unary: &[f32; N_LABELS],
+) -> ([f32; N_LABELS], [u8; N_LABELS]) {
+    let mut next = [f32::NEG_INFINITY; N_LABELS];
+    let mut back = [0u8; N_LABELS];
+    let opening_unary = OPENING.map(|l| unary[l as usize]);
+    let mut opening = [f32::NEG_INFINITY; OPENING.len()];
+    let mut opening_back = [0u8; OPENING.len()];
+    for (p, (&(first, closes), &base)) in PREVIOUS.iter().zip(delta).enumerate() {
+        if base == f32::NEG_INFINITY {
+            continue;
+        }
+        if closes {
+            let edge: &[f32; OPENING.len()] = edge[first..first + OPENING.len()]
+                .try_into()
+                .expect("nine pairs");
+            for j in 0..OPENING.len() {
+                let v = base + edge[j] + opening_unary[j];
+                let better = v > opening[j];
+                opening[j] = if better { v } else { opening[j] };
+                opening_back[j] = if better { p as u8 } else { opening_back[j] };
+            }
+        } else {
+            for (k, &(_, l)) in PAIRS.iter().enumerate().skip(first).take(2) {
+                let v = base + edge[k] + unary[l as usize];
+                if v > next[l as usize] {
+                    next[l as usize] = v;
+                    back[l as usize] = p as u8;
+                }
+            }
+        }
+    }
+    for (j, &l) in OPENING.iter().enumerate() {
+        next[l as usize] = opening[j];
+        back[l as usize] = opening_back[j];
+    }
+    (next, back)
+}
+
 /// Buffers reused from sentence to sentence.
 #[derive(Default)]
 struct Scratch {
@@ -553,7 +641,9 @@ fn viterbi(
         at,
         back: backs,
     } = sc;
+    // The sentence starts after `O`.
     let mut delta = [f32::NEG_INFINITY; N_LABELS];
+    delta[0] = 0.0;
     w.with_sentence_words(s, word_scratch, |words| {
         for i in 0..n {
             buf.clear();
@@ -567,25 +657,7 @@ fn viterbi(
             }
             let word = words.get(i);
             let unary = unary_scores(w, words, i, buf);
-            let mut next = [f32::NEG_INFINITY; N_LABELS];
-            let mut back = [0u8; N_LABELS];
-            // The sentence starts after `O`.
-            let pairs = if i == 0 {
-                PAIRS.partition_point(|&(p, _)| p == 0)
-            } else {
-                N_PAIRS
-            };
-            for (k, &(p, l)) in PAIRS[..pairs].iter().enumerate() {
-                let base = if i == 0 { 0.0 } else { delta[p as usize] };
-                if base == f32::NEG_INFINITY {
-                    continue;
-                }
-                let v = base + word.edge[k] + unary[l as usize];
-                if v > next[l as usize] {
-                    next[l as usize] = v;
-                    back[l as usize] = p;
-                }
-            }
+            let (next, back) = step(&delta, &word.edge, &unary);
             backs.push(back);
             delta = next;
         }
@@ -1194,6 +1266,56 @@ mod tests {
         }
     }
 
+    /// [`step`] as the decoder did it before: [`PAIRS`] one by one.
+    fn step_pair_by_pair(
+        delta: &[f32; N_LABELS],
+        edge: &[f32; N_PAIRS],
+        unary: &[f32; N_LABELS],
+    ) -> ([f32; N_LABELS], [u8; N_LABELS]) {
+        let mut next = [f32::NEG_INFINITY; N_LABELS];
+        let mut back = [0u8; N_LABELS];
+        for (k, &(p, l)) in PAIRS.iter().enumerate() {
+            let base = delta[p as usize];
+            if base == f32::NEG_INFINITY {
+                continue;
+            }
+            let v = base + edge[k] + unary[l as usize];
+            if v > next[l as usize] {
+                next[l as usize] = v;
+                back[l as usize] = p;
+            }
+        }
+        (next, back)
+    }
+
+    #[test]
+    fn a_viterbi_step_is_the_pair_by_pair_one() {
+        let mut rng = 0x2545_f491_4f6c_dd1du64;
+        let mut draw = |levels: u64| {
+            rng ^= rng << 13;
+            rng ^= rng >> 7;
+            rng ^= rng << 17;
+            // Few distinct values, so that ties are common.
+            (rng % levels) as f32 * 0.25 - 1.0
+        };
+        for round in 0..5_000 {
+            let levels = if round % 2 == 0 { 5 } else { 1 << 20 };
+            let mut delta: [f32; N_LABELS] = std::array::from_fn(|_| draw(levels));
+            // Unreachable labels, and the first token (only `O` reached).
+            for (l, d) in delta.iter_mut().enumerate() {
+                if round % 3 == 0 && l % 3 == 1 || round % 7 == 0 && l > 0 {
+                    *d = f32::NEG_INFINITY;
+                }
+            }
+            let edge: [f32; N_PAIRS] = std::array::from_fn(|_| draw(levels));
+            let unary: [f32; N_LABELS] = std::array::from_fn(|_| draw(levels));
+            let (next, back) = step(&delta, &edge, &unary);
+            let (want_next, want_back) = step_pair_by_pair(&delta, &edge, &unary);
+            assert_eq!(next.map(f32::to_bits), want_next.map(f32::to_bits));
+            assert_eq!(back, want_back, "round {round}");
+        }
+    }
+
     /// The weights of a model looked up one feature at a time, as the
     /// trainer's are: the decoder's reference.
     struct LookedUp<'a>(&'a Model);
@@ -1217,7 +1339,9 @@ mod tests {
         let sentences: [&[&str]; 4] = [
             &["Paris"],
             &["Mr", "Taylor"],
-            &["Mr", "Taylor", "flew", "to", "Paris", "to", "Taylor", "Zanzibar"],
+            &[
+                "Mr", "Taylor", "flew", "to", "Paris", "to", "Taylor", "Zanzibar",
+            ],
             &["to", "to", "to"],
         ];
         let (mut cached, mut looked_up) = (WordScratch::default(), WordScratch::default());
