@@ -434,6 +434,10 @@ impl Weights for Model {
         self.table.add_groups(features, group, out);
     }
 
+    fn add_all(&self, features: &[u64], scores: &mut [f32; N_LABELS]) {
+        self.table.add_all(features, scores);
+    }
+
     fn find(&self, feature: u64) -> Found {
         Found(self.table.find(feature).map_or(Found::ABSENT, |(row, o)| {
             u64::from(row) << 32 | u64::from(o.to_bits())

@@ -171,6 +171,33 @@ impl WeightTable {
         add_split(scores, o, &self.rest[row as usize]);
     }
 
+    /// Adds the rows of all `features`, in order, to `scores`: what
+    /// [`add_groups`](Self::add_groups) does with one group (the same
+    /// sums), without counting groups — a token's context features are
+    /// one group, and the counting cost a tenth of the look-ups.
+    pub fn add_all(&self, features: &[u64], scores: &mut [f32; N_LABELS]) {
+        if self.slots.is_empty() {
+            return;
+        }
+        let mut found = [(0u32, 0f32); BATCH];
+        for chunk in features.chunks(BATCH) {
+            for &f in chunk {
+                prefetch(&self.slots[self.home(f)]);
+            }
+            let mut n = 0;
+            for &f in chunk {
+                if let Some((row, o)) = self.find(f) {
+                    prefetch(&self.rest[row as usize]);
+                    found[n] = (row, o);
+                    n += 1;
+                }
+            }
+            for &(row, o) in &found[..n] {
+                add_split(scores, o, &self.rest[row as usize]);
+            }
+        }
+    }
+
     /// Adds the rows of `features` in groups of `group`: group `g`'s rows,
     /// in order, to `out[g]` — the same sums in the same order as
     /// [`add`](Self::add) one feature at a time, so the same floats.
@@ -294,6 +321,15 @@ mod tests {
         }
         let mut empty = [[0.0; N_LABELS]];
         WeightTable::default().add_groups(&features, 150, &mut empty);
+        assert_eq!(empty[0], [0.0; N_LABELS]);
+        // One group: add_all, the same floats as one by one.
+        let (mut all, mut one_by_one) = ([0.5; N_LABELS], [0.5; N_LABELS]);
+        t.add_all(&features, &mut all);
+        for &f in &features {
+            t.add(f, &mut one_by_one);
+        }
+        assert_eq!(all.map(f32::to_bits), one_by_one.map(f32::to_bits));
+        WeightTable::default().add_all(&features, &mut empty[0]);
         assert_eq!(empty[0], [0.0; N_LABELS]);
     }
 }
