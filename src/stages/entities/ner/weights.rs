@@ -176,56 +176,59 @@ impl WeightTable {
     /// sums), without counting groups — a token's context features are
     /// one group, and the counting cost a tenth of the look-ups.
     pub fn add_all(&self, features: &[u64], scores: &mut [f32; N_LABELS]) {
-        if self.slots.is_empty() {
-            return;
-        }
-        let mut found = [(0u32, 0f32); BATCH];
-        for chunk in features.chunks(BATCH) {
-            for &f in chunk {
-                prefetch(&self.slots[self.home(f)]);
-            }
-            let mut n = 0;
-            for &f in chunk {
-                if let Some((row, o)) = self.find(f) {
-                    prefetch(&self.rest[row as usize]);
-                    found[n] = (row, o);
-                    n += 1;
-                }
-            }
-            for &(row, o) in &found[..n] {
-                add_split(scores, o, &self.rest[row as usize]);
-            }
-        }
+        self.add_rows(features, || (), |(), o, rest| add_split(scores, o, rest));
     }
 
     /// Adds the rows of `features` in groups of `group`: group `g`'s rows,
     /// in order, to `out[g]` — the same sums in the same order as
     /// [`add`](Self::add) one feature at a time, so the same floats.
     pub fn add_groups(&self, features: &[u64], group: usize, out: &mut [[f32; N_LABELS]]) {
+        let group = group.max(1);
+        let (mut g, mut in_group) = (0usize, 0);
+        let next_group = || {
+            let this = g;
+            in_group += 1;
+            if in_group == group {
+                (g, in_group) = (g + 1, 0);
+            }
+            this
+        };
+        self.add_rows(features, next_group, |g, o, rest| {
+            add_split(&mut out[g], o, rest)
+        });
+    }
+
+    /// The batched look-up of [`add_all`](Self::add_all) and
+    /// [`add_groups`](Self::add_groups): `tag()` is called once per
+    /// feature, in order, and `add(tag, o, rest)` once per feature with a
+    /// row, in order, after every slot of its batch was prefetched and
+    /// probed and every row found prefetched.
+    #[inline(always)]
+    fn add_rows<T: Copy + Default>(
+        &self,
+        features: &[u64],
+        mut tag: impl FnMut() -> T,
+        mut add: impl FnMut(T, f32, &Rest),
+    ) {
         if self.slots.is_empty() {
             return;
         }
-        let group = group.max(1);
-        let mut found = [(0u32, 0u32, 0f32); BATCH];
-        let (mut g, mut in_group) = (0u32, 0);
+        let mut found = [(T::default(), 0u32, 0f32); BATCH];
         for chunk in features.chunks(BATCH) {
             for &f in chunk {
                 prefetch(&self.slots[self.home(f)]);
             }
             let mut n = 0;
             for &f in chunk {
+                let t = tag();
                 if let Some((row, o)) = self.find(f) {
                     prefetch(&self.rest[row as usize]);
-                    found[n] = (g, row, o);
+                    found[n] = (t, row, o);
                     n += 1;
                 }
-                in_group += 1;
-                if in_group == group {
-                    (g, in_group) = (g + 1, 0);
-                }
             }
-            for &(g, row, o) in &found[..n] {
-                add_split(&mut out[g as usize], o, &self.rest[row as usize]);
+            for &(t, row, o) in &found[..n] {
+                add(t, o, &self.rest[row as usize]);
             }
         }
     }
