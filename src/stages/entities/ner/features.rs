@@ -1183,6 +1183,13 @@ impl SentenceFeatures {
     /// [`PAD_FEATURES`] past an end), then
     /// [`sentence_features`](Self::sentence_features).
     pub fn context_features(&self, i: usize, out: &mut Vec<u64>) {
+        self.neighbours_features(i, out);
+        self.sentence_features(i, out);
+    }
+
+    /// Appends the [`context_features`](Self::context_features) of token
+    /// `i` that its neighbours' words give.
+    pub fn neighbours_features(&self, i: usize, out: &mut Vec<u64>) {
         for (k, d) in NEIGHBOUR_OFFSETS.into_iter().enumerate() {
             let features = match i.checked_add_signed(d).filter(|&j| j < self.len()) {
                 Some(j) => self.neighbour_features(j),
@@ -1190,7 +1197,6 @@ impl SentenceFeatures {
             };
             out.extend_from_slice(&features[3 * k..3 * k + 3]);
         }
-        self.sentence_features(i, out);
     }
 
     /// Appends the [`context_features`](Self::context_features) of token

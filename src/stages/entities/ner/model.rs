@@ -656,8 +656,8 @@ fn viterbi(
             if keep {
                 at.push(features.len());
                 s.word_features(i, features);
-                s.context_features(i, features);
-                history.features(s, i, features);
+                s.neighbours_features(i, features);
+                features.extend_from_slice(buf);
             }
             let word = words.get(i);
             let unary = unary_scores(w, words, i, buf);
