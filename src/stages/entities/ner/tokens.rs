@@ -86,8 +86,8 @@ fn split_piece(piece: &str, offset: usize, out: &mut Vec<Span>) {
         out.push((offset + start, offset + start + c.len_utf8()));
         start += c.len_utf8();
     }
-    // Trailing punctuation, collected right to left.
-    let mut tail: Vec<Span> = Vec::new();
+    // Trailing punctuation, found right to left; its tokens follow the word.
+    let piece_end = end;
     while let Some(c) = piece[start..end].chars().next_back() {
         if !is_trailing_punct(c) || end - c.len_utf8() == start {
             break;
@@ -97,7 +97,6 @@ fn split_piece(piece: &str, offset: usize, out: &mut Vec<Span>) {
             break;
         }
         end -= c.len_utf8();
-        tail.push((offset + end, offset + end + c.len_utf8()));
     }
     let word = &piece[start..end];
     // Clitics: "Germany's" → "Germany" "'s", "don't" → "do" "n't".
@@ -117,30 +116,40 @@ fn split_piece(piece: &str, offset: usize, out: &mut Vec<Span>) {
         None if start < end => out.push((offset + start, offset + end)),
         None => {}
     }
-    out.extend(tail.into_iter().rev());
+    // The trailing punctuation cut off above, one token a character, in
+    // text order.
+    out.extend(
+        piece[end..piece_end]
+            .char_indices()
+            .map(|(i, c)| (offset + end + i, offset + end + i + c.len_utf8())),
+    );
 }
 
 /// The sentences of `text`, each a list of token spans.
 pub fn sentences(text: &str) -> Vec<Vec<Span>> {
     let mut out = Vec::new();
+    // One buffer for every line's tokens; each sentence is then copied
+    // out at its exact size (growing a vector per sentence token by token
+    // cost a tenth of `ner speed`'s allocations).
+    let mut tokens = Vec::new();
     for (line_start, line) in lines_with_offsets(text) {
-        let mut tokens = Vec::new();
+        tokens.clear();
         for (piece_start, piece) in words_with_offsets(line) {
             split_piece(piece, line_start + piece_start, &mut tokens);
         }
-        let mut sentence = Vec::new();
+        let mut first = 0;
         for (k, &(s, e)) in tokens.iter().enumerate() {
-            sentence.push((s, e));
             let ends = matches!(&text[s..e], "." | "!" | "?" | "…");
             let next_lower = tokens.get(k + 1).is_some_and(|&(ns, ne)| {
                 text[ns..ne].chars().next().is_some_and(char::is_lowercase)
             });
             if ends && !next_lower {
-                out.push(std::mem::take(&mut sentence));
+                out.push(tokens[first..=k].to_vec());
+                first = k + 1;
             }
         }
-        if !sentence.is_empty() {
-            out.push(sentence);
+        if first < tokens.len() {
+            out.push(tokens[first..].to_vec());
         }
     }
     out
