@@ -193,6 +193,10 @@ trait Weights {
         self.add(found.0, scores);
     }
 
+    /// Asks the memory for the row `found` by [`find`](Self::find), to be
+    /// added soon; it changes no score. Here nothing: there is no row yet.
+    fn prefetch_found(&self, _found: Found) {}
+
     /// Calls `f` with the [`WordScores`] of every token of `s`, computed
     /// in `scratch` here; a model caches them per word (see [`WordCache`]).
     fn with_sentence_words<R>(
@@ -452,6 +456,13 @@ impl Weights for Model {
         }
     }
 
+    #[inline]
+    fn prefetch_found(&self, found: Found) {
+        if found.0 != Found::ABSENT {
+            self.table.prefetch_row((found.0 >> 32) as u32);
+        }
+    }
+
     fn with_sentence_words<R>(
         &self,
         s: &SentenceFeatures,
@@ -650,6 +661,13 @@ fn viterbi(
     delta[0] = 0.0;
     w.with_sentence_words(s, word_scratch, |words| {
         for i in 0..n {
+            // The neighbours' rows are added after this token's other
+            // features are made: asked for now, they arrive meanwhile.
+            for k in 0..NEIGHBOUR_OFFSETS.len() {
+                for &f in words.neighbour(i, k) {
+                    w.prefetch_found(f);
+                }
+            }
             buf.clear();
             s.sentence_features(i, buf);
             history.features(s, i, buf);

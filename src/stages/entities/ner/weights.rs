@@ -171,6 +171,14 @@ impl WeightTable {
         add_split(scores, o, &self.rest[row as usize]);
     }
 
+    /// Asks the memory for row `row`, to be added soon.
+    #[inline]
+    pub fn prefetch_row(&self, row: u32) {
+        if let Some(rest) = self.rest.get(row as usize) {
+            prefetch(rest);
+        }
+    }
+
     /// Adds the rows of all `features`, in order, to `scores`: what
     /// [`add_groups`](Self::add_groups) does with one group (the same
     /// sums), without counting groups — a token's context features are
