@@ -20,7 +20,7 @@ use super::features::{
     Resources, SentenceFeatures, TokenCache, MAX_LISTS, NEIGHBOUR_FEATURES, NEIGHBOUR_OFFSETS,
     PAD_FEATURES,
 };
-use super::weights::{add_row, WeightTable};
+use super::weights::{add_row, prefetch_all, WeightTable};
 
 /// Entity types, in label order.
 pub const TYPES: [&str; 4] = ["PER", "ORG", "LOC", "MISC"];
@@ -482,6 +482,15 @@ impl Weights for Model {
             } = scratch;
             computed.clear();
             at.clear();
+            // Every token's entry is asked for first: a sentence's entries
+            // are seldom in the core's own cache, and so their misses overlap.
+            for i in 0..s.len() {
+                if let Some(&k) = cache.index.get(&s.word_key(i)[0]) {
+                    if let Some(entry) = cache.scores.get(k as usize) {
+                        prefetch_all(entry);
+                    }
+                }
+            }
             for i in 0..s.len() {
                 let key = s.word_key(i);
                 let k = match cache.index.get(&key[0]) {

@@ -262,18 +262,37 @@ fn add_split(scores: &mut [f32; N_LABELS], o: f32, rest: &Rest) {
     }
 }
 
+/// Asks the CPU to bring every cache line of `x` closer; a hint, nothing
+/// more.
+#[inline(always)]
+pub(super) fn prefetch_all<T>(x: &T) {
+    let bytes = (x as *const T).cast::<u8>();
+    // The first line, then each line that starts inside `x`.
+    prefetch_at(bytes);
+    let first = 64 - (bytes as usize & 63);
+    for offset in (first..std::mem::size_of::<T>()).step_by(64) {
+        prefetch_at(bytes.wrapping_add(offset));
+    }
+}
+
 /// Asks the CPU to bring `x`'s cache line closer; a hint, nothing more.
 #[inline(always)]
 fn prefetch<T>(x: &T) {
+    prefetch_at((x as *const T).cast());
+}
+
+/// [`prefetch`] of the line holding address `at`.
+#[inline(always)]
+fn prefetch_at(at: *const u8) {
     #[cfg(target_arch = "x86_64")]
-    // SAFETY: a prefetch never faults and writes nothing; `x` is a valid
-    // reference besides.
+    // SAFETY: a prefetch is a hint: it never faults, whatever the address,
+    // and writes nothing.
     unsafe {
         use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
-        _mm_prefetch::<_MM_HINT_T0>((x as *const T).cast());
+        _mm_prefetch::<_MM_HINT_T0>(at.cast());
     }
     #[cfg(not(target_arch = "x86_64"))]
-    let _ = x;
+    let _ = at;
 }
 
 #[cfg(test)]
