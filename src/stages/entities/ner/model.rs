@@ -260,6 +260,11 @@ struct WordScratch {
 /// Marks a [`WordScratch::at`] index into the computed scores.
 const COMPUTED: u32 = 1 << 31;
 
+/// A word the cache's index does not hold, in [`WordScratch::at`] while a
+/// sentence's entries are looked up (no index or [`COMPUTED`] mark is
+/// this large).
+const NOT_FOUND: u32 = u32::MAX;
+
 /// The [`WordScores`] of a sentence's tokens, wherever they are kept.
 struct SentenceWords<'a> {
     cached: &'a [([u64; 3], WordScores)],
@@ -482,19 +487,26 @@ impl Weights for Model {
             } = scratch;
             computed.clear();
             at.clear();
-            // Every token's entry is asked for first: a sentence's entries
-            // are seldom in the core's own cache, and so their misses overlap.
+            // Every token's entry is looked up and asked for first: a
+            // sentence's entries are seldom in the core's own cache, and so
+            // their misses overlap. `at` keeps what the look-up found.
             for i in 0..s.len() {
-                if let Some(&k) = cache.index.get(&s.word_key(i)[0]) {
-                    if let Some(entry) = cache.scores.get(k as usize) {
-                        prefetch_all(entry);
-                    }
+                let k = cache.index.get(&s.word_key(i)[0]).copied();
+                if let Some(entry) = k.and_then(|k| cache.scores.get(k as usize)) {
+                    prefetch_all(entry);
                 }
+                at.push(k.unwrap_or(NOT_FOUND));
             }
-            for i in 0..s.len() {
+            for (i, at) in at.iter_mut().enumerate() {
                 let key = s.word_key(i);
-                let k = match cache.index.get(&key[0]) {
-                    Some(&k) if cache.scores[k as usize].0 == key => k,
+                // A word not found may have been added since, by its first
+                // occurrence in this sentence.
+                let looked = match *at {
+                    NOT_FOUND => cache.index.get(&key[0]).copied(),
+                    k => Some(k),
+                };
+                let k = match looked {
+                    Some(k) if cache.scores[k as usize].0 == key => k,
                     // Two words with one 64-bit hash (never seen in
                     // practice), or a sentence longer than the cache:
                     // computing is always right.
@@ -509,13 +521,13 @@ impl Weights for Model {
                         k
                     }
                 };
-                if k == COMPUTED {
-                    at.push(COMPUTED | computed.len() as u32);
+                *at = if k == COMPUTED {
                     computed.push(WordScores::default());
                     word_scores(self, s, i, buf, computed.last_mut().expect("just pushed"));
+                    COMPUTED | (computed.len() - 1) as u32
                 } else {
-                    at.push(k);
-                }
+                    k
+                };
             }
             f(&SentenceWords {
                 cached: &cache.scores,
