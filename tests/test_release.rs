@@ -491,3 +491,76 @@ fn a_cut_off_file_completed_later_adds_only_its_missing_records() {
     assert_eq!(counts["documents"], 40 - first.len());
     assert_eq!(counts["released_documents"], 40);
 }
+
+#[test]
+fn copies_of_a_text_get_its_mentions_in_any_batch() {
+    // 1,040 distinct records, then copies of some of them: the write pass
+    // tags 1,024 documents a batch, so the copies fall in the next batch,
+    // where the run takes what tagging gave the first instead of tagging
+    // again (src/passes/repeats.rs).
+    let articles = articles();
+    let w = Workspace::new();
+    let mut bodies: Vec<String> = (0..1040)
+        .map(|i| {
+            let article = std::fs::read_to_string(&articles[i % articles.len()]).unwrap();
+            // A headline and two paragraphs: short, for a short test.
+            let start: Vec<&str> = article.split("\n\n").take(3).collect();
+            let start = start.join("\n\n");
+            format!("{start}\n\nRecord {i} was filed by Maria Lopez of Reuters in Madrid.")
+        })
+        .collect();
+    let copies: Vec<(usize, usize)> = (0..60)
+        .map(|k| (1040 + k, k * 17 % 1040))
+        .chain([(1100, 3), (1101, 1100)])
+        .collect();
+    for &(_, of) in &copies {
+        bodies.push(bodies[of].clone());
+    }
+    // And copies in the batch of their first: in the first batch, and in
+    // the second with nothing kept of them.
+    let copies: Vec<(usize, usize)> = copies.into_iter().chain([(20, 10), (1039, 1038)]).collect();
+    bodies[20] = bodies[10].clone();
+    bodies[1039] = bodies[1038].clone();
+    let lines: Vec<String> = bodies
+        .iter()
+        .enumerate()
+        .map(|(i, text)| {
+            // A site each: the same paragraphs on many pages of one site
+            // would be its boilerplate.
+            let url = format!("https://site{i}.example/story");
+            serde_json::json!({"id": format!("r{i}"), "url": url, "text": text}).to_string()
+        })
+        .collect();
+    std::fs::write(w.input("records.jsonl"), lines.join("\n")).unwrap();
+    w.run(&["--threads", "2"]);
+    let docs = read_table(&w.ds(), "documents");
+    let doc_of: BTreeMap<String, String> = strings(&docs, "id")
+        .into_iter()
+        .map(Option::unwrap)
+        .zip(texts(&docs, "doc_id"))
+        .collect();
+    let mentions = read_table(&w.ds(), "mentions");
+    let mut by_doc: BTreeMap<String, Vec<Vec<String>>> = BTreeMap::new();
+    let columns = ["start", "end", "surface", "label", "entity_key", "lang"];
+    let values: Vec<Vec<String>> = columns
+        .iter()
+        .map(|c| {
+            let array = mentions.column_by_name(c).unwrap();
+            (0..mentions.num_rows())
+                .map(|i| arrow::util::display::array_value_to_string(array, i).unwrap())
+                .collect()
+        })
+        .collect();
+    for (i, doc) in texts(&mentions, "doc_id").into_iter().enumerate() {
+        by_doc
+            .entry(doc)
+            .or_default()
+            .push(values.iter().map(|v| v[i].clone()).collect());
+    }
+    let of = |record: usize| by_doc.get(&doc_of[&format!("r{record}")]).cloned();
+    for (copy, original) in copies {
+        let want = of(original).unwrap_or_else(|| panic!("record {original} has mentions"));
+        assert!(want.iter().any(|m| m[2] == "Madrid"), "record {original}");
+        assert_eq!(of(copy), Some(want), "record {copy}, a copy of {original}");
+    }
+}

@@ -19,6 +19,7 @@
 
 pub mod cluster;
 pub mod counts;
+mod repeats;
 pub mod scan;
 pub mod sketch;
 pub mod write;

@@ -6,6 +6,7 @@ use std::collections::{HashMap, VecDeque};
 
 use rayon::prelude::*;
 
+use super::repeats::{self, Repeats, Source};
 use super::{site_group, Counts, PassError, Progress};
 use crate::clean::frequent::FrequentLines;
 use crate::entities::ner::Language;
@@ -68,6 +69,11 @@ pub fn write(
 ) -> Result<Written, PassError> {
     let mut totals = entity_table::Totals::default();
     let mut counts = Counts::default();
+    let mut repeats = Repeats::new(
+        signals
+            .keys()
+            .filter_map(|id| Some(verdicts.get(id)?.content_hash.as_str())),
+    );
     // The documents of the chunks taken so far, in batches, each with the
     // stored documents it advances the progress by (a chunk's on its last).
     let mut batches = VecDeque::new();
@@ -103,22 +109,24 @@ pub fn write(
                 }
             })
             .collect();
-        let (mentions, names_tagged): (Vec<Vec<Mention>>, Vec<NamesTagged>) = processed
-            .par_iter()
+        // A text met before in the pass is not tagged again (see `repeats`).
+        let keys: Vec<_> = processed
+            .iter()
             .map(|p| {
-                // Names are tagged with quotes folded, as the models were
-                // trained; folding keeps character offsets, and each surface
-                // is then taken from the text as it is.
-                let folded = crate::clean::fold_quotes(&p.text);
-                let lang = p.signals.lang.as_deref();
-                let model = crate::entities::name_model(lang, &folded);
-                let (mut mentions, mixed) = tag_by_paragraph(tagger, &folded, model);
-                if let std::borrow::Cow::Owned(_) = folded {
-                    crate::entities::resurface(&p.text, &mut mentions);
-                }
-                (mentions, NamesTagged { model, mixed })
+                let hash = verdicts.get(&p.doc.doc_id)?.content_hash.as_str();
+                repeats.key(hash, &p.text, p.signals.lang.as_deref())
             })
-            .unzip();
+            .collect();
+        let sources = repeats.sources(&keys);
+        let tagged: Vec<Option<(Vec<Mention>, NamesTagged)>> = processed
+            .par_iter()
+            .zip(&sources)
+            .map(|(p, source)| (*source == Source::Tag).then(|| tag_document(tagger, p)))
+            .collect();
+        let results = repeats::resolve(sources, tagged);
+        repeats.done(&keys, &results);
+        let (mentions, names_tagged): (Vec<Vec<Mention>>, Vec<NamesTagged>) =
+            results.into_iter().unzip();
         Ok(Some(Tagged {
             processed,
             mentions,
@@ -224,11 +232,28 @@ pub fn write(
 }
 
 /// How a document's names were tagged, for the counts.
+#[derive(Debug, Clone, Copy, PartialEq)]
 struct NamesTagged {
     /// The document's name model.
     model: Option<Language>,
     /// Some paragraphs were tagged by another language's model (or none).
     mixed: bool,
+}
+
+/// A document's mentions and how its names were tagged: a function of its
+/// text and language alone (which `repeats` relies on).
+fn tag_document(tagger: &EntityTagger, p: &Processed) -> (Vec<Mention>, NamesTagged) {
+    // Names are tagged with quotes folded, as the models were trained;
+    // folding keeps character offsets, and each surface is then taken from
+    // the text as it is.
+    let folded = crate::clean::fold_quotes(&p.text);
+    let lang = p.signals.lang.as_deref();
+    let model = crate::entities::name_model(lang, &folded);
+    let (mut mentions, mixed) = tag_by_paragraph(tagger, &folded, model);
+    if let std::borrow::Cow::Owned(_) = folded {
+        crate::entities::resurface(&p.text, &mut mentions);
+    }
+    (mentions, NamesTagged { model, mixed })
 }
 
 /// Mentions of a document whose name model is `model`, and whether it was
