@@ -154,8 +154,8 @@ impl<T: Clone> Repeats<T> {
     }
 }
 
-/// Each document's result: tagged by `tag` where `sources` says so (the
-/// calls may run in parallel), else copied.
+/// Each document's result: `tagged[i]` where `sources[i]` is
+/// [`Source::Tag`] (tagging may run in parallel), else a copy.
 pub fn resolve<T: Clone>(sources: Vec<Source<T>>, tagged: Vec<Option<T>>) -> Vec<T> {
     let mut out: Vec<T> = Vec::with_capacity(sources.len());
     for (source, tagged) in sources.into_iter().zip(tagged) {
