@@ -37,6 +37,10 @@ const KAZAKH_STOP_WORDS: &str = "
 /// stop word are answered without a look-up.
 struct StopWords {
     set: HashSet<&'static str, FxBuildHasher>,
+    /// The ASCII words, each packed into an integer ([`pack`]): most words
+    /// looked up are ASCII, and an integer is hashed and compared at once.
+    /// No ASCII stop word is longer than 8 bytes (a test checks).
+    ascii: HashSet<u64, FxBuildHasher>,
     /// Characters of the longest stop word.
     max_chars: usize,
     /// Bytes of the longest stop word.
@@ -49,9 +53,27 @@ impl StopWords {
         StopWords {
             max_chars: set.iter().map(|w| w.chars().count()).max().unwrap_or(0),
             max_bytes: set.iter().map(|w| w.len()).max().unwrap_or(0),
+            ascii: set
+                .iter()
+                .filter(|w| w.is_ascii() && w.len() <= 8)
+                .map(|w| pack(w.as_bytes()))
+                .collect(),
             set,
         }
     }
+}
+
+/// Up to 8 ASCII bytes as one integer, lower-cased, zero past the end, and
+/// the length in the top bits of the first four bytes (which ASCII leaves
+/// 0), so that "them" and "them\0" differ too.
+#[inline]
+fn pack(word: &[u8]) -> u64 {
+    let mut bytes = [0u8; 8];
+    bytes[..word.len()].copy_from_slice(word);
+    bytes.make_ascii_lowercase();
+    let len = word.len() as u64;
+    let len_bits = (len & 1) << 7 | (len >> 1 & 1) << 15 | (len >> 2 & 1) << 23 | (len >> 3) << 31;
+    u64::from_le_bytes(bytes) | len_bits
 }
 
 fn stop_words() -> &'static StopWords {
@@ -87,17 +109,9 @@ pub fn is_function_word_any_case(word: &str) -> bool {
 fn in_any_case(stop: &StopWords, word: &str) -> bool {
     let mut buf = [0u8; LOWER_BUFFER];
     if word.is_ascii() {
-        // Most words: ASCII lower-cases byte for byte.
-        if word.len() > stop.max_bytes {
-            return false;
-        }
-        let lower = &mut buf[..word.len()];
-        lower.copy_from_slice(word.as_bytes());
-        lower.make_ascii_lowercase();
-        // SAFETY: ASCII lower-cased is ASCII, which is UTF-8.
-        return stop
-            .set
-            .contains(unsafe { std::str::from_utf8_unchecked(lower) });
+        // Most words: ASCII lower-cases byte for byte, and every ASCII
+        // stop word is in `ascii`.
+        return word.len() <= 8 && stop.ascii.contains(&pack(word.as_bytes()));
     }
     if word.chars().nth(stop.max_chars).is_some() {
         return false;
@@ -149,6 +163,22 @@ mod tests {
                     "{form}"
                 );
             }
+        }
+    }
+
+    #[test]
+    fn every_ascii_stop_word_is_packed() {
+        for (words, set) in [
+            (STOP_WORDS, stop_words()),
+            (KAZAKH_STOP_WORDS, kazakh_stop_words()),
+        ] {
+            let ascii: HashSet<&str> = words.split_whitespace().filter(|w| w.is_ascii()).collect();
+            assert!(ascii.iter().all(|w| w.len() <= 8 && !w.contains('\0')));
+            assert_eq!(set.ascii.len(), ascii.len());
+        }
+        assert!(is_stop_word_any_case("tersebut") && is_stop_word_any_case("TERSEBUT"));
+        for w in ["", "th", "thee", "them\0", "tersebuts", "kazakhstan"] {
+            assert!(!is_stop_word_any_case(w), "{w:?}");
         }
     }
 
