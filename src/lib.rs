@@ -31,4 +31,4 @@ pub mod write;
 // Short paths for the stages and the pieces most code uses.
 pub use executors::{local as pipeline, spill};
 pub use release::{lock, state};
-pub use stages::{clean, dedup, entities, entity_table, quality, read, stopwords};
+pub use stages::{clean, dedup, entities, entity_table, quality, read, segment, stopwords};

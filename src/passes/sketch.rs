@@ -6,7 +6,6 @@ use std::collections::HashMap;
 use std::time::Instant;
 
 use rayon::prelude::*;
-use unicode_segmentation::UnicodeSegmentation;
 
 use super::{site_group, Counts, PassError, Progress};
 use crate::clean::frequent::FrequentLines;
@@ -68,7 +67,7 @@ pub fn sketch(
         for batch in texts.chunks(WORD_BATCH) {
             let words: Vec<Vec<&str>> = batch
                 .par_iter()
-                .map(|t| t.unicode_words().collect())
+                .map(|t| crate::segment::unicode_words(t).collect())
                 .collect();
             let signals: Vec<Signals> = batch
                 .par_iter()

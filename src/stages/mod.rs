@@ -12,6 +12,7 @@ pub mod entity_table;
 pub mod quality;
 pub mod read;
 pub mod script;
+pub mod segment;
 pub mod stopwords;
 
 use std::collections::BTreeMap;

@@ -6,7 +6,6 @@
 //! `documents.parquet` so users can filter on their own thresholds too.
 
 use serde::{Deserialize, Serialize};
-use unicode_segmentation::UnicodeSegmentation;
 
 use crate::config::InvalidValue;
 
@@ -98,7 +97,7 @@ pub struct Signals {
 
 /// Computes the signals of `text` and judges them against `config`.
 pub fn assess(text: &str, config: &QualityConfig) -> Signals {
-    let words: Vec<&str> = text.unicode_words().collect();
+    let words: Vec<&str> = crate::stages::segment::unicode_words(text).collect();
     assess_words(text, &words, config)
 }
 

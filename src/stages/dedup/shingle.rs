@@ -81,10 +81,10 @@ impl From<&super::DedupConfig> for Size {
 /// into character n-grams. A text shorter than one shingle gives one
 /// shingle of all its units; a text without words, none.
 pub fn shingle(text: &str, size: Size) -> Shingled {
-    shingle_words(text.unicode_words(), size)
+    shingle_words(crate::stages::segment::unicode_words(text), size)
 }
 
-/// [`shingle`] of words already split by `unicode_words`.
+/// [`shingle`] of words already split by [`crate::stages::segment::unicode_words`].
 pub fn shingle_words<'a>(words: impl IntoIterator<Item = &'a str>, size: Size) -> Shingled {
     let n = size.words.max(1);
     let mut content = Xxh3::new();
