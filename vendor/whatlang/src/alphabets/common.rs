@@ -9,8 +9,30 @@ use std::cmp::Reverse;
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
+/// Inverted map binding a character to a set of languages: the alphabets'
+/// characters, sorted, the languages of each, and (gleaner's patch) each
+/// ASCII character's place among them, so that the letters most texts are
+/// made of are not binary-searched for.
+pub struct InvertedMap {
+    chars: Vec<char>,
+    langs: Vec<Vec<Lang>>,
+    /// `ascii[c]`: the place of ASCII `c` in `chars`, or `u16::MAX`.
+    ascii: [u16; 128],
+}
+
+impl InvertedMap {
+    /// The place of `ch` in `chars`: the same answer as binary search.
+    #[inline]
+    fn position(&self, ch: char) -> Option<usize> {
+        match self.ascii.get(ch as usize) {
+            Some(&p) => (p != u16::MAX).then_some(p as usize),
+            None => self.chars.binary_search(&ch).ok(),
+        }
+    }
+}
+
 /// Inverted map binding a character to a set of languages.
-pub fn build_inverted_map(alphabets: &[(Lang, &str)]) -> (Vec<char>, Vec<Vec<Lang>>) {
+pub fn build_inverted_map(alphabets: &[(Lang, &str)]) -> InvertedMap {
     let mut map = HashMap::new();
 
     for (lang, alphabet) in alphabets {
@@ -31,16 +53,26 @@ pub fn build_inverted_map(alphabets: &[(Lang, &str)]) -> (Vec<char>, Vec<Vec<Lan
         langs.push(languages);
     }
 
-    (chars, langs)
+    let mut ascii = [u16::MAX; 128];
+    for (c, slot) in (0u8..128).zip(ascii.iter_mut()) {
+        if let Ok(p) = chars.binary_search(&char::from(c)) {
+            *slot = u16::try_from(p).expect("fewer than 65,535 alphabet characters");
+        }
+    }
+    InvertedMap {
+        chars,
+        langs,
+        ascii,
+    }
 }
 
 pub fn generic_alphabet_calculate_scores(
     script: Script,
-    lang_map: &LazyLock<(Vec<char>, Vec<Vec<Lang>>)>,
+    lang_map: &LazyLock<InvertedMap>,
     text: &LowercaseText,
     filter_list: &FilterList,
 ) -> RawOutcome {
-    let (chars, langs) = &**lang_map;
+    let InvertedMap { chars, langs, .. } = &**lang_map;
     let script_langs = script.langs();
 
     // score of each character.
@@ -54,7 +86,7 @@ pub fn generic_alphabet_calculate_scores(
 
         max_raw_score += 1;
 
-        if let Ok(position) = chars.binary_search(&ch) {
+        if let Some(position) = lang_map.position(ch) {
             // add 2 and remove max_raw_score at the end,
             // to keep the score interval of -max_raw_score..max_raw_score
             char_scores[position] += 2;
