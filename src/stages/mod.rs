@@ -11,6 +11,7 @@ pub mod entities;
 pub mod entity_table;
 pub mod quality;
 pub mod read;
+pub mod regexes;
 pub mod script;
 pub mod segment;
 pub mod stopwords;
@@ -66,7 +67,7 @@ impl InvalidValue {
 
 /// Compiles a regex from a spanned setting, naming the key on failure.
 pub fn compile_regex(key: &str, value: &Spanned<String>) -> Result<regex::Regex, InvalidValue> {
-    regex::Regex::new(value.get_ref()).map_err(|e| InvalidValue::new(key, value, e))
+    regexes::compiled(value.get_ref(), false).map_err(|e| InvalidValue::new(key, value, e))
 }
 
 #[cfg(test)]

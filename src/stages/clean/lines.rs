@@ -203,9 +203,7 @@ pub fn builtin_rules(disabled: &[String]) -> Vec<LineRule> {
 
 /// Compiles `pattern` with case-insensitive matching.
 pub fn case_insensitive(pattern: &str) -> Result<Regex, regex::Error> {
-    regex::RegexBuilder::new(pattern)
-        .case_insensitive(true)
-        .build()
+    crate::stages::regexes::compiled(pattern, true)
 }
 
 /// Settings of the menu-block rule.

@@ -452,9 +452,7 @@ fn fenced_code(raw: &[&str]) -> Vec<bool> {
 /// A case-insensitive regex from one of the stage's own patterns (they are
 /// constants, so a failure is a bug caught by every test).
 fn case_insensitive(pattern: &str) -> regex::Regex {
-    regex::RegexBuilder::new(pattern)
-        .case_insensitive(true)
-        .build()
+    lines::case_insensitive(pattern)
         .unwrap_or_else(|e| panic!("built-in clean regex {pattern:?}: {e}"))
 }
 
