@@ -66,14 +66,39 @@ impl StopWords {
 /// Up to 8 ASCII bytes as one integer, lower-cased, zero past the end, and
 /// the length in the top bits of the first four bytes (which ASCII leaves
 /// 0), so that "them" and "them\0" differ too.
+///
+/// The bytes are read straight into a register (two overlapping loads), not
+/// copied into a buffer on the stack: reading 8 bytes back just after
+/// writing fewer stalled every look-up (the store cannot be forwarded to
+/// the load), a quarter of the function's samples.
 #[inline]
 fn pack(word: &[u8]) -> u64 {
-    let mut bytes = [0u8; 8];
-    bytes[..word.len()].copy_from_slice(word);
-    bytes.make_ascii_lowercase();
-    let len = word.len() as u64;
+    let n = word.len();
+    debug_assert!(n <= 8 && word.is_ascii());
+    let bytes = match n {
+        0 => 0,
+        // Byte 0, the middle one and the last: every byte of 1 to 3.
+        1..=3 => {
+            u64::from(word[0])
+                | u64::from(word[n / 2]) << (8 * (n / 2))
+                | u64::from(word[n - 1]) << (8 * (n - 1))
+        }
+        // The first four and the last four, overlapping.
+        _ => {
+            let first = u32::from_le_bytes([word[0], word[1], word[2], word[3]]);
+            let last = u32::from_le_bytes([word[n - 4], word[n - 3], word[n - 2], word[n - 1]]);
+            u64::from(first) | u64::from(last) << (8 * (n - 4))
+        }
+    };
+    // Lower-case 'A'..='Z' in every byte at once: each byte is below 0x80,
+    // so adding to it carries into its own top bit only.
+    let at_least_a = bytes.wrapping_add(0x3F3F_3F3F_3F3F_3F3F);
+    let past_z = bytes.wrapping_add(0x2525_2525_2525_2525);
+    let upper = at_least_a & !past_z & 0x8080_8080_8080_8080;
+    let lower = bytes | upper >> 2;
+    let len = n as u64;
     let len_bits = (len & 1) << 7 | (len >> 1 & 1) << 15 | (len >> 2 & 1) << 23 | (len >> 3) << 31;
-    u64::from_le_bytes(bytes) | len_bits
+    lower | len_bits
 }
 
 fn stop_words() -> &'static StopWords {
@@ -164,6 +189,32 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn packing_is_lower_casing_bytes() {
+        // Every ASCII byte at every place, against the plain way.
+        let plain = |w: &[u8]| {
+            let mut bytes = [0u8; 8];
+            bytes[..w.len()].copy_from_slice(w);
+            bytes.make_ascii_lowercase();
+            let len = w.len() as u64;
+            u64::from_le_bytes(bytes)
+                | (len & 1) << 7
+                | (len >> 1 & 1) << 15
+                | (len >> 2 & 1) << 23
+                | (len >> 3) << 31
+        };
+        for n in 0..=8 {
+            for b in 0u8..128 {
+                for at in 0..n {
+                    let mut w: Vec<u8> = (0..n as u8).map(|i| b"aZq@[`{~"[i as usize]).collect();
+                    w[at] = b;
+                    assert_eq!(pack(&w), plain(&w), "{w:?}");
+                }
+            }
+        }
+        assert_ne!(pack(b"them"), pack(b"them\0"));
     }
 
     #[test]
