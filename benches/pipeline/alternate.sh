@@ -13,6 +13,7 @@
 # seconds and the medians.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+source benches/pipeline/same_tables.sh
 a=${1:?usage: alternate.sh A B [ROUNDS] [THREADS]}
 b=${2:?usage: alternate.sh A B [ROUNDS] [THREADS]}
 rounds=${3:-4}
@@ -37,10 +38,4 @@ for which in A B; do
         awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}')
     echo "$which median wall: $median s ($threads threads, $rounds rounds)"
 done
-differ=0
-while read -r f; do
-    cmp -s "$out/A/$f" "$out/B/$f" || { echo "DIFFERENT: $f"; differ=1; }
-done < <(cd "$out/A" && find . -name '*.parquet' | sort)
-n=$(cd "$out/A" && find . -name '*.parquet' | wc -l)
-[[ $differ == 0 ]] && echo "the same tables: $n Parquet files equal byte for byte"
-exit $differ
+same_tables "$out/A" "$out/B"

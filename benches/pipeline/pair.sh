@@ -14,6 +14,7 @@
 # means and how many rounds B won.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+source benches/pipeline/same_tables.sh
 a=${1:?usage: pair.sh A B [ROUNDS] [CONFIG]}
 b=${2:?usage: pair.sh A B [ROUNDS] [CONFIG]}
 rounds=${3:-6}
@@ -36,9 +37,4 @@ for k in $(seq "$rounds"); do
     echo "$(cat "$out/ta") $(cat "$out/tb")" >> "$out/times"
 done
 awk '{a += $1; b += $2; w += ($2 < $1)} END {printf "mean wall: A %.3f s, B %.3f s; B faster in %d of %d rounds\n", a / NR, b / NR, w, NR}' "$out/times"
-differ=0
-for f in $(cd "$out/A" && find . -name '*.parquet' | sort); do
-    cmp -s "$out/A/$f" "$out/B/$f" || { echo "differ: $f"; differ=1; }
-done
-if (( differ )); then echo "the tables differ"; exit 1; fi
-echo "the same tables: $(cd "$out/A" && find . -name '*.parquet' | wc -l) Parquet files equal byte for byte"
+same_tables "$out/A" "$out/B"

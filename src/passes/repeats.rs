@@ -41,7 +41,7 @@ pub fn text_key(text: &str, lang: Option<&str>) -> TextKey {
 }
 
 /// Where a document's result comes from.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub enum Source<T> {
     /// Tag it.
     Tag,
@@ -190,7 +190,7 @@ mod tests {
             .iter()
             .zip(docs)
             .map(|(s, (_, text))| {
-                (*s == Source::Tag).then(|| {
+                matches!(s, Source::Tag).then(|| {
                     *calls += 1;
                     text.len()
                 })

@@ -121,7 +121,7 @@ pub fn write(
         let tagged: Vec<Option<(Vec<Mention>, NamesTagged)>> = processed
             .par_iter()
             .zip(&sources)
-            .map(|(p, source)| (*source == Source::Tag).then(|| tag_document(tagger, p)))
+            .map(|(p, source)| matches!(source, Source::Tag).then(|| tag_document(tagger, p)))
             .collect();
         let results = repeats::resolve(sources, tagged);
         repeats.done(&keys, &results);
@@ -232,7 +232,7 @@ pub fn write(
 }
 
 /// How a document's names were tagged, for the counts.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy)]
 struct NamesTagged {
     /// The document's name model.
     model: Option<Language>,
