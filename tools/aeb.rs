@@ -26,7 +26,7 @@ use std::time::Instant;
 use anyhow::{bail, Context, Result};
 use gleaner::clean::Cleaner;
 use gleaner::config::Config;
-use gleaner::read::html::{read_html_with, ExtractParams, TextFormat};
+use gleaner::read::html::{parse_page, read_html_with, ExtractParams, TextFormat};
 
 fn pages(dir: &Path) -> Result<Vec<(String, String, Option<String>)>> {
     let truth: serde_json::Value =
@@ -199,11 +199,7 @@ fn main() -> Result<()> {
             let pages = wcxb_pages(Path::new(split))?;
             let params = extract_params()?;
             let (_, parse_secs) = timed(&pages, |(_, html, _)| {
-                scraper::Html::parse_document(html)
-                    .tree
-                    .nodes()
-                    .count()
-                    .to_string()
+                parse_page(html).tree.nodes().count().to_string()
             });
             let (texts, secs) = timed(&pages, |(_, html, url)| {
                 read_html_with("page.html", html, url.as_deref(), format, &params).body

@@ -8,7 +8,7 @@ use super::article;
 #[cfg(test)]
 pub(crate) use super::article::LINE_MODEL;
 pub use super::article::{
-    page_lines, PageLine, Params as ExtractParams, TextFormat, LINE_FEATURES,
+    page_lines, parse_page, PageLine, Params as ExtractParams, TextFormat, LINE_FEATURES,
 };
 
 /// Reads one HTML page as one document. `url` is where the page came from

@@ -173,7 +173,7 @@ pub fn page_lines(html: &str, p: &Params) -> Vec<PageLine> {
 /// [`page_lines`] of one document; `outer` says whether its `<noscript>`
 /// may stand in for a nearly empty body (once, as in `extract_at`).
 fn page_lines_in(html: &str, chosen: &str, p: &Params, outer: bool) -> Vec<PageLine> {
-    let doc = scraper::Html::parse_document(html);
+    let doc = super::parse_page(html);
     let mut meta = super::meta::Meta::default();
     let mut a = flatten(&doc, &mut meta);
     let kind = PageKind::of(&meta, &meta.finish_jsonld());
