@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Checks that cutting script and style bodies before the parse
 # (src/stages/read/article/code_bodies.rs) leaves html5ever's tree the same,
-# less those bodies' text, on real pages and on the parser conformance
-# suite: html5lib-tests' tree-construction documents (fetched at a pinned
+# less those bodies' text, and that the patched html5ever
+# (vendor/html5ever/PATCHES.md) builds the same trees as the published one,
+# on real pages and on the parser conformance suite: html5lib-tests' tree-construction documents (fetched at a pinned
 # commit; MIT, (c) James Graham, Geoffrey Sneddon and contributors), plus
 # the WCXB pages and Readability's test pages when benches/wcxb/fetch.sh and
 # benches/readability/run.sh have fetched them.
@@ -11,7 +12,7 @@
 #
 # Tries `git clone`; where GitHub is not reachable set GLEANER_HTML5LIB_MIRROR
 # to a git directory holding the commit. Work files go to benches/html/work/
-# (git-ignored). A few minutes, most of it the release test build.
+# (git-ignored). About 10 minutes, most of it two release test builds.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 source scripts/lib/pinned_archive.sh
@@ -68,4 +69,33 @@ if [[ -d benches/readability/work/src/test/test-pages ]]; then
 else
     echo "same_tree: no Readability pages (benches/readability/run.sh fetches them)" >&2
 fi
-GLEANER_HTML_PAGES="$pages" cargo test --release --locked --lib code_bodies -- --ignored --nocapture
+GLEANER_TREE_DUMP="$work/trees-vendored.txt" GLEANER_HTML_PAGES="$pages" \
+    cargo test --release --locked --lib code_bodies -- --ignored --nocapture
+
+# The patched html5ever (vendor/html5ever/PATCHES.md) against the published
+# one: the same trees, byte for byte. The published crate comes from
+# cargo's registry cache, or from crates.io.
+version=$(sed -n 's/^version = "\(.*\)"/\1/p' vendor/html5ever/Cargo.toml | head -n1)
+published=$(ls -d "${CARGO_HOME:-$HOME/.cargo}"/registry/src/*/"html5ever-$version" 2>/dev/null | head -n1 || true)
+if [[ -z $published ]]; then
+    mkdir -p "$work/published"
+    if curl -sSfL "https://static.crates.io/crates/html5ever/html5ever-$version.crate" \
+        | tar -xz -C "$work/published"; then
+        published=$work/published/html5ever-$version
+    fi
+fi
+if [[ -z $published ]]; then
+    echo "same_tree: html5ever $version from crates.io not found; the patch was not compared" >&2
+    exit 1
+fi
+GLEANER_TREE_DUMP="$work/trees-published.txt" GLEANER_HTML_PAGES="$pages" \
+    CARGO_TARGET_DIR="$work/target-published" \
+    cargo test --release --config "patch.crates-io.html5ever.path='$(cd "$published" && pwd)'" \
+    --lib code_bodies -- --ignored --nocapture
+if cmp -s "$work/trees-vendored.txt" "$work/trees-published.txt"; then
+    echo "same_tree: the patched html5ever builds the same trees as html5ever $version from crates.io ($(wc -c < "$work/trees-vendored.txt") bytes of trees)"
+else
+    echo "same_tree: the patched html5ever builds other trees than html5ever $version: compare $work/trees-vendored.txt and $work/trees-published.txt" >&2
+    exit 1
+fi
+rm -f "$work/trees-vendored.txt" "$work/trees-published.txt"

@@ -530,27 +530,43 @@ mod tests {
     #[ignore]
     fn real_pages_parse_to_the_same_tree() {
         let root = std::env::var("GLEANER_HTML_PAGES").expect("GLEANER_HTML_PAGES");
-        let (mut pages, mut cut) = (0, 0);
-        let mut dirs = vec![std::path::PathBuf::from(root)];
+        let (mut paths, mut dirs) = (Vec::new(), vec![std::path::PathBuf::from(root)]);
         while let Some(dir) = dirs.pop() {
             for entry in std::fs::read_dir(&dir).unwrap() {
                 let path = entry.unwrap().path();
                 if path.is_dir() {
                     dirs.push(path);
                 } else if path.extension().is_some_and(|e| e == "html" || e == "htm") {
-                    let bytes = std::fs::read(&path).unwrap();
-                    let html = String::from_utf8_lossy(&bytes);
-                    pages += 1;
-                    cut += html.len() - without_code(&html).len();
-                    assert_eq!(
-                        tree(&html),
-                        tree(&without_code(&html)),
-                        "{}",
-                        path.display()
-                    );
+                    paths.push(path);
                 }
             }
         }
-        eprintln!("{pages} pages, the same trees; {cut} bytes of code left out");
+        paths.sort();
+        // With GLEANER_TREE_DUMP=FILE, every page's whole tree goes to FILE,
+        // so that two builds of the parser can be compared
+        // (vendor/html5ever/PATCHES.md).
+        let mut dump = std::env::var_os("GLEANER_TREE_DUMP")
+            .map(|f| std::io::BufWriter::new(std::fs::File::create(f).unwrap()));
+        let mut cut = 0;
+        for path in &paths {
+            let bytes = std::fs::read(path).unwrap();
+            let html = String::from_utf8_lossy(&bytes);
+            cut += html.len() - without_code(&html).len();
+            assert_eq!(
+                tree(&html),
+                tree(&without_code(&html)),
+                "{}",
+                path.display()
+            );
+            if let Some(out) = dump.as_mut() {
+                use std::io::Write;
+                let whole = format!("{:?}", Html::parse_document(&html).tree);
+                writeln!(out, "{}\n{whole}", path.display()).unwrap();
+            }
+        }
+        eprintln!(
+            "{} pages, the same trees; {cut} bytes of code left out",
+            paths.len()
+        );
     }
 }
