@@ -255,8 +255,8 @@ fn lenient_text(a: &mut [Node], p: &Params, format: TextFormat, soft: bool) -> S
 }
 
 /// The page's tree as html5ever builds it, less the text of its scripts
-/// and style sheets, which nothing here reads (see [`code_bodies`]): the
-/// parse is about a fifth faster.
+/// and style sheets, which nothing here reads ([`code_bodies`]): a third
+/// of WCXB's bytes that html5ever no longer tokenizes.
 pub fn parse_page(html: &str) -> Html {
     Html::parse_document(&code_bodies::without_code(html))
 }
