@@ -6,7 +6,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-step() { printf '\n==> %s\n' "$*"; }
+# Each step says how long the suite has run, so a slow CI shows where.
+started=$SECONDS
+step() { printf '\n==> [%ds] %s\n' "$((SECONDS - started))" "$*"; }
 
 step "python venv (.venv) with duckdb, polars, pytest"
 if [ ! -x .venv/bin/python ]; then
