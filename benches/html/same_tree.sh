@@ -3,10 +3,11 @@
 # (src/stages/read/article/code_bodies.rs) leaves html5ever's tree the same,
 # less those bodies' text, and that the patched html5ever
 # (vendor/html5ever/PATCHES.md) builds the same trees as the published one,
-# on real pages and on the parser conformance suite: html5lib-tests' tree-construction documents (fetched at a pinned
-# commit; MIT, (c) James Graham, Geoffrey Sneddon and contributors), plus
-# the WCXB pages and Readability's test pages when benches/wcxb/fetch.sh and
-# benches/readability/run.sh have fetched them.
+# on real pages and on the parser conformance suite: html5lib-tests'
+# tree-construction documents (fetched at a pinned commit; MIT, (c) James
+# Graham, Geoffrey Sneddon and contributors), seeded tag soup and deep
+# nesting, plus the WCXB pages and Readability's test pages when
+# benches/wcxb/fetch.sh and benches/readability/run.sh have fetched them.
 #
 #   benches/html/same_tree.sh
 #
@@ -51,6 +52,33 @@ for dat in sorted(src.glob("*.dat")):
         (out / f"{dat.stem}_{k:04d}.html").write_text(data, encoding="utf-8")
         n += 1
 print(f"same_tree: {n} html5lib-tests documents", file=sys.stderr)
+PY
+# Tag soup: seeded random runs of the tags whose handling moves `p`
+# elements on and off the stack of open elements (block starts, buttons,
+# tables, formatting elements and the adoption agency, foreign content,
+# templates, stray end tags), and deep nesting, where a walk of the stack
+# at every tag was quadratic.
+python3 - "$pages/soup" <<'PY'
+import pathlib, random, sys
+out = pathlib.Path(sys.argv[1])
+out.mkdir(parents=True)
+tags = ["div", "p", "span", "button", "table", "tr", "td", "b", "i", "a",
+        "ul", "li", "h1", "form", "select", "option", "svg", "math",
+        "template", "nobr", "pre", "dd", "dt", "address", "marquee"]
+rng = random.Random(16)
+for k in range(2000):
+    parts = []
+    for _ in range(rng.randrange(1, 300)):
+        r = rng.random()
+        t = rng.choice(tags)
+        parts.append(f"<{t}>" if r < 0.5 else f"</{t}>" if r < 0.8 else "x ")
+    (out / f"soup_{k:04d}.html").write_text("".join(parts), encoding="utf-8")
+deep = {"div_span": "<div><span>" * 20000, "div": "<div>" * 20000,
+        "p_div": "<p><div>" * 5000, "button_p": "<button><p>" * 5000,
+        "b_p": "<b><p>" * 5000}
+for name, page in deep.items():
+    (out / f"deep_{name}.html").write_text(page + "<p>The text survives.", encoding="utf-8")
+print(f"same_tree: {2000 + len(deep)} tag-soup and deep pages", file=sys.stderr)
 PY
 if compgen -G "data/external/wcxb/*/html/*.html.gz" > /dev/null; then
     mkdir -p "$pages/wcxb"

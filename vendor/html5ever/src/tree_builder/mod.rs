@@ -41,6 +41,9 @@ mod tag_sets;
 mod data;
 mod rules;
 mod types;
+// PATCH (gleaner): the stack of open elements counts its `p` elements.
+mod open_elems;
+use self::open_elems::OpenElems;
 
 /// Tree builder options, with an impl for Default.
 #[derive(Copy, Clone)]
@@ -108,7 +111,7 @@ pub struct TreeBuilder<Handle, Sink> {
     doc_handle: Handle,
 
     /// Stack of open elements, most recently added at end.
-    open_elems: RefCell<Vec<Handle>>,
+    open_elems: RefCell<OpenElems<Handle>>,
 
     /// List of active formatting elements.
     active_formatting: RefCell<Vec<FormatEntry<Handle>>>,
@@ -268,7 +271,7 @@ where
     /// internal state. This is intended to support garbage-collected DOMs.
     pub fn trace_handles(&self, tracer: &dyn Tracer<Handle = Handle>) {
         tracer.trace_handle(&self.doc_handle);
-        for e in &*self.open_elems.borrow() {
+        for e in self.open_elems.borrow().iter() {
             tracer.trace_handle(e);
         }
 
@@ -544,7 +547,9 @@ where
     }
 
     fn end(&self) {
-        for elem in self.open_elems.borrow_mut().drain(..).rev() {
+        // PATCH (gleaner): the stack is emptied through `take_all`.
+        let open_elems = self.open_elems.borrow_mut().take_all();
+        for elem in open_elems.into_iter().rev() {
             self.sink.pop(&elem);
         }
     }
@@ -778,7 +783,9 @@ where
 
             let Some((furthest_block_index, furthest_block)) = maybe_furthest_block else {
                 // 10.
-                self.open_elems.borrow_mut().truncate(fmt_elem_stack_index);
+                self.open_elems
+                    .borrow_mut()
+                    .truncate(fmt_elem_stack_index, self.html_p());
                 self.active_formatting.borrow_mut().remove(fmt_elem_index);
                 return;
             };
@@ -813,13 +820,17 @@ where
                 if inner_counter > 3 {
                     self.position_in_active_formatting(&node)
                         .map(|position| self.active_formatting.borrow_mut().remove(position));
-                    self.open_elems.borrow_mut().remove(node_index);
+                    self.open_elems
+                        .borrow_mut()
+                        .remove(node_index, self.html_p());
                     continue;
                 }
 
                 let Some(node_formatting_index) = self.position_in_active_formatting(&node) else {
                     // 13.6.
-                    self.open_elems.borrow_mut().remove(node_index);
+                    self.open_elems
+                        .borrow_mut()
+                        .remove(node_index, self.html_p());
                     continue;
                 };
 
@@ -839,7 +850,9 @@ where
                     tag.attrs.clone(),
                     tag.had_duplicate_attributes,
                 );
-                self.open_elems.borrow_mut()[node_index] = new_element.clone();
+                self.open_elems
+                    .borrow_mut()
+                    .replace(node_index, new_element.clone(), self.html_p());
                 self.active_formatting.borrow_mut()[node_formatting_index] =
                     FormatEntry::Element(new_element.clone(), tag);
                 node = new_element;
@@ -914,21 +927,23 @@ where
                 .expect("furthest block missing from open element stack");
             self.open_elems
                 .borrow_mut()
-                .insert(new_furthest_block_index + 1, new_element);
+                .insert(new_furthest_block_index + 1, new_element, self.html_p());
 
             // 20.
         }
     }
 
     fn push(&self, elem: &Handle) {
-        self.open_elems.borrow_mut().push(elem.clone());
+        self.open_elems
+            .borrow_mut()
+            .push(elem.clone(), self.html_p());
     }
 
     fn pop(&self) -> Handle {
         let elem = self
             .open_elems
             .borrow_mut()
-            .pop()
+            .pop(self.html_p())
             .expect("no current element");
 
         self.sink.pop(&elem);
@@ -942,7 +957,9 @@ where
             .iter()
             .rposition(|x| self.sink.same_node(elem, x));
         if let Some(position) = position {
-            self.open_elems.borrow_mut().remove(position);
+            self.open_elems
+                .borrow_mut()
+                .remove(position, self.html_p());
             self.sink.pop(elem);
         }
     }
@@ -1112,6 +1129,11 @@ where
         *elem_name.ns() == ns!(html) && *elem_name.local_name() == name
     }
 
+    // PATCH (gleaner): what the stack of open elements is told to count.
+    fn html_p(&self) -> impl Fn(&Handle) -> bool + '_ {
+        |elem| self.html_elem_named(elem, local_name!("p"))
+    }
+
     fn in_html_elem_named(&self, name: LocalName) -> bool {
         self.open_elems
             .borrow()
@@ -1127,6 +1149,11 @@ where
     where
         TagSet: Fn(ExpandedName) -> bool,
     {
+        // PATCH (gleaner): with no HTML `p` open, none is in any scope (the
+        // walk below would find none); answered without the walk.
+        if name == local_name!("p") && !self.open_elems.borrow().has_html_p() {
+            return false;
+        }
         self.in_scope(scope, |elem| self.html_elem_named(&elem, name.clone()))
     }
 
@@ -1167,7 +1194,7 @@ where
         TagSet: Fn(ExpandedName) -> bool,
     {
         while !self.current_node_in(&tag_set) {
-            self.open_elems.borrow_mut().pop();
+            self.open_elems.borrow_mut().pop(self.html_p());
         }
     }
 
@@ -1180,7 +1207,7 @@ where
         let mut n = 0;
         loop {
             n += 1;
-            match self.open_elems.borrow_mut().pop() {
+            match self.open_elems.borrow_mut().pop(self.html_p()) {
                 None => break,
                 Some(elem) => {
                     if pred(self.sink.elem_name(&elem).expanded()) {
@@ -1581,7 +1608,9 @@ where
             // mis-nested tags
             self.unexpected(&tag);
         }
-        self.open_elems.borrow_mut().truncate(match_idx);
+        self.open_elems
+            .borrow_mut()
+            .truncate(match_idx, self.html_p());
     }
 
     fn handle_misnested_a_tags(&self, tag: &Tag) {
