@@ -3,9 +3,9 @@
 # previous release exactly as it was (nothing of its own left behind), and
 # the next run, once there is room, must complete it.
 #
-#   scripts/full_disk_test.sh [STEPS]     (default 12)
+#   scripts/full_disk_test.sh [STEPS] [DOCS]     (default 12 steps, 600 documents)
 #
-# Release R0 is a run over half the files of a 600-document corpus
+# Release R0 is a run over half the files of a DOCS-document corpus
 # (scripts/lib/release_fixture.sh); R1 is the incremental run once the
 # other half is added. Per step, a copy of R0 is put on a tmpfs with room
 # for R0 plus a growing share of what the incremental run writes (from
@@ -25,6 +25,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 STEPS=${1:-12}
+DOCS=${2:-600}
 work=$(mktemp -d)
 disk=$work/disk
 mkdir "$disk"
@@ -40,9 +41,9 @@ fi
 umount "$disk"
 source scripts/lib/release_fixture.sh
 fixture_binaries
-# 600 documents: every write of a run happens at any size, and the trials
-# stay short with a debug build.
-release_fixture "$BIN" "$GEN" "$work" 600
+# A few hundred documents: every write of a run happens at any size, and
+# the trials stay short with a debug build (the test suite uses 200).
+release_fixture "$BIN" "$GEN" "$work" "$DOCS"
 r0_kb=$(du -sk "$work/r0" | cut -f1)
 # What the incremental run writes, staging and scratch included, with a
 # margin: the last steps have room enough.

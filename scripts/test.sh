@@ -38,12 +38,12 @@ GLEANER_DATASET="$dataset" \
   .venv/bin/python -m pytest -q tests/python
 rm -rf "$(dirname "$dataset")"
 
-step "kill -9 mid-run: previous release intact, rerun completes it (3 trials; scripts/crash_test.sh 20 for more)"
-scripts/crash_test.sh 3
+step "kill -9 mid-run: previous release intact, rerun completes it (3 trials on 1,000 documents; scripts/crash_test.sh 20 for more)"
+scripts/crash_test.sh 3 1000
 
 step "a full disk mid-run: clear error, previous release untouched, the next run completes it (scripts/full_disk_test.sh)"
 status=0
-scripts/full_disk_test.sh 8 || status=$?
+scripts/full_disk_test.sh 8 200 || status=$?
 if [ "$status" = 77 ]; then
   echo "(skipped: no tmpfs can be mounted on this machine)"
 elif [ "$status" != 0 ]; then
