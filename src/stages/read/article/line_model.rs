@@ -582,18 +582,24 @@ impl PageFacts<'_, '_> {
             }
         };
         // Characters of lines, and of selected lines, under each element.
+        // Each line's characters go to its own element, then every
+        // element's to its parent, from the last element back (a child
+        // comes after its parent in the arena): one pass, where a walk up
+        // from every line was quadratic on deeply nested text.
         let mut under = vec![(0u32, 0u32); a.len()];
         for (l, &s) in lines.iter().zip(selected) {
-            let mut i = if l.node == NONE { 0 } else { l.node as usize };
-            loop {
-                under[i].0 += l.chars;
-                if s {
-                    under[i].1 += l.chars;
-                }
-                if i == 0 || a[i].parent == NONE {
-                    break;
-                }
-                i = a[i].parent as usize;
+            let i = if l.node == NONE { 0 } else { l.node as usize };
+            under[i].0 += l.chars;
+            if s {
+                under[i].1 += l.chars;
+            }
+        }
+        for i in (1..a.len()).rev() {
+            let par = a[i].parent;
+            if par != NONE {
+                let (chars, sel) = under[i];
+                under[par as usize].0 += chars;
+                under[par as usize].1 += sel;
             }
         }
         let mut nwords: Vec<usize> = lines

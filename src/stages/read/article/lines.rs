@@ -42,9 +42,14 @@ pub(super) fn filter_lines<'l>(lines: &'l [Line], p: &Params) -> Vec<&'l Line> {
             }
         }
     }
-    // Trailing headings / short lines.
-    while let Some(last) = (0..lines.len()).rev().find(|&i| keep[i]) {
-        let more = keep[..last].iter().any(|&k| k);
+    // Trailing headings / short lines, from the end back: one pass (a page
+    // of thousands of short lines made a scan from the end per line
+    // quadratic). Only lines after the first kept one go, so it stays first.
+    let first_kept = keep.iter().position(|&k| k);
+    let mut end = lines.len();
+    while let Some(last) = (0..end).rev().find(|&i| keep[i]) {
+        let more = first_kept.is_some_and(|f| f < last);
+        end = last;
         let l = &lines[last];
         // A short table row is data ("Weight | 68 g"), not a leftover.
         let short = l.chars < 10 && l.kind != LineKind::Row;
