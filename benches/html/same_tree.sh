@@ -53,11 +53,12 @@ for dat in sorted(src.glob("*.dat")):
         n += 1
 print(f"same_tree: {n} html5lib-tests documents", file=sys.stderr)
 PY
-# Tag soup: seeded random runs of the tags whose handling moves `p`
-# elements on and off the stack of open elements (block starts, buttons,
-# tables, formatting elements and the adoption agency, foreign content,
-# templates, stray end tags), and deep nesting, where a walk of the stack
-# at every tag was quadratic.
+# Tag soup: seeded random runs of the tags whose handling moves `p` and
+# `template` elements on and off the stack of open elements (block starts,
+# buttons, tables, forms, formatting elements and the adoption agency,
+# foreign content, templates, stray end tags), some with many attributes,
+# duplicates among them; and deep nesting and a tag of 100,000 attributes,
+# where the published parser is quadratic.
 python3 - "$pages/soup" <<'PY'
 import pathlib, random, sys
 out = pathlib.Path(sys.argv[1])
@@ -71,11 +72,18 @@ for k in range(2000):
     for _ in range(rng.randrange(1, 300)):
         r = rng.random()
         t = rng.choice(tags)
-        parts.append(f"<{t}>" if r < 0.5 else f"</{t}>" if r < 0.8 else "x ")
+        if r < 0.5 and rng.random() < 0.1:
+            # Attributes, duplicates among them, up to past the count from
+            # which the tokenizer looks duplicates up in a set.
+            names = [f"a{rng.randrange(60)}" for _ in range(rng.randrange(80))]
+            t += "".join(f' {n}="{rng.randrange(9)}"' for n in names)
+        parts.append(f"<{t}>" if r < 0.5 else f"</{t.split()[0]}>" if r < 0.8 else "x ")
     (out / f"soup_{k:04d}.html").write_text("".join(parts), encoding="utf-8")
 deep = {"div_span": "<div><span>" * 20000, "div": "<div>" * 20000,
         "p_div": "<p><div>" * 5000, "button_p": "<button><p>" * 5000,
-        "b_p": "<b><p>" * 5000}
+        "b_p": "<b><p>" * 5000, "form_div": "<form><div>" * 20000,
+        "template_div": "<template><div>" * 5000,
+        "attrs": "<div " + " ".join(f"a{i % 70000}=v" for i in range(100000)) + ">"}
 for name, page in deep.items():
     (out / f"deep_{name}.html").write_text(page + "<p>The text survives.", encoding="utf-8")
 print(f"same_tree: {2000 + len(deep)} tag-soup and deep pages", file=sys.stderr)

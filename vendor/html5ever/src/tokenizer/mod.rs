@@ -30,6 +30,12 @@ use std::borrow::Cow::{self, Borrowed};
 use std::cell::{Cell, RefCell, RefMut};
 use std::cmp::Reverse;
 use std::collections::BTreeMap;
+// PATCH (gleaner): duplicate attributes of a tag with many.
+use std::collections::HashSet;
+
+/// PATCH (gleaner): from this many attributes on, a tag's names are kept in
+/// a set (`current_tag_attr_names`).
+const MANY_ATTRS: usize = 32;
 use std::mem;
 
 pub use crate::buffer_queue::{BufferQueue, FromSet, NotFromSet, SetResult};
@@ -155,6 +161,12 @@ pub struct Tokenizer<Sink> {
     /// Current tag attributes.
     current_tag_attrs: RefCell<Vec<Attribute>>,
 
+    /// PATCH (gleaner): the names in `current_tag_attrs`, once it holds
+    /// `MANY_ATTRS` or more (else empty), so that a duplicate is found
+    /// without comparing each new name with every earlier one: a tag of
+    /// 100,000 attributes took seconds, growing with their square.
+    current_tag_attr_names: RefCell<HashSet<LocalName>>,
+
     /// Current attribute name.
     current_attr_name: RefCell<StrTendril>,
 
@@ -207,6 +219,7 @@ impl<Sink: TokenSink> Tokenizer<Sink> {
             current_tag_self_closing: Cell::new(false),
             current_tag_had_duplicate_attributes: Cell::new(false),
             current_tag_attrs: RefCell::new(vec![]),
+            current_tag_attr_names: RefCell::new(HashSet::new()),
             current_attr_name: RefCell::new(StrTendril::new()),
             current_attr_value: RefCell::new(StrTendril::new()),
             current_comment: RefCell::new(StrTendril::new()),
@@ -465,7 +478,11 @@ impl<Sink: TokenSink> Tokenizer<Sink> {
             kind: self.current_tag_kind.get(),
             name,
             self_closing: self.current_tag_self_closing.get(),
-            attrs: std::mem::take(&mut self.current_tag_attrs.borrow_mut()),
+            attrs: {
+                // PATCH (gleaner): the names go with the attributes.
+                self.current_tag_attr_names.borrow_mut().clear();
+                std::mem::take(&mut self.current_tag_attrs.borrow_mut())
+            },
             had_duplicate_attributes: self.current_tag_had_duplicate_attributes.get(),
         });
 
@@ -513,6 +530,8 @@ impl<Sink: TokenSink> Tokenizer<Sink> {
         self.current_tag_self_closing.set(false);
         self.current_tag_had_duplicate_attributes.set(false);
         *self.current_tag_attrs.borrow_mut() = vec![];
+        // PATCH (gleaner): the names go with the attributes.
+        self.current_tag_attr_names.borrow_mut().clear();
     }
 
     fn create_tag(&self, kind: TagKind, c: char) {
@@ -545,11 +564,19 @@ impl<Sink: TokenSink> Tokenizer<Sink> {
         self.current_attr_name.borrow_mut().clear();
         // Check for a duplicate attribute.
         // FIXME: the spec says we should error as soon as the name is finished.
+        // PATCH (gleaner): past `MANY_ATTRS` attributes, by the set of their
+        // names, which then holds every name the tag has so far.
         let dup = {
-            self.current_tag_attrs
-                .borrow()
-                .iter()
-                .any(|a| a.name.local == name)
+            let attrs = self.current_tag_attrs.borrow();
+            if attrs.len() < MANY_ATTRS {
+                attrs.iter().any(|a| a.name.local == name)
+            } else {
+                let mut names = self.current_tag_attr_names.borrow_mut();
+                if names.is_empty() {
+                    names.extend(attrs.iter().map(|a| a.name.local.clone()));
+                }
+                !names.insert(name.clone())
+            }
         };
 
         if dup {

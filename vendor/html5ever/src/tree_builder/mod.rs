@@ -41,9 +41,10 @@ mod tag_sets;
 mod data;
 mod rules;
 mod types;
-// PATCH (gleaner): the stack of open elements counts its `p` elements.
+// PATCH (gleaner): the stack of open elements counts its `p` and
+// `template` elements.
 mod open_elems;
-use self::open_elems::OpenElems;
+use self::open_elems::{Counted, OpenElems};
 
 /// Tree builder options, with an impl for Default.
 #[derive(Copy, Clone)]
@@ -785,7 +786,7 @@ where
                 // 10.
                 self.open_elems
                     .borrow_mut()
-                    .truncate(fmt_elem_stack_index, self.html_p());
+                    .truncate(fmt_elem_stack_index, self.counted());
                 self.active_formatting.borrow_mut().remove(fmt_elem_index);
                 return;
             };
@@ -822,7 +823,7 @@ where
                         .map(|position| self.active_formatting.borrow_mut().remove(position));
                     self.open_elems
                         .borrow_mut()
-                        .remove(node_index, self.html_p());
+                        .remove(node_index, self.counted());
                     continue;
                 }
 
@@ -830,7 +831,7 @@ where
                     // 13.6.
                     self.open_elems
                         .borrow_mut()
-                        .remove(node_index, self.html_p());
+                        .remove(node_index, self.counted());
                     continue;
                 };
 
@@ -852,7 +853,7 @@ where
                 );
                 self.open_elems
                     .borrow_mut()
-                    .replace(node_index, new_element.clone(), self.html_p());
+                    .replace(node_index, new_element.clone(), self.counted());
                 self.active_formatting.borrow_mut()[node_formatting_index] =
                     FormatEntry::Element(new_element.clone(), tag);
                 node = new_element;
@@ -927,7 +928,7 @@ where
                 .expect("furthest block missing from open element stack");
             self.open_elems
                 .borrow_mut()
-                .insert(new_furthest_block_index + 1, new_element, self.html_p());
+                .insert(new_furthest_block_index + 1, new_element, self.counted());
 
             // 20.
         }
@@ -936,14 +937,14 @@ where
     fn push(&self, elem: &Handle) {
         self.open_elems
             .borrow_mut()
-            .push(elem.clone(), self.html_p());
+            .push(elem.clone(), self.counted());
     }
 
     fn pop(&self) -> Handle {
         let elem = self
             .open_elems
             .borrow_mut()
-            .pop(self.html_p())
+            .pop(self.counted())
             .expect("no current element");
 
         self.sink.pop(&elem);
@@ -959,7 +960,7 @@ where
         if let Some(position) = position {
             self.open_elems
                 .borrow_mut()
-                .remove(position, self.html_p());
+                .remove(position, self.counted());
             self.sink.pop(elem);
         }
     }
@@ -1130,11 +1131,27 @@ where
     }
 
     // PATCH (gleaner): what the stack of open elements is told to count.
-    fn html_p(&self) -> impl Fn(&Handle) -> bool + '_ {
-        |elem| self.html_elem_named(elem, local_name!("p"))
+    fn counted(&self) -> impl Fn(&Handle) -> Option<Counted> + '_ {
+        |elem| {
+            let name = self.sink.elem_name(elem);
+            if *name.ns() != ns!(html) {
+                None
+            } else if *name.local_name() == local_name!("p") {
+                Some(Counted::P)
+            } else if *name.local_name() == local_name!("template") {
+                Some(Counted::Template)
+            } else {
+                None
+            }
+        }
     }
 
     fn in_html_elem_named(&self, name: LocalName) -> bool {
+        // PATCH (gleaner): with no HTML `template` open, none is found
+        // (the walk below would find none); answered without the walk.
+        if name == local_name!("template") && !self.open_elems.borrow().has(Counted::Template) {
+            return false;
+        }
         self.open_elems
             .borrow()
             .iter()
@@ -1151,7 +1168,7 @@ where
     {
         // PATCH (gleaner): with no HTML `p` open, none is in any scope (the
         // walk below would find none); answered without the walk.
-        if name == local_name!("p") && !self.open_elems.borrow().has_html_p() {
+        if name == local_name!("p") && !self.open_elems.borrow().has(Counted::P) {
             return false;
         }
         self.in_scope(scope, |elem| self.html_elem_named(&elem, name.clone()))
@@ -1194,7 +1211,7 @@ where
         TagSet: Fn(ExpandedName) -> bool,
     {
         while !self.current_node_in(&tag_set) {
-            self.open_elems.borrow_mut().pop(self.html_p());
+            self.open_elems.borrow_mut().pop(self.counted());
         }
     }
 
@@ -1207,7 +1224,7 @@ where
         let mut n = 0;
         loop {
             n += 1;
-            match self.open_elems.borrow_mut().pop(self.html_p()) {
+            match self.open_elems.borrow_mut().pop(self.counted()) {
                 None => break,
                 Some(elem) => {
                     if pred(self.sink.elem_name(&elem).expanded()) {
@@ -1610,7 +1627,7 @@ where
         }
         self.open_elems
             .borrow_mut()
-            .truncate(match_idx, self.html_p());
+            .truncate(match_idx, self.counted());
     }
 
     fn handle_misnested_a_tags(&self, tag: &Tag) {

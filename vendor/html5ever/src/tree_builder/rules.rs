@@ -242,7 +242,7 @@ where
                             self.sink.mark_script_already_started(&elem);
                         }
                         self.insert_appropriately(AppendNode(elem.clone()), None);
-                        self.open_elems.borrow_mut().push(elem, self.html_p());
+                        self.open_elems.borrow_mut().push(elem, self.counted());
                         self.to_raw_text_mode(ScriptData)
                     },
 
@@ -468,7 +468,7 @@ where
 
                     // FIXME: can we get here in the fragment case?
                     // What to do with the first element then?
-                    self.open_elems.borrow_mut().truncate(1, self.html_p());
+                    self.open_elems.borrow_mut().truncate(1, self.counted());
                     self.insert_element_for(tag);
                     self.mode.set(InsertionMode::InFrameset);
                     ProcessResult::Done
@@ -1673,7 +1673,7 @@ where
                     if eq {
                         self.open_elems
                             .borrow_mut()
-                            .truncate(stack_idx, self.html_p());
+                            .truncate(stack_idx, self.counted());
                         return ProcessResult::Done;
                     }
 
