@@ -327,6 +327,27 @@ fn deeply_nested_unclosed_html_is_read() {
     assert_eq!(read.documents.len(), 1);
 }
 
+/// Pages whose shape made a parser check or an extractor pass grow with
+/// the square of their size (seconds at a few hundred KB, hours at the
+/// document cap): each is read. Their time is not asserted; a return of
+/// the quadratic shows as a slow test suite (README, "Hostile pages").
+#[test]
+fn hostile_pages_are_read() {
+    let attrs: String = (0..20_000).map(|i| format!(" a{i}=v")).collect();
+    let pages = [
+        "<form><div>".repeat(20_000),
+        "<div>word ".repeat(20_000),
+        format!("{}{}", "<b><i>".repeat(50), "<p>x</b>y</i>z".repeat(20_000)),
+        format!("<div{attrs}>The text of the page.</div>"),
+        "<ul><li>".repeat(20_000),
+    ];
+    for page in &pages {
+        let page = format!("{page}<p>The article text survives the page.");
+        let read = read_as("hostile.html", page.as_bytes()).unwrap();
+        assert_eq!(read.documents.len(), 1, "{}", &page[..40]);
+    }
+}
+
 #[test]
 fn truncated_zstd_is_reported() {
     let whole = zstd::encode_all(&b"{\"text\": \"a story\"}\n".repeat(200)[..], 3).unwrap();
