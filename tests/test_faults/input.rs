@@ -489,3 +489,50 @@ fn read_caps_are_range_checked_naming_the_key() {
         assert_eq!(out.status.code(), Some(2), "{key}");
     }
 }
+
+#[test]
+fn a_parser_panic_costs_its_file_not_the_run() {
+    // feed-rs 3 panics in quick-xml on an XML declaration naming a legacy
+    // encoding past the first bytes of the text. gleaner starts a feed at
+    // its declaration when one is in the first 64 KB; past that the panic
+    // still happens, and costs this file only (it ended the run, exit 101).
+    let case = Case::new();
+    case.write("a.txt", ARTICLE);
+    let feed = format!(
+        "{}\n<?xml version=\"1.0\" encoding=\"windows-1251\"?>\n<rss version=\"2.0\"><channel>\
+         <item><title>t</title><description>{ARTICLE_LINE}</description></item></channel></rss>",
+        "<!-- a long comment -->\n".repeat(3000)
+    );
+    case.write("late.rss", &feed);
+    // Within the first 64 KB the feed is read.
+    case.write(
+        "early.rss",
+        format!(
+            "<br />\n<b>Notice</b>: Undefined index\n{}",
+            &feed[72_000..]
+        ),
+    );
+    let out = case.run(&case.shipped(), &[case.input().as_os_str()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains("skipped") && err.contains("late.rss: the reader failed on this file"),
+        "{err}"
+    );
+    let texts = case.texts();
+    assert!(texts.iter().any(|(s, _)| s.ends_with("a.txt")), "{texts:?}");
+    assert!(
+        texts.iter().any(|(s, _)| s.ends_with("early.rss")),
+        "{texts:?}"
+    );
+    // --strict makes the skip fatal, as for any unreadable input.
+    let strict = case.run(
+        &case.shipped(),
+        &[
+            case.input().as_os_str(),
+            "--strict".as_ref(),
+            "--full".as_ref(),
+        ],
+    );
+    assert_eq!(strict.status.code(), Some(3), "{}", stderr(&strict));
+}

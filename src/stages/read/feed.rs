@@ -41,6 +41,7 @@ fn entry_id(
 /// or finds no items, as repaired ([`feed_repair`]). A feed cut off after
 /// some complete items gives those, and a warning.
 fn parse_or_repair(text: &str, warnings: &mut Vec<String>) -> Result<feed_rs::model::Feed, String> {
+    let text = from_declaration(text);
     let text = feed_repair::atom03(text).map_or(Cow::Borrowed(text), Cow::Owned);
     let feed = parse_or_mend(&text, warnings)?;
     if !feed.entries.is_empty() {
@@ -50,6 +51,20 @@ fn parse_or_repair(text: &str, warnings: &mut Vec<String>) -> Result<feed_rs::mo
         .filter_map(|t| parse(&t).ok())
         .find(|f| !f.entries.is_empty());
     Ok(fixed.unwrap_or(feed))
+}
+
+/// `text` from its XML declaration on, when something comes before it
+/// in the first 64 KB: blank lines, or a notice a PHP server printed before
+/// the feed. None of it is part of the feed (the declaration comes first or
+/// not at all), XML refuses the file for it, and feed-rs 3 panics in
+/// quick-xml on a declaration naming a legacy encoding after the first
+/// 50 or so bytes, which `windows-1251` feeds of Russian and Kazakh sites
+/// do name.
+fn from_declaration(text: &str) -> &str {
+    let head = &text.as_bytes()[..text.len().min(64 << 10)];
+    memchr::memmem::find_iter(head, b"<?xml")
+        .find(|&at| head.get(at + 5).is_some_and(u8::is_ascii_whitespace))
+        .map_or(text, |at| &text[at..])
 }
 
 /// Whether `text` ends with its root element closed and opens no RSS
@@ -96,10 +111,14 @@ fn parse_or_mend(text: &str, warnings: &mut Vec<String>) -> Result<feed_rs::mode
         (true, true) => format!("a feed with no item that feed-rs can read: {e}"),
         (false, _) => format!("not an RSS or Atom feed: {e}"),
     };
-    // Cut off after a bare ampersand too: the cut is made on the text with
-    // its ampersands escaped.
-    let escaped = feed_repair::bare_ampersands(text);
-    let whole = escaped.as_deref().unwrap_or(text);
+    // Read loosely, as browsers and feedparser do: HTML left unescaped
+    // in a description, a bare `&` or `<`. The cut of a feed cut off is
+    // made on that text too.
+    let loose = feed_repair::loose(text);
+    if let Some(feed) = loose.as_deref().and_then(|t| parse(t).ok()) {
+        return Ok(feed);
+    }
+    let whole = loose.as_deref().unwrap_or(text);
     let (cut, items) = feed_repair::complete_prefix(whole).ok_or_else(refused)?;
     let feed = parse(&cut).map_err(|_| refused())?;
     warnings.push(format!(
@@ -290,6 +309,54 @@ mod tests {
         let empty = "<rss version=\"2.0\">\n</rss>";
         let err = read_feed("f.rss", empty, TextFormat::Plain, &mut Vec::new()).unwrap_err();
         assert!(err.contains("a feed with no item"), "{err}");
+    }
+
+    #[test]
+    fn html_left_unescaped_in_an_item_costs_no_item() {
+        // The first item's body unescaped, with a `<br>` and an `<img>` that
+        // XML finds unclosed, and "3 < 5" in a title: before, the whole
+        // feed was refused for them.
+        let broken = RSS
+            .replace("<content:encoded><![CDATA[", "<content:encoded>")
+            .replace(
+                "</p>]]></content:encoded>",
+                "<br><img src=x.jpg></p></content:encoded>",
+            )
+            .replace("<title>Second", "<title>3 < 5: second");
+        let docs = read_feed("f.rss", &broken, TextFormat::Plain, &mut Vec::new()).unwrap();
+        assert_eq!(docs.len(), 2);
+        assert!(docs[0]
+            .body
+            .contains("President Kassym-Jomart Tokayev said"));
+        assert!(!docs[0].body.contains("<br>"), "{}", docs[0].body);
+        assert_eq!(docs[1].title.as_deref(), Some("3 < 5: second"));
+    }
+
+    #[test]
+    fn what_comes_before_the_xml_declaration_is_no_part_of_the_feed() {
+        let rss = RSS.replace("encoding=\"UTF-8\"", "encoding=\"windows-1251\"");
+        // A PHP notice first: feed-rs panicked on it (the declaration names
+        // a legacy encoding past its first bytes); now the feed is read.
+        let noticed = format!(
+            "<br />\n<b>Notice</b>: Undefined index: lang in /var/www/rss.php on line 12<br />\n{rss}"
+        );
+        let docs = read_feed("f.rss", &noticed, TextFormat::Plain, &mut Vec::new()).unwrap();
+        assert_eq!(docs.len(), 2);
+        let blank = format!("{}{rss}", "\n".repeat(80));
+        assert_eq!(
+            read_feed("f.rss", &blank, TextFormat::Plain, &mut Vec::new())
+                .unwrap()
+                .len(),
+            2
+        );
+        assert_eq!(
+            from_declaration("<?xml-stylesheet href='a'?><rss/>"),
+            "<?xml-stylesheet href='a'?><rss/>"
+        );
+        assert_eq!(
+            from_declaration("x <?xml version='1.0'?><rss/>"),
+            "<?xml version='1.0'?><rss/>"
+        );
     }
 
     #[test]

@@ -18,6 +18,9 @@
 //! - **Small departures it refuses whole** (an `<rss>` without `version`,
 //!   Atom content typed `application/xhtml+xml`):
 //!   [`refused_feed_repairs`].
+//! - **Not well-formed XML** (hand-written and CMS feeds: a `<br>` or an
+//!   unclosed `<p>` written into a description unescaped, "3 < 5"): read
+//!   as browsers and feedparser's loose parser read it, [`loose`].
 
 use std::sync::LazyLock;
 
@@ -92,44 +95,158 @@ pub fn bare_ampersands(text: &str) -> Option<String> {
         Regex::new(r"&(#[0-9]{1,7};|#[xX][0-9a-fA-F]{1,6};|[A-Za-z][A-Za-z0-9]{0,31};)?")
             .expect("valid regex")
     });
+    replace_outside_cdata(text, &AMPERSAND, |c| {
+        c.get(1).is_none().then(|| "&amp;".to_string())
+    })
+}
+
+/// `text` with each match of `re` outside CDATA sections replaced by what
+/// `with` gives for it (kept where it gives `None`); `None` when nothing
+/// was replaced.
+fn replace_outside_cdata(
+    text: &str,
+    re: &Regex,
+    with: impl Fn(&regex::Captures) -> Option<String>,
+) -> Option<String> {
     let mut out = String::with_capacity(text.len() + 64);
     let mut changed = false;
-    let mut rest = text;
-    while !rest.is_empty() {
-        // Up to the next CDATA section, escaped; the section as it is.
-        let (outside, cdata) = match rest.find("<![CDATA[") {
-            Some(start) => {
-                let end = rest[start..]
-                    .find("]]>")
-                    .map_or(rest.len(), |e| start + e + "]]>".len());
-                (&rest[..start], &rest[start..end])
-            }
-            None => (rest, ""),
-        };
-        out.push_str(&AMPERSAND.replace_all(outside, |c: &regex::Captures| {
-            if c.get(1).is_some() {
-                c[0].to_string()
-            } else {
-                changed = true;
-                "&amp;".to_string()
-            }
-        }));
-        out.push_str(cdata);
-        rest = &rest[outside.len() + cdata.len()..];
+    for (outside, section) in cdata_split(text) {
+        out.push_str(
+            &re.replace_all(outside, |c: &regex::Captures| match with(c) {
+                Some(new) => {
+                    changed = true;
+                    new
+                }
+                None => c[0].to_string(),
+            }),
+        );
+        out.push_str(section);
     }
     changed.then_some(out)
 }
 
-/// `<rss>` without a `version` attribute given `version="2.0"`.
+/// A feed that is not well-formed XML, made so the way a browser or
+/// feedparser's loose parser reads it: HTML written into an HTML-holding
+/// element without escaping (`<description>…<br>…</description>`, an
+/// unclosed `<p>` or `<img>`) is put into a CDATA section, since such an
+/// element holds HTML as text by definition; then ampersands and `<` that
+/// start no reference or tag ("AT&T", "3 < 5") are escaped. `None` when
+/// nothing changed. XML refuses the whole file for any of these, and with
+/// it every item, where they cost one item's markup at most.
+pub fn loose(text: &str) -> Option<String> {
+    let cdata = markup_as_cdata(text);
+    let text = cdata.as_deref().unwrap_or(text);
+    let amp = bare_ampersands(text);
+    let text = amp.as_deref().unwrap_or(text);
+    stray_less_thans(text).or(amp).or(cdata)
+}
+
+/// The content of each HTML-holding element (RSS `description` and
+/// `content:encoded`, Atom `content` and `summary` unless typed XHTML)
+/// that holds markup outside CDATA, wrapped in one CDATA section (its own
+/// CDATA sections unwrapped into it). An element whose end tag is missing
+/// ends the repair: the rest is cut off, which [`complete_prefix`] handles.
+fn markup_as_cdata(text: &str) -> Option<String> {
+    static OPEN: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"<(description|content:encoded|content|summary)(\s[^>]*)?>")
+            .expect("valid regex")
+    });
+    let mut out = String::new();
+    let mut done = 0;
+    let mut from = 0;
+    while let Some(open) = OPEN.captures_at(text, from) {
+        let (whole, name) = (open.get(0).expect("match"), &open[1]);
+        let attrs = open.get(2).map_or("", |m| m.as_str());
+        if attrs.ends_with('/') {
+            from = whole.end();
+            continue;
+        }
+        let close = format!("</{name}>");
+        let Some(len) = text[whole.end()..].find(&close) else {
+            break;
+        };
+        let inner = &text[whole.end()..whole.end() + len];
+        from = whole.end() + len + close.len();
+        if attrs.contains("xhtml") || attrs.contains("xml") || !has_markup(inner) {
+            continue;
+        }
+        out.push_str(&text[done..whole.end()]);
+        out.push_str("<![CDATA[");
+        out.push_str(&without_cdata(inner).replace("]]>", "]]]]><![CDATA[>"));
+        out.push_str("]]>");
+        done = whole.end() + len;
+    }
+    (done > 0).then(|| {
+        out.push_str(&text[done..]);
+        out
+    })
+}
+
+/// Whether `inner` holds a `<` outside its CDATA sections.
+fn has_markup(inner: &str) -> bool {
+    cdata_split(inner).any(|(outside, _)| outside.contains('<'))
+}
+
+/// `inner` with its CDATA sections replaced by their text.
+fn without_cdata(inner: &str) -> String {
+    cdata_split(inner)
+        .flat_map(|(outside, section)| {
+            let body = section.strip_prefix("<![CDATA[").unwrap_or(section);
+            [outside, body.strip_suffix("]]>").unwrap_or(body)]
+        })
+        .collect()
+}
+
+/// `text` as pairs of (text up to the next CDATA section, that section
+/// with its markers); a section that never ends runs to the end of `text`.
+fn cdata_split(text: &str) -> impl Iterator<Item = (&str, &str)> {
+    let mut rest = text;
+    std::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
+        }
+        let Some(start) = rest.find("<![CDATA[") else {
+            return Some((std::mem::take(&mut rest), ""));
+        };
+        let end = rest[start..]
+            .find("]]>")
+            .map_or(rest.len(), |e| start + e + "]]>".len());
+        let (outside, section) = (&rest[..start], &rest[start..end]);
+        rest = &rest[end..];
+        Some((outside, section))
+    })
+}
+
+/// `<` that starts no tag, end tag, comment, CDATA section or processing
+/// instruction ("3 < 5", "<-"), escaped as `&lt;`, outside CDATA sections.
+fn stray_less_thans(text: &str) -> Option<String> {
+    static STRAY: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"<([^\p{L}_:/!?]|$)").expect("valid regex"));
+    replace_outside_cdata(text, &STRAY, |c| Some(format!("&lt;{}", &c[1])))
+}
+
+/// `<rss>` without a `version` attribute given `version="2.0"`, and one
+/// of a version `feed-rs` does not know (it reads 0.91, 0.92 and 2.0, and
+/// finds "no root element" in 0.93 and 0.94, Userland's drafts between
+/// 0.92 and 2.0, or a made-up "2.01") retyped 2.0, which they are a part of.
 fn rss_version(text: &str) -> Option<String> {
     static RSS: LazyLock<Regex> =
         LazyLock::new(|| Regex::new(r"<rss(\s[^>]*)?>").expect("valid regex"));
+    static VERSION: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r#"(\sversion\s*=\s*["'])([^"']*)(["'])"#).expect("valid regex")
+    });
     let found = RSS.find(text)?;
-    if found.as_str().contains("version") {
-        return None;
-    }
-    let at = found.start() + "<rss".len();
-    Some(format!("{} version=\"2.0\"{}", &text[..at], &text[at..]))
+    let tag = found.as_str();
+    let fixed = match VERSION.captures(tag) {
+        None => tag.replacen("<rss", "<rss version=\"2.0\"", 1),
+        Some(v) if matches!(&v[2], "0.91" | "0.92" | "2.0" | "") => return None,
+        Some(_) => VERSION.replace(tag, "${1}2.0${3}").into_owned(),
+    };
+    Some(format!(
+        "{}{fixed}{}",
+        &text[..found.start()],
+        &text[found.end()..]
+    ))
 }
 
 /// Atom `content`, `summary` and `title` typed `application/xhtml+xml`
@@ -294,12 +411,38 @@ mod tests {
             [r#"<feed><entry><title type="xhtml" mode="xml"><div/></title></entry></feed>"#]
         );
         assert_eq!(refused_feed_repairs(r#"<rss version="2.0"/>"#).count(), 0);
+        let fixed: Vec<String> = refused_feed_repairs("<rss version='0.93' a='b'>").collect();
+        assert_eq!(fixed, ["<rss version='2.0' a='b'>"]);
         let amp = "<item><title>AT&T &amp; &#38; &nbsp;</title><description><![CDATA[a & b]]> Q&A</description></item>";
         assert_eq!(
             bare_ampersands(amp).unwrap(),
             "<item><title>AT&amp;T &amp; &#38; &nbsp;</title><description><![CDATA[a & b]]> Q&amp;A</description></item>"
         );
         assert!(bare_ampersands("<t>&amp; <![CDATA[&]]></t>").is_none());
+    }
+
+    #[test]
+    fn unescaped_html_and_stray_brackets_are_read_loosely() {
+        let feed = "<rss><channel><title>3 < 5 & more</title><item><description>a<br>b \
+                    <![CDATA[<i>c]]> <img src=x></description></item><item>\
+                    <description>plain</description><description/></item>\
+                    <entry><content type=\"xhtml\"><div>x<br/></div></content></entry>\
+                    <item><content:encoded><p>]]> end</content:encoded></item></channel></rss>";
+        assert_eq!(
+            loose(feed).unwrap(),
+            "<rss><channel><title>3 &lt; 5 &amp; more</title><item><description>\
+             <![CDATA[a<br>b <i>c <img src=x>]]></description></item><item>\
+             <description>plain</description><description/></item>\
+             <entry><content type=\"xhtml\"><div>x<br/></div></content></entry>\
+             <item><content:encoded><![CDATA[<p>]]]]><![CDATA[> end]]></content:encoded></item>\
+             </channel></rss>"
+        );
+        // A description cut off: the rest is left to the cut.
+        let cut = "<rss><channel><item><description><p>a</description></item><item>\
+                   <description><p>b";
+        assert!(loose(cut).unwrap().ends_with("<description><p>b"));
+        assert!(loose("<rss><channel><item><title>a</title></item></channel></rss>").is_none());
+        assert!(loose("<t><![CDATA[3 < 5 & 6]]></t>").is_none());
     }
 
     #[test]

@@ -16,6 +16,7 @@
 mod arc_framing;
 mod article;
 pub mod charset;
+mod contained;
 pub mod decode;
 pub mod feed;
 mod feed_repair;
@@ -136,6 +137,9 @@ pub enum ReadError {
     Decompress(String),
     #[error("no documents: {0}")]
     NoDocuments(String),
+    /// A parser panicked on the file (see [`contained`]).
+    #[error("the reader failed on this file, a bug in gleaner or a parser it uses (please report it with the file): {0}")]
+    Panicked(String),
 }
 
 /// Size, modification time and content hash of an input, for the manifest
@@ -205,8 +209,14 @@ impl Reader {
         })
     }
 
-    /// Reads one input file into documents.
+    /// Reads one input file into documents. A panic while reading it
+    /// costs this file only ([`contained`]).
     pub fn read(&self, input: &InputFile) -> Result<FileRead, ReadError> {
+        contained::contained(|| self.read_file(input))
+            .unwrap_or_else(|e| Err(ReadError::Panicked(e)))
+    }
+
+    fn read_file(&self, input: &InputFile) -> Result<FileRead, ReadError> {
         // Taken before the stat: a file modified in this second or later
         // may be written again with this same second as its mtime.
         let opened = std::time::SystemTime::now()

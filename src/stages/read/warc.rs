@@ -113,22 +113,34 @@ pub fn read_warc(
             http_charset: page.charset.as_deref(),
             url: uri,
         };
-        match text_of(page.body, hints) {
-            Ok(decoded) => {
-                out.repaired += decoded.repaired;
-                if decoded.name != "UTF-8" {
-                    out.encoding.get_or_insert(decoded.name);
-                }
-                out.documents.push(document(
-                    source,
-                    index,
-                    &record,
-                    (uri, format),
-                    page.kind,
-                    &decoded.text,
-                ));
+        let decoded = match text_of(page.body, hints) {
+            Ok(decoded) => decoded,
+            Err(e) => {
+                warnings.push(format!("{label} record {index}: {e}"));
+                continue;
             }
-            Err(e) => warnings.push(format!("{label} record {index}: {e}")),
+        };
+        out.repaired += decoded.repaired;
+        if decoded.name != "UTF-8" {
+            out.encoding.get_or_insert(decoded.name);
+        }
+        // A panic on one page costs its record, not the archive.
+        let read = super::contained::contained(|| {
+            document(
+                source,
+                index,
+                &record,
+                (uri, format),
+                page.kind,
+                &decoded.text,
+            )
+        });
+        match read {
+            Ok(doc) => out.documents.push(doc),
+            Err(e) => warnings.push(format!(
+                "{label} record {index}: the reader failed on this page, a bug in gleaner \
+                 or a parser it uses (please report it): {e}"
+            )),
         }
     }
     Ok(out)
