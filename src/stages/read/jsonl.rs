@@ -5,6 +5,7 @@
 //! line, a line over the cap or an implausible date is a warning, not a
 //! failure: the other records of the file are still good data.
 
+use std::borrow::Cow;
 use std::collections::VecDeque;
 use std::io::{self, BufRead};
 
@@ -389,7 +390,7 @@ fn document_of(
     label: &str,
     warnings: &mut Vec<String>,
 ) -> Option<Document> {
-    let Some(body) = field(value, &fields.text).and_then(Value::as_str) else {
+    let Some(body) = field(value, &fields.text).and_then(text_of) else {
         let hint = longest_string_field(value, "")
             .map(|(name, _)| {
                 format!(
@@ -400,7 +401,7 @@ fn document_of(
         warnings.push(format!("{label}: no string field `{}`{hint}", fields.text));
         return None;
     };
-    let mut doc = Document::new(source, index, body.to_string());
+    let mut doc = Document::new(source, index, body.into_owned());
     doc.id = scalar(value, &fields.id);
     doc.url = scalar(value, &fields.url);
     doc.title = scalar(value, &fields.title);
@@ -657,6 +658,20 @@ fn longest_string_field(value: &Value, prefix: &str) -> Option<(String, usize)> 
         .max_by_key(|(_, len)| *len)
 }
 
+/// The text of a text field: a string, or a list of strings (a record's
+/// paragraphs, as some scrapers and datasets store them), its items one
+/// paragraph each. Before, such a record was skipped as having no text.
+fn text_of(value: &Value) -> Option<Cow<'_, str>> {
+    match value {
+        Value::String(s) => Some(Cow::Borrowed(s)),
+        Value::Array(items) if !items.is_empty() => {
+            let parts: Option<Vec<&str>> = items.iter().map(Value::as_str).collect();
+            Some(Cow::Owned(parts?.join("\n\n")))
+        }
+        _ => None,
+    }
+}
+
 /// A string or number field as text.
 fn scalar(value: &Value, name: &str) -> Option<String> {
     match field(value, name)? {
@@ -697,6 +712,20 @@ mod tests {
             "{warnings:?}"
         );
         assert_eq!(warnings[2], "line 3: no string field `text`");
+    }
+
+    #[test]
+    fn a_text_given_as_a_list_of_strings_is_its_paragraphs() {
+        let (read, warnings) = read(
+            br#"{"text": ["First paragraph.", "Second one."]}
+{"text": []}
+{"text": ["A", 2]}
+"#,
+            &JsonlFields::default(),
+        );
+        assert_eq!(read.documents.len(), 1);
+        assert_eq!(read.documents[0].body, "First paragraph.\n\nSecond one.");
+        assert_eq!(warnings.len(), 2, "{warnings:?}");
     }
 
     #[test]
