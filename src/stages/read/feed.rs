@@ -61,10 +61,24 @@ fn parse_or_repair(text: &str, warnings: &mut Vec<String>) -> Result<feed_rs::mo
 /// 50 or so bytes, which `windows-1251` feeds of Russian and Kazakh sites
 /// do name.
 fn from_declaration(text: &str) -> &str {
+    declaration_at(text).map_or(text, |at| &text[at..])
+}
+
+/// [`from_declaration`] in place, for a decoded feed whose declaration
+/// must then be found at its start ([`super::charset::declare_utf8`]).
+pub fn start_at_declaration(text: &mut String) {
+    if let Some(at) = declaration_at(text) {
+        text.drain(..at);
+    }
+}
+
+/// Where the XML declaration is, when something comes before it in the
+/// first 64 KB.
+fn declaration_at(text: &str) -> Option<usize> {
     let head = &text.as_bytes()[..text.len().min(64 << 10)];
     memchr::memmem::find_iter(head, b"<?xml")
         .find(|&at| head.get(at + 5).is_some_and(u8::is_ascii_whitespace))
-        .map_or(text, |at| &text[at..])
+        .filter(|&at| at > 0)
 }
 
 /// Whether `text` ends with its root element closed and opens no RSS

@@ -510,6 +510,7 @@ impl Reader {
             }
             "html" => vec![html::read_html_as(source, &text, None, self.text_format)],
             "feed" => {
+                feed::start_at_declaration(&mut text);
                 charset::declare_utf8(&mut text);
                 feed::read_feed(source, &text, self.text_format, &mut warnings)
                     .map_err(ReadError::NoDocuments)?
@@ -602,7 +603,7 @@ fn detect_format(name: &str, text: &str) -> &'static str {
     let head = lower_head(text);
     if head.trim_start().starts_with("<!doctype html") || head.contains("<html") {
         "html"
-    } else if head_is_feed(&head) {
+    } else if head_is_feed(&head) || is_json_feed(&head) {
         "feed"
     } else if head.trim_start().starts_with('{') {
         "jsonl"
@@ -621,6 +622,14 @@ fn lower_head(text: &str) -> String {
 
 fn head_is_feed(head: &str) -> bool {
     head.contains("<rss") || head.contains("<feed") || head.contains("<rdf:rdf")
+}
+
+/// A JSON Feed (jsonfeed.org: Micro.blog, Hugo and WordPress sites
+/// publish `feed.json`): an object naming its version URL near its top.
+/// feed-rs reads it like RSS; read as JSON records, it held no `text`
+/// field and the whole feed was skipped.
+fn is_json_feed(head: &str) -> bool {
+    head.trim_start().starts_with('{') && head.contains("jsonfeed.org/version/")
 }
 
 /// Whether `text` opens with a feed's root, as [`detect_format`] sniffs it
@@ -1031,6 +1040,47 @@ mod tests {
             let err = read_bytes(name, b"").unwrap_err();
             assert!(matches!(err, ReadError::Empty), "{name}: {err}");
         }
+    }
+
+    #[test]
+    fn a_legacy_feed_after_a_server_notice_is_not_decoded_twice() {
+        let feed =
+            "<br />\n<b>Notice</b>: Undefined index: lang in /var/www/rss.php on line 12<br />\n\
+            <?xml version=\"1.0\" encoding=\"windows-1251\"?>\n<rss version=\"2.0\">\
+            <channel><title>Новости</title><item><title>Визит президента</title>\
+            <description>Президент Казахстана прибыл в Иерусалим для переговоров о торговле \
+            и водных технологиях.</description></item></channel></rss>";
+        let (bytes, _, _) = encoding_rs::WINDOWS_1251.encode(feed);
+        let read = read_bytes("news.rss", &bytes).unwrap();
+        assert_eq!(read.documents[0].title.as_deref(), Some("Визит президента"));
+        assert!(read.documents[0].body.contains("Президент Казахстана"));
+    }
+
+    #[test]
+    fn a_json_feed_gives_a_document_per_item() {
+        let feed = r#"{
+  "version": "https://jsonfeed.org/version/1.1",
+  "title": "Example",
+  "items": [
+    {"id": "2", "url": "https://example.org/2", "date_published": "2024-03-05T10:00:00Z",
+     "content_text": "The council met on Tuesday to discuss the budget for the coming year."},
+    {"id": "1", "url": "https://example.org/1", "title": "Talks in Astana",
+     "content_html": "<p>Astana hosted the talks on Monday, where ministers agreed on trade.</p>"}
+  ]
+}"#;
+        let read = read_bytes("feed.json", feed.as_bytes()).unwrap();
+        assert_eq!(read.format, "feed");
+        let docs = &read.documents;
+        assert_eq!(docs.len(), 2);
+        assert!(docs[0].body.contains("The council met"), "{}", docs[0].body);
+        assert_eq!(docs[0].url.as_deref(), Some("https://example.org/2"));
+        assert!(docs[0].published.is_some());
+        assert_eq!(docs[1].title.as_deref(), Some("Talks in Astana"));
+        assert!(
+            docs[1].body.contains("Astana hosted the talks"),
+            "{}",
+            docs[1].body
+        );
     }
 
     #[test]
