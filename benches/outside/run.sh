@@ -15,13 +15,23 @@
 #   by design (they test one element each);
 # - warcio's test WARCs and ARCs (github.com/webrecorder/warcio at
 #   2a797aa8c6d6, `test/data`, Apache-2.0): 16 small files, some broken;
+# - pywb's sample archive (github.com/webrecorder/pywb at 2c706d1eeeaf,
+#   `sample_archive/warcs`, GPL-3.0 code; the files are crawls of
+#   example.com and iana.org): 17 WARC and ARC files from wget, wpull and
+#   pywb's recorder, some broken on purpose, one (iana.warc.gz) a real
+#   crawl of 343 records whose bodies are stored de-chunked under their
+#   `Transfer-Encoding: chunked` header;
+# - jwarc's test WARCs (github.com/iipc/jwarc at 9b5df862d35f,
+#   `test-resources/org/netpreserve/jwarc`, Apache-2.0): a Common Crawl
+#   record and a gzip member with an extra field;
 # - uchardet's test texts (github.com/freedesktop/uchardet at bdfd6116a965,
 #   `test/`, MPL-1.1/GPL-2/LGPL-2.1): 121 texts in 45 encodings, each named
 #   by its encoding, so the text is also checked against Python's decoding
 #   of the file (a second table: files whose words do not match).
 # Where GitHub is not reachable set GLEANER_CHARDET_MIRROR,
-# GLEANER_FEEDPARSER_MIRROR, GLEANER_WARCIO_MIRROR and
-# GLEANER_UCHARDET_MIRROR to git directories holding the commits. Uses $CARGO_TARGET_DIR/release/gleaner (built if
+# GLEANER_FEEDPARSER_MIRROR, GLEANER_WARCIO_MIRROR, GLEANER_PYWB_MIRROR,
+# GLEANER_JWARC_MIRROR and GLEANER_UCHARDET_MIRROR to git directories
+# holding the commits. Uses $CARGO_TARGET_DIR/release/gleaner (built if
 # missing) and polars (tests/python/requirements.txt) in a venv under WORK.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -59,13 +69,18 @@ fetch feedparser https://github.com/kurtmckee/feedparser \
     tests/wellformed tests/illformed
 fetch warcio https://github.com/webrecorder/warcio \
     2a797aa8c6d67e70966ce9d1a690208ab250fbe7 GLEANER_WARCIO_MIRROR test/data
+fetch pywb https://github.com/webrecorder/pywb \
+    2c706d1eeeaf66f3a1f1a2c6ff5b0a50d59d817d GLEANER_PYWB_MIRROR sample_archive/warcs
+fetch jwarc https://github.com/iipc/jwarc \
+    9b5df862d35ff72ba965190941923b86b27ea6b5 GLEANER_JWARC_MIRROR \
+    test-resources/org/netpreserve/jwarc
 fetch uchardet https://github.com/freedesktop/uchardet \
     bdfd6116a965fd210ef563613763e724424728b7 GLEANER_UCHARDET_MIRROR test
 rm -f "$work"/uchardet/in/test_CMakeLists.txt "$work"/uchardet/in/*.c
 
 printf '| corpus | files | read | skipped | documents | with text | characters | U+FFFD | skipped, by reason |\n'
 printf '|---|---|---|---|---|---|---|---|---|\n'
-for name in chardet feedparser warcio uchardet; do
+for name in chardet feedparser warcio pywb jwarc uchardet; do
     rm -rf "$work/$name/out"
     "$gleaner" run --threads 0 --output "$work/$name/out" "$work/$name/in" >"$work/$name/log" 2>&1 || true
     "$venv/bin/python" - "$work/$name" "$name" <<'PY'

@@ -106,6 +106,9 @@ pub fn read_warc(
                 continue;
             }
         };
+        if let Some(note) = page.note {
+            warnings.push(format!("{label} record {index}: {note}"));
+        }
         let uri = record
             .field("WARC-Target-URI")
             .map(|u| u.trim_matches(['<', '>']));
@@ -158,6 +161,8 @@ struct Payload {
     kind: Kind,
     body: Vec<u8>,
     charset: Option<String>,
+    /// What was wrong with the body that did not cost it, for a warning.
+    note: Option<&'static str>,
 }
 
 fn kind_of(content_type: Option<&str>, body: &[u8]) -> Option<Kind> {
@@ -204,6 +209,7 @@ fn payload(record: &Record, max_body: u64) -> Result<Option<Payload>, String> {
                 kind,
                 body: record.content.clone(),
                 charset: content_type.and_then(charset_param).map(str::to_string),
+                note: None,
             }));
         }
         _ => return Ok(None),
@@ -226,11 +232,24 @@ fn payload(record: &Record, max_body: u64) -> Result<Option<Payload>, String> {
             .map(|h| String::from_utf8_lossy(h.value).to_ascii_lowercase())
     };
     let mut body = record.content[start..].to_vec();
+    let mut note = None;
     if field("transfer-encoding").is_some_and(|v| v.contains("chunked")) {
-        body = dechunk(&body).ok_or("broken chunked transfer encoding")?;
+        match dechunk(&body) {
+            Dechunked::Whole(whole) => body = whole,
+            Dechunked::Cut(part) => {
+                body = part;
+                note = Some("chunked body cut off; the chunks before the cut are read");
+            }
+            // Stored de-chunked under the original header (pywb's sample
+            // crawl of iana.org): read as it is, as warcio reads it.
+            Dechunked::NotChunked => {}
+        }
     }
     match field("content-encoding").as_deref().map(str::trim) {
         None | Some("") | Some("identity") => {}
+        // Stored decoded under the original header, as above: no gzip or
+        // zlib header, and markup where the compressed bytes would be.
+        Some("gzip" | "x-gzip" | "deflate") if is_stored_decoded(&body) => {}
         Some(coding @ ("gzip" | "x-gzip" | "deflate")) => body = inflate(&body, coding, max_body)?,
         Some(other) => return Err(format!("unsupported content encoding {other}")),
     }
@@ -243,6 +262,7 @@ fn payload(record: &Record, max_body: u64) -> Result<Option<Payload>, String> {
         kind,
         body,
         charset,
+        note,
     }))
 }
 
@@ -274,19 +294,65 @@ fn is_zlib(body: &[u8]) -> bool {
     matches!(body, [cmf, flg, ..] if cmf & 0x0F == 8 && (u16::from(*cmf) << 8 | u16::from(*flg)) % 31 == 0)
 }
 
+/// A body under `Content-Encoding: gzip` or `deflate` that is not
+/// compressed: no gzip or zlib header, and it opens with markup.
+fn is_stored_decoded(body: &[u8]) -> bool {
+    let compressed = body.starts_with(&[0x1f, 0x8b]) || is_zlib(body);
+    let opening = body.iter().find(|b| !b.is_ascii_whitespace());
+    !compressed && opening == Some(&b'<')
+}
+
+/// A body under `Transfer-Encoding: chunked`, undone.
+#[derive(Debug, PartialEq)]
+enum Dechunked {
+    /// Every chunk, up to the last (zero-size) one.
+    Whole(Vec<u8>),
+    /// The bytes of the chunks before the body broke off or went wrong.
+    Cut(Vec<u8>),
+    /// The body does not open with a chunk-size line: some WARC writers
+    /// store it de-chunked and keep the header.
+    NotChunked,
+}
+
 /// Undoes `Transfer-Encoding: chunked`.
-fn dechunk(mut data: &[u8]) -> Option<Vec<u8>> {
+fn dechunk(mut data: &[u8]) -> Dechunked {
+    /// The size of the chunk whose size line opens `data`, and where its
+    /// bytes start.
+    fn size_line(data: &[u8]) -> Option<(usize, usize)> {
+        // A size line is short: hex digits and perhaps an extension.
+        let line_end = data.iter().take(256).position(|&b| b == b'\n')?;
+        let line = std::str::from_utf8(&data[..line_end]).ok()?;
+        let digits = line.trim_end_matches('\r').split(';').next()?.trim();
+        Some((usize::from_str_radix(digits, 16).ok()?, line_end + 1))
+    }
     let mut out = Vec::new();
+    let mut first = true;
     loop {
-        let line_end = data.windows(2).position(|w| w == b"\r\n")?;
-        let size_text = std::str::from_utf8(&data[..line_end]).ok()?;
-        let size = usize::from_str_radix(size_text.split(';').next()?.trim(), 16).ok()?;
-        data = &data[line_end + 2..];
+        let Some((size, start)) = size_line(data) else {
+            return match first && !data.is_empty() {
+                true => Dechunked::NotChunked,
+                false => Dechunked::Cut(out),
+            };
+        };
+        first = false;
+        data = &data[start..];
         if size == 0 {
-            return Some(out);
+            return Dechunked::Whole(out);
         }
-        out.extend_from_slice(data.get(..size)?);
-        data = data.get(size + 2..).unwrap_or(&[]);
+        let Some(chunk) = data.get(..size) else {
+            out.extend_from_slice(data);
+            return Dechunked::Cut(out);
+        };
+        out.extend_from_slice(chunk);
+        data = data.get(size..).unwrap_or(&[]);
+        data = data
+            .strip_prefix(b"\r\n")
+            .or_else(|| data.strip_prefix(b"\n"))
+            .unwrap_or(data);
+        if data.is_empty() {
+            // No last chunk: the body ends here, at a chunk's end.
+            return Dechunked::Cut(out);
+        }
     }
 }
 
@@ -567,6 +633,71 @@ mod tests {
         );
         assert_eq!(read.encoding, Some("windows-1251"));
         assert_eq!(read.repaired, 0);
+    }
+
+    #[test]
+    fn chunked_bodies_are_undone_cut_or_stored_decoded() {
+        let whole = b"5\r\nhello\r\n6;ext=1\r\n world\r\n0\r\n\r\n";
+        assert_eq!(dechunk(whole), Dechunked::Whole(b"hello world".to_vec()));
+        assert_eq!(
+            dechunk(b"5\nhello\n0\n\n"),
+            Dechunked::Whole(b"hello".to_vec())
+        );
+        assert_eq!(
+            dechunk(b"5\r\nhello\r\n6\r\n wo"),
+            Dechunked::Cut(b"hello wo".to_vec())
+        );
+        assert_eq!(
+            dechunk(b"5\r\nhello\r\n"),
+            Dechunked::Cut(b"hello".to_vec())
+        );
+        assert_eq!(dechunk(b"<!doctype html><p>x"), Dechunked::NotChunked);
+        assert_eq!(dechunk(b""), Dechunked::Cut(Vec::new()));
+    }
+
+    #[test]
+    fn a_body_stored_decoded_under_its_original_headers_is_read() {
+        // pywb's sample crawl of iana.org: de-chunked and, elsewhere,
+        // decompressed bodies kept under `Transfer-Encoding: chunked` and
+        // `Content-Encoding: gzip`. Before, each such page was lost.
+        let mut bytes = record(
+            "response",
+            "http://a.example/1",
+            "",
+            &http(
+                "Content-Type: text/html\r\nTransfer-Encoding: chunked\r\n",
+                PAGE.as_bytes(),
+            ),
+        );
+        bytes.extend(record(
+            "response",
+            "http://a.example/2",
+            "",
+            &http(
+                "Content-Type: text/html\r\nContent-Encoding: gzip\r\n",
+                PAGE.as_bytes(),
+            ),
+        ));
+        let chunked = format!("{:x}\r\n{PAGE}\r\n{:x}\r\n", PAGE.len(), 10);
+        bytes.extend(record(
+            "response",
+            "http://a.example/3",
+            "",
+            &http(
+                "Content-Type: text/html\r\nTransfer-Encoding: chunked\r\n",
+                chunked.as_bytes(),
+            ),
+        ));
+        let mut warnings = Vec::new();
+        let read = read_all("a.warc", &bytes, &mut warnings);
+        assert_eq!(read.documents.len(), 3, "{warnings:?}");
+        for doc in &read.documents {
+            assert!(doc.body.contains("arrived in Jerusalem"), "{}", doc.body);
+        }
+        assert_eq!(
+            warnings,
+            ["WARC record 2: chunked body cut off; the chunks before the cut are read"]
+        );
     }
 
     #[test]
