@@ -24,14 +24,24 @@
 # - jwarc's test WARCs (github.com/iipc/jwarc at 9b5df862d35f,
 #   `test-resources/org/netpreserve/jwarc`, Apache-2.0): a Common Crawl
 #   record and a gzip member with an extra field;
+# - webarchive-commons' test archives (github.com/iipc/webarchive-commons at
+#   3921259229850c, Apache-2.0): Heritrix and wget WARCs and a truncated ARC
+#   of the Internet Archive;
+# - node-warc's test WARCs (github.com/N0taN3rd/node-warc at 940da6b18a28,
+#   MIT): a crawl of books.toscrape.com by a Chrome-based recorder;
+# - webarchive-discovery's test archives (github.com/ukwa/webarchive-discovery
+#   at 2eb4f08257d3, GPL-2.0/Apache-2.0): the British Library's gov.uk
+#   crawl with DNS and revisit records, bodies under gzip and brotli
+#   transfer compression, a Wikipedia capture;
 # - uchardet's test texts (github.com/freedesktop/uchardet at bdfd6116a965,
 #   `test/`, MPL-1.1/GPL-2/LGPL-2.1): 121 texts in 45 encodings, each named
 #   by its encoding, so the text is also checked against Python's decoding
 #   of the file (a second table: files whose words do not match).
 # Where GitHub is not reachable set GLEANER_CHARDET_MIRROR,
 # GLEANER_FEEDPARSER_MIRROR, GLEANER_WARCIO_MIRROR, GLEANER_PYWB_MIRROR,
-# GLEANER_JWARC_MIRROR and GLEANER_UCHARDET_MIRROR to git directories
-# holding the commits. Uses $CARGO_TARGET_DIR/release/gleaner (built if
+# GLEANER_JWARC_MIRROR, GLEANER_ARCHIVE_COMMONS_MIRROR,
+# GLEANER_NODE_WARC_MIRROR, GLEANER_UKWA_MIRROR and GLEANER_UCHARDET_MIRROR
+# to git directories holding the commits. Uses $CARGO_TARGET_DIR/release/gleaner (built if
 # missing) and polars (tests/python/requirements.txt) in a venv under WORK.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -74,13 +84,25 @@ fetch pywb https://github.com/webrecorder/pywb \
 fetch jwarc https://github.com/iipc/jwarc \
     9b5df862d35ff72ba965190941923b86b27ea6b5 GLEANER_JWARC_MIRROR \
     test-resources/org/netpreserve/jwarc
+fetch archive-commons https://github.com/iipc/webarchive-commons \
+    3921259229850c20bf4ee8f6cd70d56f3bcc0c13 GLEANER_ARCHIVE_COMMONS_MIRROR \
+    src/test/resources/org/archive/format src/test/resources/org/archive/resource/html
+fetch node-warc https://github.com/N0taN3rd/node-warc \
+    940da6b18a28c3563402d7080e36f2941f07afc2 GLEANER_NODE_WARC_MIRROR test/files
+fetch ukwa https://github.com/ukwa/webarchive-discovery \
+    2eb4f08257d31f64faab7d5a4e8f19bad5ca1fdf GLEANER_UKWA_MIRROR warc-indexer/src/test/resources
+# Only their archives: the rest is each project's own fixtures.
+for name in archive-commons node-warc ukwa; do
+    find "$work/$name/in" -type f ! -iname '*.warc' ! -iname '*.warc.gz' ! -iname '*.arc' \
+        ! -iname '*.arc.gz' -delete
+done
 fetch uchardet https://github.com/freedesktop/uchardet \
     bdfd6116a965fd210ef563613763e724424728b7 GLEANER_UCHARDET_MIRROR test
 rm -f "$work"/uchardet/in/test_CMakeLists.txt "$work"/uchardet/in/*.c
 
 printf '| corpus | files | read | skipped | documents | with text | characters | U+FFFD | skipped, by reason |\n'
 printf '|---|---|---|---|---|---|---|---|---|\n'
-for name in chardet feedparser warcio pywb jwarc uchardet; do
+for name in chardet feedparser warcio pywb jwarc archive-commons node-warc ukwa uchardet; do
     rm -rf "$work/$name/out"
     "$gleaner" run --threads 0 --output "$work/$name/out" "$work/$name/in" >"$work/$name/log" 2>&1 || true
     "$venv/bin/python" - "$work/$name" "$name" <<'PY'

@@ -202,21 +202,34 @@ fn payload(record: &Record, max_body: u64) -> Result<Option<Payload>, String> {
         {
             return Ok(None)
         }
-        Some("resource" | "conversion") => {
-            let content_type = record.field("Content-Type");
-            let kind = kind_of(content_type, &record.content);
-            return Ok(kind.map(|kind| Payload {
-                kind,
-                body: record.content.clone(),
-                charset: content_type.and_then(charset_param).map(str::to_string),
-                note: None,
-            }));
-        }
+        Some("resource" | "conversion") => return Ok(as_resource(record)),
         _ => return Ok(None),
+    }
+    // A response that is no HTTP message is read as a resource is, by its
+    // record's type: Heritrix records each host's DNS lookup as a `dns:`
+    // response of type `text/dns` (no page, and no bad HTTP header to warn
+    // of), and some tools write a page's bytes with no HTTP header.
+    let http_typed = record.field("Content-Type").is_none_or(|t| {
+        t.trim_start()
+            .to_ascii_lowercase()
+            .starts_with("application/http")
+    });
+    if !http_typed && !record.content.starts_with(b"HTTP/") {
+        return Ok(as_resource(record));
     }
     let mut headers = [httparse::EMPTY_HEADER; 128];
     let mut response = httparse::Response::new(&mut headers);
-    let start = match response.parse(&record.content) {
+    // Read as browsers read a response: a header line that is not one
+    // ("X-Content Type Options: nosniff", as a Chrome-based recorder wrote
+    // them) is passed over, not the end of the page; folded lines and
+    // extra spaces are taken.
+    let start = match httparse::ParserConfig::default()
+        .ignore_invalid_headers_in_responses(true)
+        .allow_spaces_after_header_name_in_responses(true)
+        .allow_obsolete_multiline_headers_in_responses(true)
+        .allow_multiple_spaces_in_response_status_delimiters(true)
+        .parse_response(&mut response, &record.content)
+    {
         Ok(httparse::Status::Complete(n)) => n,
         Ok(httparse::Status::Partial) => return Err("truncated HTTP header".into()),
         Err(e) => return Err(format!("bad HTTP header: {e}")),
@@ -250,7 +263,15 @@ fn payload(record: &Record, max_body: u64) -> Result<Option<Payload>, String> {
         // Stored decoded under the original header, as above: no gzip or
         // zlib header, and markup where the compressed bytes would be.
         Some("gzip" | "x-gzip" | "deflate") if is_stored_decoded(&body) => {}
-        Some(coding @ ("gzip" | "x-gzip" | "deflate")) => body = inflate(&body, coding, max_body)?,
+        Some(coding @ ("gzip" | "x-gzip" | "deflate" | "br")) => {
+            match inflate(&body, coding, max_body) {
+                Ok(inflated) => body = inflated,
+                // Brotli has no header to tell a stored-decoded body by:
+                // one that does not decode and opens with markup is one.
+                Err(Inflate::Bad(_)) if coding == "br" && is_stored_decoded(&body) => {}
+                Err(Inflate::Bad(why) | Inflate::OverCap(why)) => return Err(why),
+            }
+        }
         Some(other) => return Err(format!("unsupported content encoding {other}")),
     }
     let content_type = field("content-type");
@@ -268,11 +289,14 @@ fn payload(record: &Record, max_body: u64) -> Result<Option<Payload>, String> {
 
 /// Undoes a gzip or deflate `Content-Encoding`, to at most `max` bytes: a
 /// 100 KB body can inflate to gigabytes.
-fn inflate(body: &[u8], coding: &str, max: u64) -> Result<Vec<u8>, String> {
+fn inflate(body: &[u8], coding: &str, max: u64) -> Result<Vec<u8>, Inflate> {
     let decoder: Box<dyn Read + '_> = match coding {
         "deflate" if is_zlib(body) => Box::new(flate2::read::ZlibDecoder::new(body)),
         // Many servers send raw deflate for "deflate".
         "deflate" => Box::new(flate2::read::DeflateDecoder::new(body)),
+        // Brotli: what browsers ask for first, so what a browser-based
+        // crawler (Browsertrix, warcprox behind a browser) records.
+        "br" => Box::new(brotli_decompressor::Decompressor::new(body, 4096)),
         _ => Box::new(flate2::read::MultiGzDecoder::new(body)),
     };
     let mut out = Vec::new();
@@ -280,18 +304,40 @@ fn inflate(body: &[u8], coding: &str, max: u64) -> Result<Vec<u8>, String> {
         .read_to_end(&mut out)
         .map_err(
             |e| match e.get_ref().and_then(|i| i.downcast_ref::<OverLimit>()) {
-                Some(_) => format!(
+                Some(_) => Inflate::OverCap(format!(
                     "{coding} body over read.max_document_bytes ({max}) when decompressed; skipped"
-                ),
-                None => format!("{coding} payload: {e}"),
+                )),
+                None => Inflate::Bad(format!("{coding} payload: {e}")),
             },
         )?;
     Ok(out)
 }
 
+/// Why a compressed body was not read.
+#[derive(Debug)]
+enum Inflate {
+    /// It decompresses to more than the document cap.
+    OverCap(String),
+    /// It does not decompress.
+    Bad(String),
+}
+
 /// A zlib header: deflate method, and the check bits of RFC 1950.
 fn is_zlib(body: &[u8]) -> bool {
     matches!(body, [cmf, flg, ..] if cmf & 0x0F == 8 && (u16::from(*cmf) << 8 | u16::from(*flg)) % 31 == 0)
+}
+
+/// The page a record holds as it is (no HTTP message around it), by the
+/// record's `Content-Type` or, without one, by a look at it.
+fn as_resource(record: &Record) -> Option<Payload> {
+    let content_type = record.field("Content-Type");
+    let kind = kind_of(content_type, &record.content)?;
+    Some(Payload {
+        kind,
+        body: record.content.clone(),
+        charset: content_type.and_then(charset_param).map(str::to_string),
+        note: None,
+    })
 }
 
 /// A body under `Content-Encoding: gzip` or `deflate` that is not
@@ -698,6 +744,62 @@ mod tests {
             warnings,
             ["WARC record 2: chunked body cut off; the chunks before the cut are read"]
         );
+    }
+
+    /// `data` as a brotli stream of one uncompressed meta-block (RFC 7932
+    /// 9.2; no brotli encoder among the dependencies).
+    fn brotli_stored(data: &[u8]) -> Vec<u8> {
+        assert!(!data.is_empty() && data.len() <= 1 << 16);
+        // WBITS 16 (bit 0), not last, four nibbles of MLEN - 1, uncompressed.
+        let header = ((data.len() as u32 - 1) << 4) | (1 << 20);
+        let mut out = header.to_le_bytes()[..3].to_vec();
+        out.extend_from_slice(data);
+        out.push(0b11); // the last meta-block, empty
+        out
+    }
+
+    #[test]
+    fn brotli_bodies_and_records_that_are_no_http_message() {
+        let mut bytes = record(
+            "response",
+            "http://a.example/br",
+            "",
+            &http(
+                "Content-Type: text/html\r\nContent-Encoding: br\r\n",
+                &brotli_stored(PAGE.as_bytes()),
+            ),
+        );
+        // Heritrix's DNS lookup: a response, but no HTTP message.
+        bytes.extend(record(
+            "response",
+            "dns:a.example",
+            "Content-Type: text/dns\r\n",
+            b"20140325121224\na.example.\t\t1718\tIN\tA\t46.43.41.10\n",
+        ));
+        // Header names with spaces, as a Chrome-based recorder wrote them.
+        bytes.extend(record(
+            "response",
+            "http://a.example/spaced",
+            "",
+            &http(
+                "X-Content Type Options: nosniff\r\nContent-Type : text/html\r\n",
+                PAGE.as_bytes(),
+            ),
+        ));
+        // A page's bytes with no HTTP message around them.
+        bytes.extend(record(
+            "response",
+            "http://a.example/bare",
+            "Content-Type: text/html\r\n",
+            PAGE.as_bytes(),
+        ));
+        let mut warnings = Vec::new();
+        let read = read_all("a.warc", &bytes, &mut warnings);
+        assert!(warnings.is_empty(), "{warnings:?}");
+        assert_eq!(read.documents.len(), 3);
+        for doc in &read.documents {
+            assert!(doc.body.contains("arrived in Jerusalem"), "{}", doc.body);
+        }
     }
 
     #[test]
