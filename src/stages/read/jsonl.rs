@@ -124,7 +124,9 @@ pub fn read_jsonl(
             out.documents.push(doc);
         }
     }
-    if spanning > 0 {
+    // Said only of records read: with none, the first warning is the
+    // file's skip reason, and the reason is what each record lacked.
+    if spanning > 0 && !out.documents.is_empty() {
         warnings.insert(
             first_warning,
             format!(

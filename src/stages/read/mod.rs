@@ -1057,6 +1057,17 @@ mod tests {
     }
 
     #[test]
+    fn a_json_object_without_text_is_skipped_for_that_reason() {
+        // A NewsAPI response: one object spanning lines, its records in a
+        // nested array. The reason given is the missing field, not that
+        // the record spans lines.
+        let api = "{\n  \"status\": \"ok\",\n  \"articles\": [\n    {\"title\": \"A\", \
+                   \"content\": \"Body.\"}\n  ]\n}\n";
+        let err = read_bytes("news.json", api.as_bytes()).unwrap_err();
+        assert!(err.to_string().contains("no string field `text`"), "{err}");
+    }
+
+    #[test]
     fn a_json_feed_gives_a_document_per_item() {
         let feed = r#"{
   "version": "https://jsonfeed.org/version/1.1",

@@ -287,8 +287,8 @@ fn payload(record: &Record, max_body: u64) -> Result<Option<Payload>, String> {
     }))
 }
 
-/// Undoes a gzip or deflate `Content-Encoding`, to at most `max` bytes: a
-/// 100 KB body can inflate to gigabytes.
+/// Undoes a gzip, deflate or brotli `Content-Encoding`, to at most `max`
+/// bytes: a 100 KB body can inflate to gigabytes.
 fn inflate(body: &[u8], coding: &str, max: u64) -> Result<Vec<u8>, Inflate> {
     let decoder: Box<dyn Read + '_> = match coding {
         "deflate" if is_zlib(body) => Box::new(flate2::read::ZlibDecoder::new(body)),
