@@ -73,12 +73,18 @@ pub fn start_at_declaration(text: &mut String) {
 }
 
 /// Where the XML declaration is, when something comes before it in the
-/// first 64 KB.
+/// first 64 KB. Not when the feed has begun before it: a feed without a
+/// declaration may hold one inside an item (an SVG in a description), and
+/// a JSON Feed one inside a string.
 fn declaration_at(text: &str) -> Option<usize> {
     let head = &text.as_bytes()[..text.len().min(64 << 10)];
-    memchr::memmem::find_iter(head, b"<?xml")
+    let at = memchr::memmem::find_iter(head, b"<?xml")
         .find(|&at| head.get(at + 5).is_some_and(u8::is_ascii_whitespace))
-        .filter(|&at| at > 0)
+        .filter(|&at| at > 0)?;
+    let before = &text[..at];
+    let begun =
+        before.trim_start().starts_with('{') || super::head_is_feed(&before.to_ascii_lowercase());
+    (!begun).then_some(at)
 }
 
 /// Whether `text` ends with its root element closed and opens no RSS
@@ -371,6 +377,11 @@ mod tests {
             from_declaration("x <?xml version='1.0'?><rss/>"),
             "<?xml version='1.0'?><rss/>"
         );
+        // One inside the feed is left where it is.
+        let inside = "<rss><channel><item><description><![CDATA[<?xml version='1.0'?><svg/>]]>";
+        assert_eq!(from_declaration(inside), inside);
+        let json = r#"{"version": "https://jsonfeed.org/version/1.1", "items": [{"content_html": "<?xml version='1.0'?>"}]}"#;
+        assert_eq!(from_declaration(json), json);
     }
 
     #[test]

@@ -629,7 +629,11 @@ fn head_is_feed(head: &str) -> bool {
 /// feed-rs reads it like RSS; read as JSON records, it held no `text`
 /// field and the whole feed was skipped.
 fn is_json_feed(head: &str) -> bool {
-    head.trim_start().starts_with('{') && head.contains("jsonfeed.org/version/")
+    static VERSION: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r#"^\{\s*(?:"[^"]*"\s*:\s*(?:"[^"]*"|[^",{}\[\]]*)\s*,\s*)*"version"\s*:\s*"https?://jsonfeed\.org/version/"#)
+            .expect("valid regex")
+    });
+    VERSION.is_match(head.trim_start())
 }
 
 /// Whether `text` opens with a feed's root, as [`detect_format`] sniffs it
@@ -1081,6 +1085,16 @@ mod tests {
 }"#;
         let read = read_bytes("feed.json", feed.as_bytes()).unwrap();
         assert_eq!(read.format, "feed");
+        // A record that only mentions the URL stays a record.
+        let record = r#"{"text": "See https://jsonfeed.org/version/1.1 for the format.", "id": 2}"#;
+        assert_eq!(detect_format("a", record), "jsonl");
+        assert_eq!(
+            detect_format(
+                "a",
+                r#"{"title": "T", "version": "https://jsonfeed.org/version/1"}"#
+            ),
+            "feed"
+        );
         let docs = &read.documents;
         assert_eq!(docs.len(), 2);
         assert!(docs[0].body.contains("The council met"), "{}", docs[0].body);
