@@ -41,7 +41,6 @@ fn entry_id(
 /// or finds no items, as repaired ([`feed_repair`]). A feed cut off after
 /// some complete items gives those, and a warning.
 fn parse_or_repair(text: &str, warnings: &mut Vec<String>) -> Result<feed_rs::model::Feed, String> {
-    let text = from_declaration(text);
     let text = feed_repair::atom03(text).map_or(Cow::Borrowed(text), Cow::Owned);
     let feed = parse_or_mend(&text, warnings)?;
     if !feed.entries.is_empty() {
@@ -59,14 +58,9 @@ fn parse_or_repair(text: &str, warnings: &mut Vec<String>) -> Result<feed_rs::mo
 /// not at all), XML refuses the file for it, and feed-rs 3 panics in
 /// quick-xml on a declaration naming a legacy encoding after the first
 /// 50 or so bytes, which `windows-1251` feeds of Russian and Kazakh sites
-/// do name.
-fn from_declaration(text: &str) -> &str {
-    declaration_at(text).map_or(text, |at| &text[at..])
-}
-
-/// [`from_declaration`] in place, for a decoded feed whose declaration
-/// must then be found at its start ([`super::charset::declare_utf8`]).
-pub fn start_at_declaration(text: &mut String) {
+/// do name. Cut before the declaration is rewritten to UTF-8
+/// ([`super::charset::declare_utf8`]), which looks for it at the start.
+fn start_at_declaration(text: &mut String) {
     if let Some(at) = declaration_at(text) {
         text.drain(..at);
     }
@@ -151,11 +145,16 @@ fn parse_or_mend(text: &str, warnings: &mut Vec<String>) -> Result<feed_rs::mode
 /// A feed cut off after some complete items gives those, and a warning.
 pub fn read_feed(
     source: &str,
-    text: &str,
+    text: impl Into<String>,
     format: super::html::TextFormat,
     warnings: &mut Vec<String>,
 ) -> Result<Vec<Document>, String> {
-    let feed = parse_or_repair(text, warnings)?;
+    // The text is decoded already: it starts at its declaration, which
+    // then names UTF-8, so no parser decodes it a second time.
+    let mut text = text.into();
+    start_at_declaration(&mut text);
+    super::charset::declare_utf8(&mut text);
+    let feed = parse_or_repair(&text, warnings)?;
     let mut docs = Vec::new();
     for (i, entry) in feed.entries.into_iter().enumerate() {
         let html = entry
@@ -350,6 +349,13 @@ mod tests {
             .contains("President Kassym-Jomart Tokayev said"));
         assert!(!docs[0].body.contains("<br>"), "{}", docs[0].body);
         assert_eq!(docs[1].title.as_deref(), Some("3 < 5: second"));
+    }
+
+    /// `text` as [`read_feed`] parses it, from its declaration on.
+    fn from_declaration(text: &str) -> String {
+        let mut text = text.to_string();
+        start_at_declaration(&mut text);
+        text
     }
 
     #[test]

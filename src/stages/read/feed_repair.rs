@@ -167,7 +167,7 @@ fn markup_as_cdata(text: &str) -> Option<String> {
         };
         let inner = &text[whole.end()..whole.end() + len];
         from = whole.end() + len + close.len();
-        if attrs.contains("xhtml") || attrs.contains("xml") || !has_markup(inner) {
+        if typed_xml(attrs) || !has_markup(inner) {
             continue;
         }
         out.push_str(&text[done..whole.end()]);
@@ -179,6 +179,19 @@ fn markup_as_cdata(text: &str) -> Option<String> {
     (done > 0).then(|| {
         out.push_str(&text[done..]);
         out
+    })
+}
+
+/// Whether an element's attributes type its content as XML (Atom
+/// `type="xhtml"`, `application/xhtml+xml`, `text/xml`): markup that is
+/// its content, not HTML to escape. `xml:lang` or `xml:base` are no type.
+fn typed_xml(attrs: &str) -> bool {
+    static TYPE: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r#"(?:^|\s)type\s*=\s*["']([^"']*)["']"#).expect("valid regex")
+    });
+    TYPE.captures(attrs).is_some_and(|t| {
+        let kind = t[1].to_ascii_lowercase();
+        kind.contains("xhtml") || kind.contains("xml")
     })
 }
 
@@ -442,6 +455,12 @@ mod tests {
                    <description><p>b";
         assert!(loose(cut).unwrap().ends_with("<description><p>b"));
         assert!(loose("<rss><channel><item><title>a</title></item></channel></rss>").is_none());
+        // `xml:lang` is no XML type: the HTML inside is still wrapped.
+        assert_eq!(
+            loose("<entry><content type=\"html\" xml:lang=\"en\">a<br>b</content></entry>")
+                .unwrap(),
+            "<entry><content type=\"html\" xml:lang=\"en\"><![CDATA[a<br>b]]></content></entry>"
+        );
         assert!(loose("<t><![CDATA[3 < 5 & 6]]></t>").is_none());
     }
 

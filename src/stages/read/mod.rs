@@ -471,7 +471,7 @@ impl Reader {
         let bytes = decode::read_all(stream, codec, expect)?;
         let decoded = decode::text_of(bytes, Hints::default())?;
         let encoding = (decoded.name != "UTF-8").then_some(decoded.name);
-        let mut text = decoded.text;
+        let text = decoded.text;
         let format = detect_format(inner, &text);
         let too_big = text.len() as u64 > self.limits.document;
         let documents = match format {
@@ -509,12 +509,8 @@ impl Reader {
                 )))
             }
             "html" => vec![html::read_html_as(source, &text, None, self.text_format)],
-            "feed" => {
-                feed::start_at_declaration(&mut text);
-                charset::declare_utf8(&mut text);
-                feed::read_feed(source, &text, self.text_format, &mut warnings)
-                    .map_err(ReadError::NoDocuments)?
-            }
+            "feed" => feed::read_feed(source, text, self.text_format, &mut warnings)
+                .map_err(ReadError::NoDocuments)?,
             _ => self.read_text(source, text),
         };
         let documents = self.within_cap(documents, &mut warnings);
