@@ -59,6 +59,10 @@ pub struct JsonlRead {
     /// stream, the file cap), and the line it came at: the records before
     /// it are in `documents`.
     pub cut: Option<(u32, io::Error)>,
+    /// Whether the first line opens a value it leaves open and no record
+    /// was read from it: a file that may be one JSON value, pretty-printed
+    /// and over the record cap (see `Reader`'s second reading).
+    pub first_left_open: bool,
 }
 
 /// Reads every line of `stream`; `record` is the 0-based line index so ids
@@ -94,6 +98,7 @@ pub fn read_jsonl(
         read_twice: 0,
     };
     let mut spanning = 0u32;
+    let mut records = Records::new(source, fields);
     loop {
         let line = match lines.next(&mut out, warnings) {
             Next::End => break,
@@ -114,16 +119,16 @@ pub fn read_jsonl(
                 }
                 None => {
                     out.repaired += line.repaired;
+                    out.first_left_open |= line.index == 0 && e.is_eof();
                     warnings.push(format!("line {n}: invalid JSON: {e}"));
                     continue;
                 }
             },
         };
         out.repaired += repaired;
-        if let Some(doc) = document_of(source, line.index, &value, fields, &label, warnings) {
-            out.documents.push(doc);
-        }
+        records.read(line.index, &value, &label, warnings, &mut out.documents);
     }
+    records.note(&out.documents, first_warning, warnings);
     // Said only of records read: with none, the first warning is the
     // file's skip reason, and the reason is what each record lacked.
     if spanning > 0 && !out.documents.is_empty() {
@@ -382,6 +387,166 @@ impl Nesting {
     }
 }
 
+/// Turns parsed records into documents, numbering them. A record is
+/// usually one document; a record that has no text field but holds an
+/// array of records (an API response saved whole: NewsAPI's `articles`,
+/// an Elasticsearch search's `hits.hits`) is one document per element,
+/// where before the whole response was skipped for lacking `text`.
+struct Records<'a> {
+    source: &'a str,
+    fields: &'a JsonlFields,
+    /// Elements read from arrays inside records beyond the one place each
+    /// such record held: what later records' numbers move up by, so every
+    /// document of a file has its own number, and a file with no such
+    /// record keeps the line numbers (and ids) it always had.
+    extra: u32,
+    /// Records whose elements were read, and the path of the first one's
+    /// array, for the note that says so.
+    wrappers: u32,
+    path: Option<String>,
+}
+
+impl<'a> Records<'a> {
+    fn new(source: &'a str, fields: &'a JsonlFields) -> Self {
+        Records {
+            source,
+            fields,
+            extra: 0,
+            wrappers: 0,
+            path: None,
+        }
+    }
+
+    /// The documents of record `index` (its place in the file; `label` how
+    /// warnings name it), pushed to `out`, or a warning when it has none.
+    fn read(
+        &mut self,
+        index: u32,
+        value: &Value,
+        label: &str,
+        warnings: &mut Vec<String>,
+        out: &mut Vec<Document>,
+    ) {
+        let first = index.saturating_add(self.extra);
+        if field(value, &self.fields.text).is_none() {
+            if let Some((path, items)) = records_within(value, &self.fields.text) {
+                for (i, item) in (0u32..).zip(items) {
+                    let label = format!("{label}, `{path}` item {}", i + 1);
+                    let record = first.saturating_add(i);
+                    out.extend(document_of(
+                        self.source,
+                        record,
+                        item,
+                        self.fields,
+                        &label,
+                        warnings,
+                    ));
+                }
+                let more = u32::try_from(items.len().saturating_sub(1)).unwrap_or(u32::MAX);
+                self.extra = self.extra.saturating_add(more);
+                self.wrappers += 1;
+                self.path.get_or_insert(path);
+                return;
+            }
+        }
+        out.extend(document_of(
+            self.source,
+            first,
+            value,
+            self.fields,
+            label,
+            warnings,
+        ));
+    }
+
+    /// Says, as the file's first warning (at `at`), that records held
+    /// arrays of records, once some document was read.
+    fn note(&self, documents: &[Document], at: usize, warnings: &mut Vec<String>) {
+        if let (Some(path), false) = (&self.path, documents.is_empty()) {
+            warnings.insert(
+                at,
+                format!(
+                    "{} record(s) held their records in an array (`{path}`): each element read as a document",
+                    self.wrappers
+                ),
+            );
+        }
+    }
+}
+
+/// The array of records inside `value`, a record without a text field: of
+/// the arrays of objects under its keys, three levels of objects deep, the
+/// one with most elements that have the text field `text` (an
+/// Elasticsearch hit's under `_source`), with its dotted path. `None` when
+/// no element of any has it.
+fn records_within<'v>(value: &'v Value, text: &str) -> Option<(String, &'v [Value])> {
+    largest_array(value, &|item| {
+        field(item, text).is_some_and(|t| text_of(t).is_some())
+    })
+}
+
+/// The array under `value`'s keys (three levels of objects deep) with most
+/// elements that `counts`, and its dotted path; `None` when no element of
+/// any array counts.
+fn largest_array<'v>(
+    value: &'v Value,
+    counts: &dyn Fn(&Value) -> bool,
+) -> Option<(String, &'v [Value])> {
+    fn visit<'v>(
+        value: &'v Value,
+        prefix: &str,
+        depth: u32,
+        counts: &dyn Fn(&Value) -> bool,
+        best: &mut Option<(usize, String, &'v [Value])>,
+    ) {
+        let Value::Object(map) = value else {
+            return;
+        };
+        for (key, v) in map {
+            let path = format!("{prefix}{key}");
+            match v {
+                Value::Array(items) => {
+                    let n = items.iter().filter(|item| counts(item)).count();
+                    if n > best.as_ref().map_or(0, |b| b.0) {
+                        *best = Some((n, path, items));
+                    }
+                }
+                Value::Object(_) if depth < 3 => {
+                    visit(v, &format!("{path}."), depth + 1, counts, best)
+                }
+                _ => {}
+            }
+        }
+    }
+    let mut best = None;
+    visit(value, "", 1, counts, &mut best);
+    best.map(|(_, path, items)| (path, items))
+}
+
+/// The hint for a record without its text field: the field that holds
+/// its longest text, or, for a record holding an array of records (an API
+/// response), the field of the records that does.
+fn text_field_hint(value: &Value) -> String {
+    let inner = largest_array(value, &Value::is_object).and_then(|(path, items)| {
+        let (name, _) = items
+            .iter()
+            .find_map(|item| longest_string_field(item, ""))?;
+        Some(format!(
+            " (it holds records in `{path}`, whose longest text is `{name}`: \
+             `[read.jsonl] text = \"{name}\"` reads them)"
+        ))
+    });
+    inner
+        .or_else(|| {
+            longest_string_field(value, "").map(|(name, _)| {
+                format!(
+                    " (its longest text is `{name}`: `[read.jsonl] text = \"{name}\"` reads it)"
+                )
+            })
+        })
+        .unwrap_or_default()
+}
+
 /// The document of one record (`index` its place in the file, `label` how
 /// warnings name it), or `None`, with a warning, when it has no text.
 fn document_of(
@@ -393,18 +558,15 @@ fn document_of(
     warnings: &mut Vec<String>,
 ) -> Option<Document> {
     let Some(body) = field(value, &fields.text).and_then(text_of) else {
-        let hint = longest_string_field(value, "")
-            .map(|(name, _)| {
-                format!(
-                    " (its longest text is `{name}`: `[read.jsonl] text = \"{name}\"` reads it)"
-                )
-            })
-            .unwrap_or_default();
+        let hint = text_field_hint(value);
         warnings.push(format!("{label}: no string field `{}`{hint}", fields.text));
         return None;
     };
     let mut doc = Document::new(source, index, body.into_owned());
-    doc.id = scalar(value, &fields.id);
+    doc.id = scalar(value, &fields.id).or_else(|| {
+        // An Elasticsearch hit's id is beside its `_source`.
+        value.get("_source").and_then(|_| scalar(value, "_id"))
+    });
     doc.url = scalar(value, &fields.url);
     doc.title = scalar(value, &fields.title);
     doc.published = match published(field(value, &fields.published)) {
@@ -429,13 +591,13 @@ pub fn read_json_values(
     warnings: &mut Vec<String>,
 ) -> Vec<Document> {
     let mut documents = Vec::new();
+    let mut records = Records::new(source, fields);
+    let first_warning = warnings.len();
     let values = serde_json::Deserializer::from_str(text).into_iter::<Value>();
     for (index, value) in (0u32..).zip(values) {
         let label = format!("record {}", index + 1);
         match value {
-            Ok(value) => {
-                documents.extend(document_of(source, index, &value, fields, &label, warnings))
-            }
+            Ok(value) => records.read(index, &value, &label, warnings, &mut documents),
             Err(e) => {
                 warnings.push(format!(
                     "the JSON values break off at record {} ({e}); the records before are kept",
@@ -445,7 +607,8 @@ pub fn read_json_values(
             }
         }
     }
-    if !documents.is_empty() {
+    records.note(&documents, first_warning, warnings);
+    if !documents.is_empty() && records.path.is_none() {
         warnings.insert(
             0,
             "records span lines (or end in a bare CR): read as JSON values one after another"
@@ -476,15 +639,14 @@ pub fn read_json_array(
 ) -> Vec<Document> {
     use serde::de::{Deserializer, SeqAccess, Visitor};
 
-    struct Elements<'a> {
-        source: &'a str,
-        fields: &'a JsonlFields,
+    struct Elements<'a, 'r> {
+        records: &'a mut Records<'r>,
         warnings: &'a mut Vec<String>,
         documents: &'a mut Vec<Document>,
         /// Elements read whole, documents or not.
         whole: &'a mut u32,
     }
-    impl<'de> Visitor<'de> for Elements<'_> {
+    impl<'de> Visitor<'de> for Elements<'_, '_> {
         type Value = ();
         fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
             f.write_str("a JSON array of records")
@@ -495,15 +657,8 @@ pub fn read_json_array(
                     break;
                 };
                 let label = format!("record {}", index + 1);
-                let doc = document_of(
-                    self.source,
-                    index,
-                    &value,
-                    self.fields,
-                    &label,
-                    self.warnings,
-                );
-                self.documents.extend(doc);
+                self.records
+                    .read(index, &value, &label, self.warnings, self.documents);
                 *self.whole += 1;
             }
             Ok(())
@@ -511,10 +666,11 @@ pub fn read_json_array(
     }
 
     let (mut documents, mut whole) = (Vec::new(), 0);
+    let mut records = Records::new(source, fields);
+    let first_warning = warnings.len();
     let mut de = serde_json::Deserializer::from_str(text);
     let read = de.deserialize_seq(Elements {
-        source,
-        fields,
+        records: &mut records,
         warnings: &mut *warnings,
         documents: &mut documents,
         whole: &mut whole,
@@ -524,6 +680,7 @@ pub fn read_json_array(
             "the JSON array breaks off after record {whole} ({e}); the records before are kept"
         ));
     }
+    records.note(&documents, first_warning, warnings);
     documents
 }
 
@@ -630,13 +787,17 @@ fn epoch(int: Option<i64>, float: Option<f64>) -> Option<i64> {
 }
 
 /// The field `name` of a record: a top-level field of that name, else the
-/// dotted path into nested objects.
+/// dotted path into nested objects, else the same inside its `_source`
+/// (an Elasticsearch hit, as elasticdump and search responses hold them).
 fn field<'a>(value: &'a Value, name: &str) -> Option<&'a Value> {
-    value.get(name).or_else(|| {
-        name.contains('.')
-            .then(|| name.split('.').try_fold(value, |v, key| v.get(key)))
-            .flatten()
-    })
+    let direct = |value: &'a Value| {
+        value.get(name).or_else(|| {
+            name.contains('.')
+                .then(|| name.split('.').try_fold(value, |v, key| v.get(key)))
+                .flatten()
+        })
+    };
+    direct(value).or_else(|| value.get("_source").and_then(direct))
 }
 
 /// The dotted name and length of the longest string in `value` (objects
@@ -714,6 +875,92 @@ mod tests {
             "{warnings:?}"
         );
         assert_eq!(warnings[2], "line 3: no string field `text`");
+    }
+
+    #[test]
+    fn records_held_in_an_array_are_one_document_each() {
+        // API responses saved whole, one per line: before, each line was
+        // skipped for lacking `text`, and every article in it was lost.
+        let text = concat!(
+            "{\"text\":\"flat one\"}\n",
+            "{\"status\":\"ok\",\"articles\":[{\"text\":\"a\",\"url\":\"u/a\"},{\"text\":\"b\"},{\"title\":\"no text\"}],\"tags\":[{\"name\":\"x\"}]}\n",
+            "{\"text\":\"flat two\"}\n",
+            "{\"took\":3,\"hits\":{\"hits\":[{\"_id\":\"h1\",\"_source\":{\"text\":\"hit\",\"url\":\"u/h\"}}]}}\n",
+        );
+        let (read, warnings) = read(text.as_bytes(), &JsonlFields::default());
+        let got: Vec<(&str, u32)> = read
+            .documents
+            .iter()
+            .map(|d| (d.body.as_str(), d.record))
+            .collect();
+        // Numbers stay unique, and a flat record before the first array
+        // keeps its line's number (and so its id).
+        assert_eq!(
+            got,
+            [
+                ("flat one", 0),
+                ("a", 1),
+                ("b", 2),
+                ("flat two", 4),
+                ("hit", 5)
+            ]
+        );
+        assert_eq!(read.documents[1].url.as_deref(), Some("u/a"));
+        assert_eq!(read.documents[4].id.as_deref(), Some("h1"));
+        assert_eq!(read.documents[4].url.as_deref(), Some("u/h"));
+        assert!(
+            warnings[0].starts_with("2 record(s) held their records in an array (`articles`)"),
+            "{warnings:?}"
+        );
+        assert!(
+            warnings[1].starts_with("line 2, `articles` item 3: no string field `text`"),
+            "{warnings:?}"
+        );
+        assert_eq!(warnings.len(), 2, "{warnings:?}");
+    }
+
+    #[test]
+    fn a_response_whose_records_lack_the_text_field_names_their_field() {
+        let (read, warnings) = read(
+            br#"{"status":"ok","totalResults":1,"articles":[{"title":"T","content":"The body of the story."}]}"#,
+            &JsonlFields::default(),
+        );
+        assert!(read.documents.is_empty());
+        assert!(
+            warnings[0].contains(
+                "it holds records in `articles`, whose longest text is `content`: `[read.jsonl] text = \"content\"` reads them"
+            ),
+            "{warnings:?}"
+        );
+    }
+
+    #[test]
+    fn elasticdump_records_are_read_from_their_source() {
+        let (read, warnings) = read(
+            br#"{"_index":"news","_id":"7","_source":{"text":"Body.","title":"T","published":"2020-01-02"}}"#,
+            &JsonlFields::default(),
+        );
+        assert!(warnings.is_empty(), "{warnings:?}");
+        let doc = &read.documents[0];
+        assert_eq!(
+            (doc.id.as_deref(), doc.title.as_deref()),
+            (Some("7"), Some("T"))
+        );
+        assert!(doc.published.is_some());
+    }
+
+    #[test]
+    fn a_json_array_of_responses_and_a_pretty_response_are_read() {
+        let mut warnings = Vec::new();
+        let array = r#"[{"data":{"items":[{"text":"one"},{"text":"two"}]}},{"text":"three"}]"#;
+        let docs = read_json_array("a.json", array, &JsonlFields::default(), &mut warnings);
+        let got: Vec<(&str, u32)> = docs.iter().map(|d| (d.body.as_str(), d.record)).collect();
+        assert_eq!(got, [("one", 0), ("two", 1), ("three", 2)]);
+        assert!(warnings[0].contains("`data.items`"), "{warnings:?}");
+        let pretty =
+            "{\n  \"articles\": [\n    {\"text\": \"x\"},\n    {\"text\": \"y\"}\n  ]\n}\n";
+        let (read, _) = read(pretty.as_bytes(), &JsonlFields::default());
+        assert_eq!(read.documents.len(), 2);
     }
 
     #[test]

@@ -431,12 +431,15 @@ impl Reader {
             if read.documents.is_empty() && holed {
                 return Err(ReadError::Binary);
             }
-            if read.documents.is_empty() && !warnings.is_empty() {
-                // Every line broken: records that end in a bare CR (one
-                // line to the reader), or values the line reader could not
-                // take one at a time (records that span lines are read by
-                // `read_jsonl` itself), are read again, whole, as a stream
-                // of JSON values.
+            if read.documents.is_empty() && !warnings.is_empty() || read.first_left_open {
+                // Every line broken, or a first line that opens a value no
+                // lines after it closed within the cap: records that end in
+                // a bare CR (one line to the reader), values the line reader
+                // could not take one at a time (records that span lines are
+                // read by `read_jsonl` itself), or one object over the
+                // record cap holding an array of records (an API response
+                // saved pretty). Read again, whole, as a stream of JSON
+                // values; the reading that gives more documents wins.
                 raw.seek(SeekFrom::Start(0))
                     .map_err(|e| ReadError::Io(e.to_string()))?;
                 let stream = decode::decoder(codec, &mut *raw, self.limits.file)?;
@@ -445,7 +448,7 @@ impl Reader {
                 let mut again = Vec::new();
                 let documents =
                     jsonl::read_json_values(source, &decoded.text, &self.fields, &mut again);
-                if !documents.is_empty() {
+                if documents.len() > read.documents.len() {
                     return Ok(Parsed {
                         documents: self.within_cap(documents, &mut again),
                         format: "jsonl",
@@ -477,24 +480,27 @@ impl Reader {
         let documents = match format {
             "jsonl" => {
                 // From memory: nothing can cut the read.
-                let documents = jsonl::read_jsonl(
+                let read = jsonl::read_jsonl(
                     source,
                     text.as_bytes(),
                     &self.fields,
                     self.limits.document,
                     &mut warnings,
-                )
-                .documents;
+                );
+                let documents = read.documents;
+                // Read again as JSON values, as above. One JSON object over
+                // the record cap (an API response saved pretty, its records
+                // in an array) gave, line by line, only the array's last
+                // element; as JSON values every element is a record.
                 let mut again = Vec::new();
-                match documents.is_empty() {
-                    // Records that end in a bare CR, as above.
+                match documents.is_empty() || read.first_left_open {
                     true => {
                         match jsonl::read_json_values(source, &text, &self.fields, &mut again) {
-                            d if d.is_empty() => d,
-                            d => {
+                            d if d.len() > documents.len() => {
                                 warnings = again;
                                 d
                             }
+                            _ => documents,
                         }
                     }
                     false => documents,
@@ -1130,6 +1136,33 @@ mod tests {
             err.to_string(),
             "5033 bytes, over read.max_document_bytes (1000)"
         );
+    }
+
+    #[test]
+    fn an_api_response_over_the_record_cap_gives_every_record() {
+        // NewsAPI's response saved with `json.dump(indent=1)`: one object
+        // over the record cap. Read line by line, only the array's last
+        // element (the one not followed by a comma) was a record.
+        let item = |i: u32| format!(" {{\n  \"text\": \"Story {i} from Almaty.\"\n }}");
+        let items: Vec<String> = (0..40).map(item).collect();
+        let text = format!(
+            "{{\n \"status\": \"ok\",\n \"articles\": [\n{}\n ]\n}}\n",
+            items.join(",\n")
+        );
+        let capped = ReadConfig {
+            max_document_bytes: 1000,
+            ..ReadConfig::default()
+        };
+        for name in ["response.json", "response.jsonl"] {
+            let read = read_bytes_with(&capped, name, text.as_bytes()).unwrap();
+            assert_eq!(read.documents.len(), 40, "{name}: {:?}", read.warnings);
+            assert_eq!(read.documents[39].record, 39);
+            assert!(
+                read.warnings[0].contains("(`articles`)"),
+                "{:?}",
+                read.warnings
+            );
+        }
     }
 
     #[test]
