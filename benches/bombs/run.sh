@@ -69,6 +69,23 @@ words = ["".join(r.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(r.randint
 with open(out + "/short.jsonl", "w") as f:
     for i in range(50000):
         f.write('{"id": %d, "text": "%s"}\n' % (i, " ".join(r.choice(words) for _ in range(40))))
+# One 13 MB record dense with names (571,044 mentions): the name model
+# read a document whole, some hundreds of bytes a token (1.2 GB here); it
+# now reads windows of 1 MiB of whole sentences (390 MB).
+first = ["Anna", "Boris", "Carla", "Daniel", "Elena", "Farid", "Greta", "Hugo", "Ivan", "Julia"]
+last = ["Smith", "Petrov", "Garcia", "Tokayev", "Muller", "Rossi", "Kim", "Nowak", "Silva"]
+places = ["Astana", "Almaty", "Berlin", "Paris", "Madrid", "Rome", "Warsaw", "Oslo", "Cairo"]
+orgs = ["Reuters", "Microsoft", "the United Nations", "Siemens", "Air Astana", "the World Bank"]
+sentences, size = [], 0
+while size < 13_000_000:
+    s = "%s %s met %s %s of %s in %s on %s to discuss %s." % (
+        r.choice(first), r.choice(last), r.choice(first), r.choice(last), r.choice(orgs),
+        r.choice(places), r.choice(["Monday", "Tuesday", "Friday"]),
+        r.choice(["the budget", "a new plan", "the trade talks", "the summit"]))
+    sentences.append(s + ("\\n\\n" if r.random() < 0.1 else " "))
+    size += len(s) + 1
+with open(out + "/dense.jsonl", "w") as f:
+    f.write('{"text": "%s"}\n' % "".join(sentences))
 PY
 
 run() {
@@ -83,7 +100,7 @@ PY
 
 echo "| case | input size | exit | outcome | peak RSS |"
 echo "|---|---:|---:|---|---:|"
-for case in zeros.jsonl.zst zeros.txt.gz text.txt.gz bomb.warc long.jsonl short.jsonl; do
+for case in zeros.jsonl.zst zeros.txt.gz text.txt.gz bomb.warc long.jsonl short.jsonl dense.jsonl; do
     file=$in/$case
     size=$(stat -c %s "$file")
     read -r code rss < <(run "$bin" run --config pipeline.toml --output "$tmp/out-$case" \
