@@ -23,9 +23,40 @@ fn long_version() -> String {
     text
 }
 
+/// With `--log-format json`, a panic is said as one JSON line too. A
+/// parser's panic is contained (its file is skipped and the run goes on),
+/// but the default hook's plain "thread … panicked at …" lines broke a log
+/// collector's stream of JSON objects.
+fn json_panic_hook() {
+    std::panic::set_hook(Box::new(|info| {
+        let message = info
+            .payload()
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| info.payload().downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "a panic without a message".to_string());
+        let location = info
+            .location()
+            .map(|l| format!("{}:{}", l.file(), l.line()));
+        eprintln!(
+            "{}",
+            serde_json::json!({
+                "level": "error",
+                "event": "panic",
+                "message": message,
+                "location": location,
+                "thread": std::thread::current().name(),
+            })
+        );
+    }));
+}
+
 fn main() {
     let args = cli::Cli::parse_with_long_version(long_version());
     let format = args.log_format;
+    if format == cli::LogFormat::Json {
+        json_panic_hook();
+    }
     let code = match cmd::dispatch(args) {
         Ok(()) => 0,
         Err(failure) => {

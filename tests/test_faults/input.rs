@@ -535,4 +535,21 @@ fn a_parser_panic_costs_its_file_not_the_run() {
         ],
     );
     assert_eq!(strict.status.code(), Some(3), "{}", stderr(&strict));
+    // With JSON logs, the panic is a JSON line too, as is every other.
+    let json = gleaner()
+        .args(["--log-format", "json", "run", "--config"])
+        .arg(case.shipped())
+        .arg("--output")
+        .arg(case.out())
+        .args([case.input().as_os_str(), "--full".as_ref()])
+        .timeout(Duration::from_secs(120))
+        .output()
+        .unwrap();
+    assert!(json.status.success(), "{}", stderr(&json));
+    let err = stderr(&json);
+    let events: Vec<serde_json::Value> = err
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}: {line}")))
+        .collect();
+    assert!(events.iter().any(|e| e["event"] == "panic"), "{err}");
 }
