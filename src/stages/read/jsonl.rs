@@ -404,6 +404,9 @@ struct Records<'a> {
     /// array, for the note that says so.
     wrappers: u32,
     path: Option<String>,
+    /// How many records had a field read under another name (see
+    /// [`Alias`]), by the field's default name and the name read.
+    aliased: std::collections::BTreeMap<(&'static str, &'static str), u32>,
 }
 
 impl<'a> Records<'a> {
@@ -414,6 +417,7 @@ impl<'a> Records<'a> {
             extra: 0,
             wrappers: 0,
             path: None,
+            aliased: Default::default(),
         }
     }
 
@@ -428,19 +432,12 @@ impl<'a> Records<'a> {
         out: &mut Vec<Document>,
     ) {
         let first = index.saturating_add(self.extra);
-        if field(value, &self.fields.text).is_none() {
+        if TEXT.find(value, &self.fields.text).is_none() {
             if let Some((path, items)) = records_within(value, &self.fields.text) {
                 for (i, item) in (0u32..).zip(items) {
                     let label = format!("{label}, `{path}` item {}", i + 1);
                     let record = first.saturating_add(i);
-                    out.extend(document_of(
-                        self.source,
-                        record,
-                        item,
-                        self.fields,
-                        &label,
-                        warnings,
-                    ));
+                    out.extend(self.document(record, item, &label, warnings));
                 }
                 let more = u32::try_from(items.len().saturating_sub(1)).unwrap_or(u32::MAX);
                 self.extra = self.extra.saturating_add(more);
@@ -449,20 +446,67 @@ impl<'a> Records<'a> {
                 return;
             }
         }
-        out.extend(document_of(
-            self.source,
-            first,
-            value,
-            self.fields,
-            label,
-            warnings,
-        ));
+        out.extend(self.document(first, value, label, warnings));
+    }
+
+    /// The document of one record (`index` its number in the file, `label`
+    /// how warnings name it), or `None`, with a warning, when it has no
+    /// text.
+    fn document(
+        &mut self,
+        index: u32,
+        value: &Value,
+        label: &str,
+        warnings: &mut Vec<String>,
+    ) -> Option<Document> {
+        let fields = self.fields;
+        let Some(body) = self.lookup(&TEXT, value, &fields.text).and_then(text_of) else {
+            let hint = text_field_hint(value);
+            warnings.push(format!("{label}: no string field `{}`{hint}", fields.text));
+            return None;
+        };
+        let mut doc = Document::new(self.source, index, body.into_owned());
+        doc.id = self.lookup(&ID, value, &fields.id).and_then(scalar);
+        doc.url = self.lookup(&URL, value, &fields.url).and_then(scalar);
+        doc.title = self.lookup(&TITLE, value, &fields.title).and_then(scalar);
+        doc.published = match published(self.lookup(&PUBLISHED, value, &fields.published)) {
+            Ok(t) => t,
+            Err(why) => {
+                warnings.push(format!("{label}: `{}` {why}; left empty", fields.published));
+                None
+            }
+        };
+        Some(doc)
+    }
+
+    /// The field `name` of `value`, or the alias of `alias` it has, counted.
+    fn lookup<'v>(&mut self, alias: &Alias, value: &'v Value, name: &str) -> Option<&'v Value> {
+        let (found, used) = alias.find(value, name)?;
+        // Said for the fields whose other names may mean another thing (a
+        // `date` may be the crawl's); an `_id`, `link` or `headline` is
+        // what it says.
+        if let (Some(used), true) = (used, alias.said) {
+            *self.aliased.entry((alias.default, used)).or_default() += 1;
+        }
+        Some(found)
     }
 
     /// Says, as the file's first warning (at `at`), that records held
     /// arrays of records, once some document was read.
     fn note(&self, documents: &[Document], at: usize, warnings: &mut Vec<String>) {
-        if let (Some(path), false) = (&self.path, documents.is_empty()) {
+        if documents.is_empty() {
+            return;
+        }
+        for (&(default, used), n) in self.aliased.iter().rev() {
+            warnings.insert(
+                at,
+                format!(
+                    "{n} record(s) without a `{default}` field: `{used}` read as it \
+                     (`[read.jsonl] {default} = \"…\"` names the field)"
+                ),
+            );
+        }
+        if let Some(path) = &self.path {
             warnings.insert(
                 at,
                 format!(
@@ -480,9 +524,7 @@ impl<'a> Records<'a> {
 /// Elasticsearch hit's under `_source`), with its dotted path. `None` when
 /// no element of any has it.
 fn records_within<'v>(value: &'v Value, text: &str) -> Option<(String, &'v [Value])> {
-    largest_array(value, &|item| {
-        field(item, text).is_some_and(|t| text_of(t).is_some())
-    })
+    largest_array(value, &|item| TEXT.find(item, text).is_some())
 }
 
 /// The array under `value`'s keys (three levels of objects deep) with most
@@ -545,38 +587,6 @@ fn text_field_hint(value: &Value) -> String {
             })
         })
         .unwrap_or_default()
-}
-
-/// The document of one record (`index` its place in the file, `label` how
-/// warnings name it), or `None`, with a warning, when it has no text.
-fn document_of(
-    source: &str,
-    index: u32,
-    value: &Value,
-    fields: &JsonlFields,
-    label: &str,
-    warnings: &mut Vec<String>,
-) -> Option<Document> {
-    let Some(body) = field(value, &fields.text).and_then(text_of) else {
-        let hint = text_field_hint(value);
-        warnings.push(format!("{label}: no string field `{}`{hint}", fields.text));
-        return None;
-    };
-    let mut doc = Document::new(source, index, body.into_owned());
-    doc.id = scalar(value, &fields.id).or_else(|| {
-        // An Elasticsearch hit's id is beside its `_source`.
-        value.get("_source").and_then(|_| scalar(value, "_id"))
-    });
-    doc.url = scalar(value, &fields.url);
-    doc.title = scalar(value, &fields.title);
-    doc.published = match published(field(value, &fields.published)) {
-        Ok(t) => t,
-        Err(why) => {
-            warnings.push(format!("{label}: `{}` {why}; left empty", fields.published));
-            None
-        }
-    };
-    Some(doc)
 }
 
 /// The records of a file whose lines are not one record each: JSON values
@@ -786,6 +796,95 @@ fn epoch(int: Option<i64>, float: Option<f64>) -> Option<i64> {
     }
 }
 
+/// Other names of a field, read when the config leaves the field at its
+/// default name and a record lacks it: the schemas gleaner is pointed at
+/// without a `[read.jsonl]` table (OSCAR's and NewsAPI's `content`,
+/// news-please's `maintext`, RedPajama's `raw_content`, Dolma's and
+/// datatrove's `metadata.url`). Before, such a file was skipped whole for
+/// its missing `text`, and its dates and URLs were left empty. The first
+/// name a record has is read, and the file's warnings say which.
+struct Alias {
+    default: &'static str,
+    others: &'static [&'static str],
+    /// Whether a value can be the field (text: a string or strings).
+    usable: fn(&Value) -> bool,
+    /// Whether the file's warnings say the other name was read.
+    said: bool,
+}
+
+const TEXT: Alias = Alias {
+    default: "text",
+    others: &[
+        "content",
+        "maintext",
+        "raw_content",
+        "body",
+        "article",
+        "full_text",
+    ],
+    usable: |v| text_of(v).is_some(),
+    said: true,
+};
+const ID: Alias = Alias {
+    default: "id",
+    others: &["_id", "doc_id", "uuid", "guid"],
+    usable: |v| scalar(v).is_some(),
+    said: false,
+};
+const URL: Alias = Alias {
+    default: "url",
+    others: &[
+        "link",
+        "metadata.url",
+        "meta.url",
+        "warc_headers.warc-target-uri",
+        "source_url",
+        "canonical_url",
+    ],
+    usable: |v| scalar(v).is_some(),
+    said: false,
+};
+const TITLE: Alias = Alias {
+    default: "title",
+    others: &["headline", "metadata.title"],
+    usable: |v| scalar(v).is_some(),
+    said: false,
+};
+const PUBLISHED: Alias = Alias {
+    default: "published",
+    others: &[
+        "publishedAt",
+        "published_at",
+        "date_publish",
+        "datePublished",
+        "pubDate",
+        "date",
+        "created_at",
+        "metadata.date",
+    ],
+    usable: |v| !v.is_null(),
+    said: true,
+};
+
+impl Alias {
+    /// The field `name` of `value`, else, when `name` is the default name,
+    /// the first of the other names `value` has a usable field of, with
+    /// that name.
+    fn find<'v>(&self, value: &'v Value, name: &str) -> Option<(&'v Value, Option<&'static str>)> {
+        if let Some(found) = field(value, name) {
+            return Some((found, None));
+        }
+        if name != self.default {
+            return None;
+        }
+        self.others.iter().find_map(|&other| {
+            field(value, other)
+                .filter(|v| (self.usable)(v))
+                .map(|v| (v, Some(other)))
+        })
+    }
+}
+
 /// The field `name` of a record: a top-level field of that name, else the
 /// dotted path into nested objects, else the same inside its `_source`
 /// (an Elasticsearch hit, as elasticdump and search responses hold them).
@@ -836,8 +935,8 @@ fn text_of(value: &Value) -> Option<Cow<'_, str>> {
 }
 
 /// A string or number field as text.
-fn scalar(value: &Value, name: &str) -> Option<String> {
-    match field(value, name)? {
+fn scalar(value: &Value) -> Option<String> {
+    match value {
         Value::String(s) if !s.is_empty() => Some(s.clone()),
         Value::Number(n) => Some(n.to_string()),
         _ => None,
@@ -859,7 +958,7 @@ mod tests {
     fn a_missing_text_field_names_the_field_that_holds_the_text() {
         let fields = JsonlFields::default();
         let (read, warnings) = read(
-            br#"{"content": "A story of some length.", "url": "http://a.kz/1"}
+            br#"{"story": "A story of some length.", "url": "http://a.kz/1"}
 {"id": 2, "meta": {"body": "Another story, nested."}}
 [1, 2]
 "#,
@@ -867,7 +966,7 @@ mod tests {
         );
         assert!(read.documents.is_empty());
         assert!(
-            warnings[0].contains(r#"`[read.jsonl] text = "content"` reads it"#),
+            warnings[0].contains(r#"`[read.jsonl] text = "story"` reads it"#),
             "{warnings:?}"
         );
         assert!(
@@ -922,13 +1021,13 @@ mod tests {
     #[test]
     fn a_response_whose_records_lack_the_text_field_names_their_field() {
         let (read, warnings) = read(
-            br#"{"status":"ok","totalResults":1,"articles":[{"title":"T","content":"The body of the story."}]}"#,
+            br#"{"status":"ok","totalResults":1,"articles":[{"title":"T","story":"The body of the story."}]}"#,
             &JsonlFields::default(),
         );
         assert!(read.documents.is_empty());
         assert!(
             warnings[0].contains(
-                "it holds records in `articles`, whose longest text is `content`: `[read.jsonl] text = \"content\"` reads them"
+                "it holds records in `articles`, whose longest text is `story`: `[read.jsonl] text = \"story\"` reads them"
             ),
             "{warnings:?}"
         );
@@ -964,6 +1063,59 @@ mod tests {
     }
 
     #[test]
+    fn schemas_without_a_jsonl_table_are_read_by_their_own_names() {
+        // news-please, OSCAR / NewsAPI and Dolma records, read with the
+        // default `[read.jsonl]`: before, each file was skipped whole.
+        let text = concat!(
+            r#"{"maintext":"Story one.","date_publish":"2017-02-03 04:05:06","title":"One","url":"u/1"}"#,
+            "\n",
+            r#"{"content":"Story two.","publishedAt":"2024-05-01T10:00:00Z","link":"u/2","headline":"Two"}"#,
+            "\n",
+            r#"{"text":"Story three.","metadata":{"url":"u/3"},"id":"3"}"#,
+            "\n",
+        );
+        let (all, warnings) = read(text.as_bytes(), &JsonlFields::default());
+        let got: Vec<(&str, Option<&str>, Option<&str>, bool)> = all
+            .documents
+            .iter()
+            .map(|d| {
+                (
+                    d.body.as_str(),
+                    d.url.as_deref(),
+                    d.title.as_deref(),
+                    d.published.is_some(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("Story one.", Some("u/1"), Some("One"), true),
+                ("Story two.", Some("u/2"), Some("Two"), true),
+                ("Story three.", Some("u/3"), None, false),
+            ]
+        );
+        assert_eq!(warnings.len(), 4, "{warnings:?}");
+        assert!(warnings.iter().any(|w| w.starts_with("1 record(s) without a `text` field: `maintext` read as it")), "{warnings:?}");
+        assert!(
+            warnings.iter().any(|w| w
+                .starts_with("1 record(s) without a `published` field: `publishedAt` read as it")),
+            "{warnings:?}"
+        );
+        // A field the config names is read by that name only.
+        let fields = JsonlFields {
+            text: "text_body".into(),
+            ..JsonlFields::default()
+        };
+        let (got, warnings) = read(br#"{"content":"Story."}"#, &fields);
+        assert!(got.documents.is_empty());
+        assert!(
+            warnings[0].contains("no string field `text_body`"),
+            "{warnings:?}"
+        );
+    }
+
+    #[test]
     fn a_text_given_as_a_list_of_strings_is_its_paragraphs() {
         let (read, warnings) = read(
             br#"{"text": ["First paragraph.", "Second one."]}
@@ -983,7 +1135,7 @@ mod tests {
             "{\"text\":\"hello\",\"id\":7,\"url\":\"https://x/1\",\"published\":\"2020-01-02\"}\n",
             "{broken\n",
             "\n",
-            "{\"body\":\"no text field\"}\n",
+            "{\"story\":\"no text field\"}\n",
             "{\"text\":\"world\",\"title\":\"T\"}\n"
         );
         let (read, warnings) = read(text.as_bytes(), &JsonlFields::default());

@@ -991,7 +991,7 @@ mod tests {
             read.warnings
         );
         // Elements without the text field say which field holds it.
-        let err = read_bytes("x.json", br#"[{"content": "A story."}]"#).unwrap_err();
+        let err = read_bytes("x.json", br#"[{"story": "A story."}]"#).unwrap_err();
         assert!(
             err.to_string().contains("record 1: no string field `text`"),
             "{err}"
@@ -1025,7 +1025,7 @@ mod tests {
             assert_eq!(read.warnings.len(), 1, "{name}: {:?}", read.warnings);
         }
         // Lines that are records but lack the text field still say so.
-        let err = read_bytes("c.jsonl", b"{\"content\": \"x\"}\n").unwrap_err();
+        let err = read_bytes("c.jsonl", b"{\"story\": \"x\"}\n").unwrap_err();
         assert!(
             err.to_string().contains("line 1: no string field `text`"),
             "{err}"
@@ -1064,13 +1064,16 @@ mod tests {
 
     #[test]
     fn a_json_object_without_text_is_skipped_for_that_reason() {
-        // A NewsAPI response: one object spanning lines, its records in a
-        // nested array. The reason given is the missing field, not that
-        // the record spans lines.
+        // One object spanning lines, its records in a nested array, their
+        // text in a field of no known name. The reason given is the
+        // missing field, not that the record spans lines.
         let api = "{\n  \"status\": \"ok\",\n  \"articles\": [\n    {\"title\": \"A\", \
-                   \"content\": \"Body.\"}\n  ]\n}\n";
+                   \"story\": \"Body.\"}\n  ]\n}\n";
         let err = read_bytes("news.json", api.as_bytes()).unwrap_err();
         assert!(err.to_string().contains("no string field `text`"), "{err}");
+        // NewsAPI's own response, its text in `content`, is read whole.
+        let read = read_bytes("news.json", api.replace("story", "content").as_bytes()).unwrap();
+        assert_eq!(read.documents[0].body, "Body.");
     }
 
     #[test]
