@@ -392,7 +392,7 @@ impl Nesting {
 /// array of records (an API response saved whole: NewsAPI's `articles`,
 /// an Elasticsearch search's `hits.hits`) is one document per element,
 /// where before the whole response was skipped for lacking `text`.
-struct Records<'a> {
+pub(super) struct Records<'a> {
     source: &'a str,
     fields: &'a JsonlFields,
     /// Elements read from arrays inside records beyond the one place each
@@ -410,7 +410,7 @@ struct Records<'a> {
 }
 
 impl<'a> Records<'a> {
-    fn new(source: &'a str, fields: &'a JsonlFields) -> Self {
+    pub(super) fn new(source: &'a str, fields: &'a JsonlFields) -> Self {
         Records {
             source,
             fields,
@@ -423,7 +423,7 @@ impl<'a> Records<'a> {
 
     /// The documents of record `index` (its place in the file; `label` how
     /// warnings name it), pushed to `out`, or a warning when it has none.
-    fn read(
+    pub(super) fn read(
         &mut self,
         index: u32,
         value: &Value,
@@ -493,7 +493,7 @@ impl<'a> Records<'a> {
 
     /// Says, as the file's first warning (at `at`), that records held
     /// arrays of records, once some document was read.
-    fn note(&self, documents: &[Document], at: usize, warnings: &mut Vec<String>) {
+    pub(super) fn note(&self, documents: &[Document], at: usize, warnings: &mut Vec<String>) {
         if documents.is_empty() {
             return;
         }

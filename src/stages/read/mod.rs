@@ -18,6 +18,7 @@ mod article;
 pub mod charset;
 mod contained;
 pub mod decode;
+mod delimited;
 pub mod feed;
 mod feed_repair;
 pub mod html;
@@ -507,6 +508,10 @@ impl Reader {
                 }
             }
             "json" => jsonl::read_json_array(source, &text, &self.fields, &mut warnings),
+            "csv" | "tsv" => {
+                let delimiter = if format == "csv" { b',' } else { b'\t' };
+                delimited::read_delimited(source, &text, delimiter, &self.fields, &mut warnings)
+            }
             // Parsing markup takes many times its size: refuse it first.
             "html" | "feed" if too_big => {
                 return Err(ReadError::TooLarge(over_document(
@@ -590,6 +595,8 @@ fn format_of_name(name: &str) -> Option<&'static str> {
         .unwrap_or_default();
     match ext.as_str() {
         "jsonl" | "ndjson" => Some("jsonl"),
+        "csv" => Some("csv"),
+        "tsv" => Some("tsv"),
         "html" | "htm" | "xhtml" => Some("html"),
         "rss" | "atom" => Some("feed"),
         "txt" | "text" | "md" => Some("text"),
