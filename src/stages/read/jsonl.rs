@@ -524,7 +524,10 @@ impl<'a> Records<'a> {
 /// Elasticsearch hit's under `_source`), with its dotted path. `None` when
 /// no element of any has it.
 fn records_within<'v>(value: &'v Value, text: &str) -> Option<(String, &'v [Value])> {
-    largest_array(value, &|item| TEXT.find(item, text).is_some())
+    largest_array(value, &|item| {
+        TEXT.find(item, text)
+            .is_some_and(|(v, _)| text_of(v).is_some())
+    })
 }
 
 /// The array under `value`'s keys (three levels of objects deep) with most
@@ -867,21 +870,23 @@ const PUBLISHED: Alias = Alias {
 };
 
 impl Alias {
-    /// The field `name` of `value`, else, when `name` is the default name,
-    /// the first of the other names `value` has a usable field of, with
-    /// that name.
+    /// The field `name` of `value` when it is usable (`"text": null` is
+    /// not); else, when `name` is the default name, the first of the other
+    /// names `value` has a usable field of, with that name; else the field
+    /// `name` as it is, for the warning that says what is wrong with it.
     fn find<'v>(&self, value: &'v Value, name: &str) -> Option<(&'v Value, Option<&'static str>)> {
-        if let Some(found) = field(value, name) {
+        let direct = field(value, name);
+        if let Some(found) = direct.filter(|v| (self.usable)(v)) {
             return Some((found, None));
         }
-        if name != self.default {
-            return None;
-        }
-        self.others.iter().find_map(|&other| {
-            field(value, other)
-                .filter(|v| (self.usable)(v))
-                .map(|v| (v, Some(other)))
-        })
+        let other = (name == self.default).then(|| {
+            self.others.iter().find_map(|&other| {
+                field(value, other)
+                    .filter(|v| (self.usable)(v))
+                    .map(|v| (v, Some(other)))
+            })
+        });
+        other.flatten().or(direct.map(|v| (v, None)))
     }
 }
 
@@ -1102,6 +1107,13 @@ mod tests {
                 .starts_with("1 record(s) without a `published` field: `publishedAt` read as it")),
             "{warnings:?}"
         );
+        // A field present but empty of use is passed over for another.
+        let (got, _) = read(
+            br#"{"text":null,"content":"Story.","published":null,"date":"2020-01-02"}"#,
+            &JsonlFields::default(),
+        );
+        assert_eq!(got.documents[0].body, "Story.");
+        assert!(got.documents[0].published.is_some());
         // A field the config names is read by that name only.
         let fields = JsonlFields {
             text: "text_body".into(),
