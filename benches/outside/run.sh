@@ -36,11 +36,17 @@
 # - uchardet's test texts (github.com/freedesktop/uchardet at bdfd6116a965,
 #   `test/`, MPL-1.1/GPL-2/LGPL-2.1): 121 texts in 45 encodings, each named
 #   by its encoding, so the text is also checked against Python's decoding
-#   of the file (a second table: files whose words do not match).
+#   of the file (a second table: files whose words do not match);
+# - news-please's sample output (github.com/fhamborg/news-please at
+#   1a40d7bd7fff, `newsplease/examples/sample.json`, Apache-2.0): one
+#   article as news-please writes it, pretty-printed, its text in
+#   `maintext` and its date in `date_publish` (skipped for "no `text`"
+#   before gleaner 0.12.0).
 # Where GitHub is not reachable set GLEANER_CHARDET_MIRROR,
 # GLEANER_FEEDPARSER_MIRROR, GLEANER_WARCIO_MIRROR, GLEANER_PYWB_MIRROR,
 # GLEANER_JWARC_MIRROR, GLEANER_ARCHIVE_COMMONS_MIRROR,
-# GLEANER_NODE_WARC_MIRROR, GLEANER_UKWA_MIRROR and GLEANER_UCHARDET_MIRROR
+# GLEANER_NODE_WARC_MIRROR, GLEANER_UKWA_MIRROR, GLEANER_UCHARDET_MIRROR and
+# GLEANER_NEWS_PLEASE_MIRROR
 # to git directories holding the commits. Uses $CARGO_TARGET_DIR/release/gleaner (built if
 # missing) and polars (tests/python/requirements.txt) in a venv under WORK.
 set -euo pipefail
@@ -99,10 +105,13 @@ done
 fetch uchardet https://github.com/freedesktop/uchardet \
     bdfd6116a965fd210ef563613763e724424728b7 GLEANER_UCHARDET_MIRROR test
 rm -f "$work"/uchardet/in/test_CMakeLists.txt "$work"/uchardet/in/*.c
+fetch news-please https://github.com/fhamborg/news-please \
+    1a40d7bd7fffd5d8b6fa0ba67da181015f2b11d0 GLEANER_NEWS_PLEASE_MIRROR \
+    newsplease/examples/sample.json
 
 printf '| corpus | files | read | skipped | documents | with text | characters | U+FFFD | skipped, by reason |\n'
 printf '|---|---|---|---|---|---|---|---|---|\n'
-for name in chardet feedparser warcio pywb jwarc archive-commons node-warc ukwa uchardet; do
+for name in chardet feedparser warcio pywb jwarc archive-commons node-warc ukwa uchardet news-please; do
     rm -rf "$work/$name/out"
     "$gleaner" run --threads 0 --output "$work/$name/out" "$work/$name/in" >"$work/$name/log" 2>&1 || true
     "$venv/bin/python" - "$work/$name" "$name" <<'PY'
