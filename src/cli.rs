@@ -18,7 +18,7 @@ Exit codes:
      inputs (use --drop-vanished)
   130  interrupted (Ctrl-C, SIGTERM): staging removed, release unchanged";
 
-/// Turn raw scraped text (text dumps, HTML, RSS/Atom, JSONL, CSV, WARC/WET/ARC; .gz/.zst/.bz2/.xz) into clean,
+/// Turn raw scraped text (text dumps, HTML, RSS/Atom, JSONL, CSV, Parquet, WARC/WET/ARC; .gz/.zst/.bz2/.xz) into clean,
 /// de-duplicated, entity-annotated Parquet tables.
 #[derive(Debug, Parser)]
 #[command(name = "gleaner", version, after_help = EXIT_CODES)]

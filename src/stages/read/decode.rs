@@ -108,8 +108,13 @@ pub fn unreadable_kind(head: &[u8]) -> Option<&'static str> {
         ),
         (
             0,
+            b"PARE",
+            "an encrypted Parquet file (PARE), which gleaner does not decrypt",
+        ),
+        (
+            0,
             b"PAR1",
-            "a Parquet file: read it with a Parquet reader and write JSONL",
+            "a Parquet file compressed whole: decompress it first (gleaner reads a .parquet file as it is; its pages are compressed inside)",
         ),
     ];
     KINDS
@@ -184,6 +189,12 @@ impl RawFile {
             hashed: 0,
             hasher: xxhash_rust::xxh3::Xxh3::new(),
         }
+    }
+
+    /// The file, for a reader that seeks (Parquet's footer comes last);
+    /// [`RawFile::finish`] seeks back before it hashes the rest.
+    pub fn file(&self) -> &File {
+        &self.file
     }
 
     /// The file's size on disk, if its metadata says.
@@ -613,6 +624,7 @@ mod tests {
             (&tar[..], "tar archive"),
             (&b"\x04\x22\x4d\x18\x64\x40"[..], "lz4-compressed"),
             (&b"PAR1\x15\x04"[..], "Parquet file"),
+            (&b"PARE\x15\x04"[..], "encrypted Parquet"),
         ] {
             let err = check_not_binary(head).unwrap_err();
             assert!(err.to_string().contains(says), "{err}");

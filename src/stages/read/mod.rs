@@ -24,6 +24,7 @@ mod feed_repair;
 pub mod html;
 mod iso2022;
 pub mod jsonl;
+mod parquet_rows;
 pub mod split;
 pub mod warc;
 mod warc_framing;
@@ -138,6 +139,9 @@ pub enum ReadError {
     Decompress(String),
     #[error("no documents: {0}")]
     NoDocuments(String),
+    /// A Parquet file whose footer does not parse.
+    #[error("not a readable Parquet file: {0}")]
+    Parquet(String),
     /// A parser panicked on the file (see [`contained`]).
     #[error("the reader failed on this file, a bug in gleaner or a parser it uses (please report it with the file): {0}")]
     Panicked(String),
@@ -250,8 +254,16 @@ impl Reader {
         } else {
             None
         };
+        // Parquet is read where it lies (its footer first), not as a stream.
+        let parquet = codec == Codec::Plain
+            && (inner.ends_with(".parquet")
+                || raw
+                    .fill_buf()
+                    .is_ok_and(|head| head.starts_with(PARQUET_MAGIC)));
         let mut parsed = if let Some(archive) = archive {
             self.read_warc(input, archive, codec, &mut raw)?
+        } else if parquet {
+            self.read_parquet(input, raw.get_ref())?
         } else {
             self.read_other(input, codec, inner, &mut raw)?
         };
@@ -285,6 +297,26 @@ impl Reader {
             repaired_utf8: parsed.repaired,
             warnings: parsed.warnings,
             encoding: parsed.encoding,
+        })
+    }
+
+    /// A Parquet file, a document per row ([`parquet_rows`]).
+    fn read_parquet(&self, input: &InputFile, raw: &RawFile) -> Result<Parsed, ReadError> {
+        let mut warnings = Vec::new();
+        let documents = parquet_rows::read_parquet(
+            &input.display,
+            raw.file(),
+            &self.fields,
+            self.limits,
+            &mut warnings,
+        )?;
+        Ok(Parsed {
+            documents: self.within_cap(documents, &mut warnings),
+            format: "parquet",
+            repaired: 0,
+            warnings,
+            encoding: None,
+            empty_reason: "no rows",
         })
     }
 
@@ -569,6 +601,9 @@ impl Reader {
         vec![doc]
     }
 }
+
+/// The first bytes of a Parquet file (and its last).
+const PARQUET_MAGIC: &[u8] = b"PAR1";
 
 /// What a format reader gave, before the file's fingerprint is added.
 struct Parsed {
