@@ -215,6 +215,30 @@ fn no_usable_input_is_an_input_error() {
         err.contains("1 skipped:") && err.contains("empty.txt: empty file"),
         "{err}"
     );
+
+    // Past the 20 the error names, every reason is still said, a warning
+    // line each: before, the rest were "and 5 more" and said nowhere.
+    let inputs = dir.path().join("in");
+    std::fs::create_dir(&inputs).unwrap();
+    for i in 0..25 {
+        std::fs::write(inputs.join(format!("empty-{i:02}.txt")), "").unwrap();
+    }
+    let out = gleaner()
+        .args(["run", "--config", "pipeline.toml", "--output"])
+        .arg(dir.path().join("out"))
+        .arg(&inputs)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3));
+    let err = stderr(&out);
+    assert!(err.contains("and 5 more"), "{err}");
+    for i in 0..25 {
+        let said = format!(
+            "warning: skipped {}: empty file",
+            inputs.join(format!("empty-{i:02}.txt")).display()
+        );
+        assert!(err.contains(&said), "{said} in {err}");
+    }
 }
 
 #[test]

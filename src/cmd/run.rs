@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use gleaner::pipeline::{self, RunError, RunOptions, Summary};
+use gleaner::write::manifest::SkippedInput;
 
 use serde_json::json;
 
@@ -22,7 +23,18 @@ pub fn execute(args: RunCommand, format: LogFormat) -> Result<(), Failure> {
     let bars = StageBars::new(format == LogFormat::Json);
     let result = pipeline::run(&config, &options, &bars);
     bars.finish();
-    let summary = result.map_err(failure)?;
+    let summary = match result {
+        Ok(summary) => summary,
+        Err(e) => {
+            // A run that fails writes no manifest: the reason of every
+            // skipped input is said here or nowhere (the error names the
+            // first 20; --strict's error names them all).
+            if let RunError::NoDocuments(skipped) = &e {
+                say_warnings(skipped.iter().map(skipped_line), format);
+            }
+            return Err(failure(e));
+        }
+    };
     report(&summary, format, &config_name);
     Ok(())
 }
@@ -61,17 +73,30 @@ pub fn failure(e: RunError) -> Failure {
     }
 }
 
+/// The warning of a skipped input.
+fn skipped_line(s: &SkippedInput) -> String {
+    format!("skipped {}: {}", s.path, s.reason)
+}
+
+/// Warnings on stderr, a line each, as `format` says.
+fn say_warnings(warnings: impl Iterator<Item = String>, format: LogFormat) {
+    for warning in warnings {
+        match format {
+            LogFormat::Json => eprintln!("{}", json!({"level": "warning", "message": warning})),
+            LogFormat::Text => eprintln!("warning: {warning}"),
+        }
+    }
+}
+
 /// Prints a run's warnings and its summary.
 pub fn report(summary: &Summary, format: LogFormat, config_name: &str) {
     let warnings = summary
         .skipped
         .iter()
-        .map(|s| format!("skipped {}: {}", s.path, s.reason))
+        .map(skipped_line)
         .chain(summary.warnings.iter().cloned());
+    say_warnings(warnings, format);
     if format == LogFormat::Json {
-        for warning in warnings {
-            eprintln!("{}", json!({"level": "warning", "message": warning}));
-        }
         println!(
             "{}",
             json!({
@@ -87,9 +112,6 @@ pub fn report(summary: &Summary, format: LogFormat, config_name: &str) {
             })
         );
         return;
-    }
-    for warning in warnings {
-        eprintln!("warning: {warning}");
     }
     let c = summary.counts;
     let Some(run) = summary.run else {
