@@ -41,12 +41,19 @@
 #   1a40d7bd7fff, `newsplease/examples/sample.json`, Apache-2.0): one
 #   article as news-please writes it, pretty-printed, its text in
 #   `maintext` and its date in `date_publish` (skipped for "no `text`"
-#   before gleaner 0.12.0).
+#   before gleaner 0.12.0);
+# - Apache Parquet's test files (github.com/apache/parquet-testing at
+#   1a2a75127be0, `data` and `bad_data`, Apache-2.0): 81 Parquet files of
+#   every encoding, compression (brotli and LZ4 of Hadoop's framing too),
+#   nesting and logical type, encrypted ones, and files that broke Arrow's
+#   readers. None has a text column: the check is that every one is read
+#   or skipped with a reason, and that the run goes on (before gleaner
+#   0.12.0 each was skipped as "Parquet file").
 # Where GitHub is not reachable set GLEANER_CHARDET_MIRROR,
 # GLEANER_FEEDPARSER_MIRROR, GLEANER_WARCIO_MIRROR, GLEANER_PYWB_MIRROR,
 # GLEANER_JWARC_MIRROR, GLEANER_ARCHIVE_COMMONS_MIRROR,
 # GLEANER_NODE_WARC_MIRROR, GLEANER_UKWA_MIRROR, GLEANER_UCHARDET_MIRROR and
-# GLEANER_NEWS_PLEASE_MIRROR
+# GLEANER_NEWS_PLEASE_MIRROR and GLEANER_PARQUET_TESTING_MIRROR
 # to git directories holding the commits. Uses $CARGO_TARGET_DIR/release/gleaner (built if
 # missing) and polars (tests/python/requirements.txt) in a venv under WORK.
 set -euo pipefail
@@ -71,12 +78,14 @@ fetch() {
     local name=$1 url=$2 commit=$3 mirror_var=$4
     shift 4
     [[ -d "$work/$name/in" ]] && return
-    rm -rf "$work/$name" && mkdir -p "$work/$name/src" "$work/$name/in"
+    rm -rf "$work/$name" && mkdir -p "$work/$name/src" "$work/$name/in.part"
     pinned_archive outside "$url" "$commit" "$mirror_var" "$work/$name/src.tar" "$@"
     tar -x -C "$work/$name/src" -f "$work/$name/src.tar"
     (cd "$work/$name/src" && find . -type f | sort | while read -r f; do
-        cp "$f" "$work/$name/in/$(echo "${f#./}" | tr '/' '_')"
+        cp "$f" "$work/$name/in.part/$(echo "${f#./}" | tr '/' '_')"
     done)
+    # Only a whole fetch becomes `in`: one cut short is fetched again.
+    mv "$work/$name/in.part" "$work/$name/in"
 }
 fetch chardet https://github.com/chardet/chardet \
     1355907628bff3148cc81ec77093b41d922436a7 GLEANER_CHARDET_MIRROR tests
@@ -108,10 +117,13 @@ rm -f "$work"/uchardet/in/test_CMakeLists.txt "$work"/uchardet/in/*.c
 fetch news-please https://github.com/fhamborg/news-please \
     1a40d7bd7fffd5d8b6fa0ba67da181015f2b11d0 GLEANER_NEWS_PLEASE_MIRROR \
     newsplease/examples/sample.json
+fetch parquet-testing https://github.com/apache/parquet-testing \
+    1a2a75127be06fc0123f03ebd36c966f7beda27d GLEANER_PARQUET_TESTING_MIRROR data bad_data
+find "$work/parquet-testing/in" -type f ! -iname '*.parquet' ! -iname '*.parquet.encrypted' -delete
 
 printf '| corpus | files | read | skipped | documents | with text | characters | U+FFFD | skipped, by reason |\n'
 printf '|---|---|---|---|---|---|---|---|---|\n'
-for name in chardet feedparser warcio pywb jwarc archive-commons node-warc ukwa uchardet news-please; do
+for name in chardet feedparser warcio pywb jwarc archive-commons node-warc ukwa uchardet news-please parquet-testing; do
     rm -rf "$work/$name/out"
     "$gleaner" run --threads 0 --output "$work/$name/out" "$work/$name/in" >"$work/$name/log" 2>&1 || true
     "$venv/bin/python" - "$work/$name" "$name" <<'PY'
@@ -127,7 +139,8 @@ for line in (work / "log").read_text(errors="replace").splitlines():
         reason = re.sub(r"(no documents: [^:(]*).*", r"\1", m.group(1)).strip()
         reasons[reason[:60]] += 1
 import polars as pl
-text = pl.read_parquet(work / "out" / "documents" / "**" / "*.parquet")["text"]
+parts = sorted((work / "out" / "documents").glob("**/*.parquet"))
+text = pl.read_parquet(parts)["text"] if parts else pl.Series("text", [], pl.String)
 docs = len(text)
 texts = int((text.str.strip_chars() != "").sum())
 chars = int(text.str.len_chars().sum())
