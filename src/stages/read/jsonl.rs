@@ -45,6 +45,26 @@ impl Default for JsonlFields {
     }
 }
 
+impl JsonlFields {
+    /// Whether `key`, a record's top-level key, is one a field is read
+    /// from: a configured name, the first part of a dotted one, or an
+    /// other name of a field left at its default.
+    pub fn reads_key(&self, key: &str) -> bool {
+        let first = |name: &str| name.split('.').next() == Some(key) || name == key;
+        [
+            (&self.text, &TEXT),
+            (&self.id, &ID),
+            (&self.url, &URL),
+            (&self.title, &TITLE),
+            (&self.published, &PUBLISHED),
+        ]
+        .iter()
+        .any(|(name, alias)| {
+            first(name) || (name.as_str() == alias.default && alias.others.iter().any(|o| first(o)))
+        })
+    }
+}
+
 /// What a JSONL stream gave.
 #[derive(Debug, Default)]
 pub struct JsonlRead {
@@ -951,6 +971,20 @@ fn scalar(value: &Value) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_keys_a_field_is_read_from() {
+        let fields = JsonlFields::default();
+        for key in ["text", "content", "metadata", "warc_headers", "date", "_id"] {
+            assert!(fields.reads_key(key), "{key}");
+        }
+        assert!(!fields.reads_key("image") && !fields.reads_key("meta_url"));
+        let named = JsonlFields {
+            text: "doc.main".into(),
+            ..JsonlFields::default()
+        };
+        assert!(named.reads_key("doc") && !named.reads_key("content"));
+    }
     use crate::document::parse_timestamp;
 
     fn read(text: &[u8], fields: &JsonlFields) -> (JsonlRead, Vec<String>) {

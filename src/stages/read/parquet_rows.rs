@@ -52,7 +52,10 @@ pub fn read_parquet(
         .map_err(|e| unreadable(&e))?;
     let parquet = metadata.metadata();
     let wanted: Vec<usize> = (0..metadata.schema().fields().len())
-        .filter(|&i| holds_fields(metadata.schema().field(i).data_type()))
+        .filter(|&i| {
+            let field = metadata.schema().field(i);
+            holds_fields(field.data_type()) || named_bytes(field, fields)
+        })
         .collect();
     if wanted.is_empty() {
         return Err(ReadError::NoDocuments(
@@ -155,6 +158,17 @@ pub fn read_parquet(
     Ok(documents)
 }
 
+/// A column of bytes under a field's name: Spark and Hive wrote strings
+/// as bytes without saying so (`binaryAsString`), so `text` may be one.
+/// Read as text where its bytes are UTF-8; other bytes columns (images,
+/// raw pages in other encodings) stay on disk.
+fn named_bytes(field: &Field, fields: &JsonlFields) -> bool {
+    matches!(
+        field.data_type(),
+        DataType::Binary | DataType::LargeBinary | DataType::BinaryView
+    ) && fields.reads_key(field.name())
+}
+
 /// Whether a column of this type can hold a field worth decoding: not
 /// bytes, not a list of numbers (an embedding), not a map.
 fn holds_fields(data_type: &DataType) -> bool {
@@ -178,12 +192,17 @@ fn holds_fields(data_type: &DataType) -> bool {
     }
 }
 
-/// The values of a column as JSON, a row each (`None` for a null), or
-/// `None` for a column of a type [`holds_fields`] leaves out.
+/// The values of a column as JSON, a row each (`None` for a null, or
+/// bytes that are not UTF-8), or `None` for a column of a type
+/// [`holds_fields`] leaves out (bytes are read only where
+/// [`named_bytes`] projected them, or inside a struct).
 fn values(array: &ArrayRef) -> Option<Vec<Option<Value>>> {
     let rows = array.len();
     let present = |i: usize| array.is_valid(i);
     let column = match array.data_type() {
+        DataType::Binary => utf8(array.as_binary::<i32>().iter()),
+        DataType::LargeBinary => utf8(array.as_binary::<i64>().iter()),
+        DataType::BinaryView => utf8(array.as_binary_view().iter()),
         t if !holds_fields(t) => return None,
         DataType::Utf8 => strings(array.as_string::<i32>().iter()),
         DataType::LargeUtf8 => strings(array.as_string::<i64>().iter()),
@@ -303,6 +322,13 @@ fn dates(values: impl Iterator<Item = Option<i64>>) -> Vec<Option<Value>> {
             let day = chrono::DateTime::from_timestamp_millis(ms?)?.date_naive();
             Some(Value::String(day.format("%Y-%m-%d").to_string()))
         })
+        .collect()
+}
+
+/// Bytes as text where they are UTF-8, else absent.
+fn utf8<'a>(values: impl Iterator<Item = Option<&'a [u8]>>) -> Vec<Option<Value>> {
+    values
+        .map(|b| Some(Value::String(std::str::from_utf8(b?).ok()?.to_string())))
         .collect()
 }
 
@@ -528,6 +554,31 @@ mod tests {
         );
         assert!(documents.iter().any(|d| d.record == 0), "{documents:?}");
         assert!(documents.iter().any(|d| d.record >= 4), "{documents:?}");
+    }
+
+    #[test]
+    fn a_text_stored_as_bytes_is_read_where_it_is_utf8() {
+        let text = arrow::array::BinaryArray::from(vec![
+            "Spark wrote this text as bytes.".as_bytes(),
+            b"\xff\xfe not UTF-8",
+        ]);
+        let image = arrow::array::BinaryArray::from(vec![&b"\x89PNG"[..], b"\x89PNG"]);
+        let batch = RecordBatch::try_from_iter(vec![
+            ("text", Arc::new(text) as ArrayRef),
+            ("image", Arc::new(image) as ArrayRef),
+        ])
+        .unwrap();
+        let file = write(&[batch], Compression::SNAPPY);
+        let (documents, warnings) = read(&file, LIMITS);
+        let documents = documents.unwrap();
+        assert_eq!(documents.len(), 1, "{warnings:?}");
+        assert_eq!(documents[0].body, "Spark wrote this text as bytes.");
+        assert!(
+            warnings
+                .iter()
+                .any(|w| w.starts_with("row 2: no string field `text`")),
+            "{warnings:?}"
+        );
     }
 
     #[test]
