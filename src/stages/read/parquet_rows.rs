@@ -412,6 +412,14 @@ mod tests {
         (documents, warnings)
     }
 
+    /// Some warning starts with `start`.
+    fn assert_said(warnings: &[String], start: &str) {
+        assert!(
+            warnings.iter().any(|w| w.starts_with(start)),
+            "{start} in {warnings:?}"
+        );
+    }
+
     /// FineWeb's columns (text, id, url, a timestamp), an embedding and a
     /// Dolma-like `metadata` struct.
     fn fineweb_like() -> RecordBatch {
@@ -476,12 +484,7 @@ mod tests {
                 (documents[1].record, documents[1].id.as_deref()),
                 (2, Some("9"))
             );
-            assert!(
-                warnings
-                    .iter()
-                    .any(|w| w.starts_with("row 2: no string field `text`")),
-                "{warnings:?}"
-            );
+            assert_said(&warnings, "row 2: no string field `text`");
         }
     }
 
@@ -573,12 +576,7 @@ mod tests {
         let documents = documents.unwrap();
         assert_eq!(documents.len(), 1, "{warnings:?}");
         assert_eq!(documents[0].body, "Spark wrote this text as bytes.");
-        assert!(
-            warnings
-                .iter()
-                .any(|w| w.starts_with("row 2: no string field `text`")),
-            "{warnings:?}"
-        );
+        assert_said(&warnings, "row 2: no string field `text`");
     }
 
     #[test]
