@@ -235,8 +235,9 @@ pub struct ConfigArg {
 pub struct RunArgs {
     /// Files, directories (walked recursively, sorted) or globs. Default: the
     /// `dataset.inputs` of the config. The format comes from the extension
-    /// (.txt .html .rss .atom .jsonl .warc, each optionally .gz/.zst/.bz2/.xz), else
-    /// from a look at the content.
+    /// (.txt .md .html .rss .atom .jsonl .csv .tsv .warc .arc, each optionally
+    /// .gz/.zst/.bz2/.xz; .parquet as it is), else from a look at the content
+    /// (a JSON array of records, WARC/ARC, Parquet, a feed, HTML).
     #[arg(value_name = "INPUT")]
     pub inputs: Vec<String>,
     #[command(flatten)]
