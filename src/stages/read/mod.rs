@@ -4,14 +4,14 @@
 //! plain text (optionally split into records by [`split`] rules from
 //! `pipeline.toml`), HTML (main text extracted, metadata from `<meta>`,
 //! JSON-LD and `<time>`), RSS/Atom feeds ([`feed`]: one document per item),
-//! JSONL (one document per line), WARC (one document per response record).
-//! A file that cannot be read gives a [`ReadError`] that the pipeline reports
-//! and skips.
+//! JSONL (one document per line), CSV/TSV and Parquet (one per row), WARC
+//! (one document per response record). A file that cannot be read gives a
+//! [`ReadError`] that the pipeline reports and skips.
 //!
 //! Memory is bounded by `[read]` settings, not by the input: decompressed
 //! bytes per file (`max_file_bytes`) and per document (`max_document_bytes`).
-//! JSONL and WARC are read as streams, a record at a time; the other formats
-//! are read whole, up to the file cap.
+//! JSONL and WARC are read as streams, a record at a time, and Parquet a row
+//! group at a time; the other formats are read whole, up to the file cap.
 
 mod arc_framing;
 mod article;
