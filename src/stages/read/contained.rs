@@ -22,8 +22,9 @@ pub fn contained<T>(f: impl FnOnce() -> T) -> Result<T, String> {
 }
 
 /// The text a panic was raised with (`panic!("…")` gives a `&str` or a
-/// `String`; anything else is said as such).
-fn message(payload: &(dyn Any + Send)) -> String {
+/// `String`; anything else is said as such). Also what `--log-format json`
+/// says of a panic.
+pub fn message(payload: &(dyn Any + Send)) -> String {
     if let Some(s) = payload.downcast_ref::<&str>() {
         (*s).to_string()
     } else if let Some(s) = payload.downcast_ref::<String>() {

@@ -59,9 +59,7 @@ impl JsonlFields {
             (&self.published, &PUBLISHED),
         ]
         .iter()
-        .any(|(name, alias)| {
-            first(name) || (name.as_str() == alias.default && alias.others.iter().any(|o| first(o)))
-        })
+        .any(|(name, alias)| first(name) || alias.others_for(name).iter().any(|o| first(o)))
     }
 }
 
@@ -511,8 +509,9 @@ impl<'a> Records<'a> {
         Some(found)
     }
 
-    /// Says, as the file's first warning (at `at`), that records held
-    /// arrays of records, once some document was read.
+    /// Says, as the file's first warnings (at `at`), that records held
+    /// arrays of records and which fields were read under other names,
+    /// once some document was read.
     pub(super) fn note(&self, documents: &[Document], at: usize, warnings: &mut Vec<String>) {
         if documents.is_empty() {
             return;
@@ -899,14 +898,23 @@ impl Alias {
         if let Some(found) = direct.filter(|v| (self.usable)(v)) {
             return Some((found, None));
         }
-        let other = (name == self.default).then(|| {
-            self.others.iter().find_map(|&other| {
-                field(value, other)
-                    .filter(|v| (self.usable)(v))
-                    .map(|v| (v, Some(other)))
-            })
+        let other = self.others_for(name).iter().find_map(|&other| {
+            field(value, other)
+                .filter(|v| (self.usable)(v))
+                .map(|v| (v, Some(other)))
         });
-        other.flatten().or(direct.map(|v| (v, None)))
+        other.or(direct.map(|v| (v, None)))
+    }
+
+    /// The other names a field configured as `name` is read under: its
+    /// other names when `name` is the default, else none (a name the
+    /// config gives is read by that name only).
+    fn others_for(&self, name: &str) -> &'static [&'static str] {
+        if name == self.default {
+            self.others
+        } else {
+            &[]
+        }
     }
 }
 
@@ -971,6 +979,7 @@ fn scalar(value: &Value) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::document::parse_timestamp;
 
     #[test]
     fn the_keys_a_field_is_read_from() {
@@ -985,7 +994,6 @@ mod tests {
         };
         assert!(named.reads_key("doc") && !named.reads_key("content"));
     }
-    use crate::document::parse_timestamp;
 
     fn read(text: &[u8], fields: &JsonlFields) -> (JsonlRead, Vec<String>) {
         let mut warnings = Vec::new();

@@ -41,6 +41,7 @@ use crate::document::Document;
 use charset::Hints;
 use decode::{Codec, RawFile};
 
+pub use contained::message as panic_message;
 pub use jsonl::JsonlFields;
 pub use split::SplitterConfig;
 
@@ -478,10 +479,8 @@ impl Reader {
                 let stream = decode::decoder(codec, &mut *raw, self.limits.file)?;
                 let bytes = decode::read_all(stream, codec, 0)?;
                 let decoded = decode::text_of(bytes, Hints::default())?;
-                let mut again = Vec::new();
-                let documents =
-                    jsonl::read_json_values(source, &decoded.text, &self.fields, &mut again);
-                if documents.len() > read.documents.len() {
+                let more = self.more_as_json_values(source, &decoded.text, read.documents.len());
+                if let Some((documents, mut again)) = more {
                     return Ok(Parsed {
                         documents: self.within_cap(documents, &mut again),
                         format: "jsonl",
@@ -520,23 +519,19 @@ impl Reader {
                     self.limits.document,
                     &mut warnings,
                 );
-                let documents = read.documents;
                 // Read again as JSON values, as above. One JSON object over
                 // the record cap (an API response saved pretty, its records
                 // in an array) gave, line by line, only the array's last
                 // element; as JSON values every element is a record.
-                let mut again = Vec::new();
-                match documents.is_empty() || read.first_left_open {
-                    true => {
-                        match jsonl::read_json_values(source, &text, &self.fields, &mut again) {
-                            d if d.len() > documents.len() => {
-                                warnings = again;
-                                d
-                            }
-                            _ => documents,
-                        }
+                let more = (read.documents.is_empty() || read.first_left_open)
+                    .then(|| self.more_as_json_values(source, &text, read.documents.len()))
+                    .flatten();
+                match more {
+                    Some((documents, again)) => {
+                        warnings = again;
+                        documents
                     }
-                    false => documents,
+                    None => read.documents,
                 }
             }
             "json" => jsonl::read_json_array(source, &text, &self.fields, &mut warnings),
@@ -565,6 +560,20 @@ impl Reader {
             encoding,
             empty_reason: "no text",
         })
+    }
+
+    /// `text` read as JSON values one after another, with its warnings,
+    /// when that gives more documents than the line reading's `than`
+    /// (the second reading of a JSONL file, streamed or in memory).
+    fn more_as_json_values(
+        &self,
+        source: &str,
+        text: &str,
+        than: usize,
+    ) -> Option<(Vec<Document>, Vec<String>)> {
+        let mut warnings = Vec::new();
+        let documents = jsonl::read_json_values(source, text, &self.fields, &mut warnings);
+        (documents.len() > than).then_some((documents, warnings))
     }
 
     /// Drops documents over `max_document_bytes`, each with a warning.
