@@ -63,6 +63,9 @@ pub(super) struct Node<'a> {
     pub(super) end: u32,
     /// Class/id said boilerplate (`-1`), content (`+1`) or neither.
     pub(super) class_w: i8,
+    /// Class/id said boilerplate in a strong word (ads, comments, related
+    /// stories, share bars), not only a weak one (`embed`, `media`, `meta`).
+    pub(super) class_strong: bool,
     pub(super) soft_drop: bool,
     /// Whether the element is a page landmark, and which kind.
     pub(super) landmark: Landmark,
@@ -330,6 +333,7 @@ pub(super) fn flatten<'a>(doc: &'a Html, meta: &mut Meta) -> Vec<Node<'a>> {
                 }
                 let w = class_weight(flags);
                 node.class_w = w;
+                node.class_strong = flags & F_STRONG != 0;
                 node.soft_drop = w < 0 && !matches!(tag, Tag::Body | Tag::A | Tag::Main);
                 // Inside a consent dialog or an ad slot, every landmark is
                 // chrome whatever its size.
@@ -401,6 +405,7 @@ impl<'a> Node<'a> {
             parent,
             end: 0,
             class_w: 0,
+            class_strong: false,
             soft_drop: false,
             landmark: Landmark::No,
             drop: false,

@@ -147,7 +147,7 @@ pub(super) fn semantic_words(v: &str) -> String {
 /// `padding-bottom`, `mb-4`, `bg-header-gray`), or a `has-`/`no-`/`with-`
 /// flag about the element's look (`has-hero-image`, `no-image-border`).
 fn is_utility(token: &str) -> bool {
-    const PROPERTIES: [&str; 20] = [
+    const PROPERTIES: [&str; 21] = [
         "overflow",
         "padding",
         "margin",
@@ -168,6 +168,9 @@ fn is_utility(token: &str) -> bool {
         "pb",
         "pt",
         "mg",
+        // Typography: `font-utility-2`, `font-meta`, `font-header` name a
+        // typeface style (a results table's cells were `font-utility-2`).
+        "font",
     ];
     let first = token.split(['-', '_']).next().unwrap_or("");
     token.len() > first.len() && PROPERTIES.iter().any(|p| first.eq_ignore_ascii_case(p))

@@ -56,7 +56,14 @@ pub(super) fn choose(a: &mut [Node], p: &Params, soft: bool) -> Vec<usize> {
             // paragraphs past the lead in a `paywall` div): the guard
             // against the page alone dropped it once the article's own
             // header counted as text.
-            let body = mass[i] >= LANDMARK_MIN && 2 * mass[i] as u64 >= article[i] as u64;
+            let holds_body = |m: u32| m >= LANDMARK_MIN && 2 * m as u64 >= article[i] as u64;
+            // So is most of it held by the elements of one tag and class
+            // across the page, when that class says boilerplate only in a
+            // weak word: a listicle's entries, each in a wrapper of its own
+            // between figures, that a CMS classes `ck-block--embed`.
+            // Comments and related-story boxes (strong words) that outweigh
+            // the article stay out.
+            let body = holds_body(mass[i]) || (!x.class_strong && holds_body(across[i]));
             x.drop = x.soft_drop && (mass[i] as f32) < 0.5 * total && !grouped && !body;
         }
         aggregate(a);

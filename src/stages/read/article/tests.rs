@@ -308,6 +308,67 @@ fn a_listicle_keeps_every_entry_and_not_its_comments() {
     has_none(&x.text, &["Great list", "Thanks for reading"]);
 }
 
+/// A map listicle: an intro, then each entry in a wrapper of its own
+/// between figures, classed `embed` by its CMS (a weak boilerplate word)
+/// and holding its description in a `<main>`; the entries are most of the
+/// article's prose, though not half of the page's.
+const PLACE_LIST: &str = r#"<html><head><meta property="og:type" content="article"></head>
+<body><nav><a href="/">Eat</a> <a href="/drink">Drink</a></nav>
+<article><section class="c-body">
+<p>Our city has no shortage of great restaurants, from award winners to fantastic fast-casual spots, and new ones keep
+opening. Here are the places that opened this year that are worth adding to your list, as chosen by our editors.</p>
+<p>The list is updated every month: this time it adds a wine bar, a dim sum house and a pizza place, and drops the two
+spots that closed over the summer, so check back before you book.</p>
+<figure class="c-media"><img src="a.jpg"><figcaption><div class="c-media__caption">A plate of pasta at the first place on our list, served with a glass of red wine.</div></figcaption></figure>
+<div data-block="place"><div class="ck-block ck-block--embed ck-block--embed--place"><header><h2>Chateau Rouge</h2></header>
+ <main><p>Wine lovers, there is a new option in town. Chateau Rouge promises a true French wine bar experience in an intimate,
+ dimly lit room, with a list of wines curated weekly and a menu of cheese boards, truffle chips and honey spice bread.</p></main>
+ <footer><ul><li>1515 Main St</li><li>Maps</li></ul></footer></div></div>
+<figure class="c-media"><img src="b.jpg"><figcaption><div class="c-media__caption">The lobster arrives on a clam shell, slathered in corn butter and herbs.</div></figcaption></figure>
+<div data-block="place"><div class="ck-block ck-block--embed ck-block--embed--place"><header><h2>Liquid Lab</h2></header>
+ <main><p>A chef revives his esteemed restaurant with a refreshed look and a menu of theatrical drinks, among them a cocktail
+ presented under a bubble of steam that pops before the first sip, and a thirteen-course tasting menu of old favourites.</p></main>
+ <footer><ul><li>2 Elm St</li><li>Maps</li></ul></footer></div></div>
+<figure class="c-media"><img src="c.jpg"><figcaption><div class="c-media__caption">Dumplings fresh from the steamer at the newest outpost in the area.</div></figcaption></figure>
+<div data-block="place"><div class="ck-block ck-block--embed ck-block--embed--place"><header><h2>Maison Jade</h2></header>
+ <main><p>The newest outpost of a beloved dim sum house has landed uptown, with carts of dumplings, roast duck carved at the
+ table and a tea list long enough to read through a whole afternoon, which is what most of its regulars seem to do.</p></main>
+ <footer><ul><li>9 Oak St</li><li>Maps</li></ul></footer></div></div>
+<div data-block="place"><div class="ck-block ck-block--embed ck-block--embed--place"><header><h2>Murray's Pizza</h2></header>
+ <main><p>Thin crusts, a sausage pie with vodka sauce and a wine list of small producers make this corner spot a fine place
+ for a long dinner, and the patio fills early on warm evenings, so it is worth booking a table ahead of the weekend.</p></main>
+ <footer><ul><li>4 Pine St</li><li>Maps</li></ul></footer></div></div>
+</section></article>
+<div class="more"><h3>More from us</h3><p>Sign up for our weekly letter about where to eat next, with openings, closings and the
+dishes our editors could not stop talking about this week, sent every Thursday morning to your inbox at no cost.</p>
+<p>Follow us on every network for the photos that did not make it into the magazine, from the kitchens and dining rooms.</p></div>
+<div class="support"><p>Our newsroom is independent and supported by readers like you, who make it possible to visit every new place at our own
+expense, pay for every meal and write about each one without fear or favour, as we have done for twenty years.</p></div>
+<div class="tips"><p>Tell us about a place we missed: our editors read every note, and the best tips make it into next month's list, with
+the name of the reader who sent them if they wish, and a free copy of the magazine sent to their door by post.</p></div>
+</body></html>"#;
+
+#[test]
+fn a_listicle_of_embedded_cards_keeps_every_entry() {
+    let x = extract(PLACE_LIST, None);
+    has_all(
+        &x.text,
+        &[
+            "no shortage of great restaurants",
+            "Chateau Rouge promises",
+            "A chef revives",
+            "newest outpost of a beloved",
+            "Thin crusts",
+        ],
+    );
+    // The same page whose cards are comments: those stay out, however much
+    // of the article they hold.
+    let comments = PLACE_LIST.replace("ck-block ck-block--embed ck-block--embed--place", "comment");
+    let x = extract(&comments, None);
+    has_all(&x.text, &["no shortage of great restaurants"]);
+    has_none(&x.text, &["Chateau Rouge promises", "Thin crusts"]);
+}
+
 /// Documentation: a sidebar of links, headings, a list and a code block.
 const DOCS: &str = r#"<html><body>
 <div class="sidebar"><ul><li><a href="/intro">Introduction</a></li><li><a href="/install">Installation</a></li>
@@ -543,6 +604,12 @@ fn utility_classes_are_not_boilerplate_words() {
     assert_eq!(semantic_words("hidden md:flex"), "");
     assert_eq!(semantic_words("md:hidden"), "hidden");
     assert_eq!(semantic_words("max-lg:hidden [&_a]:hidden"), "");
+    // A typeface style, not what the element is: a training plan's table
+    // cells were `font-utility-2` ("utility" is a boilerplate word).
+    assert_eq!(
+        semantic_words("border-b py-tight font-utility-2 even:bg-brand-primary/5"),
+        "py-tight"
+    );
 }
 
 /// Every paragraph of a page builder's template carries a vocabulary word
