@@ -169,7 +169,7 @@ fn is_utility(token: &str) -> bool {
         "pt",
         "mg",
         // Typography: `font-utility-2`, `font-meta`, `font-header` name a
-        // typeface style (a results table's cells were `font-utility-2`).
+        // typeface style (a training plan's table cells were `font-utility-2`).
         "font",
     ];
     let first = token.split(['-', '_']).next().unwrap_or("");
