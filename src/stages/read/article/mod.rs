@@ -255,6 +255,11 @@ fn lenient_text(a: &mut [Node], p: &Params, format: TextFormat, soft: bool) -> S
     render::layout(&lines::filter_lines(&rendered, &lenient), format)
 }
 
+/// Most nodes a page's tree is given room for before parsing: 16 MiB at
+/// 128 bytes a node, three times what the largest page of WCXB's 2,008
+/// needs (22k `<`); a larger tree grows as it is built.
+const MAX_ROOM_NODES: usize = 1 << 17;
+
 /// The page's tree as html5ever builds it, less the text of its scripts
 /// and style sheets, which nothing here reads ([`code_bodies`]): a third
 /// of WCXB's bytes that html5ever no longer tokenizes.
@@ -264,10 +269,11 @@ fn lenient_text(a: &mut [Node], p: &Params, format: TextFormat, soft: bool) -> S
 /// an HTML run's instructions, cachegrind on 150 WCXB pages). Each `<`
 /// opens at most one node, and a text node lies between two of them, so
 /// twice their count is room for the page (the elements html5ever implies,
-/// such as a `<tbody>`, can still grow it, as before).
+/// such as a `<tbody>`, can still grow it, as before). The room is capped:
+/// a text of `<` signs alone is one node, and must not reserve gigabytes.
 pub fn parse_page(html: &str) -> Html {
     let html = code_bodies::without_code(html);
-    let nodes = 2 * memchr::memchr_iter(b'<', html.as_bytes()).count() + 2;
+    let nodes = (2 * memchr::memchr_iter(b'<', html.as_bytes()).count() + 2).min(MAX_ROOM_NODES);
     let mut doc = Html::new_document();
     doc.tree = ego_tree::Tree::with_capacity(scraper::Node::Document, nodes);
     html5ever::parse_document(scraper::HtmlTreeSink::new(doc), Default::default()).one(&*html)
