@@ -87,6 +87,11 @@ fn is_bzip2(head: &[u8]) -> bool {
         && (head[4..10] == BLOCK || head[4..10] == END)
 }
 
+/// The first bytes of a Parquet file (and its last). A plain file that
+/// starts so is read as Parquet; one found inside a compressed stream was
+/// compressed whole.
+pub const PARQUET_MAGIC: &[u8] = b"PAR1";
+
 /// What a file is, when its first bytes (decompressed) say it is a
 /// container or compression gleaner does not read: the true reason to skip
 /// it, where "binary file" would say only what it is not.
@@ -113,7 +118,7 @@ pub fn unreadable_kind(head: &[u8]) -> Option<&'static str> {
         ),
         (
             0,
-            b"PAR1",
+            PARQUET_MAGIC,
             "a Parquet file compressed whole: decompress it first (gleaner reads a .parquet file as it is; its pages are compressed inside)",
         ),
     ];

@@ -260,7 +260,7 @@ impl Reader {
             && (inner.ends_with(".parquet")
                 || raw
                     .fill_buf()
-                    .is_ok_and(|head| head.starts_with(PARQUET_MAGIC)));
+                    .is_ok_and(|head| head.starts_with(decode::PARQUET_MAGIC)));
         let mut parsed = if let Some(archive) = archive {
             self.read_warc(input, archive, codec, &mut raw)?
         } else if parquet {
@@ -610,9 +610,6 @@ impl Reader {
         vec![doc]
     }
 }
-
-/// The first bytes of a Parquet file (and its last).
-const PARQUET_MAGIC: &[u8] = b"PAR1";
 
 /// What a format reader gave, before the file's fingerprint is added.
 struct Parsed {

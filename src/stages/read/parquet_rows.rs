@@ -413,6 +413,15 @@ mod tests {
     }
 
     /// Some warning starts with `start`.
+    /// `columns` as one row group written with snappy, read back: the
+    /// documents (the read must succeed) and the warnings.
+    fn documents_of(columns: Vec<(&str, ArrayRef)>) -> (Vec<Document>, Vec<String>) {
+        let batch = RecordBatch::try_from_iter(columns).unwrap();
+        let file = write(&[batch], Compression::SNAPPY);
+        let (documents, warnings) = read(&file, LIMITS);
+        (documents.unwrap(), warnings)
+    }
+
     fn assert_said(warnings: &[String], start: &str) {
         assert!(
             warnings.iter().any(|w| w.starts_with(start)),
@@ -512,16 +521,12 @@ mod tests {
         // A category column (pandas' `category`) and a date of days.
         let title: DictionaryArray<Int32Type> = vec!["Budget"].into_iter().collect();
         let day = Date32Array::from(vec![18_073]);
-        let batch = RecordBatch::try_from_iter(vec![
+        let (documents, warnings) = documents_of(vec![
             ("content", Arc::new(paragraphs.finish()) as ArrayRef),
             ("link", Arc::new(link) as ArrayRef),
             ("title", Arc::new(title) as ArrayRef),
             ("date", Arc::new(day) as ArrayRef),
-        ])
-        .unwrap();
-        let file = write(&[batch], Compression::SNAPPY);
-        let (documents, warnings) = read(&file, LIMITS);
-        let documents = documents.unwrap();
+        ]);
         assert_eq!(documents[0].body, "First paragraph.\n\nSecond paragraph.");
         assert_eq!(documents[0].url.as_deref(), Some("http://a.kz/p"));
         assert_eq!(documents[0].title.as_deref(), Some("Budget"));
@@ -545,12 +550,7 @@ mod tests {
         std::fs::write(file.path(), bytes).unwrap();
         let (documents, warnings) = read(&file, LIMITS);
         let documents = documents.unwrap();
-        assert!(
-            warnings
-                .iter()
-                .any(|w| w.starts_with("row group 2 (rows 3-4)")),
-            "{warnings:?}"
-        );
+        assert_said(&warnings, "row group 2 (rows 3-4)");
         assert!(
             documents.iter().all(|d| d.record < 2 || d.record >= 4),
             "{documents:?}"
@@ -566,14 +566,10 @@ mod tests {
             b"\xff\xfe not UTF-8",
         ]);
         let image = arrow::array::BinaryArray::from(vec![&b"\x89PNG"[..], b"\x89PNG"]);
-        let batch = RecordBatch::try_from_iter(vec![
+        let (documents, warnings) = documents_of(vec![
             ("text", Arc::new(text) as ArrayRef),
             ("image", Arc::new(image) as ArrayRef),
-        ])
-        .unwrap();
-        let file = write(&[batch], Compression::SNAPPY);
-        let (documents, warnings) = read(&file, LIMITS);
-        let documents = documents.unwrap();
+        ]);
         assert_eq!(documents.len(), 1, "{warnings:?}");
         assert_eq!(documents[0].body, "Spark wrote this text as bytes.");
         assert_said(&warnings, "row 2: no string field `text`");
