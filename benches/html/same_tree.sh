@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Checks that cutting script and style bodies before the parse
-# (src/stages/read/article/code_bodies.rs) leaves html5ever's tree the same,
-# less those bodies' text, and that the patched html5ever
+# Checks that cutting script and style bodies and the content of SVG and
+# MathML elements before the parse (src/stages/read/article/code_bodies.rs)
+# leaves html5ever's tree the same, less what was cut, and that the patched html5ever
 # (vendor/html5ever/PATCHES.md) builds the same trees as the published one,
 # on real pages and on the parser conformance suite: html5lib-tests'
 # tree-construction documents (fetched at a pinned commit; MIT, (c) James
