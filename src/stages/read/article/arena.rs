@@ -272,6 +272,20 @@ impl<'a> Attrs<'a> {
         }
         at
     }
+
+    /// The attributes [`Attrs::of`] reads: the values of others are cut
+    /// before the parse ([`super::code_bodies::READ_ATTRIBUTES`]).
+    #[cfg(test)]
+    pub(super) const NAMES: &'static [&'static str] = &[
+        "class",
+        "id",
+        "role",
+        "itemprop",
+        "style",
+        "aria-hidden",
+        "rel",
+        "hidden",
+    ];
 }
 
 pub(super) fn flatten<'a>(doc: &'a Html, meta: &mut Meta) -> Vec<Node<'a>> {

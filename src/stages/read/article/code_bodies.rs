@@ -50,6 +50,8 @@ pub(crate) fn without_code(html: &str) -> Cow<'_, str> {
     // later `<frameset>` comes too late to replace the body, so a page with
     // one after its first drawing keeps them (asked at the first cut).
     let mut cut_foreign: Option<bool> = None;
+    // The quoted attribute values of the tag last read.
+    let mut values = Vec::new();
     let mut i = 0;
     while let Some(at) = memchr(b'<', &b[i..]) {
         let lt = i + at;
@@ -59,7 +61,7 @@ pub(crate) fn without_code(html: &str) -> Cow<'_, str> {
             b'?' => gt_after(b, lt + 2),
             b'/' => match b.get(lt + 2) {
                 Some(c) if c.is_ascii_alphabetic() => {
-                    let Some(tag) = Tag::read(b, lt + 2) else {
+                    let Some(tag) = Tag::read(b, lt + 2, &mut values) else {
                         break;
                     };
                     if !foreign.is_empty() {
@@ -88,9 +90,16 @@ pub(crate) fn without_code(html: &str) -> Cow<'_, str> {
                 None => break,
             },
             c if c.is_ascii_alphabetic() => {
-                let Some(tag) = Tag::read(b, lt + 1) else {
+                let Some(tag) = Tag::read(b, lt + 1, &mut values) else {
                     break;
                 };
+                if foreign.is_empty() {
+                    for v in &values {
+                        if !v.value.is_empty() && !keeps_value(tag.name, &b[v.name.clone()]) {
+                            cut(&mut out, &mut copied, html, v.value.start, v.value.end);
+                        }
+                    }
+                }
                 if !foreign.is_empty() {
                     if integration || BREAKOUT.iter().any(|n| tag.is(n)) {
                         break;
@@ -248,6 +257,48 @@ const INTEGRATION: &[&[u8]] = &[
     b"mtext",
 ];
 
+/// A quoted attribute value of a tag: where its attribute's name and the
+/// value between the quotes lie in the page.
+struct QuotedValue {
+    name: std::ops::Range<usize>,
+    value: std::ops::Range<usize>,
+}
+
+/// Attributes whose values the extractor reads ([`super::arena::Attrs`],
+/// [`super::meta::Meta`]) or that change the tree html5ever builds (an
+/// `<input type=hidden>` in a table, a `<template shadowrootmode>`, a
+/// `<meta charset>`); `href` is read on `<link>` elements only. The values
+/// of all other attributes of HTML start tags are cut: a quarter of what
+/// html5ever reads once code and drawings are cut (`srcset`, `src`, an
+/// `<a>`'s `href`, `data-…` JSON), copied into the tree for nothing.
+pub(super) const READ_ATTRIBUTES: &[&str] = &[
+    "class",
+    "id",
+    "role",
+    "itemprop",
+    "style",
+    "aria-hidden",
+    "rel",
+    "hidden",
+    "property",
+    "name",
+    "content",
+    "datetime",
+    "type",
+    "shadowrootmode",
+    "charset",
+    "http-equiv",
+];
+
+/// Whether the value of attribute `attr` of an HTML element `element` is
+/// kept (see [`READ_ATTRIBUTES`]); both as written, of any ASCII case.
+pub(super) fn keeps_value(element: &[u8], attr: &[u8]) -> bool {
+    READ_ATTRIBUTES
+        .iter()
+        .any(|k| attr.eq_ignore_ascii_case(k.as_bytes()))
+        || (attr.eq_ignore_ascii_case(b"href") && element.eq_ignore_ascii_case(b"link"))
+}
+
 /// A start or end tag as the tokenizer reads it.
 struct Tag<'a> {
     /// As written; compared without regard to ASCII case.
@@ -263,7 +314,10 @@ impl<'a> Tag<'a> {
     /// attribute states, which decide where a tag ends: a quoted value may
     /// hold `>`, and a quote is a value's only after an attribute name's `=`
     /// (`<a ="x>">` ends at the first `>`).
-    fn read(b: &'a [u8], at: usize) -> Option<Tag<'a>> {
+    fn read(b: &'a [u8], at: usize, values: &mut Vec<QuotedValue>) -> Option<Tag<'a>> {
+        values.clear();
+        // The attribute name last read, whose value a quote may start.
+        let mut attr = (0, 0);
         #[derive(Clone, Copy)]
         enum State {
             BeforeName,
@@ -299,7 +353,12 @@ impl<'a> Tag<'a> {
                 (State::Unquoted, _) => State::Unquoted,
                 (State::BeforeValue, c) if is_space(c) => State::BeforeValue,
                 (State::BeforeValue, q @ (b'"' | b'\'')) => {
-                    i += memchr(q, &b[i..])? + 1;
+                    let len = memchr(q, &b[i..])?;
+                    values.push(QuotedValue {
+                        name: attr.0..attr.1,
+                        value: i..i + len,
+                    });
+                    i += len + 1;
                     State::AfterQuoted
                 }
                 (State::BeforeValue, _) => {
@@ -315,7 +374,9 @@ impl<'a> Tag<'a> {
                 // Any other character is (or starts) an attribute name,
                 // an `=` in "before attribute name" included.
                 _ => {
+                    let start = i - 1;
                     i = run(b, i, |c| is_space(c) || matches!(c, b'/' | b'>' | b'='));
+                    attr = (start, i);
                     State::Name
                 }
             };
@@ -402,7 +463,7 @@ fn find_ignoring_case(hay: &[u8], needle: &[u8]) -> Option<usize> {
 
 #[cfg(test)]
 mod tests {
-    use super::without_code;
+    use super::{keeps_value, without_code};
     use proptest::prelude::*;
     use scraper::{Html, Node};
 
@@ -424,7 +485,20 @@ mod tests {
             }
             let line = match n.value() {
                 Node::Element(e) => {
-                    let mut attrs: Vec<_> = e.attrs().collect();
+                    // Values nothing reads are left out on both sides (the
+                    // name as the page wrote it: `xlink:type` is not `type`).
+                    let mut attrs: Vec<(String, &str)> = e
+                        .attrs
+                        .iter()
+                        .map(|(q, v)| {
+                            let name = match &q.prefix {
+                                Some(p) => format!("{}:{}", &**p, &*q.local),
+                                None => q.local.to_string(),
+                            };
+                            let keep = keeps_value(e.name().as_bytes(), name.as_bytes());
+                            (name, if keep { &**v } else { "" })
+                        })
+                        .collect();
                     attrs.sort();
                     format!("<{} {} {attrs:?}>", e.name.ns, e.name())
                 }
@@ -472,12 +546,33 @@ mod tests {
                     </svg>b</p><math><mi>y</mi></math><svg/><p>c</p>";
         assert_eq!(
             without_code(page),
-            "<p>a<svg viewBox='0 0 9 9'></svg>b</p><math></math><svg/><p>c</p>"
+            "<p>a<svg viewBox=''></svg>b</p><math></math><svg/><p>c</p>"
         );
         same_tree(page);
         // A breakout tag closes the drawing: what follows is the page's.
         let page = "<svg><path/><p>kept</p></svg>";
         assert_eq!(without_code(page), page);
+    }
+
+    #[test]
+    fn values_nothing_reads_go_the_rest_stay() {
+        let page = "<link rel=canonical href='/a'><div class=\"c\" data-x='{\"k\":1}'>\
+                    <a href=\"/b\" title=x>t</a><img srcset=\"a.jpg 1x\" alt=\"\">\
+                    <input type='hidden' value=\"v\"></div>";
+        assert_eq!(
+            without_code(page),
+            "<link rel=canonical href='/a'><div class=\"c\" data-x=''>\
+             <a href=\"\" title=x>t</a><img srcset=\"\" alt=\"\">\
+             <input type='hidden' value=\"\"></div>"
+        );
+        same_tree(page);
+    }
+
+    #[test]
+    fn every_attribute_the_flattening_reads_keeps_its_value() {
+        for name in crate::stages::read::article::arena::Attrs::NAMES {
+            assert!(keeps_value(b"div", name.as_bytes()), "{name}");
+        }
     }
 
     #[test]
@@ -582,6 +677,11 @@ mod tests {
         "x",
         "&amp;",
         "<frameset>",
+        " data-x=\"",
+        " href='",
+        "<link ",
+        "<input type=\"hidden\" value=\"",
+        "<template shadowrootmode=\"open\">",
     ];
 
     proptest! {

@@ -3,6 +3,8 @@
 
 use scraper::Node as DomNode;
 
+use super::code_bodies::keeps_value;
+
 use super::arena::Attrs;
 use super::squash;
 
@@ -34,6 +36,19 @@ pub(super) struct JsonLd {
     pub(super) types: Vec<String>,
 }
 
+/// An attribute of an element the extractor reads. Only the values of
+/// [`READ_ATTRIBUTES`](super::code_bodies::READ_ATTRIBUTES) reach the
+/// tree (the others are cut before the parse), so a name not in that list
+/// is a bug the tests catch here.
+fn attr<'e>(e: &'e scraper::node::Element, name: &str) -> Option<&'e str> {
+    debug_assert!(
+        keeps_value(e.name().as_bytes(), name.as_bytes()),
+        "{name} of <{}> is cut before the parse: add it to READ_ATTRIBUTES",
+        e.name()
+    );
+    e.attr(name)
+}
+
 pub(super) fn set(slot: &mut Option<String>, v: Option<&str>) {
     if slot.is_none() {
         if let Some(v) = v.map(str::trim).filter(|v| !v.is_empty()) {
@@ -62,12 +77,11 @@ impl Meta {
     ) {
         match name {
             "meta" => {
-                let key = e
-                    .attr("property")
-                    .or_else(|| e.attr("name"))
-                    .or_else(|| e.attr("itemprop"));
+                let key = attr(e, "property")
+                    .or_else(|| attr(e, "name"))
+                    .or_else(|| attr(e, "itemprop"));
                 let Some(key) = key else { return };
-                let v = e.attr("content");
+                let v = attr(e, "content");
                 match key.to_ascii_lowercase().as_str() {
                     "og:title" | "twitter:title" => set(&mut self.og_title, v),
                     "og:url" => set(&mut self.og_url, v),
@@ -98,9 +112,9 @@ impl Meta {
                 }
             }
             "link" => {
-                let rel = e.attr("rel").unwrap_or("").to_ascii_lowercase();
+                let rel = attr(e, "rel").unwrap_or("").to_ascii_lowercase();
                 if rel.split_whitespace().any(|r| r == "canonical") {
-                    set(&mut self.canonical, e.attr("href"));
+                    set(&mut self.canonical, attr(e, "href"));
                 }
             }
             "title" => {
@@ -114,7 +128,7 @@ impl Meta {
                 }
             }
             "time" => {
-                set(&mut self.time, e.attr("datetime"));
+                set(&mut self.time, attr(e, "datetime"));
             }
             "noscript" => {
                 let t = node_text(n);
@@ -123,7 +137,7 @@ impl Meta {
                 }
             }
             "script" => {
-                if e.attr("type").is_some_and(|t| t.contains("ld+json")) {
+                if attr(e, "type").is_some_and(|t| t.contains("ld+json")) {
                     self.jsonld.push(node_text(n));
                 }
             }
@@ -131,7 +145,7 @@ impl Meta {
                 if at.itemprop == Some("datePublished") {
                     set(
                         &mut self.published,
-                        e.attr("content").or_else(|| e.attr("datetime")),
+                        attr(e, "content").or_else(|| attr(e, "datetime")),
                     );
                 }
                 if at.rel == Some("author") && self.rel_author.is_none() {
