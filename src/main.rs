@@ -6,7 +6,9 @@ mod cmd;
 mod progress;
 
 /// mimalloc instead of the system allocator: parsing and tagging make many
-/// short-lived small allocations, which glibc's malloc serves slowly.
+/// short-lived small allocations, which glibc's malloc serves slowly. Its
+/// memory goes without transparent huge pages
+/// ([`gleaner::executors::huge_pages`]).
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
@@ -47,6 +49,7 @@ fn json_panic_hook() {
 }
 
 fn main() {
+    gleaner::executors::huge_pages::turn_off();
     let args = cli::Cli::parse_with_long_version(long_version());
     let format = args.log_format;
     if format == cli::LogFormat::Json {

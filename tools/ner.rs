@@ -28,7 +28,9 @@ use gleaner::entities::ner::model::{self, Example, Model, TrainConfig, TYPES};
 use gleaner::entities::ner::tokens;
 
 /// The allocator the `gleaner` binary runs the tagger with (see
-/// `src/main.rs`), so that `speed` measures what a run gets.
+/// `src/main.rs`), and without
+/// transparent huge pages as there, so that `speed` measures what a run
+/// gets.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
@@ -305,6 +307,7 @@ fn load_model(path: Option<&Path>) -> Result<(Model, usize)> {
 }
 
 fn main() -> Result<()> {
+    gleaner::executors::huge_pages::turn_off();
     match Cli::parse().command {
         Command::Train {
             data,

@@ -14,6 +14,7 @@
 
 pub mod exchange;
 pub mod grouped_files;
+pub mod huge_pages;
 pub mod local;
 pub mod partitioned_run;
 pub mod remote_work;
