@@ -1,5 +1,6 @@
 //! The page without the bodies of its scripts, style sheets and inline
-//! drawings, before html5ever parses it.
+//! drawings, and without the attribute values nothing reads, before
+//! html5ever parses it.
 //!
 //! Half the bytes of a modern page are code: on 300 WCXB pages, 26 % script
 //! and 24 % style sheet. The extractor reads none of it but JSON-LD, yet
@@ -7,9 +8,11 @@
 //! it into text nodes and frees them again. Inline SVG is 6 % more (on
 //! 600 WCXB pages; 12 % of what is left), an element per path with its
 //! long `d` attribute, and the extractor skips every `<svg>` and `<math>`
-//! element whole. [`without_code`] cuts those bodies out, so that html5ever
-//! builds the same tree less the text inside `<script>` and `<style>`
-//! elements and less what is inside `<svg>` and `<math>` elements.
+//! element whole. Of what is left, a quarter is the values of attributes
+//! nothing reads ([`READ_ATTRIBUTES`]). [`without_code`] cuts all of that
+//! out, so that html5ever builds the same tree less the text inside
+//! `<script>` and `<style>` elements, less what is inside `<svg>` and
+//! `<math>` elements, and with those attribute values empty.
 //!
 //! That only holds where the scan reads the page as the tokenizer does, so
 //! it follows the tokenizer's states that decide where a body ends:
@@ -30,9 +33,11 @@ use memchr::{memchr, memmem};
 /// `html` with the text of every `<style>` element and of every `<script>`
 /// element whose start tag does not say JSON (JSON-LD is read for the
 /// page's metadata) left out, and the content of every `<svg>` and `<math>`
-/// element that its end tag closes; the page itself when there is none.
-/// An SVG or MathML element is cut only at its end tag, so one the page
-/// breaks out of (a `<p>` inside it closes it) keeps all it holds.
+/// element that its end tag closes, and the quoted values of the
+/// attributes of HTML start tags that [`keeps_value`] does not keep; the
+/// page itself when there is none. An SVG or MathML element is cut only at
+/// its end tag, so one the page breaks out of (a `<p>` inside it closes
+/// it) keeps all it holds.
 pub(crate) fn without_code(html: &str) -> Cow<'_, str> {
     let b = html.as_bytes();
     let mut out = String::new();
@@ -470,7 +475,8 @@ mod tests {
     /// The parsed tree as text, one node a line (namespace, name, attributes,
     /// text), leaving out only the text inside HTML `<script>` and `<style>`
     /// and what is inside SVG and MathML elements (the elements themselves
-    /// stay, and so does whatever the page breaks out of them).
+    /// stay, and so does whatever the page breaks out of them), with the
+    /// values of attributes nothing reads empty.
     fn tree(html: &str) -> String {
         let doc = Html::parse_document(html);
         let mut out = String::new();
