@@ -267,15 +267,19 @@ impl<'a> Attrs<'a> {
                 "aria-hidden" => at.aria_hidden = Some(v),
                 "rel" => at.rel = Some(v),
                 "hidden" => at.hidden = true,
-                _ => {}
+                _ => continue,
             }
+            debug_assert!(
+                Self::NAMES.contains(&&*q.local),
+                "{} is read: add it to Attrs::NAMES",
+                &*q.local
+            );
         }
         at
     }
 
-    /// The attributes [`Attrs::of`] reads: the values of others are cut
-    /// before the parse ([`super::code_bodies::READ_ATTRIBUTES`]).
-    #[cfg(test)]
+    /// The attributes [`Attrs::of`] reads; their values are kept when the
+    /// page is cut before the parse ([`super::code_bodies::keeps_value`]).
     pub(super) const NAMES: &'static [&'static str] = &[
         "class",
         "id",

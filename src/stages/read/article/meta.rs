@@ -36,14 +36,13 @@ pub(super) struct JsonLd {
     pub(super) types: Vec<String>,
 }
 
-/// An attribute of an element the extractor reads. Only the values of
-/// [`READ_ATTRIBUTES`](super::code_bodies::READ_ATTRIBUTES) reach the
-/// tree (the others are cut before the parse), so a name not in that list
-/// is a bug the tests catch here.
+/// An attribute of an element the extractor reads. Only the values
+/// [`keeps_value`] keeps reach the tree (the others are cut before the
+/// parse), so a name it does not keep is a bug the tests catch here.
 fn attr<'e>(e: &'e scraper::node::Element, name: &str) -> Option<&'e str> {
     debug_assert!(
         keeps_value(e.name().as_bytes(), name.as_bytes()),
-        "{name} of <{}> is cut before the parse: add it to READ_ATTRIBUTES",
+        "{name} of <{}> is cut before the parse: add it to code_bodies::ALSO_READ",
         e.name()
     );
     e.attr(name)
