@@ -341,12 +341,12 @@ pub(super) struct Model {
     /// The trees as exported (their links are checked by tests).
     #[cfg(test)]
     trees: Vec<Tree>,
-    /// The same trees as one array of nodes, a node's fields side by side
-    /// (what [`Model::raw`] walks): five arrays a tree cost a cache miss
-    /// each, and the trees' walk was 2 % of an HTML run.
-    nodes: Vec<Split>,
-    /// Each tree's root in `nodes`.
-    roots: Vec<u32>,
+    /// The same trees, each padded to a complete tree of `depth` levels
+    /// (what [`Model::raw`] walks): every walk is then `depth` steps whose
+    /// next node is computed, not branched to. Lines fall either way at
+    /// random, and the mispredicted branches of the walk node by node were
+    /// most of its cost.
+    walk: CompleteTrees,
 }
 
 #[derive(Deserialize)]
@@ -358,42 +358,93 @@ struct Exported {
     trees: Vec<Tree>,
 }
 
-/// A node of [`Model::nodes`]: a leaf when `feature` is -1, its value in
-/// `threshold`; else the indices of its children in `nodes`.
-#[derive(Clone, Copy)]
-struct Split {
-    threshold: f64,
-    feature: i32,
-    left: u32,
-    right: u32,
+/// Trees of one depth in heap order: tree `t`'s split `i` is at
+/// `t * splits + i`, with its children at `2i + 1` and `2i + 2`, and its
+/// leaf `j` (the `j`th from the left) at `t * (splits + 1) + j`.
+#[derive(Clone)]
+struct CompleteTrees {
+    depth: u32,
+    /// `2^depth - 1`.
+    splits: usize,
+    feature: Vec<u16>,
+    threshold: Vec<f64>,
+    leaf: Vec<f64>,
+}
+
+/// Deepest tree the walk pads to: a tree of depth `d` takes `2^d` leaves.
+const MAX_DEPTH: u32 = 10;
+
+impl CompleteTrees {
+    fn new(trees: &[Tree]) -> CompleteTrees {
+        let depth = trees.iter().map(|t| t.depth(0)).max().unwrap_or(0);
+        assert!(
+            depth <= MAX_DEPTH,
+            "the line model's trees are {depth} deep, more than {MAX_DEPTH}"
+        );
+        let splits = (1usize << depth) - 1;
+        let mut walk = CompleteTrees {
+            depth,
+            splits,
+            feature: Vec::with_capacity(trees.len() * splits),
+            threshold: Vec::with_capacity(trees.len() * splits),
+            leaf: Vec::with_capacity(trees.len() * (splits + 1)),
+        };
+        for t in trees {
+            walk.feature.resize(walk.feature.len() + splits, 0);
+            walk.threshold.resize(walk.threshold.len() + splits, 0.0);
+            let base = walk.feature.len() - splits;
+            walk.place(t, 0, 0, base);
+        }
+        walk
+    }
+
+    /// Copies `t`'s node `node` to split `slot` of the tree at `base`. A
+    /// leaf above the last level fills every leaf under its slot; the
+    /// splits under it keep feature 0 and threshold 0: whichever way they
+    /// send a line, it reaches the same value.
+    fn place(&mut self, t: &Tree, node: usize, slot: usize, base: usize) {
+        if t.feature[node] < 0 {
+            // A split on level `l` has `2^(depth - l)` leaves under it, a
+            // leaf slot (level `depth`) itself. The walk takes left before
+            // right, so leaves are pushed in their order from the left.
+            let level = (slot + 1).ilog2();
+            self.leaf.extend(std::iter::repeat_n(
+                t.value[node],
+                1 << (self.depth - level),
+            ));
+            return;
+        }
+        self.feature[base + slot] =
+            u16::try_from(t.feature[node]).expect("a line feature's index fits 16 bits");
+        self.threshold[base + slot] = t.threshold[node];
+        self.place(t, t.left[node] as usize, 2 * slot + 1, base);
+        self.place(t, t.right[node] as usize, 2 * slot + 2, base);
+    }
+}
+
+impl Tree {
+    /// Levels of splits under node `i`.
+    fn depth(&self, i: usize) -> u32 {
+        if self.feature[i] < 0 {
+            0
+        } else {
+            1 + self
+                .depth(self.left[i] as usize)
+                .max(self.depth(self.right[i] as usize))
+        }
+    }
 }
 
 impl From<Exported> for Model {
     fn from(e: Exported) -> Model {
-        let mut nodes = Vec::new();
-        let mut roots = Vec::with_capacity(e.trees.len());
-        for t in &e.trees {
-            let base = nodes.len() as u32;
-            roots.push(base);
-            for i in 0..t.feature.len() {
-                let leaf = t.feature[i] < 0;
-                nodes.push(Split {
-                    threshold: if leaf { t.value[i] } else { t.threshold[i] },
-                    feature: t.feature[i],
-                    left: if leaf { 0 } else { base + t.left[i] },
-                    right: if leaf { 0 } else { base + t.right[i] },
-                });
-            }
-        }
         Model {
+            walk: CompleteTrees::new(&e.trees),
             features: e.features,
             init: e.init,
             threshold: e.threshold,
             keep_threshold: e.keep_threshold,
             #[cfg(test)]
             trees: e.trees,
-            nodes,
-            roots,
         }
     }
 }
@@ -440,8 +491,11 @@ pub(super) fn keeping_nothing() -> Model {
     }
 }
 
-/// Loads the shipped model and checks every tree's node links; returns
-/// how many trees it has (for tests).
+/// Loads the shipped model and checks every tree's node links, and that
+/// the complete trees [`Model::raw`] walks give the very score of the
+/// trees walked node by node, on lines whose features sit on, just under
+/// and just over the thresholds, or are NaN; returns how many trees it
+/// has (for tests).
 #[cfg(test)]
 pub(super) fn check_model() -> usize {
     let m = model();
@@ -466,24 +520,63 @@ pub(super) fn check_model() -> usize {
             }
         }
     }
+    let mut values: Vec<Vec<f32>> = vec![vec![0.0, f32::NAN]; N];
+    for t in &m.trees {
+        for (&f, &x) in t.feature.iter().zip(&t.threshold) {
+            if f >= 0 {
+                let x = x as f32;
+                values[f as usize].extend([x, x.next_down(), x.next_up()]);
+            }
+        }
+    }
+    let mut state = 0x9e37_79b9_7f4a_7c15_u64;
+    for _ in 0..20_000 {
+        let x: Vec<f32> = values
+            .iter()
+            .map(|v| {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                v[(state % v.len() as u64) as usize]
+            })
+            .collect();
+        let mut node_by_node = m.init;
+        for t in &m.trees {
+            let mut i = 0;
+            while t.feature[i] >= 0 {
+                let f = t.feature[i] as usize;
+                i = if f64::from(x[f]) <= t.threshold[i] {
+                    t.left[i]
+                } else {
+                    t.right[i]
+                } as usize;
+            }
+            node_by_node += t.value[i];
+        }
+        assert_eq!(m.raw(&x).to_bits(), node_by_node.to_bits(), "{x:?}");
+    }
     m.trees.len()
 }
 
 impl Model {
     /// The raw score (log-odds of content).
     fn raw(&self, x: &[f32]) -> f64 {
+        let w = &self.walk;
         let mut s = self.init;
-        for &root in &self.roots {
-            let mut n = self.nodes[root as usize];
-            while n.feature >= 0 {
-                let f = n.feature as usize;
-                n = self.nodes[if f64::from(x[f]) <= n.threshold {
-                    n.left
-                } else {
-                    n.right
-                } as usize];
+        for ((feature, threshold), leaf) in w
+            .feature
+            .chunks_exact(w.splits)
+            .zip(w.threshold.chunks_exact(w.splits))
+            .zip(w.leaf.chunks_exact(w.splits + 1))
+        {
+            let mut i = 0;
+            for _ in 0..w.depth {
+                // Left when the feature is at most the threshold, as the
+                // trees were trained (a NaN goes right).
+                let right = !(f64::from(x[usize::from(feature[i])]) <= threshold[i]);
+                i = 2 * i + 1 + usize::from(right);
             }
-            s += n.threshold;
+            s += leaf[i - w.splits];
         }
         s
     }
