@@ -60,8 +60,7 @@ pub fn scan(
     };
     for range in chunk_files(files, ctx.chunk_bytes) {
         let chunk = &files[range];
-        let reads: Vec<Result<FileRead, ReadError>> =
-            chunk.par_iter().map(|f| ctx.reader.read(f)).collect();
+        let reads = read_largest_first(chunk, ctx.reader);
         let docs = collect_reads(chunk, reads, ctx.run, &mut out);
         let read_count = docs.len();
         let docs = docs
@@ -98,6 +97,24 @@ pub fn scan(
         progress.advance(chunk.len() as u64);
     }
     Ok(out)
+}
+
+/// Reads `files` on the pool's threads, the largest first, and returns
+/// the reads in file order. In file order, a large page met last would
+/// keep one thread reading while the others wait at the end of the chunk.
+fn read_largest_first(files: &[InputFile], reader: &Reader) -> Vec<Result<FileRead, ReadError>> {
+    let mut order: Vec<(u64, usize)> = files
+        .iter()
+        .enumerate()
+        .map(|(i, f)| (std::fs::metadata(&f.path).map_or(0, |m| m.len()), i))
+        .collect();
+    order.sort_unstable_by(|a, b| b.cmp(a));
+    let mut read: Vec<(usize, Result<FileRead, ReadError>)> = order
+        .par_iter()
+        .map(|&(_, i)| (i, reader.read(&files[i])))
+        .collect();
+    read.sort_unstable_by_key(|(i, _)| *i);
+    read.into_iter().map(|(_, r)| r).collect()
 }
 
 /// Consecutive runs of files of about `bytes` input bytes (at least one file).
