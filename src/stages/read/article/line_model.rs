@@ -178,7 +178,7 @@ fn page_lines_in(html: &str, chosen: &str, p: &Params, outer: bool) -> Vec<PageL
     let mut a = flatten(&doc, &mut meta);
     let kind = PageKind::of(&meta, &meta.finish_jsonld());
     let noscript = if outer { meta.noscript.as_str() } else { "" };
-    match lines_of(&mut a, noscript, kind, chosen, p) {
+    match lines_of(&mut a, None, noscript, kind, chosen, p) {
         Page::Lines(lines, features) => to_page_lines(lines, features),
         Page::Noscript => page_lines_in(noscript, chosen, p, false),
     }
@@ -209,17 +209,19 @@ pub(super) enum ModelText {
 }
 
 /// The main text the trees `m` (the shipped ones: [`model`]) choose, laid
-/// out in `format`, given the rules' plain text `chosen`.
+/// out in `format`, given what the rules chose (`chosen`: their plain
+/// text, and their first pass if `a` still holds it).
 pub(super) fn model_text(
     m: &Model,
     a: &mut [Node],
     meta: &super::meta::Meta,
     kind: PageKind,
-    chosen: &str,
+    chosen: &super::RulesText,
     p: &Params,
     format: TextFormat,
 ) -> ModelText {
-    let (lines, features) = match lines_of(a, &meta.noscript, kind, chosen, p) {
+    let first_pass = chosen.first_pass.as_deref();
+    let (lines, features) = match lines_of(a, first_pass, &meta.noscript, kind, &chosen.text, p) {
         Page::Lines(lines, features) => (lines, features),
         Page::Noscript => return ModelText::Noscript,
     };
@@ -229,7 +231,7 @@ pub(super) fn model_text(
         .filter(|(_, f)| m.content(f.as_slice()))
         .map(|(l, _)| l)
         .collect();
-    if kept.is_empty() && !chosen.trim().is_empty() {
+    if kept.is_empty() && !chosen.text.trim().is_empty() {
         return ModelText::Rules;
     }
     ModelText::Text(layout(&kept, format))
@@ -243,13 +245,25 @@ enum Page {
 
 /// Renders the whole body of the flattened page and computes each line's
 /// features; `chosen` is the rules' plain text, whose lines are "selected".
-fn lines_of(a: &mut [Node], noscript: &str, kind: PageKind, chosen: &str, p: &Params) -> Page {
+/// `first_pass`: the roots of the rules' first pass when `a` holds its
+/// drops (chosen again when `None`).
+fn lines_of(
+    a: &mut [Node],
+    first_pass: Option<&[usize]>,
+    noscript: &str,
+    kind: PageKind,
+    chosen: &str,
+    p: &Params,
+) -> Page {
     if a.is_empty() {
         return Page::Lines(Vec::new(), Vec::new());
     }
     // The rules' first pass: its roots, its drops and the boxes
     // readability's cleaning would take out.
-    let roots = select::choose(a, p, true);
+    let roots = match first_pass {
+        Some(roots) => roots.to_vec(),
+        None => select::choose(a, p, true),
+    };
     let n = a.len();
     let mut in_root = vec![false; n];
     for &r in &roots {
@@ -571,10 +585,11 @@ impl Model {
         {
             let mut i = 0;
             for _ in 0..w.depth {
-                // Left when the feature is at most the threshold, as the
-                // trees were trained (a NaN goes right).
-                let right = !(f64::from(x[usize::from(feature[i])]) <= threshold[i]);
-                i = 2 * i + 1 + usize::from(right);
+                // Left (`2i + 1`) when the feature is at most the
+                // threshold, as the trees were trained; else (a NaN too)
+                // right.
+                let left = f64::from(x[usize::from(feature[i])]) <= threshold[i];
+                i = 2 * i + 2 - usize::from(left);
             }
             s += leaf[i - w.splits];
         }

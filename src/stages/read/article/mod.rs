@@ -230,10 +230,13 @@ pub fn extract(html: &str, url: Option<&str>) -> Extracted {
 }
 
 /// One pass: choose, render, filter, lay out.
-fn main_text(a: &mut [Node], p: &Params, soft: bool, format: TextFormat) -> String {
+fn main_text(a: &mut [Node], p: &Params, soft: bool, format: TextFormat) -> (String, Vec<usize>) {
     let roots = select::choose(a, p, soft);
     let rendered = render::render(a, &roots, p.card_links > 0.0, false);
-    render::layout(&lines::filter_lines(&rendered, p), format)
+    (
+        render::layout(&lines::filter_lines(&rendered, p), format),
+        roots,
+    )
 }
 
 /// The last resort when the scored passes find almost nothing (a listing
@@ -307,29 +310,28 @@ fn extract_at(
         ..*p
     };
     let rules_format = if model { TextFormat::Plain } else { format };
-    let mut text = rules_text(&mut arena, &meta, url, &rules, rules_format, depth);
-    if model {
+    let chosen = rules_text(&mut arena, &meta, url, &rules, rules_format, depth);
+    let text = if !model {
+        chosen.text
+    } else {
         match line_model::model_text(
             line_model::model(),
             &mut arena,
             &meta,
             kind,
-            &text,
+            &chosen,
             p,
             format,
         ) {
-            ModelText::Text(chosen) => text = chosen,
-            ModelText::Rules => {
-                if format != TextFormat::Plain {
-                    text = rules_text(&mut arena, &meta, url, &rules, format, depth);
-                }
+            ModelText::Text(text) => text,
+            ModelText::Rules if format != TextFormat::Plain => {
+                rules_text(&mut arena, &meta, url, &rules, format, depth).text
             }
-            ModelText::Noscript if depth == 0 => {
-                text = extract_at(&meta.noscript, url, p, format, 1).text
-            }
-            ModelText::Noscript => {}
+            ModelText::Rules => chosen.text,
+            ModelText::Noscript if depth == 0 => extract_at(&meta.noscript, url, p, format, 1).text,
+            ModelText::Noscript => chosen.text,
         }
-    }
+    };
     let pick = |v: [&Option<String>; 4]| {
         v.into_iter()
             .flatten()
@@ -360,8 +362,9 @@ fn rules_text(
     p: &Params,
     format: TextFormat,
     depth: u8,
-) -> String {
-    let mut text = main_text(arena, p, true, format);
+) -> RulesText {
+    let (mut text, roots) = main_text(arena, p, true, format);
+    let mut first_pass = Some(roots);
     let short = |t: &str| fewer_chars(t, p.retry_chars as usize);
     let take_if_longer = |text: &mut String, other: String| {
         if !fewer_chars(&other, 2 * char_len(text) + 1) {
@@ -369,7 +372,8 @@ fn rules_text(
         }
     };
     if short(&text) {
-        let retry = main_text(arena, p, false, format);
+        let (retry, _) = main_text(arena, p, false, format);
+        first_pass = None;
         take_if_longer(&mut text, retry);
     }
     // Pages rendered by scripts (Discourse forums) put the whole page for
@@ -380,15 +384,26 @@ fn rules_text(
     }
     if short(&text) && p.lenient > 0 {
         let lenient = lenient_text(arena, p, format, true);
+        first_pass = None;
         take_if_longer(&mut text, lenient);
     }
     // A front page whose every card is a `promo` or `teaser` box: the
     // same without the class drops (readability's last retry).
     if short(&text) && p.lenient > 1 {
         let lenient = lenient_text(arena, p, format, false);
+        first_pass = None;
         take_if_longer(&mut text, lenient);
     }
-    text
+    RulesText { text, first_pass }
+}
+
+/// What [`rules_text`] chose.
+pub(super) struct RulesText {
+    pub text: String,
+    /// The roots of the rules' first pass while the arena still holds
+    /// that pass's drops (no fallback chose again): the line model starts
+    /// from that pass, and need not choose it again.
+    pub first_pass: Option<Vec<usize>>,
 }
 
 /// Whether `t` has fewer than `n` non-whitespace characters

@@ -169,17 +169,23 @@ fn the_line_model_never_empties_a_page_the_rules_found_text_in() {
             line_model: 0.0,
             ..Params::default()
         };
-        let text = rules_text(&mut arena, &meta, None, &rules, TextFormat::Plain, 0);
-        assert!(!text.trim().is_empty(), "{html}");
+        let chosen = rules_text(&mut arena, &meta, None, &rules, TextFormat::Plain, 0);
+        assert!(!chosen.text.trim().is_empty(), "{html}");
         let p = Params::default();
         let never = line_model::keeping_nothing();
-        let made = line_model::model_text(&never, &mut arena, &meta, kind, &text, &p, format);
+        let made = line_model::model_text(&never, &mut arena, &meta, kind, &chosen, &p, format);
         assert_eq!(made, ModelText::Rules, "{html}");
         // What extraction then returns: the rules' text in the format asked,
         // the same as the rules give a page the model never saw.
-        assert_eq!(rules_text(&mut arena, &meta, None, &rules, format, 0), want);
+        assert_eq!(
+            rules_text(&mut arena, &meta, None, &rules, format, 0).text,
+            want
+        );
         let mut fresh = flatten(&doc, &mut Meta::default());
-        assert_eq!(rules_text(&mut fresh, &meta, None, &rules, format, 0), want);
+        assert_eq!(
+            rules_text(&mut fresh, &meta, None, &rules, format, 0).text,
+            want
+        );
     }
 }
 
