@@ -787,7 +787,12 @@ impl<Sink: TokenSink> Tokenizer<Sink> {
                         .next()
                         .expect("Input buffers are never empty");
 
-                    if matches!(first_char, '\r' | '\0' | '&' | '<' | '\n') {
+                    // PATCH (gleaner): a LF first is taken by the fast path
+                    // too, which counts the lines of its run: the line breaks
+                    // and indentation between tags are one run, one
+                    // character token, not a token for the LF and another
+                    // for the rest.
+                    if matches!(first_char, '\r' | '\0' | '&' | '<') {
                         drop(front_buffer);
                         self.pop_except_from(input, set)
                     } else {
