@@ -406,11 +406,14 @@ impl Reader {
         raw: &mut BufReader<RawFile>,
     ) -> Result<Parsed, ReadError> {
         let source = input.display.as_str();
-        // A plain file read whole holds its size in bytes, up to the cap.
-        let expect = match (codec, raw.get_ref().size()) {
-            (Codec::Plain, Some(size)) => size.min(self.limits.file) as usize,
-            _ => 0,
-        };
+        // A plain file read whole holds its size in bytes, a gzip file
+        // (one member, the usual) what its trailer says; up to the cap.
+        let expect = match codec {
+            Codec::Plain => raw.get_ref().size(),
+            Codec::Gzip => raw.get_ref().gzip_size(),
+            _ => None,
+        }
+        .map_or(0, |size| size.min(self.limits.file) as usize);
         let mut stream = decode::decoder(codec, &mut *raw, self.limits.file)?;
         let head = stream
             .fill_buf()
