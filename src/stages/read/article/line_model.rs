@@ -543,16 +543,12 @@ pub(super) fn check_model() -> usize {
             }
         }
     }
-    let mut state = 0x9e37_79b9_7f4a_7c15_u64;
+    use rand::{Rng, SeedableRng};
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(16);
     for _ in 0..20_000 {
         let x: Vec<f32> = values
             .iter()
-            .map(|v| {
-                state ^= state << 13;
-                state ^= state >> 7;
-                state ^= state << 17;
-                v[(state % v.len() as u64) as usize]
-            })
+            .map(|v| v[rng.random_range(0..v.len())])
             .collect();
         let mut node_by_node = m.init;
         for t in &m.trees {
