@@ -28,9 +28,8 @@ use gleaner::entities::ner::model::{self, Example, Model, TrainConfig, TYPES};
 use gleaner::entities::ner::tokens;
 
 /// The allocator the `gleaner` binary runs the tagger with (see
-/// `src/main.rs`), and without
-/// transparent huge pages as there, so that `speed` measures what a run
-/// gets.
+/// `src/main.rs`), and without transparent huge pages as there, so that
+/// `speed` measures what a run gets.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 

@@ -58,9 +58,14 @@ pub fn scan(
         counts: Counts::default(),
         lines: FrequentLineCounter::new(ctx.frequent_max_words, ctx.frequent_min_docs),
     };
-    for range in chunk_files(files, ctx.chunk_bytes) {
-        let chunk = &files[range];
-        let reads = read_largest_first(chunk, ctx.reader);
+    // Each file's size, asked once: it cuts the chunks and orders the reads.
+    let sizes: Vec<u64> = files
+        .iter()
+        .map(|f| std::fs::metadata(&f.path).map_or(0, |m| m.len()))
+        .collect();
+    for range in chunk_files(&sizes, ctx.chunk_bytes) {
+        let chunk = &files[range.clone()];
+        let reads = read_largest_first(chunk, &sizes[range], ctx.reader);
         let docs = collect_reads(chunk, reads, ctx.run, &mut out);
         let read_count = docs.len();
         let docs = docs
@@ -99,15 +104,16 @@ pub fn scan(
     Ok(out)
 }
 
-/// Reads `files` on the pool's threads, the largest first, and returns
-/// the reads in file order. In file order, a large page met last would
-/// keep one thread reading while the others wait at the end of the chunk.
-fn read_largest_first(files: &[InputFile], reader: &Reader) -> Vec<Result<FileRead, ReadError>> {
-    let mut order: Vec<(u64, usize)> = files
-        .iter()
-        .enumerate()
-        .map(|(i, f)| (std::fs::metadata(&f.path).map_or(0, |m| m.len()), i))
-        .collect();
+/// Reads `files` (of `sizes` bytes) on the pool's threads, the largest
+/// first, and returns the reads in file order. In file order, a large page
+/// met last would keep one thread reading while the others wait at the end
+/// of the chunk.
+fn read_largest_first(
+    files: &[InputFile],
+    sizes: &[u64],
+    reader: &Reader,
+) -> Vec<Result<FileRead, ReadError>> {
+    let mut order: Vec<(u64, usize)> = sizes.iter().copied().zip(0..).collect();
     order.sort_unstable_by(|a, b| b.cmp(a));
     let mut read: Vec<(usize, Result<FileRead, ReadError>)> = order
         .par_iter()
@@ -117,20 +123,20 @@ fn read_largest_first(files: &[InputFile], reader: &Reader) -> Vec<Result<FileRe
     read.into_iter().map(|(_, r)| r).collect()
 }
 
-/// Consecutive runs of files of about `bytes` input bytes (at least one file).
-pub fn chunk_files(files: &[InputFile], bytes: u64) -> Vec<std::ops::Range<usize>> {
+/// Consecutive runs of files (of `sizes` bytes) of about `bytes` input
+/// bytes (at least one file).
+pub fn chunk_files(sizes: &[u64], bytes: u64) -> Vec<std::ops::Range<usize>> {
     let mut chunks = Vec::new();
     let (mut start, mut size) = (0, 0u64);
-    for (i, f) in files.iter().enumerate() {
-        let len = std::fs::metadata(&f.path).map(|m| m.len()).unwrap_or(0);
+    for (i, &len) in sizes.iter().enumerate() {
         if i > start && size + len > bytes {
             chunks.push(start..i);
             (start, size) = (i, 0);
         }
         size += len;
     }
-    if start < files.len() {
-        chunks.push(start..files.len());
+    if start < sizes.len() {
+        chunks.push(start..sizes.len());
     }
     chunks
 }

@@ -464,8 +464,9 @@ fn text_counts(text: &str) -> (u32, u32) {
     (chars, commas)
 }
 
+/// The characters of `s` that are not whitespace ([`text_counts`]).
 pub(super) fn char_len(s: &str) -> usize {
-    s.chars().filter(|c| !c.is_whitespace()).count()
+    text_counts(s).0 as usize
 }
 
 pub(super) fn is_comma(c: char) -> bool {

@@ -3,9 +3,8 @@
 
 use scraper::Node as DomNode;
 
-use super::code_bodies::keeps_value;
-
 use super::arena::Attrs;
+use super::code_bodies::keeps_value;
 use super::squash;
 
 #[derive(Default)]
