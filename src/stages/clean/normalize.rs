@@ -69,6 +69,15 @@ pub fn normalize_line(line: &str) -> String {
 /// line in `documents.text`, whose quotes are the author's, not ours to
 /// rewrite. [`fold_quotes`] of it is [`normalize_line`] of the same line.
 pub fn normalize_line_keeping_quotes(line: &str) -> String {
+    if line.is_ascii() {
+        normalize_ascii_line(line)
+    } else {
+        normalize_chars(line)
+    }
+}
+
+/// [`normalize_line_keeping_quotes`] a character at a time, for any line.
+fn normalize_chars(line: &str) -> String {
     let mut out = String::with_capacity(line.len());
     let mut pending_space = false;
     // Most lines are already NFC (all ASCII lines are); skip recomposing them.
@@ -113,9 +122,41 @@ pub fn normalize_line_keeping_quotes(line: &str) -> String {
     out
 }
 
+/// [`normalize_line_keeping_quotes`] of an ASCII line (most lines), a byte
+/// at a time: ASCII is NFC and holds no quote to keep, joiner or
+/// invisible character, so only whitespace (`char::is_whitespace`: tab to
+/// CR and space) and the other controls are left to handle.
+fn normalize_ascii_line(line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    let mut pending_space = false;
+    for &b in line.as_bytes() {
+        match b {
+            b'\t'..=b'\r' | b' ' => pending_space = true,
+            _ if b.is_ascii_control() => {}
+            _ => {
+                if pending_space && !out.is_empty() {
+                    out.push(' ');
+                }
+                pending_space = false;
+                out.push(char::from(b));
+            }
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The ASCII path gives what the character path gives.
+        #[test]
+        fn ascii_lines_normalize_as_characters_do(line in "[\\x00-\\x7f]{0,40}") {
+            prop_assert_eq!(normalize_ascii_line(&line), normalize_chars(&line));
+        }
+    }
 
     #[test]
     fn normalizes_quotes_spaces_and_forms() {
