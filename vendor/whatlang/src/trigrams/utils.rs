@@ -17,25 +17,53 @@ pub struct TrigramsWithPositions {
 /// (count, then the three chars, each ≤ 21 bits, in 32-bit fields), which
 /// order exactly as the `(count, Trigram)` tuples do, in a fraction of the
 /// time; and a vector, not a map, since the positions are only iterated.
+///
+/// PATCH (gleaner): most trigrams of a text occur once, and they come
+/// last. Those are packed without their count into 64 bits (three 21-bit
+/// fields, the same order) and only as many as there is room for are
+/// picked (`select_nth_unstable`) and sorted; the others are sorted as
+/// before. The same trigrams in the same order as one sort of all.
 #[inline]
 pub fn get_trigrams_by_position(text: &LowercaseText) -> Vec<Trigram> {
     let CountResult {
         trigram_occurances, ..
     } = count(text);
-    let mut keys: Vec<u128> = trigram_occurances
-        .into_iter()
-        .map(|(Trigram(c1, c2, c3), count)| {
-            (count as u128) << 96 | (c1 as u128) << 64 | (c2 as u128) << 32 | c3 as u128
-        })
-        .collect();
-    keys.sort_unstable_by(|a, b| b.cmp(a));
-    keys.truncate(TEXT_TRIGRAMS_SIZE);
-    let char_at = |key: u128, shift: u32| {
-        char::from_u32((key >> shift) as u32).expect("a char packed by get_trigrams_by_position")
+    let mut repeated: Vec<u128> = Vec::new();
+    let mut once: Vec<u64> = Vec::with_capacity(trigram_occurances.len());
+    for (Trigram(c1, c2, c3), count) in trigram_occurances {
+        if count == 1 {
+            once.push((c1 as u64) << 42 | (c2 as u64) << 21 | c3 as u64);
+        } else {
+            repeated.push(
+                (count as u128) << 96 | (c1 as u128) << 64 | (c2 as u128) << 32 | c3 as u128,
+            );
+        }
+    }
+    repeated.sort_unstable_by(|a, b| b.cmp(a));
+    repeated.truncate(TEXT_TRIGRAMS_SIZE);
+    let room = TEXT_TRIGRAMS_SIZE - repeated.len();
+    if once.len() > room {
+        if room > 0 {
+            once.select_nth_unstable_by(room - 1, |a, b| b.cmp(a));
+        }
+        once.truncate(room);
+    }
+    once.sort_unstable_by(|a, b| b.cmp(a));
+    let char_at = |key: u64, shift: u32| {
+        char::from_u32((key >> shift) as u32 & 0x1F_FFFF)
+            .expect("a char packed by get_trigrams_by_position")
     };
-    keys.into_iter()
-        .map(|key| Trigram(char_at(key, 64), char_at(key, 32), char_at(key, 0)))
-        .collect()
+    let repeated = repeated.into_iter().map(|key| {
+        let at = |shift: u32| {
+            char::from_u32((key >> shift) as u32)
+                .expect("a char packed by get_trigrams_by_position")
+        };
+        Trigram(at(64), at(32), at(0))
+    });
+    let once = once
+        .into_iter()
+        .map(|key| Trigram(char_at(key, 42), char_at(key, 21), char_at(key, 0)));
+    repeated.chain(once).collect()
 }
 
 #[cfg(test)]
