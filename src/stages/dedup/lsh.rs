@@ -52,12 +52,10 @@ fn weigh_bandings(threshold: f64, num_perm: usize, weights: [f64; 2]) -> Banding
         .map(|bands| {
             let mut best = (f64::INFINITY, Banding { bands: 1, rows: 1 });
             for rows in 1..=num_perm / bands {
-                let (b, r) = (bands as f64, rows as f64);
-                let fp = integrate(|s| 1.0 - (1.0 - s.powf(r)).powf(b), 0.0, threshold);
-                let fn_ = integrate(|s| (1.0 - s.powf(r)).powf(b), threshold, 1.0);
-                let error = weights[0] * fp + weights[1] * fn_;
+                let banding = Banding { bands, rows };
+                let error = weighted_error(banding, threshold, weights);
                 if error < best.0 {
-                    best = (error, Banding { bands, rows });
+                    best = (error, banding);
                 }
             }
             best
@@ -70,6 +68,15 @@ fn weigh_bandings(threshold: f64, num_perm: usize, weights: [f64; 2]) -> Banding
         }
     }
     best.1
+}
+
+/// The false-positive probability mass below `threshold` and the
+/// false-negative mass above it, weighed.
+fn weighted_error(banding: Banding, threshold: f64, weights: [f64; 2]) -> f64 {
+    let (b, r) = (banding.bands as f64, banding.rows as f64);
+    let fp = integrate(|s| 1.0 - (1.0 - s.powf(r)).powf(b), 0.0, threshold);
+    let fn_ = integrate(|s| (1.0 - s.powf(r)).powf(b), threshold, 1.0);
+    weights[0] * fp + weights[1] * fn_
 }
 
 /// Simpson's rule with 100 intervals: plenty for these smooth curves.
@@ -173,12 +180,10 @@ mod tests {
         let mut best = (f64::INFINITY, Banding { bands: 1, rows: 1 });
         for bands in 1..=num_perm {
             for rows in 1..=num_perm / bands {
-                let (b, r) = (bands as f64, rows as f64);
-                let fp = integrate(|s| 1.0 - (1.0 - s.powf(r)).powf(b), 0.0, threshold);
-                let fn_ = integrate(|s| (1.0 - s.powf(r)).powf(b), threshold, 1.0);
-                let error = weights[0] * fp + weights[1] * fn_;
+                let banding = Banding { bands, rows };
+                let error = weighted_error(banding, threshold, weights);
                 if error < best.0 {
-                    best = (error, Banding { bands, rows });
+                    best = (error, banding);
                 }
             }
         }
