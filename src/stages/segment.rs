@@ -13,6 +13,14 @@
 
 use unicode_segmentation::UnicodeSegmentation;
 
+/// `char::is_whitespace` of an ASCII byte: tab to CR and space. Unlike
+/// `u8::is_ascii_whitespace` it counts the vertical tab (U+000B), as
+/// every character path does; for code that counts or collapses ASCII
+/// text a byte at a time and must agree with its character path.
+pub fn is_ascii_whitespace_char(b: u8) -> bool {
+    matches!(b, b'\t'..=b'\r' | b' ')
+}
+
 /// The Unicode words of `text`, as `text.unicode_words()` gives them.
 pub fn unicode_words(text: &str) -> impl Iterator<Item = &str> {
     text.split('\n')

@@ -9,6 +9,8 @@ use std::borrow::Cow;
 
 use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
 
+use crate::stages::segment::is_ascii_whitespace_char;
+
 /// What one character becomes in a normalized line.
 enum Out {
     Char(char),
@@ -124,14 +126,14 @@ fn normalize_chars(line: &str) -> String {
 
 /// [`normalize_line_keeping_quotes`] of an ASCII line (most lines), a byte
 /// at a time: ASCII is NFC and holds no quote to keep, joiner or
-/// invisible character, so only whitespace (`char::is_whitespace`: tab to
-/// CR and space) and the other controls are left to handle.
+/// invisible character, so only whitespace and the other controls are
+/// left to handle.
 fn normalize_ascii_line(line: &str) -> String {
     let mut out = String::with_capacity(line.len());
     let mut pending_space = false;
     for &b in line.as_bytes() {
         match b {
-            b'\t'..=b'\r' | b' ' => pending_space = true,
+            _ if is_ascii_whitespace_char(b) => pending_space = true,
             _ if b.is_ascii_control() => {}
             _ => {
                 if pending_space && !out.is_empty() {

@@ -6,6 +6,8 @@
 
 use scraper::{Html, Node as DomNode};
 
+use crate::stages::segment::is_ascii_whitespace_char;
+
 use super::classes::{attr_flags, class_weight, F_STRONG};
 use super::meta::Meta;
 use super::Params;
@@ -447,11 +449,8 @@ fn text_counts(text: &str) -> (u32, u32) {
     let (mut chars, mut commas) = (0u32, 0u32);
     if text.is_ascii() {
         for &b in text.as_bytes() {
-            // `char::is_whitespace` of an ASCII character: tab, LF, VT, FF,
-            // CR and space.
-            let shown = !matches!(b, b'\t'..=b'\r' | b' ');
-            chars += u32::from(shown);
-            commas += u32::from(b == b',' || b == b';');
+            chars += u32::from(!is_ascii_whitespace_char(b));
+            commas += u32::from(is_comma(char::from(b)));
         }
         return (chars, commas);
     }

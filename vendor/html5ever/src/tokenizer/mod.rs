@@ -366,15 +366,7 @@ impl<Sink: TokenSink> Tokenizer<Sink> {
         let (n, lines) = run_len(front.as_bytes(), stops);
         if n == 0 {
             // A stop first: one ASCII character of the set.
-            let c = front.as_bytes()[0] as char;
-            if front.len32() == 1 {
-                drop(front);
-                input.pop_front();
-            } else {
-                // SAFETY: the first byte is ASCII, a whole character.
-                unsafe { front.unsafe_pop_front(1) };
-                drop(front);
-            }
+            let c = pop_ascii(input, front);
             return self.get_preprocessed_char(c, input).map(FromSet);
         }
         // SAFETY: the run ends before an ASCII stop or at the end of the
@@ -3271,12 +3263,20 @@ impl<Sink: TokenSink> Tokenizer<Sink> {
 /// PATCH (gleaner): [`BufferQueue::next`], an ASCII character taken from
 /// its byte without decoding.
 fn next_input_char(input: &BufferQueue) -> Option<char> {
-    let mut front = input.peek_front_chunk_mut()?;
-    let b = front.as_bytes()[0];
-    if !b.is_ascii() {
+    let front = input.peek_front_chunk_mut()?;
+    if !front.as_bytes()[0].is_ascii() {
         drop(front);
         return input.next();
     }
+    Some(pop_ascii(input, front))
+}
+
+/// PATCH (gleaner): the first character of `front`, the queue's front
+/// buffer, taken off the queue; it is ASCII, one byte. An emptied buffer
+/// leaves the queue, which holds no empty buffer.
+fn pop_ascii(input: &BufferQueue, mut front: RefMut<'_, StrTendril>) -> char {
+    let b = front.as_bytes()[0];
+    debug_assert!(b.is_ascii());
     if front.len32() == 1 {
         drop(front);
         input.pop_front();
@@ -3284,7 +3284,7 @@ fn next_input_char(input: &BufferQueue) -> Option<char> {
         // SAFETY: an ASCII byte is a whole character.
         unsafe { front.unsafe_pop_front(1) };
     }
-    Some(b as char)
+    char::from(b)
 }
 
 /// PATCH (gleaner): the length of the prefix of `bytes` holding none of

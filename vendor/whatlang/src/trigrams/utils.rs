@@ -49,20 +49,17 @@ pub fn get_trigrams_by_position(text: &LowercaseText) -> Vec<Trigram> {
         once.truncate(room);
     }
     once.sort_unstable_by(|a, b| b.cmp(a));
-    let char_at = |key: u64, shift: u32| {
-        char::from_u32((key >> shift) as u32 & 0x1F_FFFF)
-            .expect("a char packed by get_trigrams_by_position")
+    let char_of = |field: u64| {
+        char::from_u32(field as u32).expect("a char packed by get_trigrams_by_position")
     };
     let repeated = repeated.into_iter().map(|key| {
-        let at = |shift: u32| {
-            char::from_u32((key >> shift) as u32)
-                .expect("a char packed by get_trigrams_by_position")
-        };
-        Trigram(at(64), at(32), at(0))
+        let field = |shift: u32| (key >> shift) as u64 & 0xFFFF_FFFF;
+        Trigram(char_of(field(64)), char_of(field(32)), char_of(field(0)))
     });
-    let once = once
-        .into_iter()
-        .map(|key| Trigram(char_at(key, 42), char_at(key, 21), char_at(key, 0)));
+    let once = once.into_iter().map(|key| {
+        let field = |shift: u32| key >> shift & 0x1F_FFFF;
+        Trigram(char_of(field(42)), char_of(field(21)), char_of(field(0)))
+    });
     repeated.chain(once).collect()
 }
 
