@@ -250,11 +250,23 @@ struct NamesTagged {
 /// A document's mentions and how its names were tagged: a function of its
 /// text and language alone (which `repeats` relies on).
 fn tag_document(tagger: &EntityTagger, p: &Processed) -> (Vec<Mention>, NamesTagged) {
+    let lang = p.signals.lang.as_deref();
+    if !tagger.tags_anything() {
+        // Entities off: no text to fold or read for mentions; the model
+        // is still counted (folding changes no letter, so it is the same).
+        let model = crate::entities::name_model(lang, &p.text);
+        return (
+            Vec::new(),
+            NamesTagged {
+                model,
+                mixed: false,
+            },
+        );
+    }
     // Names are tagged with quotes folded, as the models were trained;
     // folding keeps character offsets, and each surface is then taken from
     // the text as it is.
     let folded = crate::clean::fold_quotes(&p.text);
-    let lang = p.signals.lang.as_deref();
     let model = crate::entities::name_model(lang, &folded);
     let (mut mentions, mixed) = tag_by_paragraph(tagger, &folded, model);
     if let std::borrow::Cow::Owned(_) = folded {

@@ -107,6 +107,13 @@ impl EntityTagger {
         self.names
     }
 
+    /// Whether any mention can be found: names or pattern entities
+    /// (`[entities] names` or `patterns`). With both off a document is
+    /// not looked at.
+    pub fn tags_anything(&self) -> bool {
+        self.names || self.patterns.is_some()
+    }
+
     /// Mentions in a document of language `lang` (ISO 639-3, as quality
     /// tells it): names only where the name model knows the language —
     /// the English model run on Russian or Kazakh text finds "persons"
@@ -280,11 +287,18 @@ fn without_titles(text: &str, mut n: NameSpan) -> Option<NameSpan> {
 /// Character offsets of the sorted byte `offsets`, in one pass over `text`.
 fn char_offsets(text: &str, offsets: &[usize]) -> Vec<usize> {
     let mut chars = Vec::with_capacity(offsets.len());
+    if offsets.is_empty() {
+        return chars;
+    }
     let mut k = 0;
     for (count, (b, _)) in text.char_indices().enumerate() {
         while k < offsets.len() && offsets[k] <= b {
             chars.push(count);
             k += 1;
+        }
+        // The text after the last offset is not read.
+        if k == offsets.len() {
+            return chars;
         }
     }
     let total = text.chars().count();
@@ -306,6 +320,27 @@ mod tests {
             assert!(w[0].end <= w[1].start, "sorted, non-overlapping: {w:?}");
         }
         ms
+    }
+
+    proptest::proptest! {
+        /// Every sorted set of byte offsets (char boundaries, the end
+        /// included) maps to the number of characters before it.
+        #[test]
+        fn char_offsets_count_the_characters_before(
+            text in "[a-zé Ж東\n]{0,30}",
+            picks in proptest::collection::vec(proptest::bool::ANY, 0..40),
+        ) {
+            let mut offsets: Vec<usize> = (0..=text.len())
+                .filter(|&b| text.is_char_boundary(b))
+                .zip(picks.iter().chain(std::iter::repeat(&true)))
+                .filter(|(_, &pick)| pick)
+                .map(|(b, _)| b)
+                .collect();
+            offsets.dedup();
+            let expected: Vec<usize> =
+                offsets.iter().map(|&b| text[..b].chars().count()).collect();
+            proptest::prop_assert_eq!(char_offsets(&text, &offsets), expected);
+        }
     }
 
     fn find<'a>(ms: &'a [Mention], surface: &str) -> &'a Mention {
