@@ -105,13 +105,7 @@ pub fn assess(text: &str, config: &QualityConfig) -> Signals {
 /// splits once for quality and dedup).
 pub fn assess_words(text: &str, words: &[&str], config: &QualityConfig) -> Signals {
     let n_words = words.len();
-    let alpha = words
-        .iter()
-        .filter(|w| {
-            w.chars()
-                .all(|c| c.is_alphabetic() || c == '\'' || c == '-')
-        })
-        .count();
+    let alpha = words.iter().filter(|w| is_alphabetic_word(w)).count();
     let alpha_share = ratio(alpha, n_words);
     let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
     let chars: usize = lines.iter().map(|l| l.chars().count()).sum();
@@ -150,6 +144,19 @@ pub fn assess_words(text: &str, words: &[&str], config: &QualityConfig) -> Signa
         repetition,
         stopword_share,
         flag,
+    }
+}
+
+/// Whether `word` is made only of letters, apostrophes and hyphens. An
+/// ASCII word is tested a byte at a time (`char::is_alphabetic` of an
+/// ASCII character is `u8::is_ascii_alphabetic`), not decoded.
+fn is_alphabetic_word(word: &str) -> bool {
+    if word.is_ascii() {
+        word.bytes()
+            .all(|b| b.is_ascii_alphabetic() || b == b'\'' || b == b'-')
+    } else {
+        word.chars()
+            .all(|c| c.is_alphabetic() || c == '\'' || c == '-')
     }
 }
 
@@ -320,6 +327,19 @@ mod tests {
             .flag
             .unwrap()
             .starts_with("alpha_share"));
+    }
+
+    #[test]
+    fn ascii_words_are_alphabetic_as_characters_are() {
+        for b in 0..=127u8 {
+            let word = format!("ab{}c", char::from(b));
+            let by_chars = word
+                .chars()
+                .all(|c| c.is_alphabetic() || c == '\'' || c == '-');
+            assert_eq!(is_alphabetic_word(&word), by_chars, "{word:?}");
+        }
+        assert!(is_alphabetic_word("Zoë's"));
+        assert!(!is_alphabetic_word("Zoë2"));
     }
 
     #[test]

@@ -33,11 +33,33 @@ fn ascii_quote(c: char) -> Option<char> {
 /// `s` with typographic quotes made ASCII, character for character (so
 /// character offsets into the one are offsets into the other). Borrowed
 /// when `s` has none.
+///
+/// Every quote folded is U+2018..U+201F or U+2032..U+2033, three bytes
+/// `E2 80 xx` in UTF-8, so the text is searched for the byte `E2` (memchr)
+/// rather than decoded a character at a time.
 pub fn fold_quotes(s: &str) -> Cow<'_, str> {
-    if s.is_ascii() || !s.chars().any(|c| ascii_quote(c).is_some()) {
+    let bytes = s.as_bytes();
+    let quote_at = |i: usize| -> Option<u8> {
+        match bytes.get(i + 1..i + 3)? {
+            [0x80, 0x98..=0x9B | 0xB2] => Some(b'\''),
+            [0x80, 0x9C..=0x9F | 0xB3] => Some(b'"'),
+            _ => None,
+        }
+    };
+    let mut quotes = memchr::memchr_iter(0xE2, bytes).filter_map(|i| Some((i, quote_at(i)?)));
+    let Some(first) = quotes.next() else {
         return Cow::Borrowed(s);
+    };
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut from = 0;
+    for (i, quote) in std::iter::once(first).chain(quotes) {
+        out.extend_from_slice(&bytes[from..i]);
+        out.push(quote);
+        from = i + 3;
     }
-    Cow::Owned(s.chars().map(|c| ascii_quote(c).unwrap_or(c)).collect())
+    out.extend_from_slice(&bytes[from..]);
+    // Three bytes of one character became one ASCII byte: still UTF-8.
+    Cow::Owned(String::from_utf8(out).expect("quotes folded at character boundaries"))
 }
 
 fn out_of(c: char) -> Out {
@@ -212,6 +234,12 @@ mod tests {
             fold_quotes(&normalize_line_keeping_quotes(line)),
             normalize_line(line)
         );
+        // Every character whose UTF-8 begins with the byte E2.
+        for c in '\u{2000}'..='\u{2FFF}' {
+            let line = format!("a{c}b{c}");
+            let by_chars: String = line.chars().map(|c| ascii_quote(c).unwrap_or(c)).collect();
+            assert_eq!(fold_quotes(&line), by_chars, "{c:?}");
+        }
         assert!(matches!(fold_quotes("it's"), Cow::Borrowed(_)));
         assert!(matches!(fold_quotes("Zoë"), Cow::Borrowed(_)));
     }
@@ -240,6 +268,12 @@ mod tests {
             let kept = normalize_line_keeping_quotes(&line);
             proptest::prop_assert_eq!(fold_quotes(&kept).into_owned(), normalize_line(&line));
             proptest::prop_assert_eq!(fold_quotes(&kept).chars().count(), kept.chars().count());
+        }
+
+        #[test]
+        fn quotes_fold_as_their_characters_do(line in scraped_line()) {
+            let by_chars: String = line.chars().map(|c| ascii_quote(c).unwrap_or(c)).collect();
+            proptest::prop_assert_eq!(fold_quotes(&line).into_owned(), by_chars);
         }
 
         #[test]
