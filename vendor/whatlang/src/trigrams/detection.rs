@@ -9,7 +9,9 @@ use super::utils::get_trigrams_by_position;
 #[cfg(test)]
 use super::utils::{TrigramsWithPositions, get_trigrams_with_positions};
 use super::{ARABIC_LANGS, CYRILLIC_LANGS, DEVANAGARI_LANGS, HEBREW_LANGS, LATIN_LANGS};
-use super::{MAX_TOTAL_DISTANCE, MAX_TRIGRAM_DISTANCE, Trigram};
+use super::{MAX_TOTAL_DISTANCE, MAX_TRIGRAM_DISTANCE, PackedMap};
+#[cfg(test)]
+use super::Trigram;
 use crate::Lang;
 use crate::core::{FilterList, Info, InternalQuery, Text, calculate_confidence};
 use crate::scripts::grouping::MultiLangScript;
@@ -61,16 +63,17 @@ pub fn raw_detect(iquery: &InternalQuery) -> RawOutcome {
 /// Latin, 37 × 300). Ranks are `u16` and language indices `u16`: profiles
 /// hold 300 trigrams and a script a few dozen languages.
 struct ProfileIndex {
-    postings: HashMap<Trigram, Box<[(u16, u16)]>>,
+    /// By packed trigram ([`super::pack_chars`]).
+    postings: PackedMap<Box<[(u16, u16)]>>,
 }
 
 impl ProfileIndex {
     fn new(lang_profile_list: LangProfileList) -> Self {
-        let mut postings: HashMap<Trigram, Vec<(u16, u16)>> = HashMap::new();
+        let mut postings: HashMap<u64, Vec<(u16, u16)>> = HashMap::new();
         for (lang_index, &(_, lang_trigrams)) in lang_profile_list.iter().enumerate() {
             for (rank, &trigram) in lang_trigrams.iter().enumerate() {
                 postings
-                    .entry(trigram)
+                    .entry(trigram.pack())
                     .or_default()
                     .push((lang_index as u16, rank as u16));
             }

@@ -1,7 +1,10 @@
+#[cfg(test)]
 use hashbrown::HashMap;
 
 use super::TEXT_TRIGRAMS_SIZE;
+#[cfg(test)]
 use super::Trigram;
+use super::PackedMap;
 use crate::core::LowercaseText;
 use crate::utils::is_stop_char;
 
@@ -24,19 +27,17 @@ pub struct TrigramsWithPositions {
 /// picked (`select_nth_unstable`) and sorted; the others are sorted as
 /// before. The same trigrams in the same order as one sort of all.
 #[inline]
-pub fn get_trigrams_by_position(text: &LowercaseText) -> Vec<Trigram> {
+pub fn get_trigrams_by_position(text: &LowercaseText) -> Vec<u64> {
     let CountResult {
         trigram_occurances, ..
     } = count(text);
     let mut repeated: Vec<u128> = Vec::new();
     let mut once: Vec<u64> = Vec::with_capacity(trigram_occurances.len());
-    for (Trigram(c1, c2, c3), count) in trigram_occurances {
+    for (key, count) in trigram_occurances {
         if count == 1 {
-            once.push((c1 as u64) << 42 | (c2 as u64) << 21 | c3 as u64);
+            once.push(key);
         } else {
-            repeated.push(
-                (count as u128) << 96 | (c1 as u128) << 64 | (c2 as u128) << 32 | c3 as u128,
-            );
+            repeated.push((count as u128) << 64 | key as u128);
         }
     }
     repeated.sort_unstable_by(|a, b| b.cmp(a));
@@ -49,18 +50,11 @@ pub fn get_trigrams_by_position(text: &LowercaseText) -> Vec<Trigram> {
         once.truncate(room);
     }
     once.sort_unstable_by(|a, b| b.cmp(a));
-    let char_of = |field: u64| {
-        char::from_u32(field as u32).expect("a char packed by get_trigrams_by_position")
-    };
-    let repeated = repeated.into_iter().map(|key| {
-        let field = |shift: u32| (key >> shift) as u64 & 0xFFFF_FFFF;
-        Trigram(char_of(field(64)), char_of(field(32)), char_of(field(0)))
-    });
-    let once = once.into_iter().map(|key| {
-        let field = |shift: u32| key >> shift & 0x1F_FFFF;
-        Trigram(char_of(field(42)), char_of(field(21)), char_of(field(0)))
-    });
-    repeated.chain(once).collect()
+    repeated
+        .into_iter()
+        .map(|key| key as u64)
+        .chain(once)
+        .collect()
 }
 
 #[cfg(test)]
@@ -70,6 +64,10 @@ pub fn get_trigrams_with_positions(text: &LowercaseText) -> TrigramsWithPosition
         total_trigrams,
         trigram_occurances,
     } = count(text);
+    let trigram_occurances = trigram_occurances
+        .into_iter()
+        .map(|(key, count)| (super::unpack(key), count))
+        .collect();
     let trigram_positions = trigram_occurances_to_positions(trigram_occurances);
     TrigramsWithPositions {
         _total_trigrams: total_trigrams,
@@ -101,13 +99,15 @@ fn trigram_occurances_to_positions(
 struct CountResult {
     #[cfg_attr(not(test), allow(dead_code))]
     total_trigrams: u32,
-    trigram_occurances: HashMap<Trigram, u32>,
+    /// Occurrences by packed trigram ([`super::pack_chars`]).
+    trigram_occurances: PackedMap<u32>,
 }
 
 #[inline]
 fn count(text: &LowercaseText) -> CountResult {
     let hash_capacity = calculate_initial_hash_capacity(text);
-    let mut trigram_occurances: HashMap<Trigram, u32> = HashMap::with_capacity(hash_capacity);
+    let mut trigram_occurances: PackedMap<u32> =
+        PackedMap::with_capacity_and_hasher(hash_capacity, Default::default());
     let mut total_trigrams = 0;
 
     // iterate through the string and count trigrams
@@ -122,8 +122,9 @@ fn count(text: &LowercaseText) -> CountResult {
     for cur_char in chars_iter {
         let c3 = cur_char;
         if !(c2 == ' ' && (c1 == ' ' || c3 == ' ')) {
-            let trigram = Trigram(c1, c2, c3);
-            let count = trigram_occurances.entry(trigram).or_insert(0);
+            let count = trigram_occurances
+                .entry(super::pack_chars(c1, c2, c3))
+                .or_insert(0);
             *count += 1;
             total_trigrams += 1;
         }
@@ -197,7 +198,7 @@ mod tests {
         for &(trigram_str, expected_n) in pairs.iter() {
             let chars: Vec<char> = trigram_str.chars().collect();
             let trigram = Trigram(chars[0], chars[1], chars[2]);
-            let actual_n = trigram_occurances[&trigram];
+            let actual_n = trigram_occurances[&trigram.pack()];
             assert_eq!(
                 actual_n, expected_n,
                 "trigram '{:?}' expected to occur {} times, got {}",
@@ -260,8 +261,9 @@ mod tests {
                 trigram_positions, ..
             } = get_trigrams_with_positions(&lowercase_text);
             assert_eq!(by_position.len(), trigram_positions.len());
-            for (position, trigram) in by_position.iter().enumerate() {
-                assert_eq!(trigram_positions[trigram], position as u32, "{text:?}");
+            for (position, &key) in by_position.iter().enumerate() {
+                let trigram = crate::trigrams::unpack(key);
+                assert_eq!(trigram_positions[&trigram], position as u32, "{text:?}");
             }
         }
     }
