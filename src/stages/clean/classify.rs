@@ -404,6 +404,7 @@ fn dot(w: &[f32], x: &[f32]) -> f32 {
 /// What [`line_features`] counts over the characters of a trimmed,
 /// non-empty line, found in one pass: collecting each line into a
 /// `Vec<char>` and making a pass per count took a tenth of the clean stage.
+#[cfg_attr(test, derive(Debug, PartialEq))]
 struct CharCounts {
     nonspace: usize,
     digits: usize,
@@ -425,8 +426,49 @@ struct CharCounts {
 }
 
 impl CharCounts {
+    /// The counts of `t`; an ASCII line's from its bytes (most lines: a
+    /// tenth of the clean stage went into decoding and classifying each
+    /// character).
     fn of(t: &str) -> CharCounts {
-        let mut n = CharCounts {
+        if t.is_ascii() {
+            CharCounts::of_ascii(t.as_bytes())
+        } else {
+            CharCounts::of_chars(t)
+        }
+    }
+
+    /// [`CharCounts::of_chars`] for ASCII: no character of the CJK ends,
+    /// guillemets, arrows or curly quotes is ASCII, and an ASCII
+    /// character's classes are its byte's.
+    fn of_ascii(t: &[u8]) -> CharCounts {
+        let mut n = CharCounts::empty();
+        let (mut letters, mut lower, mut upper) = (0usize, false, false);
+        for &b in t {
+            n.nonspace += usize::from(!crate::segment::is_ascii_whitespace_char(b));
+            n.digits += usize::from(b.is_ascii_digit());
+            letters += usize::from(b.is_ascii_alphabetic());
+            lower |= b.is_ascii_lowercase();
+            upper |= b.is_ascii_uppercase();
+            n.commas += usize::from(matches!(b, b',' | b';'));
+            n.has_sep |= matches!(b, b'|' | b'/' | b'\\');
+            n.quote |= b == b'"';
+        }
+        n.inner_ends = t
+            .windows(2)
+            .filter(|w| matches!(w[0], b'.' | b'!' | b'?') && w[1] == b' ')
+            .count();
+        if let [.., last] = t {
+            n.last = char::from(*last);
+        }
+        if let [.., prev, _] = t {
+            n.prev = char::from(*prev);
+        }
+        n.all_caps = letters >= 2 && !lower && upper;
+        n
+    }
+
+    fn empty() -> CharCounts {
+        CharCounts {
             nonspace: 0,
             digits: 0,
             all_caps: false,
@@ -439,7 +481,11 @@ impl CharCounts {
             guil_close: 0,
             arrow_char: false,
             quote: false,
-        };
+        }
+    }
+
+    fn of_chars(t: &str) -> CharCounts {
+        let mut n = CharCounts::empty();
         let (mut letters, mut lower, mut upper) = (0usize, false, false);
         let mut before: Option<char> = None;
         for c in t.chars() {
@@ -833,6 +879,34 @@ impl Doc {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every line of one or two ASCII characters and lines rich in what
+    /// is counted: the byte path's counts are the character path's.
+    #[test]
+    fn ascii_lines_count_as_their_characters_do() {
+        let mut lines: Vec<String> = (0..128u8).map(|a| char::from(a).to_string()).collect();
+        for a in 0..128u8 {
+            for b in 0..128u8 {
+                lines.push(format!("{}{}", char::from(a), char::from(b)));
+            }
+        }
+        lines.push("U.S. GDP, 3.4%; up! \"Yes\" a|b/c\\d? THE END".into());
+        lines.push("ALL CAPS HEADLINE: 2024".into());
+        for line in &lines {
+            assert_eq!(
+                CharCounts::of_ascii(line.as_bytes()),
+                CharCounts::of_chars(line),
+                "{line:?}"
+            );
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn ascii_counts_for_any_ascii_line(line in "[a-zA-Z0-9 .!?,;:|/\\\\\"'\t-]{0,40}") {
+            proptest::prop_assert_eq!(CharCounts::of_ascii(line.as_bytes()), CharCounts::of_chars(&line));
+        }
+    }
 
     /// Each signal index names its pattern, and the set answers as the
     /// patterns would one by one.
