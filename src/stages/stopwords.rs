@@ -131,13 +131,21 @@ pub fn is_function_word_any_case(word: &str) -> bool {
     is_stop_word_any_case(word) || (!word.is_ascii() && in_any_case(kazakh_stop_words(), word))
 }
 
+#[inline]
 fn in_any_case(stop: &StopWords, word: &str) -> bool {
-    let mut buf = [0u8; LOWER_BUFFER];
     if word.is_ascii() {
         // Most words: ASCII lower-cases byte for byte, and every ASCII
         // stop word is in `ascii`.
         return word.len() <= 8 && stop.ascii.contains(&pack(word.as_bytes()));
     }
+    non_ascii_in_any_case(stop, word)
+}
+
+/// [`in_any_case`] of a word with a non-ASCII character, apart so that the
+/// ASCII look-up, most of them, sets up no buffer.
+#[inline(never)]
+fn non_ascii_in_any_case(stop: &StopWords, word: &str) -> bool {
+    let mut buf = [0u8; LOWER_BUFFER];
     if word.chars().nth(stop.max_chars).is_some() {
         return false;
     }
