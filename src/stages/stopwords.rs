@@ -128,7 +128,13 @@ pub fn is_stop_word_any_case(word: &str) -> bool {
 /// [`is_stop_word_any_case`] or a Kazakh function word ("және", "үшін",
 /// "бұл"): for telling Kazakh sentences from headlines and lists.
 pub fn is_function_word_any_case(word: &str) -> bool {
-    is_stop_word_any_case(word) || (!word.is_ascii() && in_any_case(kazakh_stop_words(), word))
+    is_function_word_given(word, is_stop_word_any_case(word))
+}
+
+/// [`is_function_word_any_case`] of a word whose
+/// [`is_stop_word_any_case`] the caller already knows (`stop`).
+pub fn is_function_word_given(word: &str, stop: bool) -> bool {
+    stop || (!word.is_ascii() && in_any_case(kazakh_stop_words(), word))
 }
 
 #[inline]

@@ -526,12 +526,16 @@ fn line_features(line: &str, r: &Res) -> Option<([f32; N_LOCAL], LineInfo, Shape
     if toks.is_empty() {
         return None;
     }
-    let shape = shape_of_words(t, &toks);
+    let stop_flags: Vec<bool> = toks
+        .iter()
+        .map(|tok| crate::stopwords::is_stop_word_any_case(tok))
+        .collect();
+    let shape = shape_of_words(t, &toks, &stop_flags);
     let mut cjk_chars = 0usize;
     let mut cjk_toks = 0usize;
     let (mut cased, mut upper_first, mut stops) = (0usize, 0usize, 0usize);
     let mut tok_chars = 0usize;
-    for tok in &toks {
+    for (tok, &stop) in toks.iter().zip(&stop_flags) {
         let c0 = tok.chars().next().unwrap();
         if tok.is_ascii() {
             // Most tokens: no CJK, a character a byte.
@@ -549,11 +553,7 @@ fn line_features(line: &str, r: &Res) -> Option<([f32; N_LOCAL], LineInfo, Shape
                 upper_first += 1;
             }
         }
-        // The same test as lower-casing the token character by character
-        // and looking that up, without building the lower-case string.
-        if crate::stopwords::is_stop_word_any_case(tok) {
-            stops += 1;
-        }
+        stops += usize::from(stop);
     }
     let ntok = toks.len();
     let words = (ntok - cjk_toks) as f32 + cjk_chars as f32 / 2.0;

@@ -84,26 +84,29 @@ fn res() -> &'static Res {
 pub fn shape(line: &str) -> Shape {
     let r = res();
     let t = line.trim();
-    shape_with(t, || words(t), r)
+    shape_with(t, || words(t), None, r)
 }
 
 /// [`shape`] of a trimmed line whose words ([`words`], the matches of `\w+`, in
 /// order) the caller has already found: the classifier splits every line
 /// into the same words, and a second pass over each line was a third of
-/// the clean stage's time.
-pub fn shape_of_words(t: &str, words: &[&str]) -> Shape {
-    shape_with(t, || words.iter().copied(), res())
+/// the clean stage's time. `stops[i]`: whether `words[i]` is a stop word
+/// ([`crate::stopwords::is_stop_word_any_case`]), which the classifier
+/// looks up too, so that no word is looked up twice.
+pub fn shape_of_words(t: &str, words: &[&str], stops: &[bool]) -> Shape {
+    shape_with(t, || words.iter().copied(), Some(stops), res())
 }
 
 fn shape_with<'a, I: Iterator<Item = &'a str>>(
     t: &'a str,
     words: impl Fn() -> I,
+    stops: Option<&[bool]>,
     r: &Res,
 ) -> Shape {
     if t.is_empty() {
         return Shape::Other;
     }
-    if is_prose_words(t, words(), r) {
+    if is_prose_words(t, words(), stops, r) {
         return Shape::Prose;
     }
     if is_row_unless_prose(t, r) {
@@ -227,12 +230,18 @@ fn is_cjk(c: char) -> bool {
 }
 
 fn is_prose_with(t: &str, r: &Res) -> bool {
-    is_prose_words(t, words(t), r)
+    is_prose_words(t, words(t), None, r)
 }
 
 /// [`is_prose_with`] given the line's words (they are only read when the
-/// cheap tests pass).
-fn is_prose_words<'a>(t: &str, all_words: impl Iterator<Item = &'a str>, r: &Res) -> bool {
+/// cheap tests pass), and whether each is a stop word when the caller
+/// knows.
+fn is_prose_words<'a>(
+    t: &str,
+    all_words: impl Iterator<Item = &'a str>,
+    known_stops: Option<&[bool]>,
+    r: &Res,
+) -> bool {
     let ends = ends_sentence(t);
     // Twenty words and the spaces between take 39 bytes at the least: the
     // scan for inner sentences is skipped on the short lines that are most
@@ -242,7 +251,7 @@ fn is_prose_words<'a>(t: &str, all_words: impl Iterator<Item = &'a str>, r: &Res
         return false;
     }
     let (mut words, mut stops, mut cased, mut capital, mut cjk) = (0usize, 0, 0, 0, 0usize);
-    for w in all_words {
+    for (i, w) in all_words.enumerate() {
         let n_cjk = w.chars().filter(|&c| is_cjk(c)).count();
         if n_cjk > 0 {
             cjk += n_cjk;
@@ -254,7 +263,10 @@ fn is_prose_words<'a>(t: &str, all_words: impl Iterator<Item = &'a str>, r: &Res
             cased += 1;
             capital += usize::from(c0.is_uppercase());
         }
-        stops += usize::from(crate::stopwords::is_function_word_any_case(w));
+        stops += usize::from(match known_stops {
+            Some(known) => crate::stopwords::is_function_word_given(w, known[i]),
+            None => crate::stopwords::is_function_word_any_case(w),
+        });
     }
     let total = words + cjk / 2;
     let fewest = if ends {
@@ -550,7 +562,11 @@ mod tests {
         ] {
             let t = line.trim();
             let words: Vec<&str> = word.find_iter(t).map(|m| m.as_str()).collect();
-            assert_eq!(shape_of_words(t, &words), shape(line), "{line}");
+            let stops: Vec<bool> = words
+                .iter()
+                .map(|w| crate::stopwords::is_stop_word_any_case(w))
+                .collect();
+            assert_eq!(shape_of_words(t, &words, &stops), shape(line), "{line}");
         }
     }
 
