@@ -7,11 +7,10 @@
 
 use std::fs::File;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use arrow::datatypes::SchemaRef;
 use arrow::record_batch::RecordBatch;
-use std::sync::Arc;
-
 use parquet::arrow::arrow_writer::{compute_leaves, ArrowColumnChunk, ArrowRowGroupWriterFactory};
 use parquet::arrow::{add_encoded_arrow_schema_to_metadata, ArrowSchemaConverter};
 use parquet::basic::{Compression, ZstdLevel};
@@ -95,14 +94,13 @@ pub struct StagedTable {
     pub hash: String,
 }
 
-/// One table being written into the staging area.
 /// Bytes of full row groups a [`TableWriter`] holds before it encodes
 /// them, however many threads could: rows of long texts are encoded
 /// sooner, fewer at a time.
 const HELD_BYTES: usize = 256 << 20;
 
-/// A Parquet file written batch by batch, its row groups encoded several
-/// at a time.
+/// One table being written into the staging area: a Parquet file written
+/// batch by batch, its row groups encoded several at a time.
 ///
 /// Encoding, zstd above all, is most of writing a table, and an
 /// `ArrowWriter` encodes each batch as it comes, so the `documents` table
@@ -171,14 +169,7 @@ impl TableWriter {
             .collect::<Result<_, _>>()
             .map_err(parquet(&self.path))?;
         for group in chunks {
-            let append = |writer: &mut SerializedFileWriter<HashingWriter>| {
-                let mut row_group = writer.next_row_group()?;
-                for chunk in group {
-                    chunk.append_to_row_group(&mut row_group)?;
-                }
-                row_group.close().map(drop)
-            };
-            append(&mut self.writer).map_err(parquet(&self.path))?;
+            append_row_group(&mut self.writer, group).map_err(parquet(&self.path))?;
         }
         Ok(())
     }
@@ -200,6 +191,19 @@ impl TableWriter {
         let hash = format!("{:032x}", file.hasher.digest128());
         Ok(StagedTable { path, hash })
     }
+}
+
+/// Appends one encoded row group to the file, as `ArrowWriter::flush` does.
+fn append_row_group(
+    writer: &mut SerializedFileWriter<HashingWriter>,
+    chunks: Vec<ArrowColumnChunk>,
+) -> parquet::errors::Result<()> {
+    let mut row_group = writer.next_row_group()?;
+    for chunk in chunks {
+        chunk.append_to_row_group(&mut row_group)?;
+    }
+    row_group.close()?;
+    Ok(())
 }
 
 /// The column chunks of row group `index` holding `batches`, encoded as
