@@ -1,5 +1,6 @@
 use std::sync::LazyLock;
 
+#[cfg(test)]
 use hashbrown::HashMap;
 
 #[cfg(test)]
@@ -69,7 +70,7 @@ struct ProfileIndex {
 
 impl ProfileIndex {
     fn new(lang_profile_list: LangProfileList) -> Self {
-        let mut postings: HashMap<u64, Vec<(u16, u16)>> = HashMap::new();
+        let mut postings: PackedMap<Vec<(u16, u16)>> = PackedMap::default();
         for (lang_index, &(_, lang_trigrams)) in lang_profile_list.iter().enumerate() {
             for (rank, &trigram) in lang_trigrams.iter().enumerate() {
                 postings

@@ -17,9 +17,11 @@ pub struct TrigramsWithPositions {
 /// The text's trigrams by position: most frequent first, ties broken by the
 /// greater trigram first, at most TEXT_TRIGRAMS_SIZE; the order
 /// `trigram_occurances_to_positions` gives them. Sorted as packed keys
-/// (count, then the three chars, each ≤ 21 bits, in 32-bit fields), which
-/// order exactly as the `(count, Trigram)` tuples do, in a fraction of the
-/// time; and a vector, not a map, since the positions are only iterated.
+/// (count, then the packed trigram: three chars in 21-bit fields,
+/// [`super::pack_chars`]), which order exactly as the `(count, Trigram)`
+/// tuples do, in a fraction of the time; returned as packed trigrams in
+/// position order, a vector, not a map, since the positions are only
+/// iterated.
 ///
 /// PATCH (gleaner): most trigrams of a text occur once, and they come
 /// last. Those are packed without their count into 64 bits (three 21-bit
