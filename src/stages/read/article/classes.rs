@@ -17,7 +17,7 @@ pub(super) fn res() -> &'static Res {
     static R: OnceLock<Res> = OnceLock::new();
     R.get_or_init(|| Res {
         neg_strong: Regex::new(
-            r"(?:^|[^a-z])(?:ads?|adv|advert\w*|advertis\w*|adslot|adunit|dfp|sponsor\w*|promo\w*|comments?|commentlist|disqus|related\w*|recommend\w*|share|sharing|sharebar|share-?\w+|social\w*|newsletter\w*|subscri\w*|signup|cookie\w*|consent|gdpr|breadcrumbs?|pagination|pager|popup|modal|outbrain|taboola|trending|most-?popular|mostread|more-?stories|more-?news|more-?posts|more-?articles|more-?from|you-?may-?like|read-?next|up-?next|also-?read|caption|byline|sidebar|widget\w*|visually-?hidden|screen-?reader\w*|sr-only|skip-?link|paywall|jump-?link|next-?prev|prev-?next|post-?nav\w*)(?:$|[^a-z])",
+            r"(?:^|[^a-z])(?:ads?|adv|advert\w*|advertis\w*|adslot|adunit|dfp|sponsor\w*|promo\w*|comments?|commentlist|disqus|related\w*|recommend\w*|share|sharing|sharebar|share-?\w+|social\w*|newsletter\w*|subscri\w*|signup|cookie\w*|consent|gdpr|breadcrumbs?|pagination|pager|popup|modal|outbrain|taboola|trending|most-?popular|mostread|more-?stories|more-?news|more-?posts|more-?articles|more-?from|you-?may-?like|read-?next|up-?next|also-?read|caption|byline|sidebar|widget\w*|visually-?hidden|screen-?reader\w*|sr-only|skip-?link|jump-?link|next-?prev|prev-?next|post-?nav\w*)(?:$|[^a-z])",
         )
         .unwrap(),
         neg_weak: Regex::new(

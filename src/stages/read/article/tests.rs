@@ -114,6 +114,62 @@ fn an_articles_body_in_a_boilerplate_class_is_kept() {
 }
 
 #[test]
+fn a_paywall_class_is_not_boilerplate() {
+    // "paywall" names where the gated text of the article sits, not a
+    // kind of boilerplate: a story wholly in `div.paywall`, too short for
+    // the body guard, was dropped while the page's legal notice was kept
+    // (the word was a strong one until 0.14.0). Paragraphs past the lead
+    // each classed `paywall` and entries in `pmc-not-a-paywall` wrappers
+    // are the article too. The subscription prompt beside them says what
+    // it is in other words (`subscribe`, `modal`).
+    let para = |i: usize| {
+        format!(
+            "Paragraph {i} of the story: the council voted on the budget late on Tuesday, \
+             and residents said the new figure was no surprise given the year's costs."
+        )
+    };
+    let legal = "Use of and/or registration on any portion of this site constitutes \
+                 acceptance of our User Agreement, Privacy Policy and Cookie Statement, and \
+                 your privacy choices and rights, updated every year.";
+    let short = format!(
+        "<html><body><article><h1>Council votes on budget</h1>\
+         <div class=\"article__story paywall\"><p>{}</p><p>{}</p></div></article>\
+         <div class=\"legal\"><p>{legal}</p><p>{legal}</p><p>{legal}</p></div>\
+         <div class=\"subscribe-modal\"><p>Subscribe now to keep reading every story.</p></div>\
+         </body></html>",
+        para(0),
+        para(1),
+    );
+    let per_paragraph: String = (2..8)
+        .map(|i| format!("<p class=\"paywall\">{}</p>", para(i)))
+        .collect();
+    let split = format!(
+        "<html><body><article><h1>Council votes on budget</h1><div class=\"body\">\
+         <p>{}</p>{per_paragraph}</div></article></body></html>",
+        para(1)
+    );
+    let entries: String = (2..8)
+        .map(|i| format!("<div class=\"pmc-not-a-paywall\"><p>{}</p></div>", para(i)))
+        .collect();
+    let listed = format!(
+        "<html><body><article><h1>Council votes on budget</h1>\
+         <div class=\"body\"><p>{}</p>{entries}</div></article></body></html>",
+        para(1)
+    );
+    for (page, first, last) in [(&short, 0, 1), (&split, 1, 7), (&listed, 1, 7)] {
+        let x = extract(page, None);
+        for i in first..=last {
+            assert!(
+                x.text.contains(&format!("Paragraph {i} ")),
+                "{i}: {}",
+                x.text
+            );
+        }
+        assert!(!x.text.contains("Subscribe now"), "{}", x.text);
+    }
+}
+
+#[test]
 fn extracts_metadata() {
     let x = extract(PAGE, Some("https://fallback.example/"));
     assert_eq!(x.title.as_deref(), Some("Peres visits Almaty"));
