@@ -24,12 +24,12 @@ is what counts for datatrove's worker processes.
 
 The peers, configured to match gleaner's [dedup] settings:
 - datasketch 2.0.0 (`run-datasketch`): gleaner's shingles (lowercased UAX#29
-  words, 5 consecutive joined by U+001F), MinHash(num_perm=128) via
+  words, 3 consecutive joined by U+001F), MinHash(num_perm=128) via
   update_batch, MinHashLSH(threshold=0.7, num_perm=128) → 14 bands × 9 rows,
   the same banding as gleaner; insert all, query each, union-find over every
   candidate pair (no verification, as text-dedup uses it). One process.
 - datatrove 0.10.1 (`run-datatrove`): MinhashDedupSignature → Buckets →
-  Cluster → Filter with MinhashConfig(n_grams=5, num_buckets=14,
+  Cluster → Filter with MinhashConfig(n_grams=3, num_buckets=14,
   hashes_per_bucket=9), LocalPipelineExecutor with --threads workers. Its
   own text normalization and spaCy word tokenizer differ from gleaner's
   (numbers → 0, punctuation dropped, spaCy tokens); its tasks are one per
@@ -56,7 +56,7 @@ import score as scoring  # noqa: E402
 
 THRESHOLD = 0.7
 NUM_PERM = 128
-SHINGLE = 5
+SHINGLE = 3  # gleaner's dedup.shingle_size (5 before 0.14.0)
 # datasketch's _optimal_param(0.7, 128, 0.5, 0.5), which gleaner's
 # lsh::optimal_banding reproduces.
 BANDS, ROWS = 14, 9

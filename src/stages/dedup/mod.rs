@@ -107,7 +107,7 @@ const MAX_BUCKET: usize = 1 << 20;
 impl Default for DedupConfig {
     fn default() -> Self {
         DedupConfig {
-            shingle_size: 5,
+            shingle_size: 3,
             char_shingle_size: DEFAULT_CHAR_SHINGLE_SIZE,
             num_perm: 128,
             threshold: 0.7,
@@ -246,9 +246,10 @@ impl DedupConfig {
 /// spread test: too few places to judge where the matches lie.
 const EDITED_MIN_SHINGLES: u32 = 40;
 /// Share of a place's sampled shingles that must be shared for the place
-/// to count in [`sample::spread`]. A copy with a tenth of its words edited
-/// keeps about 0.9⁵ ≈ 60 % of its word 5-grams in every place; a place the
-/// other document does not share keeps next to none.
+/// to count in [`sample::spread`]. A copy with a fifth of its words edited
+/// keeps about 0.8³ ≈ 51 % of its word 3-grams in every place (a tenth:
+/// 0.9³ ≈ 73 %); a place the other document does not share keeps next to
+/// none.
 const PLACE_SHARE: f64 = 0.25;
 
 /// Which test joined a duplicate to its representative.
