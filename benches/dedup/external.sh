@@ -83,27 +83,9 @@ fetch impresso "$IMPRESSO_URL" "$IMPRESSO_COMMIT" GLEANER_IMPRESSO_MIRROR \
     "$OVERPROOF/dataset2/$TRIPLES" "$OVERPROOF/dataset3/$TRIPLES" "$ICDAR"
 fetch plagiarism "$PLAGIARISM_URL" "$PLAGIARISM_COMMIT" GLEANER_PLAGIARISM_MIRROR data
 
-# run.sh's venv: polars is needed even for --gleaner-only (to read the
-# documents table).
-VENV=$HERE/.venv
-if [[ ! -x "$VENV/bin/python" ]]; then
-    python3 -m venv "$VENV"
-fi
-stamp=$VENV/.requirements.sha
-want=$(sha256sum "$HERE/requirements.txt" | cut -d' ' -f1)
-if [[ "$(cat "$stamp" 2>/dev/null)" != "$want" ]]; then
-    echo "== pip install -r requirements.txt" >&2
-    if "$VENV/bin/pip" install -q -r "$HERE/requirements.txt"; then
-        echo "$want" >"$stamp"
-    else
-        # A peer that does not install is reported in the table; the others
-        # still run.
-        echo "external.sh: pip install failed; installing the rest one by one" >&2
-        grep -vE '^\s*(#|$)' "$HERE/requirements.txt" | while read -r req; do
-            "$VENV/bin/pip" install -q "$req" || echo "external.sh: could not install $req" >&2
-        done
-    fi
-fi
+# shellcheck source=benches/dedup/venv.sh
+source "$HERE/venv.sh"
+dedup_bench_venv "$HERE" external.sh
 
 cargo build --release --bin gleaner
 if [[ ! -f "$WORK/labels.tsv" || "$HERE/external.py" -nt "$WORK/labels.tsv" ]]; then

@@ -9,10 +9,9 @@
 #
 #   benches/dedup/heldout.sh [--seed S] [--work DIR] [bench.py options…]
 #
-# Needs data/external/wcxb (benches/wcxb/fetch.sh makes it) and run.sh's
-# venv (benches/dedup/.venv; run benches/dedup/run.sh once first). nlpaug
-# goes into its own venv, benches/dedup/.venv-heldout. Honours
-# CARGO_TARGET_DIR.
+# Needs data/external/wcxb (benches/wcxb/fetch.sh makes it). The peers go
+# into run.sh's venv (benches/dedup/.venv, made if missing), nlpaug into
+# its own, benches/dedup/.venv-heldout. Honours CARGO_TARGET_DIR.
 set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -33,10 +32,9 @@ cd "$ROOT"
 if [[ ! -d data/external/wcxb/dev/ground-truth ]]; then
     benches/wcxb/fetch.sh data/external/wcxb
 fi
-if [[ ! -x "$HERE/.venv/bin/python" ]]; then
-    echo "heldout.sh: run benches/dedup/run.sh once first (it makes benches/dedup/.venv)" >&2
-    exit 2
-fi
+# shellcheck source=benches/dedup/venv.sh
+source "$HERE/venv.sh"
+dedup_bench_venv "$HERE" heldout.sh
 HVENV=$HERE/.venv-heldout
 if [[ ! -x "$HVENV/bin/python" ]]; then
     python3 -m venv "$HVENV"
@@ -46,5 +44,5 @@ cargo build --release --bin gleaner
 if [[ ! -f "$WORK/labels.tsv" ]]; then
     "$HVENV/bin/python" "$HERE/heldout.py" --wcxb data/external/wcxb/dev --out "$WORK" --seed "$SEED"
 fi
-exec "$HERE/.venv/bin/python" "$HERE/bench.py" --work "$WORK" --gleaner "$TARGET/release/gleaner" \
+exec "$VENV/bin/python" "$HERE/bench.py" --work "$WORK" --gleaner "$TARGET/release/gleaner" \
     ${REST[@]+"${REST[@]}"}

@@ -58,26 +58,9 @@ if [[ ! -d "$SOURCE/news" ]]; then
     "$HERE/fetch_news.sh" "$SOURCE"
 fi
 
-VENV=$HERE/.venv
-# polars is needed even for --gleaner-only (to read the documents table).
-if [[ ! -x "$VENV/bin/python" ]]; then
-    python3 -m venv "$VENV"
-fi
-stamp=$VENV/.requirements.sha
-want=$(sha256sum "$HERE/requirements.txt" | cut -d' ' -f1)
-if [[ "$(cat "$stamp" 2>/dev/null)" != "$want" ]]; then
-    echo "== pip install -r requirements.txt" >&2
-    if "$VENV/bin/pip" install -q -r "$HERE/requirements.txt"; then
-        echo "$want" >"$stamp"
-    else
-        # A peer that does not install is reported in the table; the others
-        # still run.
-        echo "run.sh: pip install failed; installing the rest one by one" >&2
-        grep -vE '^\s*(#|$)' "$HERE/requirements.txt" | while read -r req; do
-            "$VENV/bin/pip" install -q "$req" || echo "run.sh: could not install $req" >&2
-        done
-    fi
-fi
+# shellcheck source=benches/dedup/venv.sh
+source "$HERE/venv.sh"
+dedup_bench_venv "$HERE" run.sh
 
 if [[ ! -f "$WORK/labels.tsv" || ! -f "$WORK/report.json" ]]; then
     echo "== generate $DOCS docs into $WORK" >&2
