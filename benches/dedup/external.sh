@@ -58,24 +58,13 @@ OVERPROOF=$OCR/overproof
 TRIPLES=rawTextAndHumanCorrectionAndOverproofCorrectionTriples/allArticles.txt
 ICDAR=$OCR/icdar-2017/ICDAR2017_datasetPostOCR_Evaluation_2M_v1.2
 
-# pinned_archive uses the mirror as --git-dir: a non-bare clone's .git.
-for var in GLEANER_IMPRESSO_MIRROR GLEANER_PLAGIARISM_MIRROR; do
-    if [[ -n "${!var:-}" && -d "${!var}/.git" ]]; then
-        printf -v "$var" '%s/.git' "${!var}"
-    fi
-done
-
 # fetch NAME URL COMMIT MIRROR_VAR PATH...: the paths into WORK/src/NAME.
 fetch() {
     local name=$1 url=$2 commit=$3 mirror_var=$4 dir=$WORK/src/$1
     shift 4
-    if [[ "$(cat "$dir/COMMIT" 2>/dev/null)" != "$commit" ]]; then
-        rm -rf "$dir"
-        mkdir -p "$dir"
-        pinned_archive "external.sh ($name)" "$url" "$commit" "$mirror_var" "$dir.tar" "$@"
-        tar -x -C "$dir" -f "$dir.tar"
-        rm "$dir.tar"
-        echo "$commit" >"$dir/COMMIT"
+    pinned_tree "external.sh ($name)" "$url" "$commit" "$mirror_var" "$dir" "$@"
+    # A new source makes the corpus again.
+    if [[ "$dir/COMMIT" -nt "$WORK/labels.tsv" ]]; then
         rm -f "$WORK/labels.tsv"
     fi
 }

@@ -25,14 +25,7 @@ work=benches/html/work
 pages=$work/pages
 rm -rf "$pages"
 mkdir -p "$pages"
-if [[ "$(cat "$work/html5lib/COMMIT" 2>/dev/null)" != "$COMMIT" ]]; then
-    rm -rf "$work/html5lib"
-    mkdir -p "$work/html5lib"
-    pinned_archive same_tree "$URL" "$COMMIT" GLEANER_HTML5LIB_MIRROR "$work/html5lib.tar" tree-construction LICENSE
-    tar -x -C "$work/html5lib" -f "$work/html5lib.tar"
-    rm "$work/html5lib.tar"
-    echo "$COMMIT" > "$work/html5lib/COMMIT"
-fi
+pinned_tree same_tree "$URL" "$COMMIT" GLEANER_HTML5LIB_MIRROR "$work/html5lib" tree-construction LICENSE
 # Every whole-document test (fragment and scripting-off tests left out),
 # one file each.
 python3 - "$work/html5lib/tree-construction" "$pages/html5lib" <<'PY'

@@ -28,24 +28,18 @@ COMMIT=cf3e2959ffc4fde13e0714d2b6d50c2bd220ed3b
 LARGE=(1a6532f9ae1315f21ea3ca0ebd3f17f0 bcb06978269ce572e57e439206a69905 f7fa86e798f641b33aa19550a13305f4)
 work=benches/news_articles/work
 
-if [[ "$(cat "$work/src/COMMIT" 2>/dev/null)" != "$COMMIT" ]]; then
-    rm -rf "$work/src"
-    mkdir -p "$work/src"
-    exclude=()
-    for h in "${LARGE[@]}"; do exclude+=(":(exclude)html/$h.html"); done
-    # From a snapshot without the large objects, git archive names them on
-    # stderr though the pathspec leaves them out; the archive is complete.
-    if ! (pinned_archive news_articles "$URL" "$COMMIT" GLEANER_NEWS_ARTICLES_MIRROR "$work/pages.tar" \
-        html news_articles.json LICENSE README.md "${exclude[@]}") 2>"$work/archive.err"; then
-        cat "$work/archive.err" >&2
-        exit 1
-    fi
-    grep -v '^error: invalid object' "$work/archive.err" >&2 || true
-    rm "$work/archive.err"
-    tar -x -C "$work/src" -f "$work/pages.tar"
-    rm "$work/pages.tar"
-    echo "$COMMIT" >"$work/src/COMMIT"
+exclude=()
+for h in "${LARGE[@]}"; do exclude+=(":(exclude)html/$h.html"); done
+mkdir -p "$work"
+# From a snapshot without the large objects, git archive names them on
+# stderr though the pathspec leaves them out; the archive is complete.
+if ! (pinned_tree news_articles "$URL" "$COMMIT" GLEANER_NEWS_ARTICLES_MIRROR "$work/src" \
+    html news_articles.json LICENSE README.md "${exclude[@]}") 2>"$work/archive.err"; then
+    cat "$work/archive.err" >&2
+    exit 1
 fi
+grep -v '^error: invalid object' "$work/archive.err" >&2 || true
+rm "$work/archive.err"
 rm -rf "$work/split"
 python3 benches/news_articles/to_wcxb.py "$work/src" "$work/split"
 WCXB_SPLIT_DIR="$work/split" WCXB_OUT="$work/out" WCXB_PEERS="${WCXB_PEERS-trafilatura resiliparse justext}" \

@@ -23,14 +23,7 @@ URL=https://github.com/mozilla/readability
 COMMIT=ab4027a8b37669745016869a37a504727992b2ba
 work=benches/readability/work
 
-if [[ "$(cat "$work/src/COMMIT" 2>/dev/null)" != "$COMMIT" ]]; then
-    rm -rf "$work/src"
-    mkdir -p "$work/src"
-    pinned_archive readability "$URL" "$COMMIT" GLEANER_READABILITY_MIRROR "$work/pages.tar" test/test-pages LICENSE.md NOTICE
-    tar -x -C "$work/src" -f "$work/pages.tar"
-    rm "$work/pages.tar"
-    echo "$COMMIT" >"$work/src/COMMIT"
-fi
+pinned_tree readability "$URL" "$COMMIT" GLEANER_READABILITY_MIRROR "$work/src" test/test-pages LICENSE.md NOTICE
 rm -rf "$work/split"
 python3 benches/readability/to_wcxb.py "$work/src/test/test-pages" "$work/split"
 WCXB_SPLIT_DIR="$work/split" WCXB_OUT="$work/out" WCXB_PEERS="${WCXB_PEERS-trafilatura resiliparse justext}" \

@@ -31,15 +31,8 @@ COMMIT=e90b0ef51ab026fdb905fb6c5b3c84dd3d784fd5
 work=benches/trafilatura_eval/work
 mkdir -p "$work"
 
-if [[ "$(cat "$work/src/COMMIT" 2>/dev/null)" != "$COMMIT" ]]; then
-    rm -rf "$work/src"
-    mkdir -p "$work/src"
-    pinned_archive trafilatura "$URL" "$COMMIT" GLEANER_TRAFILATURA_MIRROR "$work/pages.tar" \
-        tests/evaldata.json tests/cache tests/eval LICENSE
-    tar -x -C "$work/src" -f "$work/pages.tar"
-    rm "$work/pages.tar"
-    echo "$COMMIT" >"$work/src/COMMIT"
-fi
+pinned_tree trafilatura "$URL" "$COMMIT" GLEANER_TRAFILATURA_MIRROR "$work/src" \
+    tests/evaldata.json tests/cache tests/eval LICENSE
 split=$work/split
 out=$work/out
 rm -rf "$split" "$out"
